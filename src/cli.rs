@@ -1,0 +1,160 @@
+//! The command line. It parses arguments and wires the parts together; the work is done
+//! elsewhere.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::store::Store;
+use crate::{demo, web};
+
+/// Prakat (ประกาศ): the website and publication workflow of a Thai district office, in one
+/// program.
+#[derive(Debug, Parser)]
+#[command(name = "prakat", version, about, long_about = None)]
+pub struct Cli {
+    /// Data directory: database, uploaded files, certificates, logs and backups. Nothing is
+    /// written anywhere else.
+    #[arg(long, global = true, env = "PRAKAT_DATA", default_value = "./prakat-data", value_name = "DIR")]
+    pub data: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the appliance: the public website (and, later, the staff workflow).
+    Serve(ServeArgs),
+    /// Fill the data directory with demo content and N generated items (for benchmarks).
+    #[command(hide = true)]
+    Demo {
+        /// Total number of items wanted.
+        #[arg(long, default_value_t = 0)]
+        items: usize,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address for plain HTTP. The default listens on every interface so that office staff
+    /// can reach it over the LAN.
+    #[arg(long, default_value = "0.0.0.0:8080", value_name = "ADDR")]
+    http: SocketAddr,
+
+    /// On an empty data directory, add realistic Thai sample content first.
+    #[arg(long)]
+    demo: bool,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("prakat: ผิดพลาด (error): {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PRAKAT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(cli.data, args),
+        Command::Demo { items } => {
+            let store = Store::open(&cli.data)?;
+            demo::fill_if_empty(&store, &cli.data)?;
+            let added = demo::generate(&store, items)?;
+            println!("เพิ่มรายการตัวอย่าง {added} รายการ (added {added} generated items) ใน {}", cli.data.display());
+            Ok(())
+        }
+    }
+}
+
+fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
+    let store = Store::open(&data)?;
+    if args.demo && demo::fill_if_empty(&store, &data)? {
+        println!("เติมข้อมูลตัวอย่างแล้ว (demo content added) ใน {}", data.display());
+    }
+    let config = Config::load(data)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.http)
+            .await
+            .with_context(|| format!("เปิดพอร์ต {} ไม่ได้ (cannot listen on {})", args.http, args.http))?;
+        let bound = listener.local_addr()?;
+        print_urls(bound, &config);
+        let app = web::App::new(config, store);
+        web::serve(app, listener, shutdown_signal()).await?;
+        println!("หยุดให้บริการแล้ว (stopped)");
+        anyhow::Ok(())
+    })
+}
+
+/// Prints where the site can be reached: loopback first, then each LAN address.
+fn print_urls(bound: SocketAddr, config: &Config) {
+    let port = bound.port();
+    println!("Prakat {} — ข้อมูลอยู่ที่ (data): {}", env!("CARGO_PKG_VERSION"), config.data_dir.display());
+    println!("listening on http://{bound}");
+    println!("เปิดเว็บไซต์ได้ที่ (open the site at):");
+    let url = |ip: IpAddr| match ip {
+        IpAddr::V4(v4) => format!("http://{v4}:{port}/"),
+        IpAddr::V6(v6) => format!("http://[{v6}]:{port}/"),
+    };
+    if bound.ip().is_unspecified() {
+        println!("  {}", url(IpAddr::from([127, 0, 0, 1])));
+        for iface in if_addrs::get_if_addrs().unwrap_or_default() {
+            let ip = iface.ip();
+            if !ip.is_loopback() && ip.is_ipv4() == bound.is_ipv4() {
+                println!("  {}   ({})", url(ip), iface.name);
+            }
+        }
+    } else {
+        println!("  {}", url(bound.ip()));
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn data_is_accepted_before_and_after_the_command() {
+        Cli::command().debug_assert();
+        let before = Cli::try_parse_from(["prakat", "--data", "/x", "serve"]).unwrap();
+        let after = Cli::try_parse_from(["prakat", "serve", "--data", "/x"]).unwrap();
+        assert_eq!(before.data, PathBuf::from("/x"));
+        assert_eq!(after.data, PathBuf::from("/x"));
+    }
+}

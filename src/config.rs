@@ -1,0 +1,151 @@
+//! Settings: embedded defaults, overridden by `prakat.toml` in the data directory, overridden by
+//! command-line flags and environment variables (those are parsed in [`crate::cli`]).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+
+use crate::thai::Digits;
+
+/// Name of the settings file inside the data directory.
+pub const SETTINGS_FILE: &str = "prakat.toml";
+
+/// Everything the running appliance needs to know, in one place.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The data directory: database, files, certificates, logs, backups. Nothing is written
+    /// anywhere else.
+    pub data_dir: PathBuf,
+    /// Settings from the settings file (or defaults).
+    pub settings: Settings,
+}
+
+/// The settings an office may change, as stored in `prakat.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The office the site belongs to.
+    pub office: Office,
+    /// How things are shown.
+    pub display: Display,
+}
+
+/// The office's identity and contact details, shown in the header and footer of every page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Office {
+    /// Thai name, e.g. สำนักงานสาธารณสุขอำเภอเมืองเลย.
+    pub name_th: String,
+    /// English name.
+    pub name_en: String,
+    /// Postal address.
+    pub address: String,
+    /// Telephone number(s).
+    pub phone: String,
+    /// Fax number.
+    pub fax: String,
+    /// Contact e-mail.
+    pub email: String,
+}
+
+impl Default for Office {
+    fn default() -> Self {
+        Office {
+            name_th: "สำนักงานสาธารณสุขอำเภอ".into(),
+            name_en: "District Public Health Office".into(),
+            address: "กรุณาตั้งค่าที่อยู่ในไฟล์ prakat.toml".into(),
+            phone: String::new(),
+            fax: String::new(),
+            email: String::new(),
+        }
+    }
+}
+
+/// Display preferences.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Display {
+    /// Arabic (0–9) or Thai (๐–๙) digits in dates and numbers.
+    pub digits: Digits,
+    /// Items per page in listings.
+    pub per_page: u32,
+}
+
+impl Default for Display {
+    fn default() -> Self {
+        Display { digits: Digits::Arabic, per_page: 20 }
+    }
+}
+
+impl Settings {
+    /// Reads the settings file in `data_dir`, or the defaults when there is none.
+    pub fn load(data_dir: &Path) -> anyhow::Result<Settings> {
+        let path = data_dir.join(SETTINGS_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let s: Settings = toml::from_str(&text)
+                    .with_context(|| format!("ไฟล์ตั้งค่า {} ไม่ถูกต้อง (invalid settings file)", path.display()))?;
+                s.validate().with_context(|| format!("ไฟล์ตั้งค่า {}", path.display()))?;
+                Ok(s)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    /// Writes the settings file atomically.
+    pub fn save(&self, data_dir: &Path) -> anyhow::Result<()> {
+        self.validate()?;
+        let text = toml::to_string_pretty(self)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(data_dir)?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(data_dir.join(SETTINGS_FILE)).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            (1..=200).contains(&self.display.per_page),
+            "display.per_page ต้องอยู่ระหว่าง 1 ถึง 200 (must be 1–200), ได้ {}",
+            self.display.per_page
+        );
+        anyhow::ensure!(!self.office.name_th.trim().is_empty(), "office.name_th ต้องไม่ว่าง (must not be empty)");
+        Ok(())
+    }
+}
+
+impl Config {
+    /// Loads the configuration for `data_dir`.
+    pub fn load(data_dir: PathBuf) -> anyhow::Result<Config> {
+        let settings = Settings::load(&data_dir)?;
+        Ok(Config { data_dir, settings })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_then_file_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap(), Settings::default());
+        let mut s = Settings::default();
+        s.office.name_th = "สำนักงานสาธารณสุขอำเภอเมืองเลย".into();
+        s.display.digits = Digits::Thai;
+        s.save(dir.path()).unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap(), s);
+    }
+
+    #[test]
+    fn a_bad_file_is_refused_with_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[display]\nper_page = 0\n").unwrap();
+        let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
+        assert!(err.contains("prakat.toml") && err.contains("per_page"), "{err}");
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[display]\ncolour = 1\n").unwrap();
+        assert!(Settings::load(dir.path()).is_err(), "unknown keys are refused");
+    }
+}

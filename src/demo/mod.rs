@@ -1,0 +1,239 @@
+//! Demo content: realistic Thai sample items for a district health office, with real attached
+//! files, so that `prakat serve --demo` shows a whole site with no setup.
+//!
+//! The content is data (`assets/demo/content.toml`) embedded in the binary with its files.
+
+mod office;
+
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use jiff::civil::{Date, Time};
+use rust_embed::RustEmbed;
+use serde::Deserialize;
+
+use crate::categories::Place;
+use crate::config::{Office, SETTINGS_FILE, Settings};
+use crate::store::Store;
+use crate::store::items::{self, NewAttachment, NewItem};
+
+#[derive(RustEmbed)]
+#[folder = "assets/demo/"]
+struct DemoFiles;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Content {
+    item: Vec<DemoItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoItem {
+    category: String,
+    title: String,
+    summary: String,
+    #[serde(default)]
+    body: String,
+    source: String,
+    period_from: Option<Date>,
+    period_to: Option<Date>,
+    published: Date,
+    expires: Option<Date>,
+    link: Option<String>,
+    #[serde(default)]
+    attachment: Vec<DemoAttachment>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoAttachment {
+    name: String,
+    file: Option<String>,
+    table: Option<Vec<Vec<String>>>,
+    paragraphs: Option<Vec<String>>,
+    bundle: Option<Vec<String>>,
+}
+
+fn embedded(name: &str) -> anyhow::Result<Vec<u8>> {
+    Ok(DemoFiles::get(&format!("files/{name}"))
+        .with_context(|| format!("demo file {name} is not embedded"))?
+        .data
+        .into_owned())
+}
+
+impl DemoAttachment {
+    /// The file's bytes, read or generated.
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        Ok(match (&self.file, &self.table, &self.paragraphs, &self.bundle) {
+            (Some(f), None, None, None) => embedded(f)?,
+            (None, Some(rows), None, None) => office::xlsx(rows)?,
+            (None, None, Some(paras), None) => office::docx(paras)?,
+            (None, None, None, Some(names)) => {
+                let files = names
+                    .iter()
+                    .map(|n| Ok((n.as_str(), embedded(n)?)))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                let entries: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+                office::zip(&entries)?
+            }
+            _ => bail!("demo attachment {} needs exactly one of file, table, paragraphs, bundle", self.name),
+        })
+    }
+
+    fn kind(&self) -> String {
+        self.name.rsplit_once('.').map(|(_, ext)| ext.to_lowercase()).unwrap_or_default()
+    }
+}
+
+fn content() -> anyhow::Result<Content> {
+    let file = DemoFiles::get("content.toml").context("demo content.toml is not embedded")?;
+    let text = std::str::from_utf8(&file.data).context("demo content is not UTF-8")?;
+    toml::from_str(text).context("demo content.toml is invalid")
+}
+
+/// The office of the seed announcement, for the demo site's header and footer.
+fn demo_office() -> Office {
+    Office {
+        name_th: "สำนักงานสาธารณสุขอำเภอเมืองเลย".into(),
+        name_en: "Mueang Loei District Public Health Office".into(),
+        address: "ตำบลกุดป่อง อำเภอเมืองเลย จังหวัดเลย 42000".into(),
+        phone: "042 812 665".into(),
+        fax: "042 812 666".into(),
+        email: "saraban@mueangloei-dho.example".into(),
+    }
+}
+
+/// Publication time of a demo item: 09:00 Bangkok time on its date.
+fn morning_of(date: Date) -> anyhow::Result<jiff::Timestamp> {
+    Ok(date.to_datetime(Time::constant(9, 0, 0, 0)).to_zoned_datetime(crate::thai::bangkok())?.timestamp())
+}
+
+fn to_new_item(store: &Store, d: &DemoItem) -> anyhow::Result<NewItem> {
+    let place = Place::parse(&d.category).with_context(|| format!("unknown category {}", d.category))?;
+    let attachments = d
+        .attachment
+        .iter()
+        .map(|a| {
+            let blob = store.blobs().put(&a.bytes()?)?;
+            Ok(NewAttachment { file_name: a.name.clone(), kind: a.kind(), blob })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(NewItem {
+        category: place.key(),
+        title: d.title.clone(),
+        summary: d.summary.clone(),
+        body: d.body.trim().to_owned(),
+        source: d.source.clone(),
+        link: d.link.clone(),
+        period_from: d.period_from,
+        period_to: d.period_to,
+        published_at: morning_of(d.published)?,
+        expires_on: d.expires,
+        attachments,
+    })
+}
+
+/// Fills an empty data directory with the demo content and the demo office's settings.
+/// Returns whether anything was added; a directory that already holds items is left alone.
+pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
+    if store.run_sync(|c| items::count_all(c))? > 0 {
+        return Ok(false);
+    }
+    if !data_dir.join(SETTINGS_FILE).exists() {
+        Settings { office: demo_office(), ..Settings::default() }.save(data_dir)?;
+    }
+    let content = content()?;
+    let new_items = content.item.iter().map(|d| to_new_item(store, d)).collect::<anyhow::Result<Vec<_>>>()?;
+    store.run_sync(|c| {
+        for item in &new_items {
+            items::insert(c, item)?;
+        }
+        Ok(())
+    })?;
+    Ok(true)
+}
+
+/// Adds generated items, variations of the demo content, until the store holds `total`
+/// items. Used to measure the site with a realistic amount of content.
+pub fn generate(store: &Store, total: usize) -> anyhow::Result<usize> {
+    let have = store.run_sync(|c| items::count_all(c))? as usize;
+    if total <= have {
+        return Ok(0);
+    }
+    let templates = content()?
+        .item
+        .iter()
+        .filter(|d| d.expires.is_none())
+        .map(|d| to_new_item(store, d))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let wanted = total - have;
+    let start = morning_of(jiff::civil::date(2024, 1, 1))?;
+    store.run_sync(|c| {
+        for n in 0..wanted {
+            let mut item = templates[n % templates.len()].clone();
+            item.title = format!("{} (ชุดที่ {})", item.title, n + 1);
+            // Spread publication over the past few years, one every few hours.
+            item.published_at = start
+                .checked_add(jiff::SignedDuration::from_hours(3 * n as i64 % 24_000))
+                .unwrap_or(start);
+            items::insert(c, &item)?;
+        }
+        Ok(())
+    })?;
+    Ok(wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::categories::AREAS;
+
+    #[test]
+    fn demo_content_covers_every_area_with_every_kind_of_file() {
+        let content = content().unwrap();
+        assert!(content.item.len() >= 40, "only {} items", content.item.len());
+        for area in AREAS {
+            assert!(
+                content.item.iter().any(|i| i.category.starts_with(&format!("{}/", area.slug))),
+                "no demo item in {}",
+                area.slug
+            );
+        }
+        let kinds: std::collections::HashSet<String> =
+            content.item.iter().flat_map(|i| i.attachment.iter().map(DemoAttachment::kind)).collect();
+        for kind in ["pdf", "xlsx", "docx", "jpg", "zip"] {
+            assert!(kinds.contains(kind), "no demo {kind} file");
+        }
+        for item in &content.item {
+            assert!(Place::parse(&item.category).is_some(), "bad category {}", item.category);
+            for a in &item.attachment {
+                let bytes = a.bytes().unwrap();
+                let magic_ok = match a.kind().as_str() {
+                    "pdf" => bytes.starts_with(b"%PDF-"),
+                    "jpg" | "jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+                    "xlsx" | "docx" | "zip" => bytes.starts_with(b"PK\x03\x04"),
+                    other => panic!("unexpected demo kind {other}"),
+                };
+                assert!(magic_ok, "{} does not look like a {}", a.name, a.kind());
+            }
+        }
+        assert!(
+            content.item.iter().any(|i| i.title.contains("แนวทางการเผยแพร่ข้อมูลต่อสาธารณะ")),
+            "the seed announcement is part of the demo"
+        );
+    }
+
+    #[test]
+    fn fill_only_an_empty_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert!(fill_if_empty(&store, dir.path()).unwrap());
+        let n = store.run_sync(|c| items::count_all(c)).unwrap();
+        assert!(n >= 40);
+        assert!(!fill_if_empty(&store, dir.path()).unwrap());
+        assert_eq!(store.run_sync(|c| items::count_all(c)).unwrap(), n);
+        assert_eq!(generate(&store, n as usize + 25).unwrap(), 25);
+        assert_eq!(Settings::load(dir.path()).unwrap().office, demo_office());
+    }
+}

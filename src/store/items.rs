@@ -1,0 +1,472 @@
+//! Published items and their attachments.
+//!
+//! An item is visible to the public while it is in the `published` state, its publication time
+//! has come and its end-of-publication date has not passed. The check is made in every public
+//! query, so an item comes down on time even if the scheduler has not run yet.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::{Connection, OptionalExtension as _, Row, named_params};
+
+use super::StoreResult;
+use super::blobs::StoredBlob;
+
+/// The moment at which visibility is judged.
+#[derive(Debug, Clone, Copy)]
+pub struct At {
+    /// Unix seconds.
+    pub unix: i64,
+    /// The calendar date in Bangkok at that moment.
+    pub today: Date,
+}
+
+impl At {
+    /// The present moment.
+    pub fn now() -> At {
+        At::from(Timestamp::now())
+    }
+}
+
+impl From<Timestamp> for At {
+    fn from(ts: Timestamp) -> At {
+        At { unix: ts.as_second(), today: crate::thai::date_of(ts) }
+    }
+}
+
+const VISIBLE: &str = "i.state = 'published' AND i.published_at <= :now \
+                       AND (i.expires_on IS NULL OR i.expires_on >= :today)";
+
+/// An item to be stored.
+#[derive(Debug, Clone)]
+pub struct NewItem {
+    /// `area/sub` key, see [`crate::categories::Place`].
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Short summary shown in lists.
+    pub summary: String,
+    /// Body text; blank lines separate paragraphs.
+    pub body: String,
+    /// Source or owner of the information (seed 2.1.3).
+    pub source: String,
+    /// Optional external link.
+    pub link: Option<String>,
+    /// First day of the period the information covers.
+    pub period_from: Option<Date>,
+    /// Last day of the period the information covers.
+    pub period_to: Option<Date>,
+    /// When it is (or was) published; may be in the future.
+    pub published_at: Timestamp,
+    /// Last day it is shown; `None` for no end.
+    pub expires_on: Option<Date>,
+    /// Attached files, already in the blob store.
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// A file to attach to a new item.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    /// Name shown and offered on download.
+    pub file_name: String,
+    /// File type, the lower-case extension (`pdf`, `xlsx`, …).
+    pub kind: String,
+    /// The stored bytes.
+    pub blob: StoredBlob,
+}
+
+/// A stored item with everything the public item page shows.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Row id, used in URLs.
+    pub id: i64,
+    /// `area/sub` key.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Short summary.
+    pub summary: String,
+    /// Body text.
+    pub body: String,
+    /// Source or owner of the information.
+    pub source: String,
+    /// External link.
+    pub link: Option<String>,
+    /// Period covered, first day.
+    pub period_from: Option<Date>,
+    /// Period covered, last day.
+    pub period_to: Option<Date>,
+    /// Publication time, Unix seconds.
+    pub published_at: i64,
+    /// End of publication.
+    pub expires_on: Option<Date>,
+    /// Last change, Unix seconds.
+    pub updated_at: i64,
+}
+
+/// One attached file.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// Row id, used in download URLs.
+    pub id: i64,
+    /// The item it belongs to.
+    pub item_id: i64,
+    /// Name offered on download.
+    pub file_name: String,
+    /// Lower-case extension.
+    pub kind: String,
+    /// Hash of the stored file.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// A line in a listing.
+#[derive(Debug, Clone)]
+pub struct ItemSummary {
+    /// Row id.
+    pub id: i64,
+    /// `area/sub` key.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Short summary.
+    pub summary: String,
+    /// Publication time, Unix seconds.
+    pub published_at: i64,
+    /// Kinds of the attached files, in order (`pdf`, `xlsx`, …).
+    pub attachment_kinds: Vec<String>,
+}
+
+/// Which items a listing covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// Every visible item.
+    All,
+    /// Every sub-category of one area (by area slug).
+    Area(&'a str),
+    /// Any of these `area/sub` keys.
+    Categories(&'a [&'a str]),
+    /// Items whose title, summary, body or source contains this text. A plain substring
+    /// search, which works for Thai (no spaces between words).
+    Containing(&'a str),
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The rows of this page.
+    pub rows: Vec<T>,
+    /// Rows in the whole listing.
+    pub total: u64,
+    /// This page's number, from 1.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    /// Number of pages in the whole listing (at least 1).
+    pub fn pages(&self) -> u32 {
+        let per = u64::from(self.per_page.max(1));
+        u32::try_from(self.total.div_ceil(per)).unwrap_or(u32::MAX).max(1)
+    }
+}
+
+fn date_col(row: &Row, idx: &str) -> rusqlite::Result<Option<Date>> {
+    let text: Option<String> = row.get(idx)?;
+    Ok(text.and_then(|t| t.parse().ok()))
+}
+
+fn item_from_row(row: &Row) -> rusqlite::Result<Item> {
+    Ok(Item {
+        id: row.get("id")?,
+        category: row.get("category")?,
+        title: row.get("title")?,
+        summary: row.get("summary")?,
+        body: row.get("body")?,
+        source: row.get("source")?,
+        link: row.get("link")?,
+        period_from: date_col(row, "period_from")?,
+        period_to: date_col(row, "period_to")?,
+        published_at: row.get("published_at")?,
+        expires_on: date_col(row, "expires_on")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+/// Stores a new item with its attachments in one transaction and returns its id.
+pub fn insert(conn: &mut Connection, item: &NewItem) -> StoreResult<i64> {
+    let tx = conn.transaction()?;
+    let now = super::now_unix();
+    tx.execute(
+        "INSERT INTO items (category, title, summary, body, source, link, period_from, period_to,
+                            published_at, expires_on, created_at, updated_at)
+         VALUES (:category, :title, :summary, :body, :source, :link, :from, :to,
+                 :published, :expires, :now, :now)",
+        named_params! {
+            ":category": item.category,
+            ":title": item.title,
+            ":summary": item.summary,
+            ":body": item.body,
+            ":source": item.source,
+            ":link": item.link,
+            ":from": item.period_from.map(|d| d.to_string()),
+            ":to": item.period_to.map(|d| d.to_string()),
+            ":published": item.published_at.as_second(),
+            ":expires": item.expires_on.map(|d| d.to_string()),
+            ":now": now,
+        },
+    )?;
+    let id = tx.last_insert_rowid();
+    for (position, a) in item.attachments.iter().enumerate() {
+        tx.execute(
+            "INSERT OR IGNORE INTO blobs (sha256, size, created_at) VALUES (?1, ?2, ?3)",
+            (&a.blob.sha256, a.blob.size as i64, now),
+        )?;
+        tx.execute(
+            "INSERT INTO attachments (item_id, position, file_name, kind, sha256, size)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            (id, position as i64, &a.file_name, &a.kind, &a.blob.sha256, a.blob.size as i64),
+        )?;
+    }
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Number of items stored, visible or not.
+pub fn count_all(conn: &Connection) -> StoreResult<u64> {
+    Ok(conn.query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// A visible item with its attachments, or `None` if there is none or it is not public.
+pub fn visible(conn: &Connection, id: i64, at: At) -> StoreResult<Option<(Item, Vec<Attachment>)>> {
+    let sql = format!("SELECT i.* FROM items i WHERE i.id = :id AND {VISIBLE}");
+    let item = conn
+        .prepare_cached(&sql)?
+        .query_row(
+            named_params! {":id": id, ":now": at.unix, ":today": at.today.to_string()},
+            item_from_row,
+        )
+        .optional()?;
+    let Some(item) = item else { return Ok(None) };
+    let attachments = conn
+        .prepare_cached(
+            "SELECT id, item_id, file_name, kind, sha256, size FROM attachments
+             WHERE item_id = ?1 ORDER BY position",
+        )?
+        .query_map([id], attachment_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some((item, attachments)))
+}
+
+fn attachment_from_row(r: &Row) -> rusqlite::Result<Attachment> {
+    Ok(Attachment {
+        id: r.get(0)?,
+        item_id: r.get(1)?,
+        file_name: r.get(2)?,
+        kind: r.get(3)?,
+        sha256: r.get(4)?,
+        size: r.get::<_, i64>(5)? as u64,
+    })
+}
+
+/// An attachment whose item is visible, for download.
+pub fn visible_attachment(conn: &Connection, id: i64, at: At) -> StoreResult<Option<Attachment>> {
+    let sql = format!(
+        "SELECT a.id, a.item_id, a.file_name, a.kind, a.sha256, a.size
+         FROM attachments a JOIN items i ON i.id = a.item_id
+         WHERE a.id = :id AND {VISIBLE}"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(
+            named_params! {":id": id, ":now": at.unix, ":today": at.today.to_string()},
+            attachment_from_row,
+        )
+        .optional()?)
+}
+
+/// One page of visible items in `scope`, newest first.
+pub fn list(
+    conn: &Connection,
+    scope: Scope<'_>,
+    page: u32,
+    per_page: u32,
+    at: At,
+) -> StoreResult<Page<ItemSummary>> {
+    let page = page.max(1);
+    let (filter, keys): (String, Vec<String>) = match scope {
+        Scope::All => (String::new(), vec![]),
+        // `category` is `area/sub`: a range over the index instead of LIKE.
+        Scope::Area(area) => (
+            "AND i.category >= :k0 AND i.category < :k1".into(),
+            vec![format!("{area}/"), format!("{area}0")],
+        ),
+        Scope::Categories(cats) => {
+            let names: Vec<String> = (0..cats.len()).map(|n| format!(":k{n}")).collect();
+            (
+                format!("AND i.category IN ({})", names.join(", ")),
+                cats.iter().map(|c| c.to_string()).collect(),
+            )
+        }
+        Scope::Containing(text) => (
+            "AND (instr(i.title, :k0) OR instr(i.summary, :k0) OR instr(i.body, :k0) \
+             OR instr(i.source, :k0))"
+                .into(),
+            vec![text.to_owned()],
+        ),
+    };
+    let key_names: Vec<String> = (0..keys.len()).map(|n| format!(":k{n}")).collect();
+    let today = at.today.to_string();
+    let limit = i64::from(per_page);
+    let offset = i64::from(page - 1) * limit;
+    let mut params: Vec<(&str, &dyn rusqlite::ToSql)> =
+        vec![(":now", &at.unix), (":today", &today)];
+    for (name, key) in key_names.iter().zip(&keys) {
+        params.push((name.as_str(), key));
+    }
+
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM items i WHERE {VISIBLE} {filter}"))?
+        .query_row(params.as_slice(), |r| r.get(0))?;
+
+    params.push((":limit", &limit));
+    params.push((":offset", &offset));
+    let sql = format!(
+        "SELECT i.id, i.category, i.title, i.summary, i.published_at,
+                (SELECT group_concat(kind, ',') FROM
+                    (SELECT kind FROM attachments WHERE item_id = i.id ORDER BY position)) AS kinds
+         FROM items i WHERE {VISIBLE} {filter}
+         ORDER BY i.published_at DESC, i.id DESC LIMIT :limit OFFSET :offset"
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params.as_slice(), |r| {
+            let kinds: Option<String> = r.get(5)?;
+            Ok(ItemSummary {
+                id: r.get(0)?,
+                category: r.get(1)?,
+                title: r.get(2)?,
+                summary: r.get(3)?,
+                published_at: r.get(4)?,
+                attachment_kinds: kinds
+                    .map(|k| k.split(',').map(str::to_owned).collect())
+                    .unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Page { rows, total: total as u64, page, per_page })
+}
+
+/// Number of visible items per `area/sub` key.
+pub fn counts_by_category(conn: &Connection, at: At) -> StoreResult<Vec<(String, u64)>> {
+    let sql = format!("SELECT i.category, count(*) FROM items i WHERE {VISIBLE} GROUP BY i.category");
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(
+            named_params! {":now": at.unix, ":today": at.today.to_string()},
+            |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// When the public content last changed: the newest of the visible items' publication and
+/// update times.
+pub fn last_updated(conn: &Connection, at: At) -> StoreResult<Option<i64>> {
+    let sql =
+        format!("SELECT max(max(i.published_at, i.updated_at)) FROM items i WHERE {VISIBLE}");
+    Ok(conn.prepare_cached(&sql)?.query_row(
+        named_params! {":now": at.unix, ":today": at.today.to_string()},
+        |r| r.get(0),
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use jiff::civil::date;
+
+    fn item(category: &str, title: &str, published: &str, expires: Option<Date>) -> NewItem {
+        NewItem {
+            category: category.into(),
+            title: title.into(),
+            summary: "สรุป".into(),
+            body: "เนื้อหา".into(),
+            source: "กลุ่มงานบริหารทั่วไป".into(),
+            link: None,
+            period_from: Some(date(2025, 10, 1)),
+            period_to: Some(date(2026, 9, 30)),
+            published_at: published.parse().unwrap(),
+            expires_on: expires,
+            attachments: vec![],
+        }
+    }
+
+    #[test]
+    fn visibility_follows_publication_and_end_dates() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let at = At::from("2026-06-01T05:00:00Z".parse::<Timestamp>().unwrap());
+        let blob = store.blobs().put(b"%PDF-1.4 test").unwrap();
+        let (live, future, expired, last_day) = store
+            .run_sync(|c| {
+                let mut live = item("news/general", "ข่าวปัจจุบัน", "2026-05-01T03:00:00Z", None);
+                live.attachments.push(NewAttachment {
+                    file_name: "ประกาศ.pdf".into(),
+                    kind: "pdf".into(),
+                    blob: blob.clone(),
+                });
+                Ok((
+                    insert(c, &live)?,
+                    insert(c, &item("news/general", "ข่าวล่วงหน้า", "2026-07-01T03:00:00Z", None))?,
+                    insert(c, &item("news/jobs", "หมดอายุ", "2026-01-01T03:00:00Z", Some(date(2026, 5, 31))))?,
+                    insert(c, &item("news/jobs", "วันสุดท้าย", "2026-01-01T03:00:00Z", Some(date(2026, 6, 1))))?,
+                ))
+            })
+            .unwrap();
+        store
+            .run_sync(|c| {
+                let (it, files) = visible(c, live, at)?.expect("live item is visible");
+                assert_eq!(it.title, "ข่าวปัจจุบัน");
+                assert_eq!(files.len(), 1);
+                assert!(visible_attachment(c, files[0].id, at)?.is_some());
+                assert!(visible(c, future, at)?.is_none(), "future item hidden");
+                assert!(visible(c, expired, at)?.is_none(), "expired item hidden");
+                assert!(visible(c, last_day, at)?.is_some(), "shown on its last day");
+
+                let all = list(c, Scope::All, 1, 10, at)?;
+                assert_eq!(all.total, 2);
+                assert_eq!(all.rows[0].title, "ข่าวปัจจุบัน", "newest first");
+                assert_eq!(all.rows[0].attachment_kinds, vec!["pdf"]);
+                assert_eq!(list(c, Scope::Area("news"), 1, 10, at)?.total, 2);
+                assert_eq!(list(c, Scope::Area("law"), 1, 10, at)?.total, 0);
+                let jobs = list(c, Scope::Categories(&["news/jobs"]), 1, 10, at)?;
+                assert_eq!(list(c, Scope::Containing("ปัจจุ"), 1, 10, at)?.total, 1);
+                assert_eq!(list(c, Scope::Containing("งานบริหาร"), 1, 10, at)?.total, 2);
+                assert_eq!(jobs.total, 1);
+                assert_eq!(count_all(c)?, 4);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn pages_are_counted_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let at = At::from("2026-06-01T05:00:00Z".parse::<Timestamp>().unwrap());
+        store
+            .run_sync(|c| {
+                for n in 0..25 {
+                    insert(c, &item("news/general", &format!("ข่าว {n}"), "2026-05-01T03:00:00Z", None))?;
+                }
+                let p3 = list(c, Scope::Area("news"), 3, 10, at)?;
+                assert_eq!((p3.total, p3.pages(), p3.rows.len()), (25, 3, 5));
+                assert_eq!(list(c, Scope::All, 9, 10, at)?.rows.len(), 0);
+                Ok(())
+            })
+            .unwrap();
+    }
+}

@@ -1,0 +1,144 @@
+//! SQLite storage. Nothing outside this module writes SQL.
+//!
+//! One database file in the data directory, opened in WAL mode with foreign keys on. Migrations
+//! are embedded and applied at start. Connections come from a small pool and are only used on
+//! blocking threads ([`Store::run`]), never on the async workers.
+
+pub mod blobs;
+pub mod items;
+mod migrations;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::Connection;
+
+pub use blobs::BlobStore;
+
+/// Name of the database file inside the data directory.
+pub const DB_FILE: &str = "prakat.db";
+
+/// Handle to the database and the file store; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: r2d2::Pool<SqliteConnectionManager>,
+    blobs: BlobStore,
+}
+
+/// Errors from the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused or failed.
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// No connection could be had from the pool in time.
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    /// Reading or writing a stored file failed.
+    #[error("file store: {0}")]
+    Io(#[from] std::io::Error),
+    /// A blocking task panicked or was cancelled.
+    #[error("background task: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// Result of a storage operation.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Settings applied to every connection as it is opened.
+fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;",
+    )
+}
+
+impl Store {
+    /// Opens (creating if needed) the database under `data_dir` and brings its schema up to
+    /// date.
+    pub fn open(data_dir: &Path) -> anyhow::Result<Store> {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+        let path = data_dir.join(DB_FILE);
+        {
+            let mut conn = Connection::open(&path)
+                .with_context(|| format!("cannot open database {}", path.display()))?;
+            configure(&mut conn)?;
+            migrations::apply(&mut conn)?;
+        }
+        let manager = SqliteConnectionManager::file(&path).with_init(configure);
+        let pool = r2d2::Pool::builder()
+            .max_size(8)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .context("cannot open database pool")?;
+        let blobs = BlobStore::open(data_dir.join("files"))?;
+        Ok(Store { pool, blobs })
+    }
+
+    /// The content-addressed file store beside the database.
+    pub fn blobs(&self) -> &BlobStore {
+        &self.blobs
+    }
+
+    /// Runs `f` with a pooled connection on a blocking thread.
+    pub async fn run<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Runs `f` with a pooled connection on the current thread (command-line tools, tests).
+    pub fn run_sync<T>(&self, f: impl FnOnce(&mut Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = self.pool.get()?;
+        f(&mut conn)
+    }
+
+    /// Path of the directory holding stored files.
+    pub fn files_dir(&self) -> PathBuf {
+        self.blobs.root().to_path_buf()
+    }
+}
+
+/// Seconds since the Unix epoch, the form every instant is stored in.
+pub fn now_unix() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_twice_keeps_schema_and_uses_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mode: String = store
+            .run_sync(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = store
+            .run_sync(|c| Ok(c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(fk, 1);
+        drop(store);
+        let again = Store::open(dir.path()).unwrap();
+        let version: i64 = again
+            .run_sync(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+            .unwrap();
+        assert!(version >= 1);
+    }
+}

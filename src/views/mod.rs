@@ -1,0 +1,43 @@
+//! HTML pages, written with maud. One module per page group; every page goes through the one
+//! shared [`layout`].
+
+pub mod layout;
+pub mod public;
+pub mod text;
+
+use crate::config::Office;
+use crate::thai::Digits;
+
+/// What every page needs to draw its header, navigation and footer.
+#[derive(Debug, Clone)]
+pub struct Chrome<'a> {
+    /// The office the site belongs to.
+    pub office: &'a Office,
+    /// Digits for dates and numbers.
+    pub digits: Digits,
+    /// When public content last changed (Unix seconds), for the footer.
+    pub last_updated: Option<i64>,
+    /// The area slug to mark as current in the navigation.
+    pub current_area: Option<&'a str>,
+}
+
+/// A link in the breadcrumb trail.
+#[derive(Debug, Clone)]
+pub struct Crumb {
+    /// Text shown.
+    pub label: String,
+    /// Where it leads; `None` for the current page.
+    pub href: Option<String>,
+}
+
+impl Crumb {
+    /// A crumb that links somewhere.
+    pub fn link(label: impl Into<String>, href: impl Into<String>) -> Crumb {
+        Crumb { label: label.into(), href: Some(href.into()) }
+    }
+
+    /// The crumb for the page itself.
+    pub fn here(label: impl Into<String>) -> Crumb {
+        Crumb { label: label.into(), href: None }
+    }
+}

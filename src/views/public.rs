@@ -1,0 +1,299 @@
+//! Public pages: home, content areas, sub-categories, items, search results, errors.
+
+use maud::{Markup, html};
+
+use super::layout::page;
+use super::text::{self, kind_label};
+use super::{Chrome, Crumb};
+use crate::categories::{AREAS, Area, Place};
+use crate::paths;
+use crate::store::items::{Attachment, Item, ItemSummary, Page};
+use crate::thai;
+
+/// The home page: latest news, latest announcements, and the ten areas.
+pub fn home(chrome: &Chrome, news: &[ItemSummary], announcements: &[ItemSummary]) -> Markup {
+    let digits = chrome.digits;
+    page(
+        chrome,
+        "",
+        &[],
+        html! {
+            section.welcome {
+                h1 { (chrome.office.name_th) }
+                p { "เผยแพร่ข้อมูลข่าวสารของหน่วยงานต่อสาธารณะ ตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. ๒๕๔๐ และมาตรฐานเว็บไซต์ภาครัฐ" }
+            }
+            div.columns {
+                section.latest aria-labelledby="news-h" {
+                    h2 #news-h { "ข่าวประชาสัมพันธ์ล่าสุด" }
+                    (item_list(news, digits, true))
+                    p.more { a href=(paths::area(&AREAS[7])) { "ดูข่าวทั้งหมด" } }
+                }
+                section.latest aria-labelledby="ann-h" {
+                    h2 #ann-h { "ประกาศล่าสุด" }
+                    (item_list(announcements, digits, true))
+                }
+            }
+            section aria-labelledby="areas-h" {
+                h2 #areas-h { "หมวดหมู่ข้อมูล" }
+                ul.area-grid {
+                    @for area in AREAS {
+                        li {
+                            a href=(paths::area(area)) {
+                                span.code { (digits.apply(area.code)) }
+                                strong { (area.name_th) }
+                                small lang="en" { (area.name_en) }
+                                span.about { (area.about_th) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// A content area: its sub-categories with counts, and its newest items.
+pub fn area(
+    chrome: &Chrome,
+    area: &'static Area,
+    counts: &[(String, u64)],
+    items: &Page<ItemSummary>,
+) -> Markup {
+    let digits = chrome.digits;
+    let count_of = |key: &str| counts.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
+    page(
+        chrome,
+        area.name_th,
+        &[Crumb::here(area.name_th)],
+        html! {
+            h1 { span.code { (digits.apply(area.code)) } " " (area.name_th) }
+            p.lead { (area.about_th) " " small lang="en" { "(" (area.name_en) ")" } }
+            nav.subs-list aria-label=(format!("หมวดย่อยของ{}", area.name_th)) {
+                ul {
+                    @for sub in area.subs {
+                        @let place = Place { area, sub };
+                        li {
+                            a href=(paths::place(place)) { (sub.name_th) }
+                            " " span.count { "(" (digits.apply(&count_of(&place.key()).to_string())) ")" }
+                        }
+                    }
+                }
+            }
+            h2 { "รายการล่าสุดในหมวดนี้" }
+            (item_list(&items.rows, digits, true))
+            (pager(&paths::area(area), items, digits))
+        },
+    )
+}
+
+/// A sub-category's items, newest first.
+pub fn place(chrome: &Chrome, place: Place, items: &Page<ItemSummary>) -> Markup {
+    let digits = chrome.digits;
+    page(
+        chrome,
+        place.sub.name_th,
+        &[Crumb::link(place.area.name_th, paths::area(place.area)), Crumb::here(place.sub.name_th)],
+        html! {
+            h1 { (place.sub.name_th) }
+            p.lead lang="en" { (place.sub.name_en) }
+            (item_list(&items.rows, digits, false))
+            (pager(&paths::place(place), items, digits))
+        },
+    )
+}
+
+/// An item with the metadata the seed requires to be shown publicly (2.1.3, 3.2).
+pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachment]) -> Markup {
+    let digits = chrome.digits;
+    let mut crumbs = Vec::new();
+    if let Some(p) = place {
+        crumbs.push(Crumb::link(p.area.name_th, paths::area(p.area)));
+        crumbs.push(Crumb::link(p.sub.name_th, paths::place(p)));
+    }
+    crumbs.push(Crumb::here(item.title.clone()));
+    let images: Vec<&Attachment> = files.iter().filter(|f| f.kind == "jpg" || f.kind == "jpeg").collect();
+    page(
+        chrome,
+        &item.title,
+        &crumbs,
+        html! {
+            article.item {
+                h1 { (item.title) }
+                @if !item.summary.is_empty() { p.lead { (item.summary) } }
+                dl.meta {
+                    @if let Some(p) = place {
+                        dt { "หมวดหมู่" }
+                        dd { a href=(paths::place(p)) { (p.area.name_th) " › " (p.sub.name_th) } }
+                    }
+                    dt { "แหล่งที่มา / เจ้าของข้อมูล" }
+                    dd { (item.source) }
+                    dt { "ช่วงวันที่ของข้อมูล" }
+                    dd {
+                        @match (item.period_from, item.period_to) {
+                            (Some(f), Some(t)) => { (text::date(f, digits)) " – " (text::date(t, digits)) },
+                            (Some(f), None) => { "ตั้งแต่ " (text::date(f, digits)) },
+                            (None, Some(t)) => { "ถึง " (text::date(t, digits)) },
+                            (None, None) => "ไม่ระบุ",
+                        }
+                    }
+                    dt { "วันที่เผยแพร่" }
+                    dd { (text::date_of_unix(item.published_at, digits)) }
+                    dt { "ปีงบประมาณ" }
+                    dd {
+                        @if let Ok(ts) = jiff::Timestamp::from_second(item.published_at) {
+                            (digits.apply(&thai::fiscal_year(thai::date_of(ts)).to_string()))
+                        }
+                    }
+                    dt { "สิ้นสุดการเผยแพร่" }
+                    dd {
+                        @match item.expires_on {
+                            Some(d) => (text::date(d, digits)),
+                            None => "ไม่กำหนด",
+                        }
+                    }
+                }
+                div.body { (text::body(&item.body)) }
+                @if let Some(link) = &item.link {
+                    p.external { "ลิงก์ภายนอก: " a href=(link) rel="noopener external" { (link) } }
+                }
+                @if !images.is_empty() {
+                    section.gallery aria-label="ภาพประกอบ" {
+                        @for img in &images {
+                            a href=(paths::file(img.id, &img.file_name)) {
+                                img src=(paths::file(img.id, &img.file_name)) alt=(img.file_name) loading="lazy" width="800" height="533";
+                            }
+                        }
+                    }
+                }
+                @if !files.is_empty() {
+                    section.files aria-labelledby="files-h" {
+                        h2 #files-h { "เอกสารแนบ" }
+                        table {
+                            thead { tr { th scope="col" { "ชื่อไฟล์" } th scope="col" { "ประเภทไฟล์" } th scope="col" { "ขนาด" } } }
+                            tbody {
+                                @for f in files {
+                                    tr {
+                                        td { a href=(paths::file(f.id, &f.file_name)) download=(f.file_name) { (f.file_name) } }
+                                        td { (kind_label(&f.kind)) " (." (f.kind) ")" }
+                                        td { (thai::file_size(f.size, digits)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Search results.
+pub fn search(chrome: &Chrome, query: &str, results: Option<&Page<ItemSummary>>) -> Markup {
+    let digits = chrome.digits;
+    page(
+        chrome,
+        "ค้นหา",
+        &[Crumb::here("ค้นหา")],
+        html! {
+            h1 { "ค้นหาข้อมูล" }
+            form.search-page role="search" action="/search" method="get" {
+                label for="q2" { "คำค้น" }
+                input #q2 type="search" name="q" value=(query) maxlength="200";
+                button type="submit" { "ค้นหา" }
+            }
+            @if let Some(page) = results {
+                p { "พบ " (digits.apply(&page.total.to_string())) " รายการสำหรับ “" (query) "”" }
+                (item_list(&page.rows, digits, true))
+                (pager(&format!("/search?q={}", paths::percent_encode_segment(query)), page, digits))
+            }
+        },
+    )
+}
+
+/// The Thai "page not found" page.
+pub fn not_found(chrome: &Chrome) -> Markup {
+    page(
+        chrome,
+        "ไม่พบหน้าที่ต้องการ",
+        &[Crumb::here("ไม่พบหน้าที่ต้องการ")],
+        html! {
+            section.notice {
+                h1 { "ไม่พบหน้าที่ต้องการ" }
+                p { "ขออภัย ไม่พบหน้าหรือข้อมูลที่ท่านเรียก อาจถูกย้าย หมดระยะเวลาการเผยแพร่ หรือพิมพ์ที่อยู่ไม่ถูกต้อง" }
+                p lang="en" { "Page not found (404)." }
+                p { a href="/" { "กลับสู่หน้าหลัก" } " หรือ " a href="/search" { "ค้นหาข้อมูล" } }
+            }
+        },
+    )
+}
+
+/// The Thai "something went wrong" page. Says nothing about the cause; that goes to the log.
+pub fn server_error(chrome: &Chrome) -> Markup {
+    page(
+        chrome,
+        "ระบบขัดข้องชั่วคราว",
+        &[],
+        html! {
+            section.notice {
+                h1 { "ระบบขัดข้องชั่วคราว" }
+                p { "ขออภัย ระบบไม่สามารถแสดงหน้านี้ได้ในขณะนี้ กรุณาลองใหม่อีกครั้งในภายหลัง" }
+                p lang="en" { "Temporary error (500). Please try again later." }
+            }
+        },
+    )
+}
+
+fn item_list(rows: &[ItemSummary], digits: thai::Digits, show_place: bool) -> Markup {
+    html! {
+        @if rows.is_empty() {
+            p.empty { "ยังไม่มีรายการในหมวดนี้" }
+        } @else {
+            ul.items {
+                @for row in rows {
+                    li {
+                        a.title href=(paths::item(row.id)) { (row.title) }
+                        div.info {
+                            (text::date_of_unix(row.published_at, digits))
+                            @if show_place {
+                                @if let Some(p) = Place::parse(&row.category) {
+                                    " · " a href=(paths::place(p)) { (p.sub.name_th) }
+                                }
+                            }
+                            @for k in &row.attachment_kinds {
+                                " " span.kind { (k.to_uppercase()) }
+                            }
+                        }
+                        @if !row.summary.is_empty() { p { (row.summary) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn pager(base: &str, page: &Page<ItemSummary>, digits: thai::Digits) -> Markup {
+    let pages = page.pages();
+    if pages <= 1 {
+        return html! {};
+    }
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let href = |n: u32| format!("{base}{sep}page={n}");
+    // Show the first, the last and two on either side of the current page.
+    let shown: Vec<u32> = (1..=pages)
+        .filter(|&n| n == 1 || n == pages || n.abs_diff(page.page) <= 2)
+        .collect();
+    html! {
+        nav.pager aria-label="เลือกหน้า" {
+            @if page.page > 1 { a rel="prev" href=(href(page.page - 1)) { "‹ ก่อนหน้า" } }
+            @for (i, n) in shown.iter().enumerate() {
+                @if i > 0 && shown[i - 1] + 1 != *n { span.gap { "…" } }
+                @if *n == page.page {
+                    span aria-current="page" { (digits.apply(&n.to_string())) }
+                } @else {
+                    a href=(href(*n)) { (digits.apply(&n.to_string())) }
+                }
+            }
+            @if page.page < pages { a rel="next" href=(href(page.page + 1)) { "ถัดไป ›" } }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Small formatting pieces shared by pages: body text, dates, file types.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use maud::{Markup, html};
+
+use crate::thai::{self, Digits};
+
+/// Renders plain body text: blank lines separate paragraphs, lines starting with `- ` form a
+/// bulleted list. Everything is escaped; no markup from the text is trusted.
+pub fn body(text: &str) -> Markup {
+    let blocks: Vec<&str> = text.split("\n\n").map(str::trim).filter(|b| !b.is_empty()).collect();
+    html! {
+        @for block in blocks {
+            @let lines: Vec<&str> = block.lines().map(str::trim).collect();
+            @if lines.iter().all(|l| l.starts_with("- ")) {
+                ul { @for l in &lines { li { (l.trim_start_matches("- ")) } } }
+            } @else {
+                p {
+                    @for (n, l) in lines.iter().enumerate() {
+                        @if n > 0 { br; }
+                        @if let Some(rest) = l.strip_prefix("- ") { "• " (rest) } @else { (l) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A publication time as a Buddhist-Era date, in a `<time>` element for machines.
+pub fn date_of_unix(unix: i64, digits: Digits) -> Markup {
+    match Timestamp::from_second(unix) {
+        Ok(ts) => {
+            let d = thai::date_of(ts);
+            html! { time datetime=(d.to_string()) { (thai::date_long(d, digits)) } }
+        }
+        Err(_) => html! { "-" },
+    }
+}
+
+/// A calendar date as a Buddhist-Era date in a `<time>` element.
+pub fn date(d: Date, digits: Digits) -> Markup {
+    html! { time datetime=(d.to_string()) { (thai::date_long(d, digits)) } }
+}
+
+/// Thai label for a file type.
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "pdf" => "PDF",
+        "xlsx" => "Excel (XLSX)",
+        "doc" => "Word (DOC)",
+        "docx" => "Word (DOCX)",
+        "jpg" | "jpeg" => "รูปภาพ (JPG)",
+        "zip" => "ไฟล์บีบอัด (ZIP)",
+        "rar" => "ไฟล์บีบอัด (RAR)",
+        _ => "ไฟล์",
+    }
+}
+
+/// The MIME type served for a file type.
+pub fn kind_mime(kind: &str) -> &'static str {
+    match kind {
+        "pdf" => "application/pdf",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "jpg" | "jpeg" => "image/jpeg",
+        "zip" => "application/zip",
+        "rar" => "application/vnd.rar",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_makes_paragraphs_and_lists_and_escapes() {
+        let html = body("ย่อหน้าแรก\nบรรทัดสอง\n\n- หนึ่ง\n- สอง\n\n<script>x</script>").into_string();
+        assert_eq!(
+            html,
+            "<p>ย่อหน้าแรก<br>บรรทัดสอง</p><ul><li>หนึ่ง</li><li>สอง</li></ul>\
+             <p>&lt;script&gt;x&lt;/script&gt;</p>"
+        );
+    }
+
+    #[test]
+    fn dates_are_buddhist_era() {
+        let html = date_of_unix(1_669_939_200, Digits::Thai).into_string(); // 2022-12-02T00:00Z
+        assert!(html.contains("๒ ธันวาคม ๒๕๖๕"), "{html}");
+    }
+}

@@ -1,0 +1,66 @@
+//! Errors from handlers, and the middleware that turns them into Thai pages.
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::Shared;
+use crate::store::StoreError;
+use crate::views;
+
+/// What can go wrong in a handler.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// The page or item does not exist or is not public.
+    #[error("not found")]
+    NotFound,
+    /// Storage failed; the cause is logged, never shown.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Marks a response whose body the error middleware should replace with a Thai page.
+#[derive(Clone, Copy, Debug)]
+struct ErrorPage;
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Store(e) => {
+                tracing::error!(error = %e, "request failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorPage);
+        response
+    }
+}
+
+/// Replaces the body of error responses made by [`WebError`] with the site's Thai error pages,
+/// which need the office's name and navigation from the shared state.
+pub async fn render_error_pages(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.extensions().get::<ErrorPage>().is_none() {
+        return response;
+    }
+    let status = response.status();
+    // If even the footer data cannot be read, fall back to a chrome without it.
+    let chrome = match app.chrome(None).await {
+        Ok(c) => c,
+        Err(_) => views::Chrome {
+            office: &app.config.settings.office,
+            digits: app.config.settings.display.digits,
+            last_updated: None,
+            current_area: None,
+        },
+    };
+    let page = if status == StatusCode::NOT_FOUND {
+        views::public::not_found(&chrome)
+    } else {
+        views::public::server_error(&chrome)
+    };
+    (status, Html(page.into_string())).into_response()
+}

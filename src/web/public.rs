@@ -1,0 +1,191 @@
+//! Handlers of the public site.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use tower::ServiceExt as _;
+use tower_http::services::ServeFile;
+
+use super::{Shared, WebError};
+use crate::categories::{self, Place};
+use crate::paths;
+use crate::store::items::{self, At, Scope};
+use crate::views::{self, text::kind_mime};
+
+/// Sub-categories whose items the home page shows as news.
+const HOME_NEWS: &[&str] = &["news/general", "news/activities", "news/alerts"];
+/// Sub-categories whose items the home page shows as announcements.
+const HOME_ANNOUNCEMENTS: &[&str] =
+    &["news/jobs", "news/procurement", "news/procurement-results", "law/announcements"];
+/// Rows in each home-page list.
+const HOME_ROWS: u32 = 6;
+
+type Params = Query<HashMap<String, String>>;
+
+/// `?page=N`, leniently: anything that is not a positive number means the first page.
+fn page_number(params: &HashMap<String, String>) -> u32 {
+    params.get("page").and_then(|p| p.parse().ok()).filter(|&n| n >= 1).unwrap_or(1)
+}
+
+fn html(markup: maud::Markup) -> Response {
+    Html(markup.into_string()).into_response()
+}
+
+/// `GET /`
+pub async fn home(State(app): State<Shared>) -> Result<Response, WebError> {
+    let (news, announcements) = app
+        .store
+        .run(|c| {
+            let at = At::now();
+            Ok((
+                items::list(c, Scope::Categories(HOME_NEWS), 1, HOME_ROWS, at)?,
+                items::list(c, Scope::Categories(HOME_ANNOUNCEMENTS), 1, HOME_ROWS, at)?,
+            ))
+        })
+        .await?;
+    let chrome = app.chrome(None).await?;
+    Ok(html(views::public::home(&chrome, &news.rows, &announcements.rows)))
+}
+
+/// `GET /c/{area}`
+pub async fn area(
+    State(app): State<Shared>,
+    Path(slug): Path<String>,
+    Query(params): Params,
+) -> Result<Response, WebError> {
+    let area = categories::area(&slug).ok_or(WebError::NotFound)?;
+    let page = page_number(&params);
+    let per_page = app.config.settings.display.per_page;
+    let (counts, rows) = app
+        .store
+        .run(move |c| {
+            let at = At::now();
+            Ok((items::counts_by_category(c, at)?, items::list(c, Scope::Area(area.slug), page, per_page, at)?))
+        })
+        .await?;
+    let chrome = app.chrome(Some(area.slug)).await?;
+    Ok(html(views::public::area(&chrome, area, &counts, &rows)))
+}
+
+/// `GET /c/{area}/{sub}`
+pub async fn place(
+    State(app): State<Shared>,
+    Path((area, sub)): Path<(String, String)>,
+    Query(params): Params,
+) -> Result<Response, WebError> {
+    let place = Place::parse(&format!("{area}/{sub}")).ok_or(WebError::NotFound)?;
+    let page = page_number(&params);
+    let per_page = app.config.settings.display.per_page;
+    let key = place.key();
+    let rows = app
+        .store
+        .run(move |c| items::list(c, Scope::Categories(&[&key]), page, per_page, At::now()))
+        .await?;
+    let chrome = app.chrome(Some(place.area.slug)).await?;
+    Ok(html(views::public::place(&chrome, place, &rows)))
+}
+
+/// `GET /items/{id}`
+pub async fn item(State(app): State<Shared>, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let (item, files) = app
+        .store
+        .run(move |c| items::visible(c, id, At::now()))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let place = Place::parse(&item.category);
+    let chrome = app.chrome(place.map(|p| p.area.slug)).await?;
+    Ok(html(views::public::item(&chrome, &item, place, &files)))
+}
+
+/// `GET /files/{id}/{name}`: an attachment of a visible item, byte for byte, with its type.
+pub async fn file(
+    State(app): State<Shared>,
+    Path((id, _name)): Path<(String, String)>,
+    request: Request,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let attachment = app
+        .store
+        .run(move |c| items::visible_attachment(c, id, At::now()))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let path = app.store.blobs().path(&attachment.sha256).ok_or(WebError::NotFound)?;
+    let mime: mime::Mime = kind_mime(&attachment.kind).parse().expect("valid mime");
+    // ServeFile brings ranges, conditional requests and streaming from disk.
+    let Ok(response) = ServeFile::new_with_mime(path, &mime).oneshot(request).await;
+    let mut response = response.map(axum::body::Body::new);
+    if response.status() == axum::http::StatusCode::NOT_FOUND {
+        tracing::error!(sha256 = %attachment.sha256, "stored file missing");
+        return Err(WebError::NotFound);
+    }
+    let disposition = if matches!(attachment.kind.as_str(), "pdf" | "jpg" | "jpeg") { "inline" } else { "attachment" };
+    let ascii_name: String = attachment
+        .file_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .collect();
+    let value = format!(
+        "{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
+        paths::percent_encode_segment(&attachment.file_name)
+    );
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    Ok(response)
+}
+
+/// `GET /search?q=`
+pub async fn search(State(app): State<Shared>, Query(params): Params) -> Result<Response, WebError> {
+    let query: String = params.get("q").map(|q| q.trim().chars().take(200).collect()).unwrap_or_default();
+    let page = page_number(&params);
+    let per_page = app.config.settings.display.per_page;
+    let results = if query.is_empty() {
+        None
+    } else {
+        let q = query.clone();
+        Some(app.store.run(move |c| items::list(c, Scope::Containing(&q), page, per_page, At::now())).await?)
+    };
+    let chrome = app.chrome(None).await?;
+    Ok(html(views::public::search(&chrome, &query, results.as_ref())))
+}
+
+/// `GET /sitemap.xml`: the home page, every area and sub-category, and every visible item.
+pub async fn sitemap(State(app): State<Shared>) -> Result<Response, WebError> {
+    let rows = app
+        .store
+        .run(|c| Ok(items::list(c, Scope::All, 1, 50_000, At::now())?.rows))
+        .await?;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut push = |loc: &str| xml.push_str(&format!("<url><loc>{loc}</loc></url>\n"));
+    push("/");
+    for area in categories::AREAS {
+        push(&paths::area(area));
+        for sub in area.subs {
+            push(&paths::place(Place { area, sub }));
+        }
+    }
+    for row in rows {
+        push(&paths::item(row.id));
+    }
+    xml.push_str("</urlset>\n");
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())
+}
+
+/// `GET /healthz`: 200 once the database answers.
+pub async fn healthz(State(app): State<Shared>) -> Result<Response, WebError> {
+    app.store.run(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).await?;
+    Ok(format!("ok prakat {}\n", env!("CARGO_PKG_VERSION")).into_response())
+}
+
+/// Anything else: the Thai 404 page.
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}

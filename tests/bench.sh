@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Benchmark: Prakat with N items against nginx serving a saved copy of the same item page.
+#
+#   tests/bench.sh [ITEMS=10000] [SECONDS=15] [CONNECTIONS=50]
+#
+# Builds the release binary, fills a temporary data directory with the demo content plus
+# generated items, and runs wrk against the home page, a category page and an item page. Prints
+# requests per second, p50/p99 latency, idle and peak RSS, and Prakat's item-page rate as a
+# percentage of nginx's in the same run. Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ITEMS=${1:-10000}
+SECS=${2:-15}
+CONNS=${3:-50}
+PORT=18080
+NGINX_PORT=18081
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+cargo build --release --locked --quiet
+BIN=target/release/prakat
+WORK=$(mktemp -d)
+cleanup() {
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== generating $ITEMS items"
+/usr/bin/time -f "   generated in %e s" "$BIN" demo --items "$ITEMS" --data "$WORK/data" >/dev/null
+
+start_ns=$(date +%s%N)
+PRAKAT_LOG=warn "$BIN" serve --data "$WORK/data" --http "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+until curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do sleep 0.01; done
+ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+sleep 1
+idle_rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+
+ITEM_PATH=$(curl -fsS "http://127.0.0.1:$PORT/c/news/general" | grep -o 'href="/items/[0-9]*"' | head -1 | cut -d'"' -f2)
+mkdir -p "$WORK/static"
+curl -fsS "http://127.0.0.1:$PORT$ITEM_PATH" >"$WORK/static/item.html"
+
+cat >"$WORK/nginx.conf" <<EOF
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  types { text/html html; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $WORK/static;
+  }
+}
+EOF
+"$NGINX" -c "$WORK/nginx.conf" -p "$WORK"
+
+run_wrk() { # run_wrk NAME URL -> prints a line, sets RPS
+  local out
+  out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$1" 2>&1)
+  RPS=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  local p50 p99 errors
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr -s ' ' | paste -sd';' || true)
+  printf '%-28s %10s req/s   p50 %-9s p99 %-9s %s\n' "$2" "$RPS" "$p50" "$p99" "$errors"
+}
+
+echo "== wrk: $CONNS connections, ${SECS}s each, $(nproc) cores shared by client and server"
+run_wrk "http://127.0.0.1:$PORT/" "prakat /"
+run_wrk "http://127.0.0.1:$PORT/c/news/general" "prakat /c/news/general"
+run_wrk "http://127.0.0.1:$PORT$ITEM_PATH" "prakat $ITEM_PATH"
+prakat_item=$RPS
+run_wrk "http://127.0.0.1:$NGINX_PORT/item.html" "nginx static item.html"
+nginx_item=$RPS
+
+peak_rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+echo "== summary"
+echo "items:                 $ITEMS"
+echo "start to ready:        ${ready_ms} ms (includes curl polling)"
+echo "idle RSS:              $((idle_rss / 1024)) MB ($idle_rss kB)"
+echo "peak RSS:              $((peak_rss / 1024)) MB ($peak_rss kB)"
+awk -v p="$prakat_item" -v n="$nginx_item" \
+  'BEGIN { printf "item page vs nginx:    %.0f%% (%.0f / %.0f req/s)\n", 100*p/n, p, n }'

@@ -19,7 +19,13 @@ use crate::{demo, web};
 pub struct Cli {
     /// Data directory: database, uploaded files, certificates, logs and backups. Nothing is
     /// written anywhere else.
-    #[arg(long, global = true, env = "PRAKAT_DATA", default_value = "./prakat-data", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "PRAKAT_DATA",
+        default_value = "./prakat-data",
+        value_name = "DIR"
+    )]
     pub data: PathBuf,
 
     #[command(subcommand)]
@@ -67,7 +73,10 @@ pub fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PRAKAT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -77,7 +86,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let store = Store::open(&cli.data)?;
             demo::fill_if_empty(&store, &cli.data)?;
             let added = demo::generate(&store, items)?;
-            println!("เพิ่มรายการตัวอย่าง {added} รายการ (added {added} generated items) ใน {}", cli.data.display());
+            println!(
+                "เพิ่มรายการตัวอย่าง {added} รายการ (added {added} generated items) ใน {}",
+                cli.data.display()
+            );
             Ok(())
         }
     }
@@ -86,14 +98,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     let store = Store::open(&data)?;
     if args.demo && demo::fill_if_empty(&store, &data)? {
-        println!("เติมข้อมูลตัวอย่างแล้ว (demo content added) ใน {}", data.display());
+        println!(
+            "เติมข้อมูลตัวอย่างแล้ว (demo content added) ใน {}",
+            data.display()
+        );
     }
     let config = Config::load(data)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.http)
             .await
-            .with_context(|| format!("เปิดพอร์ต {} ไม่ได้ (cannot listen on {})", args.http, args.http))?;
+            .with_context(|| {
+                format!(
+                    "เปิดพอร์ต {} ไม่ได้ (cannot listen on {})",
+                    args.http, args.http
+                )
+            })?;
         let bound = listener.local_addr()?;
         print_urls(bound, &config);
         let app = web::App::new(config, store);
@@ -106,7 +128,11 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
 /// Prints where the site can be reached: loopback first, then each LAN address.
 fn print_urls(bound: SocketAddr, config: &Config) {
     let port = bound.port();
-    println!("Prakat {} — ข้อมูลอยู่ที่ (data): {}", env!("CARGO_PKG_VERSION"), config.data_dir.display());
+    println!(
+        "Prakat {} — ข้อมูลอยู่ที่ (data): {}",
+        env!("CARGO_PKG_VERSION"),
+        config.data_dir.display()
+    );
     println!("listening on http://{bound}");
     println!("เปิดเว็บไซต์ได้ที่ (open the site at):");
     let url = |ip: IpAddr| match ip {

@@ -74,7 +74,10 @@ pub struct Display {
 
 impl Default for Display {
     fn default() -> Self {
-        Display { digits: Digits::Arabic, per_page: 20 }
+        Display {
+            digits: Digits::Arabic,
+            per_page: 20,
+        }
     }
 }
 
@@ -84,9 +87,11 @@ impl Settings {
         let path = data_dir.join(SETTINGS_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let s: Settings = toml::from_str(&text)
-                    .with_context(|| format!("ไฟล์ตั้งค่า {} ไม่ถูกต้อง (invalid settings file)", path.display()))?;
-                s.validate().with_context(|| format!("ไฟล์ตั้งค่า {}", path.display()))?;
+                let s: Settings = toml::from_str(&text).with_context(|| {
+                    format!("ไฟล์ตั้งค่า {} ไม่ถูกต้อง (invalid settings file)", path.display())
+                })?;
+                s.validate()
+                    .with_context(|| format!("ไฟล์ตั้งค่า {}", path.display()))?;
                 Ok(s)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
@@ -101,7 +106,8 @@ impl Settings {
         let mut tmp = tempfile::NamedTempFile::new_in(data_dir)?;
         std::io::Write::write_all(&mut tmp, text.as_bytes())?;
         tmp.as_file().sync_all()?;
-        tmp.persist(data_dir.join(SETTINGS_FILE)).map_err(|e| e.error)?;
+        tmp.persist(data_dir.join(SETTINGS_FILE))
+            .map_err(|e| e.error)?;
         Ok(())
     }
 
@@ -111,7 +117,10 @@ impl Settings {
             "display.per_page ต้องอยู่ระหว่าง 1 ถึง 200 (must be 1–200), ได้ {}",
             self.display.per_page
         );
-        anyhow::ensure!(!self.office.name_th.trim().is_empty(), "office.name_th ต้องไม่ว่าง (must not be empty)");
+        anyhow::ensure!(
+            !self.office.name_th.trim().is_empty(),
+            "office.name_th ต้องไม่ว่าง (must not be empty)"
+        );
         Ok(())
     }
 }
@@ -144,8 +153,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(SETTINGS_FILE), "[display]\nper_page = 0\n").unwrap();
         let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
-        assert!(err.contains("prakat.toml") && err.contains("per_page"), "{err}");
+        assert!(
+            err.contains("prakat.toml") && err.contains("per_page"),
+            "{err}"
+        );
         std::fs::write(dir.path().join(SETTINGS_FILE), "[display]\ncolour = 1\n").unwrap();
-        assert!(Settings::load(dir.path()).is_err(), "unknown keys are refused");
+        assert!(
+            Settings::load(dir.path()).is_err(),
+            "unknown keys are refused"
+        );
     }
 }

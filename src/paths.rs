@@ -20,7 +20,10 @@ pub fn item(id: i64) -> String {
 /// The download link of an attachment. The file name is only there for people and browsers
 /// that save under the last path segment; the id decides what is served.
 pub fn file(attachment_id: i64, file_name: &str) -> String {
-    format!("/files/{attachment_id}/{}", percent_encode_segment(file_name))
+    format!(
+        "/files/{attachment_id}/{}",
+        percent_encode_segment(file_name)
+    )
 }
 
 /// An embedded static asset.
@@ -46,7 +49,10 @@ mod tests {
 
     #[test]
     fn thai_file_names_are_encoded() {
-        assert_eq!(file(7, "แผน 2569.pdf"), "/files/7/%E0%B9%81%E0%B8%9C%E0%B8%99%202569.pdf");
+        assert_eq!(
+            file(7, "แผน 2569.pdf"),
+            "/files/7/%E0%B9%81%E0%B8%9C%E0%B8%99%202569.pdf"
+        );
         let place = Place::parse("news/procurement-results").unwrap();
         assert_eq!(self::place(place), "/c/news/procurement-results");
     }

@@ -45,13 +45,28 @@ const MONTHS_FULL: [&str; 12] = [
 ];
 
 const MONTHS_SHORT: [&str; 12] = [
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
 ];
 
 /// Thai month name, full (`ธันวาคม`) or abbreviated (`ธ.ค.`); `month` is 1–12.
 pub fn month_name(month: i8, short: bool) -> &'static str {
     let i = usize::try_from(month - 1).unwrap_or(0).min(11);
-    if short { MONTHS_SHORT[i] } else { MONTHS_FULL[i] }
+    if short {
+        MONTHS_SHORT[i]
+    } else {
+        MONTHS_FULL[i]
+    }
 }
 
 /// Which digits numbers are written with.

@@ -6,17 +6,27 @@ use common::{Server, demo_content, item_links};
 
 /// The demo items whose end of publication has not passed, as TOML tables.
 fn live_demo_items() -> Vec<toml::Table> {
-    let today = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Bangkok").unwrap()).date();
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Bangkok").unwrap())
+        .date();
     demo_content()["item"]
         .as_array()
         .unwrap()
         .iter()
         .map(|v| v.as_table().unwrap().clone())
         .filter(|t| match t.get("expires") {
-            Some(e) => e.as_datetime().unwrap().to_string().parse::<jiff::civil::Date>().unwrap() >= today,
+            Some(e) => date_field(e) >= today,
             None => true,
         })
         .collect()
+}
+
+/// A date field, written either as a TOML date or as a string.
+fn date_field(v: &toml::Value) -> jiff::civil::Date {
+    match v {
+        toml::Value::String(s) => s.parse().unwrap(),
+        other => other.as_datetime().unwrap().to_string().parse().unwrap(),
+    }
 }
 
 fn str_of<'a>(t: &'a toml::Table, key: &str) -> &'a str {
@@ -34,7 +44,10 @@ fn find_item(server: &Server, category: &str, title: &str) -> String {
                 return link;
             }
         }
-        assert!(listing.contains("rel=\"next\""), "{title} not listed in {category}");
+        assert!(
+            listing.contains("rel=\"next\""),
+            "{title} not listed in {category}"
+        );
         page += 1;
     }
 }
@@ -44,25 +57,41 @@ fn home_lists_the_ten_areas_in_thai() {
     let server = Server::demo();
     let home = server.get("/");
     assert_eq!(home.status, 200);
-    assert_eq!(home.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     let html = home.text();
-    assert!(html.starts_with("<!DOCTYPE html><html lang=\"th\">"), "{}", &html[..80]);
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"th\">"),
+        "{}",
+        &html[..80]
+    );
     for area in prakat::categories::AREAS {
-        assert!(html.contains(&format!("href=\"/c/{}\"", area.slug)), "no link to {}", area.slug);
+        assert!(
+            html.contains(&format!("href=\"/c/{}\"", area.slug)),
+            "no link to {}",
+            area.slug
+        );
         assert!(html.contains(area.name_th), "no name of {}", area.slug);
     }
     assert!(html.contains("สำนักงานสาธารณสุขอำเภอเมืองเลย"));
     assert!(html.contains("ข่าวประชาสัมพันธ์ล่าสุด"));
     assert!(!item_links(&html).is_empty(), "home shows the latest items");
-    assert!(html.contains("ปรับปรุงข้อมูลล่าสุด"), "footer shows the last update");
+    assert!(
+        html.contains("ปรับปรุงข้อมูลล่าสุด"),
+        "footer shows the last update"
+    );
 }
 
 #[test]
 fn a_category_lists_its_live_items_newest_first() {
     let server = Server::demo();
     let live = live_demo_items();
-    let procurement: Vec<&toml::Table> =
-        live.iter().filter(|t| str_of(t, "category") == "news/procurement").collect();
+    let procurement: Vec<&toml::Table> = live
+        .iter()
+        .filter(|t| str_of(t, "category") == "news/procurement")
+        .collect();
     assert!(!procurement.is_empty());
     let html = server.get("/c/news/procurement").text();
     for t in &procurement {
@@ -73,7 +102,7 @@ fn a_category_lists_its_live_items_newest_first() {
 
     // Newest first: the links appear in descending publication order.
     let mut newest = procurement.clone();
-    newest.sort_by_key(|t| std::cmp::Reverse(t["published"].as_datetime().unwrap().to_string()));
+    newest.sort_by_key(|t| std::cmp::Reverse(date_field(&t["published"])));
     let first_title = maud::html!((str_of(newest[0], "title"))).into_string();
     let first_link = &item_links(&html)[0];
     assert!(server.get(first_link).text().contains(&first_title));
@@ -95,7 +124,10 @@ fn expired_items_are_not_shown() {
         .iter()
         .filter(|v| !live.iter().any(|l| l["title"] == v["title"]))
         .collect();
-    assert!(!expired.is_empty(), "the demo has expired items to test with");
+    assert!(
+        !expired.is_empty(),
+        "the demo has expired items to test with"
+    );
     for e in expired {
         let category = e["category"].as_str().unwrap();
         let title = maud::html!((e["title"].as_str().unwrap())).into_string();
@@ -118,12 +150,18 @@ fn the_seed_announcement_shows_its_metadata_and_files() {
     let html = page.text();
 
     // Seed 2.1.3: source/owner, period, publication date, file type and size, all public.
-    for label in ["แหล่งที่มา / เจ้าของข้อมูล", "ช่วงวันที่ของข้อมูล", "วันที่เผยแพร่", "ประเภทไฟล์", "ขนาด"] {
+    for label in [
+        "แหล่งที่มา / เจ้าของข้อมูล",
+        "ช่วงวันที่ของข้อมูล",
+        "วันที่เผยแพร่",
+        "ประเภทไฟล์",
+        "ขนาด",
+    ] {
         assert!(html.contains(label), "no {label}");
     }
     assert!(html.contains(&maud::html!((str_of(seed, "source"))).into_string()));
     // Buddhist-Era publication date with a Thai month name.
-    let published: jiff::civil::Date = seed["published"].as_datetime().unwrap().to_string().parse().unwrap();
+    let published = date_field(&seed["published"]);
     let be = format!(
         "{} {} {}",
         published.day(),
@@ -143,15 +181,29 @@ fn the_seed_announcement_shows_its_metadata_and_files() {
         .collect();
     assert_eq!(file_links.len(), attachments.len());
     for (a, href) in attachments.iter().zip(&file_links) {
-        let name = a["file"].as_str().expect("seed attachments are embedded files");
-        let expected =
-            std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/files").join(name)).unwrap();
+        let name = a["file"]
+            .as_str()
+            .expect("seed attachments are embedded files");
+        let expected = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("assets/demo/files")
+                .join(name),
+        )
+        .unwrap();
         let reply = server.get(href);
         assert_eq!(reply.status, 200, "{href}");
         assert_eq!(reply.header("content-type"), Some("application/pdf"));
-        assert!(reply.header("content-disposition").unwrap().contains("filename*=UTF-8''"));
+        assert!(
+            reply
+                .header("content-disposition")
+                .unwrap()
+                .contains("filename*=UTF-8''")
+        );
         assert!(reply.body == expected, "{href} differs from {name}");
-        assert!(html.contains(&prakat::thai::file_size(expected.len() as u64, prakat::thai::Digits::Arabic)));
+        assert!(html.contains(&prakat::thai::file_size(
+            expected.len() as u64,
+            prakat::thai::Digits::Arabic
+        )));
     }
 }
 
@@ -161,43 +213,71 @@ fn generated_office_files_download_with_their_types() {
     let live = live_demo_items();
     let mut seen = std::collections::HashSet::new();
     for t in &live {
-        let Some(files) = t.get("attachment").and_then(|a| a.as_array()) else { continue };
-        let Some(first) = files.first() else { continue };
-        let name = first["name"].as_str().unwrap();
-        let kind = name.rsplit('.').next().unwrap().to_lowercase();
-        if !seen.insert(kind.clone()) {
+        let Some(files) = t.get("attachment").and_then(|a| a.as_array()) else {
             continue;
-        }
-        let link = find_item(&server, str_of(t, "category"), str_of(t, "title"));
-        let html = server.get(&link).text();
-        let i = html.find("href=\"/files/").unwrap();
-        let href = &html[i + 6..][..html[i + 6..].find('"').unwrap()];
-        let reply = server.get(href);
-        assert_eq!(reply.status, 200);
-        let (mime, magic): (&str, &[u8]) = match kind.as_str() {
-            "pdf" => ("application/pdf", b"%PDF-"),
-            "jpg" => ("image/jpeg", &[0xFF, 0xD8, 0xFF]),
-            "xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
-            "docx" => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
-            "zip" => ("application/zip", b"PK\x03\x04"),
-            other => panic!("unexpected kind {other}"),
         };
-        assert_eq!(reply.header("content-type"), Some(mime), "{name}");
-        assert!(reply.body.starts_with(magic), "{name}");
+        for (index, file) in files.iter().enumerate() {
+            let name = file["name"].as_str().unwrap();
+            let kind = name.rsplit('.').next().unwrap().to_lowercase();
+            if seen.insert(kind.clone()) {
+                check_download(&server, t, index, name, &kind);
+            }
+        }
     }
     for kind in ["pdf", "jpg", "xlsx", "docx", "zip"] {
-        assert!(seen.contains(kind), "no live demo item has a {kind} first");
+        assert!(seen.contains(kind), "no live demo item has a {kind} file");
     }
+}
+
+/// Downloads the `index`-th attachment of a demo item and checks its type and first bytes.
+fn check_download(server: &Server, t: &toml::Table, index: usize, name: &str, kind: &str) {
+    let link = find_item(server, str_of(t, "category"), str_of(t, "title"));
+    let page = server.get(&link).text();
+    // The table of attachments, not the photo gallery above it.
+    let html = &page[page.find("id=\"files-h\"").expect("attachment table")..];
+    let hrefs: Vec<&str> = html
+        .match_indices("href=\"/files/")
+        .map(|(i, _)| &html[i + 6..][..html[i + 6..].find('"').unwrap()])
+        .collect();
+    let href = hrefs[index];
+    let reply = server.get(href);
+    assert_eq!(reply.status, 200);
+    let (mime, magic): (&str, &[u8]) = match kind {
+        "pdf" => ("application/pdf", b"%PDF-"),
+        "jpg" => ("image/jpeg", &[0xFF, 0xD8, 0xFF]),
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            b"PK\x03\x04",
+        ),
+        "docx" => (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            b"PK\x03\x04",
+        ),
+        "zip" => ("application/zip", b"PK\x03\x04"),
+        other => panic!("unexpected kind {other}"),
+    };
+    assert_eq!(reply.header("content-type"), Some(mime), "{name}");
+    assert!(reply.body.starts_with(magic), "{name}");
 }
 
 #[test]
 fn unknown_pages_answer_a_thai_404() {
     let server = Server::demo();
-    for path in ["/no-such-page", "/c/nothing", "/c/news/nothing", "/items/999999", "/items/abc", "/files/999999/x.pdf"] {
+    for path in [
+        "/no-such-page",
+        "/c/nothing",
+        "/c/news/nothing",
+        "/items/999999",
+        "/items/abc",
+        "/files/999999/x.pdf",
+    ] {
         let reply = server.get(path);
         assert_eq!(reply.status, 404, "{path}");
         let html = reply.text();
-        assert!(html.contains("ไม่พบหน้าที่ต้องการ"), "{path} is not the Thai 404");
+        assert!(
+            html.contains("ไม่พบหน้าที่ต้องการ"),
+            "{path} is not the Thai 404"
+        );
         assert!(html.contains("<html lang=\"th\">"));
     }
 }
@@ -218,10 +298,17 @@ fn health_assets_and_headers() {
 
     let home = server.get("/");
     assert_eq!(home.header("x-content-type-options"), Some("nosniff"));
-    assert!(home.header("content-security-policy").unwrap().contains("default-src 'self'"));
+    assert!(
+        home.header("content-security-policy")
+            .unwrap()
+            .contains("default-src 'self'")
+    );
     // No external resources: everything the page loads comes from the appliance itself.
     let html = home.text();
-    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "external resource on home page");
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "external resource on home page"
+    );
 }
 
 #[test]
@@ -234,14 +321,19 @@ fn demo_adds_nothing_to_a_directory_that_has_content() {
     let second = Server::start(&data, &["--demo"]);
     let after = second.get("/sitemap.xml").text().matches("<url>").count();
     assert_eq!(before, after);
-    assert!(second.startup.as_millis() < 3000, "restart took {:?}", second.startup);
+    assert!(
+        second.startup.as_millis() < 3000,
+        "restart took {:?}",
+        second.startup
+    );
 }
 
 #[test]
 fn search_finds_thai_words_inside_text() {
     let server = Server::demo();
     // Thai has no spaces between words; a word in the middle of a title must still be found.
-    let reply = server.get("/search?q=%E0%B8%88%E0%B8%B1%E0%B8%94%E0%B8%8B%E0%B8%B7%E0%B9%89%E0%B8%AD"); // จัดซื้อ
+    let reply =
+        server.get("/search?q=%E0%B8%88%E0%B8%B1%E0%B8%94%E0%B8%8B%E0%B8%B7%E0%B9%89%E0%B8%AD"); // จัดซื้อ
     assert_eq!(reply.status, 200);
     let html = reply.text();
     assert!(!item_links(&html).is_empty(), "no result for จัดซื้อ");
@@ -257,7 +349,11 @@ fn data_directory_comes_from_the_environment_too() {
         .env("PRAKAT_DATA", &data)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(data.join("prakat.db").exists());
     assert!(data.join("prakat.toml").exists());
 }

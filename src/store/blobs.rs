@@ -84,6 +84,11 @@ mod tests {
         assert!(store.path("../../etc/passwd").is_none());
         assert!(store.path(&"A".repeat(64)).is_none());
         // Nothing is left behind in the temporary directory.
-        assert_eq!(std::fs::read_dir(dir.path().join("files/tmp")).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("files/tmp"))
+                .unwrap()
+                .count(),
+            0
+        );
     }
 }

@@ -29,7 +29,10 @@ impl At {
 
 impl From<Timestamp> for At {
     fn from(ts: Timestamp) -> At {
-        At { unix: ts.as_second(), today: crate::thai::date_of(ts) }
+        At {
+            unix: ts.as_second(),
+            today: crate::thai::date_of(ts),
+        }
     }
 }
 
@@ -168,7 +171,9 @@ impl<T> Page<T> {
     /// Number of pages in the whole listing (at least 1).
     pub fn pages(&self) -> u32 {
         let per = u64::from(self.per_page.max(1));
-        u32::try_from(self.total.div_ceil(per)).unwrap_or(u32::MAX).max(1)
+        u32::try_from(self.total.div_ceil(per))
+            .unwrap_or(u32::MAX)
+            .max(1)
     }
 }
 
@@ -226,7 +231,14 @@ pub fn insert(conn: &mut Connection, item: &NewItem) -> StoreResult<i64> {
         tx.execute(
             "INSERT INTO attachments (item_id, position, file_name, kind, sha256, size)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            (id, position as i64, &a.file_name, &a.kind, &a.blob.sha256, a.blob.size as i64),
+            (
+                id,
+                position as i64,
+                &a.file_name,
+                &a.kind,
+                &a.blob.sha256,
+                a.blob.size as i64,
+            ),
         )?;
     }
     tx.commit()?;
@@ -327,7 +339,9 @@ pub fn list(
     }
 
     let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM items i WHERE {VISIBLE} {filter}"))?
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM items i WHERE {VISIBLE} {filter}"
+        ))?
         .query_row(params.as_slice(), |r| r.get(0))?;
 
     params.push((":limit", &limit));
@@ -355,12 +369,18 @@ pub fn list(
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Page { rows, total: total as u64, page, per_page })
+    Ok(Page {
+        rows,
+        total: total as u64,
+        page,
+        per_page,
+    })
 }
 
 /// Number of visible items per `area/sub` key.
 pub fn counts_by_category(conn: &Connection, at: At) -> StoreResult<Vec<(String, u64)>> {
-    let sql = format!("SELECT i.category, count(*) FROM items i WHERE {VISIBLE} GROUP BY i.category");
+    let sql =
+        format!("SELECT i.category, count(*) FROM items i WHERE {VISIBLE} GROUP BY i.category");
     let rows = conn
         .prepare_cached(&sql)?
         .query_map(
@@ -374,8 +394,7 @@ pub fn counts_by_category(conn: &Connection, at: At) -> StoreResult<Vec<(String,
 /// When the public content last changed: the newest of the visible items' publication and
 /// update times.
 pub fn last_updated(conn: &Connection, at: At) -> StoreResult<Option<i64>> {
-    let sql =
-        format!("SELECT max(max(i.published_at, i.updated_at)) FROM items i WHERE {VISIBLE}");
+    let sql = format!("SELECT max(max(i.published_at, i.updated_at)) FROM items i WHERE {VISIBLE}");
     Ok(conn.prepare_cached(&sql)?.query_row(
         named_params! {":now": at.unix, ":today": at.today.to_string()},
         |r| r.get(0),
@@ -420,9 +439,28 @@ mod tests {
                 });
                 Ok((
                     insert(c, &live)?,
-                    insert(c, &item("news/general", "ข่าวล่วงหน้า", "2026-07-01T03:00:00Z", None))?,
-                    insert(c, &item("news/jobs", "หมดอายุ", "2026-01-01T03:00:00Z", Some(date(2026, 5, 31))))?,
-                    insert(c, &item("news/jobs", "วันสุดท้าย", "2026-01-01T03:00:00Z", Some(date(2026, 6, 1))))?,
+                    insert(
+                        c,
+                        &item("news/general", "ข่าวล่วงหน้า", "2026-07-01T03:00:00Z", None),
+                    )?,
+                    insert(
+                        c,
+                        &item(
+                            "news/jobs",
+                            "หมดอายุ",
+                            "2026-01-01T03:00:00Z",
+                            Some(date(2026, 5, 31)),
+                        ),
+                    )?,
+                    insert(
+                        c,
+                        &item(
+                            "news/jobs",
+                            "วันสุดท้าย",
+                            "2026-01-01T03:00:00Z",
+                            Some(date(2026, 6, 1)),
+                        ),
+                    )?,
                 ))
             })
             .unwrap();
@@ -460,7 +498,15 @@ mod tests {
         store
             .run_sync(|c| {
                 for n in 0..25 {
-                    insert(c, &item("news/general", &format!("ข่าว {n}"), "2026-05-01T03:00:00Z", None))?;
+                    insert(
+                        c,
+                        &item(
+                            "news/general",
+                            &format!("ข่าว {n}"),
+                            "2026-05-01T03:00:00Z",
+                            None,
+                        ),
+                    )?;
                 }
                 let p3 = list(c, Scope::Area("news"), 3, 10, at)?;
                 assert_eq!((p3.total, p3.pages(), p3.rows.len()), (25, 3, 5));

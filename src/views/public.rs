@@ -92,7 +92,10 @@ pub fn place(chrome: &Chrome, place: Place, items: &Page<ItemSummary>) -> Markup
     page(
         chrome,
         place.sub.name_th,
-        &[Crumb::link(place.area.name_th, paths::area(place.area)), Crumb::here(place.sub.name_th)],
+        &[
+            Crumb::link(place.area.name_th, paths::area(place.area)),
+            Crumb::here(place.sub.name_th),
+        ],
         html! {
             h1 { (place.sub.name_th) }
             p.lead lang="en" { (place.sub.name_en) }
@@ -111,7 +114,10 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
         crumbs.push(Crumb::link(p.sub.name_th, paths::place(p)));
     }
     crumbs.push(Crumb::here(item.title.clone()));
-    let images: Vec<&Attachment> = files.iter().filter(|f| f.kind == "jpg" || f.kind == "jpeg").collect();
+    let images: Vec<&Attachment> = files
+        .iter()
+        .filter(|f| f.kind == "jpg" || f.kind == "jpeg")
+        .collect();
     page(
         chrome,
         &item.title,

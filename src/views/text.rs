@@ -9,7 +9,11 @@ use crate::thai::{self, Digits};
 /// Renders plain body text: blank lines separate paragraphs, lines starting with `- ` form a
 /// bulleted list. Everything is escaped; no markup from the text is trusted.
 pub fn body(text: &str) -> Markup {
-    let blocks: Vec<&str> = text.split("\n\n").map(str::trim).filter(|b| !b.is_empty()).collect();
+    let blocks: Vec<&str> = text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .collect();
     html! {
         @for block in blocks {
             @let lines: Vec<&str> = block.lines().map(str::trim).collect();
@@ -46,13 +50,11 @@ pub fn date(d: Date, digits: Digits) -> Markup {
 /// Thai label for a file type.
 pub fn kind_label(kind: &str) -> &'static str {
     match kind {
-        "pdf" => "PDF",
-        "xlsx" => "Excel (XLSX)",
-        "doc" => "Word (DOC)",
-        "docx" => "Word (DOCX)",
-        "jpg" | "jpeg" => "รูปภาพ (JPG)",
-        "zip" => "ไฟล์บีบอัด (ZIP)",
-        "rar" => "ไฟล์บีบอัด (RAR)",
+        "pdf" => "เอกสาร PDF",
+        "xlsx" => "ตารางคำนวณ Excel",
+        "doc" | "docx" => "เอกสาร Word",
+        "jpg" | "jpeg" => "รูปภาพ JPEG",
+        "zip" | "rar" => "ไฟล์บีบอัด",
         _ => "ไฟล์",
     }
 }

@@ -41,7 +41,11 @@ impl IntoResponse for WebError {
 
 /// Replaces the body of error responses made by [`WebError`] with the site's Thai error pages,
 /// which need the office's name and navigation from the shared state.
-pub async fn render_error_pages(State(app): State<Shared>, request: Request, next: Next) -> Response {
+pub async fn render_error_pages(
+    State(app): State<Shared>,
+    request: Request,
+    next: Next,
+) -> Response {
     let response = next.run(request).await;
     if response.extensions().get::<ErrorPage>().is_none() {
         return response;

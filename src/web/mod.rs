@@ -41,16 +41,26 @@ pub type Shared = Arc<App>;
 impl App {
     /// Wraps the configuration and the opened store.
     pub fn new(config: Config, store: Store) -> Shared {
-        Arc::new(App { config, store, last_updated: Mutex::new(None) })
+        Arc::new(App {
+            config,
+            store,
+            last_updated: Mutex::new(None),
+        })
     }
 
     /// The header/footer context for a page.
-    pub async fn chrome<'a>(&'a self, current_area: Option<&'a str>) -> Result<Chrome<'a>, WebError> {
+    pub async fn chrome<'a>(
+        &'a self,
+        current_area: Option<&'a str>,
+    ) -> Result<Chrome<'a>, WebError> {
         let cached = *self.last_updated.lock().expect("lock poisoned");
         let last_updated = match cached {
             Some((at, value)) if at.elapsed() < LAST_UPDATED_TTL => value,
             _ => {
-                let value = self.store.run(|c| items::last_updated(c, At::now())).await?;
+                let value = self
+                    .store
+                    .run(|c| items::last_updated(c, At::now()))
+                    .await?;
                 *self.last_updated.lock().expect("lock poisoned") = Some((Instant::now(), value));
                 value
             }
@@ -76,7 +86,10 @@ pub fn router(app: Shared) -> Router {
              script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
              frame-ancestors 'none'",
         ),
-        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
     ];
     let mut router = Router::new()
         .route("/", get(public::home))
@@ -89,13 +102,19 @@ pub fn router(app: Shared) -> Router {
         .route("/healthz", get(public::healthz))
         .route("/assets/{*path}", get(assets::serve))
         .fallback(public::not_found)
-        .layer(axum::middleware::from_fn_with_state(app.clone(), error::render_error_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            error::render_error_pages,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ));
     for (name, value) in security_headers {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
     }
     router.with_state(app)
 }
@@ -106,7 +125,10 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -62,7 +62,13 @@ impl Server {
         let startup = started.elapsed();
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, base, data: data.to_path_buf(), _temp: None, startup }
+        Server {
+            child,
+            base,
+            data: data.to_path_buf(),
+            _temp: None,
+            startup,
+        }
     }
 
     /// Absolute URL for a path.
@@ -98,28 +104,46 @@ impl Reply {
 
     /// A header's value (case-insensitive name).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
 /// GET an absolute URL on loopback.
 pub fn get(url: &str) -> Reply {
-    assert!(url.starts_with("http://127.0.0.1:") || url.starts_with("http://[::1]:"), "loopback only: {url}");
+    assert!(
+        url.starts_with("http://127.0.0.1:") || url.starts_with("http://[::1]:"),
+        "loopback only: {url}"
+    );
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(Duration::from_secs(20)))
         .build()
         .into();
-    let mut resp = agent.get(url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let mut resp = agent
+        .get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = resp.status().as_u16();
     let headers = resp
         .headers()
         .iter()
         .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
         .collect();
-    let body = resp.body_mut().with_config().limit(64 << 20).read_to_vec().expect("read body");
-    Reply { status, headers, body }
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()
+        .expect("read body");
+    Reply {
+        status,
+        headers,
+        body,
+    }
 }
 
 /// Every `href="/items/N"` on a page, in order.

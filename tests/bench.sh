@@ -27,6 +27,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 cargo build --release --locked --quiet
 BIN=target/release/prakat
 WORK=$(mktemp -d)
+chmod 755 "$WORK"  # nginx workers must read the static copy
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
@@ -65,9 +66,9 @@ http {
 EOF
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK"
 
-run_wrk() { # run_wrk NAME URL -> prints a line, sets RPS
+run_wrk() { # run_wrk URL NAME [WRK ARGS...] -> prints a line, sets RPS
   local out
-  out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$1" 2>&1)
+  out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "${@:3}" "$1" 2>&1)
   RPS=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   local p50 p99 errors
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
@@ -81,6 +82,10 @@ run_wrk "http://127.0.0.1:$PORT/" "prakat /"
 run_wrk "http://127.0.0.1:$PORT/c/news/general" "prakat /c/news/general"
 run_wrk "http://127.0.0.1:$PORT$ITEM_PATH" "prakat $ITEM_PATH"
 prakat_item=$RPS
+# A cookie makes Prakat bypass its page cache: this is the cost of rendering from SQLite.
+run_wrk "http://127.0.0.1:$PORT/" "prakat / (uncached)" -H "Cookie: bench=1"
+run_wrk "http://127.0.0.1:$PORT/c/news/general?page=3" "prakat category (uncached)" -H "Cookie: bench=1"
+run_wrk "http://127.0.0.1:$PORT$ITEM_PATH" "prakat item (uncached)" -H "Cookie: bench=1"
 run_wrk "http://127.0.0.1:$NGINX_PORT/item.html" "nginx static item.html"
 nginx_item=$RPS
 

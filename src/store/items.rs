@@ -298,7 +298,103 @@ pub fn visible_attachment(conn: &Connection, id: i64, at: At) -> StoreResult<Opt
         .optional()?)
 }
 
-/// One page of visible items in `scope`, newest first.
+/// A scope turned into SQL: the extra `WHERE` condition and its named parameters.
+struct Filter {
+    sql: String,
+    names: Vec<String>,
+    values: Vec<String>,
+    today: String,
+    now: i64,
+}
+
+impl Filter {
+    fn new(scope: Scope<'_>, at: At) -> Filter {
+        let (sql, values): (String, Vec<String>) = match scope {
+            Scope::All => (String::new(), vec![]),
+            // `category` is `area/sub`: a range over the index instead of LIKE.
+            Scope::Area(area) => (
+                "AND i.category >= :k0 AND i.category < :k1".into(),
+                vec![format!("{area}/"), format!("{area}0")],
+            ),
+            Scope::Categories(cats) => {
+                let names: Vec<String> = (0..cats.len()).map(|n| format!(":k{n}")).collect();
+                (
+                    format!("AND i.category IN ({})", names.join(", ")),
+                    cats.iter().map(|c| c.to_string()).collect(),
+                )
+            }
+            Scope::Containing(text) => (
+                "AND (instr(i.title, :k0) OR instr(i.summary, :k0) OR instr(i.body, :k0) \
+                 OR instr(i.source, :k0))"
+                    .into(),
+                vec![text.to_owned()],
+            ),
+        };
+        Filter {
+            sql,
+            names: (0..values.len()).map(|n| format!(":k{n}")).collect(),
+            values,
+            today: at.today.to_string(),
+            now: at.unix,
+        }
+    }
+
+    fn params(&self) -> Vec<(&str, &dyn rusqlite::ToSql)> {
+        let mut params: Vec<(&str, &dyn rusqlite::ToSql)> =
+            vec![(":now", &self.now), (":today", &self.today)];
+        for (name, value) in self.names.iter().zip(&self.values) {
+            params.push((name.as_str(), value));
+        }
+        params
+    }
+
+    fn count(&self, conn: &Connection) -> StoreResult<u64> {
+        let sql = format!("SELECT count(*) FROM items i WHERE {VISIBLE} {}", self.sql);
+        let n: i64 = conn
+            .prepare_cached(&sql)?
+            .query_row(self.params().as_slice(), |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    fn rows(&self, conn: &Connection, limit: i64, offset: i64) -> StoreResult<Vec<ItemSummary>> {
+        // Pick the page's ids from the covering index first, then read only those rows:
+        // sorting whole rows (with their bodies) for a page of twenty is what made listings
+        // slow.
+        let sql = format!(
+            "SELECT i.id, i.category, i.title, i.summary, i.published_at,
+                    (SELECT group_concat(kind, ',') FROM
+                        (SELECT kind FROM attachments WHERE item_id = i.id ORDER BY position))
+             FROM items i JOIN (
+                 SELECT i.id FROM items i WHERE {VISIBLE} {}
+                 ORDER BY i.published_at DESC, i.id DESC LIMIT :limit OFFSET :offset
+             ) AS pick ON pick.id = i.id
+             ORDER BY i.published_at DESC, i.id DESC",
+            self.sql
+        );
+        let mut params = self.params();
+        params.push((":limit", &limit));
+        params.push((":offset", &offset));
+        let rows = conn
+            .prepare_cached(&sql)?
+            .query_map(params.as_slice(), |r| {
+                let kinds: Option<String> = r.get(5)?;
+                Ok(ItemSummary {
+                    id: r.get(0)?,
+                    category: r.get(1)?,
+                    title: r.get(2)?,
+                    summary: r.get(3)?,
+                    published_at: r.get(4)?,
+                    attachment_kinds: kinds
+                        .map(|k| k.split(',').map(str::to_owned).collect())
+                        .unwrap_or_default(),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+/// One page of visible items in `scope`, newest first, with the size of the whole listing.
 pub fn list(
     conn: &Connection,
     scope: Scope<'_>,
@@ -307,74 +403,24 @@ pub fn list(
     at: At,
 ) -> StoreResult<Page<ItemSummary>> {
     let page = page.max(1);
-    let (filter, keys): (String, Vec<String>) = match scope {
-        Scope::All => (String::new(), vec![]),
-        // `category` is `area/sub`: a range over the index instead of LIKE.
-        Scope::Area(area) => (
-            "AND i.category >= :k0 AND i.category < :k1".into(),
-            vec![format!("{area}/"), format!("{area}0")],
-        ),
-        Scope::Categories(cats) => {
-            let names: Vec<String> = (0..cats.len()).map(|n| format!(":k{n}")).collect();
-            (
-                format!("AND i.category IN ({})", names.join(", ")),
-                cats.iter().map(|c| c.to_string()).collect(),
-            )
-        }
-        Scope::Containing(text) => (
-            "AND (instr(i.title, :k0) OR instr(i.summary, :k0) OR instr(i.body, :k0) \
-             OR instr(i.source, :k0))"
-                .into(),
-            vec![text.to_owned()],
-        ),
-    };
-    let key_names: Vec<String> = (0..keys.len()).map(|n| format!(":k{n}")).collect();
-    let today = at.today.to_string();
+    let filter = Filter::new(scope, at);
     let limit = i64::from(per_page);
-    let offset = i64::from(page - 1) * limit;
-    let mut params: Vec<(&str, &dyn rusqlite::ToSql)> =
-        vec![(":now", &at.unix), (":today", &today)];
-    for (name, key) in key_names.iter().zip(&keys) {
-        params.push((name.as_str(), key));
-    }
-
-    let total: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM items i WHERE {VISIBLE} {filter}"
-        ))?
-        .query_row(params.as_slice(), |r| r.get(0))?;
-
-    params.push((":limit", &limit));
-    params.push((":offset", &offset));
-    let sql = format!(
-        "SELECT i.id, i.category, i.title, i.summary, i.published_at,
-                (SELECT group_concat(kind, ',') FROM
-                    (SELECT kind FROM attachments WHERE item_id = i.id ORDER BY position)) AS kinds
-         FROM items i WHERE {VISIBLE} {filter}
-         ORDER BY i.published_at DESC, i.id DESC LIMIT :limit OFFSET :offset"
-    );
-    let rows = conn
-        .prepare_cached(&sql)?
-        .query_map(params.as_slice(), |r| {
-            let kinds: Option<String> = r.get(5)?;
-            Ok(ItemSummary {
-                id: r.get(0)?,
-                category: r.get(1)?,
-                title: r.get(2)?,
-                summary: r.get(3)?,
-                published_at: r.get(4)?,
-                attachment_kinds: kinds
-                    .map(|k| k.split(',').map(str::to_owned).collect())
-                    .unwrap_or_default(),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(Page {
-        rows,
-        total: total as u64,
+        total: filter.count(conn)?,
+        rows: filter.rows(conn, limit, i64::from(page - 1) * limit)?,
         page,
         per_page,
     })
+}
+
+/// The newest `n` visible items in `scope`, without counting the rest.
+pub fn latest(
+    conn: &Connection,
+    scope: Scope<'_>,
+    n: u32,
+    at: At,
+) -> StoreResult<Vec<ItemSummary>> {
+    Filter::new(scope, at).rows(conn, i64::from(n), 0)
 }
 
 /// Number of visible items per `area/sub` key.
@@ -478,6 +524,7 @@ mod tests {
                 assert_eq!(all.total, 2);
                 assert_eq!(all.rows[0].title, "ข่าวปัจจุบัน", "newest first");
                 assert_eq!(all.rows[0].attachment_kinds, vec!["pdf"]);
+                assert_eq!(latest(c, Scope::All, 1, at)?[0].id, live);
                 assert_eq!(list(c, Scope::Area("news"), 1, 10, at)?.total, 2);
                 assert_eq!(list(c, Scope::Area("law"), 1, 10, at)?.total, 0);
                 let jobs = list(c, Scope::Categories(&["news/jobs"]), 1, 10, at)?;

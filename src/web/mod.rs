@@ -3,6 +3,7 @@
 
 mod assets;
 mod error;
+mod page_cache;
 mod public;
 
 use std::net::SocketAddr;
@@ -28,6 +29,8 @@ pub struct App {
     pub config: Config,
     /// Database and files.
     pub store: Store,
+    /// Rendered public pages.
+    pub pages: page_cache::PageCache,
     /// Footer "last updated" date, refreshed at most every [`LAST_UPDATED_TTL`].
     last_updated: Mutex<Option<(Instant, Option<i64>)>>,
 }
@@ -44,6 +47,7 @@ impl App {
         Arc::new(App {
             config,
             store,
+            pages: Default::default(),
             last_updated: Mutex::new(None),
         })
     }
@@ -105,6 +109,10 @@ pub fn router(app: Shared) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             error::render_error_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            page_cache::serve_cached,
         ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

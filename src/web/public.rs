@@ -48,16 +48,16 @@ pub async fn home(State(app): State<Shared>) -> Result<Response, WebError> {
         .run(|c| {
             let at = At::now();
             Ok((
-                items::list(c, Scope::Categories(HOME_NEWS), 1, HOME_ROWS, at)?,
-                items::list(c, Scope::Categories(HOME_ANNOUNCEMENTS), 1, HOME_ROWS, at)?,
+                items::latest(c, Scope::Categories(HOME_NEWS), HOME_ROWS, at)?,
+                items::latest(c, Scope::Categories(HOME_ANNOUNCEMENTS), HOME_ROWS, at)?,
             ))
         })
         .await?;
     let chrome = app.chrome(None).await?;
     Ok(html(views::public::home(
         &chrome,
-        &news.rows,
-        &announcements.rows,
+        &news,
+        &announcements,
     )))
 }
 
@@ -205,7 +205,7 @@ pub async fn search(
 pub async fn sitemap(State(app): State<Shared>) -> Result<Response, WebError> {
     let rows = app
         .store
-        .run(|c| Ok(items::list(c, Scope::All, 1, 50_000, At::now())?.rows))
+        .run(|c| items::latest(c, Scope::All, 50_000, At::now()))
         .await?;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

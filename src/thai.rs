@@ -3,6 +3,8 @@
 //!
 //! Every date shown to a person goes through here, so the whole site follows one setting.
 
+use std::sync::LazyLock;
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -10,8 +12,11 @@ use jiff::tz::TimeZone;
 /// The office's time zone. Thailand has no daylight saving, but naming the zone keeps the code
 /// honest and independent of the machine's own setting.
 pub fn bangkok() -> TimeZone {
-    // The tz database is bundled into the binary (jiff feature `tzdb-bundle-always`).
-    TimeZone::get("Asia/Bangkok").expect("bundled tzdb has Asia/Bangkok")
+    // The tz database is bundled into the binary (jiff feature `tzdb-bundle-always`). Looking a
+    // zone up there costs tens of microseconds, and every date on a page needs it: do it once.
+    static BANGKOK: LazyLock<TimeZone> =
+        LazyLock::new(|| TimeZone::get("Asia/Bangkok").expect("bundled tzdb has Asia/Bangkok"));
+    BANGKOK.clone()
 }
 
 /// Today's date in Bangkok.

@@ -357,3 +357,78 @@ fn data_directory_comes_from_the_environment_too() {
     assert!(data.join("prakat.db").exists());
     assert!(data.join("prakat.toml").exists());
 }
+
+#[test]
+fn thai_digits_are_a_setting() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("d");
+    // Fill the demo once, then switch the office to Thai digits and start again.
+    drop(Server::start(&data, &["--demo"]));
+    let settings = std::fs::read_to_string(data.join("prakat.toml")).unwrap();
+    let settings = settings.replace("digits = \"arabic\"", "digits = \"thai\"");
+    assert!(settings.contains("digits = \"thai\""), "{settings}");
+    std::fs::write(data.join("prakat.toml"), settings).unwrap();
+    let server = Server::start(&data, &[]);
+    let html = server.get("/c/law/announcements").text();
+    let years = ["๒๕๖๘", "๒๕๖๙"];
+    assert!(
+        years.iter().any(|y| html.contains(y)),
+        "no Thai-digit B.E. year on the page"
+    );
+    // Dates inside <time> elements carry no Arabic digits any more.
+    for (i, _) in html.match_indices("<time datetime=") {
+        let text = &html[i..][html[i..].find('>').unwrap() + 1..];
+        let text = &text[..text.find("</time>").unwrap()];
+        assert!(
+            !text.bytes().any(|b| b.is_ascii_digit()),
+            "Arabic digits in {text}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_settings_file_is_refused_with_a_clear_message() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(temp.path().join("prakat.toml"), "[display]\nper_page = 0\n").unwrap();
+    let out = std::process::Command::new(common::binary())
+        .args(["serve", "--http", "127.0.0.1:0", "--data"])
+        .arg(temp.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("prakat.toml") && err.contains("per_page"),
+        "{err}"
+    );
+}
+
+#[test]
+fn version_and_help_explain_themselves() {
+    let version = std::process::Command::new(common::binary())
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("prakat "));
+    let help = std::process::Command::new(common::binary())
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("serve") && help.contains("--data"), "{help}");
+    assert!(
+        !help.contains("demo "),
+        "the benchmark generator stays hidden: {help}"
+    );
+}
+
+#[test]
+fn sitemap_lists_areas_and_items_with_absolute_urls() {
+    let server = Server::demo();
+    let reply = server.get("/sitemap.xml");
+    assert_eq!(reply.status, 200);
+    let xml = reply.text();
+    assert!(xml.contains(&format!("<loc>{}/c/news/procurement</loc>", server.base)));
+    let items = xml.matches("/items/").count();
+    assert_eq!(items, live_demo_items().len());
+}

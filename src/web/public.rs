@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use tower::ServiceExt as _;
 use tower_http::services::ServeFile;
@@ -54,11 +54,7 @@ pub async fn home(State(app): State<Shared>) -> Result<Response, WebError> {
         })
         .await?;
     let chrome = app.chrome(None).await?;
-    Ok(html(views::public::home(
-        &chrome,
-        &news,
-        &announcements,
-    )))
+    Ok(html(views::public::home(&chrome, &news, &announcements)))
 }
 
 /// `GET /c/{area}`
@@ -202,7 +198,19 @@ pub async fn search(
 }
 
 /// `GET /sitemap.xml`: the home page, every area and sub-category, and every visible item.
-pub async fn sitemap(State(app): State<Shared>) -> Result<Response, WebError> {
+///
+/// Sitemaps need absolute URLs; the host is the one the visitor used, so the same file is right
+/// on the LAN address and on the public name.
+pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, WebError> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let origin = format!("http://{host}");
     let rows = app
         .store
         .run(|c| items::latest(c, Scope::All, 50_000, At::now()))
@@ -210,7 +218,7 @@ pub async fn sitemap(State(app): State<Shared>) -> Result<Response, WebError> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut push = |loc: &str| xml.push_str(&format!("<url><loc>{loc}</loc></url>\n"));
+    let mut push = |path: &str| xml.push_str(&format!("<url><loc>{origin}{path}</loc></url>\n"));
     push("/");
     for area in categories::AREAS {
         push(&paths::area(area));

@@ -29,6 +29,24 @@ pub struct Settings {
     pub office: Office,
     /// How things are shown.
     pub display: Display,
+    /// Limits on attached files.
+    pub uploads: Uploads,
+}
+
+/// Limits on files attached to publication requests (seed 2.7).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Uploads {
+    /// Largest file accepted, in bytes (the seed says 4 MB).
+    pub max_file_bytes: u64,
+}
+
+impl Default for Uploads {
+    fn default() -> Self {
+        Uploads {
+            max_file_bytes: crate::workflow::files::DEFAULT_MAX_BYTES,
+        }
+    }
 }
 
 /// The office's identity and contact details, shown in the header and footer of every page.

@@ -9,9 +9,11 @@
 pub mod categories;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod demo;
 pub mod paths;
 pub mod store;
 pub mod thai;
 pub mod views;
 pub mod web;
+pub mod workflow;

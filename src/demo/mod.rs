@@ -148,6 +148,7 @@ fn to_new_item(store: &Store, d: &DemoItem) -> anyhow::Result<NewItem> {
         published_at: morning_of(d.published)?,
         expires_on: d.expires,
         attachments,
+        request_id: None,
     })
 }
 

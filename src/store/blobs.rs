@@ -59,6 +59,33 @@ impl BlobStore {
         Ok(StoredBlob { sha256, size })
     }
 
+    /// A temporary file in the store's own directory (same file system, so it can be renamed
+    /// into place). It is deleted if dropped without being adopted.
+    pub fn temp_file(&self) -> std::io::Result<tempfile::NamedTempFile> {
+        tempfile::NamedTempFile::new_in(self.root.join("tmp"))
+    }
+
+    /// Moves a fully written temporary file, whose content hashes to `sha256`, into the store.
+    pub fn adopt(
+        &self,
+        tmp: tempfile::NamedTempFile,
+        sha256: &str,
+        size: u64,
+    ) -> std::io::Result<StoredBlob> {
+        let path = self
+            .path(sha256)
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "bad hash"))?;
+        if !path.exists() {
+            std::fs::create_dir_all(path.parent().expect("blob path has a parent"))?;
+            tmp.as_file().sync_all()?;
+            tmp.persist(&path).map_err(|e| e.error)?;
+        }
+        Ok(StoredBlob {
+            sha256: sha256.to_owned(),
+            size,
+        })
+    }
+
     /// Reads a stored file whole.
     pub fn read(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
         let path = self

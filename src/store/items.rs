@@ -64,6 +64,8 @@ pub struct NewItem {
     pub expires_on: Option<Date>,
     /// Attached files, already in the blob store.
     pub attachments: Vec<NewAttachment>,
+    /// The publication request it came from, if any.
+    pub request_id: Option<i64>,
 }
 
 /// A file to attach to a new item.
@@ -202,12 +204,19 @@ fn item_from_row(row: &Row) -> rusqlite::Result<Item> {
 /// Stores a new item with its attachments in one transaction and returns its id.
 pub fn insert(conn: &mut Connection, item: &NewItem) -> StoreResult<i64> {
     let tx = conn.transaction()?;
+    let id = insert_in(&tx, item)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Stores a new item with its attachments inside the caller's transaction.
+pub fn insert_in(tx: &Connection, item: &NewItem) -> StoreResult<i64> {
     let now = super::now_unix();
     tx.execute(
         "INSERT INTO items (category, title, summary, body, source, link, period_from, period_to,
-                            published_at, expires_on, created_at, updated_at)
+                            published_at, expires_on, request_id, created_at, updated_at)
          VALUES (:category, :title, :summary, :body, :source, :link, :from, :to,
-                 :published, :expires, :now, :now)",
+                 :published, :expires, :request, :now, :now)",
         named_params! {
             ":category": item.category,
             ":title": item.title,
@@ -219,6 +228,7 @@ pub fn insert(conn: &mut Connection, item: &NewItem) -> StoreResult<i64> {
             ":to": item.period_to.map(|d| d.to_string()),
             ":published": item.published_at.as_second(),
             ":expires": item.expires_on.map(|d| d.to_string()),
+            ":request": item.request_id,
             ":now": now,
         },
     )?;
@@ -241,8 +251,84 @@ pub fn insert(conn: &mut Connection, item: &NewItem) -> StoreResult<i64> {
             ),
         )?;
     }
-    tx.commit()?;
     Ok(id)
+}
+
+/// Why a stored item is not shown any more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gone {
+    /// Its end of publication has passed.
+    Expired,
+    /// A web master took it down.
+    Withdrawn,
+}
+
+/// Whether an item that is not visible was taken down (the public page then answers 410).
+pub fn gone(conn: &Connection, id: i64, at: At) -> StoreResult<Option<Gone>> {
+    let row: Option<(String, Option<String>)> = conn
+        .prepare_cached("SELECT state, expires_on FROM items WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match row {
+        Some((state, _)) if state == "withdrawn" => Some(Gone::Withdrawn),
+        Some((state, _)) if state == "expired" => Some(Gone::Expired),
+        Some((_, Some(end))) if end < at.today.to_string() => Some(Gone::Expired),
+        _ => None,
+    })
+}
+
+/// Takes a published item down (`withdrawn`), keeping it.
+pub fn withdraw(conn: &Connection, id: i64) -> StoreResult<bool> {
+    let n = conn.execute(
+        "UPDATE items SET state = 'withdrawn', updated_at = ?2 WHERE id = ?1 AND state = 'published'",
+        (id, super::now_unix()),
+    )?;
+    Ok(n == 1)
+}
+
+/// Marks every published item whose end date has passed as `expired` and returns the ids and
+/// their requests, so the caller can record it.
+pub fn expire_due(conn: &Connection, today: Date) -> StoreResult<Vec<(i64, Option<i64>)>> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE items SET state = 'expired', updated_at = ?2
+         WHERE state = 'published' AND expires_on IS NOT NULL AND expires_on < ?1
+         RETURNING id, request_id",
+    )?;
+    let rows = stmt
+        .query_map((today.to_string(), super::now_unix()), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Published items whose end date falls within the next `days` days, soonest first.
+pub fn ending_within(conn: &Connection, at: At, days: i64) -> StoreResult<Vec<(ItemSummary, Date)>> {
+    let until = at.today.checked_add(jiff::Span::new().days(days)).unwrap_or(at.today);
+    let sql = format!(
+        "SELECT i.id, i.category, i.title, i.summary, i.published_at, i.expires_on FROM items i
+         WHERE {VISIBLE} AND i.expires_on IS NOT NULL AND i.expires_on <= :until
+         ORDER BY i.expires_on, i.id"
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(
+            named_params! {":now": at.unix, ":today": at.today.to_string(), ":until": until.to_string()},
+            |r| {
+                let end: String = r.get(5)?;
+                Ok((
+                    ItemSummary {
+                        id: r.get(0)?,
+                        category: r.get(1)?,
+                        title: r.get(2)?,
+                        summary: r.get(3)?,
+                        published_at: r.get(4)?,
+                        attachment_kinds: Vec::new(),
+                    },
+                    end,
+                ))
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().filter_map(|(s, end)| Some((s, end.parse().ok()?))).collect())
 }
 
 /// Number of items stored, visible or not.
@@ -466,6 +552,7 @@ mod tests {
             published_at: published.parse().unwrap(),
             expires_on: expires,
             attachments: vec![],
+            request_id: None,
         }
     }
 

@@ -49,6 +49,106 @@ const MIGRATIONS: &[M<'static>] = &[
         ) STRICT;
         CREATE INDEX attachments_by_item ON attachments (item_id, position);",
     ),
+    // 2: accounts, sessions, the audit trail, publication requests and notifications.
+    M::up(
+        "CREATE TABLE users (
+            id             INTEGER PRIMARY KEY,
+            username       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name           TEXT NOT NULL,
+            position       TEXT NOT NULL DEFAULT '',
+            unit           TEXT NOT NULL DEFAULT '',
+            phone          TEXT NOT NULL DEFAULT '',
+            email          TEXT NOT NULL DEFAULT '',
+            roles          TEXT NOT NULL,
+            password_hash  TEXT NOT NULL,
+            active         INTEGER NOT NULL DEFAULT 1,
+            created_at     INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE sessions (
+            token_hash  TEXT PRIMARY KEY,
+            user_id     INTEGER NOT NULL REFERENCES users (id),
+            csrf        TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            seen_at     INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX sessions_by_user ON sessions (user_id);
+
+        CREATE TABLE setup_tokens (
+            token_hash  TEXT PRIMARY KEY,
+            expires_at  INTEGER NOT NULL,
+            used_at     INTEGER
+        ) STRICT;
+
+        -- Append-only: the triggers refuse every change and every deletion.
+        CREATE TABLE audit (
+            id       INTEGER PRIMARY KEY,
+            at       INTEGER NOT NULL,
+            user_id  INTEGER REFERENCES users (id),
+            address  TEXT NOT NULL DEFAULT '',
+            action   TEXT NOT NULL,
+            object   TEXT NOT NULL DEFAULT '',
+            detail   TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+        CREATE INDEX audit_by_object ON audit (object, id);
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+
+        CREATE TABLE requests (
+            id                  INTEGER PRIMARY KEY,
+            fiscal_year         INTEGER NOT NULL,
+            seq                 INTEGER NOT NULL,
+            state               TEXT NOT NULL,
+            requester_id        INTEGER NOT NULL REFERENCES users (id),
+            unit                TEXT NOT NULL,
+            request_date        TEXT NOT NULL,
+            topic               TEXT NOT NULL,
+            details             TEXT NOT NULL,
+            link                TEXT,
+            remarks             TEXT,
+            requester_name      TEXT NOT NULL,
+            requester_position  TEXT NOT NULL,
+            requester_contact   TEXT NOT NULL,
+            category            TEXT NOT NULL,
+            period_from         TEXT,
+            period_to           TEXT,
+            end_date            TEXT,
+            verbal_pending      INTEGER NOT NULL DEFAULT 0,
+            verbal_by           TEXT,
+            verbal_on           TEXT,
+            item_id             INTEGER REFERENCES items (id),
+            created_at          INTEGER NOT NULL,
+            updated_at          INTEGER NOT NULL,
+            UNIQUE (fiscal_year, seq)
+        ) STRICT;
+        CREATE INDEX requests_by_state ON requests (state, updated_at);
+        CREATE INDEX requests_by_requester ON requests (requester_id, updated_at);
+
+        CREATE TABLE request_files (
+            id          INTEGER PRIMARY KEY,
+            request_id  INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+            position    INTEGER NOT NULL,
+            file_name   TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            sha256      TEXT NOT NULL REFERENCES blobs (sha256),
+            size        INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX request_files_by_request ON request_files (request_id, position);
+
+        CREATE TABLE notifications (
+            id       INTEGER PRIMARY KEY,
+            user_id  INTEGER NOT NULL REFERENCES users (id),
+            at       INTEGER NOT NULL,
+            text     TEXT NOT NULL,
+            link     TEXT NOT NULL DEFAULT '',
+            read_at  INTEGER
+        ) STRICT;
+        CREATE INDEX notifications_by_user ON notifications (user_id, read_at, id);
+
+        ALTER TABLE items ADD COLUMN request_id INTEGER REFERENCES requests (id);",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

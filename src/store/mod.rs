@@ -4,9 +4,13 @@
 //! are embedded and applied at start. Connections come from a small pool and are only used on
 //! blocking threads ([`Store::run`]), never on the async workers.
 
+pub mod audit;
 pub mod blobs;
 pub mod items;
 mod migrations;
+pub mod notifications;
+pub mod requests;
+pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,8 +1,10 @@
 //! HTML pages, written with maud. One module per page group; every page goes through the one
 //! shared [`layout`].
 
+pub mod forms;
 pub mod layout;
 pub mod public;
+pub mod staff;
 pub mod text;
 
 use crate::config::Office;

@@ -233,6 +233,37 @@ pub fn not_found(chrome: &Chrome) -> Markup {
     )
 }
 
+/// The Thai page for an item that was taken down (410).
+pub fn gone(chrome: &Chrome) -> Markup {
+    notice(
+        chrome,
+        "รายการนี้สิ้นสุดการเผยแพร่แล้ว",
+        "ข้อมูลนี้ครบระยะเวลาการเผยแพร่ หรือถูกถอนการเผยแพร่ตามแนวทางการเผยแพร่ข้อมูลของหน่วยงาน (ข้อ ๔.๒) หากต้องการข้อมูล กรุณาติดต่อหน่วยงาน",
+        "This item is no longer published (410).",
+    )
+}
+
+/// The Thai "not allowed" page (403), with the reason.
+pub fn forbidden(chrome: &Chrome, why: &str) -> Markup {
+    notice(chrome, "ไม่มีสิทธิ์เข้าถึง", why, "Forbidden (403).")
+}
+
+fn notice(chrome: &Chrome, title: &str, text: &str, english: &str) -> Markup {
+    page(
+        chrome,
+        title,
+        &[Crumb::here(title)],
+        html! {
+            section.notice {
+                h1 { (title) }
+                p { (text) }
+                p lang="en" { (english) }
+                p { a href="/" { "กลับสู่หน้าหลัก" } }
+            }
+        },
+    )
+}
+
 /// The Thai "something went wrong" page. Says nothing about the cause; that goes to the log.
 pub fn server_error(chrome: &Chrome) -> Markup {
     page(

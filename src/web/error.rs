@@ -15,26 +15,35 @@ pub enum WebError {
     /// The page or item does not exist or is not public.
     #[error("not found")]
     NotFound,
+    /// The item existed but was taken down (expired or withdrawn): 410.
+    #[error("gone")]
+    Gone,
+    /// Not allowed; the Thai message says why.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     /// Storage failed; the cause is logged, never shown.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Marks a response whose body the error middleware should replace with a Thai page.
-#[derive(Clone, Copy, Debug)]
-struct ErrorPage;
+/// Marks a response whose body the error middleware should replace with a Thai page, with the
+/// message to show.
+#[derive(Clone, Debug)]
+struct ErrorPage(Option<String>);
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let status = match &self {
-            WebError::NotFound => StatusCode::NOT_FOUND,
+        let (status, message) = match self {
+            WebError::NotFound => (StatusCode::NOT_FOUND, None),
+            WebError::Gone => (StatusCode::GONE, None),
+            WebError::Forbidden(why) => (StatusCode::FORBIDDEN, Some(why)),
             WebError::Store(e) => {
                 tracing::error!(error = %e, "request failed");
-                StatusCode::INTERNAL_SERVER_ERROR
+                (StatusCode::INTERNAL_SERVER_ERROR, None)
             }
         };
         let mut response = status.into_response();
-        response.extensions_mut().insert(ErrorPage);
+        response.extensions_mut().insert(ErrorPage(message));
         response
     }
 }
@@ -47,24 +56,22 @@ pub async fn render_error_pages(
     next: Next,
 ) -> Response {
     let response = next.run(request).await;
-    if response.extensions().get::<ErrorPage>().is_none() {
+    let Some(ErrorPage(message)) = response.extensions().get::<ErrorPage>().cloned() else {
         return response;
-    }
+    };
     let status = response.status();
     // If even the footer data cannot be read, fall back to a chrome without it.
     let chrome = match app.chrome(None).await {
         Ok(c) => c,
-        Err(_) => views::Chrome {
-            office: &app.config.settings.office,
-            digits: app.config.settings.display.digits,
-            last_updated: None,
-            current_area: None,
-        },
+        Err(_) => app.plain_chrome(),
     };
-    let page = if status == StatusCode::NOT_FOUND {
-        views::public::not_found(&chrome)
-    } else {
-        views::public::server_error(&chrome)
+    let page = match status {
+        StatusCode::NOT_FOUND => views::public::not_found(&chrome),
+        StatusCode::GONE => views::public::gone(&chrome),
+        StatusCode::FORBIDDEN => {
+            views::public::forbidden(&chrome, message.as_deref().unwrap_or(""))
+        }
+        _ => views::public::server_error(&chrome),
     };
     (status, Html(page.into_string())).into_response()
 }

@@ -2,17 +2,23 @@
 //! request, ask the store, and hand the result to a view.
 
 mod assets;
+mod auth;
 mod error;
 mod page_cache;
 mod public;
+mod session;
+mod staff;
+mod throttle;
+mod upload;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -31,6 +37,10 @@ pub struct App {
     pub store: Store,
     /// Rendered public pages.
     pub pages: page_cache::PageCache,
+    /// Login failure counts.
+    pub throttle: throttle::Throttle,
+    /// Whether pages are served over HTTPS (cookies are then marked Secure).
+    pub https: bool,
     /// Footer "last updated" date, refreshed at most every [`LAST_UPDATED_TTL`].
     last_updated: Mutex<Option<(Instant, Option<i64>)>>,
 }
@@ -48,8 +58,21 @@ impl App {
             config,
             store,
             pages: Default::default(),
+            throttle: Default::default(),
+            https: false,
             last_updated: Mutex::new(None),
         })
+    }
+
+    /// The header/footer context without the "last updated" date, for pages that do not need
+    /// it (login, errors).
+    pub fn plain_chrome(&self) -> Chrome<'_> {
+        Chrome {
+            office: &self.config.settings.office,
+            digits: self.config.settings.display.digits,
+            last_updated: None,
+            current_area: None,
+        }
     }
 
     /// The header/footer context for a page.
@@ -70,10 +93,9 @@ impl App {
             }
         };
         Ok(Chrome {
-            office: &self.config.settings.office,
-            digits: self.config.settings.display.digits,
             last_updated,
             current_area,
+            ..self.plain_chrome()
         })
     }
 }
@@ -95,6 +117,10 @@ pub fn router(app: Shared) -> Router {
             "camera=(), microphone=(), geolocation=()",
         ),
     ];
+    // Ten files at the size limit, plus the form's text.
+    let upload_limit = (app.config.settings.uploads.max_file_bytes as usize)
+        .saturating_mul(crate::workflow::files::MAX_FILES)
+        .saturating_add(1 << 20);
     let mut router = Router::new()
         .route("/", get(public::home))
         .route("/c/{area}", get(public::area))
@@ -105,6 +131,30 @@ pub fn router(app: Shared) -> Router {
         .route("/sitemap.xml", get(public::sitemap))
         .route("/healthz", get(public::healthz))
         .route("/assets/{*path}", get(assets::serve))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/setup/{token}", get(auth::setup_form).post(auth::setup))
+        .route("/staff", get(staff::dashboard))
+        .route("/staff/inbox/read", post(staff::mark_read))
+        .route("/staff/requests/new", get(staff::new_form))
+        .route(
+            "/staff/requests",
+            post(staff::create).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/staff/requests/{id}",
+            get(staff::show)
+                .post(staff::update)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/staff/requests/{id}/edit", get(staff::edit_form))
+        .route(
+            "/staff/requests/{id}/publish",
+            get(staff::publish_form).post(staff::publish),
+        )
+        .route("/staff/requests/{id}/print", get(staff::print))
+        .route("/staff/requests/{id}/{action}", post(staff::decide_on))
+        .route("/staff/files/{id}/{name}", get(staff::file))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

@@ -101,11 +101,21 @@ pub async fn place(
 /// `GET /items/{id}`
 pub async fn item(State(app): State<Shared>, Path(id): Path<String>) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let (item, files) = app
+    let found = app
         .store
-        .run(move |c| items::visible(c, id, At::now()))
-        .await?
-        .ok_or(WebError::NotFound)?;
+        .run(move |c| {
+            let at = At::now();
+            Ok(match items::visible(c, id, at)? {
+                Some(found) => Ok(found),
+                None => Err(items::gone(c, id, at)?),
+            })
+        })
+        .await?;
+    let (item, files) = match found {
+        Ok(found) => found,
+        Err(Some(_)) => return Err(WebError::Gone),
+        Err(None) => return Err(WebError::NotFound),
+    };
     let place = Place::parse(&item.category);
     let chrome = app.chrome(place.map(|p| p.area.slug)).await?;
     Ok(html(views::public::item(&chrome, &item, place, &files)))

@@ -1,0 +1,689 @@
+//! Staff pages: login, first-admin setup, the dashboard, the request form, a request's page
+//! with its history and actions, and the printable official form.
+
+use maud::{DOCTYPE, Markup, html};
+
+use super::forms::{self, Input, Problem, csrf, field};
+use super::layout::page;
+use super::text;
+use super::{Chrome, Crumb};
+use crate::categories::{AREAS, Place};
+use crate::paths;
+use crate::store::audit::Entry;
+use crate::store::items::ItemSummary;
+use crate::store::notifications::Notification;
+use crate::store::requests::Request;
+use crate::store::users::User;
+use crate::thai::{self, Digits};
+use crate::workflow::request::RequestInput;
+use crate::workflow::state::{ActionKind, Role, Roles, State};
+
+/// What the staff bar at the top of every staff page shows.
+#[derive(Debug, Clone)]
+pub struct Bar<'a> {
+    /// The logged-in account.
+    pub user: &'a User,
+    /// Its roles.
+    pub roles: Roles,
+    /// Unread notifications.
+    pub unread: u64,
+    /// The session's CSRF token (for the logout button).
+    pub csrf: &'a str,
+    /// Active web masters, when fewer than two must be warned about (seed 4.1).
+    pub webmasters: Option<usize>,
+}
+
+/// A staff page: the public layout with the staff bar above the content.
+pub fn staff_page(
+    chrome: &Chrome,
+    bar: &Bar,
+    title: &str,
+    crumbs: &[Crumb],
+    content: Markup,
+) -> Markup {
+    let mut trail = vec![Crumb::link("งานเผยแพร่ข้อมูล", "/staff")];
+    trail.extend_from_slice(crumbs);
+    page(
+        chrome,
+        title,
+        &trail,
+        html! {
+            div.staffbar {
+                span { "ผู้ใช้: " strong { (bar.user.name) } " (" (role_labels(bar.roles)) ")" }
+                nav aria-label="เมนูเจ้าหน้าที่" {
+                    a href="/staff" { "หน้างานของฉัน" }
+                    a href="/staff/requests/new" { "ขอเผยแพร่ข้อมูล" }
+                    a href="/staff#inbox" { "การแจ้งเตือน" @if bar.unread > 0 { " " span.badge { (bar.unread) } } }
+                    @if bar.roles.contains(Role::Admin) {
+                        a href="/admin/users" { "ผู้ใช้งาน" }
+                    }
+                    @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
+                        a href="/admin/audit" { "บันทึกการใช้งาน" }
+                    }
+                    form.inline method="post" action="/logout" {
+                        (csrf(bar.csrf))
+                        button.link type="submit" { "ออกจากระบบ" }
+                    }
+                }
+            }
+            @if let Some(n) = bar.webmasters {
+                div.warning role="alert" {
+                    "คำเตือน: มีผู้ดูแลเว็บไซต์ (Web Master) ที่ใช้งานอยู่ " (n) " คน แนวทางข้อ ๔.๑ กำหนดอย่างน้อย ๒ คน เพื่อทำงานทดแทนกันได้"
+                }
+            }
+            (content)
+        },
+    )
+}
+
+fn role_labels(roles: Roles) -> String {
+    roles
+        .iter()
+        .map(Role::label_th)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The login page.
+pub fn login(
+    chrome: &Chrome,
+    username: &str,
+    next: &str,
+    token: &str,
+    problem: Option<&str>,
+) -> Markup {
+    let problems: Vec<Problem> = problem.map(|p| Problem::new("", p)).into_iter().collect();
+    page(
+        chrome,
+        "เข้าสู่ระบบ",
+        &[Crumb::here("เข้าสู่ระบบ")],
+        html! {
+            section.form-card {
+                h1 { "เข้าสู่ระบบเจ้าหน้าที่" }
+                p.lead { "สำหรับเจ้าหน้าที่ของหน่วยงานเพื่อขอเผยแพร่ อนุมัติ และเผยแพร่ข้อมูล" }
+                (forms::summary(&problems))
+                form method="post" action="/login" {
+                    input type="hidden" name="csrf" value=(token);
+                    input type="hidden" name="next" value=(next);
+                    (field("username", "ชื่อผู้ใช้ (Username)", username, Input::Text, true, &[]))
+                    (field("password", "รหัสผ่าน (Password)", "", Input::Password, true, &[]))
+                    button type="submit" { "เข้าสู่ระบบ" }
+                }
+            }
+        },
+    )
+}
+
+/// The first-admin form's data.
+#[derive(Debug, serde::Deserialize, Default, Clone)]
+pub struct SetupForm {
+    /// Login name.
+    #[serde(default)]
+    pub username: String,
+    /// Thai display name.
+    #[serde(default)]
+    pub name: String,
+    /// Position.
+    #[serde(default)]
+    pub position: String,
+    /// Unit.
+    #[serde(default)]
+    pub unit: String,
+    /// E-mail.
+    #[serde(default)]
+    pub email: String,
+    /// Password.
+    #[serde(default)]
+    pub password: String,
+    /// Password again.
+    #[serde(default)]
+    pub password2: String,
+}
+
+/// The one-time page that creates the first admin.
+pub fn setup(chrome: &Chrome, form: &SetupForm, problems: &[Problem]) -> Markup {
+    page(
+        chrome,
+        "ตั้งค่าผู้ดูแลระบบคนแรก",
+        &[Crumb::here("ตั้งค่าผู้ดูแลระบบ")],
+        html! {
+            section.form-card {
+                h1 { "สร้างบัญชีผู้ดูแลระบบคนแรก" }
+                p.lead { "ลิงก์นี้ใช้ได้ครั้งเดียว บัญชีนี้จะเป็นผู้ดูแลระบบและผู้ดูแลเว็บไซต์ (Web Master)" }
+                (forms::summary(problems))
+                form method="post" {
+                    (field("username", "ชื่อผู้ใช้ (ภาษาอังกฤษ)", &form.username, Input::Text, true, problems))
+                    (field("name", "ชื่อ-นามสกุล", &form.name, Input::Text, true, problems))
+                    (field("position", "ตำแหน่ง", &form.position, Input::Text, false, problems))
+                    (field("unit", "กลุ่มงาน", &form.unit, Input::Text, false, problems))
+                    (field("email", "อีเมล", &form.email, Input::Email, false, problems))
+                    (field("password", "รหัสผ่าน (อย่างน้อย 10 ตัวอักษร)", "", Input::Password, true, problems))
+                    (field("password2", "ยืนยันรหัสผ่าน", "", Input::Password, true, problems))
+                    button type="submit" { "สร้างบัญชี" }
+                }
+            }
+        },
+    )
+}
+
+/// One row of a request list.
+fn request_rows(requests: &[Request], digits: Digits) -> Markup {
+    html! {
+        @if requests.is_empty() {
+            p.empty { "ไม่มีรายการ" }
+        } @else {
+            table.list {
+                thead { tr { th { "เลขที่" } th { "เรื่อง" } th { "สถานะ" } th { "ปรับปรุงล่าสุด" } } }
+                tbody {
+                    @for r in requests {
+                        tr {
+                            td { (digits.apply(&r.reference())) }
+                            td { a href=(format!("/staff/requests/{}", r.id)) { (r.fields.topic) } }
+                            td { (state_badge(r)) }
+                            td { (text::date_of_unix(r.updated_at, digits)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn state_badge(r: &Request) -> Markup {
+    let state = State::parse(&r.state);
+    html! {
+        span class=(format!("state state-{}", r.state)) { (state.map_or("-", State::label_th)) }
+        @if r.verbal_pending { " " span.state.state-verbal { "อนุมัติด้วยวาจา — รอยืนยัน" } }
+    }
+}
+
+/// What the dashboard shows; each list is only filled for the roles that see it.
+#[derive(Debug, Default)]
+pub struct Dashboard {
+    /// The user's own requests.
+    pub mine: Vec<Request>,
+    /// Submitted requests waiting for an approver.
+    pub to_approve: Vec<Request>,
+    /// Published on a verbal approval, waiting for confirmation.
+    pub verbal: Vec<Request>,
+    /// Approved requests waiting for a web master.
+    pub to_publish: Vec<Request>,
+    /// Published items ending within 14 days (seed 4.2).
+    pub ending: Vec<(ItemSummary, jiff::civil::Date)>,
+    /// The inbox.
+    pub inbox: Vec<Notification>,
+}
+
+/// The staff home page.
+pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
+    let digits = chrome.digits;
+    let approver = bar.roles.contains(Role::Approver);
+    let webmaster = bar.roles.contains(Role::WebMaster);
+    staff_page(
+        chrome,
+        bar,
+        "หน้างานของฉัน",
+        &[],
+        html! {
+            h1 { "งานเผยแพร่ข้อมูล" }
+            p { a.button href="/staff/requests/new" { "+ ขอเผยแพร่ข้อมูลใหม่" } }
+            @if approver {
+                section.panel {
+                    h2 { "รออนุมัติ (" (d.to_approve.len()) ")" }
+                    (request_rows(&d.to_approve, digits))
+                    @if !d.verbal.is_empty() {
+                        h3 { "เผยแพร่ตามการอนุมัติด้วยวาจา — รอยืนยันในระบบ" }
+                        (request_rows(&d.verbal, digits))
+                    }
+                }
+            }
+            @if webmaster {
+                section.panel {
+                    h2 { "รอเผยแพร่ (" (d.to_publish.len()) ")" }
+                    (request_rows(&d.to_publish, digits))
+                    h3 { "รายการที่จะสิ้นสุดการเผยแพร่ภายใน ๑๔ วัน" }
+                    @if d.ending.is_empty() { p.empty { "ไม่มี" } }
+                    ul {
+                        @for (item, end) in &d.ending {
+                            li { a href=(paths::item(item.id)) { (item.title) } " — สิ้นสุด " (text::date(*end, digits)) }
+                        }
+                    }
+                }
+            }
+            section.panel {
+                h2 { "คำขอของฉัน" }
+                (request_rows(&d.mine, digits))
+            }
+            section.panel #inbox {
+                h2 { "การแจ้งเตือน" }
+                @if d.inbox.is_empty() { p.empty { "ไม่มีการแจ้งเตือน" } }
+                ul.inbox {
+                    @for n in &d.inbox {
+                        li.unread[!n.read] {
+                            (text::date_of_unix(n.at, digits)) " — "
+                            @if n.link.is_empty() { (n.text) } @else { a href=(n.link) { (n.text) } }
+                        }
+                    }
+                }
+                @if d.inbox.iter().any(|n| !n.read) {
+                    form method="post" action="/staff/inbox/read" {
+                        (csrf(bar.csrf))
+                        button.secondary type="submit" { "ทำเครื่องหมายว่าอ่านแล้วทั้งหมด" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The request form, new or for editing, with everything the user typed and the problems.
+pub fn request_form(
+    chrome: &Chrome,
+    bar: &Bar,
+    input: &RequestInput,
+    existing: Option<&Request>,
+    problems: &[Problem],
+    max_mb: u64,
+) -> Markup {
+    let action = existing.map_or("/staff/requests".to_string(), |r| {
+        format!("/staff/requests/{}", r.id)
+    });
+    let title = match existing {
+        Some(r) => format!("แก้ไขคำขอ {}", chrome.digits.apply(&r.reference())),
+        None => "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์".to_string(),
+    };
+    staff_page(
+        chrome,
+        bar,
+        &title,
+        &[Crumb::here(title.clone())],
+        html! {
+            h1 { (title) }
+            (forms::summary(problems))
+            form.request method="post" action=(action) enctype="multipart/form-data" {
+                (csrf(bar.csrf))
+                fieldset {
+                    legend { "ข้อมูลที่ขอเผยแพร่" }
+                    (field("unit", "หน่วยงาน / กลุ่มงาน", &input.unit, Input::Text, true, problems))
+                    (field("request_date", "วัน/เดือน/ปี ที่ขอ", &input.request_date, Input::Date, true, problems))
+                    (field("topic", "หัวข้อ", &input.topic, Input::Text, true, problems))
+                    (field("details", "รายละเอียดข้อมูล (โดยสรุป)", &input.details, Input::Area, true, problems))
+                    (field("link", "ลิงก์ภายนอก (ถ้ามี)", &input.link, Input::Url, false, problems))
+                    (field("remarks", "หมายเหตุ", &input.remarks, Input::Text, false, problems))
+                    (category_select(&input.category, problems))
+                    div.pair {
+                        (field("period_from", "ช่วงวันที่ของข้อมูล ตั้งแต่", &input.period_from, Input::Date, false, problems))
+                        (field("period_to", "ถึง", &input.period_to, Input::Date, false, problems))
+                    }
+                    (field("end_date", "วันสิ้นสุดการเผยแพร่ที่ต้องการ", &input.end_date, Input::Date, false, problems))
+                    div.check {
+                        input #f-no_end type="checkbox" name="no_end" value="on" checked[input.no_end];
+                        label for="f-no_end" { "ไม่กำหนดวันสิ้นสุดการเผยแพร่" }
+                    }
+                }
+                fieldset {
+                    legend { "ผู้รับผิดชอบการให้ข้อมูล" }
+                    (field("requester_name", "ชื่อ-นามสกุล", &input.requester_name, Input::Text, true, problems))
+                    (field("requester_position", "ตำแหน่ง", &input.requester_position, Input::Text, true, problems))
+                    (field("requester_contact", "ข้อมูลติดต่อ (โทรศัพท์/อีเมล)", &input.requester_contact, Input::Text, true, problems))
+                }
+                fieldset {
+                    legend { "เอกสารแนบ" }
+                    @if let Some(r) = existing {
+                        @if !r.files.is_empty() {
+                            p { "ไฟล์ที่แนบไว้แล้ว (เลือกเพื่อลบออก):" }
+                            ul.plain {
+                                @for f in &r.files {
+                                    li {
+                                        input id=(format!("rm-{}", f.id)) type="checkbox" name="remove_file" value=(f.id);
+                                        label for=(format!("rm-{}", f.id)) { (f.file_name) " (" (thai::file_size(f.size, chrome.digits)) ")" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @let file_problem = problems.iter().find(|p| p.field == "files");
+                    div.field.invalid[file_problem.is_some()] {
+                        label for="f-files" { "เลือกไฟล์ (.pdf .xlsx .doc .docx .jpg .zip .rar ไม่เกินไฟล์ละ " (max_mb) " MB สูงสุด 10 ไฟล์)" }
+                        @for p in problems.iter().filter(|p| p.field == "files") { p.error { (p.message) } }
+                        input #f-files type="file" name="files" multiple
+                            accept=".pdf,.xlsx,.doc,.docx,.jpg,.jpeg,.zip,.rar";
+                    }
+                }
+                div.actions {
+                    button type="submit" name="intent" value="submit" { "ส่งขออนุมัติ" }
+                    button.secondary type="submit" name="intent" value="draft" { "บันทึกฉบับร่าง" }
+                }
+            }
+        },
+    )
+}
+
+fn category_select(selected: &str, problems: &[Problem]) -> Markup {
+    let problem = problems.iter().find(|p| p.field == "category");
+    html! {
+        div.field.invalid[problem.is_some()] {
+            label for="f-category" { "หมวดหมู่ที่เสนอ " span.req aria-hidden="true" { "*" } }
+            @if let Some(p) = problem { p.error { (p.message) } }
+            select #f-category name="category" required {
+                option value="" { "— เลือกหมวดหมู่ —" }
+                @for area in AREAS {
+                    optgroup label=(format!("{} {}", area.code, area.name_th)) {
+                        @for sub in area.subs {
+                            @let key = Place { area, sub }.key();
+                            option value=(key) selected[key == selected] { (sub.name_th) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Everything shown on a request's page.
+#[derive(Debug)]
+pub struct RequestPage<'a> {
+    /// The request.
+    pub request: &'a Request,
+    /// Its history from the audit trail, oldest first.
+    pub history: &'a [Entry],
+    /// What the viewer may do now.
+    pub actions: &'a [ActionKind],
+    /// Whether the viewer may edit it.
+    pub editable: bool,
+    /// The latest rejection reason, shown to the requester.
+    pub rejection: Option<&'a str>,
+}
+
+/// A request's page: its fields, files, state, history and the actions the viewer may take.
+pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
+    let r = p.request;
+    let digits = chrome.digits;
+    let reference = digits.apply(&r.reference());
+    let f = &r.fields;
+    let place = Place::parse(&f.category);
+    staff_page(
+        chrome,
+        bar,
+        &f.topic,
+        &[Crumb::here(format!("คำขอ {reference}"))],
+        html! {
+            h1 { (f.topic) }
+            p { "เลขที่คำขอ " strong { (reference) } " · สถานะ " (state_badge(r)) }
+            @if let (Some(reason), Some(State::Rejected)) = (p.rejection, State::parse(&r.state)) {
+                div.warning role="alert" { strong { "เหตุผลที่ไม่อนุมัติ: " } (reason) }
+            }
+            @if let Some(item) = r.item_id {
+                p { "เผยแพร่ที่ " a href=(paths::item(item)) { (paths::item(item)) } }
+            }
+            dl.meta {
+                dt { "หน่วยงาน" } dd { (f.unit) }
+                dt { "วันที่ขอ" } dd { (text::date(f.request_date, digits)) }
+                dt { "หมวดหมู่ที่เสนอ" } dd { @if let Some(pl) = place { (pl.area.name_th) " › " (pl.sub.name_th) } }
+                dt { "ช่วงวันที่ของข้อมูล" } dd { (period(f.period_from, f.period_to, digits)) }
+                dt { "สิ้นสุดการเผยแพร่" } dd { @match f.end { Some(d) => (text::date(d, digits)), None => "ไม่กำหนด" } }
+                dt { "ผู้รับผิดชอบข้อมูล" } dd { (f.requester_name) " · " (f.requester_position) " · " (f.requester_contact) }
+                @if let Some(link) = &f.link { dt { "ลิงก์ภายนอก" } dd { a href=(link) rel="noopener" { (link) } } }
+                @if let Some(remarks) = &f.remarks { dt { "หมายเหตุ" } dd { (remarks) } }
+                @if let (Some(by), Some(on)) = (&r.verbal_by, r.verbal_on) {
+                    dt { "อนุมัติด้วยวาจาโดย" } dd { (by) " เมื่อ " (text::date(on, digits)) @if r.verbal_pending { " (รอยืนยันในระบบ)" } }
+                }
+            }
+            div.body { (text::body(&f.details)) }
+            @if !r.files.is_empty() {
+                h2 { "เอกสารแนบ" }
+                ul {
+                    @for file in &r.files {
+                        li {
+                            a href=(format!("/staff/files/{}/{}", file.id, paths::percent_encode_segment(&file.file_name))) { (file.file_name) }
+                            " — " (text::kind_label(&file.kind)) ", " (thai::file_size(file.size, digits))
+                        }
+                    }
+                }
+            }
+            p.actions-row {
+                a.button.secondary href=(format!("/staff/requests/{}/print", r.id)) { "พิมพ์แบบฟอร์ม" }
+                @if p.editable { " " a.button.secondary href=(format!("/staff/requests/{}/edit", r.id)) { "แก้ไขคำขอ" } }
+            }
+            (action_forms(r, p.actions, bar.csrf))
+            h2 { "ประวัติการดำเนินการ" }
+            ol.history {
+                @for e in p.history {
+                    li {
+                        (thai::datetime_short(jiff::Timestamp::from_second(e.at).unwrap_or_default(), digits))
+                        " — " (action_label(&e.action))
+                        " โดย " (e.user_name.as_deref().unwrap_or("ระบบ"))
+                        @if !e.detail.is_empty() { ": " (e.detail) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Thai label of an audit action, for histories.
+pub fn action_label(action: &str) -> &str {
+    match action {
+        "request.create" => "สร้างคำขอ (ฉบับร่าง)",
+        "request.edit" => "แก้ไขคำขอ",
+        "request.submit" => "ส่งขออนุมัติ",
+        "request.approve" => "อนุมัติ",
+        "request.reject" => "ไม่อนุมัติ",
+        "request.publish" => "เผยแพร่",
+        "request.publish_verbal" => "เผยแพร่ตามการอนุมัติด้วยวาจา",
+        "request.confirm_verbal" => "ยืนยันการอนุมัติด้วยวาจา",
+        "request.withdraw" => "ถอนการเผยแพร่",
+        "request.expire" => "สิ้นสุดการเผยแพร่อัตโนมัติ",
+        other => other,
+    }
+}
+
+fn period(
+    from: Option<jiff::civil::Date>,
+    to: Option<jiff::civil::Date>,
+    digits: Digits,
+) -> Markup {
+    html! {
+        @match (from, to) {
+            (Some(f), Some(t)) => { (text::date(f, digits)) " – " (text::date(t, digits)) },
+            (Some(f), None) => { "ตั้งแต่ " (text::date(f, digits)) },
+            (None, Some(t)) => { "ถึง " (text::date(t, digits)) },
+            (None, None) => "ไม่ระบุ",
+        }
+    }
+}
+
+fn action_forms(r: &Request, actions: &[ActionKind], token: &str) -> Markup {
+    let url = |a: &str| format!("/staff/requests/{}/{a}", r.id);
+    html! {
+        @for kind in actions {
+            @match kind {
+                ActionKind::Submit => form.action method="post" action=(url("submit")) {
+                    (csrf(token)) button type="submit" { (kind.label_th()) }
+                },
+                ActionKind::Approve => form.action method="post" action=(url("approve")) {
+                    (csrf(token)) button type="submit" { (kind.label_th()) }
+                },
+                ActionKind::Reject => form.action method="post" action=(url("reject")) {
+                    (csrf(token))
+                    label for="reason" { "เหตุผลที่ไม่อนุมัติ (ผู้ขอจะเห็นข้อความนี้)" }
+                    textarea #reason name="reason" rows="2" required placeholder="เช่น ไม่ตรงกับภารกิจของหน่วยงาน หรือ รูปแบบไฟล์ไม่ถูกต้อง" {}
+                    button.danger type="submit" { (kind.label_th()) }
+                },
+                ActionKind::Publish => form.action method="get" action=(url("publish")) {
+                    button type="submit" { "ตรวจสอบและเผยแพร่…" }
+                },
+                ActionKind::PublishOnVerbalApproval => form.action method="get" action=(url("publish")) {
+                    input type="hidden" name="verbal" value="1";
+                    button.secondary type="submit" { (kind.label_th()) "…" }
+                },
+                ActionKind::ConfirmVerbalApproval => form.action method="post" action=(url("confirm")) {
+                    (csrf(token)) button type="submit" { (kind.label_th()) }
+                },
+                ActionKind::Withdraw => form.action method="post" action=(url("withdraw")) {
+                    (csrf(token))
+                    label for="wreason" { "เหตุผลที่ถอนการเผยแพร่" }
+                    input #wreason type="text" name="reason" required;
+                    button.danger type="submit" { (kind.label_th()) }
+                },
+                ActionKind::Expire => {},
+            }
+        }
+    }
+}
+
+/// The web master's publish form, pre-filled from the request.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PublishInput {
+    /// `area/sub` key.
+    #[serde(default)]
+    pub category: String,
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// Summary.
+    #[serde(default)]
+    pub summary: String,
+    /// Source or owner.
+    #[serde(default)]
+    pub source: String,
+    /// Period covered, from (ISO date).
+    #[serde(default)]
+    pub period_from: String,
+    /// Period covered, to.
+    #[serde(default)]
+    pub period_to: String,
+    /// Publication date (today or later).
+    #[serde(default)]
+    pub publish_on: String,
+    /// End of publication, or empty for none.
+    #[serde(default)]
+    pub end_date: String,
+    /// Publishing on a verbal approval.
+    #[serde(default)]
+    pub verbal: String,
+    /// Who approved verbally.
+    #[serde(default)]
+    pub verbal_by: String,
+    /// When, ISO date.
+    #[serde(default)]
+    pub verbal_on: String,
+    /// CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// The publish form.
+pub fn publish_form(
+    chrome: &Chrome,
+    bar: &Bar,
+    r: &Request,
+    input: &PublishInput,
+    problems: &[Problem],
+) -> Markup {
+    let verbal = input.verbal == "1";
+    let title = format!("เผยแพร่คำขอ {}", chrome.digits.apply(&r.reference()));
+    staff_page(
+        chrome,
+        bar,
+        &title,
+        &[
+            Crumb::link(
+                format!("คำขอ {}", r.reference()),
+                format!("/staff/requests/{}", r.id),
+            ),
+            Crumb::here("เผยแพร่"),
+        ],
+        html! {
+            h1 { (title) }
+            p.lead { "ตรวจสอบหมวดหมู่และข้อมูลกำกับ (metadata) ก่อนเผยแพร่ ประเภทและขนาดไฟล์จะแสดงตามไฟล์จริง" }
+            (forms::summary(problems))
+            form.request method="post" action=(format!("/staff/requests/{}/publish", r.id)) {
+                (csrf(bar.csrf))
+                input type="hidden" name="verbal" value=(input.verbal);
+                @if verbal {
+                    fieldset {
+                        legend { "การอนุมัติด้วยวาจา (กรณีเร่งด่วน ข้อ ๓.๒.๑)" }
+                        (field("verbal_by", "ผู้อนุมัติด้วยวาจา", &input.verbal_by, Input::Text, true, problems))
+                        (field("verbal_on", "วันที่อนุมัติด้วยวาจา", &input.verbal_on, Input::Date, true, problems))
+                    }
+                }
+                (category_select(&input.category, problems))
+                (field("title", "ชื่อเรื่องที่เผยแพร่", &input.title, Input::Text, true, problems))
+                (field("summary", "สรุป", &input.summary, Input::Area, false, problems))
+                (field("source", "แหล่งที่มา / เจ้าของข้อมูล", &input.source, Input::Text, true, problems))
+                div.pair {
+                    (field("period_from", "ช่วงวันที่ของข้อมูล ตั้งแต่", &input.period_from, Input::Date, false, problems))
+                    (field("period_to", "ถึง", &input.period_to, Input::Date, false, problems))
+                }
+                (field("publish_on", "วันที่เผยแพร่ (วันนี้ หรือกำหนดล่วงหน้า)", &input.publish_on, Input::Date, true, problems))
+                (field("end_date", "วันสิ้นสุดการเผยแพร่ (เว้นว่าง = ไม่กำหนด)", &input.end_date, Input::Date, false, problems))
+                div.actions { button type="submit" { "เผยแพร่" } }
+            }
+        },
+    )
+}
+
+/// The official A4 request form (แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์), with the three
+/// signature blocks filled from the trail.
+pub fn print_form(
+    office: &crate::config::Office,
+    digits: Digits,
+    r: &Request,
+    signatures: &[Signature; 3],
+) -> Markup {
+    let f = &r.fields;
+    html! {
+        (DOCTYPE)
+        html lang="th" {
+            head {
+                meta charset="utf-8";
+                title { "แบบฟอร์มการขอเผยแพร่ข้อมูล " (r.reference()) }
+                link rel="stylesheet" href=(paths::asset("style.css"));
+                link rel="stylesheet" href=(paths::asset("print-form.css"));
+            }
+            body.a4 {
+                main.sheet {
+                    p.ref { "เลขที่ " (digits.apply(&r.reference())) }
+                    h1 { "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์ของ" (office.name_th) }
+                    table.form {
+                        tr { th { "ชื่อหน่วยงาน" } td { (office.name_th) " " (office.address) } }
+                        tr { th { "วัน/เดือน/ปี" } td { (thai::date_long(f.request_date, Digits::Thai)) } }
+                        tr { th { "หัวข้อ" } td { (f.topic) } }
+                        tr { th { "รายละเอียดข้อมูล (โดยสรุปหรือเอกสารแนบ)" } td { (text::body(&f.details))
+                            @if !r.files.is_empty() {
+                                p { "เอกสารแนบ: " @for (i, file) in r.files.iter().enumerate() { @if i > 0 { ", " } (file.file_name) } }
+                            }
+                        } }
+                        tr { th { "Link ภายนอก" } td { (f.link.as_deref().unwrap_or("-")) } }
+                        tr { th { "หมายเหตุ" } td { (f.remarks.as_deref().unwrap_or("-")) } }
+                    }
+                    div.signatures {
+                        @for s in signatures {
+                            div.sign {
+                                p.role { (s.role) }
+                                p.line { "ลงชื่อ ......................................................" }
+                                p { "(" (s.name.as_deref().unwrap_or("......................................................")) ")" }
+                                p { "ตำแหน่ง " (s.position.as_deref().unwrap_or("..............................")) }
+                                p { "วันที่ " (s.date.map_or("........../........../..........".to_string(), |d| thai::date_long(d, Digits::Thai))) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A signature block of the printed form.
+#[derive(Debug, Clone, Default)]
+pub struct Signature {
+    /// Which block: requester, approver, web master.
+    pub role: &'static str,
+    /// Name, once someone acted.
+    pub name: Option<String>,
+    /// Position.
+    pub position: Option<String>,
+    /// Date of the act.
+    pub date: Option<jiff::civil::Date>,
+}

@@ -6,6 +6,7 @@
 //! [`web`] routes HTTP requests to them, [`demo`] fills a fresh site with sample content, and
 //! [`cli`] wires everything together.
 
+pub mod appliance;
 pub mod categories;
 pub mod cli;
 pub mod config;

@@ -16,6 +16,7 @@ use crate::categories::Place;
 use crate::config::{Office, SETTINGS_FILE, Settings};
 use crate::store::Store;
 use crate::store::items::{self, NewAttachment, NewItem};
+use crate::store::users::{self, NewUser};
 
 #[derive(RustEmbed)]
 #[folder = "assets/demo/"]
@@ -113,6 +114,38 @@ fn demo_office() -> Office {
     }
 }
 
+/// Password of every demo account (shown at start; a demo site is not for real use).
+pub const DEMO_PASSWORD: &str = "Prakat-demo-2569";
+/// The demo admin's user name.
+pub const DEMO_ADMIN: &str = "admin";
+/// The demo accounts and what each can do.
+pub const DEMO_ACCOUNTS: [(&str, &str); 5] = [
+    ("admin", "ผู้ดูแลระบบ (admin)"),
+    ("webmaster", "ผู้ดูแลเว็บไซต์ (web master)"),
+    ("webmaster2", "ผู้ดูแลเว็บไซต์คนที่ ๒ (web master)"),
+    ("head", "หัวหน้ากลุ่มงาน ผู้อนุมัติ (approver)"),
+    ("staff", "เจ้าหน้าที่ผู้ขอเผยแพร่ (staff)"),
+];
+
+fn demo_users() -> Vec<NewUser> {
+    let user = |username: &str, name: &str, position: &str, unit: &str, roles: &str| NewUser {
+        username: username.into(),
+        name: name.into(),
+        position: position.into(),
+        unit: unit.into(),
+        phone: "042 812665".into(),
+        email: String::new(),
+        roles: roles.into(),
+    };
+    vec![
+        user("admin", "นายธนากร ศรีสุข", "นักวิชาการคอมพิวเตอร์", "กลุ่มงานบริหารทั่วไป", "admin,webmaster,staff"),
+        user("webmaster", "นายณัฐพล บุญมา", "นักวิชาการคอมพิวเตอร์", "กลุ่มงานบริหารทั่วไป", "webmaster,staff"),
+        user("webmaster2", "นางสาวศิริพร คำภูแก้ว", "เจ้าพนักงานธุรการชำนาญงาน", "กลุ่มงานบริหารทั่วไป", "webmaster,staff"),
+        user("head", "นายวีระพงษ์ ทองมา", "สาธารณสุขอำเภอเมืองเลย", "สำนักงานสาธารณสุขอำเภอ", "approver,staff"),
+        user("staff", "นางสาวณภาพัช สอนสุภาพ", "นักวิชาการเงินและบัญชี", "กลุ่มงานบริหารทั่วไป", "staff"),
+    ]
+}
+
 /// Publication time of a demo item: 09:00 Bangkok time on its date.
 fn morning_of(date: Date) -> anyhow::Result<jiff::Timestamp> {
     Ok(date
@@ -165,6 +198,13 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         }
         .save(data_dir)?;
     }
+    let hash = crate::crypto::hash_password(DEMO_PASSWORD);
+    store.run_sync(|c| {
+        for user in demo_users() {
+            users::insert(c, &user, &hash)?;
+        }
+        Ok(())
+    })?;
     let content = content()?;
     let new_items = content
         .item

@@ -22,6 +22,12 @@ impl Problem {
     }
 }
 
+impl From<crate::workflow::request::FieldError> for Problem {
+    fn from(e: crate::workflow::request::FieldError) -> Problem {
+        Problem::new(e.field, e.message)
+    }
+}
+
 fn message_for<'a>(problems: &'a [Problem], name: &str) -> Option<&'a str> {
     problems
         .iter()

@@ -1,6 +1,7 @@
 //! HTML pages, written with maud. One module per page group; every page goes through the one
 //! shared [`layout`].
 
+pub mod admin;
 pub mod forms;
 pub mod layout;
 pub mod public;

@@ -16,7 +16,7 @@ use crate::store::audit::{self, Who};
 use crate::store::users::{self, NewUser};
 use crate::views::staff::SetupForm;
 use crate::views::{self, forms::Problem};
-use crate::workflow::password;
+use crate::workflow::account;
 
 /// Where to go after logging in: only local paths, never another site.
 fn safe_next(next: Option<&String>) -> String {
@@ -210,37 +210,6 @@ pub async fn logout(
         .into_response())
 }
 
-/// Checks an account form; shared by the setup page, the admin page and the command line.
-pub fn account_problems(
-    username: &str,
-    name: &str,
-    password: &str,
-    password2: &str,
-) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let username = username.trim();
-    if username.is_empty()
-        || username.len() > 64
-        || !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
-        problems.push(Problem::new(
-            "username",
-            "ชื่อผู้ใช้: ใช้ตัวอักษรภาษาอังกฤษ ตัวเลข จุด ขีด หรือขีดล่าง 1–64 ตัว",
-        ));
-    }
-    if name.trim().is_empty() {
-        problems.push(Problem::new("name", "ชื่อ-นามสกุล: ต้องกรอก"));
-    }
-    if let Err(why) = password::check(password, username) {
-        problems.push(Problem::new("password", format!("รหัสผ่าน: {why}")));
-    } else if password != password2 {
-        problems.push(Problem::new("password2", "ยืนยันรหัสผ่าน: ไม่ตรงกับรหัสผ่าน"));
-    }
-    problems
-}
-
 /// `GET /setup/{token}`
 pub async fn setup_form(
     State(app): State<Shared>,
@@ -269,7 +238,10 @@ pub async fn setup(
     ClientAddr(address): ClientAddr,
     Form(form): Form<SetupForm>,
 ) -> Result<Response, WebError> {
-    let problems = account_problems(&form.username, &form.name, &form.password, &form.password2);
+    let problems: Vec<Problem> = account::check(&form.username, &form.name, &form.password, &form.password2)
+        .into_iter()
+        .map(Problem::from)
+        .collect();
     if !problems.is_empty() {
         let chrome = app.plain_chrome();
         return Ok(

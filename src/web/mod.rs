@@ -1,6 +1,7 @@
 //! HTTP: routes, handlers and the middleware around them. Handlers stay thin: they parse the
 //! request, ask the store, and hand the result to a view.
 
+mod admin;
 mod assets;
 mod auth;
 mod error;
@@ -155,6 +156,10 @@ pub fn router(app: Shared) -> Router {
         .route("/staff/requests/{id}/print", get(staff::print))
         .route("/staff/requests/{id}/{action}", post(staff::decide_on))
         .route("/staff/files/{id}/{name}", get(staff::file))
+        .route("/admin/users", get(admin::list_users).post(admin::add_user))
+        .route("/admin/users/{id}/active", post(admin::set_active))
+        .route("/admin/audit", get(admin::audit_page))
+        .route("/admin/audit.csv", get(admin::audit_csv))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

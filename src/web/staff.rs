@@ -209,7 +209,7 @@ async fn accept_form(
     let valid = match form::validate(&up.input, thai::today()) {
         Ok(v) => Some(v),
         Err(errors) => {
-            problems.extend(errors.into_iter().map(|e| Problem::new(e.field, e.message)));
+            problems.extend(errors.into_iter().map(Problem::from));
             None
         }
     };
@@ -671,7 +671,7 @@ pub async fn publish_form(
 fn check_publish(
     input: &PublishInput,
     today: Date,
-) -> Result<(NewItemFields, Option<(String, Date)>), Vec<Problem>> {
+) -> Result<NewItemFields, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut date = |name: &str, label: &str, value: &str, required: bool| -> Option<Date> {
         if value.trim().is_empty() {
@@ -718,52 +718,47 @@ fn check_publish(
     if verbal && input.verbal_by.trim().is_empty() {
         problems.push(Problem::new("verbal_by", "ผู้อนุมัติด้วยวาจา: ต้องกรอกชื่อ"));
     }
-    if let (Some(f), Some(t)) = (period_from, period_to) {
-        if f > t {
+    if let (Some(f), Some(t)) = (period_from, period_to)
+        && f > t
+    {
             problems.push(Problem::new(
                 "period_to",
                 "ช่วงวันที่ของข้อมูล: วันเริ่มต้องไม่หลังวันสิ้นสุด",
             ));
-        }
     }
     if let Some(p) = publish_on {
         if p < today {
             problems.push(Problem::new("publish_on", "วันที่เผยแพร่: ต้องเป็นวันนี้หรือวันถัดไป"));
         }
-        if let Some(e) = end {
-            if e < p {
+        if let Some(e) = end
+            && e < p
+        {
                 problems.push(Problem::new(
                     "end_date",
                     "วันสิ้นสุดการเผยแพร่: ต้องไม่ก่อนวันที่เผยแพร่",
                 ));
-            }
         }
     }
     match (problems.is_empty(), publish_on) {
-        (true, Some(publish_on)) => Ok((
-            NewItemFields {
-                category: input.category.clone(),
-                title: input.title.trim().into(),
-                summary: input.summary.trim().into(),
-                source: input.source.trim().into(),
-                period_from,
-                period_to,
-                publish_on,
-                end,
-            },
-            verbal.then(|| {
-                (
-                    input.verbal_by.trim().to_owned(),
-                    verbal_on.unwrap_or(today),
-                )
-            }),
-        )),
+        (true, Some(publish_on)) => Ok(NewItemFields {
+            verbal: verbal.then(|| (input.verbal_by.trim().to_owned(), verbal_on.unwrap_or(today))),
+            category: input.category.clone(),
+            title: input.title.trim().into(),
+            summary: input.summary.trim().into(),
+            source: input.source.trim().into(),
+            period_from,
+            period_to,
+            publish_on,
+            end,
+        }),
         _ => Err(problems),
     }
 }
 
 /// The web master's choices when publishing.
 struct NewItemFields {
+    /// Who approved verbally and when, when publishing on a verbal approval.
+    verbal: Option<(String, Date)>,
     category: String,
     title: String,
     summary: String,
@@ -784,7 +779,7 @@ pub async fn publish(
     staff.check_csrf(&input.csrf)?;
     let r = load(&app, &id).await?;
     let today = thai::today();
-    let (fields, verbal) = match check_publish(&input, today) {
+    let fields = match check_publish(&input, today) {
         Ok(ok) => ok,
         Err(problems) => {
             let bar = staff_bar!(app, staff);
@@ -829,7 +824,7 @@ pub async fn publish(
             .collect(),
         request_id: Some(r.id),
     };
-    let action = match verbal {
+    let action = match fields.verbal {
         Some((approved_by, approved_on)) => Action::PublishOnVerbalApproval {
             approved_by,
             approved_on,

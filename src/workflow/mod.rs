@@ -5,6 +5,7 @@
 //! Nothing here speaks HTTP or SQL, so every rule is tested directly. The web layer asks these
 //! modules for a decision, and the store records it.
 
+pub mod account;
 pub mod files;
 pub mod password;
 pub mod request;

@@ -10,7 +10,9 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::store::Store;
-use crate::{demo, web};
+use crate::{appliance, demo, web};
+
+mod user;
 
 /// Prakat (ประกาศ): the website and publication workflow of a Thai district office, in one
 /// program.
@@ -34,8 +36,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the appliance: the public website (and, later, the staff workflow).
+    /// Run the appliance: the public website and the staff workflow.
     Serve(ServeArgs),
+    /// Manage staff accounts and their roles.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Fill the data directory with demo content and N generated items (for benchmarks).
     #[command(hide = true)]
     Demo {
@@ -82,6 +87,7 @@ fn init_logging() {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(cli.data, args),
+        Command::User(command) => user::run(&Store::open(&cli.data)?, command),
         Command::Demo { items } => {
             let store = Store::open(&cli.data)?;
             demo::fill_if_empty(&store, &cli.data)?;
@@ -104,7 +110,9 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     let config = Config::load(data)?;
+    // Blocking threads run SQLite queries; a bound keeps memory small under load.
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(16)
         .enable_all()
         .build()?;
     runtime.block_on(async move {
@@ -118,11 +126,36 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
             })?;
         let bound = listener.local_addr()?;
         print_urls(bound, &config);
-        let app = web::App::new(config, store);
+        print_login_help(&store, bound, args.demo)?;
+        let app = web::App::new(config, store.clone());
+        let pages = app.clone();
+        tokio::spawn(appliance::scheduler::run(store, move || pages.pages.invalidate()));
         web::serve(app, listener, shutdown_signal()).await?;
         println!("หยุดให้บริการแล้ว (stopped)");
         anyhow::Ok(())
     })
+}
+
+/// Prints how to log in: the demo accounts, or the one-time link that creates the first admin.
+fn print_login_help(store: &Store, bound: SocketAddr, demo: bool) -> anyhow::Result<()> {
+    let host = if bound.ip().is_unspecified() { IpAddr::from([127, 0, 0, 1]) } else { bound.ip() };
+    let base = match host {
+        IpAddr::V4(v4) => format!("http://{v4}:{}", bound.port()),
+        IpAddr::V6(v6) => format!("http://[{v6}]:{}", bound.port()),
+    };
+    if demo && store.run_sync(|c| crate::store::users::for_login(c, demo::DEMO_ADMIN))?.is_some() {
+        println!("บัญชีทดลอง (demo accounts) เข้าสู่ระบบที่ {base}/login รหัสผ่านทุกบัญชี: {}", demo::DEMO_PASSWORD);
+        for (username, role) in demo::DEMO_ACCOUNTS {
+            println!("  {username:<12} {role}");
+        }
+    }
+    if !store.run_sync(|c| crate::store::users::has_admin(c))? {
+        let token = store.run_sync(|c| crate::store::users::new_setup_token(c, 3600))?;
+        println!("ยังไม่มีผู้ดูแลระบบ: เปิดลิงก์นี้เพื่อสร้างบัญชีผู้ดูแลระบบคนแรก (ใช้ได้ครั้งเดียว ภายใน 1 ชั่วโมง)");
+        println!("No admin yet: open this one-time link within an hour to create the first admin:");
+        println!("setup link: {base}/setup/{token}");
+    }
+    Ok(())
 }
 
 /// Prints where the site can be reached: loopback first, then each LAN address.

@@ -1,0 +1,157 @@
+//! `prakat user …`: accounts from the console, for the first admin and for when no browser is
+//! at hand.
+
+use std::io::BufRead as _;
+
+use anyhow::{Context as _, bail};
+
+use crate::crypto;
+use crate::store::Store;
+use crate::store::audit::{self, Who};
+use crate::store::users::{self, NewUser};
+use crate::workflow::account;
+use crate::workflow::state::Roles;
+
+/// The `user` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Create an account (the password is asked for, or read from standard input).
+    Add {
+        /// Login name (English letters, digits, . _ -).
+        #[arg(long)]
+        username: String,
+        /// Thai display name, as it appears on the request form.
+        #[arg(long)]
+        name: String,
+        /// Position (ตำแหน่ง).
+        #[arg(long, default_value = "")]
+        position: String,
+        /// Unit (กลุ่มงาน).
+        #[arg(long, default_value = "")]
+        unit: String,
+        /// Telephone.
+        #[arg(long, default_value = "")]
+        phone: String,
+        /// E-mail, for notifications.
+        #[arg(long, default_value = "")]
+        email: String,
+        /// Roles, comma separated: staff, approver, webmaster, admin.
+        #[arg(long, default_value = "staff")]
+        role: String,
+        /// Read the password from the first line of standard input instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (ends the account's sessions).
+    Passwd {
+        /// Login name.
+        username: String,
+        /// Read the password from the first line of standard input instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts with their roles.
+    List,
+    /// Stop an account from logging in (ends its sessions; its history is kept).
+    Disable {
+        /// Login name.
+        username: String,
+    },
+    /// Let a disabled account log in again.
+    Enable {
+        /// Login name.
+        username: String,
+    },
+}
+
+fn read_password(username: &str, from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let password = line.trim_end_matches(['\n', '\r']).to_owned();
+        if let Some(e) = account::check_password(username, &password, &password) {
+            bail!("{}", e.message);
+        }
+        return Ok(password);
+    }
+    let first = rpassword::prompt_password("รหัสผ่าน (password): ")?;
+    let second = rpassword::prompt_password("ยืนยันรหัสผ่าน (again): ")?;
+    match account::check_password(username, &first, &second) {
+        Some(e) => bail!("{}", e.message),
+        None => Ok(first),
+    }
+}
+
+fn console() -> Who {
+    Who { user_id: None, address: "console".into() }
+}
+
+/// Runs one `user` subcommand against the data directory's store.
+pub fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add { username, name, position, unit, phone, email, role, password_stdin } => {
+            let roles = Roles::parse_list(&role).map_err(anyhow::Error::msg)?;
+            if let Some(p) = account::check_identity(&username, &name).first() {
+                bail!("{}", p.message);
+            }
+            let password = read_password(&username, password_stdin)?;
+            let user = NewUser {
+                username: username.trim().into(),
+                name: name.trim().into(),
+                position,
+                unit,
+                phone,
+                email,
+                roles: roles.to_list(),
+            };
+            let hash = crypto::hash_password(&password);
+            let id = store.run_sync(|c| {
+                let id = users::insert(c, &user, &hash)?;
+                if let Some(id) = id {
+                    audit::append(c, &console(), "user.add", &format!("user/{id}"), &user.roles)?;
+                }
+                Ok(id)
+            })?;
+            id.with_context(|| format!("มีผู้ใช้ชื่อ {username} แล้ว (user name taken)"))?;
+            println!("สร้างผู้ใช้ {username} แล้ว ({})", roles.to_list());
+        }
+        UserCommand::Passwd { username, password_stdin } => {
+            let (user, _) = find(store, &username)?;
+            let password = read_password(&username, password_stdin)?;
+            let hash = crypto::hash_password(&password);
+            store.run_sync(|c| {
+                users::set_password(c, user.id, &hash)?;
+                audit::append(c, &console(), "user.passwd", &format!("user/{}", user.id), "")
+            })?;
+            println!("เปลี่ยนรหัสผ่านของ {username} แล้ว");
+        }
+        UserCommand::List => {
+            let all = store.run_sync(|c| users::all(c))?;
+            println!("{:<16} {:<8} {:<30} ชื่อ (name)", "username", "active", "roles");
+            for u in all {
+                println!("{:<16} {:<8} {:<30} {}", u.username, if u.active { "yes" } else { "no" }, u.roles, u.name);
+            }
+        }
+        UserCommand::Disable { username } => set_active(store, &username, false)?,
+        UserCommand::Enable { username } => set_active(store, &username, true)?,
+    }
+    Ok(())
+}
+
+fn find(store: &Store, username: &str) -> anyhow::Result<(users::User, String)> {
+    let name = username.to_owned();
+    store
+        .run_sync(|c| users::for_login(c, &name))?
+        .with_context(|| format!("ไม่พบผู้ใช้ {username} (no such user)"))
+}
+
+fn set_active(store: &Store, username: &str, active: bool) -> anyhow::Result<()> {
+    let (user, _) = find(store, username)?;
+    store.run_sync(|c| {
+        users::set_active(c, user.id, active)?;
+        let action = if active { "user.enable" } else { "user.disable" };
+        audit::append(c, &console(), action, &format!("user/{}", user.id), "")
+    })?;
+    println!("{} {username} แล้ว", if active { "เปิดใช้งาน" } else { "ระงับการใช้งาน" });
+    Ok(())
+}

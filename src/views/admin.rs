@@ -1,0 +1,153 @@
+//! Administration pages: accounts and the audit trail.
+
+use maud::{Markup, html};
+
+use super::forms::{self, Input, Problem, csrf, field};
+use super::staff::{Bar, staff_page};
+use super::{Chrome, Crumb};
+use crate::store::audit::Entry;
+use crate::store::users::User;
+use crate::thai;
+use crate::workflow::state::{Role, Roles};
+
+/// The new-account form's data.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NewAccount {
+    /// Login name.
+    #[serde(default)]
+    pub username: String,
+    /// Thai display name.
+    #[serde(default)]
+    pub name: String,
+    /// Position.
+    #[serde(default)]
+    pub position: String,
+    /// Unit.
+    #[serde(default)]
+    pub unit: String,
+    /// Telephone.
+    #[serde(default)]
+    pub phone: String,
+    /// E-mail.
+    #[serde(default)]
+    pub email: String,
+    /// Roles ticked, by name.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Password.
+    #[serde(default)]
+    pub password: String,
+    /// Password again.
+    #[serde(default)]
+    pub password2: String,
+    /// CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// Accounts and the form to add one.
+pub fn users(chrome: &Chrome, bar: &Bar, all: &[User], form: &NewAccount, problems: &[Problem]) -> Markup {
+    staff_page(
+        chrome,
+        bar,
+        "ผู้ใช้งาน",
+        &[Crumb::here("ผู้ใช้งาน")],
+        html! {
+            h1 { "ผู้ใช้งานและสิทธิ์" }
+            table.list {
+                thead { tr { th { "ชื่อผู้ใช้" } th { "ชื่อ-นามสกุล" } th { "ตำแหน่ง / กลุ่มงาน" } th { "บทบาท" } th { "สถานะ" } } }
+                tbody {
+                    @for u in all {
+                        tr {
+                            td { (u.username) }
+                            td { (u.name) }
+                            td { (u.position) " / " (u.unit) }
+                            td { (Roles::parse_list(&u.roles).unwrap_or_default().iter().map(Role::label_th).collect::<Vec<_>>().join(", ")) }
+                            td {
+                                form.inline method="post" action=(format!("/admin/users/{}/active", u.id)) {
+                                    (csrf(bar.csrf))
+                                    @if u.active {
+                                        "ใช้งาน "
+                                        input type="hidden" name="active" value="0";
+                                        button.link type="submit" { "ระงับ" }
+                                    } @else {
+                                        "ระงับแล้ว "
+                                        input type="hidden" name="active" value="1";
+                                        button.link type="submit" { "เปิดใช้งาน" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section.panel {
+                h2 #add { "เพิ่มผู้ใช้" }
+                (forms::summary(problems))
+                form.request method="post" action="/admin/users" {
+                    (csrf(bar.csrf))
+                    (field("username", "ชื่อผู้ใช้ (ภาษาอังกฤษ)", &form.username, Input::Text, true, problems))
+                    (field("name", "ชื่อ-นามสกุล", &form.name, Input::Text, true, problems))
+                    (field("position", "ตำแหน่ง", &form.position, Input::Text, false, problems))
+                    (field("unit", "กลุ่มงาน", &form.unit, Input::Text, false, problems))
+                    (field("phone", "โทรศัพท์", &form.phone, Input::Text, false, problems))
+                    (field("email", "อีเมล", &form.email, Input::Email, false, problems))
+                    fieldset {
+                        legend { "บทบาท" }
+                        @for role in Role::ALL {
+                            div.check {
+                                input id=(format!("role-{}", role.as_str())) type="checkbox" name="roles" value=(role.as_str())
+                                    checked[form.roles.iter().any(|r| r == role.as_str())];
+                                label for=(format!("role-{}", role.as_str())) { (role.label_th()) }
+                            }
+                        }
+                        @for p in problems.iter().filter(|p| p.field == "roles") { p.error { (p.message) } }
+                    }
+                    (field("password", "รหัสผ่าน (อย่างน้อย 10 ตัวอักษร)", "", Input::Password, true, problems))
+                    (field("password2", "ยืนยันรหัสผ่าน", "", Input::Password, true, problems))
+                    button type="submit" { "เพิ่มผู้ใช้" }
+                }
+            }
+        },
+    )
+}
+
+/// The audit trail, newest first, with a filter and the CSV export.
+pub fn audit(chrome: &Chrome, bar: &Bar, entries: &[Entry], action: &str) -> Markup {
+    let digits = chrome.digits;
+    staff_page(
+        chrome,
+        bar,
+        "บันทึกการใช้งาน",
+        &[Crumb::here("บันทึกการใช้งาน")],
+        html! {
+            h1 { "บันทึกการใช้งาน (Audit trail)" }
+            p.lead { "บันทึกทุกการเข้าสู่ระบบ การดำเนินการกับคำขอ และการเปลี่ยนแปลงผู้ใช้ แก้ไขหรือลบไม่ได้" }
+            form.inline-filter method="get" action="/admin/audit" {
+                label for="action" { "ประเภท " }
+                select #action name="action" {
+                    @for (value, label) in [("", "ทั้งหมด"), ("login", "การเข้าสู่ระบบ"), ("request.", "คำขอเผยแพร่"), ("user.", "ผู้ใช้งาน"), ("item.", "รายการเผยแพร่")] {
+                        option value=(value) selected[value == action] { (label) }
+                    }
+                }
+                " " button.secondary type="submit" { "กรอง" }
+                " " a href=(format!("/admin/audit.csv?action={}", crate::paths::percent_encode_segment(action))) { "ดาวน์โหลด CSV" }
+            }
+            table.list {
+                thead { tr { th { "เวลา" } th { "ผู้ใช้" } th { "ที่อยู่" } th { "การกระทำ" } th { "รายการ" } th { "รายละเอียด" } } }
+                tbody {
+                    @for e in entries {
+                        tr {
+                            td { (thai::datetime_short(jiff::Timestamp::from_second(e.at).unwrap_or_default(), digits)) }
+                            td { (e.user_name.as_deref().unwrap_or("-")) }
+                            td { (e.address) }
+                            td { (super::staff::action_label(&e.action)) }
+                            td { (e.object) }
+                            td { (e.detail) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

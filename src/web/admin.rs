@@ -1,0 +1,185 @@
+//! Administration handlers: accounts and the audit trail.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+
+use super::session::Staff;
+use super::{Shared, WebError};
+use crate::crypto;
+use crate::store::audit;
+use crate::store::users::{self, NewUser};
+use crate::views::admin::{self as view, NewAccount};
+use crate::views::forms::Problem;
+use crate::views::staff::Bar;
+use crate::workflow::account;
+use crate::workflow::state::{Role, Roles};
+
+async fn bar_for<'a>(app: &Shared, staff: &'a Staff) -> Result<Bar<'a>, WebError> {
+    let id = staff.user.id;
+    let (unread, webmasters) = app
+        .store
+        .run(move |c| {
+            Ok((
+                crate::store::notifications::unread_count(c, id)?,
+                users::count_with_role(c, Role::WebMaster.as_str())?,
+            ))
+        })
+        .await?;
+    Ok(Bar { user: &staff.user, roles: staff.roles, unread, csrf: &staff.csrf, webmasters: (webmasters < 2).then_some(webmasters) })
+}
+
+async fn users_page(app: &Shared, staff: &Staff, form: &NewAccount, problems: &[Problem]) -> Result<Response, WebError> {
+    let all = app.store.run(|c| users::all(c)).await?;
+    let bar = bar_for(app, staff).await?;
+    let chrome = app.plain_chrome();
+    let status = if problems.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, Html(view::users(&chrome, &bar, &all, form, problems).into_string())).into_response())
+}
+
+/// `GET /admin/users`
+pub async fn list_users(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
+    staff.require(Role::Admin)?;
+    users_page(&app, &staff, &NewAccount::default(), &[]).await
+}
+
+/// `POST /admin/users`
+pub async fn add_user(State(app): State<Shared>, staff: Staff, Form(form): Form<NewAccount>) -> Result<Response, WebError> {
+    staff.require(Role::Admin)?;
+    staff.check_csrf(&form.csrf)?;
+    let mut problems: Vec<Problem> = account::check(&form.username, &form.name, &form.password, &form.password2)
+        .into_iter()
+        .map(Problem::from)
+        .collect();
+    let roles = Roles::parse_list(&form.roles.join(","));
+    match &roles {
+        Ok(r) if r.is_empty() => problems.push(Problem::new("roles", "บทบาท: ต้องเลือกอย่างน้อย 1 บทบาท")),
+        Err(e) => problems.push(Problem::new("roles", format!("บทบาท: {e}"))),
+        _ => {}
+    }
+    if !problems.is_empty() {
+        return users_page(&app, &staff, &form, &problems).await;
+    }
+    let new = NewUser {
+        username: form.username.trim().into(),
+        name: form.name.trim().into(),
+        position: form.position.trim().into(),
+        unit: form.unit.trim().into(),
+        phone: form.phone.trim().into(),
+        email: form.email.trim().into(),
+        roles: roles.unwrap_or_default().to_list(),
+    };
+    let hash = crypto::hash_password(&form.password);
+    let who = staff.who();
+    let created = app
+        .store
+        .run(move |c| {
+            let id = users::insert(c, &new, &hash)?;
+            if let Some(id) = id {
+                audit::append(c, &who, "user.add", &format!("user/{id}"), &format!("{} ({})", new.username, new.roles))?;
+            }
+            Ok(id)
+        })
+        .await?;
+    if created.is_none() {
+        return users_page(&app, &staff, &form, &[Problem::new("username", "ชื่อผู้ใช้: มีผู้ใช้ชื่อนี้แล้ว")]).await;
+    }
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// `POST /admin/users/{id}/active`
+pub async fn set_active(
+    State(app): State<Shared>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    staff.require(Role::Admin)?;
+    staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
+    if id == staff.user.id {
+        return Err(WebError::Forbidden("ระงับบัญชีของตนเองไม่ได้".into()));
+    }
+    let active = form.get("active").is_some_and(|v| v == "1");
+    let who = staff.who();
+    app.store
+        .run(move |c| {
+            users::set_active(c, id, active)?;
+            let action = if active { "user.enable" } else { "user.disable" };
+            audit::append(c, &who, action, &format!("user/{id}"), "")
+        })
+        .await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+fn audit_filter(params: &HashMap<String, String>, limit: Option<u32>) -> audit::Filter {
+    audit::Filter {
+        action_prefix: params.get("action").filter(|a| !a.is_empty()).cloned(),
+        object: params.get("object").filter(|o| !o.is_empty()).cloned(),
+        limit,
+    }
+}
+
+fn may_read_audit(staff: &Staff) -> Result<(), WebError> {
+    if staff.roles.contains(Role::Admin) || staff.roles.contains(Role::WebMaster) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden("บันทึกการใช้งานดูได้เฉพาะผู้ดูแลระบบและผู้ดูแลเว็บไซต์".into()))
+    }
+}
+
+/// `GET /admin/audit`
+pub async fn audit_page(
+    State(app): State<Shared>,
+    staff: Staff,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    may_read_audit(&staff)?;
+    let filter = audit_filter(&params, Some(500));
+    let entries = app.store.run(move |c| audit::list(c, &filter)).await?;
+    let bar = bar_for(&app, &staff).await?;
+    let chrome = app.plain_chrome();
+    let action = params.get("action").cloned().unwrap_or_default();
+    Ok(Html(view::audit(&chrome, &bar, &entries, &action).into_string()).into_response())
+}
+
+/// `GET /admin/audit.csv`: the whole (filtered) trail, oldest first, for authorities.
+pub async fn audit_csv(
+    State(app): State<Shared>,
+    staff: Staff,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    may_read_audit(&staff)?;
+    let filter = audit_filter(&params, None);
+    let entries = app.store.run(move |c| audit::list(c, &filter)).await?;
+    // A byte-order mark so that Excel opens the Thai text as UTF-8.
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let time = |at: i64| {
+        jiff::Timestamp::from_second(at)
+            .map(|t| t.to_zoned_datetime(crate::thai::bangkok()).strftime("%Y-%m-%d %H:%M:%S%:z").to_string())
+            .unwrap_or_default()
+    };
+    let _ = out.write_record(["id", "time", "user", "address", "action", "object", "detail"]);
+    for e in &entries {
+        let _ = out.write_record([
+            e.id.to_string(),
+            time(e.at),
+            e.user_name.clone().unwrap_or_default(),
+            e.address.clone(),
+            e.action.clone(),
+            e.object.clone(),
+            e.detail.clone(),
+        ]);
+    }
+    let body = out.into_inner().unwrap_or_default();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"prakat-audit.csv\""),
+        ],
+        body,
+    )
+        .into_response())
+}

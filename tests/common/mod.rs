@@ -18,6 +18,8 @@ pub struct Server {
     _temp: Option<tempfile::TempDir>,
     /// Time from spawning the process to the "listening" line.
     pub startup: Duration,
+    /// Everything the server printed on standard output so far.
+    pub output: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 /// Path of the binary under test.
@@ -61,14 +63,14 @@ impl Server {
         };
         let startup = started.elapsed();
         // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server {
-            child,
-            base,
-            data: data.to_path_buf(),
-            _temp: None,
-            startup,
-        }
+        let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Server { child, base, data: data.to_path_buf(), _temp: None, startup, output }
     }
 
     /// Absolute URL for a path.
@@ -87,6 +89,99 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+impl Server {
+    /// Waits (up to 5 s) for an output line starting with `prefix` and returns the rest.
+    pub fn printed(&self, prefix: &str) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Some(line) = self.output.lock().unwrap().iter().find_map(|l| l.strip_prefix(prefix)) {
+                return Some(line.trim().to_string());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+/// A person using the site: an HTTP client that keeps cookies, like a browser.
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+}
+
+impl Client {
+    /// A client for `server` with no cookies yet.
+    pub fn new(server: &Server) -> Client {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        Client { agent, base: server.base.clone() }
+    }
+
+    /// A client logged in as `username` with the demo password.
+    pub fn logged_in(server: &Server, username: &str) -> Client {
+        let c = Client::new(server);
+        let reply = c.login(username, "Prakat-demo-2569");
+        assert_eq!(reply.status, 303, "login of {username}: {}", reply.text());
+        c
+    }
+
+    /// Logs in through the login form.
+    pub fn login(&self, username: &str, password: &str) -> Reply {
+        let page = self.get("/login").text();
+        let token = csrf_of(&page);
+        self.post("/login", &[("username", username), ("password", password), ("csrf", &token), ("next", "/staff")])
+    }
+
+    /// GET a path.
+    pub fn get(&self, path: &str) -> Reply {
+        let mut resp = self.agent.get(&format!("{}{path}", self.base)).call().expect("GET");
+        reply_of(&mut resp)
+    }
+
+    /// POST a urlencoded form.
+    pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut resp =
+            self.agent.post(&format!("{}{path}", self.base)).send_form(fields.iter().copied()).expect("POST");
+        reply_of(&mut resp)
+    }
+
+    /// POST a multipart form: text fields and `(field, file name, bytes)` files.
+    pub fn post_multipart(&self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Reply {
+        use ureq::unversioned::multipart::{Form, Part};
+        let mut form = Form::new();
+        for (k, v) in fields {
+            form = form.text(k, v);
+        }
+        for (field, name, bytes) in files {
+            form = form.part(field, Part::bytes(bytes).file_name(name));
+        }
+        let mut resp = self.agent.post(&format!("{}{path}", self.base)).send(form).expect("POST multipart");
+        reply_of(&mut resp)
+    }
+}
+
+/// The CSRF token in a page's first form.
+pub fn csrf_of(html: &str) -> String {
+    let pattern = "name=\"csrf\" value=\"";
+    let at = html.find(pattern).expect("page has a CSRF field") + pattern.len();
+    html[at..at + html[at..].find('"').unwrap()].to_string()
+}
+
+fn reply_of(resp: &mut ureq::http::Response<ureq::Body>) -> Reply {
+    let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let body = resp.body_mut().with_config().limit(64 << 20).read_to_vec().expect("read body");
+    Reply { status, headers, body }
 }
 
 /// A response, read whole.

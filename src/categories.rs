@@ -32,11 +32,7 @@ pub struct Sub {
 }
 
 const fn sub(slug: &'static str, name_th: &'static str, name_en: &'static str) -> Sub {
-    Sub {
-        slug,
-        name_th,
-        name_en,
-    }
+    Sub { slug, name_th, name_en }
 }
 
 /// The ten content areas, in the order of the seed announcement.
@@ -52,28 +48,12 @@ pub static AREAS: &[Area] = &[
             sub("vision", "วิสัยทัศน์ พันธกิจ", "Vision and mission"),
             sub("structure", "โครงสร้างหน่วยงาน", "Organisation structure"),
             sub("executives", "ทำเนียบผู้บริหาร", "Executives"),
-            sub(
-                "cio",
-                "ผู้บริหารเทคโนโลยีสารสนเทศระดับสูง (CIO)",
-                "Chief Information Officer",
-            ),
+            sub("cio", "ผู้บริหารเทคโนโลยีสารสนเทศระดับสูง (CIO)", "Chief Information Officer"),
             sub("duties", "อำนาจหน้าที่", "Powers and duties"),
-            sub(
-                "strategy",
-                "ยุทธศาสตร์และแผนปฏิบัติการ",
-                "Strategy and action plans",
-            ),
+            sub("strategy", "ยุทธศาสตร์และแผนปฏิบัติการ", "Strategy and action plans"),
             sub("budget", "งบประมาณรายจ่ายประจำปี", "Annual budget"),
-            sub(
-                "agreements",
-                "คำรับรองการปฏิบัติราชการ",
-                "Performance agreements",
-            ),
-            sub(
-                "performance",
-                "รายงานผลการปฏิบัติราชการ",
-                "Performance reports",
-            ),
+            sub("agreements", "คำรับรองการปฏิบัติราชการ", "Performance agreements"),
+            sub("performance", "รายงานผลการปฏิบัติราชการ", "Performance reports"),
             sub("contact", "ช่องทางการติดต่อ", "Contact"),
         ],
     },
@@ -125,21 +105,9 @@ pub static AREAS: &[Area] = &[
         subs: &[
             sub("section7", "ข้อมูลตามมาตรา ๗", "Section 7 information"),
             sub("section9", "ข้อมูลตามมาตรา ๙", "Section 9 information"),
-            sub(
-                "board",
-                "ข้อมูลที่คณะกรรมการฯ กำหนด",
-                "Set by the Information Board",
-            ),
-            sub(
-                "ita",
-                "การประเมินคุณธรรมและความโปร่งใส (ITA)",
-                "Integrity and transparency (ITA)",
-            ),
-            sub(
-                "website-policy",
-                "นโยบายและมาตรฐานเว็บไซต์",
-                "Website policies and standard",
-            ),
+            sub("board", "ข้อมูลที่คณะกรรมการฯ กำหนด", "Set by the Information Board"),
+            sub("ita", "การประเมินคุณธรรมและความโปร่งใส (ITA)", "Integrity and transparency (ITA)"),
+            sub("website-policy", "นโยบายและมาตรฐานเว็บไซต์", "Website policies and standard"),
         ],
     },
     Area {
@@ -175,16 +143,8 @@ pub static AREAS: &[Area] = &[
             sub("activities", "ภาพข่าวกิจกรรม", "Activity photos"),
             sub("alerts", "เรื่องแจ้งเตือน", "Alerts"),
             sub("jobs", "ประกาศรับสมัครงาน", "Job vacancies"),
-            sub(
-                "procurement",
-                "ประกาศจัดซื้อจัดจ้าง",
-                "Procurement announcements",
-            ),
-            sub(
-                "procurement-results",
-                "ผลการจัดซื้อจัดจ้าง",
-                "Procurement results",
-            ),
+            sub("procurement", "ประกาศจัดซื้อจัดจ้าง", "Procurement announcements"),
+            sub("procurement-results", "ผลการจัดซื้อจัดจ้าง", "Procurement results"),
         ],
     },
     Area {
@@ -206,11 +166,7 @@ pub static AREAS: &[Area] = &[
         about_th: "สถิติการเข้าชมเว็บไซต์ ระดับความพึงพอใจ และแบบประเมินความพึงพอใจ",
         subs: &[
             sub("visits", "สถิติการเข้าชมเว็บไซต์", "Visit statistics"),
-            sub(
-                "satisfaction",
-                "ผลการประเมินความพึงพอใจ",
-                "Satisfaction results",
-            ),
+            sub("satisfaction", "ผลการประเมินความพึงพอใจ", "Satisfaction results"),
         ],
     },
 ];
@@ -241,10 +197,7 @@ impl Place {
     pub fn parse(key: &str) -> Option<Place> {
         let (a, s) = key.split_once('/')?;
         let area = area(a)?;
-        Some(Place {
-            area,
-            sub: area.sub(s)?,
-        })
+        Some(Place { area, sub: area.sub(s)? })
     }
 
     /// The stored key, `area/sub`.

@@ -43,9 +43,7 @@ pub struct Uploads {
 
 impl Default for Uploads {
     fn default() -> Self {
-        Uploads {
-            max_file_bytes: crate::workflow::files::DEFAULT_MAX_BYTES,
-        }
+        Uploads { max_file_bytes: crate::workflow::files::DEFAULT_MAX_BYTES }
     }
 }
 
@@ -92,10 +90,7 @@ pub struct Display {
 
 impl Default for Display {
     fn default() -> Self {
-        Display {
-            digits: Digits::Arabic,
-            per_page: 20,
-        }
+        Display { digits: Digits::Arabic, per_page: 20 }
     }
 }
 
@@ -105,11 +100,9 @@ impl Settings {
         let path = data_dir.join(SETTINGS_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let s: Settings = toml::from_str(&text).with_context(|| {
-                    format!("ไฟล์ตั้งค่า {} ไม่ถูกต้อง (invalid settings file)", path.display())
-                })?;
-                s.validate()
-                    .with_context(|| format!("ไฟล์ตั้งค่า {}", path.display()))?;
+                let s: Settings = toml::from_str(&text)
+                    .with_context(|| format!("ไฟล์ตั้งค่า {} ไม่ถูกต้อง (invalid settings file)", path.display()))?;
+                s.validate().with_context(|| format!("ไฟล์ตั้งค่า {}", path.display()))?;
                 Ok(s)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
@@ -124,8 +117,7 @@ impl Settings {
         let mut tmp = tempfile::NamedTempFile::new_in(data_dir)?;
         std::io::Write::write_all(&mut tmp, text.as_bytes())?;
         tmp.as_file().sync_all()?;
-        tmp.persist(data_dir.join(SETTINGS_FILE))
-            .map_err(|e| e.error)?;
+        tmp.persist(data_dir.join(SETTINGS_FILE)).map_err(|e| e.error)?;
         Ok(())
     }
 
@@ -171,14 +163,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(SETTINGS_FILE), "[display]\nper_page = 0\n").unwrap();
         let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
-        assert!(
-            err.contains("prakat.toml") && err.contains("per_page"),
-            "{err}"
-        );
+        assert!(err.contains("prakat.toml") && err.contains("per_page"), "{err}");
         std::fs::write(dir.path().join(SETTINGS_FILE), "[display]\ncolour = 1\n").unwrap();
-        assert!(
-            Settings::load(dir.path()).is_err(),
-            "unknown keys are refused"
-        );
+        assert!(Settings::load(dir.path()).is_err(), "unknown keys are refused");
     }
 }

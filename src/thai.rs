@@ -49,29 +49,13 @@ const MONTHS_FULL: [&str; 12] = [
     "ธันวาคม",
 ];
 
-const MONTHS_SHORT: [&str; 12] = [
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-];
+const MONTHS_SHORT: [&str; 12] =
+    ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."];
 
 /// Thai month name, full (`ธันวาคม`) or abbreviated (`ธ.ค.`); `month` is 1–12.
 pub fn month_name(month: i8, short: bool) -> &'static str {
     let i = usize::try_from(month - 1).unwrap_or(0).min(11);
-    if short {
-        MONTHS_SHORT[i]
-    } else {
-        MONTHS_FULL[i]
-    }
+    if short { MONTHS_SHORT[i] } else { MONTHS_FULL[i] }
 }
 
 /// Which digits numbers are written with.
@@ -103,22 +87,12 @@ impl Digits {
 
 /// `2 ธันวาคม 2565` (or with Thai digits `๒ ธันวาคม ๒๕๖๕`).
 pub fn date_long(d: Date, digits: Digits) -> String {
-    digits.apply(&format!(
-        "{} {} {}",
-        d.day(),
-        month_name(d.month(), false),
-        be_year(d.year())
-    ))
+    digits.apply(&format!("{} {} {}", d.day(), month_name(d.month(), false), be_year(d.year())))
 }
 
 /// `2 ธ.ค. 2565` (or with Thai digits `๒ ธ.ค. ๒๕๖๕`).
 pub fn date_short(d: Date, digits: Digits) -> String {
-    digits.apply(&format!(
-        "{} {} {}",
-        d.day(),
-        month_name(d.month(), true),
-        be_year(d.year())
-    ))
+    digits.apply(&format!("{} {} {}", d.day(), month_name(d.month(), true), be_year(d.year())))
 }
 
 /// `2 ธ.ค. 2565 14:05 น.` for an instant, in Bangkok time.

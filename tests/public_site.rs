@@ -6,9 +6,8 @@ use common::{Server, demo_content, item_links};
 
 /// The demo items whose end of publication has not passed, as TOML tables.
 fn live_demo_items() -> Vec<toml::Table> {
-    let today = jiff::Timestamp::now()
-        .to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Bangkok").unwrap())
-        .date();
+    let today =
+        jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Bangkok").unwrap()).date();
     demo_content()["item"]
         .as_array()
         .unwrap()
@@ -44,10 +43,7 @@ fn find_item(server: &Server, category: &str, title: &str) -> String {
                 return link;
             }
         }
-        assert!(
-            listing.contains("rel=\"next\""),
-            "{title} not listed in {category}"
-        );
+        assert!(listing.contains("rel=\"next\""), "{title} not listed in {category}");
         page += 1;
     }
 }
@@ -57,41 +53,25 @@ fn home_lists_the_ten_areas_in_thai() {
     let server = Server::demo();
     let home = server.get("/");
     assert_eq!(home.status, 200);
-    assert_eq!(
-        home.header("content-type"),
-        Some("text/html; charset=utf-8")
-    );
+    assert_eq!(home.header("content-type"), Some("text/html; charset=utf-8"));
     let html = home.text();
-    assert!(
-        html.starts_with("<!DOCTYPE html><html lang=\"th\">"),
-        "{}",
-        &html[..80]
-    );
+    assert!(html.starts_with("<!DOCTYPE html><html lang=\"th\">"), "{}", &html[..80]);
     for area in prakat::categories::AREAS {
-        assert!(
-            html.contains(&format!("href=\"/c/{}\"", area.slug)),
-            "no link to {}",
-            area.slug
-        );
+        assert!(html.contains(&format!("href=\"/c/{}\"", area.slug)), "no link to {}", area.slug);
         assert!(html.contains(area.name_th), "no name of {}", area.slug);
     }
     assert!(html.contains("สำนักงานสาธารณสุขอำเภอเมืองเลย"));
     assert!(html.contains("ข่าวประชาสัมพันธ์ล่าสุด"));
     assert!(!item_links(&html).is_empty(), "home shows the latest items");
-    assert!(
-        html.contains("ปรับปรุงข้อมูลล่าสุด"),
-        "footer shows the last update"
-    );
+    assert!(html.contains("ปรับปรุงข้อมูลล่าสุด"), "footer shows the last update");
 }
 
 #[test]
 fn a_category_lists_its_live_items_newest_first() {
     let server = Server::demo();
     let live = live_demo_items();
-    let procurement: Vec<&toml::Table> = live
-        .iter()
-        .filter(|t| str_of(t, "category") == "news/procurement")
-        .collect();
+    let procurement: Vec<&toml::Table> =
+        live.iter().filter(|t| str_of(t, "category") == "news/procurement").collect();
     assert!(!procurement.is_empty());
     let html = server.get("/c/news/procurement").text();
     for t in &procurement {
@@ -124,10 +104,7 @@ fn expired_items_are_not_shown() {
         .iter()
         .filter(|v| !live.iter().any(|l| l["title"] == v["title"]))
         .collect();
-    assert!(
-        !expired.is_empty(),
-        "the demo has expired items to test with"
-    );
+    assert!(!expired.is_empty(), "the demo has expired items to test with");
     for e in expired {
         let category = e["category"].as_str().unwrap();
         let title = maud::html!((e["title"].as_str().unwrap())).into_string();
@@ -150,13 +127,8 @@ fn the_seed_announcement_shows_its_metadata_and_files() {
     let html = page.text();
 
     // Seed 2.1.3: source/owner, period, publication date, file type and size, all public.
-    for label in [
-        "แหล่งที่มา / เจ้าของข้อมูล",
-        "ช่วงวันที่ของข้อมูล",
-        "วันที่เผยแพร่",
-        "ประเภทไฟล์",
-        "ขนาด",
-    ] {
+    for label in ["แหล่งที่มา / เจ้าของข้อมูล", "ช่วงวันที่ของข้อมูล", "วันที่เผยแพร่", "ประเภทไฟล์", "ขนาด"]
+    {
         assert!(html.contains(label), "no {label}");
     }
     assert!(html.contains(&maud::html!((str_of(seed, "source"))).into_string()));
@@ -181,29 +153,17 @@ fn the_seed_announcement_shows_its_metadata_and_files() {
         .collect();
     assert_eq!(file_links.len(), attachments.len());
     for (a, href) in attachments.iter().zip(&file_links) {
-        let name = a["file"]
-            .as_str()
-            .expect("seed attachments are embedded files");
+        let name = a["file"].as_str().expect("seed attachments are embedded files");
         let expected = std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("assets/demo/files")
-                .join(name),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/files").join(name),
         )
         .unwrap();
         let reply = server.get(href);
         assert_eq!(reply.status, 200, "{href}");
         assert_eq!(reply.header("content-type"), Some("application/pdf"));
-        assert!(
-            reply
-                .header("content-disposition")
-                .unwrap()
-                .contains("filename*=UTF-8''")
-        );
+        assert!(reply.header("content-disposition").unwrap().contains("filename*=UTF-8''"));
         assert!(reply.body == expected, "{href} differs from {name}");
-        assert!(html.contains(&prakat::thai::file_size(
-            expected.len() as u64,
-            prakat::thai::Digits::Arabic
-        )));
+        assert!(html.contains(&prakat::thai::file_size(expected.len() as u64, prakat::thai::Digits::Arabic)));
     }
 }
 
@@ -245,14 +205,8 @@ fn check_download(server: &Server, t: &toml::Table, index: usize, name: &str, ki
     let (mime, magic): (&str, &[u8]) = match kind {
         "pdf" => ("application/pdf", b"%PDF-"),
         "jpg" => ("image/jpeg", &[0xFF, 0xD8, 0xFF]),
-        "xlsx" => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            b"PK\x03\x04",
-        ),
-        "docx" => (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            b"PK\x03\x04",
-        ),
+        "xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+        "docx" => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
         "zip" => ("application/zip", b"PK\x03\x04"),
         other => panic!("unexpected kind {other}"),
     };
@@ -274,10 +228,7 @@ fn unknown_pages_answer_a_thai_404() {
         let reply = server.get(path);
         assert_eq!(reply.status, 404, "{path}");
         let html = reply.text();
-        assert!(
-            html.contains("ไม่พบหน้าที่ต้องการ"),
-            "{path} is not the Thai 404"
-        );
+        assert!(html.contains("ไม่พบหน้าที่ต้องการ"), "{path} is not the Thai 404");
         assert!(html.contains("<html lang=\"th\">"));
     }
 }
@@ -298,17 +249,10 @@ fn health_assets_and_headers() {
 
     let home = server.get("/");
     assert_eq!(home.header("x-content-type-options"), Some("nosniff"));
-    assert!(
-        home.header("content-security-policy")
-            .unwrap()
-            .contains("default-src 'self'")
-    );
+    assert!(home.header("content-security-policy").unwrap().contains("default-src 'self'"));
     // No external resources: everything the page loads comes from the appliance itself.
     let html = home.text();
-    assert!(
-        !html.contains("src=\"http") && !html.contains("href=\"http"),
-        "external resource on home page"
-    );
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "external resource on home page");
 }
 
 #[test]
@@ -321,19 +265,14 @@ fn demo_adds_nothing_to_a_directory_that_has_content() {
     let second = Server::start(&data, &["--demo"]);
     let after = second.get("/sitemap.xml").text().matches("<url>").count();
     assert_eq!(before, after);
-    assert!(
-        second.startup.as_millis() < 3000,
-        "restart took {:?}",
-        second.startup
-    );
+    assert!(second.startup.as_millis() < 3000, "restart took {:?}", second.startup);
 }
 
 #[test]
 fn search_finds_thai_words_inside_text() {
     let server = Server::demo();
     // Thai has no spaces between words; a word in the middle of a title must still be found.
-    let reply =
-        server.get("/search?q=%E0%B8%88%E0%B8%B1%E0%B8%94%E0%B8%8B%E0%B8%B7%E0%B9%89%E0%B8%AD"); // จัดซื้อ
+    let reply = server.get("/search?q=%E0%B8%88%E0%B8%B1%E0%B8%94%E0%B8%8B%E0%B8%B7%E0%B9%89%E0%B8%AD"); // จัดซื้อ
     assert_eq!(reply.status, 200);
     let html = reply.text();
     assert!(!item_links(&html).is_empty(), "no result for จัดซื้อ");
@@ -349,11 +288,7 @@ fn data_directory_comes_from_the_environment_too() {
         .env("PRAKAT_DATA", &data)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(data.join("prakat.db").exists());
     assert!(data.join("prakat.toml").exists());
 }
@@ -371,18 +306,12 @@ fn thai_digits_are_a_setting() {
     let server = Server::start(&data, &[]);
     let html = server.get("/c/law/announcements").text();
     let years = ["๒๕๖๘", "๒๕๖๙"];
-    assert!(
-        years.iter().any(|y| html.contains(y)),
-        "no Thai-digit B.E. year on the page"
-    );
+    assert!(years.iter().any(|y| html.contains(y)), "no Thai-digit B.E. year on the page");
     // Dates inside <time> elements carry no Arabic digits any more.
     for (i, _) in html.match_indices("<time datetime=") {
         let text = &html[i..][html[i..].find('>').unwrap() + 1..];
         let text = &text[..text.find("</time>").unwrap()];
-        assert!(
-            !text.bytes().any(|b| b.is_ascii_digit()),
-            "Arabic digits in {text}"
-        );
+        assert!(!text.bytes().any(|b| b.is_ascii_digit()), "Arabic digits in {text}");
     }
 }
 
@@ -397,29 +326,17 @@ fn a_broken_settings_file_is_refused_with_a_clear_message() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("prakat.toml") && err.contains("per_page"),
-        "{err}"
-    );
+    assert!(err.contains("prakat.toml") && err.contains("per_page"), "{err}");
 }
 
 #[test]
 fn version_and_help_explain_themselves() {
-    let version = std::process::Command::new(common::binary())
-        .arg("--version")
-        .output()
-        .unwrap();
+    let version = std::process::Command::new(common::binary()).arg("--version").output().unwrap();
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("prakat "));
-    let help = std::process::Command::new(common::binary())
-        .arg("--help")
-        .output()
-        .unwrap();
+    let help = std::process::Command::new(common::binary()).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("serve") && help.contains("--data"), "{help}");
-    assert!(
-        !help.contains("demo "),
-        "the benchmark generator stays hidden: {help}"
-    );
+    assert!(!help.contains("demo "), "the benchmark generator stays hidden: {help}");
 }
 
 #[test]

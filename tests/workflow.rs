@@ -8,7 +8,10 @@ use common::{Client, Server, csrf_of};
 const PDF: &[u8] = include_bytes!("../assets/demo/files/request-form.pdf");
 
 fn location(reply: &common::Reply) -> String {
-    reply.header("location").unwrap_or_else(|| panic!("no redirect: {} {}", reply.status, reply.text())).to_string()
+    reply
+        .header("location")
+        .unwrap_or_else(|| panic!("no redirect: {} {}", reply.status, reply.text()))
+        .to_string()
 }
 
 /// The request form's fields, as a person would fill them.
@@ -18,7 +21,10 @@ fn request_fields<'a>(csrf: &'a str, topic: &'a str, intent: &'a str) -> Vec<(&'
         ("unit", "กลุ่มงานควบคุมโรคติดต่อ"),
         ("request_date", "2026-11-20"),
         ("topic", topic),
-        ("details", "ขอเผยแพร่ประกาศรณรงค์ป้องกันโรคไข้เลือดออกในชุมชนช่วงฤดูฝน\n\nประชาชนควรกำจัดแหล่งเพาะพันธุ์ยุงลายทุกสัปดาห์"),
+        (
+            "details",
+            "ขอเผยแพร่ประกาศรณรงค์ป้องกันโรคไข้เลือดออกในชุมชนช่วงฤดูฝน\n\nประชาชนควรกำจัดแหล่งเพาะพันธุ์ยุงลายทุกสัปดาห์",
+        ),
         ("link", "https://ddc.moph.go.th/"),
         ("remarks", "เร่งด่วน"),
         ("requester_name", "นางสาวณภาพัช สอนสุภาพ"),
@@ -137,7 +143,8 @@ fn request_reject_resubmit_approve_publish_download_withdraw() {
 
     // The official form is filled from the trail: requester, approver, web master.
     let print = staff.get(&format!("{page_path}/print")).text();
-    for name in ["นางสาวณภาพัช สอนสุภาพ", "นายวีระพงษ์ ทองมา", "นายณัฐพล บุญมา"] {
+    for name in ["นางสาวณภาพัช สอนสุภาพ", "นายวีระพงษ์ ทองมา", "นายณัฐพล บุญมา"]
+    {
         assert!(print.contains(name), "{name} missing from the printed form");
     }
 
@@ -150,7 +157,8 @@ fn request_reject_resubmit_approve_publish_download_withdraw() {
 
     // Withdrawing takes it down; the public URL answers 410 in Thai.
     let token = csrf_of(&webmaster.get(&page_path).text());
-    let withdrawn = webmaster.post(&format!("{page_path}/withdraw"), &[("csrf", &token), ("reason", "ข้อมูลไม่เป็นปัจจุบัน")]);
+    let withdrawn =
+        webmaster.post(&format!("{page_path}/withdraw"), &[("csrf", &token), ("reason", "ข้อมูลไม่เป็นปัจจุบัน")]);
     assert_eq!(withdrawn.status, 303);
     let gone = server.get(&item);
     assert_eq!(gone.status, 410);
@@ -166,7 +174,8 @@ fn verbal_approval_is_flagged_until_confirmed() {
     let head = Client::logged_in(&server, "head");
     let webmaster = Client::logged_in(&server, "webmaster");
     let token = csrf_of(&staff.get("/staff/requests/new").text());
-    let created = staff.post_multipart("/staff/requests", &request_fields(&token, "แจ้งเตือนด่วนฝุ่นPM2.5", "submit"), &[]);
+    let created =
+        staff.post_multipart("/staff/requests", &request_fields(&token, "แจ้งเตือนด่วนฝุ่นPM2.5", "submit"), &[]);
     let page_path = location(&created);
 
     let form = webmaster.get(&format!("{page_path}/publish?verbal=1")).text();

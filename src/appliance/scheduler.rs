@@ -32,7 +32,9 @@ pub fn expire_items(conn: &mut Connection, today: jiff::civil::Date) -> StoreRes
             verbal_pending: request.verbal_pending,
         };
         // The workflow decides; a request that is not `published` any more is left as it is.
-        let Ok(outcome) = decide(&facts, &Action::Expire, &Actor::system()) else { continue };
+        let Ok(outcome) = decide(&facts, &Action::Expire, &Actor::system()) else {
+            continue;
+        };
         let change = Change {
             from: &request.state,
             to: outcome.next.as_str(),

@@ -21,13 +21,7 @@ mod user;
 pub struct Cli {
     /// Data directory: database, uploaded files, certificates, logs and backups. Nothing is
     /// written anywhere else.
-    #[arg(
-        long,
-        global = true,
-        env = "PRAKAT_DATA",
-        default_value = "./prakat-data",
-        value_name = "DIR"
-    )]
+    #[arg(long, global = true, env = "PRAKAT_DATA", default_value = "./prakat-data", value_name = "DIR")]
     pub data: PathBuf,
 
     #[command(subcommand)]
@@ -78,10 +72,7 @@ pub fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PRAKAT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -104,26 +95,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     let store = Store::open(&data)?;
     if args.demo && demo::fill_if_empty(&store, &data)? {
-        println!(
-            "เติมข้อมูลตัวอย่างแล้ว (demo content added) ใน {}",
-            data.display()
-        );
+        println!("เติมข้อมูลตัวอย่างแล้ว (demo content added) ใน {}", data.display());
     }
     let config = Config::load(data)?;
     // Blocking threads run SQLite queries; a bound keeps memory small under load.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .max_blocking_threads(16)
-        .enable_all()
-        .build()?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().max_blocking_threads(16).enable_all().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.http)
             .await
-            .with_context(|| {
-                format!(
-                    "เปิดพอร์ต {} ไม่ได้ (cannot listen on {})",
-                    args.http, args.http
-                )
-            })?;
+            .with_context(|| format!("เปิดพอร์ต {} ไม่ได้ (cannot listen on {})", args.http, args.http))?;
         let bound = listener.local_addr()?;
         print_urls(bound, &config);
         print_login_help(&store, bound, args.demo)?;
@@ -161,11 +142,7 @@ fn print_login_help(store: &Store, bound: SocketAddr, demo: bool) -> anyhow::Res
 /// Prints where the site can be reached: loopback first, then each LAN address.
 fn print_urls(bound: SocketAddr, config: &Config) {
     let port = bound.port();
-    println!(
-        "Prakat {} — ข้อมูลอยู่ที่ (data): {}",
-        env!("CARGO_PKG_VERSION"),
-        config.data_dir.display()
-    );
+    println!("Prakat {} — ข้อมูลอยู่ที่ (data): {}", env!("CARGO_PKG_VERSION"), config.data_dir.display());
     println!("listening on http://{bound}");
     println!("เปิดเว็บไซต์ได้ที่ (open the site at):");
     let url = |ip: IpAddr| match ip {

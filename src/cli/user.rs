@@ -129,7 +129,13 @@ pub fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             let all = store.run_sync(|c| users::all(c))?;
             println!("{:<16} {:<8} {:<30} ชื่อ (name)", "username", "active", "roles");
             for u in all {
-                println!("{:<16} {:<8} {:<30} {}", u.username, if u.active { "yes" } else { "no" }, u.roles, u.name);
+                println!(
+                    "{:<16} {:<8} {:<30} {}",
+                    u.username,
+                    if u.active { "yes" } else { "no" },
+                    u.roles,
+                    u.name
+                );
             }
         }
         UserCommand::Disable { username } => set_active(store, &username, false)?,

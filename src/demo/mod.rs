@@ -66,33 +66,24 @@ fn embedded(name: &str) -> anyhow::Result<Vec<u8>> {
 impl DemoAttachment {
     /// The file's bytes, read or generated.
     fn bytes(&self) -> anyhow::Result<Vec<u8>> {
-        Ok(
-            match (&self.file, &self.table, &self.paragraphs, &self.bundle) {
-                (Some(f), None, None, None) => embedded(f)?,
-                (None, Some(rows), None, None) => office::xlsx(rows)?,
-                (None, None, Some(paras), None) => office::docx(paras)?,
-                (None, None, None, Some(names)) => {
-                    let files = names
-                        .iter()
-                        .map(|n| Ok((n.as_str(), embedded(n)?)))
-                        .collect::<anyhow::Result<Vec<_>>>()?;
-                    let entries: Vec<(&str, &[u8])> =
-                        files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-                    office::zip(&entries)?
-                }
-                _ => bail!(
-                    "demo attachment {} needs exactly one of file, table, paragraphs, bundle",
-                    self.name
-                ),
-            },
-        )
+        Ok(match (&self.file, &self.table, &self.paragraphs, &self.bundle) {
+            (Some(f), None, None, None) => embedded(f)?,
+            (None, Some(rows), None, None) => office::xlsx(rows)?,
+            (None, None, Some(paras), None) => office::docx(paras)?,
+            (None, None, None, Some(names)) => {
+                let files = names
+                    .iter()
+                    .map(|n| Ok((n.as_str(), embedded(n)?)))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                let entries: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+                office::zip(&entries)?
+            }
+            _ => bail!("demo attachment {} needs exactly one of file, table, paragraphs, bundle", self.name),
+        })
     }
 
     fn kind(&self) -> String {
-        self.name
-            .rsplit_once('.')
-            .map(|(_, ext)| ext.to_lowercase())
-            .unwrap_or_default()
+        self.name.rsplit_once('.').map(|(_, ext)| ext.to_lowercase()).unwrap_or_default()
     }
 }
 
@@ -140,7 +131,13 @@ fn demo_users() -> Vec<NewUser> {
     vec![
         user("admin", "นายธนากร ศรีสุข", "นักวิชาการคอมพิวเตอร์", "กลุ่มงานบริหารทั่วไป", "admin,webmaster,staff"),
         user("webmaster", "นายณัฐพล บุญมา", "นักวิชาการคอมพิวเตอร์", "กลุ่มงานบริหารทั่วไป", "webmaster,staff"),
-        user("webmaster2", "นางสาวศิริพร คำภูแก้ว", "เจ้าพนักงานธุรการชำนาญงาน", "กลุ่มงานบริหารทั่วไป", "webmaster,staff"),
+        user(
+            "webmaster2",
+            "นางสาวศิริพร คำภูแก้ว",
+            "เจ้าพนักงานธุรการชำนาญงาน",
+            "กลุ่มงานบริหารทั่วไป",
+            "webmaster,staff",
+        ),
         user("head", "นายวีระพงษ์ ทองมา", "สาธารณสุขอำเภอเมืองเลย", "สำนักงานสาธารณสุขอำเภอ", "approver,staff"),
         user("staff", "นางสาวณภาพัช สอนสุภาพ", "นักวิชาการเงินและบัญชี", "กลุ่มงานบริหารทั่วไป", "staff"),
     ]
@@ -148,25 +145,17 @@ fn demo_users() -> Vec<NewUser> {
 
 /// Publication time of a demo item: 09:00 Bangkok time on its date.
 fn morning_of(date: Date) -> anyhow::Result<jiff::Timestamp> {
-    Ok(date
-        .to_datetime(Time::constant(9, 0, 0, 0))
-        .to_zoned_datetime(crate::thai::bangkok())?
-        .timestamp())
+    Ok(date.to_datetime(Time::constant(9, 0, 0, 0)).to_zoned_datetime(crate::thai::bangkok())?.timestamp())
 }
 
 fn to_new_item(store: &Store, d: &DemoItem) -> anyhow::Result<NewItem> {
-    let place =
-        Place::parse(&d.category).with_context(|| format!("unknown category {}", d.category))?;
+    let place = Place::parse(&d.category).with_context(|| format!("unknown category {}", d.category))?;
     let attachments = d
         .attachment
         .iter()
         .map(|a| {
             let blob = store.blobs().put(&a.bytes()?)?;
-            Ok(NewAttachment {
-                file_name: a.name.clone(),
-                kind: a.kind(),
-                blob,
-            })
+            Ok(NewAttachment { file_name: a.name.clone(), kind: a.kind(), blob })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(NewItem {
@@ -192,11 +181,7 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         return Ok(false);
     }
     if !data_dir.join(SETTINGS_FILE).exists() {
-        Settings {
-            office: demo_office(),
-            ..Settings::default()
-        }
-        .save(data_dir)?;
+        Settings { office: demo_office(), ..Settings::default() }.save(data_dir)?;
     }
     let hash = crate::crypto::hash_password(DEMO_PASSWORD);
     store.run_sync(|c| {
@@ -206,11 +191,7 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         Ok(())
     })?;
     let content = content()?;
-    let new_items = content
-        .item
-        .iter()
-        .map(|d| to_new_item(store, d))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let new_items = content.item.iter().map(|d| to_new_item(store, d)).collect::<anyhow::Result<Vec<_>>>()?;
     store.run_sync(|c| {
         for item in &new_items {
             items::insert(c, item)?;
@@ -240,9 +221,8 @@ pub fn generate(store: &Store, total: usize) -> anyhow::Result<usize> {
             let mut item = templates[n % templates.len()].clone();
             item.title = format!("{} (ชุดที่ {})", item.title, n + 1);
             // Spread publication over the past few years, one every few hours.
-            item.published_at = start
-                .checked_add(jiff::SignedDuration::from_hours(3 * n as i64 % 24_000))
-                .unwrap_or(start);
+            item.published_at =
+                start.checked_add(jiff::SignedDuration::from_hours(3 * n as i64 % 24_000)).unwrap_or(start);
             items::insert(c, &item)?;
         }
         Ok(())
@@ -258,35 +238,21 @@ mod tests {
     #[test]
     fn demo_content_covers_every_area_with_every_kind_of_file() {
         let content = content().unwrap();
-        assert!(
-            content.item.len() >= 40,
-            "only {} items",
-            content.item.len()
-        );
+        assert!(content.item.len() >= 40, "only {} items", content.item.len());
         for area in AREAS {
             assert!(
-                content
-                    .item
-                    .iter()
-                    .any(|i| i.category.starts_with(&format!("{}/", area.slug))),
+                content.item.iter().any(|i| i.category.starts_with(&format!("{}/", area.slug))),
                 "no demo item in {}",
                 area.slug
             );
         }
-        let kinds: std::collections::HashSet<String> = content
-            .item
-            .iter()
-            .flat_map(|i| i.attachment.iter().map(DemoAttachment::kind))
-            .collect();
+        let kinds: std::collections::HashSet<String> =
+            content.item.iter().flat_map(|i| i.attachment.iter().map(DemoAttachment::kind)).collect();
         for kind in ["pdf", "xlsx", "docx", "jpg", "zip"] {
             assert!(kinds.contains(kind), "no demo {kind} file");
         }
         for item in &content.item {
-            assert!(
-                Place::parse(&item.category).is_some(),
-                "bad category {}",
-                item.category
-            );
+            assert!(Place::parse(&item.category).is_some(), "bad category {}", item.category);
             for a in &item.attachment {
                 let bytes = a.bytes().unwrap();
                 let magic_ok = match a.kind().as_str() {
@@ -299,10 +265,7 @@ mod tests {
             }
         }
         assert!(
-            content
-                .item
-                .iter()
-                .any(|i| i.title.contains("แนวทางการเผยแพร่ข้อมูลต่อสาธารณะ")),
+            content.item.iter().any(|i| i.title.contains("แนวทางการเผยแพร่ข้อมูลต่อสาธารณะ")),
             "the seed announcement is part of the demo"
         );
     }

@@ -42,9 +42,7 @@ fn content_types(overrides: &[(&str, &str)]) -> String {
          <Default Extension=\"xml\" ContentType=\"application/xml\"/>",
     );
     for (part, ty) in overrides {
-        s.push_str(&format!(
-            "<Override PartName=\"{part}\" ContentType=\"{ty}\"/>"
-        ));
+        s.push_str(&format!("<Override PartName=\"{part}\" ContentType=\"{ty}\"/>"));
     }
     s.push_str("</Types>");
     s
@@ -106,10 +104,7 @@ pub fn xlsx(rows: &[Vec<String>]) -> zip::result::ZipResult<Vec<u8>> {
         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
         <sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
     let types = content_types(&[
-        (
-            "/xl/workbook.xml",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-        ),
+        ("/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
         (
             "/xl/worksheets/sheet1.xml",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
@@ -117,15 +112,9 @@ pub fn xlsx(rows: &[Vec<String>]) -> zip::result::ZipResult<Vec<u8>> {
     ]);
     zip(&[
         ("[Content_Types].xml", types.as_bytes()),
-        (
-            "_rels/.rels",
-            relationships(&[("officeDocument", "xl/workbook.xml")]).as_bytes(),
-        ),
+        ("_rels/.rels", relationships(&[("officeDocument", "xl/workbook.xml")]).as_bytes()),
         ("xl/workbook.xml", workbook.as_bytes()),
-        (
-            "xl/_rels/workbook.xml.rels",
-            relationships(&[("worksheet", "worksheets/sheet1.xml")]).as_bytes(),
-        ),
+        ("xl/_rels/workbook.xml.rels", relationships(&[("worksheet", "worksheets/sheet1.xml")]).as_bytes()),
         ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
     ])
 }
@@ -151,10 +140,7 @@ pub fn docx(paragraphs: &[String]) -> zip::result::ZipResult<Vec<u8>> {
     )]);
     zip(&[
         ("[Content_Types].xml", types.as_bytes()),
-        (
-            "_rels/.rels",
-            relationships(&[("officeDocument", "word/document.xml")]).as_bytes(),
-        ),
+        ("_rels/.rels", relationships(&[("officeDocument", "word/document.xml")]).as_bytes()),
         ("word/document.xml", doc.as_bytes()),
     ])
 }
@@ -165,9 +151,7 @@ mod tests {
 
     fn entry_names(bytes: &[u8]) -> Vec<String> {
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        (0..archive.len())
-            .map(|i| archive.by_index(i).unwrap().name().unwrap().to_string())
-            .collect()
+        (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().unwrap().to_string()).collect()
     }
 
     #[test]
@@ -180,11 +164,8 @@ mod tests {
 
     #[test]
     fn xlsx_and_docx_are_zip_packages_with_the_required_parts() {
-        let x = xlsx(&[
-            vec!["รายการ".into(), "งบประมาณ".into()],
-            vec!["วัสดุ & ยา".into(), "120,000".into()],
-        ])
-        .unwrap();
+        let x = xlsx(&[vec!["รายการ".into(), "งบประมาณ".into()], vec!["วัสดุ & ยา".into(), "120,000".into()]])
+            .unwrap();
         assert_eq!(&x[..4], b"PK\x03\x04");
         assert!(entry_names(&x).contains(&"xl/worksheets/sheet1.xml".to_string()));
         let d = docx(&["ย่อหน้า <หนึ่ง>".into()]).unwrap();

@@ -36,13 +36,7 @@ pub struct Entry {
 }
 
 /// Appends an entry.
-pub fn append(
-    conn: &Connection,
-    who: &Who,
-    action: &str,
-    object: &str,
-    detail: &str,
-) -> StoreResult<()> {
+pub fn append(conn: &Connection, who: &Who, action: &str, object: &str, detail: &str) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO audit (at, user_id, address, action, object, detail)
          VALUES (:at, :user, :address, :action, :object, :detail)",
@@ -71,11 +65,7 @@ pub struct Filter {
 
 /// Entries matching `filter`: the newest `limit` (newest first), or all of them (oldest first).
 pub fn list(conn: &Connection, filter: &Filter) -> StoreResult<Vec<Entry>> {
-    let order = if filter.limit.is_some() {
-        "DESC"
-    } else {
-        "ASC"
-    };
+    let order = if filter.limit.is_some() { "DESC" } else { "ASC" };
     let sql = format!(
         "SELECT a.id, a.at, a.user_id, u.name, a.address, a.action, a.object, a.detail
          FROM audit a LEFT JOIN users u ON u.id = a.user_id
@@ -116,10 +106,7 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         store
             .run_sync(|c| {
-                let who = Who {
-                    user_id: None,
-                    address: "192.168.1.20".into(),
-                };
+                let who = Who { user_id: None, address: "192.168.1.20".into() };
                 append(c, &who, "login.failed", "user/somchai", "รหัสผ่านไม่ถูกต้อง")?;
                 append(c, &who, "request.submit", "request/1", "")?;
                 assert!(c.execute("UPDATE audit SET detail = 'x'", []).is_err());
@@ -127,21 +114,9 @@ mod tests {
                 let all = list(c, &Filter::default())?;
                 assert_eq!(all.len(), 2);
                 assert_eq!(all[0].action, "login.failed");
-                let logins = list(
-                    c,
-                    &Filter {
-                        action_prefix: Some("login".into()),
-                        ..Filter::default()
-                    },
-                )?;
+                let logins = list(c, &Filter { action_prefix: Some("login".into()), ..Filter::default() })?;
                 assert_eq!(logins.len(), 1);
-                let of_request = list(
-                    c,
-                    &Filter {
-                        object: Some("request/1".into()),
-                        ..Filter::default()
-                    },
-                )?;
+                let of_request = list(c, &Filter { object: Some("request/1".into()), ..Filter::default() })?;
                 assert_eq!(of_request[0].action, "request.submit");
                 Ok(())
             })

@@ -35,10 +35,8 @@ impl BlobStore {
 
     /// Where the file with this hash lives, or `None` if `sha256` is not a well-formed hash.
     pub fn path(&self, sha256: &str) -> Option<PathBuf> {
-        let well_formed = sha256.len() == 64
-            && sha256
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let well_formed =
+            sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         well_formed.then(|| self.root.join(&sha256[..2]).join(sha256))
     }
 
@@ -80,10 +78,7 @@ impl BlobStore {
             tmp.as_file().sync_all()?;
             tmp.persist(&path).map_err(|e| e.error)?;
         }
-        Ok(StoredBlob {
-            sha256: sha256.to_owned(),
-            size,
-        })
+        Ok(StoredBlob { sha256: sha256.to_owned(), size })
     }
 
     /// Reads a stored file whole.
@@ -111,11 +106,6 @@ mod tests {
         assert!(store.path("../../etc/passwd").is_none());
         assert!(store.path(&"A".repeat(64)).is_none());
         // Nothing is left behind in the temporary directory.
-        assert_eq!(
-            std::fs::read_dir(dir.path().join("files/tmp"))
-                .unwrap()
-                .count(),
-            0
-        );
+        assert_eq!(std::fs::read_dir(dir.path().join("files/tmp")).unwrap().count(), 0);
     }
 }

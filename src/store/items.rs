@@ -29,10 +29,7 @@ impl At {
 
 impl From<Timestamp> for At {
     fn from(ts: Timestamp) -> At {
-        At {
-            unix: ts.as_second(),
-            today: crate::thai::date_of(ts),
-        }
+        At { unix: ts.as_second(), today: crate::thai::date_of(ts) }
     }
 }
 
@@ -173,9 +170,7 @@ impl<T> Page<T> {
     /// Number of pages in the whole listing (at least 1).
     pub fn pages(&self) -> u32 {
         let per = u64::from(self.per_page.max(1));
-        u32::try_from(self.total.div_ceil(per))
-            .unwrap_or(u32::MAX)
-            .max(1)
+        u32::try_from(self.total.div_ceil(per)).unwrap_or(u32::MAX).max(1)
     }
 }
 
@@ -241,14 +236,7 @@ pub fn insert_in(tx: &Connection, item: &NewItem) -> StoreResult<i64> {
         tx.execute(
             "INSERT INTO attachments (item_id, position, file_name, kind, sha256, size)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            (
-                id,
-                position as i64,
-                &a.file_name,
-                &a.kind,
-                &a.blob.sha256,
-                a.blob.size as i64,
-            ),
+            (id, position as i64, &a.file_name, &a.kind, &a.blob.sha256, a.blob.size as i64),
         )?;
     }
     Ok(id)
@@ -341,10 +329,7 @@ pub fn visible(conn: &Connection, id: i64, at: At) -> StoreResult<Option<(Item, 
     let sql = format!("SELECT i.* FROM items i WHERE i.id = :id AND {VISIBLE}");
     let item = conn
         .prepare_cached(&sql)?
-        .query_row(
-            named_params! {":id": id, ":now": at.unix, ":today": at.today.to_string()},
-            item_from_row,
-        )
+        .query_row(named_params! {":id": id, ":now": at.unix, ":today": at.today.to_string()}, item_from_row)
         .optional()?;
     let Some(item) = item else { return Ok(None) };
     let attachments = conn
@@ -436,9 +421,7 @@ impl Filter {
 
     fn count(&self, conn: &Connection) -> StoreResult<u64> {
         let sql = format!("SELECT count(*) FROM items i WHERE {VISIBLE} {}", self.sql);
-        let n: i64 = conn
-            .prepare_cached(&sql)?
-            .query_row(self.params().as_slice(), |r| r.get(0))?;
+        let n: i64 = conn.prepare_cached(&sql)?.query_row(self.params().as_slice(), |r| r.get(0))?;
         Ok(n as u64)
     }
 
@@ -500,25 +483,18 @@ pub fn list(
 }
 
 /// The newest `n` visible items in `scope`, without counting the rest.
-pub fn latest(
-    conn: &Connection,
-    scope: Scope<'_>,
-    n: u32,
-    at: At,
-) -> StoreResult<Vec<ItemSummary>> {
+pub fn latest(conn: &Connection, scope: Scope<'_>, n: u32, at: At) -> StoreResult<Vec<ItemSummary>> {
     Filter::new(scope, at).rows(conn, i64::from(n), 0)
 }
 
 /// Number of visible items per `area/sub` key.
 pub fn counts_by_category(conn: &Connection, at: At) -> StoreResult<Vec<(String, u64)>> {
-    let sql =
-        format!("SELECT i.category, count(*) FROM items i WHERE {VISIBLE} GROUP BY i.category");
+    let sql = format!("SELECT i.category, count(*) FROM items i WHERE {VISIBLE} GROUP BY i.category");
     let rows = conn
         .prepare_cached(&sql)?
-        .query_map(
-            named_params! {":now": at.unix, ":today": at.today.to_string()},
-            |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
-        )?
+        .query_map(named_params! {":now": at.unix, ":today": at.today.to_string()}, |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -527,10 +503,9 @@ pub fn counts_by_category(conn: &Connection, at: At) -> StoreResult<Vec<(String,
 /// update times.
 pub fn last_updated(conn: &Connection, at: At) -> StoreResult<Option<i64>> {
     let sql = format!("SELECT max(max(i.published_at, i.updated_at)) FROM items i WHERE {VISIBLE}");
-    Ok(conn.prepare_cached(&sql)?.query_row(
-        named_params! {":now": at.unix, ":today": at.today.to_string()},
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(named_params! {":now": at.unix, ":today": at.today.to_string()}, |r| r.get(0))?)
 }
 
 #[cfg(test)]
@@ -572,28 +547,9 @@ mod tests {
                 });
                 Ok((
                     insert(c, &live)?,
-                    insert(
-                        c,
-                        &item("news/general", "ข่าวล่วงหน้า", "2026-07-01T03:00:00Z", None),
-                    )?,
-                    insert(
-                        c,
-                        &item(
-                            "news/jobs",
-                            "หมดอายุ",
-                            "2026-01-01T03:00:00Z",
-                            Some(date(2026, 5, 31)),
-                        ),
-                    )?,
-                    insert(
-                        c,
-                        &item(
-                            "news/jobs",
-                            "วันสุดท้าย",
-                            "2026-01-01T03:00:00Z",
-                            Some(date(2026, 6, 1)),
-                        ),
-                    )?,
+                    insert(c, &item("news/general", "ข่าวล่วงหน้า", "2026-07-01T03:00:00Z", None))?,
+                    insert(c, &item("news/jobs", "หมดอายุ", "2026-01-01T03:00:00Z", Some(date(2026, 5, 31))))?,
+                    insert(c, &item("news/jobs", "วันสุดท้าย", "2026-01-01T03:00:00Z", Some(date(2026, 6, 1))))?,
                 ))
             })
             .unwrap();
@@ -632,15 +588,7 @@ mod tests {
         store
             .run_sync(|c| {
                 for n in 0..25 {
-                    insert(
-                        c,
-                        &item(
-                            "news/general",
-                            &format!("ข่าว {n}"),
-                            "2026-05-01T03:00:00Z",
-                            None,
-                        ),
-                    )?;
+                    insert(c, &item("news/general", &format!("ข่าว {n}"), "2026-05-01T03:00:00Z", None))?;
                 }
                 let p3 = list(c, Scope::Area("news"), 3, 10, at)?;
                 assert_eq!((p3.total, p3.pages(), p3.rows.len()), (25, 3, 5));

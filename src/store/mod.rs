@@ -130,19 +130,15 @@ mod tests {
     fn opening_twice_keeps_schema_and_uses_wal() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let mode: String = store
-            .run_sync(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
-            .unwrap();
+        let mode: String =
+            store.run_sync(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?)).unwrap();
         assert_eq!(mode, "wal");
-        let fk: i64 = store
-            .run_sync(|c| Ok(c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?))
-            .unwrap();
+        let fk: i64 = store.run_sync(|c| Ok(c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)).unwrap();
         assert_eq!(fk, 1);
         drop(store);
         let again = Store::open(dir.path()).unwrap();
-        let version: i64 = again
-            .run_sync(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
-            .unwrap();
+        let version: i64 =
+            again.run_sync(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?)).unwrap();
         assert!(version >= 1);
     }
 }

@@ -21,19 +21,15 @@ pub struct Notification {
 
 /// Adds a notification for `user_id`.
 pub fn add(conn: &Connection, user_id: i64, text: &str, link: &str) -> StoreResult<()> {
-    conn.prepare_cached(
-        "INSERT INTO notifications (user_id, at, text, link) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute((user_id, now_unix(), text, link))?;
+    conn.prepare_cached("INSERT INTO notifications (user_id, at, text, link) VALUES (?1, ?2, ?3, ?4)")?
+        .execute((user_id, now_unix(), text, link))?;
     Ok(())
 }
 
 /// Number of unread notifications.
 pub fn unread_count(conn: &Connection, user_id: i64) -> StoreResult<u64> {
     Ok(conn
-        .prepare_cached(
-            "SELECT count(*) FROM notifications WHERE user_id = ?1 AND read_at IS NULL",
-        )?
+        .prepare_cached("SELECT count(*) FROM notifications WHERE user_id = ?1 AND read_at IS NULL")?
         .query_row([user_id], |r| r.get::<_, i64>(0))? as u64)
 }
 

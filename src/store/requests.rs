@@ -122,14 +122,7 @@ fn add_files(conn: &Connection, request_id: i64, files: &[NewAttachment]) -> Sto
         conn.execute(
             "INSERT INTO request_files (request_id, position, file_name, kind, sha256, size)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            (
-                request_id,
-                start + n as i64,
-                &f.file_name,
-                &f.kind,
-                &f.blob.sha256,
-                f.blob.size as i64,
-            ),
+            (request_id, start + n as i64, &f.file_name, &f.kind, &f.blob.sha256, f.blob.size as i64),
         )?;
     }
     Ok(())
@@ -233,10 +226,7 @@ pub fn update(
         return Ok(false);
     }
     for file_id in remove_files {
-        tx.execute(
-            "DELETE FROM request_files WHERE id = ?1 AND request_id = ?2",
-            (file_id, id),
-        )?;
+        tx.execute("DELETE FROM request_files WHERE id = ?1 AND request_id = ?2", (file_id, id))?;
     }
     add_files(&tx, id, files)?;
     also(&tx)?;
@@ -311,9 +301,7 @@ pub fn get(conn: &Connection, id: i64) -> StoreResult<Option<Request>> {
 /// Requests made by `user_id`, most recently changed first (without files).
 pub fn by_requester(conn: &Connection, user_id: i64) -> StoreResult<Vec<Request>> {
     let rows = conn
-        .prepare_cached(
-            "SELECT * FROM requests WHERE requester_id = ?1 ORDER BY updated_at DESC, id DESC",
-        )?
+        .prepare_cached("SELECT * FROM requests WHERE requester_id = ?1 ORDER BY updated_at DESC, id DESC")?
         .query_map([user_id], request_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)

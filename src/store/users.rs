@@ -89,11 +89,8 @@ pub fn insert(conn: &Connection, user: &NewUser, password_hash: &str) -> StoreRe
 
 /// Every account, by user name.
 pub fn all(conn: &Connection) -> StoreResult<Vec<User>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))?;
-    let rows = stmt
-        .query_map([], user_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))?;
+    let rows = stmt.query_map([], user_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -108,9 +105,7 @@ pub fn by_id(conn: &Connection, id: i64) -> StoreResult<Option<User>> {
 /// The account with this user name, with its password hash.
 pub fn for_login(conn: &Connection, username: &str) -> StoreResult<Option<(User, String)>> {
     Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS}, password_hash FROM users WHERE username = ?1"
-        ))?
+        .prepare_cached(&format!("SELECT {COLUMNS}, password_hash FROM users WHERE username = ?1"))?
         .query_row([username], |r| Ok((user_from_row(r)?, r.get(9)?)))
         .optional()?)
 }
@@ -121,19 +116,14 @@ pub fn with_role(conn: &Connection, role: &str) -> StoreResult<Vec<User>> {
         "SELECT {COLUMNS} FROM users WHERE active = 1
          AND (',' || roles || ',') LIKE ('%,' || ?1 || ',%') ORDER BY name"
     ))?;
-    let rows = stmt
-        .query_map([role], user_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([role], user_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
 /// Replaces an account's password hash and ends its sessions.
 pub fn set_password(conn: &mut Connection, id: i64, password_hash: &str) -> StoreResult<bool> {
     let tx = conn.transaction()?;
-    let n = tx.execute(
-        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-        (id, password_hash),
-    )?;
+    let n = tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", (id, password_hash))?;
     tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
     tx.commit()?;
     Ok(n == 1)
@@ -186,11 +176,7 @@ pub fn start_session(conn: &Connection, user_id: i64) -> StoreResult<String> {
 
 /// The session for a cookie token, if it is live; touches it so the idle timeout restarts.
 /// Expired sessions and sessions of disabled accounts are removed.
-pub fn session(
-    conn: &Connection,
-    token: &str,
-    limits: SessionLimits,
-) -> StoreResult<Option<Session>> {
+pub fn session(conn: &Connection, token: &str, limits: SessionLimits) -> StoreResult<Option<Session>> {
     let digest = crypto::token_digest(token);
     let now = now_unix();
     let found = conn
@@ -199,7 +185,9 @@ pub fn session(
              WHERE s.token_hash = ?1",
             COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         ))?
-        .query_row([&digest], |r| Ok((user_from_row(r)?, r.get::<_, String>(9)?, r.get::<_, i64>(10)?, r.get::<_, i64>(11)?)))
+        .query_row([&digest], |r| {
+            Ok((user_from_row(r)?, r.get::<_, String>(9)?, r.get::<_, i64>(10)?, r.get::<_, i64>(11)?))
+        })
         .optional()?;
     let Some((user, csrf, created, seen)) = found else {
         return Ok(None);
@@ -210,29 +198,21 @@ pub fn session(
     }
     // Touch at most once a minute: a page view should not always be a write.
     if now - seen >= 60 {
-        conn.execute(
-            "UPDATE sessions SET seen_at = ?2 WHERE token_hash = ?1",
-            (&digest, now),
-        )?;
+        conn.execute("UPDATE sessions SET seen_at = ?2 WHERE token_hash = ?1", (&digest, now))?;
     }
     Ok(Some(Session { user, csrf }))
 }
 
 /// Ends the session with this cookie token.
 pub fn end_session(conn: &Connection, token: &str) -> StoreResult<()> {
-    conn.execute(
-        "DELETE FROM sessions WHERE token_hash = ?1",
-        [crypto::token_digest(token)],
-    )?;
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [crypto::token_digest(token)])?;
     Ok(())
 }
 
 /// Whether any account, active or not, holds the admin role. Disabled admins count: an office
 /// whose only admin was disabled must not be offered a new first-admin link.
 pub fn has_admin(conn: &Connection) -> StoreResult<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM users WHERE (',' || roles || ',') LIKE '%,admin,%'")?
-        .exists([])?)
+    Ok(conn.prepare_cached("SELECT 1 FROM users WHERE (',' || roles || ',') LIKE '%,admin,%'")?.exists([])?)
 }
 
 /// Stores a one-time setup token valid for `valid_secs`; returns the token.
@@ -248,7 +228,9 @@ pub fn new_setup_token(conn: &Connection, valid_secs: i64) -> StoreResult<String
 /// Whether a setup token is unused and unexpired.
 pub fn setup_token_valid(conn: &Connection, token: &str) -> StoreResult<bool> {
     Ok(conn
-        .prepare_cached("SELECT 1 FROM setup_tokens WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2")?
+        .prepare_cached(
+            "SELECT 1 FROM setup_tokens WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+        )?
         .exists((crypto::token_digest(token), now_unix()))?)
 }
 
@@ -285,42 +267,26 @@ mod tests {
         store
             .run_sync(|c| {
                 let id = insert(c, &somchai(), "hash")?.unwrap();
-                assert!(
-                    insert(c, &somchai(), "hash")?.is_none(),
-                    "duplicate user name"
-                );
+                assert!(insert(c, &somchai(), "hash")?.is_none(), "duplicate user name");
                 assert_eq!(with_role(c, "approver")?.len(), 1);
                 assert_eq!(with_role(c, "prover")?.len(), 0, "roles match whole words");
                 let (user, hash) = for_login(c, "SOMCHAI")?.unwrap();
                 assert_eq!((user.id, hash.as_str()), (id, "hash"));
 
-                let limits = SessionLimits {
-                    idle_secs: 1800,
-                    absolute_secs: 43200,
-                };
+                let limits = SessionLimits { idle_secs: 1800, absolute_secs: 43200 };
                 let token = start_session(c, id)?;
                 let s = session(c, &token, limits)?.unwrap();
                 assert_eq!(s.user.name, "นายสมชาย ใจดี");
                 assert_eq!(s.csrf.len(), 64);
-                let stored: String =
-                    c.query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))?;
+                let stored: String = c.query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))?;
                 assert_ne!(stored, token, "only the digest is stored");
-                let expired = SessionLimits {
-                    idle_secs: -1,
-                    absolute_secs: 43200,
-                };
+                let expired = SessionLimits { idle_secs: -1, absolute_secs: 43200 };
                 assert!(session(c, &token, expired)?.is_none());
-                assert!(
-                    session(c, &token, limits)?.is_none(),
-                    "an expired session is gone"
-                );
+                assert!(session(c, &token, limits)?.is_none(), "an expired session is gone");
 
                 let token = start_session(c, id)?;
                 set_active(c, id, false)?;
-                assert!(
-                    session(c, &token, limits)?.is_none(),
-                    "disabling ends sessions"
-                );
+                assert!(session(c, &token, limits)?.is_none(), "disabling ends sessions");
 
                 assert!(!has_admin(c)?);
                 let setup = new_setup_token(c, 3600)?;

@@ -15,10 +15,7 @@ pub struct Problem {
 impl Problem {
     /// A problem with one field.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem {
-            field: field.into(),
-            message: message.into(),
-        }
+        Problem { field: field.into(), message: message.into() }
     }
 }
 
@@ -29,10 +26,7 @@ impl From<crate::workflow::request::FieldError> for Problem {
 }
 
 fn message_for<'a>(problems: &'a [Problem], name: &str) -> Option<&'a str> {
-    problems
-        .iter()
-        .find(|p| p.field == name)
-        .map(|p| p.message.as_str())
+    problems.iter().find(|p| p.field == name).map(|p| p.message.as_str())
 }
 
 /// The list of problems at the top of a form, linked to their fields.

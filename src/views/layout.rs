@@ -10,11 +10,8 @@ use crate::paths;
 /// A whole HTML page around `content`.
 pub fn page(chrome: &Chrome, title: &str, crumbs: &[Crumb], content: Markup) -> Markup {
     let office = chrome.office;
-    let full_title = if title.is_empty() {
-        office.name_th.clone()
-    } else {
-        format!("{title} | {}", office.name_th)
-    };
+    let full_title =
+        if title.is_empty() { office.name_th.clone() } else { format!("{title} | {}", office.name_th) };
     html! {
         (DOCTYPE)
         html lang="th" {

@@ -36,17 +36,11 @@ pub struct Crumb {
 impl Crumb {
     /// A crumb that links somewhere.
     pub fn link(label: impl Into<String>, href: impl Into<String>) -> Crumb {
-        Crumb {
-            label: label.into(),
-            href: Some(href.into()),
-        }
+        Crumb { label: label.into(), href: Some(href.into()) }
     }
 
     /// The crumb for the page itself.
     pub fn here(label: impl Into<String>) -> Crumb {
-        Crumb {
-            label: label.into(),
-            href: None,
-        }
+        Crumb { label: label.into(), href: None }
     }
 }

@@ -92,10 +92,7 @@ pub fn place(chrome: &Chrome, place: Place, items: &Page<ItemSummary>) -> Markup
     page(
         chrome,
         place.sub.name_th,
-        &[
-            Crumb::link(place.area.name_th, paths::area(place.area)),
-            Crumb::here(place.sub.name_th),
-        ],
+        &[Crumb::link(place.area.name_th, paths::area(place.area)), Crumb::here(place.sub.name_th)],
         html! {
             h1 { (place.sub.name_th) }
             p.lead lang="en" { (place.sub.name_en) }
@@ -114,10 +111,7 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
         crumbs.push(Crumb::link(p.sub.name_th, paths::place(p)));
     }
     crumbs.push(Crumb::here(item.title.clone()));
-    let images: Vec<&Attachment> = files
-        .iter()
-        .filter(|f| f.kind == "jpg" || f.kind == "jpeg")
-        .collect();
+    let images: Vec<&Attachment> = files.iter().filter(|f| f.kind == "jpg" || f.kind == "jpeg").collect();
     page(
         chrome,
         &item.title,
@@ -316,9 +310,8 @@ fn pager(base: &str, page: &Page<ItemSummary>, digits: thai::Digits) -> Markup {
     let sep = if base.contains('?') { '&' } else { '?' };
     let href = |n: u32| format!("{base}{sep}page={n}");
     // Show the first, the last and two on either side of the current page.
-    let shown: Vec<u32> = (1..=pages)
-        .filter(|&n| n == 1 || n == pages || n.abs_diff(page.page) <= 2)
-        .collect();
+    let shown: Vec<u32> =
+        (1..=pages).filter(|&n| n == 1 || n == pages || n.abs_diff(page.page) <= 2).collect();
     html! {
         nav.pager aria-label="เลือกหน้า" {
             @if page.page > 1 { a rel="prev" href=(href(page.page - 1)) { "‹ ก่อนหน้า" } }

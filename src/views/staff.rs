@@ -34,13 +34,7 @@ pub struct Bar<'a> {
 }
 
 /// A staff page: the public layout with the staff bar above the content.
-pub fn staff_page(
-    chrome: &Chrome,
-    bar: &Bar,
-    title: &str,
-    crumbs: &[Crumb],
-    content: Markup,
-) -> Markup {
+pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], content: Markup) -> Markup {
     let mut trail = vec![Crumb::link("งานเผยแพร่ข้อมูล", "/staff")];
     trail.extend_from_slice(crumbs);
     page(
@@ -77,21 +71,11 @@ pub fn staff_page(
 }
 
 fn role_labels(roles: Roles) -> String {
-    roles
-        .iter()
-        .map(Role::label_th)
-        .collect::<Vec<_>>()
-        .join(", ")
+    roles.iter().map(Role::label_th).collect::<Vec<_>>().join(", ")
 }
 
 /// The login page.
-pub fn login(
-    chrome: &Chrome,
-    username: &str,
-    next: &str,
-    token: &str,
-    problem: Option<&str>,
-) -> Markup {
+pub fn login(chrome: &Chrome, username: &str, next: &str, token: &str, problem: Option<&str>) -> Markup {
     let problems: Vec<Problem> = problem.map(|p| Problem::new("", p)).into_iter().collect();
     page(
         chrome,
@@ -285,9 +269,7 @@ pub fn request_form(
     problems: &[Problem],
     max_mb: u64,
 ) -> Markup {
-    let action = existing.map_or("/staff/requests".to_string(), |r| {
-        format!("/staff/requests/{}", r.id)
-    });
+    let action = existing.map_or("/staff/requests".to_string(), |r| format!("/staff/requests/{}", r.id));
     let title = match existing {
         Some(r) => format!("แก้ไขคำขอ {}", chrome.digits.apply(&r.reference())),
         None => "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์".to_string(),
@@ -478,11 +460,7 @@ pub fn action_label(action: &str) -> &str {
     }
 }
 
-fn period(
-    from: Option<jiff::civil::Date>,
-    to: Option<jiff::civil::Date>,
-    digits: Digits,
-) -> Markup {
+fn period(from: Option<jiff::civil::Date>, to: Option<jiff::civil::Date>, digits: Digits) -> Markup {
     html! {
         @match (from, to) {
             (Some(f), Some(t)) => { (text::date(f, digits)) " – " (text::date(t, digits)) },
@@ -588,10 +566,7 @@ pub fn publish_form(
         bar,
         &title,
         &[
-            Crumb::link(
-                format!("คำขอ {}", r.reference()),
-                format!("/staff/requests/{}", r.id),
-            ),
+            Crumb::link(format!("คำขอ {}", r.reference()), format!("/staff/requests/{}", r.id)),
             Crumb::here("เผยแพร่"),
         ],
         html! {

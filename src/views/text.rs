@@ -9,11 +9,7 @@ use crate::thai::{self, Digits};
 /// Renders plain body text: blank lines separate paragraphs, lines starting with `- ` form a
 /// bulleted list. Everything is escaped; no markup from the text is trusted.
 pub fn body(text: &str) -> Markup {
-    let blocks: Vec<&str> = text
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-        .collect();
+    let blocks: Vec<&str> = text.split("\n\n").map(str::trim).filter(|b| !b.is_empty()).collect();
     html! {
         @for block in blocks {
             @let lines: Vec<&str> = block.lines().map(str::trim).collect();

@@ -29,14 +29,29 @@ async fn bar_for<'a>(app: &Shared, staff: &'a Staff) -> Result<Bar<'a>, WebError
             ))
         })
         .await?;
-    Ok(Bar { user: &staff.user, roles: staff.roles, unread, csrf: &staff.csrf, webmasters: (webmasters < 2).then_some(webmasters) })
+    Ok(Bar {
+        user: &staff.user,
+        roles: staff.roles,
+        unread,
+        csrf: &staff.csrf,
+        webmasters: (webmasters < 2).then_some(webmasters),
+    })
 }
 
-async fn users_page(app: &Shared, staff: &Staff, form: &NewAccount, problems: &[Problem]) -> Result<Response, WebError> {
+async fn users_page(
+    app: &Shared,
+    staff: &Staff,
+    form: &NewAccount,
+    problems: &[Problem],
+) -> Result<Response, WebError> {
     let all = app.store.run(|c| users::all(c)).await?;
     let bar = bar_for(app, staff).await?;
     let chrome = app.plain_chrome();
-    let status = if problems.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if problems.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok((status, Html(view::users(&chrome, &bar, &all, form, problems).into_string())).into_response())
 }
 
@@ -47,13 +62,18 @@ pub async fn list_users(State(app): State<Shared>, staff: Staff) -> Result<Respo
 }
 
 /// `POST /admin/users`
-pub async fn add_user(State(app): State<Shared>, staff: Staff, Form(form): Form<NewAccount>) -> Result<Response, WebError> {
+pub async fn add_user(
+    State(app): State<Shared>,
+    staff: Staff,
+    Form(form): Form<NewAccount>,
+) -> Result<Response, WebError> {
     staff.require(Role::Admin)?;
     staff.check_csrf(&form.csrf)?;
-    let mut problems: Vec<Problem> = account::check(&form.username, &form.name, &form.password, &form.password2)
-        .into_iter()
-        .map(Problem::from)
-        .collect();
+    let mut problems: Vec<Problem> =
+        account::check(&form.username, &form.name, &form.password, &form.password2)
+            .into_iter()
+            .map(Problem::from)
+            .collect();
     let roles = Roles::parse_list(&form.roles.join(","));
     match &roles {
         Ok(r) if r.is_empty() => problems.push(Problem::new("roles", "บทบาท: ต้องเลือกอย่างน้อย 1 บทบาท")),
@@ -79,7 +99,13 @@ pub async fn add_user(State(app): State<Shared>, staff: Staff, Form(form): Form<
         .run(move |c| {
             let id = users::insert(c, &new, &hash)?;
             if let Some(id) = id {
-                audit::append(c, &who, "user.add", &format!("user/{id}"), &format!("{} ({})", new.username, new.roles))?;
+                audit::append(
+                    c,
+                    &who,
+                    "user.add",
+                    &format!("user/{id}"),
+                    &format!("{} ({})", new.username, new.roles),
+                )?;
             }
             Ok(id)
         })

@@ -18,21 +18,10 @@ struct Assets;
 pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Result<Response, WebError> {
     let file = Assets::get(&path).ok_or(WebError::NotFound)?;
     let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..12]));
-    let cache = (
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=604800"),
-    );
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
-    {
+    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=604800"));
+    if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == etag.as_bytes()) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)], [cache]).into_response());
     }
     let mime = file.metadata.mimetype().to_owned();
-    Ok((
-        [(header::CONTENT_TYPE, mime), (header::ETAG, etag)],
-        [cache],
-        file.data,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, mime), (header::ETAG, etag)], [cache], file.data).into_response())
 }

@@ -37,13 +37,7 @@ pub struct LoginForm {
     next: String,
 }
 
-fn login_page(
-    app: &Shared,
-    jar: CookieJar,
-    username: &str,
-    next: &str,
-    problem: Option<String>,
-) -> Response {
+fn login_page(app: &Shared, jar: CookieJar, username: &str, next: &str, problem: Option<String>) -> Response {
     // Before there is a session, the login form's CSRF token is a random value that must come
     // back both as a cookie and as a form field (double submit).
     let token = crypto::random_token();
@@ -74,35 +68,20 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     let next = safe_next(Some(&form.next));
-    let expected = jar
-        .get(LOGIN_CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
+    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
     if expected.is_empty() || !crypto::constant_time_eq(&expected, &form.csrf) {
         let msg = "แบบฟอร์มหมดอายุ กรุณาเข้าสู่ระบบอีกครั้ง (form expired)".to_string();
         return Ok(login_page(&app, jar, &form.username, &next, Some(msg)));
     }
     let username = form.username.trim().to_owned();
-    let keys = vec![
-        format!("user:{}", username.to_lowercase()),
-        format!("addr:{address}"),
-    ];
-    let who = Who {
-        user_id: None,
-        address: address.clone(),
-    };
-    if let Some(wait) = app.throttle.wait(&keys) {
+    let account_key = [username.to_lowercase()];
+    let address_key = [address.clone()];
+    let who = Who { user_id: None, address: address.clone() };
+    let waiting = app.account_throttle.wait(&account_key).max(app.address_throttle.wait(&address_key));
+    if let Some(wait) = waiting {
         let (who2, name) = (who.clone(), username.clone());
         app.store
-            .run(move |c| {
-                audit::append(
-                    c,
-                    &who2,
-                    "login.refused",
-                    &format!("user/{name}"),
-                    "throttled",
-                )
-            })
+            .run(move |c| audit::append(c, &who2, "login.refused", &format!("user/{name}"), "throttled"))
             .await?;
         let msg = format!(
             "เข้าสู่ระบบผิดหลายครั้ง กรุณารอ {} วินาทีแล้วลองใหม่ (too many failed attempts)",
@@ -117,15 +96,13 @@ pub async fn login(
         .store
         .run(move |c| {
             let found = users::for_login(c, &name)?;
-            let hash = found
-                .as_ref()
-                .map_or(crypto::dummy_hash(), |(_, h)| h.as_str());
+            let hash = found.as_ref().map_or(crypto::dummy_hash(), |(_, h)| h.as_str());
             let ok = crypto::verify_password(&password, hash);
             Ok(found.filter(|(u, _)| ok && u.active).map(|(u, _)| u))
         })
         .await?;
     let Some(user) = found else {
-        let lockout = app.throttle.fail(&keys);
+        let lockout = app.account_throttle.fail(&account_key).max(app.address_throttle.fail(&address_key));
         let name = username.clone();
         app.store
             .run(move |c| {
@@ -145,7 +122,8 @@ pub async fn login(
         let msg = "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง (wrong user name or password)".to_string();
         return Ok(login_page(&app, jar, &username, &next, Some(msg)));
     };
-    app.throttle.succeed(&keys);
+    app.account_throttle.succeed(&account_key);
+    app.address_throttle.succeed(&address_key);
     let user_id = user.id;
     let token = app
         .store
@@ -153,10 +131,7 @@ pub async fn login(
             let token = users::start_session(c, user_id)?;
             audit::append(
                 c,
-                &Who {
-                    user_id: Some(user_id),
-                    address,
-                },
+                &Who { user_id: Some(user_id), address },
                 "login.ok",
                 &format!("user/{user_id}"),
                 "",
@@ -164,9 +139,7 @@ pub async fn login(
             Ok(token)
         })
         .await?;
-    let jar = jar
-        .remove(session::removal(LOGIN_CSRF_COOKIE))
-        .add(session::session_cookie(token, app.https));
+    let jar = jar.remove(session::removal(LOGIN_CSRF_COOKIE)).add(session::session_cookie(token, app.https));
     Ok((jar, Redirect::to(&next)).into_response())
 }
 
@@ -186,49 +159,27 @@ pub async fn logout(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
     staff.check_csrf(&form.csrf)?;
-    let token = jar
-        .get(SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
+    let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
     let who = staff.who();
     app.store
         .run(move |c| {
             users::end_session(c, &token)?;
-            audit::append(
-                c,
-                &who,
-                "logout",
-                &format!("user/{}", who.user_id.unwrap_or_default()),
-                "",
-            )
+            audit::append(c, &who, "logout", &format!("user/{}", who.user_id.unwrap_or_default()), "")
         })
         .await?;
-    Ok((
-        jar.remove(session::removal(SESSION_COOKIE)),
-        Redirect::to("/"),
-    )
-        .into_response())
+    Ok((jar.remove(session::removal(SESSION_COOKIE)), Redirect::to("/")).into_response())
 }
 
 /// `GET /setup/{token}`
-pub async fn setup_form(
-    State(app): State<Shared>,
-    Path(token): Path<String>,
-) -> Result<Response, WebError> {
-    let valid = app
-        .store
-        .run(move |c| users::setup_token_valid(c, &token))
-        .await?;
+pub async fn setup_form(State(app): State<Shared>, Path(token): Path<String>) -> Result<Response, WebError> {
+    let valid = app.store.run(move |c| users::setup_token_valid(c, &token)).await?;
     if !valid {
         return Err(WebError::Forbidden(
             "ลิงก์ตั้งค่าผู้ดูแลระบบนี้ใช้ไม่ได้แล้ว (ใช้ไปแล้วหรือหมดอายุ) สั่ง prakat serve ใหม่เพื่อรับลิงก์ใหม่".into(),
         ));
     }
     let chrome = app.plain_chrome();
-    Ok(
-        Html(views::staff::setup(&chrome, &SetupForm::default(), &[]).into_string())
-            .into_response(),
-    )
+    Ok(Html(views::staff::setup(&chrome, &SetupForm::default(), &[]).into_string()).into_response())
 }
 
 /// `POST /setup/{token}`: creates the first admin, once.
@@ -244,9 +195,7 @@ pub async fn setup(
         .collect();
     if !problems.is_empty() {
         let chrome = app.plain_chrome();
-        return Ok(
-            Html(views::staff::setup(&chrome, &form, &problems).into_string()).into_response(),
-        );
+        return Ok(Html(views::staff::setup(&chrome, &form, &problems).into_string()).into_response());
     }
     let hash = crypto::hash_password(&form.password);
     let new = NewUser {
@@ -270,10 +219,7 @@ pub async fn setup(
             };
             audit::append(
                 &tx,
-                &Who {
-                    user_id: Some(id),
-                    address,
-                },
+                &Who { user_id: Some(id), address },
                 "user.setup",
                 &format!("user/{id}"),
                 &new.username,
@@ -283,9 +229,7 @@ pub async fn setup(
         })
         .await?;
     match created {
-        None => Err(WebError::Forbidden(
-            "ลิงก์ตั้งค่าผู้ดูแลระบบนี้ใช้ไม่ได้แล้ว (ใช้ไปแล้วหรือหมดอายุ)".into(),
-        )),
+        None => Err(WebError::Forbidden("ลิงก์ตั้งค่าผู้ดูแลระบบนี้ใช้ไม่ได้แล้ว (ใช้ไปแล้วหรือหมดอายุ)".into())),
         Some(None) => {
             let chrome = app.plain_chrome();
             let problems = [Problem::new("username", "ชื่อผู้ใช้: มีผู้ใช้ชื่อนี้แล้ว")];

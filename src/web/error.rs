@@ -50,11 +50,7 @@ impl IntoResponse for WebError {
 
 /// Replaces the body of error responses made by [`WebError`] with the site's Thai error pages,
 /// which need the office's name and navigation from the shared state.
-pub async fn render_error_pages(
-    State(app): State<Shared>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn render_error_pages(State(app): State<Shared>, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let Some(ErrorPage(message)) = response.extensions().get::<ErrorPage>().cloned() else {
         return response;
@@ -68,9 +64,7 @@ pub async fn render_error_pages(
     let page = match status {
         StatusCode::NOT_FOUND => views::public::not_found(&chrome),
         StatusCode::GONE => views::public::gone(&chrome),
-        StatusCode::FORBIDDEN => {
-            views::public::forbidden(&chrome, message.as_deref().unwrap_or(""))
-        }
+        StatusCode::FORBIDDEN => views::public::forbidden(&chrome, message.as_deref().unwrap_or("")),
         _ => views::public::server_error(&chrome),
     };
     (status, Html(page.into_string())).into_response()

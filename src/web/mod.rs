@@ -38,8 +38,10 @@ pub struct App {
     pub store: Store,
     /// Rendered public pages.
     pub pages: page_cache::PageCache,
-    /// Login failure counts.
-    pub throttle: throttle::Throttle,
+    /// Login failures by account.
+    pub account_throttle: throttle::Throttle,
+    /// Login failures by source address.
+    pub address_throttle: throttle::Throttle,
     /// Whether pages are served over HTTPS (cookies are then marked Secure).
     pub https: bool,
     /// Footer "last updated" date, refreshed at most every [`LAST_UPDATED_TTL`].
@@ -59,7 +61,8 @@ impl App {
             config,
             store,
             pages: Default::default(),
-            throttle: Default::default(),
+            account_throttle: throttle::Throttle::new(throttle::ACCOUNT_FREE_FAILURES),
+            address_throttle: throttle::Throttle::new(throttle::ADDRESS_FREE_FAILURES),
             https: false,
             last_updated: Mutex::new(None),
         })
@@ -77,27 +80,17 @@ impl App {
     }
 
     /// The header/footer context for a page.
-    pub async fn chrome<'a>(
-        &'a self,
-        current_area: Option<&'a str>,
-    ) -> Result<Chrome<'a>, WebError> {
+    pub async fn chrome<'a>(&'a self, current_area: Option<&'a str>) -> Result<Chrome<'a>, WebError> {
         let cached = *self.last_updated.lock().expect("lock poisoned");
         let last_updated = match cached {
             Some((at, value)) if at.elapsed() < LAST_UPDATED_TTL => value,
             _ => {
-                let value = self
-                    .store
-                    .run(|c| items::last_updated(c, At::now()))
-                    .await?;
+                let value = self.store.run(|c| items::last_updated(c, At::now())).await?;
                 *self.last_updated.lock().expect("lock poisoned") = Some((Instant::now(), value));
                 value
             }
         };
-        Ok(Chrome {
-            last_updated,
-            current_area,
-            ..self.plain_chrome()
-        })
+        Ok(Chrome { last_updated, current_area, ..self.plain_chrome() })
     }
 }
 
@@ -113,10 +106,7 @@ pub fn router(app: Shared) -> Router {
              script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
              frame-ancestors 'none'",
         ),
-        (
-            HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=()",
-        ),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
     ];
     // Ten files at the size limit, plus the form's text.
     let upload_limit = (app.config.settings.uploads.max_file_bytes as usize)
@@ -138,21 +128,13 @@ pub fn router(app: Shared) -> Router {
         .route("/staff", get(staff::dashboard))
         .route("/staff/inbox/read", post(staff::mark_read))
         .route("/staff/requests/new", get(staff::new_form))
-        .route(
-            "/staff/requests",
-            post(staff::create).layer(DefaultBodyLimit::max(upload_limit)),
-        )
+        .route("/staff/requests", post(staff::create).layer(DefaultBodyLimit::max(upload_limit)))
         .route(
             "/staff/requests/{id}",
-            get(staff::show)
-                .post(staff::update)
-                .layer(DefaultBodyLimit::max(upload_limit)),
+            get(staff::show).post(staff::update).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/staff/requests/{id}/edit", get(staff::edit_form))
-        .route(
-            "/staff/requests/{id}/publish",
-            get(staff::publish_form).post(staff::publish),
-        )
+        .route("/staff/requests/{id}/publish", get(staff::publish_form).post(staff::publish))
         .route("/staff/requests/{id}/print", get(staff::print))
         .route("/staff/requests/{id}/{action}", post(staff::decide_on))
         .route("/staff/files/{id}/{name}", get(staff::file))
@@ -161,23 +143,14 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/audit", get(admin::audit_page))
         .route("/admin/audit.csv", get(admin::audit_csv))
         .fallback(public::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            error::render_error_pages,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            page_cache::serve_cached,
-        ))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), error::render_error_pages))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::serve_cached))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ));
     for (name, value) in security_headers {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_static(value),
-        ));
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
     router.with_state(app)
 }
@@ -188,10 +161,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(app).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

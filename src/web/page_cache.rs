@@ -67,8 +67,8 @@ impl PageCache {
 
     fn get(&self, key: &str) -> Option<Page> {
         let page = self.pages.get(key)?;
-        let fresh = page.generation == self.generation.load(Ordering::SeqCst)
-            && page.made.elapsed() < MAX_AGE;
+        let fresh =
+            page.generation == self.generation.load(Ordering::SeqCst) && page.made.elapsed() < MAX_AGE;
         fresh.then_some(page)
     }
 }
@@ -84,10 +84,7 @@ fn cacheable(request: &Request) -> bool {
 
 fn html_response(page: &Page) -> Response {
     let mut response = (page.status, page.body.clone()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     response
 }
 
@@ -102,25 +99,17 @@ pub async fn serve_cached(State(app): State<Shared>, request: Request, next: Nex
     }
     let generation = app.pages.generation.load(Ordering::SeqCst);
     let response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    let small = axum::body::HttpBody::size_hint(response.body())
-        .exact()
-        .is_some_and(|n| n <= MAX_PAGE_BYTES as u64);
+    let is_html =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let small =
+        axum::body::HttpBody::size_hint(response.body()).exact().is_some_and(|n| n <= MAX_PAGE_BYTES as u64);
     if !(response.status() == StatusCode::OK && is_html && small) {
         return response;
     }
     let (parts, body) = response.into_parts();
     match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(bytes) => {
-            let page = Page {
-                body: bytes.clone(),
-                status: parts.status,
-                made: Instant::now(),
-                generation,
-            };
+            let page = Page { body: bytes.clone(), status: parts.status, made: Instant::now(), generation };
             app.pages.pages.insert(key, page);
             Response::from_parts(parts, Body::from(bytes))
         }

@@ -17,12 +17,8 @@ use crate::views::{self, text::kind_mime};
 /// Sub-categories whose items the home page shows as news.
 const HOME_NEWS: &[&str] = &["news/general", "news/activities", "news/alerts"];
 /// Sub-categories whose items the home page shows as announcements.
-const HOME_ANNOUNCEMENTS: &[&str] = &[
-    "news/jobs",
-    "news/procurement",
-    "news/procurement-results",
-    "law/announcements",
-];
+const HOME_ANNOUNCEMENTS: &[&str] =
+    &["news/jobs", "news/procurement", "news/procurement-results", "law/announcements"];
 /// Rows in each home-page list.
 const HOME_ROWS: u32 = 6;
 
@@ -30,11 +26,7 @@ type Params = Query<HashMap<String, String>>;
 
 /// `?page=N`, leniently: anything that is not a positive number means the first page.
 fn page_number(params: &HashMap<String, String>) -> u32 {
-    params
-        .get("page")
-        .and_then(|p| p.parse().ok())
-        .filter(|&n| n >= 1)
-        .unwrap_or(1)
+    params.get("page").and_then(|p| p.parse().ok()).filter(|&n| n >= 1).unwrap_or(1)
 }
 
 fn html(markup: maud::Markup) -> Response {
@@ -90,10 +82,8 @@ pub async fn place(
     let page = page_number(&params);
     let per_page = app.config.settings.display.per_page;
     let key = place.key();
-    let rows = app
-        .store
-        .run(move |c| items::list(c, Scope::Categories(&[&key]), page, per_page, At::now()))
-        .await?;
+    let rows =
+        app.store.run(move |c| items::list(c, Scope::Categories(&[&key]), page, per_page, At::now())).await?;
     let chrome = app.chrome(Some(place.area.slug)).await?;
     Ok(html(views::public::place(&chrome, place, &rows)))
 }
@@ -133,11 +123,7 @@ pub async fn file(
         .run(move |c| items::visible_attachment(c, id, At::now()))
         .await?
         .ok_or(WebError::NotFound)?;
-    let path = app
-        .store
-        .blobs()
-        .path(&attachment.sha256)
-        .ok_or(WebError::NotFound)?;
+    let path = app.store.blobs().path(&attachment.sha256).ok_or(WebError::NotFound)?;
     let mime: mime::Mime = kind_mime(&attachment.kind).parse().expect("valid mime");
     // ServeFile brings ranges, conditional requests and streaming from disk.
     let Ok(response) = ServeFile::new_with_mime(path, &mime).oneshot(request).await;
@@ -146,65 +132,37 @@ pub async fn file(
         tracing::error!(sha256 = %attachment.sha256, "stored file missing");
         return Err(WebError::NotFound);
     }
-    let disposition = if matches!(attachment.kind.as_str(), "pdf" | "jpg" | "jpeg") {
-        "inline"
-    } else {
-        "attachment"
-    };
+    let disposition =
+        if matches!(attachment.kind.as_str(), "pdf" | "jpg" | "jpeg") { "inline" } else { "attachment" };
     let ascii_name: String = attachment
         .file_name
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
         .collect();
     let value = format!(
         "{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
         paths::percent_encode_segment(&attachment.file_name)
     );
     if let Ok(v) = HeaderValue::from_str(&value) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, v);
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
     Ok(response)
 }
 
 /// `GET /search?q=`
-pub async fn search(
-    State(app): State<Shared>,
-    Query(params): Params,
-) -> Result<Response, WebError> {
-    let query: String = params
-        .get("q")
-        .map(|q| q.trim().chars().take(200).collect())
-        .unwrap_or_default();
+pub async fn search(State(app): State<Shared>, Query(params): Params) -> Result<Response, WebError> {
+    let query: String = params.get("q").map(|q| q.trim().chars().take(200).collect()).unwrap_or_default();
     let page = page_number(&params);
     let per_page = app.config.settings.display.per_page;
     let results = if query.is_empty() {
         None
     } else {
         let q = query.clone();
-        Some(
-            app.store
-                .run(move |c| items::list(c, Scope::Containing(&q), page, per_page, At::now()))
-                .await?,
-        )
+        Some(app.store.run(move |c| items::list(c, Scope::Containing(&q), page, per_page, At::now())).await?)
     };
     let chrome = app.chrome(None).await?;
-    Ok(html(views::public::search(
-        &chrome,
-        &query,
-        results.as_ref(),
-    )))
+    Ok(html(views::public::search(&chrome, &query, results.as_ref())))
 }
 
 /// `GET /sitemap.xml`: the home page, every area and sub-category, and every visible item.
@@ -215,16 +173,10 @@ pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
+        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
         .unwrap_or("localhost");
     let origin = format!("http://{host}");
-    let rows = app
-        .store
-        .run(|c| items::latest(c, Scope::All, 50_000, At::now()))
-        .await?;
+    let rows = app.store.run(|c| items::latest(c, Scope::All, 50_000, At::now())).await?;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -240,18 +192,12 @@ pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
         push(&paths::item(row.id));
     }
     xml.push_str("</urlset>\n");
-    Ok((
-        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-        xml,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())
 }
 
 /// `GET /healthz`: 200 once the database answers.
 pub async fn healthz(State(app): State<Shared>) -> Result<Response, WebError> {
-    app.store
-        .run(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
-        .await?;
+    app.store.run(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).await?;
     Ok(format!("ok prakat {}\n", env!("CARGO_PKG_VERSION")).into_response())
 }
 

@@ -19,10 +19,7 @@ pub const SESSION_COOKIE: &str = "prakat_session";
 pub const LOGIN_CSRF_COOKIE: &str = "prakat_login";
 
 /// Session lifetimes: 30 minutes idle, 12 hours in all.
-pub const LIMITS: SessionLimits = SessionLimits {
-    idle_secs: 30 * 60,
-    absolute_secs: 12 * 3600,
-};
+pub const LIMITS: SessionLimits = SessionLimits { idle_secs: 30 * 60, absolute_secs: 12 * 3600 };
 
 /// The client's address (the TCP peer; forwarded headers are not trusted).
 #[derive(Debug, Clone)]
@@ -57,18 +54,12 @@ pub struct Staff {
 impl Staff {
     /// The account as an actor of the workflow.
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: self.user.id,
-            roles: self.roles,
-        }
+        Actor { user_id: self.user.id, roles: self.roles }
     }
 
     /// For the audit trail.
     pub fn who(&self) -> Who {
-        Who {
-            user_id: Some(self.user.id),
-            address: self.address.clone(),
-        }
+        Who { user_id: Some(self.user.id), address: self.address.clone() }
     }
 
     /// Refuses unless the account holds `role`.
@@ -76,10 +67,7 @@ impl Staff {
         if self.roles.contains(role) {
             Ok(())
         } else {
-            Err(WebError::Forbidden(format!(
-                "หน้านี้สำหรับ{}เท่านั้น",
-                role.label_th()
-            )))
+            Err(WebError::Forbidden(format!("หน้านี้สำหรับ{}เท่านั้น", role.label_th())))
         }
     }
 
@@ -88,9 +76,7 @@ impl Staff {
         if crate::crypto::constant_time_eq(token, &self.csrf) {
             Ok(())
         } else {
-            Err(WebError::Forbidden(
-                "แบบฟอร์มหมดอายุหรือไม่ได้ส่งมาจากหน้านี้ (CSRF) กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง".into(),
-            ))
+            Err(WebError::Forbidden("แบบฟอร์มหมดอายุหรือไม่ได้ส่งมาจากหน้านี้ (CSRF) กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง".into()))
         }
     }
 }
@@ -102,16 +88,9 @@ impl FromRequestParts<Shared> for Staff {
         let jar = CookieJar::from_headers(&parts.headers);
         let Ok(ClientAddr(address)) = ClientAddr::from_request_parts(parts, app).await;
         let to_login = || {
-            let next = parts
-                .uri
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/staff");
-            Redirect::to(&format!(
-                "/login?next={}",
-                crate::paths::percent_encode_segment(next)
-            ))
-            .into_response()
+            let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/staff");
+            Redirect::to(&format!("/login?next={}", crate::paths::percent_encode_segment(next)))
+                .into_response()
         };
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
             return Err(to_login());
@@ -125,12 +104,7 @@ impl FromRequestParts<Shared> for Staff {
             return Err(to_login());
         };
         let roles = Roles::parse_list(&session.user.roles).unwrap_or_default();
-        Ok(Staff {
-            user: session.user,
-            roles,
-            csrf: session.csrf,
-            address,
-        })
+        Ok(Staff { user: session.user, roles, csrf: session.csrf, address })
     }
 }
 

@@ -43,10 +43,7 @@ async fn bar(app: &Shared, staff: &Staff) -> Result<(u64, Option<usize>), WebErr
         .run(move |c| {
             let unread = notifications::unread_count(c, user_id)?;
             let webmasters = users::count_with_role(c, Role::WebMaster.as_str())?;
-            Ok((
-                unread,
-                (sees_warning && webmasters < 2).then_some(webmasters),
-            ))
+            Ok((unread, (sees_warning && webmasters < 2).then_some(webmasters)))
         })
         .await?)
 }
@@ -54,13 +51,7 @@ async fn bar(app: &Shared, staff: &Staff) -> Result<(u64, Option<usize>), WebErr
 macro_rules! staff_bar {
     ($app:expr, $staff:expr) => {{
         let (unread, webmasters) = bar(&$app, &$staff).await?;
-        Bar {
-            user: &$staff.user,
-            roles: $staff.roles,
-            unread,
-            csrf: &$staff.csrf,
-            webmasters,
-        }
+        Bar { user: &$staff.user, roles: $staff.roles, unread, csrf: &$staff.csrf, webmasters }
     }};
 }
 
@@ -73,13 +64,7 @@ fn facts(r: &Request) -> RequestFacts {
 }
 
 /// Adds an in-app notification for each of `user_ids` (except `except`).
-fn notify(
-    c: &Connection,
-    user_ids: &[i64],
-    except: i64,
-    text: &str,
-    link: &str,
-) -> StoreResult<()> {
+fn notify(c: &Connection, user_ids: &[i64], except: i64, text: &str, link: &str) -> StoreResult<()> {
     for id in user_ids.iter().filter(|&&id| id != except) {
         notifications::add(c, *id, text, link)?;
     }
@@ -87,10 +72,7 @@ fn notify(
 }
 
 fn ids_with_role(c: &Connection, role: Role) -> StoreResult<Vec<i64>> {
-    Ok(users::with_role(c, role.as_str())?
-        .into_iter()
-        .map(|u| u.id)
-        .collect())
+    Ok(users::with_role(c, role.as_str())?.into_iter().map(|u| u.id).collect())
 }
 
 /// `GET /staff`
@@ -128,19 +110,14 @@ pub async fn mark_read(
 ) -> Result<Response, WebError> {
     staff.check_csrf(&f.csrf)?;
     let id = staff.user.id;
-    app.store
-        .run(move |c| notifications::mark_all_read(c, id))
-        .await?;
+    app.store.run(move |c| notifications::mark_all_read(c, id)).await?;
     Ok(Redirect::to("/staff#inbox").into_response())
 }
 
 fn blank_form(staff: &Staff) -> RequestInput {
     let u = &staff.user;
-    let contact = [u.phone.as_str(), u.email.as_str()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>();
+    let contact =
+        [u.phone.as_str(), u.email.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>();
     RequestInput {
         unit: u.unit.clone(),
         request_date: thai::today().to_string(),
@@ -160,14 +137,7 @@ fn max_upload(app: &Shared) -> u64 {
 pub async fn new_form(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
     let bar = staff_bar!(app, staff);
     let chrome = app.plain_chrome();
-    Ok(html(view::request_form(
-        &chrome,
-        &bar,
-        &blank_form(&staff),
-        None,
-        &[],
-        max_upload(&app) >> 20,
-    )))
+    Ok(html(view::request_form(&chrome, &bar, &blank_form(&staff), None, &[], max_upload(&app) >> 20)))
 }
 
 fn input_of(r: &Request) -> RequestInput {
@@ -202,8 +172,7 @@ async fn accept_form(
     let mut up = upload::read(multipart, app.store.blobs(), max_upload(app), already).await;
     staff.check_csrf(&up.csrf)?;
     if let Some(r) = existing {
-        up.remove_files
-            .retain(|id| r.files.iter().any(|f| f.id == *id));
+        up.remove_files.retain(|id| r.files.iter().any(|f| f.id == *id));
     }
     let mut problems = std::mem::take(&mut up.problems);
     let valid = match form::validate(&up.input, thai::today()) {
@@ -217,27 +186,15 @@ async fn accept_form(
         Some(v) if problems.is_empty() => Ok(Ok((v, up))),
         _ => {
             if !up.files.is_empty() {
-                problems.push(Problem::new(
-                    "files",
-                    "ไฟล์ที่ผ่านการตรวจยังไม่ได้บันทึก กรุณาเลือกไฟล์อีกครั้งหลังแก้ไขข้อผิดพลาด",
-                ));
+                problems
+                    .push(Problem::new("files", "ไฟล์ที่ผ่านการตรวจยังไม่ได้บันทึก กรุณาเลือกไฟล์อีกครั้งหลังแก้ไขข้อผิดพลาด"));
             }
             // The checked temporary files are dropped here, and deleted with them.
             let bar = staff_bar!(app, staff);
             let chrome = app.plain_chrome();
-            let page = view::request_form(
-                &chrome,
-                &bar,
-                &up.input,
-                existing,
-                &problems,
-                max_upload(app) >> 20,
-            );
-            Ok(Err((
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                html(page),
-            )
-                .into_response()))
+            let page =
+                view::request_form(&chrome, &bar, &up.input, existing, &problems, max_upload(app) >> 20);
+            Ok(Err((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(page)).into_response()))
         }
     }
 }
@@ -257,11 +214,7 @@ pub async fn create(
     let who = staff.who();
     let user_id = staff.user.id;
     let fy = thai::fiscal_year(thai::today());
-    let state = if submit {
-        Lifecycle::Submitted
-    } else {
-        Lifecycle::Draft
-    };
+    let state = if submit { Lifecycle::Submitted } else { Lifecycle::Draft };
     let topic = valid.topic.clone();
     let id = app
         .store
@@ -297,10 +250,7 @@ async fn store_files(app: &Shared, up: upload::Upload) -> Result<Vec<NewAttachme
 
 async fn load(app: &Shared, id: &str) -> Result<Request, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    app.store
-        .run(move |c| requests::get(c, id))
-        .await?
-        .ok_or(WebError::NotFound)
+    app.store.run(move |c| requests::get(c, id)).await?.ok_or(WebError::NotFound)
 }
 
 /// Who may look at a request: its requester, approvers, web masters and admins.
@@ -313,9 +263,7 @@ fn may_view(staff: &Staff, r: &Request) -> Result<(), WebError> {
     {
         Ok(())
     } else {
-        Err(WebError::Forbidden(
-            "ดูได้เฉพาะผู้ขอ ผู้อนุมัติ และผู้ดูแลเว็บไซต์".into(),
-        ))
+        Err(WebError::Forbidden("ดูได้เฉพาะผู้ขอ ผู้อนุมัติ และผู้ดูแลเว็บไซต์".into()))
     }
 }
 
@@ -330,21 +278,9 @@ pub async fn show(
     let object = format!("request/{}", r.id);
     let history = app
         .store
-        .run(move |c| {
-            audit::list(
-                c,
-                &audit::Filter {
-                    object: Some(object),
-                    ..Default::default()
-                },
-            )
-        })
+        .run(move |c| audit::list(c, &audit::Filter { object: Some(object), ..Default::default() }))
         .await?;
-    let rejection = history
-        .iter()
-        .rev()
-        .find(|e| e.action == "request.reject")
-        .map(|e| e.detail.as_str());
+    let rejection = history.iter().rev().find(|e| e.action == "request.reject").map(|e| e.detail.as_str());
     let actions = available(&facts(&r), &staff.actor());
     let bar = staff_bar!(app, staff);
     let chrome = app.plain_chrome();
@@ -366,20 +302,11 @@ pub async fn edit_form(
 ) -> Result<Response, WebError> {
     let r = load(&app, &id).await?;
     if !may_edit(&facts(&r), &staff.actor()) {
-        return Err(WebError::Forbidden(
-            "แก้ไขได้เฉพาะผู้ขอ และเฉพาะฉบับร่างหรือคำขอที่ไม่ได้รับอนุมัติ".into(),
-        ));
+        return Err(WebError::Forbidden("แก้ไขได้เฉพาะผู้ขอ และเฉพาะฉบับร่างหรือคำขอที่ไม่ได้รับอนุมัติ".into()));
     }
     let bar = staff_bar!(app, staff);
     let chrome = app.plain_chrome();
-    Ok(html(view::request_form(
-        &chrome,
-        &bar,
-        &input_of(&r),
-        Some(&r),
-        &[],
-        max_upload(&app) >> 20,
-    )))
+    Ok(html(view::request_form(&chrome, &bar, &input_of(&r), Some(&r), &[], max_upload(&app) >> 20)))
 }
 
 /// `POST /staff/requests/{id}`: saves an edited draft or rejected request, and resubmits it
@@ -392,9 +319,7 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     let r = load(&app, &id).await?;
     if !may_edit(&facts(&r), &staff.actor()) {
-        return Err(WebError::Forbidden(
-            "แก้ไขได้เฉพาะผู้ขอ และเฉพาะฉบับร่างหรือคำขอที่ไม่ได้รับอนุมัติ".into(),
-        ));
+        return Err(WebError::Forbidden("แก้ไขได้เฉพาะผู้ขอ และเฉพาะฉบับร่างหรือคำขอที่ไม่ได้รับอนุมัติ".into()));
     }
     let (valid, up) = match accept_form(&app, &staff, multipart, Some(&r)).await? {
         Ok(ok) => ok,
@@ -434,9 +359,7 @@ pub async fn update(
         })
         .await?;
     if !changed {
-        return Err(WebError::Forbidden(
-            "คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่".into(),
-        ));
+        return Err(WebError::Forbidden("คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่".into()));
     }
     Ok(Redirect::to(&format!("/staff/requests/{rid}")).into_response())
 }
@@ -462,13 +385,9 @@ pub async fn decide_on(
     let action = match action.as_str() {
         "submit" => Action::Submit,
         "approve" => Action::Approve,
-        "reject" => Action::Reject {
-            reason: f.reason.trim().to_owned(),
-        },
+        "reject" => Action::Reject { reason: f.reason.trim().to_owned() },
         "confirm" => Action::ConfirmVerbalApproval,
-        "withdraw" => Action::Withdraw {
-            reason: f.reason.trim().to_owned(),
-        },
+        "withdraw" => Action::Withdraw { reason: f.reason.trim().to_owned() },
         _ => return Err(WebError::NotFound),
     };
     apply(&app, &staff.actor(), &staff.who(), &r, &action, None).await?;
@@ -488,8 +407,7 @@ async fn apply(
     action: &Action,
     item: Option<NewItem>,
 ) -> Result<(), WebError> {
-    let outcome =
-        decide(&facts(r), action, actor).map_err(|e| WebError::Forbidden(e.to_string()))?;
+    let outcome = decide(&facts(r), action, actor).map_err(|e| WebError::Forbidden(e.to_string()))?;
     let (who, action, rid, from) = (who.clone(), action.clone(), r.id, r.state.clone());
     let (requester, topic, existing_item) = (r.requester_id, r.fields.topic.clone(), r.item_id);
     let actor_id = actor.user_id;
@@ -502,10 +420,9 @@ async fn apply(
                 None => None,
             };
             let (verbal_by, verbal_on) = match &action {
-                Action::PublishOnVerbalApproval {
-                    approved_by,
-                    approved_on,
-                } => (Some(approved_by.as_str()), Some(*approved_on)),
+                Action::PublishOnVerbalApproval { approved_by, approved_on } => {
+                    (Some(approved_by.as_str()), Some(*approved_on))
+                }
                 _ => (None, None),
             };
             let change = Change {
@@ -521,28 +438,19 @@ async fn apply(
                 let link = format!("/staff/requests/{rid}");
                 let (name, detail, text) = match &action {
                     Action::Submit => ("request.submit", String::new(), None),
-                    Action::Approve => (
-                        "request.approve",
-                        String::new(),
-                        Some(format!("คำขอ \"{topic}\" ได้รับอนุมัติแล้ว")),
-                    ),
+                    Action::Approve => {
+                        ("request.approve", String::new(), Some(format!("คำขอ \"{topic}\" ได้รับอนุมัติแล้ว")))
+                    }
                     Action::Reject { reason } => (
                         "request.reject",
                         reason.clone(),
                         Some(format!("คำขอ \"{topic}\" ไม่ได้รับอนุมัติ: {reason}")),
                     ),
                     Action::Publish => ("request.publish", String::new(), None),
-                    Action::PublishOnVerbalApproval {
-                        approved_by,
-                        approved_on,
-                    } => (
-                        "request.publish_verbal",
-                        format!("{approved_by} ({approved_on})"),
-                        None,
-                    ),
-                    Action::ConfirmVerbalApproval => {
-                        ("request.confirm_verbal", String::new(), None)
+                    Action::PublishOnVerbalApproval { approved_by, approved_on } => {
+                        ("request.publish_verbal", format!("{approved_by} ({approved_on})"), None)
                     }
+                    Action::ConfirmVerbalApproval => ("request.confirm_verbal", String::new(), None),
                     Action::Withdraw { reason } => (
                         "request.withdraw",
                         reason.clone(),
@@ -557,13 +465,7 @@ async fn apply(
                 match &action {
                     Action::Submit => {
                         let text = format!("มีคำขอเผยแพร่ข้อมูลรออนุมัติ: {topic}");
-                        notify(
-                            c,
-                            &ids_with_role(c, Role::Approver)?,
-                            actor_id,
-                            &text,
-                            &link,
-                        )?;
+                        notify(c, &ids_with_role(c, Role::Approver)?, actor_id, &text, &link)?;
                     }
                     Action::Publish | Action::PublishOnVerbalApproval { .. } => {
                         let public = paths::item(item_id.unwrap_or_default());
@@ -571,13 +473,7 @@ async fn apply(
                         notify(c, &[requester], actor_id, &text, &public)?;
                         if matches!(action, Action::PublishOnVerbalApproval { .. }) {
                             let text = format!("เผยแพร่ตามการอนุมัติด้วยวาจา รอท่านยืนยันในระบบ: {topic}");
-                            notify(
-                                c,
-                                &ids_with_role(c, Role::Approver)?,
-                                actor_id,
-                                &text,
-                                &link,
-                            )?;
+                            notify(c, &ids_with_role(c, Role::Approver)?, actor_id, &text, &link)?;
                         }
                     }
                     Action::Withdraw { .. } => {
@@ -598,9 +494,7 @@ async fn apply(
     if done {
         Ok(())
     } else {
-        Err(WebError::Forbidden(
-            "คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่".into(),
-        ))
+        Err(WebError::Forbidden("คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่".into()))
     }
 }
 
@@ -617,14 +511,7 @@ fn publish_defaults(r: &Request, verbal: bool) -> PublishInput {
     PublishInput {
         category: f.category.clone(),
         title: f.topic.clone(),
-        summary: f
-            .details
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .take(300)
-            .collect(),
+        summary: f.details.lines().next().unwrap_or_default().chars().take(300).collect(),
         source: f.unit.clone(),
         period_from: date(f.period_from),
         period_to: date(f.period_to),
@@ -636,11 +523,7 @@ fn publish_defaults(r: &Request, verbal: bool) -> PublishInput {
 }
 
 fn publish_action(verbal: bool) -> ActionKind {
-    if verbal {
-        ActionKind::PublishOnVerbalApproval
-    } else {
-        ActionKind::Publish
-    }
+    if verbal { ActionKind::PublishOnVerbalApproval } else { ActionKind::Publish }
 }
 
 /// `GET /staff/requests/{id}/publish`
@@ -653,25 +536,14 @@ pub async fn publish_form(
     let r = load(&app, &id).await?;
     let verbal = q.verbal == "1";
     if !available(&facts(&r), &staff.actor()).contains(&publish_action(verbal)) {
-        return Err(WebError::Forbidden(
-            "เผยแพร่ได้เฉพาะผู้ดูแลเว็บไซต์ และเฉพาะคำขอที่อนุมัติแล้ว".into(),
-        ));
+        return Err(WebError::Forbidden("เผยแพร่ได้เฉพาะผู้ดูแลเว็บไซต์ และเฉพาะคำขอที่อนุมัติแล้ว".into()));
     }
     let bar = staff_bar!(app, staff);
     let chrome = app.plain_chrome();
-    Ok(html(view::publish_form(
-        &chrome,
-        &bar,
-        &r,
-        &publish_defaults(&r, verbal),
-        &[],
-    )))
+    Ok(html(view::publish_form(&chrome, &bar, &r, &publish_defaults(&r, verbal), &[])))
 }
 
-fn check_publish(
-    input: &PublishInput,
-    today: Date,
-) -> Result<NewItemFields, Vec<Problem>> {
+fn check_publish(input: &PublishInput, today: Date) -> Result<NewItemFields, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut date = |name: &str, label: &str, value: &str, required: bool| -> Option<Date> {
         if value.trim().is_empty() {
@@ -688,12 +560,7 @@ fn check_publish(
             }
         }
     };
-    let period_from = date(
-        "period_from",
-        "ช่วงวันที่ของข้อมูล (ตั้งแต่)",
-        &input.period_from,
-        false,
-    );
+    let period_from = date("period_from", "ช่วงวันที่ของข้อมูล (ตั้งแต่)", &input.period_from, false);
     let period_to = date("period_to", "ช่วงวันที่ของข้อมูล (ถึง)", &input.period_to, false);
     let publish_on = date("publish_on", "วันที่เผยแพร่", &input.publish_on, true);
     let end = date("end_date", "วันสิ้นสุดการเผยแพร่", &input.end_date, false);
@@ -710,10 +577,7 @@ fn check_publish(
         problems.push(Problem::new("title", "ชื่อเรื่อง: ต้องกรอก ไม่เกิน 300 ตัวอักษร"));
     }
     if input.source.trim().is_empty() {
-        problems.push(Problem::new(
-            "source",
-            "แหล่งที่มา / เจ้าของข้อมูล: ต้องกรอก (ข้อ ๒.๑.๓)",
-        ));
+        problems.push(Problem::new("source", "แหล่งที่มา / เจ้าของข้อมูล: ต้องกรอก (ข้อ ๒.๑.๓)"));
     }
     if verbal && input.verbal_by.trim().is_empty() {
         problems.push(Problem::new("verbal_by", "ผู้อนุมัติด้วยวาจา: ต้องกรอกชื่อ"));
@@ -721,10 +585,7 @@ fn check_publish(
     if let (Some(f), Some(t)) = (period_from, period_to)
         && f > t
     {
-            problems.push(Problem::new(
-                "period_to",
-                "ช่วงวันที่ของข้อมูล: วันเริ่มต้องไม่หลังวันสิ้นสุด",
-            ));
+        problems.push(Problem::new("period_to", "ช่วงวันที่ของข้อมูล: วันเริ่มต้องไม่หลังวันสิ้นสุด"));
     }
     if let Some(p) = publish_on {
         if p < today {
@@ -733,10 +594,7 @@ fn check_publish(
         if let Some(e) = end
             && e < p
         {
-                problems.push(Problem::new(
-                    "end_date",
-                    "วันสิ้นสุดการเผยแพร่: ต้องไม่ก่อนวันที่เผยแพร่",
-                ));
+            problems.push(Problem::new("end_date", "วันสิ้นสุดการเผยแพร่: ต้องไม่ก่อนวันที่เผยแพร่"));
         }
     }
     match (problems.is_empty(), publish_on) {
@@ -816,19 +674,13 @@ pub async fn publish(
             .map(|f| NewAttachment {
                 file_name: f.file_name.clone(),
                 kind: f.kind.clone(),
-                blob: crate::store::blobs::StoredBlob {
-                    sha256: f.sha256.clone(),
-                    size: f.size,
-                },
+                blob: crate::store::blobs::StoredBlob { sha256: f.sha256.clone(), size: f.size },
             })
             .collect(),
         request_id: Some(r.id),
     };
     let action = match fields.verbal {
-        Some((approved_by, approved_on)) => Action::PublishOnVerbalApproval {
-            approved_by,
-            approved_on,
-        },
+        Some((approved_by, approved_on)) => Action::PublishOnVerbalApproval { approved_by, approved_on },
         None => Action::Publish,
     };
     apply(&app, &staff.actor(), &staff.who(), &r, &action, Some(item)).await?;
@@ -848,13 +700,7 @@ pub async fn print(
     let (history, people) = app
         .store
         .run(move |c| {
-            let history = audit::list(
-                c,
-                &audit::Filter {
-                    object: Some(object),
-                    ..Default::default()
-                },
-            )?;
+            let history = audit::list(c, &audit::Filter { object: Some(object), ..Default::default() })?;
             let mut people = Vec::new();
             for id in history.iter().filter_map(|e| e.user_id) {
                 if let Some(u) = users::by_id(c, id)? {
@@ -865,12 +711,7 @@ pub async fn print(
         })
         .await?;
     let person = |id: Option<i64>| people.iter().find(|u| Some(u.id) == id);
-    let last = |names: &[&str]| {
-        history
-            .iter()
-            .rev()
-            .find(|e| names.contains(&e.action.as_str()))
-    };
+    let last = |names: &[&str]| history.iter().rev().find(|e| names.contains(&e.action.as_str()));
     let day = |at: i64| jiff::Timestamp::from_second(at).ok().map(thai::date_of);
     let submitted = last(&["request.submit"]);
     let approved = last(&["request.approve", "request.confirm_verbal"]);
@@ -895,10 +736,9 @@ pub async fn print(
                 position: None,
                 date: r.verbal_on,
             },
-            (None, None) => Signature {
-                role: "ผู้อนุมัติรับรอง",
-                ..Signature::default()
-            },
+            (None, None) => {
+                Signature { role: "ผู้อนุมัติรับรอง", ..Signature::default() }
+            }
         },
         match published {
             Some(e) => Signature {
@@ -908,18 +748,12 @@ pub async fn print(
                 date: day(e.at),
             },
             None => Signature {
-                role: "ผู้รับผิดชอบการนำข้อมูลขึ้นเผยแพร่",
-                ..Signature::default()
+                role: "ผู้รับผิดชอบการนำข้อมูลขึ้นเผยแพร่", ..Signature::default()
             },
         },
     ];
     let office = &app.config.settings.office;
-    Ok(html(view::print_form(
-        office,
-        app.config.settings.display.digits,
-        &r,
-        &signatures,
-    )))
+    Ok(html(view::print_form(office, app.config.settings.display.digits, &r, &signatures)))
 }
 
 /// `GET /staff/files/{id}/{name}`: a request's attachment, for those who may see the request.
@@ -946,31 +780,14 @@ pub async fn file(
         .await?
         .ok_or(WebError::NotFound)?;
     may_view(&staff, &found)?;
-    let f = found
-        .files
-        .iter()
-        .find(|f| f.id == file_id)
-        .ok_or(WebError::NotFound)?;
-    let path = app
-        .store
-        .blobs()
-        .path(&f.sha256)
-        .ok_or(WebError::NotFound)?;
-    let mime: mime::Mime = crate::views::text::kind_mime(&f.kind)
-        .parse()
-        .expect("valid mime");
-    let Ok(response) = tower_http::services::ServeFile::new_with_mime(path, &mime)
-        .oneshot(request)
-        .await;
+    let f = found.files.iter().find(|f| f.id == file_id).ok_or(WebError::NotFound)?;
+    let path = app.store.blobs().path(&f.sha256).ok_or(WebError::NotFound)?;
+    let mime: mime::Mime = crate::views::text::kind_mime(&f.kind).parse().expect("valid mime");
+    let Ok(response) = tower_http::services::ServeFile::new_with_mime(path, &mime).oneshot(request).await;
     let mut response = response.map(axum::body::Body::new);
-    let value = format!(
-        "attachment; filename*=UTF-8''{}",
-        paths::percent_encode_segment(&f.file_name)
-    );
+    let value = format!("attachment; filename*=UTF-8''{}", paths::percent_encode_segment(&f.file_name));
     if let Ok(v) = HeaderValue::from_str(&value) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, v);
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(response)
 }

@@ -1,12 +1,15 @@
-//! Login throttling: after [`FREE_FAILURES`] failures an account, and separately a source
-//! address, must wait before trying again, and the wait doubles with each further failure.
+//! Login throttling: after a number of failures an account, and separately a source address,
+//! must wait before trying again, and the wait doubles with each further failure. Addresses get
+//! more tries than accounts, since several people may share one address behind a router.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Failures allowed before waiting starts.
-pub const FREE_FAILURES: u32 = 5;
+/// Failures of one account allowed before it must wait.
+pub const ACCOUNT_FREE_FAILURES: u32 = 5;
+/// Failures from one address allowed before it must wait.
+pub const ADDRESS_FREE_FAILURES: u32 = 20;
 /// The first wait; each further failure doubles it.
 const FIRST_WAIT: Duration = Duration::from_secs(30);
 /// The longest wait.
@@ -21,13 +24,19 @@ struct Record {
     last: Instant,
 }
 
-/// Failure counts by key (`user:NAME`, `addr:IP`).
-#[derive(Debug, Default)]
+/// Failure counts by key (a user name, or an address).
+#[derive(Debug)]
 pub struct Throttle {
+    free_failures: u32,
     records: Mutex<HashMap<String, Record>>,
 }
 
 impl Throttle {
+    /// A throttle that lets `free_failures` failures pass before waits start.
+    pub fn new(free_failures: u32) -> Throttle {
+        Throttle { free_failures, records: Mutex::default() }
+    }
+
     /// How long any of `keys` must still wait, if at all.
     pub fn wait(&self, keys: &[String]) -> Option<Duration> {
         let records = self.records.lock().expect("throttle lock");
@@ -46,15 +55,11 @@ impl Throttle {
         records.retain(|_, r| now.duration_since(r.last) < FORGET_AFTER);
         let mut imposed = None;
         for key in keys {
-            let r = records.entry(key.clone()).or_insert(Record {
-                failures: 0,
-                until: None,
-                last: now,
-            });
+            let r = records.entry(key.clone()).or_insert(Record { failures: 0, until: None, last: now });
             r.failures += 1;
             r.last = now;
-            if r.failures >= FREE_FAILURES {
-                let doublings = (r.failures - FREE_FAILURES).min(16);
+            if r.failures >= self.free_failures {
+                let doublings = (r.failures - self.free_failures).min(16);
                 let wait = FIRST_WAIT.saturating_mul(1 << doublings).min(MAX_WAIT);
                 r.until = Some(now + wait);
                 imposed = imposed.max(Some(wait));
@@ -88,10 +93,7 @@ mod tests {
         assert!(t.wait(&keys).is_some());
         assert_eq!(t.fail(&keys), Some(Duration::from_secs(60)));
         // Another account from the same address also waits.
-        assert!(
-            t.wait(&["user:other".into(), "addr:192.168.1.9".into()])
-                .is_some()
-        );
+        assert!(t.wait(&["user:other".into(), "addr:192.168.1.9".into()]).is_some());
         t.succeed(&keys);
         assert!(t.wait(&keys).is_none());
     }

@@ -49,23 +49,14 @@ impl Upload {
             .into_iter()
             .map(|f| {
                 let blob = blobs.adopt(f.tmp, &f.sha256, f.size)?;
-                Ok(NewAttachment {
-                    file_name: f.name,
-                    kind: f.kind.to_owned(),
-                    blob,
-                })
+                Ok(NewAttachment { file_name: f.name, kind: f.kind.to_owned(), blob })
             })
             .collect()
     }
 }
 
 /// Reads the whole multipart form. `already` is the number of files the request has.
-pub async fn read(
-    mut multipart: Multipart,
-    blobs: &BlobStore,
-    max_bytes: u64,
-    already: usize,
-) -> Upload {
+pub async fn read(mut multipart: Multipart, blobs: &BlobStore, max_bytes: u64, already: usize) -> Upload {
     let mut up = Upload::default();
     loop {
         let field = match multipart.next_field().await {
@@ -74,10 +65,7 @@ pub async fn read(
             Err(e) => {
                 up.problems.push(Problem::new(
                     "files",
-                    format!(
-                        "อ่านข้อมูลที่ส่งมาไม่สำเร็จ ({}) — ไฟล์อาจใหญ่เกินกำหนด",
-                        e.body_text()
-                    ),
+                    format!("อ่านข้อมูลที่ส่งมาไม่สำเร็จ ({}) — ไฟล์อาจใหญ่เกินกำหนด", e.body_text()),
                 ));
                 break;
             }
@@ -134,9 +122,7 @@ async fn receive(
     files::may_add(already, &name).map_err(refused)?;
     let kind = files::kind_of(&name).map_err(refused)?;
     let mut sniffer = Sniffer::new(&name, kind, max_bytes);
-    let mut tmp = blobs
-        .temp_file()
-        .map_err(|e| format!("ไฟล์ {name}: บันทึกไม่สำเร็จ ({e})"))?;
+    let mut tmp = blobs.temp_file().map_err(|e| format!("ไฟล์ {name}: บันทึกไม่สำเร็จ ({e})"))?;
     let mut hasher = Sha256::new();
     loop {
         match field.chunk().await {
@@ -144,22 +130,14 @@ async fn receive(
                 // Refuses as soon as the size limit is crossed: the rest is never written.
                 sniffer.feed(&chunk).map_err(refused)?;
                 hasher.update(&chunk);
-                tmp.write_all(&chunk)
-                    .map_err(|e| format!("ไฟล์ {name}: บันทึกไม่สำเร็จ ({e})"))?;
+                tmp.write_all(&chunk).map_err(|e| format!("ไฟล์ {name}: บันทึกไม่สำเร็จ ({e})"))?;
             }
             Ok(None) => break,
             Err(e) => return Err(format!("ไฟล์ {name}: รับไฟล์ไม่ครบ ({})", e.body_text())),
         }
     }
-    tmp.flush()
-        .map_err(|e| format!("ไฟล์ {name}: บันทึกไม่สำเร็จ ({e})"))?;
+    tmp.flush().map_err(|e| format!("ไฟล์ {name}: บันทึกไม่สำเร็จ ({e})"))?;
     let size = sniffer.bytes_seen();
     sniffer.finish(tmp.path()).map_err(refused)?;
-    Ok(Checked {
-        tmp,
-        name,
-        kind: kind.ext(),
-        sha256: hex::encode(hasher.finalize()),
-        size,
-    })
+    Ok(Checked { tmp, name, kind: kind.ext(), sha256: hex::encode(hasher.finalize()), size })
 }

@@ -25,7 +25,9 @@ pub fn check_identity(username: &str, name: &str) -> Vec<FieldError> {
         });
     }
     if name.trim().is_empty() {
-        problems.push(FieldError { field: "name", message: "ชื่อ-นามสกุล: ต้องกรอก".into() });
+        problems.push(FieldError {
+            field: "name", message: "ชื่อ-นามสกุล: ต้องกรอก".into()
+        });
     }
     problems
 }
@@ -35,7 +37,9 @@ pub fn check_password(username: &str, password: &str, password2: &str) -> Option
     if let Err(why) = password::check(password, username) {
         Some(FieldError { field: "password", message: format!("รหัสผ่าน: {why}") })
     } else if password != password2 {
-        Some(FieldError { field: "password2", message: "ยืนยันรหัสผ่าน: ไม่ตรงกับรหัสผ่าน".into() })
+        Some(FieldError {
+            field: "password2", message: "ยืนยันรหัสผ่าน: ไม่ตรงกับรหัสผ่าน".into()
+        })
     } else {
         None
     }

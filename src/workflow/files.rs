@@ -39,15 +39,8 @@ pub enum Kind {
 
 impl Kind {
     /// Every accepted kind.
-    pub const ALL: [Kind; 7] = [
-        Kind::Pdf,
-        Kind::Xlsx,
-        Kind::Doc,
-        Kind::Docx,
-        Kind::Jpg,
-        Kind::Zip,
-        Kind::Rar,
-    ];
+    pub const ALL: [Kind; 7] =
+        [Kind::Pdf, Kind::Xlsx, Kind::Doc, Kind::Docx, Kind::Jpg, Kind::Zip, Kind::Rar];
 
     /// The canonical lower-case extension without the dot (`.jpeg` files give `jpg`).
     pub fn ext(self) -> &'static str {
@@ -176,9 +169,7 @@ fn ext_rule(ext: &str) -> String {
 }
 
 fn actual_note(actual: &Option<&str>) -> String {
-    actual
-        .map(|a| format!(" (เนื้อไฟล์เป็น {a})"))
-        .unwrap_or_default()
+    actual.map(|a| format!(" (เนื้อไฟล์เป็น {a})")).unwrap_or_default()
 }
 
 fn size_limit(max_bytes: &u64) -> String {
@@ -223,10 +214,7 @@ pub fn kind_of(file_name: &str) -> Result<Kind, FileRefusal> {
         "zip" => Kind::Zip,
         "rar" => Kind::Rar,
         _ => {
-            return Err(FileRefusal::Extension {
-                name: file_name.to_string(),
-                ext,
-            });
+            return Err(FileRefusal::Extension { name: file_name.to_string(), ext });
         }
     };
     Ok(kind)
@@ -235,10 +223,7 @@ pub fn kind_of(file_name: &str) -> Result<Kind, FileRefusal> {
 /// Refuses the file that would be attachment number `already + 1` if that exceeds [`MAX_FILES`].
 pub fn may_add(already: usize, file_name: &str) -> Result<(), FileRefusal> {
     if already >= MAX_FILES {
-        return Err(FileRefusal::TooMany {
-            name: file_name.to_string(),
-            max: MAX_FILES,
-        });
+        return Err(FileRefusal::TooMany { name: file_name.to_string(), max: MAX_FILES });
     }
     Ok(())
 }
@@ -284,10 +269,7 @@ impl Sniffer {
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), FileRefusal> {
         self.seen = self.seen.saturating_add(chunk.len() as u64);
         if self.seen > self.max_bytes {
-            return Err(FileRefusal::TooLarge {
-                name: self.name.clone(),
-                max_bytes: self.max_bytes,
-            });
+            return Err(FileRefusal::TooLarge { name: self.name.clone(), max_bytes: self.max_bytes });
         }
         if self.head.len() < HEAD_LEN {
             let take = (HEAD_LEN - self.head.len()).min(chunk.len());
@@ -311,26 +293,19 @@ impl Sniffer {
             return Err(FileRefusal::Empty { name: self.name });
         }
         // Files shorter than the head are judged here, on what there is.
-        let magic_ok = self
-            .magic_ok
-            .unwrap_or_else(|| self.head.starts_with(self.kind.magic()));
+        let magic_ok = self.magic_ok.unwrap_or_else(|| self.head.starts_with(self.kind.magic()));
         if !magic_ok {
             return Err(self.mismatch());
         }
         if self.kind.magic() != ZIP_MAGIC {
             return Ok(());
         }
-        let file = std::fs::File::open(path).map_err(|e| FileRefusal::Unreadable {
-            name: self.name.clone(),
-            detail: e.to_string(),
-        })?;
+        let file = std::fs::File::open(path)
+            .map_err(|e| FileRefusal::Unreadable { name: self.name.clone(), detail: e.to_string() })?;
         let archive = match zip::ZipArchive::new(std::io::BufReader::new(file)) {
             Ok(a) => a,
             Err(zip::result::ZipError::Io(e)) => {
-                return Err(FileRefusal::Unreadable {
-                    name: self.name,
-                    detail: e.to_string(),
-                });
+                return Err(FileRefusal::Unreadable { name: self.name, detail: e.to_string() });
             }
             // A truncated or corrupt archive is not what its name promises.
             Err(_) => return Err(self.mismatch()),
@@ -345,15 +320,9 @@ impl Sniffer {
         let actual = what_it_is(&self.head);
         // A password-protected .xlsx/.docx is an OLE2 container, not a zip: say so plainly.
         if matches!(self.kind, Kind::Xlsx | Kind::Docx) && self.head.starts_with(OLE2_MAGIC) {
-            return FileRefusal::Encrypted {
-                name: self.name.clone(),
-            };
+            return FileRefusal::Encrypted { name: self.name.clone() };
         }
-        FileRefusal::Mismatch {
-            name: self.name.clone(),
-            ext: self.kind.ext(),
-            actual,
-        }
+        FileRefusal::Mismatch { name: self.name.clone(), ext: self.kind.ext(), actual }
     }
 }
 
@@ -375,10 +344,7 @@ fn what_it_is(head: &[u8]) -> Option<&'static str> {
     if head.len() >= 12 && head.starts_with(b"RIFF") && &head[8..12] == b"WEBP" {
         return Some("WebP");
     }
-    KNOWN
-        .iter()
-        .find(|(magic, _)| head.starts_with(magic))
-        .map(|(_, what)| *what)
+    KNOWN.iter().find(|(magic, _)| head.starts_with(magic)).map(|(_, what)| *what)
 }
 
 /// A file name fit to show and store: no folders (browsers may send `C:\fakepath\x.pdf`), no
@@ -386,10 +352,7 @@ fn what_it_is(head: &[u8]) -> Option<&'static str> {
 /// and at most [`MAX_NAME_CHARS`] characters with the extension kept.
 pub fn safe_display_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && !is_bidi_control(*c))
-        .collect();
+    let cleaned: String = base.chars().filter(|c| !c.is_control() && !is_bidi_control(*c)).collect();
     let name = cleaned.trim().trim_start_matches('.').trim();
     if name.is_empty() {
         return "ไฟล์แนบ".to_string();
@@ -402,19 +365,10 @@ pub fn safe_display_name(raw: &str) -> String {
         Some((stem, ext)) if !stem.is_empty() && ext.chars().count() <= 10 => (stem, ext),
         _ => (name, ""),
     };
-    let keep = MAX_NAME_CHARS
-        - if ext.is_empty() {
-            0
-        } else {
-            ext.chars().count() + 1
-        };
+    let keep = MAX_NAME_CHARS - if ext.is_empty() { 0 } else { ext.chars().count() + 1 };
     let stem: String = stem.chars().take(keep).collect();
     let stem = stem.trim_end();
-    if ext.is_empty() {
-        stem.to_string()
-    } else {
-        format!("{stem}.{ext}")
-    }
+    if ext.is_empty() { stem.to_string() } else { format!("{stem}.{ext}") }
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -445,8 +399,7 @@ mod tests {
     fn zip_with(parts: &[&str]) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for p in parts {
-            w.start_file(*p, zip::write::SimpleFileOptions::default())
-                .unwrap();
+            w.start_file(*p, zip::write::SimpleFileOptions::default()).unwrap();
             w.write_all(b"<?xml version=\"1.0\"?><x/>").unwrap();
         }
         w.finish().unwrap().into_inner()
@@ -454,8 +407,7 @@ mod tests {
 
     const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
     const PNG: &[u8] = b"\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
-    const EXE: &[u8] =
-        b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFF\0\0This program cannot be run in DOS mode";
+    const EXE: &[u8] = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFF\0\0This program cannot be run in DOS mode";
 
     #[test]
     fn extensions() {
@@ -482,10 +434,7 @@ mod tests {
     #[test]
     fn a_real_pdf_passes_in_any_chunking() {
         for chunk in [1, 2, 3, 7, 4096] {
-            assert_eq!(
-                upload("แผนปฏิบัติการ.pdf", PDF, DEFAULT_MAX_BYTES, chunk),
-                Ok(PDF.len() as u64)
-            );
+            assert_eq!(upload("แผนปฏิบัติการ.pdf", PDF, DEFAULT_MAX_BYTES, chunk), Ok(PDF.len() as u64));
         }
     }
 
@@ -496,19 +445,12 @@ mod tests {
         // A zip is a zip, whatever it holds.
         assert!(upload("เอกสาร.zip", &xlsx, DEFAULT_MAX_BYTES, 512).is_ok());
         let err = upload("งบ.docx", &xlsx, DEFAULT_MAX_BYTES, 512).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "ไฟล์ งบ.docx: เนื้อไฟล์ไม่ตรงกับนามสกุล .docx (เนื้อไฟล์เป็น ZIP)"
-        );
+        assert_eq!(err.to_string(), "ไฟล์ งบ.docx: เนื้อไฟล์ไม่ตรงกับนามสกุล .docx (เนื้อไฟล์เป็น ZIP)");
         let docx = zip_with(&["[Content_Types].xml", "word/document.xml"]);
         assert!(upload("คำสั่ง.docx", &docx, DEFAULT_MAX_BYTES, 512).is_ok());
         let plain = zip_with(&["readme.txt"]);
         let err = upload("งบ.xlsx", &plain, DEFAULT_MAX_BYTES, 512).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("ไฟล์ งบ.xlsx: เนื้อไฟล์ไม่ตรงกับนามสกุล .xlsx"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("ไฟล์ งบ.xlsx: เนื้อไฟล์ไม่ตรงกับนามสกุล .xlsx"), "{err}");
         // A truncated archive keeps its magic number but is not a readable zip.
         let cut = &docx[..docx.len() / 2];
         assert!(matches!(
@@ -521,17 +463,12 @@ mod tests {
     fn disguised_files_are_refused_at_the_first_chunk() {
         let mut s = Sniffer::new("ภาพกิจกรรม.jpg", Kind::Jpg, DEFAULT_MAX_BYTES);
         let err = s.feed(&PNG[..16]).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "ไฟล์ ภาพกิจกรรม.jpg: เนื้อไฟล์ไม่ตรงกับนามสกุล .jpg (เนื้อไฟล์เป็น PNG)"
-        );
+        assert_eq!(err.to_string(), "ไฟล์ ภาพกิจกรรม.jpg: เนื้อไฟล์ไม่ตรงกับนามสกุล .jpg (เนื้อไฟล์เป็น PNG)");
         let err = upload("ประกาศ.pdf", EXE, DEFAULT_MAX_BYTES, 4096).unwrap_err();
         assert_eq!(
             err,
             FileRefusal::Mismatch {
-                name: "ประกาศ.pdf".into(),
-                ext: "pdf",
-                actual: Some("โปรแกรม (.exe)")
+                name: "ประกาศ.pdf".into(), ext: "pdf", actual: Some("โปรแกรม (.exe)")
             }
         );
         // A .doc is OLE2; a real .docx is not, and one that is has a password on it.
@@ -553,10 +490,7 @@ mod tests {
         let mut s = Sniffer::new("สั้น.pdf", Kind::Pdf, DEFAULT_MAX_BYTES);
         s.feed(b"%PD").unwrap();
         let tmp = tempfile::NamedTempFile::new().unwrap();
-        assert!(matches!(
-            s.finish(tmp.path()),
-            Err(FileRefusal::Mismatch { .. })
-        ));
+        assert!(matches!(s.finish(tmp.path()), Err(FileRefusal::Mismatch { .. })));
     }
 
     #[test]
@@ -599,10 +533,7 @@ mod tests {
 
     #[test]
     fn display_names() {
-        assert_eq!(
-            safe_display_name("C:\\fakepath\\แผนงบประมาณ.pdf"),
-            "แผนงบประมาณ.pdf"
-        );
+        assert_eq!(safe_display_name("C:\\fakepath\\แผนงบประมาณ.pdf"), "แผนงบประมาณ.pdf");
         assert_eq!(safe_display_name("/home/somchai/งาน/ภาพ.jpg"), "ภาพ.jpg");
         assert_eq!(safe_display_name("a\u{0}b\r\n.pdf"), "ab.pdf");
         // Right-to-left override would show "ประกาศ\u{202E}fdp.exe" as "ประกาศexe.pdf".

@@ -17,9 +17,7 @@ const COMMON: &str = include_str!("common-passwords.txt");
 pub fn check(password: &str, username: &str) -> Result<(), String> {
     let n = password.chars().count();
     if n < MIN_CHARS {
-        return Err(format!(
-            "รหัสผ่านต้องยาวอย่างน้อย {MIN_CHARS} ตัวอักษร (ขณะนี้ {n} ตัวอักษร)"
-        ));
+        return Err(format!("รหัสผ่านต้องยาวอย่างน้อย {MIN_CHARS} ตัวอักษร (ขณะนี้ {n} ตัวอักษร)"));
     }
     if n > MAX_CHARS {
         return Err(format!("รหัสผ่านยาวได้ไม่เกิน {MAX_CHARS} ตัวอักษร"));
@@ -33,9 +31,8 @@ pub fn check(password: &str, username: &str) -> Result<(), String> {
     let latin = kedmanee_to_qwerty(&lower);
     let user = username.trim().to_lowercase();
     // Very short names would forbid too much; for those only an exact match is refused.
-    let has_user = |p: &str| {
-        !user.is_empty() && (p == user || (user.chars().count() >= 3 && p.contains(&user)))
-    };
+    let has_user =
+        |p: &str| !user.is_empty() && (p == user || (user.chars().count() >= 3 && p.contains(&user)));
     if has_user(&lower) || has_user(&latin) {
         return Err("รหัสผ่านต้องไม่มีชื่อผู้ใช้อยู่ในรหัสผ่าน".into());
     }
@@ -69,12 +66,7 @@ fn kedmanee_to_qwerty(s: &str) -> String {
     const THAI: &str = "ๅ/-ภถุึคตจขชๆไำพะัีรนยบลฃฟหกดเ้่าสวงผปแอิืทมใฝ";
     const US: &str = "1234567890-=qwertyuiop[]\\asdfghjkl;'zxcvbnm,./";
     s.chars()
-        .map(|c| {
-            THAI.chars()
-                .position(|t| t == c)
-                .and_then(|i| US.chars().nth(i))
-                .unwrap_or(c)
-        })
+        .map(|c| THAI.chars().position(|t| t == c).and_then(|i| US.chars().nth(i)).unwrap_or(c))
         .collect()
 }
 
@@ -84,12 +76,9 @@ mod tests {
 
     #[test]
     fn good_passwords_pass() {
-        for p in [
-            "ม้าลายกินหญ้าริมโขง",
-            "correct horse battery staple",
-            "Kut-Pong-2569-clinic",
-            "ดอกคูนบานหน้าสสอ.",
-        ] {
+        for p in
+            ["ม้าลายกินหญ้าริมโขง", "correct horse battery staple", "Kut-Pong-2569-clinic", "ดอกคูนบานหน้าสสอ."]
+        {
             assert_eq!(check(p, "somchai"), Ok(()), "{p}");
         }
     }
@@ -133,10 +122,7 @@ mod tests {
         }
         // The list is well formed: no stray spaces or upper case to defeat the comparison.
         let mut n = 0;
-        for l in COMMON
-            .lines()
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        {
+        for l in COMMON.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
             assert_eq!(l, l.trim().to_lowercase(), "{l:?}");
             n += 1;
         }

@@ -99,10 +99,7 @@ pub struct FieldError {
 
 impl FieldError {
     fn new(field: &'static str, rule: impl std::fmt::Display) -> FieldError {
-        FieldError {
-            field,
-            message: format!("{}: {rule}", label_th(field)),
-        }
+        FieldError { field, message: format!("{}: {rule}", label_th(field)) }
     }
 }
 
@@ -144,27 +141,12 @@ pub fn validate(input: &RequestInput, today: Date) -> Result<ValidRequest, Vec<F
     let details = text(e, "details", &input.details, true, MAX_DETAILS);
     let remarks = text(e, "remarks", &input.remarks, false, MAX_REMARKS);
     let requester_name = text(e, "requester_name", &input.requester_name, true, MAX_NAME);
-    let requester_position = text(
-        e,
-        "requester_position",
-        &input.requester_position,
-        true,
-        MAX_NAME,
-    );
-    let requester_contact = text(
-        e,
-        "requester_contact",
-        &input.requester_contact,
-        true,
-        MAX_NAME,
-    );
+    let requester_position = text(e, "requester_position", &input.requester_position, true, MAX_NAME);
+    let requester_contact = text(e, "requester_contact", &input.requester_contact, true, MAX_NAME);
 
     let link = text(e, "link", &input.link, false, MAX_LINK);
     if !link.is_empty() && !is_web_link(&link) {
-        e.push(FieldError::new(
-            "link",
-            "ต้องขึ้นต้นด้วย http:// หรือ https:// และไม่มีช่องว่าง",
-        ));
+        e.push(FieldError::new("link", "ต้องขึ้นต้นด้วย http:// หรือ https:// และไม่มีช่องว่าง"));
     }
 
     let category = input.category.trim().to_string();
@@ -181,8 +163,7 @@ pub fn validate(input: &RequestInput, today: Date) -> Result<ValidRequest, Vec<F
         && from > to
     {
         e.push(FieldError {
-            field: "period_to",
-            message: "ช่วงวันที่ของข้อมูล: วันเริ่มต้องไม่หลังวันสิ้นสุด".into(),
+            field: "period_to", message: "ช่วงวันที่ของข้อมูล: วันเริ่มต้องไม่หลังวันสิ้นสุด".into()
         });
     }
 
@@ -190,19 +171,13 @@ pub fn validate(input: &RequestInput, today: Date) -> Result<ValidRequest, Vec<F
     let end_given = !input.end_date.trim().is_empty();
     match (end_given, input.no_end) {
         (false, false) => e.push(FieldError::new("end_date", "ต้องเลือกวันที่ หรือเลือก 'ไม่กำหนด'")),
-        (true, true) => e.push(FieldError::new(
-            "end_date",
-            "เลือกวันที่ หรือเลือก 'ไม่กำหนด' อย่างใดอย่างหนึ่งเท่านั้น",
-        )),
+        (true, true) => e.push(FieldError::new("end_date", "เลือกวันที่ หรือเลือก 'ไม่กำหนด' อย่างใดอย่างหนึ่งเท่านั้น")),
         _ => {}
     }
     if let Some(end) = end
         && end < today
     {
-        e.push(FieldError::new(
-            "end_date",
-            "ต้องไม่ก่อนวันนี้ (วันที่ผ่านมาแล้วเผยแพร่ไม่ได้)",
-        ));
+        e.push(FieldError::new("end_date", "ต้องไม่ก่อนวันนี้ (วันที่ผ่านมาแล้วเผยแพร่ไม่ได้)"));
     }
 
     if !errs.is_empty() {
@@ -240,21 +215,13 @@ fn text(
     if required && n == 0 {
         errs.push(FieldError::new(field, "ต้องกรอก"));
     } else if n > max_chars {
-        errs.push(FieldError::new(
-            field,
-            format!("ยาวได้ไม่เกิน {max_chars} ตัวอักษร (ขณะนี้ {n} ตัวอักษร)"),
-        ));
+        errs.push(FieldError::new(field, format!("ยาวได้ไม่เกิน {max_chars} ตัวอักษร (ขณะนี้ {n} ตัวอักษร)")));
     }
     s.to_string()
 }
 
 /// Parses an optional or required ISO date field.
-fn date(
-    errs: &mut Vec<FieldError>,
-    field: &'static str,
-    raw: &str,
-    required: bool,
-) -> Option<Date> {
+fn date(errs: &mut Vec<FieldError>, field: &'static str, raw: &str, required: bool) -> Option<Date> {
     let s = raw.trim();
     if s.is_empty() {
         if required {
@@ -268,20 +235,13 @@ fn date(
         Ok(d) if d.year() > 2400 => {
             errs.push(FieldError::new(
                 field,
-                format!(
-                    "ปี {} เป็นปี พ.ศ. หรือไม่? ช่องวันที่ใช้ปี ค.ศ. (เช่น {})",
-                    d.year(),
-                    i32::from(d.year()) - 543
-                ),
+                format!("ปี {} เป็นปี พ.ศ. หรือไม่? ช่องวันที่ใช้ปี ค.ศ. (เช่น {})", d.year(), i32::from(d.year()) - 543),
             ));
             None
         }
         Ok(d) => Some(d),
         Err(_) => {
-            errs.push(FieldError::new(
-                field,
-                "รูปแบบวันที่ไม่ถูกต้อง (ต้องเป็น ปปปป-ดด-วว)",
-            ));
+            errs.push(FieldError::new(field, "รูปแบบวันที่ไม่ถูกต้อง (ต้องเป็น ปปปป-ดด-วว)"));
             None
         }
     }
@@ -290,9 +250,7 @@ fn date(
 /// Whether `s` is an absolute http(s) link with a host and no spaces.
 fn is_web_link(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
     match rest {
         Some(rest) => {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -314,10 +272,7 @@ fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
             Ok(v)
         }
         fn visit_str<E>(self, v: &str) -> Result<bool, E> {
-            Ok(!matches!(
-                v.trim().to_ascii_lowercase().as_str(),
-                "" | "0" | "off" | "false" | "no"
-            ))
+            Ok(!matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "off" | "false" | "no"))
         }
     }
     d.deserialize_any(V)
@@ -363,10 +318,7 @@ mod tests {
         input.period_to = "2026-09-30".into();
         let v = validate(&input, TODAY).unwrap();
         assert_eq!(v.topic, "ประกาศผู้ชนะการเสนอราคาจัดซื้อวัสดุวิทยาศาสตร์การแพทย์");
-        assert_eq!(
-            v.link.as_deref(),
-            Some("https://www.moph.go.th/ประกาศ?id=1")
-        );
+        assert_eq!(v.link.as_deref(), Some("https://www.moph.go.th/ประกาศ?id=1"));
         assert_eq!(v.remarks, None);
         assert_eq!(v.request_date, d(2026, 1, 15));
         assert_eq!(v.period_from, Some(d(2025, 10, 1)));
@@ -432,20 +384,14 @@ mod tests {
         assert!(validate(&input, TODAY).is_ok());
         input.topic.push('ข');
         let errs = validate(&input, TODAY).unwrap_err();
-        assert_eq!(
-            errs[0].message,
-            "หัวข้อ: ยาวได้ไม่เกิน 300 ตัวอักษร (ขณะนี้ 301 ตัวอักษร)"
-        );
+        assert_eq!(errs[0].message, "หัวข้อ: ยาวได้ไม่เกิน 300 ตัวอักษร (ขณะนี้ 301 ตัวอักษร)");
 
         let mut input = good();
         input.details = "ข้อมูล".repeat(MAX_DETAILS / 6 + 1);
         input.remarks = "ห".repeat(MAX_REMARKS + 1);
         input.requester_name = "ส".repeat(MAX_NAME + 1);
         input.unit = "ม".repeat(MAX_NAME);
-        assert_eq!(
-            fields(validate(&input, TODAY)),
-            ["details", "remarks", "requester_name"]
-        );
+        assert_eq!(fields(validate(&input, TODAY)), ["details", "remarks", "requester_name"]);
     }
 
     #[test]
@@ -472,10 +418,7 @@ mod tests {
         input.request_date = "2569-01-15".into();
         let errs = validate(&input, TODAY).unwrap_err();
         assert_eq!(errs.len(), 2);
-        assert_eq!(
-            errs[1].message,
-            "วันสิ้นสุดการเผยแพร่: ปี 2569 เป็นปี พ.ศ. หรือไม่? ช่องวันที่ใช้ปี ค.ศ. (เช่น 2026)"
-        );
+        assert_eq!(errs[1].message, "วันสิ้นสุดการเผยแพร่: ปี 2569 เป็นปี พ.ศ. หรือไม่? ช่องวันที่ใช้ปี ค.ศ. (เช่น 2026)");
     }
 
     #[test]
@@ -524,8 +467,7 @@ mod tests {
 
     #[test]
     fn deserializes_a_browser_form_and_json() {
-        let v: RequestInput =
-            serde_json::from_str(r#"{"topic":"ข่าวประชาสัมพันธ์","no_end":"on"}"#).unwrap();
+        let v: RequestInput = serde_json::from_str(r#"{"topic":"ข่าวประชาสัมพันธ์","no_end":"on"}"#).unwrap();
         assert_eq!(v.topic, "ข่าวประชาสัมพันธ์");
         assert!(v.no_end);
         assert_eq!(v.unit, "");

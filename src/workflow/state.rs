@@ -104,9 +104,7 @@ impl Role {
     /// The role with this stored name (case and surrounding spaces ignored).
     pub fn parse(s: &str) -> Option<Role> {
         let s = s.trim();
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str().eq_ignore_ascii_case(s))
+        Role::ALL.into_iter().find(|r| r.as_str().eq_ignore_ascii_case(s))
     }
 
     /// The Thai name shown to people.
@@ -205,10 +203,7 @@ impl Actor {
 
     /// The scheduler.
     pub fn system() -> Actor {
-        Actor {
-            user_id: Actor::SYSTEM_USER_ID,
-            roles: Roles::EMPTY,
-        }
+        Actor { user_id: Actor::SYSTEM_USER_ID, roles: Roles::EMPTY }
     }
 
     /// Whether this is the scheduler rather than a person.
@@ -308,9 +303,9 @@ impl ActionKind {
             ActionKind::Submit => State::Submitted,
             ActionKind::Approve => State::Approved,
             ActionKind::Reject => State::Rejected,
-            ActionKind::Publish
-            | ActionKind::PublishOnVerbalApproval
-            | ActionKind::ConfirmVerbalApproval => State::Published,
+            ActionKind::Publish | ActionKind::PublishOnVerbalApproval | ActionKind::ConfirmVerbalApproval => {
+                State::Published
+            }
             ActionKind::Withdraw => State::Withdrawn,
             ActionKind::Expire => State::Expired,
         }
@@ -446,25 +441,17 @@ fn permit(facts: &RequestFacts, kind: ActionKind, actor: &Actor) -> Result<(), R
     let action = kind.label_th();
     let (from, who) = rule(kind);
     if !from.contains(&facts.state) {
-        return Err(Refusal::WrongState {
-            state: facts.state,
-            action,
-        });
+        return Err(Refusal::WrongState { state: facts.state, action });
     }
     if kind == ActionKind::ConfirmVerbalApproval && !facts.verbal_pending {
         return Err(Refusal::NothingToConfirm);
     }
     if !who.admits(facts, actor) {
-        return Err(Refusal::NotAllowed {
-            action,
-            needed: who.label_th(),
-        });
+        return Err(Refusal::NotAllowed { action, needed: who.label_th() });
     }
     // Confirming a verbal approval is approving too, so the same separation of duties holds.
-    let approving = matches!(
-        kind,
-        ActionKind::Approve | ActionKind::Reject | ActionKind::ConfirmVerbalApproval
-    );
+    let approving =
+        matches!(kind, ActionKind::Approve | ActionKind::Reject | ActionKind::ConfirmVerbalApproval);
     if approving && actor.user_id == facts.requester_id {
         return Err(Refusal::OwnRequest);
     }
@@ -480,9 +467,7 @@ pub fn decide(facts: &RequestFacts, action: &Action, actor: &Actor) -> Result<Ou
     permit(facts, kind, actor)?;
     match action {
         Action::Reject { reason } | Action::Withdraw { reason } if reason.trim().is_empty() => {
-            return Err(Refusal::ReasonRequired {
-                action: kind.label_th(),
-            });
+            return Err(Refusal::ReasonRequired { action: kind.label_th() });
         }
         Action::PublishOnVerbalApproval { approved_by, .. } if approved_by.trim().is_empty() => {
             return Err(Refusal::VerbalApproverRequired);
@@ -496,19 +481,13 @@ pub fn decide(facts: &RequestFacts, action: &Action, actor: &Actor) -> Result<Ou
         ActionKind::Withdraw | ActionKind::Expire => facts.verbal_pending,
         _ => false,
     };
-    Ok(Outcome {
-        next: kind.target(),
-        verbal_pending,
-    })
+    Ok(Outcome { next: kind.target(), verbal_pending })
 }
 
 /// The actions `actor` could take on a request now, for drawing its buttons. Whether a reason
 /// or name was typed is not known yet, so those checks are left to [`decide`].
 pub fn available(facts: &RequestFacts, actor: &Actor) -> Vec<ActionKind> {
-    ActionKind::ALL
-        .into_iter()
-        .filter(|k| permit(facts, *k, actor).is_ok())
-        .collect()
+    ActionKind::ALL.into_iter().filter(|k| permit(facts, *k, actor).is_ok()).collect()
 }
 
 /// Whether `actor` may edit the request's fields and attachments: only its requester, and only
@@ -536,7 +515,7 @@ mod tests {
             ActionKind::Submit => Action::Submit,
             ActionKind::Approve => Action::Approve,
             ActionKind::Reject => Action::Reject {
-                reason: "ไม่เกี่ยวข้องกับภารกิจของหน่วยงาน".into(),
+                reason: "ไม่เกี่ยวข้องกับภารกิจของหน่วยงาน".into()
             },
             ActionKind::Publish => Action::Publish,
             ActionKind::PublishOnVerbalApproval => Action::PublishOnVerbalApproval {
@@ -544,9 +523,9 @@ mod tests {
                 approved_on: date(2026, 1, 31),
             },
             ActionKind::ConfirmVerbalApproval => Action::ConfirmVerbalApproval,
-            ActionKind::Withdraw => Action::Withdraw {
-                reason: "ข้อมูลคลาดเคลื่อน".into(),
-            },
+            ActionKind::Withdraw => {
+                Action::Withdraw { reason: "ข้อมูลคลาดเคลื่อน".into() }
+            }
             ActionKind::Expire => Action::Expire,
         }
     }
@@ -605,10 +584,7 @@ mod tests {
                 May::WebMasterOrAdmin => has(Role::WebMaster) || has(Role::Admin),
                 May::System => sys,
             })
-            .map(|row| Outcome {
-                next: row.4,
-                verbal_pending: row.5,
-            })
+            .map(|row| Outcome { next: row.4, verbal_pending: row.5 })
     }
 
     fn actors() -> Vec<Actor> {
@@ -627,11 +603,7 @@ mod tests {
         let mut refused = 0;
         for state in State::ALL {
             for verbal in [false, true] {
-                let facts = RequestFacts {
-                    state,
-                    requester_id: REQUESTER,
-                    verbal_pending: verbal,
-                };
+                let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: verbal };
                 for kind in ActionKind::ALL {
                     for actor in actors() {
                         let got = decide(&facts, &sample(kind), &actor);
@@ -667,119 +639,58 @@ mod tests {
 
     #[test]
     fn refusals_name_the_most_basic_problem() {
-        let facts = |state| RequestFacts {
-            state,
-            requester_id: REQUESTER,
-            verbal_pending: false,
-        };
-        let approver = Actor {
-            user_id: OTHER,
-            roles: Roles::parse_list("approver").unwrap(),
-        };
+        let facts = |state| RequestFacts { state, requester_id: REQUESTER, verbal_pending: false };
+        let approver = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         // Wrong state wins over a wrong role.
         for state in State::ALL {
             for kind in ActionKind::ALL {
                 if !rule(kind).0.contains(&state) {
                     let got = decide(&facts(state), &sample(kind), &Actor::system());
-                    assert_eq!(
-                        got,
-                        Err(Refusal::WrongState {
-                            state,
-                            action: kind.label_th()
-                        })
-                    );
+                    assert_eq!(got, Err(Refusal::WrongState { state, action: kind.label_th() }));
                 }
             }
         }
         let err = decide(&facts(State::Draft), &Action::Approve, &approver).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "ทำรายการ \"อนุมัติ\" ไม่ได้ เพราะคำขออยู่ในสถานะ \"ฉบับร่าง\""
-        );
-        let staff = Actor {
-            user_id: OTHER,
-            roles: Roles::parse_list("staff").unwrap(),
-        };
+        assert_eq!(err.to_string(), "ทำรายการ \"อนุมัติ\" ไม่ได้ เพราะคำขออยู่ในสถานะ \"ฉบับร่าง\"");
+        let staff = Actor { user_id: OTHER, roles: Roles::parse_list("staff").unwrap() };
         let err = decide(&facts(State::Submitted), &Action::Approve, &staff).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "ทำรายการ \"อนุมัติ\" ได้เฉพาะหัวหน้ากลุ่มงาน (ผู้อนุมัติ)เท่านั้น"
-        );
+        assert_eq!(err.to_string(), "ทำรายการ \"อนุมัติ\" ได้เฉพาะหัวหน้ากลุ่มงาน (ผู้อนุมัติ)เท่านั้น");
         let err = decide(&facts(State::Published), &Action::Expire, &staff).unwrap_err();
         assert!(err.to_string().contains("ระบบ"), "{err}");
     }
 
     #[test]
     fn separation_of_duties() {
-        let facts = RequestFacts {
-            state: State::Submitted,
-            requester_id: REQUESTER,
-            verbal_pending: false,
-        };
-        let head = Actor {
-            user_id: REQUESTER,
-            roles: Roles::parse_list("approver,webmaster").unwrap(),
-        };
+        let facts = RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false };
+        let head = Actor { user_id: REQUESTER, roles: Roles::parse_list("approver,webmaster").unwrap() };
         for a in [Action::Approve, sample(ActionKind::Reject)] {
             assert_eq!(decide(&facts, &a, &head), Err(Refusal::OwnRequest));
         }
         // A web master may still publish their own request on someone else's verbal approval,
         // but not confirm it themselves.
         let out = decide(&facts, &sample(ActionKind::PublishOnVerbalApproval), &head).unwrap();
-        let published = RequestFacts {
-            state: out.next,
-            verbal_pending: out.verbal_pending,
-            ..facts
-        };
-        assert_eq!(
-            decide(&published, &Action::ConfirmVerbalApproval, &head),
-            Err(Refusal::OwnRequest)
-        );
+        let published = RequestFacts { state: out.next, verbal_pending: out.verbal_pending, ..facts };
+        assert_eq!(decide(&published, &Action::ConfirmVerbalApproval, &head), Err(Refusal::OwnRequest));
         assert!(Refusal::OwnRequest.to_string().contains("ของตนเอง"));
     }
 
     #[test]
     fn reasons_and_verbal_approver_are_required() {
-        let approver = Actor {
-            user_id: OTHER,
-            roles: Roles::parse_list("approver").unwrap(),
-        };
-        let webmaster = Actor {
-            user_id: OTHER,
-            roles: Roles::parse_list("webmaster").unwrap(),
-        };
-        let submitted = RequestFacts {
-            state: State::Submitted,
-            requester_id: REQUESTER,
-            verbal_pending: false,
-        };
-        let published = RequestFacts {
-            state: State::Published,
-            ..submitted
-        };
+        let approver = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
+        let webmaster = Actor { user_id: OTHER, roles: Roles::parse_list("webmaster").unwrap() };
+        let submitted =
+            RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false };
+        let published = RequestFacts { state: State::Published, ..submitted };
         let blank = " \t\u{3000}\n".to_string();
         assert_eq!(
-            decide(
-                &submitted,
-                &Action::Reject {
-                    reason: blank.clone()
-                },
-                &approver
-            ),
-            Err(Refusal::ReasonRequired {
-                action: "ไม่อนุมัติ"
-            })
+            decide(&submitted, &Action::Reject { reason: blank.clone() }, &approver),
+            Err(Refusal::ReasonRequired { action: "ไม่อนุมัติ" })
         );
         let err = decide(&published, &Action::Withdraw { reason: blank }, &webmaster).unwrap_err();
         assert_eq!(err.to_string(), "ทำรายการ \"ถอนการเผยแพร่\" ต้องระบุเหตุผล");
-        let verbal = Action::PublishOnVerbalApproval {
-            approved_by: "  ".into(),
-            approved_on: date(2026, 2, 1),
-        };
-        assert_eq!(
-            decide(&submitted, &verbal, &webmaster),
-            Err(Refusal::VerbalApproverRequired)
-        );
+        let verbal =
+            Action::PublishOnVerbalApproval { approved_by: "  ".into(), approved_on: date(2026, 2, 1) };
+        assert_eq!(decide(&submitted, &verbal, &webmaster), Err(Refusal::VerbalApproverRequired));
         assert_eq!(
             decide(&published, &Action::ConfirmVerbalApproval, &approver),
             Err(Refusal::NothingToConfirm)
@@ -788,18 +699,11 @@ mod tests {
 
     #[test]
     fn admin_alone_may_only_withdraw() {
-        let admin = Actor {
-            user_id: OTHER,
-            roles: Roles::parse_list("admin").unwrap(),
-        };
+        let admin = Actor { user_id: OTHER, roles: Roles::parse_list("admin").unwrap() };
         let mut can = Vec::new();
         for state in State::ALL {
             for verbal_pending in [false, true] {
-                let facts = RequestFacts {
-                    state,
-                    requester_id: REQUESTER,
-                    verbal_pending,
-                };
+                let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending };
                 can.extend(available(&facts, &admin));
             }
         }
@@ -810,23 +714,14 @@ mod tests {
     #[test]
     fn only_the_requester_edits_and_only_before_submitting() {
         for state in State::ALL {
-            let facts = RequestFacts {
-                state,
-                requester_id: REQUESTER,
-                verbal_pending: false,
-            };
+            let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: false };
             for actor in actors() {
-                let want =
-                    actor.user_id == REQUESTER && matches!(state, State::Draft | State::Rejected);
+                let want = actor.user_id == REQUESTER && matches!(state, State::Draft | State::Rejected);
                 assert_eq!(may_edit(&facts, &actor), want, "{state:?} {actor:?}");
             }
         }
         // The system is nobody's requester, even against a malformed row with requester 0.
-        let odd = RequestFacts {
-            state: State::Draft,
-            requester_id: 0,
-            verbal_pending: false,
-        };
+        let odd = RequestFacts { state: State::Draft, requester_id: 0, verbal_pending: false };
         assert!(!may_edit(&odd, &Actor::system()));
         assert!(decide(&odd, &Action::Submit, &Actor::system()).is_err());
     }
@@ -853,17 +748,11 @@ mod tests {
         assert!(r.contains(Role::WebMaster) && r.contains(Role::Approver));
         assert!(!r.contains(Role::Admin));
         assert_eq!(r.to_list(), "approver,webmaster");
-        assert_eq!(
-            r.iter().collect::<Vec<_>>(),
-            [Role::Approver, Role::WebMaster]
-        );
+        assert_eq!(r.iter().collect::<Vec<_>>(), [Role::Approver, Role::WebMaster]);
         assert!(Roles::parse_list("").unwrap().is_empty());
         assert_eq!(Roles::EMPTY.to_list(), "");
         let err = Roles::parse_list("staff,boss").unwrap_err();
-        assert!(
-            err.contains("\"boss\"") && err.contains("ไม่รู้จักบทบาท"),
-            "{err}"
-        );
+        assert!(err.contains("\"boss\"") && err.contains("ไม่รู้จักบทบาท"), "{err}");
         for set in all_role_sets() {
             assert_eq!(Roles::parse_list(&set.to_list()), Ok(set));
             assert_eq!(set.iter().collect::<Roles>(), set);

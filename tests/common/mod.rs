@@ -135,7 +135,10 @@ impl Client {
     pub fn login(&self, username: &str, password: &str) -> Reply {
         let page = self.get("/login").text();
         let token = csrf_of(&page);
-        self.post("/login", &[("username", username), ("password", password), ("csrf", &token), ("next", "/staff")])
+        self.post(
+            "/login",
+            &[("username", username), ("password", password), ("csrf", &token), ("next", "/staff")],
+        )
     }
 
     /// GET a path.
@@ -152,7 +155,12 @@ impl Client {
     }
 
     /// POST a multipart form: text fields and `(field, file name, bytes)` files.
-    pub fn post_multipart(&self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Reply {
+    pub fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
         use ureq::unversioned::multipart::{Form, Part};
         let mut form = Form::new();
         for (k, v) in fields {
@@ -199,46 +207,28 @@ impl Reply {
 
     /// A header's value (case-insensitive name).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
 /// GET an absolute URL on loopback.
 pub fn get(url: &str) -> Reply {
-    assert!(
-        url.starts_with("http://127.0.0.1:") || url.starts_with("http://[::1]:"),
-        "loopback only: {url}"
-    );
+    assert!(url.starts_with("http://127.0.0.1:") || url.starts_with("http://[::1]:"), "loopback only: {url}");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(Duration::from_secs(20)))
         .build()
         .into();
-    let mut resp = agent
-        .get(url)
-        .call()
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let mut resp = agent.get(url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = resp.status().as_u16();
     let headers = resp
         .headers()
         .iter()
         .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
         .collect();
-    let body = resp
-        .body_mut()
-        .with_config()
-        .limit(64 << 20)
-        .read_to_vec()
-        .expect("read body");
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    let body = resp.body_mut().with_config().limit(64 << 20).read_to_vec().expect("read body");
+    Reply { status, headers, body }
 }
 
 /// Every `href="/items/N"` on a page, in order.

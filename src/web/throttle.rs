@@ -82,19 +82,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn waits_start_after_five_failures_and_grow() {
-        let t = Throttle::default();
-        let keys = vec!["user:somchai".to_string(), "addr:192.168.1.9".to_string()];
-        for _ in 0..FREE_FAILURES - 1 {
+    fn waits_start_after_the_free_failures_and_grow() {
+        let t = Throttle::new(ACCOUNT_FREE_FAILURES);
+        let keys = vec!["somchai".to_string()];
+        for _ in 0..ACCOUNT_FREE_FAILURES - 1 {
             assert_eq!(t.fail(&keys), None);
         }
         assert!(t.wait(&keys).is_none());
         assert_eq!(t.fail(&keys), Some(Duration::from_secs(30)));
         assert!(t.wait(&keys).is_some());
         assert_eq!(t.fail(&keys), Some(Duration::from_secs(60)));
-        // Another account from the same address also waits.
-        assert!(t.wait(&["user:other".into(), "addr:192.168.1.9".into()]).is_some());
+        assert!(t.wait(&["other".into()]).is_none(), "other accounts are not affected");
         t.succeed(&keys);
         assert!(t.wait(&keys).is_none());
+
+        // An address gets more tries, then waits whatever account it tries.
+        let addresses = Throttle::new(ADDRESS_FREE_FAILURES);
+        let addr = vec!["192.168.1.9".to_string()];
+        for _ in 0..ADDRESS_FREE_FAILURES {
+            addresses.fail(&addr);
+        }
+        assert!(addresses.wait(&addr).is_some());
     }
 }

@@ -31,6 +31,55 @@ pub struct Settings {
     pub display: Display,
     /// Limits on attached files.
     pub uploads: Uploads,
+    /// Outgoing e-mail for notifications; off while `host` is empty.
+    pub smtp: Smtp,
+}
+
+/// The mail server notifications are sent through.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Smtp {
+    /// Server name; empty turns e-mail off.
+    pub host: String,
+    /// Port: 587 for STARTTLS, 465 for TLS, 25 for a plain relay.
+    pub port: u16,
+    /// `starttls`, `tls`, or `none` (only for a relay on the office LAN or this machine).
+    pub security: SmtpSecurity,
+    /// Login name, if the server needs one.
+    pub username: String,
+    /// Password, if the server needs one. Never logged.
+    pub password: String,
+    /// Sender, e.g. `เว็บไซต์ สสอ. <web@example.go.th>`.
+    pub from: String,
+    /// The site's address as people outside reach it, for links in mails
+    /// (e.g. `https://www.example.go.th`); empty sends paths only.
+    pub site_url: String,
+}
+
+/// How the connection to the mail server is protected.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (required).
+    Starttls,
+    /// TLS from the first byte.
+    Tls,
+    /// No encryption.
+    None,
+}
+
+impl Default for Smtp {
+    fn default() -> Self {
+        Smtp {
+            host: String::new(),
+            port: 587,
+            security: SmtpSecurity::Starttls,
+            username: String::new(),
+            password: String::new(),
+            from: String::new(),
+            site_url: String::new(),
+        }
+    }
 }
 
 /// Limits on files attached to publication requests (seed 2.7).
@@ -122,6 +171,11 @@ impl Settings {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        if !self.smtp.host.is_empty() {
+            self.smtp.from.parse::<lettre::message::Mailbox>().map_err(|e| {
+                anyhow::anyhow!("smtp.from ต้องเป็นที่อยู่อีเมล เช่น \"เว็บไซต์ <web@example.go.th>\" ({e})")
+            })?;
+        }
         anyhow::ensure!(
             (1..=200).contains(&self.display.per_page),
             "display.per_page ต้องอยู่ระหว่าง 1 ถึง 200 (must be 1–200), ได้ {}",

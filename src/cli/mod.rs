@@ -108,6 +108,12 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         let bound = listener.local_addr()?;
         print_urls(bound, &config);
         print_login_help(&store, bound, args.demo)?;
+        let mail = appliance::mailer::run(
+            store.clone(),
+            config.settings.smtp.clone(),
+            config.settings.office.name_th.clone(),
+        );
+        tokio::spawn(mail);
         let app = web::App::new(config, store.clone());
         let pages = app.clone();
         tokio::spawn(appliance::scheduler::run(store, move || pages.pages.invalidate()));

@@ -149,6 +149,11 @@ const MIGRATIONS: &[M<'static>] = &[
 
         ALTER TABLE items ADD COLUMN request_id INTEGER REFERENCES requests (id);",
     ),
+    // 3: the e-mail outbox: notifications remember whether they were mailed.
+    M::up(
+        "ALTER TABLE notifications ADD COLUMN emailed_at INTEGER;
+        ALTER TABLE notifications ADD COLUMN email_attempts INTEGER NOT NULL DEFAULT 0;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

@@ -61,3 +61,44 @@ pub fn mark_all_read(conn: &Connection, user_id: i64) -> StoreResult<()> {
     )?;
     Ok(())
 }
+
+/// A notification waiting to be e-mailed.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// Notification id.
+    pub id: i64,
+    /// Recipient's address.
+    pub email: String,
+    /// Recipient's name.
+    pub name: String,
+    /// Thai text.
+    pub text: String,
+    /// Where it leads (a path on the site).
+    pub link: String,
+}
+
+/// Notifications not yet e-mailed to people who have an address, oldest first; those that
+/// failed `max_attempts` times are given up on.
+pub fn unmailed(conn: &Connection, max_attempts: i64, limit: u32) -> StoreResult<Vec<Outgoing>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT n.id, u.email, u.name, n.text, n.link FROM notifications n JOIN users u ON u.id = n.user_id
+             WHERE n.emailed_at IS NULL AND u.email != '' AND u.active = 1 AND n.email_attempts < ?1
+             ORDER BY n.id LIMIT ?2",
+        )?
+        .query_map((max_attempts, limit), |r| {
+            Ok(Outgoing { id: r.get(0)?, email: r.get(1)?, name: r.get(2)?, text: r.get(3)?, link: r.get(4)? })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Records the outcome of mailing notification `id`.
+pub fn mark_mailed(conn: &Connection, id: i64, sent: bool) -> StoreResult<()> {
+    if sent {
+        conn.execute("UPDATE notifications SET emailed_at = ?2 WHERE id = ?1", (id, now_unix()))?;
+    } else {
+        conn.execute("UPDATE notifications SET email_attempts = email_attempts + 1 WHERE id = ?1", [id])?;
+    }
+    Ok(())
+}

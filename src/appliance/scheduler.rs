@@ -67,3 +67,80 @@ pub async fn run(store: Store, changed: impl Fn() + Send + 'static) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::items::{At, NewItem};
+    use crate::store::requests::Fields;
+    use crate::store::users::{self, NewUser};
+    use jiff::civil::date;
+
+    #[test]
+    fn items_past_their_end_come_down_with_their_requests() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let (item_id, request_id, lasting) = store
+            .run_sync(|c| {
+                let user = NewUser {
+                    username: "staff".into(),
+                    name: "นางสาวณภาพัช".into(),
+                    roles: "staff".into(),
+                    ..NewUser::default()
+                };
+                let uid = users::insert(c, &user, "hash")?.unwrap();
+                let fields = Fields {
+                    unit: "กลุ่มงานบริหารทั่วไป".into(),
+                    request_date: date(2026, 1, 5),
+                    topic: "ประกาศรับสมัครงาน".into(),
+                    details: "รายละเอียด".into(),
+                    link: None,
+                    remarks: None,
+                    requester_name: "นางสาวณภาพัช".into(),
+                    requester_position: "นักวิชาการ".into(),
+                    requester_contact: "042".into(),
+                    category: "news/jobs".into(),
+                    period_from: None,
+                    period_to: None,
+                    end: Some(date(2026, 1, 31)),
+                };
+                let rid = requests::create(c, uid, 2569, "published", &fields, &[], |_, _| Ok(()))?;
+                let item = |title: &str, end| NewItem {
+                    category: "news/jobs".into(),
+                    title: title.into(),
+                    summary: String::new(),
+                    body: String::new(),
+                    source: "กลุ่มงานบริหารทั่วไป".into(),
+                    link: None,
+                    period_from: None,
+                    period_to: None,
+                    published_at: "2026-01-05T02:00:00Z".parse().unwrap(),
+                    expires_on: end,
+                    attachments: vec![],
+                    request_id: Some(rid),
+                };
+                let id = items::insert(c, &item("ประกาศรับสมัครงาน", Some(date(2026, 1, 31))))?;
+                let lasting = items::insert(c, &item("ไม่มีวันสิ้นสุด", None))?;
+                Ok((id, rid, lasting))
+            })
+            .unwrap();
+
+        // On its last day it stays; the day after it comes down.
+        assert_eq!(store.run_sync(|c| expire_items(c, date(2026, 1, 31))).unwrap(), 0);
+        assert_eq!(store.run_sync(|c| expire_items(c, date(2026, 2, 1))).unwrap(), 1);
+        assert_eq!(store.run_sync(|c| expire_items(c, date(2026, 2, 2))).unwrap(), 0, "only once");
+        store
+            .run_sync(|c| {
+                let at = At::from("2026-02-01T05:00:00Z".parse::<jiff::Timestamp>().unwrap());
+                assert!(items::visible(c, item_id, at)?.is_none());
+                assert_eq!(items::gone(c, item_id, at)?, Some(items::Gone::Expired), "kept, not deleted");
+                assert!(items::visible(c, lasting, at)?.is_some());
+                assert_eq!(requests::get(c, request_id)?.unwrap().state, "expired");
+                let trail = audit::list(c, &audit::Filter::default())?;
+                assert!(trail.iter().any(|e| e.action == "request.expire"));
+                assert_eq!(notifications::unread_count(c, 1)?, 1, "the requester is told");
+                Ok(())
+            })
+            .unwrap();
+    }
+}

@@ -129,7 +129,7 @@ fn demo_users() -> Vec<NewUser> {
         roles: roles.into(),
     };
     vec![
-        user("admin", "นายธนากร ศรีสุข", "นักวิชาการคอมพิวเตอร์", "กลุ่มงานบริหารทั่วไป", "admin,webmaster,staff"),
+        user("admin", "นายธนากร ศรีสุข", "นักวิชาการคอมพิวเตอร์", "กลุ่มงานบริหารทั่วไป", "admin,staff"),
         user("webmaster", "นายณัฐพล บุญมา", "นักวิชาการคอมพิวเตอร์", "กลุ่มงานบริหารทั่วไป", "webmaster,staff"),
         user(
             "webmaster2",

@@ -54,8 +54,9 @@ pub fn users(chrome: &Chrome, bar: &Bar, all: &[User], form: &NewAccount, proble
         &[Crumb::here("ผู้ใช้งาน")],
         html! {
             h1 { "ผู้ใช้งานและสิทธิ์" }
+            (forms::summary(&problems.iter().filter(|p| p.field.starts_with("password-")).cloned().collect::<Vec<_>>()))
             table.list {
-                thead { tr { th { "ชื่อผู้ใช้" } th { "ชื่อ-นามสกุล" } th { "ตำแหน่ง / กลุ่มงาน" } th { "บทบาท" } th { "สถานะ" } } }
+                thead { tr { th { "ชื่อผู้ใช้" } th { "ชื่อ-นามสกุล" } th { "ตำแหน่ง / กลุ่มงาน" } th { "บทบาท" } th { "สถานะ" } th { "ตั้งรหัสผ่านใหม่" } } }
                 tbody {
                     @for u in all {
                         tr {
@@ -77,13 +78,23 @@ pub fn users(chrome: &Chrome, bar: &Bar, all: &[User], form: &NewAccount, proble
                                     }
                                 }
                             }
+                            td {
+                                form.reset method="post" action=(format!("/admin/users/{}/password", u.id)) {
+                                    (csrf(bar.csrf))
+                                    label.visually-hidden for=(format!("pw-{}", u.id)) { "รหัสผ่านใหม่ของ " (u.username) }
+                                    input id=(format!("pw-{}", u.id)) type="password" name="password" placeholder="รหัสผ่านใหม่" autocomplete="new-password";
+                                    label.visually-hidden for=(format!("pw2-{}", u.id)) { "ยืนยันรหัสผ่านใหม่" }
+                                    input id=(format!("pw2-{}", u.id)) type="password" name="password2" placeholder="ยืนยัน" autocomplete="new-password";
+                                    button.secondary type="submit" { "ตั้งรหัส" }
+                                }
+                            }
                         }
                     }
                 }
             }
             section.panel {
                 h2 #add { "เพิ่มผู้ใช้" }
-                (forms::summary(problems))
+                (forms::summary(&problems.iter().filter(|p| !p.field.starts_with("password-")).cloned().collect::<Vec<_>>()))
                 form.request method="post" action="/admin/users" {
                     (csrf(bar.csrf))
                     (field("username", "ชื่อผู้ใช้ (ภาษาอังกฤษ)", &form.username, Input::Text, true, problems))

@@ -209,3 +209,30 @@ pub async fn audit_csv(
     )
         .into_response())
 }
+
+/// `POST /admin/users/{id}/password`: sets a new password for an account (ends its sessions).
+pub async fn set_password(
+    State(app): State<Shared>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    staff.require(Role::Admin)?;
+    let field = |k: &str| form.get(k).map_or("", String::as_str);
+    staff.check_csrf(field("csrf"))?;
+    let user = app.store.run(move |c| users::by_id(c, id)).await?.ok_or(WebError::NotFound)?;
+    if let Some(problem) = account::check_password(&user.username, field("password"), field("password2")) {
+        let problems =
+            [Problem::new(format!("password-{id}"), format!("{}: {}", user.username, problem.message))];
+        return users_page(&app, &staff, &NewAccount::default(), &problems).await;
+    }
+    let hash = crypto::hash_password(field("password"));
+    let who = staff.who();
+    app.store
+        .run(move |c| {
+            users::set_password(c, id, &hash)?;
+            audit::append(c, &who, "user.passwd", &format!("user/{id}"), "")
+        })
+        .await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}

@@ -140,6 +140,7 @@ pub fn router(app: Shared) -> Router {
         .route("/staff/files/{id}/{name}", get(staff::file))
         .route("/admin/users", get(admin::list_users).post(admin::add_user))
         .route("/admin/users/{id}/active", post(admin::set_active))
+        .route("/admin/users/{id}/password", post(admin::set_password))
         .route("/admin/audit", get(admin::audit_page))
         .route("/admin/audit.csv", get(admin::audit_csv))
         .fallback(public::not_found)

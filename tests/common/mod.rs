@@ -125,8 +125,13 @@ impl Client {
 
     /// A client logged in as `username` with the demo password.
     pub fn logged_in(server: &Server, username: &str) -> Client {
+        Client::logged_in_with(server, username, "Prakat-demo-2569")
+    }
+
+    /// A client logged in as `username` with `password`.
+    pub fn logged_in_with(server: &Server, username: &str, password: &str) -> Client {
         let c = Client::new(server);
-        let reply = c.login(username, "Prakat-demo-2569");
+        let reply = c.login(username, password);
         assert_eq!(reply.status, 303, "login of {username}: {}", reply.text());
         c
     }

@@ -55,18 +55,9 @@ pub fn kind_label(kind: &str) -> &'static str {
     }
 }
 
-/// The MIME type served for a file type.
+/// The MIME type served for a stored file type (the workflow's list of accepted kinds).
 pub fn kind_mime(kind: &str) -> &'static str {
-    match kind {
-        "pdf" => "application/pdf",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "jpg" | "jpeg" => "image/jpeg",
-        "zip" => "application/zip",
-        "rar" => "application/vnd.rar",
-        _ => "application/octet-stream",
-    }
+    crate::workflow::files::Kind::parse(kind).map_or("application/octet-stream", |k| k.mime())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod admin;
 mod assets;
 mod auth;
+mod download;
 mod error;
 mod page_cache;
 mod public;

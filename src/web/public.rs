@@ -3,16 +3,14 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
-use tower::ServiceExt as _;
-use tower_http::services::ServeFile;
 
-use super::{Shared, WebError};
+use super::{Shared, WebError, download};
 use crate::categories::{self, Place};
 use crate::paths;
 use crate::store::items::{self, At, Scope};
-use crate::views::{self, text::kind_mime};
+use crate::views;
 
 /// Sub-categories whose items the home page shows as news.
 const HOME_NEWS: &[&str] = &["news/general", "news/activities", "news/alerts"];
@@ -123,31 +121,7 @@ pub async fn file(
         .run(move |c| items::visible_attachment(c, id, At::now()))
         .await?
         .ok_or(WebError::NotFound)?;
-    let path = app.store.blobs().path(&attachment.sha256).ok_or(WebError::NotFound)?;
-    let mime: mime::Mime = kind_mime(&attachment.kind).parse().expect("valid mime");
-    // ServeFile brings ranges, conditional requests and streaming from disk.
-    let Ok(response) = ServeFile::new_with_mime(path, &mime).oneshot(request).await;
-    let mut response = response.map(axum::body::Body::new);
-    if response.status() == axum::http::StatusCode::NOT_FOUND {
-        tracing::error!(sha256 = %attachment.sha256, "stored file missing");
-        return Err(WebError::NotFound);
-    }
-    let disposition =
-        if matches!(attachment.kind.as_str(), "pdf" | "jpg" | "jpeg") { "inline" } else { "attachment" };
-    let ascii_name: String = attachment
-        .file_name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
-        .collect();
-    let value = format!(
-        "{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
-        paths::percent_encode_segment(&attachment.file_name)
-    );
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
-    Ok(response)
+    download::serve(&app, &attachment, request, download::Caching::Public).await
 }
 
 /// `GET /search?q=`

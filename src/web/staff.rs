@@ -3,16 +3,14 @@
 
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, Request as HttpRequest, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use rusqlite::Connection;
 use serde::Deserialize;
-use tower::ServiceExt as _;
 
 use super::auth::CsrfOnly;
 use super::session::Staff;
-use super::{Shared, WebError, upload};
+use super::{Shared, WebError, download, upload};
 use crate::categories::Place;
 use crate::paths;
 use crate::store::audit::{self, Who};
@@ -781,13 +779,5 @@ pub async fn file(
         .ok_or(WebError::NotFound)?;
     may_view(&staff, &found)?;
     let f = found.files.iter().find(|f| f.id == file_id).ok_or(WebError::NotFound)?;
-    let path = app.store.blobs().path(&f.sha256).ok_or(WebError::NotFound)?;
-    let mime: mime::Mime = crate::views::text::kind_mime(&f.kind).parse().expect("valid mime");
-    let Ok(response) = tower_http::services::ServeFile::new_with_mime(path, &mime).oneshot(request).await;
-    let mut response = response.map(axum::body::Body::new);
-    let value = format!("attachment; filename*=UTF-8''{}", paths::percent_encode_segment(&f.file_name));
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    download::serve(&app, f, request, download::Caching::Private).await
 }

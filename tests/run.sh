@@ -12,11 +12,18 @@ ensure_pkg() { # ensure_pkg COMMAND PACKAGE...
   command -v "$1" >/dev/null 2>&1 || apt_packages+=("${@:2}")
 }
 ensure_pkg cc gcc
+ensure_pkg chromium chromium
+ensure_pkg chromedriver chromium-driver
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "==> installing ${apt_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"
+fi
+# A real SMTP server for the e-mail test.
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  echo "==> installing aiosmtpd (PyPI)"
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
 fi
 for component in rustfmt clippy; do
   rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"

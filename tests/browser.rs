@@ -1,0 +1,470 @@
+//! The publication workflow in a real browser: headless Chromium driven over WebDriver
+//! (chromedriver) against the real binary. Staff fills the Thai request form and attaches a PDF,
+//! the approver rejects with a reason, staff edits and resubmits, the approver approves, the web
+//! master publishes, and a visitor finds the item and downloads the file. Along the way it checks
+//! that pages do not overflow a 360 px phone screen and that the embedded Sarabun font is used,
+//! and it saves screenshots under `tests/out/browser/` for people to look at.
+//!
+//! Needs `chromium` and `chromedriver` (Debian: `chromium`, `chromium-driver`). Without them the
+//! test says so loudly and passes, unless `PRAKAT_TEST_STRICT=1` (set by `tests/run.sh`).
+
+mod common;
+
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Server;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "Prakat-demo-2569";
+const DESKTOP: (u32, u32) = (1280, 900);
+const PHONE: (u32, u32) = (360, 800);
+const WAIT: Duration = Duration::from_secs(20);
+
+/// An executable on `PATH`, or `None`.
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.metadata().is_ok_and(|m| m.is_file()))
+}
+
+/// A chromedriver process on a loopback port, killed (with the browsers it started) on drop.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start(chromedriver: &Path) -> Driver {
+        let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().unwrap().port();
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own process group, so the browsers it starts can be ended with it.
+            .process_group(0)
+            .spawn()
+            .expect("spawn chromedriver");
+        let driver = Driver { child, url: format!("http://127.0.0.1:{port}") };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if driver_ready(port) {
+                return driver;
+            }
+            assert!(Instant::now() < deadline, "chromedriver did not answer on port {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Whether chromedriver answers `GET /status` with `"ready": true`.
+fn driver_ready(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut reply = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while let Ok(n @ 1..) = stream.read(&mut chunk) {
+        reply.extend_from_slice(&chunk[..n]);
+        if reply.windows(12).any(|w| w == b"\"ready\":true") {
+            return true;
+        }
+    }
+    false
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The process group is the chromedriver's own id (see `process_group(0)`); ending it ends
+        // any browser a failed test left open.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).stderr(Stdio::null()).status();
+        std::thread::sleep(Duration::from_millis(200));
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One browser with its own profile (and so its own cookies): one person.
+struct Browser {
+    c: Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    async fn open(driver: &Driver, chromium: &Path) -> Browser {
+        let profile = tempfile::tempdir().expect("profile dir");
+        let args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--no-first-run".into(),
+            "--no-default-browser-check".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-features=Translate,MediaRouter".into(),
+            "--hide-scrollbars".into(),
+            "--lang=th-TH".into(),
+            format!("--window-size={},{}", DESKTOP.0, DESKTOP.1),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": chromium, "args": args },
+        });
+        let Value::Object(caps) = caps else { unreachable!() };
+        let c = ClientBuilder::rustls()
+            .expect("rustls connector")
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .expect("new WebDriver session");
+        let b = Browser { c, _profile: profile };
+        b.size(DESKTOP).await;
+        b
+    }
+
+    async fn close(self) {
+        self.c.close().await.expect("close session");
+    }
+
+    /// Sets the viewport (not the window) to `width` × `height` CSS pixels.
+    async fn size(&self, (width, height): (u32, u32)) {
+        self.c.set_window_size(width, height).await.expect("set window size");
+        // Correct for any window decoration so the page really is `width` wide.
+        let inner = self.js("return [window.innerWidth, window.innerHeight]").await;
+        let (iw, ih) = (inner[0].as_u64().unwrap() as u32, inner[1].as_u64().unwrap() as u32);
+        if (iw, ih) != (width, height) {
+            self.c
+                .set_window_size(width + (width.saturating_sub(iw)), height + height.saturating_sub(ih))
+                .await
+                .expect("set window size");
+        }
+        let iw = self.js("return window.innerWidth").await.as_u64().unwrap();
+        assert_eq!(iw, u64::from(width), "viewport width");
+    }
+
+    async fn goto(&self, url: &str) {
+        self.c.goto(url).await.unwrap_or_else(|e| panic!("open {url}: {e}"));
+    }
+
+    async fn js(&self, script: &str) -> Value {
+        self.c.execute(script, vec![]).await.unwrap_or_else(|e| panic!("script {script}: {e}"))
+    }
+
+    /// Waits for an element to appear (e.g. after a click that navigates).
+    async fn wait(&self, css: &str) -> Element {
+        match self.c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+            Ok(e) => e,
+            Err(e) => {
+                let url = self.c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+                let text = self.text("body").await;
+                panic!("waiting for {css} on {url}: {e}\n--- page text ---\n{text}")
+            }
+        }
+    }
+
+    async fn find(&self, css: &str) -> Element {
+        self.c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}"))
+    }
+
+    async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// The visible text of the first element matching `css`, or `""`.
+    async fn text(&self, css: &str) -> String {
+        match self.c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Clears a field and types `text` into it as a person would, then checks what the field holds.
+    async fn type_into(&self, css: &str, text: &str) {
+        let field = self.find(css).await;
+        field.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        field.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        let value = field.prop("value").await.expect("value").unwrap_or_default();
+        assert_eq!(value, text, "what {css} holds after typing");
+    }
+
+    /// Sets a date field (typing into date inputs depends on the browser's locale).
+    async fn set_date(&self, id: &str, iso: &str) {
+        let script = format!("document.getElementById('{id}').value = '{iso}'; return true");
+        self.js(&script).await;
+    }
+
+    async fn login(&self, base: &str, username: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.type_into("#f-username", username).await;
+        self.type_into("#f-password", PASSWORD).await;
+        self.click("form[action='/login'] button[type=submit]").await;
+        self.wait("div.staffbar").await;
+        let bar = self.text("div.staffbar").await;
+        assert!(bar.contains("ผู้ใช้:"), "{username} is logged in: {bar}");
+    }
+
+    /// Saves a screenshot of the whole page (the window is stretched to the page's height).
+    async fn shot(&self, name: &str) {
+        let (w, h) = {
+            let v = self.js("return [window.innerWidth, window.innerHeight]").await;
+            (v[0].as_u64().unwrap() as u32, v[1].as_u64().unwrap() as u32)
+        };
+        let full = self.js("window.scrollTo(0, 0); return document.documentElement.scrollHeight").await;
+        let tall = (full.as_u64().unwrap() as u32).clamp(h, 8000);
+        if tall > h {
+            self.c.set_window_size(w, tall).await.expect("stretch window");
+            self.js("window.scrollTo(0, 0)").await;
+        }
+        let png = self.c.screenshot().await.expect("screenshot");
+        if tall > h {
+            self.size((w, h)).await;
+        }
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/out/browser");
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    /// Asserts the page is no wider than the viewport, naming the widest elements if it is.
+    async fn no_overflow(&self, what: &str) {
+        let v = self
+            .js(
+                "const w = window.innerWidth;
+                 const wide = [...document.querySelectorAll('body *')]
+                   .filter(e => e.getBoundingClientRect().right > w + 0.5)
+                   .slice(0, 8)
+                   .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                        + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().replace(/\\s+/g, '.') : '')
+                        + ' right=' + Math.round(e.getBoundingClientRect().right));
+                 return [document.documentElement.scrollWidth, w, wide];",
+            )
+            .await;
+        let (scroll, inner) = (v[0].as_u64().unwrap(), v[1].as_u64().unwrap());
+        assert!(
+            scroll <= inner,
+            "{what}: page is {scroll} px wide in a {inner} px viewport; too wide: {}",
+            v[2]
+        );
+    }
+
+    /// Asserts the page's text is set in the embedded Sarabun font, with its Thai face loaded.
+    async fn uses_sarabun(&self, what: &str) {
+        let v = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 document.fonts.ready.then(() => {
+                   const faces = [...document.fonts].filter(f => f.family.replace(/[\"']/g, '') === 'Sarabun');
+                   done({
+                     family: getComputedStyle(document.body).fontFamily,
+                     loaded: faces.filter(f => f.status === 'loaded').map(f => f.weight + ' ' + f.unicodeRange),
+                     check: document.fonts.check('16px Sarabun', 'ประกาศรับสมัคร'),
+                   });
+                 });",
+                vec![],
+            )
+            .await
+            .expect("font check");
+        let family = v["family"].as_str().unwrap_or_default();
+        assert!(family.contains("Sarabun"), "{what}: body font is {family}");
+        let loaded: Vec<&str> = v["loaded"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        assert!(
+            loaded.iter().any(|f| f.to_ascii_uppercase().contains("E01")),
+            "{what}: the Thai Sarabun face is not loaded; loaded faces: {loaded:?}"
+        );
+        assert_eq!(v["check"], json!(true), "{what}: document.fonts.check('16px Sarabun') for Thai text");
+    }
+}
+
+/// The browser and driver to use, or `None` (after saying so) when they are not installed.
+fn tools() -> Option<(PathBuf, PathBuf)> {
+    let chromium = ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|n| which(n));
+    let chromedriver = which("chromedriver");
+    if let (Some(chromium), Some(chromedriver)) = (&chromium, &chromedriver) {
+        return Some((chromium.clone(), chromedriver.clone()));
+    }
+    let message = format!(
+        "browser test NOT RUN: chromium {} and chromedriver {}; install the Debian packages \
+         `chromium` and `chromium-driver` (tests/run.sh does)",
+        if chromium.is_some() { "found" } else { "MISSING" },
+        if chromedriver.is_some() { "found" } else { "MISSING" },
+    );
+    if std::env::var("PRAKAT_TEST_STRICT").is_ok_and(|v| v == "1") {
+        panic!("{message}");
+    }
+    // Straight to the process's standard error: the test harness would swallow `eprintln!`.
+    let bang = "!".repeat(100);
+    let _ = writeln!(std::io::stderr(), "\n{bang}\n!!! {message}\n{bang}\n");
+    None
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_publication_flow() {
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let started = Instant::now();
+    // rustls has two crypto back ends compiled in (ring for e-mail, aws-lc-rs through fantoccini),
+    // so it cannot choose one by itself.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = Server::demo();
+    let base = server.base.clone();
+    let driver = Driver::start(&chromedriver);
+    let pdf_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/files/request-form.pdf");
+    let pdf = std::fs::read(&pdf_path).expect("demo PDF");
+
+    let topic = "ประกาศรับสมัครอาสาสมัครสาธารณสุขประจำหมู่บ้าน";
+    let details = "ขอเผยแพร่ประกาศรับสมัครอาสาสมัครสาธารณสุขประจำหมู่บ้าน\n\
+                   คุณสมบัติผู้สมัครตามเอกสารแนบ\n\
+                   ยื่นใบสมัครได้ที่สำนักงานสาธารณสุขอำเภอ";
+    let reason = "กรุณาระบุจำนวนที่รับสมัครและหมู่บ้านที่รับสมัคร";
+    let topic2 = "ประกาศรับสมัครอาสาสมัครสาธารณสุขประจำหมู่บ้าน๑๒อัตรา";
+
+    // Staff logs in, opens the request form (checked at phone width too) and fills it in Thai.
+    let (staff, head) = tokio::join!(Browser::open(&driver, &chromium), Browser::open(&driver, &chromium));
+    staff.login(&base, "staff").await;
+    staff.goto(&format!("{base}/staff/requests/new")).await;
+    staff.wait("#f-topic").await;
+    staff.uses_sarabun("request form").await;
+    staff.size(PHONE).await;
+    staff.no_overflow("request form at 360 px").await;
+    staff.shot("01-staff-form-phone").await;
+    staff.size(DESKTOP).await;
+
+    staff.type_into("#f-topic", topic).await;
+    staff.type_into("#f-details", details).await;
+    staff.type_into("#f-link", "https://www.moph.go.th/").await;
+    staff.type_into("#f-remarks", "เร่งด่วน").await;
+    staff.set_date("f-period_from", "2026-11-01").await;
+    staff.set_date("f-period_to", "2027-01-31").await;
+    let category = staff.find("#f-category").await;
+    category.select_by_value("news/jobs").await.expect("pick a category");
+    let picked = staff.js("return document.getElementById('f-category').value").await;
+    assert_eq!(picked, json!("news/jobs"));
+    let files = staff.find("#f-files").await;
+    files.send_keys(pdf_path.to_str().unwrap()).await.expect("attach the PDF");
+    let chosen = staff.js("return [...document.getElementById('f-files').files].map(f => f.name)").await;
+    assert_eq!(chosen, json!(["request-form.pdf"]));
+    staff.shot("02-staff-form-filled").await;
+    staff.click("button[name=intent][value=submit]").await;
+    staff.wait("span.state.state-submitted").await;
+    let request_url = staff.c.current_url().await.unwrap().to_string();
+    assert!(request_url.starts_with(&format!("{base}/staff/requests/")), "{request_url}");
+    let main = staff.text("main").await;
+    assert!(main.contains(topic) && main.contains("รออนุมัติ"), "{main}");
+    assert!(main.contains("request-form.pdf"), "the attachment is listed: {main}");
+    for line in details.lines() {
+        assert!(main.contains(line), "details line {line:?} shown");
+    }
+    staff.shot("03-submitted").await;
+
+    // The approver finds it on the dashboard and rejects it with a reason.
+    head.login(&base, "head").await;
+    let link = head.c.find(Locator::LinkText(topic)).await.expect("request in the approver's queue");
+    link.click().await.expect("open request");
+    head.wait("form[action$='/reject'] #reason").await;
+    head.type_into("#reason", reason).await;
+    head.shot("04-head-rejecting").await;
+    head.click("form[action$='/reject'] button[type=submit]").await;
+    head.wait("span.state.state-rejected").await;
+
+    // Staff sees the reason, edits the topic and resubmits.
+    staff.goto(&request_url).await;
+    let warning = staff.wait("div.warning").await.text().await.unwrap();
+    assert!(warning.contains("เหตุผลที่ไม่อนุมัติ") && warning.contains(reason), "{warning}");
+    staff.shot("05-rejected-seen-by-staff").await;
+    staff.click("a[href$='/edit']").await;
+    let topic_field = staff.wait("#f-topic").await;
+    assert_eq!(topic_field.prop("value").await.unwrap().as_deref(), Some(topic), "form comes back filled");
+    staff.type_into("#f-topic", topic2).await;
+    staff.click("button[name=intent][value=submit]").await;
+    staff.wait("span.state.state-submitted").await;
+    let history = staff.text("ol.history").await;
+    assert!(history.contains("ไม่อนุมัติ") && history.contains(reason), "history keeps the rejection: {history}");
+
+    // The approver approves.
+    head.goto(&request_url).await;
+    head.wait("form[action$='/approve'] button").await.click().await.expect("approve");
+    head.wait("span.state.state-approved").await;
+    head.shot("06-approved").await;
+    head.close().await;
+
+    // The web master reviews the pre-filled publish form and publishes.
+    let webmaster = Browser::open(&driver, &chromium).await;
+    webmaster.login(&base, "webmaster").await;
+    webmaster.goto(&request_url).await;
+    webmaster.wait("form[action$='/publish'] button").await.click().await.expect("open publish form");
+    let publish_on = webmaster.wait("#f-publish_on").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(publish_on.len(), 10, "publication date pre-filled: {publish_on:?}");
+    let title = webmaster.find("#f-title").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(title, topic2, "title pre-filled from the request");
+    let source = webmaster.find("#f-source").await.prop("value").await.unwrap().unwrap_or_default();
+    assert!(!source.is_empty(), "source pre-filled from the requester's unit");
+    webmaster.type_into("#f-summary", "รับสมัครอาสาสมัครสาธารณสุขประจำหมู่บ้านจำนวน๑๒อัตรา").await;
+    webmaster.shot("07-publish-form").await;
+    webmaster.click("form[action$='/publish'] div.actions button[type=submit]").await;
+    webmaster.wait("span.state.state-published").await;
+    let item_path = webmaster.find("main a[href^='/items/']").await.attr("href").await.unwrap().unwrap();
+    webmaster.shot("08-published-staff-view").await;
+    webmaster.close().await;
+    staff.close().await;
+
+    // A visitor opens the home page, then the category page, and finds the item by its title.
+    let visitor = Browser::open(&driver, &chromium).await;
+    visitor.goto(&format!("{base}/")).await;
+    visitor.wait("ul.area-grid").await;
+    visitor.uses_sarabun("home page").await;
+    visitor.shot("09-home-desktop").await;
+    visitor.size(PHONE).await;
+    visitor.no_overflow("home page at 360 px").await;
+    visitor.shot("10-home-phone").await;
+    visitor.size(DESKTOP).await;
+
+    visitor.goto(&format!("{base}/c/news/jobs")).await;
+    let link = visitor.c.find(Locator::LinkText(topic2)).await.expect("item listed in its category");
+    assert_eq!(link.attr("href").await.unwrap().as_deref(), Some(item_path.as_str()));
+    visitor.shot("11-category").await;
+    link.click().await.expect("open item");
+    let h1 = visitor.wait("article.item h1").await.text().await.unwrap();
+    assert_eq!(h1, topic2);
+    let meta = visitor.text("article.item dl.meta").await;
+    for label in
+        ["หมวดหมู่", "แหล่งที่มา / เจ้าของข้อมูล", "ช่วงวันที่ของข้อมูล", "วันที่เผยแพร่", "ปีงบประมาณ", "สิ้นสุดการเผยแพร่"]
+    {
+        assert!(meta.contains(label), "metadata label {label} shown: {meta}");
+    }
+    assert!(meta.contains(&source), "source shown: {meta}");
+    assert!(meta.contains("ประกาศรับสมัครงาน"), "sub-category shown: {meta}");
+    let body = visitor.text("article.item div.body").await;
+    assert!(body.contains("ยื่นใบสมัครได้ที่สำนักงานสาธารณสุขอำเภอ"), "{body}");
+    visitor.uses_sarabun("item page").await;
+    let file_link = visitor.find("section.files a[href^='/files/']").await;
+    assert_eq!(file_link.text().await.unwrap(), "request-form.pdf");
+    let href = file_link.attr("href").await.unwrap().unwrap();
+    visitor.shot("12-item-desktop").await;
+    visitor.size(PHONE).await;
+    visitor.no_overflow("item page at 360 px").await;
+    visitor.shot("13-item-phone").await;
+    visitor.close().await;
+
+    // The attachment downloads byte for byte.
+    let download = common::get(&server.url(&href));
+    assert_eq!(download.status, 200, "GET {href}");
+    assert_eq!(download.header("content-type"), Some("application/pdf"));
+    assert!(download.body == pdf, "downloaded file differs from {}", pdf_path.display());
+
+    drop(driver);
+    eprintln!("browser_publication_flow took {:.1} s", started.elapsed().as_secs_f64());
+}

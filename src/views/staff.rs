@@ -572,6 +572,19 @@ pub fn publish_form(
         html! {
             h1 { (title) }
             p.lead { "ตรวจสอบหมวดหมู่และข้อมูลกำกับ (metadata) ก่อนเผยแพร่ ประเภทและขนาดไฟล์จะแสดงตามไฟล์จริง" }
+            details.panel open {
+                summary { "เนื้อหาและไฟล์ที่จะเผยแพร่" }
+                div.body { (text::body(&r.fields.details)) }
+                @if r.files.is_empty() {
+                    p.empty { "ไม่มีไฟล์แนบ" }
+                } @else {
+                    ul {
+                        @for file in &r.files {
+                            li { (file.file_name) " — " (text::kind_label(&file.kind)) ", " (thai::file_size(file.size, chrome.digits)) }
+                        }
+                    }
+                }
+            }
             (forms::summary(problems))
             form.request method="post" action=(format!("/staff/requests/{}/publish", r.id)) {
                 (csrf(bar.csrf))

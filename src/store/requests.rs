@@ -5,7 +5,7 @@
 //! people acting on the same request at once cannot both succeed.
 
 use jiff::civil::Date;
-use rusqlite::{Connection, OptionalExtension as _, Row, TransactionBehavior, named_params};
+use rusqlite::{Connection, OptionalExtension as _, Row, ToSql, TransactionBehavior, named_params};
 
 use super::items::NewAttachment;
 use super::{StoreResult, now_unix};
@@ -128,6 +128,33 @@ fn add_files(conn: &Connection, request_id: i64, files: &[NewAttachment]) -> Sto
     Ok(())
 }
 
+/// The form's fields (and the time) as named SQL parameters, followed by `extra`: shared by
+/// [`create`] and [`update`] so the two can never bind a field differently.
+fn with_fields<'a>(
+    f: &'a Fields,
+    extra: &[(&'static str, &'a dyn ToSql)],
+) -> Vec<(&'static str, Box<dyn ToSql + 'a>)> {
+    let date = |d: Option<Date>| d.map(|d| d.to_string());
+    let mut params: Vec<(&'static str, Box<dyn ToSql + 'a>)> = vec![
+        (":unit", Box::new(&f.unit)),
+        (":date", Box::new(f.request_date.to_string())),
+        (":topic", Box::new(&f.topic)),
+        (":details", Box::new(&f.details)),
+        (":link", Box::new(&f.link)),
+        (":remarks", Box::new(&f.remarks)),
+        (":name", Box::new(&f.requester_name)),
+        (":position", Box::new(&f.requester_position)),
+        (":contact", Box::new(&f.requester_contact)),
+        (":category", Box::new(&f.category)),
+        (":from", Box::new(date(f.period_from))),
+        (":to", Box::new(date(f.period_to))),
+        (":end", Box::new(date(f.end))),
+        (":now", Box::new(now_unix())),
+    ];
+    params.extend(extra.iter().map(|(k, v)| (*k, Box::new(*v) as Box<dyn ToSql + 'a>)));
+    params
+}
+
 /// Stores a new request in `state` with its files, numbering it within `fiscal_year`, and runs
 /// `also` (audit, notifications) in the same transaction. Returns its id.
 pub fn create(
@@ -147,33 +174,17 @@ pub fn create(
         [fiscal_year],
         |r| r.get(0),
     )?;
-    let now = now_unix();
     tx.execute(
         "INSERT INTO requests (fiscal_year, seq, state, requester_id, unit, request_date, topic, details,
                                link, remarks, requester_name, requester_position, requester_contact,
                                category, period_from, period_to, end_date, created_at, updated_at)
          VALUES (:fy, :seq, :state, :requester, :unit, :date, :topic, :details, :link, :remarks,
                  :name, :position, :contact, :category, :from, :to, :end, :now, :now)",
-        named_params! {
-            ":fy": fiscal_year,
-            ":seq": seq,
-            ":state": state,
-            ":requester": requester_id,
-            ":unit": fields.unit,
-            ":date": fields.request_date.to_string(),
-            ":topic": fields.topic,
-            ":details": fields.details,
-            ":link": fields.link,
-            ":remarks": fields.remarks,
-            ":name": fields.requester_name,
-            ":position": fields.requester_position,
-            ":contact": fields.requester_contact,
-            ":category": fields.category,
-            ":from": fields.period_from.map(|d| d.to_string()),
-            ":to": fields.period_to.map(|d| d.to_string()),
-            ":end": fields.end.map(|d| d.to_string()),
-            ":now": now,
-        },
+        with_fields(
+            fields,
+            &[(":fy", &fiscal_year), (":seq", &seq), (":state", &state), (":requester", &requester_id)],
+        )
+        .as_slice(),
     )?;
     let id = tx.last_insert_rowid();
     add_files(&tx, id, files)?;
@@ -202,25 +213,7 @@ pub fn update(
                 requester_position = :position, requester_contact = :contact, category = :category,
                 period_from = :from, period_to = :to, end_date = :end, updated_at = :now
          WHERE id = :id AND state = :state",
-        named_params! {
-            ":id": id,
-            ":state": state,
-            ":next": next_state,
-            ":unit": fields.unit,
-            ":date": fields.request_date.to_string(),
-            ":topic": fields.topic,
-            ":details": fields.details,
-            ":link": fields.link,
-            ":remarks": fields.remarks,
-            ":name": fields.requester_name,
-            ":position": fields.requester_position,
-            ":contact": fields.requester_contact,
-            ":category": fields.category,
-            ":from": fields.period_from.map(|d| d.to_string()),
-            ":to": fields.period_to.map(|d| d.to_string()),
-            ":end": fields.end.map(|d| d.to_string()),
-            ":now": now_unix(),
-        },
+        with_fields(fields, &[(":id", &id), (":state", &state), (":next", &next_state)]).as_slice(),
     )?;
     if n == 0 {
         return Ok(false);

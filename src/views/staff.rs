@@ -98,34 +98,8 @@ pub fn login(chrome: &Chrome, username: &str, next: &str, token: &str, problem: 
     )
 }
 
-/// The first-admin form's data.
-#[derive(Debug, serde::Deserialize, Default, Clone)]
-pub struct SetupForm {
-    /// Login name.
-    #[serde(default)]
-    pub username: String,
-    /// Thai display name.
-    #[serde(default)]
-    pub name: String,
-    /// Position.
-    #[serde(default)]
-    pub position: String,
-    /// Unit.
-    #[serde(default)]
-    pub unit: String,
-    /// E-mail.
-    #[serde(default)]
-    pub email: String,
-    /// Password.
-    #[serde(default)]
-    pub password: String,
-    /// Password again.
-    #[serde(default)]
-    pub password2: String,
-}
-
 /// The one-time page that creates the first admin.
-pub fn setup(chrome: &Chrome, form: &SetupForm, problems: &[Problem]) -> Markup {
+pub fn setup(chrome: &Chrome, form: &super::admin::NewAccount, problems: &[Problem]) -> Markup {
     page(
         chrome,
         "ตั้งค่าผู้ดูแลระบบคนแรก",

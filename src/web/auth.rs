@@ -14,7 +14,7 @@ use super::{Shared, WebError};
 use crate::crypto;
 use crate::store::audit::{self, Who};
 use crate::store::users::{self, NewUser};
-use crate::views::staff::SetupForm;
+use crate::views::admin::NewAccount;
 use crate::views::{self, forms::Problem};
 use crate::workflow::account;
 
@@ -179,7 +179,7 @@ pub async fn setup_form(State(app): State<Shared>, Path(token): Path<String>) ->
         ));
     }
     let chrome = app.plain_chrome();
-    Ok(Html(views::staff::setup(&chrome, &SetupForm::default(), &[]).into_string()).into_response())
+    Ok(Html(views::staff::setup(&chrome, &NewAccount::default(), &[]).into_string()).into_response())
 }
 
 /// `POST /setup/{token}`: creates the first admin, once.
@@ -187,7 +187,7 @@ pub async fn setup(
     State(app): State<Shared>,
     Path(token): Path<String>,
     ClientAddr(address): ClientAddr,
-    Form(form): Form<SetupForm>,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<NewAccount>,
 ) -> Result<Response, WebError> {
     let problems: Vec<Problem> = account::check(&form.username, &form.name, &form.password, &form.password2)
         .into_iter()

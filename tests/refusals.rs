@@ -102,6 +102,9 @@ fn wrong_role_and_missing_csrf_change_nothing() {
     assert_eq!(wrong_csrf.status, 403);
     assert!(head.get(&page).text().contains("รออนุมัติ"), "still submitted");
 
+    // Staff pages are never stored by browsers.
+    assert_eq!(head.get(&page).header("cache-control"), Some("no-store"));
+
     // Staff cannot publish or administer.
     assert_eq!(staff.get(&format!("{page}/publish")).status, 403);
     assert_eq!(staff.get("/admin/users").status, 403);

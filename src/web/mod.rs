@@ -147,6 +147,7 @@ pub fn router(app: Shared) -> Router {
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(app.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::serve_cached))
+        .layer(axum::middleware::from_fn(private_pages_not_stored))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -155,6 +156,21 @@ pub fn router(app: Shared) -> Router {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
     router.with_state(app)
+}
+
+/// Staff, admin and login pages must not be kept by browsers or proxies: after logging out,
+/// the back button should not show them.
+async fn private_pages_not_stored(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let private = ["/staff", "/admin", "/login", "/logout", "/setup"].iter().any(|p| path.starts_with(p));
+    let mut response = next.run(request).await;
+    if private && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// Serves `app` on an already bound listener until `shutdown` completes.

@@ -418,6 +418,14 @@ async fn browser_publication_flow() {
     webmaster.wait("span.state.state-published").await;
     let item_path = webmaster.find("main a[href^='/items/']").await.attr("href").await.unwrap().unwrap();
     webmaster.shot("08-published-staff-view").await;
+    // The official form, filled from the trail, as it prints on A4.
+    webmaster.goto(&format!("{request_url}/print")).await;
+    let sheet = webmaster.wait("main.sheet").await.text().await.unwrap();
+    for who in ["ผู้รับผิดชอบการให้ข้อมูล", "ผู้อนุมัติรับรอง", "ผู้รับผิดชอบการนำข้อมูลขึ้นเผยแพร่"]
+    {
+        assert!(sheet.contains(who), "signature block {who} on the printed form");
+    }
+    webmaster.shot("08b-print-form").await;
     webmaster.close().await;
     staff.close().await;
 

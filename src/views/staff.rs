@@ -624,7 +624,7 @@ pub fn print_form(
                         @for s in signatures {
                             div.sign {
                                 p.role { (s.role) }
-                                p.line { "ลงชื่อ ......................................................" }
+                                p.line { "ลงชื่อ ....................................." }
                                 p { "(" (s.name.as_deref().unwrap_or("......................................................")) ")" }
                                 p { "ตำแหน่ง " (s.position.as_deref().unwrap_or("..............................")) }
                                 p { "วันที่ " (s.date.map_or("........../........../..........".to_string(), |d| thai::date_long(d, Digits::Thai))) }

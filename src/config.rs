@@ -33,6 +33,39 @@ pub struct Settings {
     pub uploads: Uploads,
     /// Outgoing e-mail for notifications; off while `host` is empty.
     pub smtp: Smtp,
+    /// Who may reach the staff and admin pages, and which proxies to believe.
+    pub access: Access,
+}
+
+/// Network rules. The staff workflow and administration are for the office LAN; the public
+/// site is for everyone.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Access {
+    /// Networks allowed to reach `/login`, `/staff/…` and `/admin/…`.
+    pub staff_networks: Vec<ipnet::IpNet>,
+    /// Reverse proxies whose `X-Forwarded-For` header is believed; empty means the header is
+    /// never trusted.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl Default for Access {
+    fn default() -> Self {
+        let nets = [
+            "127.0.0.0/8",
+            "::1/128",
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "169.254.0.0/16",
+            "fc00::/7",
+            "fe80::/10",
+        ];
+        Access {
+            staff_networks: nets.iter().map(|n| n.parse().expect("valid network")).collect(),
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 /// The mail server notifications are sent through.

@@ -1,6 +1,7 @@
 //! HTTP: routes, handlers and the middleware around them. Handlers stay thin: they parse the
 //! request, ask the store, and hand the result to a view.
 
+mod access;
 mod admin;
 mod assets;
 mod auth;
@@ -145,6 +146,7 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/audit", get(admin::audit_page))
         .route("/admin/audit.csv", get(admin::audit_csv))
         .fallback(public::not_found)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), access::check))
         .layer(axum::middleware::from_fn_with_state(app.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::serve_cached))
         .layer(axum::middleware::from_fn(private_pages_not_stored))

@@ -21,7 +21,7 @@ pub const LOGIN_CSRF_COOKIE: &str = "prakat_login";
 /// Session lifetimes: 30 minutes idle, 12 hours in all.
 pub const LIMITS: SessionLimits = SessionLimits { idle_secs: 30 * 60, absolute_secs: 12 * 3600 };
 
-/// The client's address (the TCP peer; forwarded headers are not trusted).
+/// The client's address (see [`super::access`]: the TCP peer, or what a trusted proxy says).
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub String);
 
@@ -29,11 +29,15 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(a)| a.ip().to_string())
-            .unwrap_or_default();
+        // Set by the access middleware for every request (proxy-aware); the TCP peer otherwise.
+        let addr = match parts.extensions.get::<super::access::ClientIp>() {
+            Some(ip) => ip.0.to_string(),
+            None => parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(a)| a.ip().to_string())
+                .unwrap_or_default(),
+        };
         Ok(ClientAddr(addr))
     }
 }

@@ -216,6 +216,32 @@ impl Reply {
     }
 }
 
+/// GET an absolute URL on loopback with extra request headers.
+pub fn get_with(url: &str, headers: &[(&str, &str)]) -> Reply {
+    assert!(url.starts_with("http://127.0.0.1:"), "loopback only: {url}");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into();
+    let mut request = agent.get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut resp = request.call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    reply_of(&mut resp)
+}
+
+/// Replaces a section of the settings file of `data` with `toml`.
+pub fn set_settings(data: &Path, section: &str, toml: &str) {
+    let path = data.join("prakat.toml");
+    let mut settings: toml::Table =
+        std::fs::read_to_string(&path).map(|t| t.parse().unwrap()).unwrap_or_default();
+    settings.insert(section.into(), toml::Value::Table(toml.parse().unwrap()));
+    std::fs::write(path, toml::to_string(&settings).unwrap()).unwrap();
+}
+
 /// GET an absolute URL on loopback.
 pub fn get(url: &str) -> Reply {
     assert!(url.starts_with("http://127.0.0.1:") || url.starts_with("http://[::1]:"), "loopback only: {url}");

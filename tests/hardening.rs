@@ -85,3 +85,16 @@ fn security_headers_on_every_kind_of_response() {
     let download = server.get(&file);
     assert!(download.header("content-disposition").unwrap().contains("filename*=UTF-8''"));
 }
+
+#[test]
+fn searching_too_fast_gets_a_thai_429() {
+    let server = Server::demo();
+    let statuses: Vec<u16> = (0..35).map(|n| server.get(&format!("/search?q=ข่าว{n}")).status).collect();
+    assert!(statuses[..30].iter().all(|s| *s == 200), "{statuses:?}");
+    let limited = server.get("/search?q=ข่าว");
+    assert_eq!(limited.status, 429);
+    assert!(limited.header("retry-after").is_some());
+    assert!(limited.text().contains("ถี่เกินไป"));
+    // The rest of the site is not affected.
+    assert_eq!(server.get("/").status, 200);
+}

@@ -242,6 +242,11 @@ pub fn forbidden(chrome: &Chrome, why: &str) -> Markup {
     notice(chrome, "ไม่มีสิทธิ์เข้าถึง", why, "Forbidden (403).")
 }
 
+/// The Thai "too many requests" page (429).
+pub fn too_many(chrome: &Chrome, why: &str) -> Markup {
+    notice(chrome, "เรียกใช้ถี่เกินไป", why, "Too many requests (429).")
+}
+
 fn notice(chrome: &Chrome, title: &str, text: &str, english: &str) -> Markup {
     page(
         chrome,

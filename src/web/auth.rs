@@ -67,6 +67,9 @@ pub async fn login(
     ClientAddr(address): ClientAddr,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
+    if let Ok(ip) = address.parse() {
+        app.limits.check(super::limits::Kind::Login, ip)?;
+    }
     let next = safe_next(Some(&form.next));
     let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
     if expected.is_empty() || !crypto::constant_time_eq(&expected, &form.csrf) {

@@ -1,9 +1,10 @@
 //! Errors from handlers, and the middleware that turns them into Thai pages.
 
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::Shared;
 use crate::store::StoreError;
@@ -21,6 +22,9 @@ pub enum WebError {
     /// Not allowed; the Thai message says why.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Too many requests from this address; try again after the duration.
+    #[error("too many requests")]
+    TooManyRequests(std::time::Duration),
     /// Storage failed; the cause is logged, never shown.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -37,6 +41,15 @@ impl IntoResponse for WebError {
             WebError::NotFound => (StatusCode::NOT_FOUND, None),
             WebError::Gone => (StatusCode::GONE, None),
             WebError::Forbidden(why) => (StatusCode::FORBIDDEN, Some(why)),
+            WebError::TooManyRequests(wait) => {
+                let mut response = StatusCode::TOO_MANY_REQUESTS.into_response();
+                let secs = wait.as_secs().max(1);
+                response.headers_mut().insert(header::RETRY_AFTER, secs.into());
+                response.extensions_mut().insert(ErrorPage(Some(format!(
+                    "มีการเรียกใช้จากเครื่องของท่านถี่เกินไป กรุณารอประมาณ {secs} วินาทีแล้วลองใหม่"
+                ))));
+                return response;
+            }
             WebError::Store(e) => {
                 tracing::error!(error = %e, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, None)
@@ -65,7 +78,12 @@ pub async fn render_error_pages(State(app): State<Shared>, request: Request, nex
         StatusCode::NOT_FOUND => views::public::not_found(&chrome),
         StatusCode::GONE => views::public::gone(&chrome),
         StatusCode::FORBIDDEN => views::public::forbidden(&chrome, message.as_deref().unwrap_or("")),
+        StatusCode::TOO_MANY_REQUESTS => views::public::too_many(&chrome, message.as_deref().unwrap_or("")),
         _ => views::public::server_error(&chrome),
     };
-    (status, Html(page.into_string())).into_response()
+    // Keep the status and headers (such as Retry-After); replace the body.
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    Response::from_parts(parts, Body::from(page.into_string()))
 }

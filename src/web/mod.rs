@@ -7,6 +7,7 @@ mod assets;
 mod auth;
 mod download;
 mod error;
+mod limits;
 mod page_cache;
 mod public;
 mod session;
@@ -40,6 +41,8 @@ pub struct App {
     pub store: Store,
     /// Rendered public pages.
     pub pages: page_cache::PageCache,
+    /// Request-rate limits per address.
+    pub limits: limits::Limits,
     /// Login failures by account.
     pub account_throttle: throttle::Throttle,
     /// Login failures by source address.
@@ -63,6 +66,7 @@ impl App {
             config,
             store,
             pages: Default::default(),
+            limits: limits::Limits::default(),
             account_throttle: throttle::Throttle::new(throttle::ACCOUNT_FREE_FAILURES),
             address_throttle: throttle::Throttle::new(throttle::ADDRESS_FREE_FAILURES),
             https: false,
@@ -181,6 +185,14 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let forget = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            forget.limits.forget_quiet();
+        }
+    });
     axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

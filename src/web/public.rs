@@ -2,11 +2,13 @@
 
 use std::collections::HashMap;
 
+use axum::Extension;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::{Shared, WebError, download};
+use super::access::ClientIp;
+use super::{Shared, WebError, download, limits};
 use crate::categories::{self, Place};
 use crate::paths;
 use crate::store::items::{self, At, Scope};
@@ -125,7 +127,12 @@ pub async fn file(
 }
 
 /// `GET /search?q=`
-pub async fn search(State(app): State<Shared>, Query(params): Params) -> Result<Response, WebError> {
+pub async fn search(
+    State(app): State<Shared>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Query(params): Params,
+) -> Result<Response, WebError> {
+    app.limits.check(limits::Kind::Search, ip)?;
     let query: String = params.get("q").map(|q| q.trim().chars().take(200).collect()).unwrap_or_default();
     let page = page_number(&params);
     let per_page = app.config.settings.display.per_page;

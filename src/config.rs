@@ -35,6 +35,22 @@ pub struct Settings {
     pub smtp: Smtp,
     /// Who may reach the staff and admin pages, and which proxies to believe.
     pub access: Access,
+    /// Login security.
+    pub security: Security,
+}
+
+/// Login security settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Security {
+    /// Roles that must use a second factor (TOTP) to log in; others may choose to.
+    pub totp_required_roles: Vec<String>,
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security { totp_required_roles: vec!["admin".into(), "webmaster".into()] }
+    }
 }
 
 /// Network rules. The staff workflow and administration are for the office LAN; the public

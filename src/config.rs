@@ -37,6 +37,42 @@ pub struct Settings {
     pub access: Access,
     /// Login security.
     pub security: Security,
+    /// HTTPS certificates (used when `serve --https` is given).
+    pub tls: Tls,
+}
+
+/// Where the HTTPS certificate comes from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum TlsMode {
+    /// Made here and re-made before it expires; browsers warn until it is trusted on each PC.
+    #[default]
+    SelfSigned,
+    /// Certificate and key files provided by the province's IT.
+    Manual,
+    /// Obtained and renewed from Let's Encrypt (or another ACME server) for `domain`.
+    Acme,
+}
+
+/// HTTPS settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Tls {
+    /// Certificate source.
+    pub mode: TlsMode,
+    /// Manual mode: the certificate chain (PEM).
+    pub cert_file: String,
+    /// Manual mode: the private key (PEM).
+    pub key_file: String,
+    /// ACME mode: the public name, e.g. `www.example.go.th`.
+    pub domain: String,
+    /// ACME mode: contact e-mail for the certificate authority.
+    pub acme_email: String,
+    /// ACME mode: directory URL; empty means Let's Encrypt.
+    pub acme_directory: String,
+    /// ACME mode: a CA certificate (PEM) to trust for the ACME server itself, for a private
+    /// ACME server; empty uses the system's roots.
+    pub acme_ca_file: String,
 }
 
 /// Login security settings.

@@ -177,7 +177,11 @@ fn the_setup_link_creates_the_first_admin_once() {
     );
     assert_eq!(ok.status, 303);
     assert_eq!(c.get(&path).status, 403, "the link works once");
-    assert_eq!(c.login("it-admin", "ภูหลวงเมืองเลย2569").status, 303);
+    // The first admin (admin, web master, staff) must set up two-step login before anything else.
+    let login = c.login("it-admin", "ภูหลวงเมืองเลย2569");
+    assert_eq!((login.status, login.header("location")), (303, Some("/staff/totp")));
+    assert_eq!(c.get("/admin/users").header("location"), Some("/staff/totp"));
+    common::enrol_totp(&c);
     assert_eq!(c.get("/admin/users").status, 200);
 }
 

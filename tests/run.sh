@@ -14,6 +14,7 @@ ensure_pkg() { # ensure_pkg COMMAND PACKAGE...
 ensure_pkg cc gcc
 ensure_pkg chromium chromium
 ensure_pkg chromedriver chromium-driver
+ensure_pkg git git
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "==> installing ${apt_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -28,6 +29,34 @@ fi
 for component in rustfmt clippy; do
   rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
 done
+# cargo-audit for the dependency audit: compiled from crates.io into ~/.cargo/bin, once per
+# machine (about 10 minutes on 2 cores).
+if ! cargo audit --version >/dev/null 2>&1; then
+  echo "==> installing cargo-audit (crates.io, compiles once per machine)"
+  cargo install --locked --no-default-features cargo-audit --version 0.22.2
+fi
+
+# Dependency audit of Cargo.lock against the offline RustSec snapshot in ../shared/advisory-db.
+# cargo-audit wants a git checkout, so a writable copy is committed in a temporary folder. Any
+# vulnerability fails; so does any warning (unmaintained, unsound, yanked) not accepted, with its
+# reason, in .cargo/audit.toml.
+echo "==> cargo audit (offline RustSec snapshot)"
+advisory_src=${PRAKAT_ADVISORY_DB:-../shared/advisory-db}
+if [ ! -d "$advisory_src/crates" ]; then
+  echo "ERROR: no RustSec advisory snapshot at $advisory_src (expected shared/ beside the repo," >&2
+  echo "ERROR: see its SNAPSHOT.md; PRAKAT_ADVISORY_DB=/path overrides): the dependency audit cannot run" >&2
+  exit 1
+fi
+audit_tmp=$(mktemp -d)
+trap 'rm -rf "$audit_tmp"' EXIT
+cp -R "$advisory_src" "$audit_tmp/advisory-db"
+chmod -R u+w "$audit_tmp/advisory-db"
+audit_git=(git -C "$audit_tmp/advisory-db" -c init.defaultBranch=main -c core.hooksPath=/dev/null
+  -c user.name=prakat-tests -c user.email=prakat-tests@localhost -c commit.gpgsign=false)
+"${audit_git[@]}" init -q
+"${audit_git[@]}" add -A
+"${audit_git[@]}" commit -q -m snapshot
+cargo audit --no-fetch --db "$audit_tmp/advisory-db" --file Cargo.lock --deny warnings
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check

@@ -1,5 +1,7 @@
-//! Appliance duties that run by themselves inside the server: scheduled jobs (and later TLS,
-//! traffic logs, backups, self-update).
+//! Appliance duties that run by themselves inside the server: scheduled jobs, e-mail, HTTPS
+//! certificates (self-signed, manual, ACME); later traffic logs, backups, self-update.
 
+pub mod acme;
 pub mod mailer;
 pub mod scheduler;
+pub mod tls;

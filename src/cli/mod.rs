@@ -51,6 +51,19 @@ struct ServeArgs {
     #[arg(long, default_value = "0.0.0.0:8080", value_name = "ADDR")]
     http: SocketAddr,
 
+    /// Also serve HTTPS on this address (e.g. 0.0.0.0:443); plain HTTP then only redirects
+    /// to it (and answers certificate challenges).
+    #[arg(long, value_name = "ADDR")]
+    https: Option<SocketAddr>,
+
+    /// The public name for a Let's Encrypt certificate (turns on ACME mode).
+    #[arg(long, value_name = "NAME")]
+    domain: Option<String>,
+
+    /// Contact e-mail for Let's Encrypt.
+    #[arg(long, value_name = "EMAIL")]
+    acme_email: Option<String>,
+
     /// On an empty data directory, add realistic Thai sample content first.
     #[arg(long)]
     demo: bool,
@@ -97,38 +110,97 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     if args.demo && demo::fill_if_empty(&store, &data)? {
         println!("เติมข้อมูลตัวอย่างแล้ว (demo content added) ใน {}", data.display());
     }
-    let config = Config::load(data)?;
+    let mut config = Config::load(data)?;
+    if let Some(domain) = args.domain {
+        config.settings.tls.mode = crate::config::TlsMode::Acme;
+        config.settings.tls.domain = domain;
+    }
+    if let Some(email) = args.acme_email {
+        config.settings.tls.acme_email = email;
+    }
     // Blocking threads run SQLite queries; a bound keeps memory small under load.
     let runtime =
         tokio::runtime::Builder::new_multi_thread().max_blocking_threads(16).enable_all().build()?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.http)
-            .await
-            .with_context(|| format!("เปิดพอร์ต {} ไม่ได้ (cannot listen on {})", args.http, args.http))?;
-        let bound = listener.local_addr()?;
-        print_urls(bound, &config);
-        print_login_help(&store, bound, args.demo)?;
+        let bind = |addr: SocketAddr| async move {
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("เปิดพอร์ต {addr} ไม่ได้ (cannot listen on {addr})"))
+        };
+        let http = bind(args.http).await?;
+        let https = match args.https {
+            Some(addr) => Some(bind(addr).await?),
+            None => None,
+        };
+        let tls = match &https {
+            Some(_) => Some(appliance::tls::initial_store(&config)?),
+            None => None,
+        };
+        let http_addr = http.local_addr()?;
+        let https_addr = https.as_ref().map(|l| l.local_addr()).transpose()?;
+        print_urls(http_addr, https_addr, &config);
+        print_login_help(&store, https_addr.unwrap_or(http_addr), https_addr.is_some(), args.demo)?;
+
         let mail = appliance::mailer::run(
             store.clone(),
             config.settings.smtp.clone(),
             config.settings.office.name_th.clone(),
         );
         tokio::spawn(mail);
-        let app = web::App::new(config, store.clone());
+        let challenges = appliance::acme::Challenges::default();
+        if let Some(store) = &tls
+            && config.settings.tls.mode == crate::config::TlsMode::Acme
+        {
+            let dir = appliance::tls::certs_dir(&config.data_dir);
+            tokio::spawn(appliance::acme::run(
+                store.clone(),
+                config.settings.tls.clone(),
+                dir,
+                challenges.clone(),
+            ));
+        }
+        let app = web::App::new(config, store.clone(), tls.clone());
         let pages = app.clone();
         tokio::spawn(appliance::scheduler::run(store, move || pages.pages.invalidate()));
-        web::serve(app, listener, shutdown_signal()).await?;
+
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        });
+        match (https, tls) {
+            (Some(https), Some(store)) => {
+                let acceptor = tokio_rustls::TlsAcceptor::from(appliance::tls::server_config(store)?);
+                let port = https_addr.map_or(443, |a| a.port());
+                let redirect = web::listener::serve(
+                    http,
+                    web::redirect::router(port, challenges),
+                    None,
+                    web::listener::Limits::default(),
+                    stopped(stop_rx.clone()),
+                );
+                let secure = web::serve(app, https, Some(acceptor), stopped(stop_rx));
+                let (a, b) = tokio::join!(redirect, secure);
+                a?;
+                b?;
+            }
+            _ => web::serve(app, http, None, stopped(stop_rx)).await?,
+        }
         println!("หยุดให้บริการแล้ว (stopped)");
         anyhow::Ok(())
     })
 }
 
 /// Prints how to log in: the demo accounts, or the one-time link that creates the first admin.
-fn print_login_help(store: &Store, bound: SocketAddr, demo: bool) -> anyhow::Result<()> {
+fn print_login_help(store: &Store, bound: SocketAddr, https: bool, demo: bool) -> anyhow::Result<()> {
     let host = if bound.ip().is_unspecified() { IpAddr::from([127, 0, 0, 1]) } else { bound.ip() };
+    let scheme = if https { "https" } else { "http" };
     let base = match host {
-        IpAddr::V4(v4) => format!("http://{v4}:{}", bound.port()),
-        IpAddr::V6(v6) => format!("http://[{v6}]:{}", bound.port()),
+        IpAddr::V4(v4) => format!("{scheme}://{v4}:{}", bound.port()),
+        IpAddr::V6(v6) => format!("{scheme}://[{v6}]:{}", bound.port()),
     };
     if demo && store.run_sync(|c| crate::store::users::for_login(c, demo::DEMO_ADMIN))?.is_some() {
         println!("บัญชีทดลอง (demo accounts) เข้าสู่ระบบที่ {base}/login รหัสผ่านทุกบัญชี: {}", demo::DEMO_PASSWORD);
@@ -146,14 +218,21 @@ fn print_login_help(store: &Store, bound: SocketAddr, demo: bool) -> anyhow::Res
 }
 
 /// Prints where the site can be reached: loopback first, then each LAN address.
-fn print_urls(bound: SocketAddr, config: &Config) {
-    let port = bound.port();
+fn print_urls(http: SocketAddr, https: Option<SocketAddr>, config: &Config) {
     println!("Prakat {} — ข้อมูลอยู่ที่ (data): {}", env!("CARGO_PKG_VERSION"), config.data_dir.display());
-    println!("listening on http://{bound}");
+    println!("listening on http://{http}");
+    if let Some(https) = https {
+        println!("listening on https://{https}");
+    }
     println!("เปิดเว็บไซต์ได้ที่ (open the site at):");
+    let (scheme, bound) = match https {
+        Some(addr) => ("https", addr),
+        None => ("http", http),
+    };
+    let port = bound.port();
     let url = |ip: IpAddr| match ip {
-        IpAddr::V4(v4) => format!("http://{v4}:{port}/"),
-        IpAddr::V6(v6) => format!("http://[{v6}]:{port}/"),
+        IpAddr::V4(v4) => format!("{scheme}://{v4}:{port}/"),
+        IpAddr::V6(v6) => format!("{scheme}://[{v6}]:{port}/"),
     };
     if bound.ip().is_unspecified() {
         println!("  {}", url(IpAddr::from([127, 0, 0, 1])));

@@ -13,7 +13,7 @@ use rust_embed::RustEmbed;
 use serde::Deserialize;
 
 use crate::categories::Place;
-use crate::config::{Office, SETTINGS_FILE, Settings};
+use crate::config::{Office, SETTINGS_FILE, Security, Settings};
 use crate::store::Store;
 use crate::store::items::{self, NewAttachment, NewItem};
 use crate::store::users::{self, NewUser};
@@ -181,7 +181,10 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         return Ok(false);
     }
     if !data_dir.join(SETTINGS_FILE).exists() {
-        Settings { office: demo_office(), ..Settings::default() }.save(data_dir)?;
+        // The demo must be usable without a phone: no role is made to use two-step login
+        // (real installations require it of admins and web masters by default).
+        let security = Security { totp_required_roles: Vec::new() };
+        Settings { office: demo_office(), security, ..Settings::default() }.save(data_dir)?;
     }
     let hash = crate::crypto::hash_password(DEMO_PASSWORD);
     store.run_sync(|c| {
@@ -280,6 +283,8 @@ mod tests {
         assert!(!fill_if_empty(&store, dir.path()).unwrap());
         assert_eq!(store.run_sync(|c| items::count_all(c)).unwrap(), n);
         assert_eq!(generate(&store, n as usize + 25).unwrap(), 25);
-        assert_eq!(Settings::load(dir.path()).unwrap().office, demo_office());
+        let settings = Settings::load(dir.path()).unwrap();
+        assert_eq!(settings.office, demo_office());
+        assert!(settings.security.totp_required_roles.is_empty(), "the demo needs no phone");
     }
 }

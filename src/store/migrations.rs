@@ -154,6 +154,36 @@ const MIGRATIONS: &[M<'static>] = &[
         "ALTER TABLE notifications ADD COLUMN emailed_at INTEGER;
         ALTER TABLE notifications ADD COLUMN email_attempts INTEGER NOT NULL DEFAULT 0;",
     ),
+    // 4: two-step login (TOTP): each account's secret, its single-use recovery codes (sha256
+    // digests only), and logins waiting for their second step.
+    M::up(
+        "CREATE TABLE totp (
+            user_id     INTEGER PRIMARY KEY REFERENCES users (id),
+            -- base32; needed in clear to verify codes (not encrypted at rest)
+            secret      TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            -- NULL while enrolment waits for its first code
+            enabled_at  INTEGER,
+            -- the newest time step accepted, so that no code is accepted twice
+            last_step   INTEGER NOT NULL DEFAULT -1
+        ) STRICT;
+
+        CREATE TABLE recovery_codes (
+            id         INTEGER PRIMARY KEY,
+            user_id    INTEGER NOT NULL REFERENCES users (id),
+            code_hash  TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            used_at    INTEGER
+        ) STRICT;
+        CREATE INDEX recovery_codes_by_user ON recovery_codes (user_id);
+
+        CREATE TABLE pending_logins (
+            token_hash  TEXT PRIMARY KEY,
+            user_id     INTEGER NOT NULL REFERENCES users (id),
+            next        TEXT NOT NULL,
+            expires_at  INTEGER NOT NULL
+        ) STRICT;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

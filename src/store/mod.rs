@@ -10,6 +10,7 @@ pub mod items;
 mod migrations;
 pub mod notifications;
 pub mod requests;
+pub mod totp;
 pub mod users;
 
 use std::path::{Path, PathBuf};

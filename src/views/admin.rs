@@ -45,8 +45,15 @@ pub struct NewAccount {
     pub csrf: String,
 }
 
-/// Accounts and the form to add one.
-pub fn users(chrome: &Chrome, bar: &Bar, all: &[User], form: &NewAccount, problems: &[Problem]) -> Markup {
+/// Accounts (with the ids of those using two-step login) and the form to add one.
+pub fn users(
+    chrome: &Chrome,
+    bar: &Bar,
+    all: &[User],
+    totp_on: &[i64],
+    form: &NewAccount,
+    problems: &[Problem],
+) -> Markup {
     staff_page(
         chrome,
         bar,
@@ -56,7 +63,7 @@ pub fn users(chrome: &Chrome, bar: &Bar, all: &[User], form: &NewAccount, proble
             h1 { "ผู้ใช้งานและสิทธิ์" }
             (forms::summary(&problems.iter().filter(|p| p.field.starts_with("password-")).cloned().collect::<Vec<_>>()))
             table.list {
-                thead { tr { th { "ชื่อผู้ใช้" } th { "ชื่อ-นามสกุล" } th { "ตำแหน่ง / กลุ่มงาน" } th { "บทบาท" } th { "สถานะ" } th { "ตั้งรหัสผ่านใหม่" } } }
+                thead { tr { th { "ชื่อผู้ใช้" } th { "ชื่อ-นามสกุล" } th { "ตำแหน่ง / กลุ่มงาน" } th { "บทบาท" } th { "สถานะ" } th { "ยืนยันตัวตนสองขั้นตอน" } th { "ตั้งรหัสผ่านใหม่" } } }
                 tbody {
                     @for u in all {
                         tr {
@@ -76,6 +83,17 @@ pub fn users(chrome: &Chrome, bar: &Bar, all: &[User], form: &NewAccount, proble
                                         input type="hidden" name="active" value="1";
                                         button.link type="submit" { "เปิดใช้งาน" }
                                     }
+                                }
+                            }
+                            td {
+                                @if totp_on.contains(&u.id) {
+                                    form.inline method="post" action=(format!("/admin/users/{}/totp", u.id)) {
+                                        (csrf(bar.csrf))
+                                        "เปิดใช้ "
+                                        button.link type="submit" aria-label=(format!("รีเซ็ตการยืนยันตัวตนสองขั้นตอนของ {}", u.username)) { "รีเซ็ต" }
+                                    }
+                                } @else {
+                                    "ไม่ได้เปิด"
                                 }
                             }
                             td {

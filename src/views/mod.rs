@@ -7,6 +7,7 @@ pub mod layout;
 pub mod public;
 pub mod staff;
 pub mod text;
+pub mod totp;
 
 use crate::config::Office;
 use crate::thai::Digits;

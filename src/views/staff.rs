@@ -54,6 +54,7 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/admin/audit" { "บันทึกการใช้งาน" }
                     }
+                    a href="/staff/totp" { "ยืนยันตัวตนสองขั้นตอน" }
                     form.inline method="post" action="/logout" {
                         (csrf(bar.csrf))
                         button.link type="submit" { "ออกจากระบบ" }
@@ -430,6 +431,17 @@ pub fn action_label(action: &str) -> &str {
         "request.confirm_verbal" => "ยืนยันการอนุมัติด้วยวาจา",
         "request.withdraw" => "ถอนการเผยแพร่",
         "request.expire" => "สิ้นสุดการเผยแพร่อัตโนมัติ",
+        "login.ok" => "เข้าสู่ระบบ",
+        "login.failed" => "เข้าสู่ระบบไม่สำเร็จ (รหัสผ่าน)",
+        "login.totp_failed" => "เข้าสู่ระบบไม่สำเร็จ (รหัสยืนยันขั้นที่สอง)",
+        "login.recovery_used" => "เข้าสู่ระบบด้วยรหัสสำรอง",
+        "login.lockout" => "ระงับการเข้าสู่ระบบชั่วคราว",
+        "login.refused" => "ปฏิเสธการเข้าสู่ระบบ (รอก่อน)",
+        "user.totp_enable" => "เปิดการยืนยันตัวตนสองขั้นตอน",
+        "user.totp_disable" => "ปิดการยืนยันตัวตนสองขั้นตอน",
+        "user.totp_failed" => "รหัสยืนยันไม่ถูกต้อง (ขณะเข้าสู่ระบบอยู่)",
+        "user.totp_reset" => "รีเซ็ตการยืนยันตัวตนสองขั้นตอน (โดยผู้ดูแลระบบ)",
+        "user.totp_recovery_new" => "สร้างรหัสสำรองชุดใหม่",
         other => other,
     }
 }

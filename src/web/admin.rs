@@ -44,7 +44,8 @@ async fn users_page(
     form: &NewAccount,
     problems: &[Problem],
 ) -> Result<Response, WebError> {
-    let all = app.store.run(|c| users::all(c)).await?;
+    let (all, totp_on) =
+        app.store.run(|c| Ok((users::all(c)?, crate::store::totp::enabled_users(c)?))).await?;
     let bar = bar_for(app, staff).await?;
     let chrome = app.plain_chrome();
     let status = if problems.is_empty() {
@@ -52,7 +53,8 @@ async fn users_page(
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((status, Html(view::users(&chrome, &bar, &all, form, problems).into_string())).into_response())
+    Ok((status, Html(view::users(&chrome, &bar, &all, &totp_on, form, problems).into_string()))
+        .into_response())
 }
 
 /// `GET /admin/users`

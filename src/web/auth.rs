@@ -14,9 +14,11 @@ use super::{Shared, WebError};
 use crate::crypto;
 use crate::store::audit::{self, Who};
 use crate::store::users::{self, NewUser};
+use crate::store::{now_unix, totp};
 use crate::views::admin::NewAccount;
 use crate::views::{self, forms::Problem};
 use crate::workflow::account;
+use crate::workflow::state::Roles;
 
 /// Where to go after logging in: only local paths, never another site.
 fn safe_next(next: Option<&String>) -> String {
@@ -37,7 +39,13 @@ pub struct LoginForm {
     next: String,
 }
 
-fn login_page(app: &Shared, jar: CookieJar, username: &str, next: &str, problem: Option<String>) -> Response {
+pub(super) fn login_page(
+    app: &Shared,
+    jar: CookieJar,
+    username: &str,
+    next: &str,
+    problem: Option<String>,
+) -> Response {
     // Before there is a session, the login form's CSRF token is a random value that must come
     // back both as a cookie and as a form field (double submit).
     let token = crypto::random_token();
@@ -125,12 +133,20 @@ pub async fn login(
         let msg = "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง (wrong user name or password)".to_string();
         return Ok(login_page(&app, jar, &username, &next, Some(msg)));
     };
-    app.account_throttle.succeed(&account_key);
-    app.address_throttle.succeed(&address_key);
     let user_id = user.id;
-    let token = app
+    let pending_next = next.clone();
+    let started = app
         .store
         .run(move |c| {
+            // With two-step login on, the password only opens the code step.
+            if totp::is_enabled(c, user_id)? {
+                return Ok(Started::CodeNeeded(totp::start_pending_login(
+                    c,
+                    user_id,
+                    &pending_next,
+                    now_unix(),
+                )?));
+            }
             let token = users::start_session(c, user_id)?;
             audit::append(
                 c,
@@ -139,11 +155,40 @@ pub async fn login(
                 &format!("user/{user_id}"),
                 "",
             )?;
-            Ok(token)
+            Ok(Started::Session(token))
         })
         .await?;
-    let jar = jar.remove(session::removal(LOGIN_CSRF_COOKIE)).add(session::session_cookie(token, app.https));
-    Ok((jar, Redirect::to(&next)).into_response())
+    match started {
+        // The failure counts are only forgiven once the code is right too: a known password
+        // must not reset the count of wrong codes.
+        Started::CodeNeeded(pending) => {
+            let jar = jar.add(super::totp::pending_cookie(pending, app.https));
+            Ok((jar, Redirect::to("/login/totp")).into_response())
+        }
+        Started::Session(token) => {
+            app.account_throttle.succeed(&account_key);
+            app.address_throttle.succeed(&address_key);
+            let roles = Roles::parse_list(&user.roles).unwrap_or_default();
+            let next = if super::totp::required_for(roles, &app.config.settings.security.totp_required_roles)
+            {
+                "/staff/totp".to_owned()
+            } else {
+                next
+            };
+            let jar = jar
+                .remove(session::removal(LOGIN_CSRF_COOKIE))
+                .add(session::session_cookie(token, app.https));
+            Ok((jar, Redirect::to(&next)).into_response())
+        }
+    }
+}
+
+/// What a right password leads to.
+enum Started {
+    /// A session (cookie token).
+    Session(String),
+    /// The code step first (pending-login cookie token).
+    CodeNeeded(String),
 }
 
 /// The logout form's data.

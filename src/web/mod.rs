@@ -8,19 +8,22 @@ mod auth;
 mod download;
 mod error;
 mod limits;
+pub mod listener;
 mod page_cache;
 mod public;
+pub mod redirect;
 mod session;
 mod staff;
 mod throttle;
+mod totp;
 mod upload;
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -49,6 +52,8 @@ pub struct App {
     pub address_throttle: throttle::Throttle,
     /// Whether pages are served over HTTPS (cookies are then marked Secure).
     pub https: bool,
+    /// The certificate being served, when HTTPS is on.
+    pub tls: Option<Arc<crate::appliance::tls::CertStore>>,
     /// Footer "last updated" date, refreshed at most every [`LAST_UPDATED_TTL`].
     last_updated: Mutex<Option<(Instant, Option<i64>)>>,
 }
@@ -60,8 +65,8 @@ const LAST_UPDATED_TTL: Duration = Duration::from_secs(30);
 pub type Shared = Arc<App>;
 
 impl App {
-    /// Wraps the configuration and the opened store.
-    pub fn new(config: Config, store: Store) -> Shared {
+    /// Wraps the configuration and the opened store; `tls` when pages are served over HTTPS.
+    pub fn new(config: Config, store: Store, tls: Option<Arc<crate::appliance::tls::CertStore>>) -> Shared {
         Arc::new(App {
             config,
             store,
@@ -69,7 +74,8 @@ impl App {
             limits: limits::Limits::default(),
             account_throttle: throttle::Throttle::new(throttle::ACCOUNT_FREE_FAILURES),
             address_throttle: throttle::Throttle::new(throttle::ADDRESS_FREE_FAILURES),
-            https: false,
+            https: tls.is_some(),
+            tls,
             last_updated: Mutex::new(None),
         })
     }
@@ -129,10 +135,14 @@ pub fn router(app: Shared) -> Router {
         .route("/healthz", get(public::healthz))
         .route("/assets/{*path}", get(assets::serve))
         .route("/login", get(auth::login_form).post(auth::login))
+        .route("/login/totp", get(totp::login_code_form).post(totp::login_code))
         .route("/logout", post(auth::logout))
         .route("/setup/{token}", get(auth::setup_form).post(auth::setup))
         .route("/staff", get(staff::dashboard))
         .route("/staff/inbox/read", post(staff::mark_read))
+        .route("/staff/totp", get(totp::page).post(totp::confirm))
+        .route("/staff/totp/recovery", post(totp::new_recovery_codes))
+        .route("/staff/totp/off", post(totp::turn_off))
         .route("/staff/requests/new", get(staff::new_form))
         .route("/staff/requests", post(staff::create).layer(DefaultBodyLimit::max(upload_limit)))
         .route(
@@ -147,6 +157,7 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/users", get(admin::list_users).post(admin::add_user))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/admin/users/{id}/password", post(admin::set_password))
+        .route("/admin/users/{id}/totp", post(totp::admin_reset))
         .route("/admin/audit", get(admin::audit_page))
         .route("/admin/audit.csv", get(admin::audit_csv))
         .fallback(public::not_found)
@@ -154,6 +165,7 @@ pub fn router(app: Shared) -> Router {
         .layer(axum::middleware::from_fn_with_state(app.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::serve_cached))
         .layer(axum::middleware::from_fn(private_pages_not_stored))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), hsts))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -162,6 +174,22 @@ pub fn router(app: Shared) -> Router {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
     router.with_state(app)
+}
+
+/// HSTS only while the certificate is one browsers trust (ACME or manual): telling browsers to
+/// insist on HTTPS with a self-signed certificate would lock visitors out.
+async fn hsts(
+    State(app): State<Shared>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    if app.tls.as_ref().is_some_and(|t| t.status().publicly_trusted) {
+        response
+            .headers_mut()
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    response
 }
 
 /// Staff, admin and login pages must not be kept by browsers or proxies: after logging out,
@@ -179,10 +207,12 @@ async fn private_pages_not_stored(
     response
 }
 
-/// Serves `app` on an already bound listener until `shutdown` completes.
+/// Serves `app` on an already bound listener (over TLS when `tls` is given) until `shutdown`
+/// completes.
 pub async fn serve(
     app: Shared,
     listener: tokio::net::TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let forget = app.clone();
@@ -193,7 +223,5 @@ pub async fn serve(
             forget.limits.forget_quiet();
         }
     });
-    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    listener::serve(listener, router(app), tls, listener::Limits::default(), shutdown).await
 }

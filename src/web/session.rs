@@ -42,7 +42,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-/// A logged-in account. Pages that take this redirect anonymous visitors to the login page.
+/// A logged-in account. Pages that take this redirect anonymous visitors to the login page,
+/// and accounts that must enrol in two-step login to `/staff/totp` (see [`super::totp`]).
 #[derive(Debug, Clone)]
 pub struct Staff {
     /// The account.
@@ -99,15 +100,25 @@ impl FromRequestParts<Shared> for Staff {
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
             return Err(to_login());
         };
-        let session = app
+        let required = app.config.settings.security.totp_required_roles.clone();
+        let found = app
             .store
-            .run(move |c| users::session(c, &token, LIMITS))
+            .run(move |c| {
+                let Some(session) = users::session(c, &token, LIMITS)? else { return Ok(None) };
+                let roles = Roles::parse_list(&session.user.roles).unwrap_or_default();
+                // Accounts whose roles require two-step login and that have not enrolled yet.
+                let must_enrol = super::totp::required_for(roles, &required)
+                    && !crate::store::totp::is_enabled(c, session.user.id)?;
+                Ok(Some((session, roles, must_enrol)))
+            })
             .await
             .map_err(|e| WebError::from(e).into_response())?;
-        let Some(session) = session else {
+        let Some((session, roles, must_enrol)) = found else {
             return Err(to_login());
         };
-        let roles = Roles::parse_list(&session.user.roles).unwrap_or_default();
+        if must_enrol && !super::totp::ENROLMENT_PATHS.contains(&parts.uri.path()) {
+            return Err(Redirect::to("/staff/totp").into_response());
+        }
         Ok(Staff { user: session.user, roles, csrf: session.csrf, address })
     }
 }

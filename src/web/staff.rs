@@ -33,7 +33,7 @@ fn html(m: maud::Markup) -> Response {
 }
 
 /// The staff bar for `staff`, with the unread count and the web-master warning.
-async fn bar(app: &Shared, staff: &Staff) -> Result<(u64, Option<usize>), WebError> {
+pub(super) async fn bar(app: &Shared, staff: &Staff) -> Result<(u64, Option<usize>), WebError> {
     let user_id = staff.user.id;
     let sees_warning = staff.roles.contains(Role::Admin) || staff.roles.contains(Role::WebMaster);
     Ok(app

@@ -179,6 +179,64 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Gives the second step of a login (GET then POST `/login/totp`) with `code`.
+    pub fn second_step(&self, code: &str) -> Reply {
+        let page = self.get("/login/totp");
+        assert_eq!(page.status, 200, "no code step: {}", page.text());
+        let token = csrf_of(&page.text());
+        self.post("/login/totp", &[("csrf", &token), ("code", code)])
+    }
+}
+
+/// The code an authenticator app with `secret` (base32) shows `steps` × 30 s from now.
+pub fn totp_code(secret: &str, steps: i64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret).expect("base32 secret");
+    let totp = totp_rs::Builder::new().with_secret(secret).build().expect("authenticator");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    totp.generate((now + 30 * steps) as u64).to_string()
+}
+
+/// A six-digit code that no step near now accepts.
+pub fn wrong_code(secret: &str) -> String {
+    let near: Vec<String> = (-2..=3).map(|s| totp_code(secret, s)).collect();
+    (0..10).map(|d| d.to_string().repeat(6)).find(|c| !near.contains(c)).unwrap()
+}
+
+/// The secret shown on an enrolment page, without the spaces between groups.
+pub fn secret_of(html: &str) -> String {
+    let at = html.find("id=\"totp-secret\"").expect("page shows the secret");
+    let rest = &html[at..];
+    let text = &rest[rest.find('>').unwrap() + 1..];
+    text[..text.find('<').unwrap()].split_whitespace().collect()
+}
+
+/// The recovery codes on the page shown after enrolment.
+pub fn recovery_codes_of(html: &str) -> Vec<String> {
+    let at = html.find("class=\"recovery-codes\"").expect("page lists recovery codes");
+    let list = &html[at..html[at..].find("</ol>").unwrap() + at];
+    list.split("<code>").skip(1).map(|c| c[..c.find("</code>").unwrap()].to_string()).collect()
+}
+
+/// Enrols the logged-in `client` in two-step login; returns the secret and the recovery codes.
+pub fn enrol_totp(client: &Client) -> (String, Vec<String>) {
+    let page = client.get("/staff/totp");
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    let secret = secret_of(&html);
+    let reply = client.post("/staff/totp", &[("csrf", &csrf_of(&html)), ("code", &totp_code(&secret, 0))]);
+    assert_eq!(reply.status, 200, "enrolment not confirmed: {}", reply.text());
+    let codes = recovery_codes_of(&reply.text());
+    assert_eq!(codes.len(), 10);
+    (secret, codes)
+}
+
+/// Logs the client out (it must be logged in).
+pub fn log_out(client: &Client) {
+    let token = csrf_of(&client.get("/staff").text());
+    assert_eq!(client.post("/logout", &[("csrf", &token)]).status, 303);
+}
+
 /// The CSRF token in a page's first form.
 pub fn csrf_of(html: &str) -> String {
     let pattern = "name=\"csrf\" value=\"";

@@ -14,6 +14,7 @@ ensure_pkg() { # ensure_pkg COMMAND PACKAGE...
 ensure_pkg cc gcc
 ensure_pkg chromium chromium
 ensure_pkg chromedriver chromium-driver
+ensure_pkg pebble pebble
 ensure_pkg git git
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "==> installing ${apt_packages[*]}"

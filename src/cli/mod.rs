@@ -73,6 +73,9 @@ struct ServeArgs {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
+    // One crypto provider for every TLS use (HTTPS, ACME, SMTP): ring. Installing it here keeps
+    // rustls from guessing when another crate enables a second provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -40,8 +40,12 @@ impl Server {
     /// Starts `prakat serve` on `data` with extra arguments.
     pub fn start(data: &Path, extra: &[&str]) -> Server {
         let started = Instant::now();
+        // An ephemeral loopback port unless the test names its own.
+        let http: &[&str] = if extra.contains(&"--http") { &[] } else { &["--http", "127.0.0.1:0"] };
         let mut child = Command::new(binary())
-            .args(["serve", "--http", "127.0.0.1:0", "--data"])
+            .arg("serve")
+            .args(http)
+            .arg("--data")
             .arg(data)
             .args(extra)
             .env("PRAKAT_LOG", "warn")

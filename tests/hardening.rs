@@ -98,3 +98,16 @@ fn searching_too_fast_gets_a_thai_429() {
     // The rest of the site is not affected.
     assert_eq!(server.get("/").status, 200);
 }
+
+#[test]
+fn oversized_form_bodies_are_refused() {
+    let server = Server::demo();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let big = "x".repeat(100 * 1024);
+    let reply = agent
+        .post(&server.url("/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(format!("username=a&password={big}"))
+        .unwrap();
+    assert_eq!(reply.status().as_u16(), 413, "a 100 KB login form was read");
+}

@@ -11,6 +11,7 @@ use std::time::Duration;
 use common::Server;
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, ServerName};
+use sha2::Digest as _;
 
 /// A response read whole over TLS.
 struct TlsReply {
@@ -97,7 +98,7 @@ fn self_signed_https_with_redirects_and_no_hsts() {
     let page = String::from_utf8_lossy(&login.body).into_owned();
     let csrf = common::csrf_of(&page);
     let form_cookie = set_cookie.split(';').next().unwrap().to_string();
-    let body = format!("username=staff&password=Prakat-demo-2569&csrf={csrf}&next=%2Fstaff");
+    let body = format!("username=admin&password=Prakat-demo-2569&csrf={csrf}&next=%2Fstaff");
     let post = {
         let server_name = ServerName::try_from("localhost".to_string()).unwrap();
         let conn = rustls::ClientConnection::new(client_config(&cert), server_name).unwrap();
@@ -119,6 +120,25 @@ fn self_signed_https_with_redirects_and_no_hsts() {
         .collect::<Vec<_>>();
     assert!(post.starts_with("HTTP/1.1 303"), "{post}");
     assert!(session.iter().any(|c| c.contains("Secure") && c.contains("HttpOnly")), "{session:?}");
+
+    // The admin page shows the certificate's fingerprint, to compare when trusting it on a PC,
+    // and offers the certificate (never the key) for download.
+    let cookie = session[0].split_once(':').unwrap().1.trim().split(';').next().unwrap().to_string();
+    let system = https_get(addr, "localhost", "/admin/system", &cert, &format!("Cookie: {cookie}\r\n"));
+    assert_eq!(system.status(), 200);
+    let der = CertificateDer::pem_slice_iter(cert.as_bytes()).next().unwrap().unwrap();
+    let fingerprint =
+        sha2::Sha256::digest(&der).iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":");
+    assert!(String::from_utf8_lossy(&system.body).contains(&fingerprint), "fingerprint not shown");
+    let crt = https_get(
+        addr,
+        "localhost",
+        "/admin/system/self-signed.crt",
+        &cert,
+        &format!("Cookie: {cookie}\r\n"),
+    );
+    assert_eq!(String::from_utf8_lossy(&crt.body), cert);
+    assert!(!String::from_utf8_lossy(&crt.body).contains("PRIVATE KEY"));
 }
 
 /// A ClientHello that offers only TLS 1.1 (no supported_versions extension).

@@ -180,3 +180,42 @@ pub fn audit(chrome: &Chrome, bar: &Bar, entries: &[Entry], action: &str) -> Mar
         },
     )
 }
+
+/// The system page: HTTPS certificate state (more appliance duties join it later).
+pub fn system(chrome: &Chrome, bar: &Bar, tls: Option<&crate::appliance::tls::Status>) -> Markup {
+    let digits = chrome.digits;
+    staff_page(
+        chrome,
+        bar,
+        "ระบบ",
+        &[Crumb::here("ระบบ")],
+        html! {
+            h1 { "สถานะระบบ" }
+            section.panel {
+                h2 { "HTTPS และใบรับรอง (certificate)" }
+                @match tls {
+                    None => p { "ยังไม่ได้เปิด HTTPS — สั่ง " code { "prakat serve --https 0.0.0.0:443" } " (ดู README)" },
+                    Some(s) => dl.meta {
+                        dt { "แหล่งที่มาของใบรับรอง" } dd { (s.source) }
+                        dt { "ชื่อและที่อยู่ที่ครอบคลุม" } dd { (s.names.join(", ")) }
+                        dt { "หมดอายุ" } dd {
+                            @if let Ok(ts) = jiff::Timestamp::from_second(s.not_after) { (thai::datetime_short(ts, digits)) }
+                        }
+                        dt { "เบราว์เซอร์เชื่อถือโดยอัตโนมัติ" } dd { @if s.publicly_trusted { "ใช่ (เปิด HSTS แล้ว)" } @else { "ไม่ — ต้องติดตั้งใบรับรองในเครื่องของสำนักงาน" } }
+                        dt { "ลายนิ้วมือ SHA-256" } dd { code.fingerprint { (s.fingerprint) } }
+                        @if let Some(e) = &s.last_error {
+                            dt { "ปัญหาล่าสุดในการต่ออายุ" } dd.error { (e) }
+                        }
+                    },
+                }
+                @if tls.is_some_and(|s| !s.publicly_trusted) {
+                    p {
+                        "เครื่องในสำนักงานจะเชื่อถือใบรับรองนี้ได้เมื่อติดตั้ง "
+                        a href="/admin/system/self-signed.crt" { "ใบรับรอง (self-signed.crt)" }
+                        " เป็น Trusted Root Certification Authority และตรวจว่าลายนิ้วมือตรงกับที่แสดงข้างบน"
+                    }
+                }
+            }
+        },
+    )
+}

@@ -50,6 +50,7 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                     a href="/staff#inbox" { "การแจ้งเตือน" @if bar.unread > 0 { " " span.badge { (bar.unread) } } }
                     @if bar.roles.contains(Role::Admin) {
                         a href="/admin/users" { "ผู้ใช้งาน" }
+                        a href="/admin/system" { "ระบบ" }
                     }
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/admin/audit" { "บันทึกการใช้งาน" }

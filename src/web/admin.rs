@@ -238,3 +238,28 @@ pub async fn set_password(
         .await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
+
+/// `GET /admin/system`
+pub async fn system(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
+    staff.require(Role::Admin)?;
+    let bar = bar_for(&app, &staff).await?;
+    let chrome = app.plain_chrome();
+    let status = app.tls.as_ref().map(|t| t.status());
+    Ok(Html(view::system(&chrome, &bar, status.as_ref()).into_string()).into_response())
+}
+
+/// `GET /admin/system/self-signed.crt`: the self-signed certificate (never the key), to install
+/// on the office's PCs.
+pub async fn self_signed_certificate(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
+    staff.require(Role::Admin)?;
+    let path = crate::appliance::tls::certs_dir(&app.config.data_dir).join("self-signed.pem");
+    let pem = tokio::fs::read(path).await.map_err(|_| WebError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-x509-ca-cert"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"prakat-self-signed.crt\""),
+        ],
+        pem,
+    )
+        .into_response())
+}

@@ -36,9 +36,8 @@ pub async fn serve(
         tracing::error!(sha256 = %file.sha256, "stored file missing");
         return Err(WebError::NotFound);
     }
-    // PDFs and photos open in the browser; the rest are saved.
-    let disposition =
-        if matches!(file.kind.as_str(), "pdf" | "jpg" | "jpeg") { "inline" } else { "attachment" };
+    // Always a download: uploaded files are never rendered as part of the site.
+    let disposition = "attachment";
     let ascii_name: String = file
         .file_name
         .chars()

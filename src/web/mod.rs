@@ -58,6 +58,9 @@ pub struct App {
     last_updated: Mutex<Option<(Instant, Option<i64>)>>,
 }
 
+/// Largest body accepted by a route without uploads.
+const FORM_LIMIT: usize = 64 * 1024;
+
 /// How long the footer's "last updated" value may be reused before it is read again.
 const LAST_UPDATED_TTL: Duration = Duration::from_secs(30);
 
@@ -159,8 +162,12 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/users/{id}/password", post(admin::set_password))
         .route("/admin/users/{id}/totp", post(totp::admin_reset))
         .route("/admin/audit", get(admin::audit_page))
+        .route("/admin/system", get(admin::system))
+        .route("/admin/system/self-signed.crt", get(admin::self_signed_certificate))
         .route("/admin/audit.csv", get(admin::audit_csv))
         .fallback(public::not_found)
+        // Forms are small; the two upload routes above carry their own, larger limit.
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(axum::middleware::from_fn_with_state(app.clone(), access::check))
         .layer(axum::middleware::from_fn_with_state(app.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::serve_cached))

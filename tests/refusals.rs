@@ -235,4 +235,6 @@ fn user_command_line() {
     assert!(run(&["user", "disable", "somchai"], "").status.success());
     assert!(String::from_utf8_lossy(&run(&["user", "list"], "").stdout).contains(" no "));
     assert!(run(&["user", "passwd", "somchai", "--password-stdin"], "ภูหลวงเมืองเลย2570\n").status.success());
+    assert!(run(&["user", "totp-reset", "somchai"], "").status.success());
+    assert!(!run(&["user", "totp-reset", "nobody"], "").status.success());
 }

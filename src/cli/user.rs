@@ -62,6 +62,12 @@ pub enum UserCommand {
         /// Login name.
         username: String,
     },
+    /// Turn off two-step login (TOTP) of an account whose phone was lost; if its role requires
+    /// it, it enrols again at the next login.
+    TotpReset {
+        /// Login name.
+        username: String,
+    },
 }
 
 fn read_password(username: &str, from_stdin: bool) -> anyhow::Result<String> {
@@ -140,6 +146,14 @@ pub fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::Disable { username } => set_active(store, &username, false)?,
         UserCommand::Enable { username } => set_active(store, &username, true)?,
+        UserCommand::TotpReset { username } => {
+            let (user, _) = find(store, &username)?;
+            store.run_sync(|c| {
+                crate::store::totp::disable(c, user.id)?;
+                audit::append(c, &console(), "user.totp_reset", &format!("user/{}", user.id), "")
+            })?;
+            println!("ปิดการยืนยันตัวตนสองขั้นตอนของ {username} แล้ว (two-step login reset)");
+        }
     }
     Ok(())
 }

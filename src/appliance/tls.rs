@@ -253,6 +253,23 @@ pub fn self_signed(dir: &Path) -> anyhow::Result<Pem> {
     Ok(pem)
 }
 
+/// Keeps the self-signed certificate fresh while the server runs for months: twice a day it is
+/// checked and, when due (or when the machine's addresses changed), made anew and swapped in.
+pub async fn keep_self_signed(store: Arc<CertStore>, dir: PathBuf) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(12 * 3600));
+    tick.tick().await; // The first tick is immediate; the certificate was just checked.
+    loop {
+        tick.tick().await;
+        match self_signed(&dir).and_then(|pem| store.replace(&pem, "self-signed", false)) {
+            Ok(()) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "self-signed certificate could not be renewed");
+                store.set_error(Some(format!("{e:#}")));
+            }
+        }
+    }
+}
+
 /// The certificate store to serve HTTPS with, according to the settings. Never waits for an
 /// ACME server: in ACME mode it starts with the cached certificate, or the self-signed one,
 /// and [`super::acme::run`] replaces it when a certificate arrives.

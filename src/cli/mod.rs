@@ -162,6 +162,12 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
                 challenges.clone(),
             ));
         }
+        if let Some(store) = &tls
+            && config.settings.tls.mode == crate::config::TlsMode::SelfSigned
+        {
+            let dir = appliance::tls::certs_dir(&config.data_dir);
+            tokio::spawn(appliance::tls::keep_self_signed(store.clone(), dir));
+        }
         let app = web::App::new(config, store.clone(), tls.clone());
         let pages = app.clone();
         tokio::spawn(appliance::scheduler::run(store, move || pages.pages.invalidate()));

@@ -178,3 +178,46 @@ fn a_client_offering_only_old_tls_is_refused() {
     let cert = std::fs::read_to_string(temp.path().join("d/certs/self-signed.pem")).unwrap();
     assert_eq!(https_get(addr, "localhost", "/healthz", &cert, "").status(), 200);
 }
+
+#[test]
+fn manual_certificate_from_files_with_hsts() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("d");
+    std::fs::create_dir_all(&data).unwrap();
+    // The province's IT hands over a certificate and key (made here for the test).
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["www.mueangloei.example".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let (cert_file, key_file) = (temp.path().join("site.pem"), temp.path().join("site.key"));
+    std::fs::write(&cert_file, cert.pem()).unwrap();
+    std::fs::write(&key_file, key.serialize_pem()).unwrap();
+    common::set_settings(
+        &data,
+        "tls",
+        &format!(
+            "mode = \"manual\"\ncert_file = \"{}\"\nkey_file = \"{}\"",
+            cert_file.display(),
+            key_file.display()
+        ),
+    );
+    let server = Server::start(&data, &["--https", "127.0.0.1:0"]);
+    let reply = https_get(https_addr(&server), "www.mueangloei.example", "/healthz", &cert.pem(), "");
+    assert_eq!(reply.status(), 200);
+    assert_eq!(reply.header("strict-transport-security").as_deref(), Some("max-age=31536000"));
+
+    // A missing key file is refused at start with a clear message.
+    common::set_settings(
+        &data,
+        "tls",
+        "mode = \"manual\"\ncert_file = \"/nonexistent.pem\"\nkey_file = \"/nonexistent.key\"",
+    );
+    let out = std::process::Command::new(common::binary())
+        .args(["serve", "--http", "127.0.0.1:0", "--https", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent.pem"));
+}

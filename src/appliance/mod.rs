@@ -5,3 +5,4 @@ pub mod acme;
 pub mod mailer;
 pub mod scheduler;
 pub mod tls;
+pub mod traffic;

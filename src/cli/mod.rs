@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::store::Store;
 use crate::{appliance, demo, web};
 
+mod logs;
 mod user;
 
 /// Prakat (ประกาศ): the website and publication workflow of a Thai district office, in one
@@ -35,6 +36,9 @@ enum Command {
     /// Manage staff accounts and their roles.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Check and export the traffic logs (Computer-related Crime Act s.26).
+    #[command(subcommand)]
+    Logs(logs::LogsCommand),
     /// Fill the data directory with demo content and N generated items (for benchmarks).
     #[command(hide = true)]
     Demo {
@@ -95,6 +99,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(cli.data, args),
         Command::User(command) => user::run(&Store::open(&cli.data)?, command),
+        Command::Logs(command) => logs::run(&Store::open(&cli.data)?, &cli.data, command),
         Command::Demo { items } => {
             let store = Store::open(&cli.data)?;
             demo::fill_if_empty(&store, &cli.data)?;
@@ -168,7 +173,8 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
             let dir = appliance::tls::certs_dir(&config.data_dir);
             tokio::spawn(appliance::tls::keep_self_signed(store.clone(), dir));
         }
-        let app = web::App::new(config, store.clone(), tls.clone());
+        let traffic = appliance::traffic::start(store.clone(), config.data_dir.clone())?;
+        let app = web::App::new(config, store.clone(), tls.clone(), Some(traffic));
         let pages = app.clone();
         tokio::spawn(appliance::scheduler::run(store, move || pages.pages.invalidate()));
 

@@ -184,6 +184,22 @@ const MIGRATIONS: &[M<'static>] = &[
             expires_at  INTEGER NOT NULL
         ) STRICT;",
     ),
+    // 5: the traffic-log day book (chain start, seal) and verification results.
+    M::up(
+        "CREATE TABLE log_days (
+            day         TEXT PRIMARY KEY,
+            first_prev  TEXT NOT NULL,
+            final_hash  TEXT,
+            lines       INTEGER,
+            sealed_at   INTEGER,
+            purged_at   INTEGER
+        ) STRICT;
+        CREATE TABLE log_verifications (
+            id       INTEGER PRIMARY KEY,
+            at       INTEGER NOT NULL,
+            summary  TEXT NOT NULL
+        ) STRICT;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

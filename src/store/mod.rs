@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod blobs;
 pub mod items;
+pub mod logs;
 mod migrations;
 pub mod notifications;
 pub mod requests;

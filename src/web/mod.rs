@@ -16,6 +16,7 @@ mod session;
 mod staff;
 mod throttle;
 mod totp;
+pub mod traffic_log;
 mod upload;
 
 use std::sync::{Arc, Mutex};
@@ -52,6 +53,8 @@ pub struct App {
     pub address_throttle: throttle::Throttle,
     /// Whether pages are served over HTTPS (cookies are then marked Secure).
     pub https: bool,
+    /// The traffic log, when it is kept.
+    pub traffic: Option<crate::appliance::traffic::Recorder>,
     /// The certificate being served, when HTTPS is on.
     pub tls: Option<Arc<crate::appliance::tls::CertStore>>,
     /// Footer "last updated" date, refreshed at most every [`LAST_UPDATED_TTL`].
@@ -69,7 +72,12 @@ pub type Shared = Arc<App>;
 
 impl App {
     /// Wraps the configuration and the opened store; `tls` when pages are served over HTTPS.
-    pub fn new(config: Config, store: Store, tls: Option<Arc<crate::appliance::tls::CertStore>>) -> Shared {
+    pub fn new(
+        config: Config,
+        store: Store,
+        tls: Option<Arc<crate::appliance::tls::CertStore>>,
+        traffic: Option<crate::appliance::traffic::Recorder>,
+    ) -> Shared {
         Arc::new(App {
             config,
             store,
@@ -78,6 +86,7 @@ impl App {
             account_throttle: throttle::Throttle::new(throttle::ACCOUNT_FREE_FAILURES),
             address_throttle: throttle::Throttle::new(throttle::ADDRESS_FREE_FAILURES),
             https: tls.is_some(),
+            traffic,
             tls,
             last_updated: Mutex::new(None),
         })
@@ -180,7 +189,7 @@ pub fn router(app: Shared) -> Router {
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
-    router.with_state(app)
+    router.layer(axum::middleware::from_fn_with_state(app.clone(), traffic_log::record)).with_state(app)
 }
 
 /// HSTS only while the certificate is one browsers trust (ACME or manual): telling browsers to

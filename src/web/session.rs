@@ -116,6 +116,9 @@ impl FromRequestParts<Shared> for Staff {
         let Some((session, roles, must_enrol)) = found else {
             return Err(to_login());
         };
+        if let Some(slot) = parts.extensions.get::<super::traffic_log::AccountSlot>() {
+            slot.set(session.user.id);
+        }
         if must_enrol && !super::totp::ENROLMENT_PATHS.contains(&parts.uri.path()) {
             return Err(Redirect::to("/staff/totp").into_response());
         }

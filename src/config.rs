@@ -39,6 +39,22 @@ pub struct Settings {
     pub security: Security,
     /// HTTPS certificates (used when `serve --https` is given).
     pub tls: Tls,
+    /// Traffic-log retention.
+    pub logs: Logs,
+}
+
+/// How long traffic logs are kept.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Logs {
+    /// Days kept; the law asks for at least 90 (Computer-related Crime Act s.26).
+    pub retention_days: u32,
+}
+
+impl Default for Logs {
+    fn default() -> Self {
+        Logs { retention_days: 90 }
+    }
 }
 
 /// Where the HTTPS certificate comes from.
@@ -262,6 +278,12 @@ impl Settings {
             })?;
         }
         anyhow::ensure!(
+            self.logs.retention_days >= 90,
+            "logs.retention_days ต้องไม่น้อยกว่า 90 วัน ตาม พ.ร.บ.คอมพิวเตอร์ฯ มาตรา 26 \
+             (the law requires at least 90 days), ได้ {}",
+            self.logs.retention_days
+        );
+        anyhow::ensure!(
             (1..=200).contains(&self.display.per_page),
             "display.per_page ต้องอยู่ระหว่าง 1 ถึง 200 (must be 1–200), ได้ {}",
             self.display.per_page
@@ -295,6 +317,14 @@ mod tests {
         s.display.digits = Digits::Thai;
         s.save(dir.path()).unwrap();
         assert_eq!(Settings::load(dir.path()).unwrap(), s);
+    }
+
+    #[test]
+    fn log_retention_under_ninety_days_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[logs]\nretention_days = 30\n").unwrap();
+        let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
+        assert!(err.contains("retention_days") && err.contains("90"), "{err}");
     }
 
     #[test]

@@ -29,6 +29,9 @@ fn requests_are_logged_verified_exported_and_tampering_is_found() {
 
     let ok = prakat(&["logs", "verify"], &server.data);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let admin = Client::logged_in(&server, "admin");
+    let system = admin.get("/admin/system").text();
+    assert!(system.contains("บันทึกข้อมูลจราจรทางคอมพิวเตอร์") && system.contains("0 problems"), "{system}");
 
     let export =
         prakat(&["logs", "export", "--from", &today.to_string(), "--to", &today.to_string()], &server.data);

@@ -51,12 +51,37 @@ pub fn expire_items(conn: &mut Connection, today: jiff::civil::Date) -> StoreRes
     Ok(expired.len())
 }
 
+/// Deletes traffic-log days older than `retention_days`, recording each in the audit trail.
+pub fn purge_logs(store: &Store, data_dir: &std::path::Path, retention_days: u32) -> StoreResult<usize> {
+    let keep_from = thai::today()
+        .checked_sub(jiff::Span::new().days(i64::from(retention_days)))
+        .unwrap_or_else(|_| thai::today());
+    let purged = super::traffic::purge(store, data_dir, keep_from)?;
+    let system = Who { user_id: None, address: "scheduler".into() };
+    for day in &purged {
+        store.run_sync(|c| audit::append(c, &system, "log.purge", &format!("log/{day}"), "retention"))?;
+    }
+    Ok(purged.len())
+}
+
 /// Runs the jobs every [`PERIOD`] until the process ends; `changed` is called when public
 /// content changed (to drop cached pages).
-pub async fn run(store: Store, changed: impl Fn() + Send + 'static) {
+pub async fn run(
+    store: Store,
+    data_dir: std::path::PathBuf,
+    retention_days: u32,
+    changed: impl Fn() + Send + 'static,
+) {
     let mut tick = tokio::time::interval(PERIOD);
     loop {
         tick.tick().await;
+        let (s, d) = (store.clone(), data_dir.clone());
+        match tokio::task::spawn_blocking(move || purge_logs(&s, &d, retention_days)).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(days = n, "traffic-log days past retention purged"),
+            Ok(Err(e)) => tracing::error!(error = %e, "traffic-log purge failed"),
+            Err(e) => tracing::error!(error = %e, "traffic-log purge task failed"),
+        }
         match store.run(|c| expire_items(c, thai::today())).await {
             Ok(0) => {}
             Ok(n) => {

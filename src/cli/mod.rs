@@ -176,7 +176,9 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         let traffic = appliance::traffic::start(store.clone(), config.data_dir.clone())?;
         let app = web::App::new(config, store.clone(), tls.clone(), Some(traffic));
         let pages = app.clone();
-        tokio::spawn(appliance::scheduler::run(store, move || pages.pages.invalidate()));
+        let (data_dir, retention) =
+            (pages.config.data_dir.clone(), pages.config.settings.logs.retention_days);
+        tokio::spawn(appliance::scheduler::run(store, data_dir, retention, move || pages.pages.invalidate()));
 
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {

@@ -80,3 +80,15 @@ pub fn record_verification(conn: &Connection, summary: &str) -> StoreResult<()> 
     conn.execute("INSERT INTO log_verifications (at, summary) VALUES (?1, ?2)", (now_unix(), summary))?;
     Ok(())
 }
+
+/// Days kept (not purged), and the latest verification: (Unix seconds, summary).
+pub fn summary(conn: &Connection) -> StoreResult<(u64, Option<(i64, String)>)> {
+    let days: i64 =
+        conn.query_row("SELECT count(*) FROM log_days WHERE purged_at IS NULL", [], |r| r.get(0))?;
+    let last = conn
+        .query_row("SELECT at, summary FROM log_verifications ORDER BY id DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    Ok((days as u64, last))
+}

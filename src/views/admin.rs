@@ -181,8 +181,27 @@ pub fn audit(chrome: &Chrome, bar: &Bar, entries: &[Entry], action: &str) -> Mar
     )
 }
 
-/// The system page: HTTPS certificate state (more appliance duties join it later).
-pub fn system(chrome: &Chrome, bar: &Bar, tls: Option<&crate::appliance::tls::Status>) -> Markup {
+/// What the system page shows about the traffic logs.
+#[derive(Debug, Clone)]
+pub struct LogsInfo {
+    /// Days kept.
+    pub days: u64,
+    /// Bytes on disk.
+    pub bytes: u64,
+    /// Days kept by the retention setting.
+    pub retention_days: u32,
+    /// The latest verification: when (Unix seconds) and its summary.
+    pub last_verification: Option<(i64, String)>,
+}
+
+/// The system page: HTTPS certificate state and traffic logs (more appliance duties join it
+/// later).
+pub fn system(
+    chrome: &Chrome,
+    bar: &Bar,
+    tls: Option<&crate::appliance::tls::Status>,
+    logs: &LogsInfo,
+) -> Markup {
     let digits = chrome.digits;
     staff_page(
         chrome,
@@ -209,13 +228,37 @@ pub fn system(chrome: &Chrome, bar: &Bar, tls: Option<&crate::appliance::tls::St
                     },
                 }
                 @if tls.is_some_and(|s| !s.publicly_trusted) {
+                    (self_signed_help())
+                }
+            }
+            section.panel {
+                h2 { "บันทึกข้อมูลจราจรทางคอมพิวเตอร์ (traffic logs)" }
+                dl.meta {
+                    dt { "จำนวนวันที่เก็บ" } dd { (digits.apply(&logs.days.to_string())) " วัน (กำหนดเก็บ " (digits.apply(&logs.retention_days.to_string())) " วัน)" }
+                    dt { "ขนาด" } dd { (thai::file_size(logs.bytes, digits)) }
+                    dt { "ตรวจสอบล่าสุด" } dd {
+                        @match &logs.last_verification {
+                            Some((at, summary)) => {
+                                @if let Ok(ts) = jiff::Timestamp::from_second(*at) { (thai::datetime_short(ts, digits)) }
+                                " — " (summary)
+                            },
+                            None => { "ยังไม่เคยตรวจ — สั่ง " code { "prakat logs verify" } },
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn self_signed_help() -> Markup {
+    html! {
+                {
                     p {
                         "เครื่องในสำนักงานจะเชื่อถือใบรับรองนี้ได้เมื่อติดตั้ง "
                         a href="/admin/system/self-signed.crt" { "ใบรับรอง (self-signed.crt)" }
                         " เป็น Trusted Root Certification Authority และตรวจว่าลายนิ้วมือตรงกับที่แสดงข้างบน"
                     }
                 }
-            }
-        },
-    )
+    }
 }

@@ -245,7 +245,22 @@ pub async fn system(State(app): State<Shared>, staff: Staff) -> Result<Response,
     let bar = bar_for(&app, &staff).await?;
     let chrome = app.plain_chrome();
     let status = app.tls.as_ref().map(|t| t.status());
-    Ok(Html(view::system(&chrome, &bar, status.as_ref()).into_string()).into_response())
+    let (days, last_verification) = app.store.run(|c| crate::store::logs::summary(c)).await?;
+    let logs_dir = crate::appliance::traffic::dir(&app.config.data_dir);
+    let bytes = tokio::task::spawn_blocking(move || {
+        std::fs::read_dir(logs_dir)
+            .map(|entries| entries.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum())
+            .unwrap_or(0)
+    })
+    .await
+    .unwrap_or(0);
+    let logs = view::LogsInfo {
+        days,
+        bytes,
+        retention_days: app.config.settings.logs.retention_days,
+        last_verification,
+    };
+    Ok(Html(view::system(&chrome, &bar, status.as_ref(), &logs).into_string()).into_response())
 }
 
 /// `GET /admin/system/self-signed.crt`: the self-signed certificate (never the key), to install

@@ -208,6 +208,7 @@ fn manual_certificate_from_files_with_hsts() {
     assert_eq!(reply.header("strict-transport-security").as_deref(), Some("max-age=31536000"));
 
     // A missing key file is refused at start with a clear message.
+    drop(server);
     common::set_settings(
         &data,
         "tls",

@@ -2,6 +2,7 @@
 //! certificates (self-signed, manual, ACME); later traffic logs, backups, self-update.
 
 pub mod acme;
+pub mod backup;
 pub mod mailer;
 pub mod scheduler;
 pub mod tls;

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::store::Store;
 use crate::{appliance, demo, web};
 
+mod backup;
 mod logs;
 mod user;
 
@@ -39,6 +40,15 @@ enum Command {
     /// Check and export the traffic logs (Computer-related Crime Act s.26).
     #[command(subcommand)]
     Logs(logs::LogsCommand),
+    /// Make, list and check backup zips.
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
+    /// Restore a backup into the data directory (the current data is moved aside, not deleted;
+    /// refused while a server uses the directory).
+    Restore {
+        /// The backup zip.
+        file: PathBuf,
+    },
     /// Fill the data directory with demo content and N generated items (for benchmarks).
     #[command(hide = true)]
     Demo {
@@ -100,6 +110,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(cli.data, args),
         Command::User(command) => user::run(&Store::open(&cli.data)?, command),
         Command::Logs(command) => logs::run(&Store::open(&cli.data)?, &cli.data, command),
+        Command::Backup(command) => backup::run(&cli.data, command),
+        Command::Restore { file } => backup::restore(&cli.data, &file),
         Command::Demo { items } => {
             let store = Store::open(&cli.data)?;
             demo::fill_if_empty(&store, &cli.data)?;
@@ -114,6 +126,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
+    // Held while serving, so that a restore cannot swap the directory underneath.
+    let _lock = appliance::backup::lock(&data)?;
     let store = Store::open(&data)?;
     if args.demo && demo::fill_if_empty(&store, &data)? {
         println!("เติมข้อมูลตัวอย่างแล้ว (demo content added) ใน {}", data.display());

@@ -41,6 +41,38 @@ pub struct Settings {
     pub tls: Tls,
     /// Traffic-log retention.
     pub logs: Logs,
+    /// Scheduled backups.
+    pub backups: Backups,
+}
+
+/// When backups are made and how many are kept.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Backups {
+    /// Daily time, Bangkok, `HH:MM`; empty turns scheduled backups off.
+    pub daily_at: String,
+    /// Backups kept in the data directory's `backups` folder.
+    pub keep: usize,
+    /// A second folder (e.g. a USB disk) that gets a copy of each backup; empty for none.
+    pub second_dir: String,
+    /// Backups kept in the second folder.
+    pub second_keep: usize,
+}
+
+impl Default for Backups {
+    fn default() -> Self {
+        Backups { daily_at: "02:00".into(), keep: 14, second_dir: String::new(), second_keep: 14 }
+    }
+}
+
+impl Backups {
+    /// The daily time, if scheduled backups are on.
+    pub fn time(&self) -> Option<jiff::civil::Time> {
+        if self.daily_at.trim().is_empty() {
+            return None;
+        }
+        jiff::civil::Time::strptime("%H:%M", self.daily_at.trim()).ok()
+    }
 }
 
 /// How long traffic logs are kept.
@@ -277,6 +309,12 @@ impl Settings {
                 anyhow::anyhow!("smtp.from ต้องเป็นที่อยู่อีเมล เช่น \"เว็บไซต์ <web@example.go.th>\" ({e})")
             })?;
         }
+        anyhow::ensure!(
+            self.backups.daily_at.trim().is_empty() || self.backups.time().is_some(),
+            "backups.daily_at ต้องเป็นเวลาแบบ HH:MM เช่น \"02:00\" (or empty to turn it off), ได้ {:?}",
+            self.backups.daily_at
+        );
+        anyhow::ensure!(self.backups.keep >= 1, "backups.keep ต้องอย่างน้อย 1");
         anyhow::ensure!(
             self.logs.retention_days >= 90,
             "logs.retention_days ต้องไม่น้อยกว่า 90 วัน ตาม พ.ร.บ.คอมพิวเตอร์ฯ มาตรา 26 \

@@ -97,3 +97,39 @@ fn backup_while_running_verify_and_restore_into_a_fresh_directory() {
     assert!(!bad.status.success());
     assert!(!String::from_utf8_lossy(&bad.stderr).is_empty());
 }
+
+#[test]
+fn scheduled_and_admin_backups_and_a_failure_is_never_silent() {
+    // Due since midnight: the scheduler makes one right after start.
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("d");
+    assert!(prakat(&["demo", "--items", "0"], &data).status.success());
+    common::set_settings(&data, "backups", "daily_at = \"00:00\"\nkeep = 2");
+    let server = Server::start(&data, &[]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::read_dir(data.join("backups")).map_or(0, |d| d.count()) == 0 {
+        assert!(std::time::Instant::now() < deadline, "no scheduled backup");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let admin = common::Client::logged_in(&server, "admin");
+    let page = admin.get("/admin/backups").text();
+    assert!(page.contains("สำเร็จ") && page.contains("prakat-backup-"), "{page}");
+    let name = page.split("href=\"/admin/backups/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let zip = admin.get(&format!("/admin/backups/{name}"));
+    assert_eq!(zip.status, 200);
+    assert!(zip.body.starts_with(b"PK\x03\x04"));
+    assert_eq!(common::Client::logged_in(&server, "staff").get("/admin/backups").status, 403);
+    drop(server);
+
+    // A second destination that cannot be written: the failure shows on every admin page.
+    common::set_settings(&data, "backups", "daily_at = \"\"\nsecond_dir = \"/proc/version/cannot\"");
+    let server = Server::start(&data, &[]);
+    let admin = common::Client::logged_in(&server, "admin");
+    let token = common::csrf_of(&admin.get("/admin/backups").text());
+    assert_eq!(admin.post("/admin/backups", &[("csrf", &token)]).status, 303);
+    for path in ["/admin/backups", "/admin/users", "/staff"] {
+        assert!(admin.get(path).text().contains("การสำรองข้อมูลครั้งล่าสุดไม่สำเร็จ"), "no banner on {path}");
+    }
+    let csv = admin.get("/admin/audit.csv?action=backup").text();
+    assert!(csv.contains("backup.ok") && csv.contains("backup.failed"), "{csv}");
+}

@@ -265,6 +265,55 @@ pub fn restore(backup: &Path, data_dir: &Path) -> anyhow::Result<Option<PathBuf>
     Ok(aside)
 }
 
+/// Deletes all but the newest `keep` backups in `dir`.
+pub fn prune(dir: &Path, keep: usize) -> anyhow::Result<usize> {
+    let all = list(dir)?;
+    let mut removed = 0;
+    for (path, _) in all.iter().skip(keep) {
+        std::fs::remove_file(path)?;
+        removed += 1;
+    }
+    Ok(removed)
+}
+
+/// One scheduled (or admin-requested) run: backup, verify, copy to the second folder, prune,
+/// and record the outcome in the database and the audit trail. A failure is recorded, never
+/// silent; the caller shows it on every admin page.
+pub fn run_once(
+    store: &crate::store::Store,
+    data_dir: &Path,
+    settings: &crate::config::Backups,
+    who: &crate::store::audit::Who,
+) -> anyhow::Result<PathBuf> {
+    let result = (|| -> anyhow::Result<PathBuf> {
+        let path = create(data_dir, &default_dir(data_dir))?;
+        verify(&path)?;
+        prune(&default_dir(data_dir), settings.keep)?;
+        if !settings.second_dir.is_empty() {
+            let second = Path::new(&settings.second_dir);
+            std::fs::create_dir_all(second)
+                .with_context(|| format!("โฟลเดอร์สำรองที่สอง {} ใช้ไม่ได้", second.display()))?;
+            let name = path.file_name().context("backup has a name")?;
+            let mut tmp = tempfile::NamedTempFile::new_in(second)?;
+            std::io::copy(&mut File::open(&path)?, tmp.as_file_mut())?;
+            tmp.as_file().sync_all()?;
+            tmp.persist(second.join(name)).map_err(|e| e.error)?;
+            prune(second, settings.second_keep)?;
+        }
+        Ok(path)
+    })();
+    let (ok, path, message) = match &result {
+        Ok(p) => (true, p.display().to_string(), String::new()),
+        Err(e) => (false, String::new(), format!("{e:#}")),
+    };
+    store.run_sync(|c| {
+        crate::store::backups::record(c, ok, &path, &message)?;
+        let action = if ok { "backup.ok" } else { "backup.failed" };
+        crate::store::audit::append(c, who, action, "backup", if ok { &path } else { &message })
+    })?;
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,17 +64,40 @@ pub fn purge_logs(store: &Store, data_dir: &std::path::Path, retention_days: u32
     Ok(purged.len())
 }
 
+/// Whether the daily backup is due: its time has come today and nothing ran since.
+fn backup_due(store: &Store, settings: &crate::config::Backups) -> StoreResult<bool> {
+    let Some(time) = settings.time() else { return Ok(false) };
+    let now = jiff::Timestamp::now().to_zoned_datetime(thai::bangkok());
+    let Ok(due) = now.date().to_datetime(time).to_zoned_datetime(thai::bangkok()) else { return Ok(false) };
+    if now.timestamp() < due.timestamp() {
+        return Ok(false);
+    }
+    let since = due.timestamp().as_second();
+    Ok(!store.run_sync(|c| crate::store::backups::ran_since(c, since))?)
+}
+
 /// Runs the jobs every [`PERIOD`] until the process ends; `changed` is called when public
 /// content changed (to drop cached pages).
 pub async fn run(
     store: Store,
     data_dir: std::path::PathBuf,
     retention_days: u32,
+    backups: crate::config::Backups,
     changed: impl Fn() + Send + 'static,
 ) {
     let mut tick = tokio::time::interval(PERIOD);
     loop {
         tick.tick().await;
+        let (s, d, b) = (store.clone(), data_dir.clone(), backups.clone());
+        let _ = tokio::task::spawn_blocking(move || {
+            if backup_due(&s, &b).unwrap_or(false) {
+                let who = Who { user_id: None, address: "scheduler".into() };
+                if let Err(e) = super::backup::run_once(&s, &d, &b, &who) {
+                    tracing::error!(error = %e, "scheduled backup failed");
+                }
+            }
+        })
+        .await;
         let (s, d) = (store.clone(), data_dir.clone());
         match tokio::task::spawn_blocking(move || purge_logs(&s, &d, retention_days)).await {
             Ok(Ok(0)) => {}

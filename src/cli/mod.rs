@@ -192,7 +192,10 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         let pages = app.clone();
         let (data_dir, retention) =
             (pages.config.data_dir.clone(), pages.config.settings.logs.retention_days);
-        tokio::spawn(appliance::scheduler::run(store, data_dir, retention, move || pages.pages.invalidate()));
+        let backups = pages.config.settings.backups.clone();
+        tokio::spawn(appliance::scheduler::run(store, data_dir, retention, backups, move || {
+            pages.pages.invalidate()
+        }));
 
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {

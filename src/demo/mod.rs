@@ -184,7 +184,10 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         // The demo must be usable without a phone: no role is made to use two-step login
         // (real installations require it of admins and web masters by default).
         let security = Security { totp_required_roles: Vec::new() };
-        Settings { office: demo_office(), security, ..Settings::default() }.save(data_dir)?;
+        // A demo makes backups only when asked (the admin page has a button): a missed 02:00
+        // run would otherwise be made at every start.
+        let backups = crate::config::Backups { daily_at: String::new(), ..Default::default() };
+        Settings { office: demo_office(), security, backups, ..Settings::default() }.save(data_dir)?;
     }
     let hash = crate::crypto::hash_password(DEMO_PASSWORD);
     store.run_sync(|c| {

@@ -200,6 +200,16 @@ const MIGRATIONS: &[M<'static>] = &[
             summary  TEXT NOT NULL
         ) STRICT;",
     ),
+    // 6: the outcome of every backup run, for the schedule and the admin pages.
+    M::up(
+        "CREATE TABLE backup_runs (
+            id       INTEGER PRIMARY KEY,
+            at       INTEGER NOT NULL,
+            ok       INTEGER NOT NULL,
+            path     TEXT NOT NULL DEFAULT '',
+            message  TEXT NOT NULL DEFAULT ''
+        ) STRICT;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

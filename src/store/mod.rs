@@ -5,6 +5,7 @@
 //! blocking threads ([`Store::run`]), never on the async workers.
 
 pub mod audit;
+pub mod backups;
 pub mod blobs;
 pub mod items;
 pub mod logs;

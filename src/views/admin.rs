@@ -262,3 +262,52 @@ fn self_signed_help() -> Markup {
                 }
     }
 }
+
+/// The backups page: the last run, the backups kept, and a button to make one now.
+pub fn backups(
+    chrome: &Chrome,
+    bar: &Bar,
+    last: Option<&crate::store::backups::Run>,
+    kept: &[(String, u64)],
+    settings: &crate::config::Backups,
+) -> Markup {
+    let digits = chrome.digits;
+    staff_page(
+        chrome,
+        bar,
+        "สำรองข้อมูล",
+        &[Crumb::here("สำรองข้อมูล")],
+        html! {
+            h1 { "สำรองข้อมูล (backups)" }
+            p.lead {
+                @if settings.daily_at.trim().is_empty() { "ไม่ได้ตั้งเวลาสำรองอัตโนมัติ" }
+                @else { "สำรองอัตโนมัติทุกวันเวลา " (digits.apply(&settings.daily_at)) " น. เก็บไว้ " (digits.apply(&settings.keep.to_string())) " ชุด" }
+                @if !settings.second_dir.is_empty() { " และคัดลอกไปที่ " code { (settings.second_dir) } }
+            }
+            section.panel {
+                h2 { "ผลครั้งล่าสุด" }
+                @match last {
+                    None => p { "ยังไม่เคยสำรองข้อมูล" },
+                    Some(run) => p {
+                        @if let Ok(ts) = jiff::Timestamp::from_second(run.at) { (thai::datetime_short(ts, digits)) " — " }
+                        @if run.ok { "สำเร็จ " code { (run.path) } } @else { strong { "ไม่สำเร็จ: " } (run.message) }
+                    },
+                }
+                form method="post" action="/admin/backups" {
+                    (csrf(bar.csrf))
+                    button type="submit" { "สำรองข้อมูลเดี๋ยวนี้" }
+                }
+            }
+            section.panel {
+                h2 { "ไฟล์สำรองที่เก็บไว้" }
+                @if kept.is_empty() { p.empty { "ไม่มี" } }
+                ul {
+                    @for (name, size) in kept {
+                        li { a href=(format!("/admin/backups/{name}")) { (name) } " — " (thai::file_size(*size, digits)) }
+                    }
+                }
+                p { "กู้คืนด้วยคำสั่ง " code { "prakat restore ไฟล์สำรอง.zip" } " (หยุดเซิร์ฟเวอร์ก่อน ข้อมูลเดิมจะถูกย้ายเก็บไว้ ไม่ถูกลบ)" }
+            }
+        },
+    )
+}

@@ -31,6 +31,8 @@ pub struct Bar<'a> {
     pub csrf: &'a str,
     /// Active web masters, when fewer than two must be warned about (seed 4.1).
     pub webmasters: Option<usize>,
+    /// Why the last backup failed, shown to admins until one succeeds.
+    pub backup_failed: Option<String>,
 }
 
 /// A staff page: the public layout with the staff bar above the content.
@@ -51,6 +53,7 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                     @if bar.roles.contains(Role::Admin) {
                         a href="/admin/users" { "ผู้ใช้งาน" }
                         a href="/admin/system" { "ระบบ" }
+                        a href="/admin/backups" { "สำรองข้อมูล" }
                     }
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/admin/audit" { "บันทึกการใช้งาน" }
@@ -60,6 +63,12 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                         (csrf(bar.csrf))
                         button.link type="submit" { "ออกจากระบบ" }
                     }
+                }
+            }
+            @if let Some(why) = &bar.backup_failed {
+                div.warning role="alert" {
+                    "การสำรองข้อมูลครั้งล่าสุดไม่สำเร็จ (last backup failed): " (why) " — "
+                    a href="/admin/backups" { "ดูรายละเอียด" }
                 }
             }
             @if let Some(n) = bar.webmasters {

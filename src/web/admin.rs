@@ -14,29 +14,8 @@ use crate::store::audit;
 use crate::store::users::{self, NewUser};
 use crate::views::admin::{self as view, NewAccount};
 use crate::views::forms::Problem;
-use crate::views::staff::Bar;
 use crate::workflow::account;
 use crate::workflow::state::{Role, Roles};
-
-async fn bar_for<'a>(app: &Shared, staff: &'a Staff) -> Result<Bar<'a>, WebError> {
-    let id = staff.user.id;
-    let (unread, webmasters) = app
-        .store
-        .run(move |c| {
-            Ok((
-                crate::store::notifications::unread_count(c, id)?,
-                users::count_with_role(c, Role::WebMaster.as_str())?,
-            ))
-        })
-        .await?;
-    Ok(Bar {
-        user: &staff.user,
-        roles: staff.roles,
-        unread,
-        csrf: &staff.csrf,
-        webmasters: (webmasters < 2).then_some(webmasters),
-    })
-}
 
 async fn users_page(
     app: &Shared,
@@ -46,7 +25,7 @@ async fn users_page(
 ) -> Result<Response, WebError> {
     let (all, totp_on) =
         app.store.run(|c| Ok((users::all(c)?, crate::store::totp::enabled_users(c)?))).await?;
-    let bar = bar_for(app, staff).await?;
+    let bar = super::staff::bar(app, staff).await?;
     let chrome = app.plain_chrome();
     let status = if problems.is_empty() {
         axum::http::StatusCode::OK
@@ -167,7 +146,7 @@ pub async fn audit_page(
     may_read_audit(&staff)?;
     let filter = audit_filter(&params, Some(500));
     let entries = app.store.run(move |c| audit::list(c, &filter)).await?;
-    let bar = bar_for(&app, &staff).await?;
+    let bar = super::staff::bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     let action = params.get("action").cloned().unwrap_or_default();
     Ok(Html(view::audit(&chrome, &bar, &entries, &action).into_string()).into_response())
@@ -242,7 +221,7 @@ pub async fn set_password(
 /// `GET /admin/system`
 pub async fn system(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
     staff.require(Role::Admin)?;
-    let bar = bar_for(&app, &staff).await?;
+    let bar = super::staff::bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     let status = app.tls.as_ref().map(|t| t.status());
     let (days, last_verification) = app.store.run(|c| crate::store::logs::summary(c)).await?;
@@ -277,4 +256,67 @@ pub async fn self_signed_certificate(State(app): State<Shared>, staff: Staff) ->
         pem,
     )
         .into_response())
+}
+
+async fn backups_page(app: &Shared, staff: &Staff) -> Result<Response, WebError> {
+    let last = app.store.run(|c| crate::store::backups::last(c)).await?;
+    let dir = crate::appliance::backup::default_dir(&app.config.data_dir);
+    let kept: Vec<(String, u64)> = crate::appliance::backup::list(&dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(p, size)| Some((p.file_name()?.to_string_lossy().into_owned(), size)))
+        .collect();
+    let bar = super::staff::bar(app, staff).await?;
+    let chrome = app.plain_chrome();
+    let page = view::backups(&chrome, &bar, last.as_ref(), &kept, &app.config.settings.backups);
+    Ok(Html(page.into_string()).into_response())
+}
+
+/// `GET /admin/backups`
+pub async fn backups(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
+    staff.require(Role::Admin)?;
+    backups_page(&app, &staff).await
+}
+
+/// `POST /admin/backups`: makes a backup now.
+pub async fn backup_now(
+    State(app): State<Shared>,
+    staff: Staff,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    staff.require(Role::Admin)?;
+    staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
+    let (store, data, settings, who) =
+        (app.store.clone(), app.config.data_dir.clone(), app.config.settings.backups.clone(), staff.who());
+    // The outcome (and any failure) is recorded by run_once and shown on the page.
+    let _ = tokio::task::spawn_blocking(move || {
+        crate::appliance::backup::run_once(&store, &data, &settings, &who)
+    })
+    .await;
+    Ok(Redirect::to("/admin/backups").into_response())
+}
+
+/// `GET /admin/backups/{name}`: downloads one of the kept backups (streamed from disk).
+pub async fn backup_download(
+    State(app): State<Shared>,
+    staff: Staff,
+    Path(name): Path<String>,
+    request: axum::extract::Request,
+) -> Result<Response, WebError> {
+    staff.require(Role::Admin)?;
+    let dir = crate::appliance::backup::default_dir(&app.config.data_dir);
+    let found = crate::appliance::backup::list(&dir)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(p, _)| p.file_name().is_some_and(|n| n.to_string_lossy() == name))
+        .ok_or(WebError::NotFound)?;
+    let zip: mime::Mime = "application/zip".parse().expect("valid mime");
+    let Ok(response) =
+        tower::ServiceExt::oneshot(tower_http::services::ServeFile::new_with_mime(&found.0, &zip), request)
+            .await;
+    let mut response = response.map(axum::body::Body::new);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
 }

@@ -172,6 +172,8 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/users/{id}/totp", post(totp::admin_reset))
         .route("/admin/audit", get(admin::audit_page))
         .route("/admin/system", get(admin::system))
+        .route("/admin/backups", get(admin::backups).post(admin::backup_now))
+        .route("/admin/backups/{name}", get(admin::backup_download))
         .route("/admin/system/self-signed.crt", get(admin::self_signed_certificate))
         .route("/admin/audit.csv", get(admin::audit_csv))
         .fallback(public::not_found)

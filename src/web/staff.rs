@@ -32,25 +32,30 @@ fn html(m: maud::Markup) -> Response {
     Html(m.into_string()).into_response()
 }
 
-/// The staff bar for `staff`, with the unread count and the web-master warning.
-pub(super) async fn bar(app: &Shared, staff: &Staff) -> Result<(u64, Option<usize>), WebError> {
+/// The staff bar for `staff`: unread count, the web-master warning (seed 4.1) for admins and web
+/// masters, and a failed last backup for admins.
+pub(super) async fn bar<'a>(app: &Shared, staff: &'a Staff) -> Result<Bar<'a>, WebError> {
     let user_id = staff.user.id;
-    let sees_warning = staff.roles.contains(Role::Admin) || staff.roles.contains(Role::WebMaster);
-    Ok(app
+    let admin = staff.roles.contains(Role::Admin);
+    let sees_warning = admin || staff.roles.contains(Role::WebMaster);
+    let (unread, webmasters, last_backup) = app
         .store
         .run(move |c| {
-            let unread = notifications::unread_count(c, user_id)?;
-            let webmasters = users::count_with_role(c, Role::WebMaster.as_str())?;
-            Ok((unread, (sees_warning && webmasters < 2).then_some(webmasters)))
+            Ok((
+                notifications::unread_count(c, user_id)?,
+                users::count_with_role(c, Role::WebMaster.as_str())?,
+                crate::store::backups::last(c)?,
+            ))
         })
-        .await?)
-}
-
-macro_rules! staff_bar {
-    ($app:expr, $staff:expr) => {{
-        let (unread, webmasters) = bar(&$app, &$staff).await?;
-        Bar { user: &$staff.user, roles: $staff.roles, unread, csrf: &$staff.csrf, webmasters }
-    }};
+        .await?;
+    Ok(Bar {
+        user: &staff.user,
+        roles: staff.roles,
+        unread,
+        csrf: &staff.csrf,
+        webmasters: (sees_warning && webmasters < 2).then_some(webmasters),
+        backup_failed: last_backup.filter(|run| admin && !run.ok).map(|run| run.message),
+    })
 }
 
 fn facts(r: &Request) -> RequestFacts {
@@ -95,7 +100,7 @@ pub async fn dashboard(State(app): State<Shared>, staff: Staff) -> Result<Respon
             Ok(d)
         })
         .await?;
-    let bar = staff_bar!(app, staff);
+    let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     Ok(html(view::dashboard(&chrome, &bar, &d)))
 }
@@ -133,7 +138,7 @@ fn max_upload(app: &Shared) -> u64 {
 
 /// `GET /staff/requests/new`
 pub async fn new_form(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
-    let bar = staff_bar!(app, staff);
+    let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     Ok(html(view::request_form(&chrome, &bar, &blank_form(&staff), None, &[], max_upload(&app) >> 20)))
 }
@@ -188,7 +193,7 @@ async fn accept_form(
                     .push(Problem::new("files", "ไฟล์ที่ผ่านการตรวจยังไม่ได้บันทึก กรุณาเลือกไฟล์อีกครั้งหลังแก้ไขข้อผิดพลาด"));
             }
             // The checked temporary files are dropped here, and deleted with them.
-            let bar = staff_bar!(app, staff);
+            let bar = bar(app, staff).await?;
             let chrome = app.plain_chrome();
             let page =
                 view::request_form(&chrome, &bar, &up.input, existing, &problems, max_upload(app) >> 20);
@@ -280,7 +285,7 @@ pub async fn show(
         .await?;
     let rejection = history.iter().rev().find(|e| e.action == "request.reject").map(|e| e.detail.as_str());
     let actions = available(&facts(&r), &staff.actor());
-    let bar = staff_bar!(app, staff);
+    let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     let page = RequestPage {
         request: &r,
@@ -302,7 +307,7 @@ pub async fn edit_form(
     if !may_edit(&facts(&r), &staff.actor()) {
         return Err(WebError::Forbidden("แก้ไขได้เฉพาะผู้ขอ และเฉพาะฉบับร่างหรือคำขอที่ไม่ได้รับอนุมัติ".into()));
     }
-    let bar = staff_bar!(app, staff);
+    let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     Ok(html(view::request_form(&chrome, &bar, &input_of(&r), Some(&r), &[], max_upload(&app) >> 20)))
 }
@@ -536,7 +541,7 @@ pub async fn publish_form(
     if !available(&facts(&r), &staff.actor()).contains(&publish_action(verbal)) {
         return Err(WebError::Forbidden("เผยแพร่ได้เฉพาะผู้ดูแลเว็บไซต์ และเฉพาะคำขอที่อนุมัติแล้ว".into()));
     }
-    let bar = staff_bar!(app, staff);
+    let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     Ok(html(view::publish_form(&chrome, &bar, &r, &publish_defaults(&r, verbal), &[])))
 }
@@ -638,7 +643,7 @@ pub async fn publish(
     let fields = match check_publish(&input, today) {
         Ok(ok) => ok,
         Err(problems) => {
-            let bar = staff_bar!(app, staff);
+            let bar = bar(&app, &staff).await?;
             let chrome = app.plain_chrome();
             let page = view::publish_form(&chrome, &bar, &r, &input, &problems);
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(page)).into_response());

@@ -215,8 +215,7 @@ pub async fn login_code(
 }
 
 async fn bar<'a>(app: &Shared, staff: &'a Staff) -> Result<Bar<'a>, WebError> {
-    let (unread, webmasters) = super::staff::bar(app, staff).await?;
-    Ok(Bar { user: &staff.user, roles: staff.roles, unread, csrf: &staff.csrf, webmasters })
+    super::staff::bar(app, staff).await
 }
 
 /// The office's name as the authenticator app shows it.

@@ -19,7 +19,7 @@ use crate::store::{Store, StoreResult, logs};
 /// The chain's start when no earlier day exists.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 /// Requests that may wait for the writer before new ones are dropped (and counted).
-const QUEUE: usize = 16_384;
+const QUEUE: usize = 4096;
 
 /// What is recorded about one request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

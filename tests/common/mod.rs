@@ -109,6 +109,17 @@ impl Server {
     }
 }
 
+/// An HTTP client that reports every status instead of failing, and does not follow redirects
+/// (tests look at them).
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
 /// A person using the site: an HTTP client that keeps cookies, like a browser.
 pub struct Client {
     agent: ureq::Agent,
@@ -118,13 +129,7 @@ pub struct Client {
 impl Client {
     /// A client for `server` with no cookies yet.
     pub fn new(server: &Server) -> Client {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into();
-        Client { agent, base: server.base.clone() }
+        Client { agent: agent(), base: server.base.clone() }
     }
 
     /// A client logged in as `username` with the demo password.
@@ -281,12 +286,7 @@ impl Reply {
 /// GET an absolute URL on loopback with extra request headers.
 pub fn get_with(url: &str, headers: &[(&str, &str)]) -> Reply {
     assert!(url.starts_with("http://127.0.0.1:"), "loopback only: {url}");
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(20)))
-        .build()
-        .into();
+    let agent = agent();
     let mut request = agent.get(url);
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -307,12 +307,7 @@ pub fn set_settings(data: &Path, section: &str, toml: &str) {
 /// GET an absolute URL on loopback.
 pub fn get(url: &str) -> Reply {
     assert!(url.starts_with("http://127.0.0.1:") || url.starts_with("http://[::1]:"), "loopback only: {url}");
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(20)))
-        .build()
-        .into();
+    let agent = agent();
     let mut resp = agent.get(url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = resp.status().as_u16();
     let headers = resp

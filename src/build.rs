@@ -3,4 +3,6 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=assets");
+    // A release build may trust one more signing key (see `appliance::update::trusted_keys`).
+    println!("cargo:rerun-if-env-changed=PRAKAT_EXTRA_RELEASE_KEY");
 }

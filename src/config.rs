@@ -43,6 +43,73 @@ pub struct Settings {
     pub logs: Logs,
     /// Scheduled backups.
     pub backups: Backups,
+    /// Where new releases come from and whether they install themselves.
+    pub update: Update,
+    /// What the health page checks against.
+    pub health: Health,
+}
+
+/// Self-update: the release feed and what to do when a new release appears.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Update {
+    /// The release feed: a GitHub repository (`https://github.com/OWNER/REPO`) or the address
+    /// of a `manifest.json` on any HTTPS host (e.g. a provincial mirror); empty turns checks off.
+    pub feed: String,
+    /// A CA certificate (PEM file) trusted for the feed instead of the public ones, for a
+    /// mirror with a private certificate; empty for the public ones.
+    pub ca_file: String,
+    /// `notify` (default): show "update available" to admins; `install`: also install signed
+    /// updates at night (`install_at`); `off`: never ask the feed.
+    pub mode: UpdateMode,
+    /// Bangkok time, `HH:MM`, from when a night-time install may run (for two hours).
+    pub install_at: String,
+}
+
+/// What the server does about new releases.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateMode {
+    /// Check daily and tell the admins.
+    #[default]
+    Notify,
+    /// Check daily and install at night.
+    Install,
+    /// Never check.
+    Off,
+}
+
+impl Default for Update {
+    fn default() -> Self {
+        Update {
+            feed: "https://github.com/prakat-th/prakat".into(),
+            ca_file: String::new(),
+            mode: UpdateMode::Notify,
+            install_at: "03:00".into(),
+        }
+    }
+}
+
+impl Update {
+    /// The night-time install time.
+    pub fn install_time(&self) -> Option<jiff::civil::Time> {
+        jiff::civil::Time::strptime("%H:%M", self.install_at.trim()).ok()
+    }
+}
+
+/// References for the health page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Health {
+    /// NTP server (`host` or `host:port`) the clock is compared with; empty skips the check.
+    /// The default is the Royal Thai Navy's time service, Thailand's standard time.
+    pub ntp_server: String,
+}
+
+impl Default for Health {
+    fn default() -> Self {
+        Health { ntp_server: "time.navy.mi.th".into() }
+    }
 }
 
 /// When backups are made and how many are kept.
@@ -81,11 +148,14 @@ impl Backups {
 pub struct Logs {
     /// Days kept; the law asks for at least 90 (Computer-related Crime Act s.26).
     pub retention_days: u32,
+    /// A folder (e.g. a USB disk or a network share) that gets a copy of each sealed day;
+    /// empty for none. Logs are not in the backup zips, which they would bloat.
+    pub copy_dir: String,
 }
 
 impl Default for Logs {
     fn default() -> Self {
-        Logs { retention_days: 90 }
+        Logs { retention_days: 90, copy_dir: String::new() }
     }
 }
 
@@ -320,6 +390,12 @@ impl Settings {
             "logs.retention_days ต้องไม่น้อยกว่า 90 วัน ตาม พ.ร.บ.คอมพิวเตอร์ฯ มาตรา 26 \
              (the law requires at least 90 days), ได้ {}",
             self.logs.retention_days
+        );
+        crate::appliance::update::Feed::parse(&self.update.feed).map_err(anyhow::Error::msg)?;
+        anyhow::ensure!(
+            self.update.install_time().is_some(),
+            "update.install_at ต้องเป็นเวลาแบบ HH:MM เช่น \"03:00\", ได้ {:?}",
+            self.update.install_at
         );
         anyhow::ensure!(
             (1..=200).contains(&self.display.per_page),

@@ -3,7 +3,9 @@
 
 pub mod acme;
 pub mod backup;
+pub mod health;
 pub mod mailer;
 pub mod scheduler;
 pub mod tls;
 pub mod traffic;
+pub mod update;

@@ -76,18 +76,29 @@ fn backup_due(store: &Store, settings: &crate::config::Backups) -> StoreResult<b
     Ok(!store.run_sync(|c| crate::store::backups::ran_since(c, since))?)
 }
 
+/// The first release-feed check waits this long after start, so that a restart loop or a short
+/// test run never asks the feed.
+const FIRST_UPDATE_CHECK_AFTER: Duration = Duration::from_secs(15 * 60);
+
 /// Runs the jobs every [`PERIOD`] until the process ends; `changed` is called when public
-/// content changed (to drop cached pages).
+/// content changed (to drop cached pages), `restart` when a new binary was installed.
 pub async fn run(
     store: Store,
-    data_dir: std::path::PathBuf,
-    retention_days: u32,
-    backups: crate::config::Backups,
+    config: crate::config::Config,
     changed: impl Fn() + Send + 'static,
+    restart: impl Fn() + Send + 'static,
 ) {
+    let started = tokio::time::Instant::now();
+    let data_dir = config.data_dir.clone();
+    let retention_days = config.settings.logs.retention_days;
+    let backups = config.settings.backups.clone();
     let mut tick = tokio::time::interval(PERIOD);
     loop {
         tick.tick().await;
+        if started.elapsed() >= FIRST_UPDATE_CHECK_AFTER && update_duties(&config, &store).await {
+            restart();
+            return;
+        }
         let (s, d, b) = (store.clone(), data_dir.clone(), backups.clone());
         let _ = tokio::task::spawn_blocking(move || {
             if backup_due(&s, &b).unwrap_or(false) {
@@ -105,6 +116,20 @@ pub async fn run(
             Ok(Err(e)) => tracing::error!(error = %e, "traffic-log purge failed"),
             Err(e) => tracing::error!(error = %e, "traffic-log purge task failed"),
         }
+        if !config.settings.logs.copy_dir.trim().is_empty() {
+            let (s, d) = (store.clone(), data_dir.clone());
+            let copy_dir = std::path::PathBuf::from(config.settings.logs.copy_dir.trim());
+            let keep_from = thai::today()
+                .checked_sub(jiff::Span::new().days(i64::from(retention_days)))
+                .unwrap_or_else(|_| thai::today());
+            match tokio::task::spawn_blocking(move || super::traffic::mirror(&s, &d, &copy_dir, keep_from))
+                .await
+            {
+                Ok(Ok(days)) if !days.is_empty() => tracing::info!(days = days.len(), "traffic logs copied"),
+                Ok(Err(e)) => tracing::error!(error = %e, "copying traffic logs failed"),
+                _ => {}
+            }
+        }
         match store.run(|c| expire_items(c, thai::today())).await {
             Ok(0) => {}
             Ok(n) => {
@@ -114,6 +139,46 @@ pub async fn run(
             Err(e) => tracing::error!(error = %e, "expiry job failed"),
         }
     }
+}
+
+/// The daily release-feed check and, when the settings allow, the night-time install.
+/// Returns whether a new binary was installed (the server should restart on it).
+async fn update_duties(config: &crate::config::Config, store: &Store) -> bool {
+    use super::update;
+    let settings = config.settings.clone();
+    if settings.update.mode == crate::config::UpdateMode::Off || settings.update.feed.trim().is_empty() {
+        return false;
+    }
+    let (data_dir, store) = (config.data_dir.clone(), store.clone());
+    tokio::task::spawn_blocking(move || {
+        let now = jiff::Timestamp::now();
+        let mut status = update::Status::load(&data_dir);
+        if update::check_due(&status, now.as_second()) {
+            if let Err(e) = update::check_and_record(&settings.update, &data_dir) {
+                tracing::warn!(error = %e, "release feed check failed");
+            }
+            status = update::Status::load(&data_dir);
+        }
+        if !update::auto_install_due(&settings.update, &status, now.to_zoned_datetime(thai::bangkok())) {
+            return false;
+        }
+        status.auto_tried_at = Some(now.as_second());
+        let _ = status.save(&data_dir);
+        let who = Who { user_id: None, address: "scheduler".into() };
+        match update::install(&settings, &data_dir, &store, &who, false) {
+            Ok(Some(version)) => {
+                tracing::info!(%version, "new release installed; restarting");
+                true
+            }
+            Ok(None) => false,
+            Err(e) => {
+                tracing::error!(error = %e, "automatic update failed");
+                false
+            }
+        }
+    })
+    .await
+    .unwrap_or(false)
 }
 
 #[cfg(test)]

@@ -82,9 +82,29 @@ fn day_of(record: &Record) -> Option<Date> {
 #[derive(Clone)]
 pub struct Recorder {
     sender: SyncSender<Record>,
+    thread: std::sync::Arc<std::thread::JoinHandle<()>>,
+}
+
+/// The writer thread, to wait for its last flush at shutdown.
+pub struct WriterThread(std::sync::Arc<std::thread::JoinHandle<()>>);
+
+impl WriterThread {
+    /// Waits (at most `limit`) for the writer to flush and end; it ends once every
+    /// [`Recorder`] is dropped.
+    pub fn wait(&self, limit: Duration) {
+        let until = std::time::Instant::now() + limit;
+        while !self.0.is_finished() && std::time::Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
 }
 
 impl Recorder {
+    /// The writer thread behind this recorder.
+    pub fn writer(&self) -> WriterThread {
+        WriterThread(self.thread.clone())
+    }
+
     /// Queues a record; never blocks. If the writer is far behind the record is dropped and a
     /// warning logged, rather than slowing the site.
     pub fn record(&self, record: Record) {
@@ -98,10 +118,10 @@ impl Recorder {
 pub fn start(store: Store, data_dir: PathBuf) -> std::io::Result<Recorder> {
     std::fs::create_dir_all(dir(&data_dir))?;
     let (sender, receiver) = std::sync::mpsc::sync_channel(QUEUE);
-    std::thread::Builder::new()
+    let thread = std::thread::Builder::new()
         .name("traffic-log".into())
-        .spawn(move || Writer { store, data_dir, open: None }.run(receiver))?;
-    Ok(Recorder { sender })
+        .spawn(move || Writer { store, data_dir, open: None, checked: None }.run(receiver))?;
+    Ok(Recorder { sender, thread: std::sync::Arc::new(thread) })
 }
 
 struct OpenDay {
@@ -115,6 +135,8 @@ struct Writer {
     store: Store,
     data_dir: PathBuf,
     open: Option<OpenDay>,
+    /// The day up to which past days were last checked for a missing seal.
+    checked: Option<Date>,
 }
 
 impl Writer {
@@ -126,10 +148,14 @@ impl Writer {
                         tracing::error!(error = %e, "traffic log write failed");
                     }
                 }
-                // At least every second the buffer reaches the disk.
+                // At least every second the buffer reaches the disk; after midnight the past
+                // day is sealed even when no request comes.
                 Err(RecvTimeoutError::Timeout) => {
                     if let Some(open) = &mut self.open {
                         let _ = open.out.flush();
+                    }
+                    if let Err(e) = self.seal_past_days(crate::thai::today()) {
+                        tracing::error!(error = %e, "sealing a past traffic-log day failed");
                     }
                 }
                 Err(RecvTimeoutError::Disconnected) => {
@@ -157,31 +183,43 @@ impl Writer {
         Ok(())
     }
 
-    /// Seals the open day and opens `day`, continuing the chain (also across a restart).
+    /// Closes the open day if it is before `today`, and seals every earlier day that was opened
+    /// but never sealed (no request after midnight, or the server was stopped), from the last
+    /// line of its file. Runs the query once per new day.
+    fn seal_past_days(&mut self, today: Date) -> anyhow::Result<()> {
+        if let Some(mut open) = self.open.take_if(|o| o.day < today) {
+            open.out.flush()?;
+            open.out.get_ref().sync_all()?;
+        }
+        if self.checked == Some(today) {
+            return Ok(());
+        }
+        for day in self.store.run_sync(|c| logs::unsealed_before(c, today))? {
+            let path = file_of(&self.data_dir, day);
+            // A day whose file is gone stays unsealed, so that `verify` reports it missing.
+            if !path.exists() {
+                continue;
+            }
+            let (last, lines) = tail_of(&path)?;
+            let first_prev = self.store.run_sync(|c| logs::first_prev(c, day))?;
+            let final_hash = last.or(first_prev).unwrap_or_else(|| GENESIS.to_string());
+            self.store.run_sync(|c| logs::seal(c, day, &final_hash, lines))?;
+        }
+        self.checked = Some(today);
+        Ok(())
+    }
+
+    /// Seals the days before `day` and opens `day`, continuing the chain (also across a
+    /// restart).
     fn switch_to(&mut self, day: Date) -> anyhow::Result<()> {
         if let Some(mut old) = self.open.take() {
             old.out.flush()?;
             old.out.get_ref().sync_all()?;
-            let (d, h, n) = (old.day, old.last_hash.clone(), old.lines);
-            self.store.run_sync(|c| logs::seal(c, d, &h, n))?;
         }
+        self.seal_past_days(day)?;
         let path = file_of(&self.data_dir, day);
         // Continue today's file after a restart: its last line is where the chain goes on.
-        let (last_hash, lines) = match File::open(&path) {
-            Ok(f) => {
-                let mut last = None;
-                let mut n = 0;
-                for line in BufReader::new(f).lines() {
-                    let line = line?;
-                    if let Ok(parsed) = serde_json::from_str::<Line>(&line) {
-                        last = Some(parsed.hash);
-                    }
-                    n += 1;
-                }
-                (last, n)
-            }
-            Err(_) => (None, 0),
-        };
+        let (last_hash, lines) = if path.exists() { tail_of(&path)? } else { (None, 0) };
         let last_hash = match last_hash {
             Some(h) => h,
             None => {
@@ -194,6 +232,19 @@ impl Writer {
         self.open = Some(OpenDay { day, out, last_hash, lines });
         Ok(())
     }
+}
+
+/// The hash of the last line of a day's file and its number of lines.
+fn tail_of(path: &Path) -> std::io::Result<(Option<String>, u64)> {
+    let mut last = None;
+    let mut n = 0;
+    for line in BufReader::new(File::open(path)?).lines() {
+        if let Ok(parsed) = serde_json::from_str::<Line>(&line?) {
+            last = Some(parsed.hash);
+        }
+        n += 1;
+    }
+    Ok((last, n))
 }
 
 /// One problem found by [`verify`].
@@ -307,6 +358,59 @@ pub fn purge(store: &Store, data_dir: &Path, keep_from: Date) -> StoreResult<Vec
     Ok(purged)
 }
 
+/// Copies every sealed day not yet copied (or copied short) to `copy_dir`, e.g. a USB disk or
+/// a network share, and removes copies of days before `keep_from`. Returns the days copied.
+/// Files are written under a temporary name and renamed, so a copy is never half a day.
+pub fn mirror(store: &Store, data_dir: &Path, copy_dir: &Path, keep_from: Date) -> anyhow::Result<Vec<Date>> {
+    use anyhow::Context as _;
+    std::fs::create_dir_all(copy_dir)
+        .with_context(|| format!("โฟลเดอร์สำเนาบันทึกการจราจร {} ใช้ไม่ได้", copy_dir.display()))?;
+    let today = crate::thai::today();
+    let days = store.run_sync(|c| logs::days(c, keep_from, today))?;
+    let mut copied = Vec::new();
+    for d in days.iter().filter(|d| d.final_hash.is_some()) {
+        let from = file_of(data_dir, d.day);
+        let Ok(size) = std::fs::metadata(&from).map(|m| m.len()) else { continue };
+        let to = copy_dir.join(from.file_name().expect("a file name"));
+        if std::fs::metadata(&to).is_ok_and(|m| m.len() == size) {
+            continue;
+        }
+        let mut tmp = tempfile::NamedTempFile::new_in(copy_dir)?;
+        std::io::copy(&mut File::open(&from)?, tmp.as_file_mut())
+            .with_context(|| format!("คัดลอก {} ไม่สำเร็จ (disk full?)", from.display()))?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(&to).map_err(|e| e.error)?;
+        copied.push(d.day);
+    }
+    for entry in std::fs::read_dir(copy_dir)?.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let day = name.strip_prefix("traffic-").and_then(|n| n.strip_suffix(".jsonl"));
+        if day.and_then(|d| d.parse::<Date>().ok()).is_some_and(|d| d < keep_from) {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(copied)
+}
+
+/// The newest sealed day and whether `copy_dir` holds a full copy of it (for the health page).
+pub fn mirror_current(
+    store: &Store,
+    data_dir: &Path,
+    copy_dir: &Path,
+) -> anyhow::Result<Option<(Date, bool)>> {
+    let today = crate::thai::today();
+    let from = today.checked_sub(jiff::Span::new().days(30))?;
+    let days = store.run_sync(|c| logs::days(c, from, today))?;
+    let Some(last) = days.iter().rev().find(|d| d.final_hash.is_some()) else { return Ok(None) };
+    let from = file_of(data_dir, last.day);
+    let to = copy_dir.join(from.file_name().expect("a file name"));
+    let same = match (std::fs::metadata(&from), std::fs::metadata(&to)) {
+        (Ok(a), Ok(b)) => a.len() == b.len(),
+        _ => false,
+    };
+    Ok(Some((last.day, same)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,7 +436,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         std::fs::create_dir_all(super::dir(dir.path())).unwrap();
-        let mut w = Writer { store: store.clone(), data_dir: dir.path().to_path_buf(), open: None };
+        let mut w =
+            Writer { store: store.clone(), data_dir: dir.path().to_path_buf(), open: None, checked: None };
         for n in 0..5 {
             w.write(&record(&format!("2026-11-24T10:00:0{n}.000+07:00"), &format!("/c/news?page={n}")))
                 .unwrap();
@@ -383,6 +488,49 @@ mod tests {
         std::fs::remove_file(file_of(dir.path(), date(2026, 11, 24))).unwrap();
         let (_, f) = verify(&store, dir.path(), date(2026, 11, 1), date(2026, 11, 30)).unwrap();
         assert!(f.iter().any(|x| x.day == date(2026, 11, 24) && x.what.contains("missing day")), "{f:?}");
+    }
+
+    #[test]
+    fn a_day_is_sealed_after_midnight_without_traffic_and_across_a_restart() {
+        let (dir, store) = two_days();
+        let sealed = |day| {
+            store
+                .run_sync(|c| logs::days(c, day, day))
+                .unwrap()
+                .first()
+                .and_then(|d| d.lines)
+                .map(|n| n as u64)
+        };
+        assert_eq!(sealed(date(2026, 11, 25)), None, "still open");
+
+        // A new process (a restart) writes nothing until a quiet tick after midnight.
+        let mut w =
+            Writer { store: store.clone(), data_dir: dir.path().to_path_buf(), open: None, checked: None };
+        w.seal_past_days(date(2026, 11, 26)).unwrap();
+        assert_eq!(sealed(date(2026, 11, 25)), Some(3));
+        w.write(&record("2026-11-26T00:00:05.000+07:00", "/")).unwrap();
+        w.open.as_mut().unwrap().out.flush().unwrap();
+        w.seal_past_days(date(2026, 11, 27)).unwrap();
+        assert!(w.open.is_none(), "the past day is closed");
+        assert_eq!(sealed(date(2026, 11, 26)), Some(1));
+        let (lines, findings) = verify(&store, dir.path(), date(2026, 11, 1), date(2026, 11, 30)).unwrap();
+        assert_eq!((lines, findings.len()), (9, 0), "{findings:?}");
+    }
+
+    #[test]
+    fn sealed_days_are_mirrored_and_old_copies_removed() {
+        let (dir, store) = two_days();
+        let copy = tempfile::tempdir().unwrap();
+        let stale = copy.path().join("traffic-2026-01-01.jsonl");
+        std::fs::write(&stale, "old\n").unwrap();
+        let copied = mirror(&store, dir.path(), copy.path(), date(2026, 2, 1)).unwrap();
+        assert_eq!(copied, vec![date(2026, 11, 24)], "only the sealed day");
+        assert_eq!(
+            std::fs::read(copy.path().join("traffic-2026-11-24.jsonl")).unwrap(),
+            std::fs::read(file_of(dir.path(), date(2026, 11, 24))).unwrap()
+        );
+        assert!(!stale.exists(), "copies past retention go");
+        assert!(mirror(&store, dir.path(), copy.path(), date(2026, 2, 1)).unwrap().is_empty(), "once");
     }
 
     #[test]

@@ -13,7 +13,9 @@ use crate::store::Store;
 use crate::{appliance, demo, web};
 
 mod backup;
+mod doctor;
 mod logs;
+mod update;
 mod user;
 
 /// Prakat (ประกาศ): the website and publication workflow of a Thai district office, in one
@@ -49,6 +51,11 @@ enum Command {
         /// The backup zip.
         file: PathBuf,
     },
+    /// Check the appliance's health: certificate, backups, disk, logs, update, web masters,
+    /// overdue items and the clock (exit code 1 when something needs fixing now).
+    Doctor,
+    /// Check for, install or roll back a signed release (a backup is made first).
+    Update(update::UpdateArgs),
     /// Fill the data directory with demo content and N generated items (for benchmarks).
     #[command(hide = true)]
     Demo {
@@ -112,6 +119,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Logs(command) => logs::run(&Store::open(&cli.data)?, &cli.data, command),
         Command::Backup(command) => backup::run(&cli.data, command),
         Command::Restore { file } => backup::restore(&cli.data, &file),
+        Command::Update(args) => update::run(&cli.data, args),
+        Command::Doctor => doctor::run(&cli.data),
         Command::Demo { items } => {
             let store = Store::open(&cli.data)?;
             demo::fill_if_empty(&store, &cli.data)?;
@@ -126,6 +135,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
+    // First of all: a new binary's trial start, or the rollback after a failed one.
+    if appliance::update::on_start()? == appliance::update::Start::Restart {
+        appliance::update::restart()?;
+    }
     // Held while serving, so that a restore cannot swap the directory underneath.
     let _lock = appliance::backup::lock(&data)?;
     let store = Store::open(&data)?;
@@ -143,6 +156,9 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     // Blocking threads run SQLite queries; a bound keeps memory small under load.
     let runtime =
         tokio::runtime::Builder::new_multi_thread().max_blocking_threads(16).enable_all().build()?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let traffic = appliance::traffic::start(store.clone(), config.data_dir.clone())?;
+    let writer = traffic.writer();
     runtime.block_on(async move {
         let bind = |addr: SocketAddr| async move {
             tokio::net::TcpListener::bind(addr)
@@ -187,17 +203,20 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
             let dir = appliance::tls::certs_dir(&config.data_dir);
             tokio::spawn(appliance::tls::keep_self_signed(store.clone(), dir));
         }
-        let traffic = appliance::traffic::start(store.clone(), config.data_dir.clone())?;
-        let app = web::App::new(config, store.clone(), tls.clone(), Some(traffic));
-        let pages = app.clone();
-        let (data_dir, retention) =
-            (pages.config.data_dir.clone(), pages.config.settings.logs.retention_days);
-        let backups = pages.config.settings.backups.clone();
-        tokio::spawn(appliance::scheduler::run(store, data_dir, retention, backups, move || {
-            pages.pages.invalidate()
-        }));
+        let app = web::App::new(config, store.clone(), tls.clone(), Some(traffic), stop_tx.clone());
+        let (pages, config) = (app.clone(), app.config.clone());
+        let restart_tx = stop_tx.clone();
+        tokio::spawn(appliance::scheduler::run(
+            store.clone(),
+            config,
+            move || pages.pages.invalidate(),
+            move || {
+                appliance::update::request_restart();
+                let _ = restart_tx.send(true);
+            },
+        ));
+        appliance::update::on_ready(&store)?;
 
-        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|s| *s).await;
         };
@@ -225,7 +244,14 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         }
         println!("หยุดให้บริการแล้ว (stopped)");
         anyhow::Ok(())
-    })
+    })?;
+    runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+    writer.wait(std::time::Duration::from_secs(5));
+    if appliance::update::restart_requested() {
+        drop(_lock);
+        appliance::update::restart()?;
+    }
+    Ok(())
 }
 
 /// Prints how to log in: the demo accounts, or the one-time link that creates the first admin.

@@ -187,7 +187,12 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         // A demo makes backups only when asked (the admin page has a button): a missed 02:00
         // run would otherwise be made at every start.
         let backups = crate::config::Backups { daily_at: String::new(), ..Default::default() };
-        Settings { office: demo_office(), security, backups, ..Settings::default() }.save(data_dir)?;
+        // A demo asks no release feed and no time server: it may run where nothing else is
+        // reachable (and in the tests, which talk to loopback only).
+        let update = crate::config::Update { mode: crate::config::UpdateMode::Off, ..Default::default() };
+        let health = crate::config::Health { ntp_server: String::new() };
+        Settings { office: demo_office(), security, backups, update, health, ..Settings::default() }
+            .save(data_dir)?;
     }
     let hash = crate::crypto::hash_password(DEMO_PASSWORD);
     store.run_sync(|c| {

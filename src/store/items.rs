@@ -288,6 +288,16 @@ pub fn expire_due(conn: &Connection, today: Date) -> StoreResult<Vec<(i64, Optio
     Ok(rows)
 }
 
+/// Published items whose end date is before `today` (the scheduler should have taken them
+/// down; the health page reports any).
+pub fn count_overdue(conn: &Connection, today: Date) -> StoreResult<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM items WHERE state = 'published' AND expires_on IS NOT NULL AND expires_on < ?1",
+        [today.to_string()],
+        |r| r.get(0),
+    )?)
+}
+
 /// Published items whose end date falls within the next `days` days, soonest first.
 pub fn ending_within(conn: &Connection, at: At, days: i64) -> StoreResult<Vec<(ItemSummary, Date)>> {
     let until = at.today.checked_add(jiff::Span::new().days(days)).unwrap_or(at.today);

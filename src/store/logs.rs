@@ -49,6 +49,22 @@ pub fn seal(conn: &Connection, day: Date, final_hash: &str, lines: u64) -> Store
     Ok(())
 }
 
+/// Days before `day` that were opened but never sealed, in order.
+pub fn unsealed_before(conn: &Connection, day: Date) -> StoreResult<Vec<Date>> {
+    let rows = conn
+        .prepare_cached("SELECT day FROM log_days WHERE day < ?1 AND final_hash IS NULL ORDER BY day")?
+        .query_map([day.to_string()], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows.iter().filter_map(|d| d.parse().ok()).collect())
+}
+
+/// Where the chain of `day` starts, if the day was opened.
+pub fn first_prev(conn: &Connection, day: Date) -> StoreResult<Option<String>> {
+    Ok(conn
+        .query_row("SELECT first_prev FROM log_days WHERE day = ?1", [day.to_string()], |r| r.get(0))
+        .optional()?)
+}
+
 /// Days in `[from, to]` that have not been purged, in order.
 pub fn days(conn: &Connection, from: Date, to: Date) -> StoreResult<Vec<Day>> {
     let rows = conn

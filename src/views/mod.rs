@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod forms;
+pub mod health;
 pub mod layout;
 pub mod public;
 pub mod staff;

@@ -33,6 +33,8 @@ pub struct Bar<'a> {
     pub webmasters: Option<usize>,
     /// Why the last backup failed, shown to admins until one succeeds.
     pub backup_failed: Option<String>,
+    /// A newer signed release waiting to be installed, shown to admins.
+    pub update_available: Option<String>,
 }
 
 /// A staff page: the public layout with the staff bar above the content.
@@ -54,6 +56,8 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                         a href="/admin/users" { "ผู้ใช้งาน" }
                         a href="/admin/system" { "ระบบ" }
                         a href="/admin/backups" { "สำรองข้อมูล" }
+                        a href="/admin/health" { "สุขภาพระบบ" }
+                        a href="/admin/update" { "อัปเดต" }
                     }
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/admin/audit" { "บันทึกการใช้งาน" }
@@ -69,6 +73,12 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                 div.warning role="alert" {
                     "การสำรองข้อมูลครั้งล่าสุดไม่สำเร็จ (last backup failed): " (why) " — "
                     a href="/admin/backups" { "ดูรายละเอียด" }
+                }
+            }
+            @if let Some(version) = &bar.update_available {
+                div.warning role="status" {
+                    "มีโปรแกรมรุ่นใหม่ " (version) " (update available) — "
+                    a href="/admin/update" { "ติดตั้ง" }
                 }
             }
             @if let Some(n) = bar.webmasters {

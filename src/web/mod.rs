@@ -7,6 +7,7 @@ mod assets;
 mod auth;
 mod download;
 mod error;
+mod health;
 mod limits;
 pub mod listener;
 mod page_cache;
@@ -17,6 +18,7 @@ mod staff;
 mod throttle;
 mod totp;
 pub mod traffic_log;
+mod update;
 mod upload;
 
 use std::sync::{Arc, Mutex};
@@ -57,6 +59,8 @@ pub struct App {
     pub traffic: Option<crate::appliance::traffic::Recorder>,
     /// The certificate being served, when HTTPS is on.
     pub tls: Option<Arc<crate::appliance::tls::CertStore>>,
+    /// Stops the server (for a restart after an update).
+    stop: tokio::sync::watch::Sender<bool>,
     /// Footer "last updated" date, refreshed at most every [`LAST_UPDATED_TTL`].
     last_updated: Mutex<Option<(Instant, Option<i64>)>>,
 }
@@ -77,6 +81,7 @@ impl App {
         store: Store,
         tls: Option<Arc<crate::appliance::tls::CertStore>>,
         traffic: Option<crate::appliance::traffic::Recorder>,
+        stop: tokio::sync::watch::Sender<bool>,
     ) -> Shared {
         Arc::new(App {
             config,
@@ -87,9 +92,21 @@ impl App {
             address_throttle: throttle::Throttle::new(throttle::ADDRESS_FREE_FAILURES),
             https: tls.is_some(),
             traffic,
+            stop,
             tls,
             last_updated: Mutex::new(None),
         })
+    }
+
+    /// Stops the server shortly (after this response is sent) and restarts it on the binary
+    /// now in place.
+    pub fn restart_soon(&self) {
+        crate::appliance::update::request_restart();
+        let stop = self.stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let _ = stop.send(true);
+        });
     }
 
     /// The header/footer context without the "last updated" date, for pages that do not need
@@ -176,6 +193,11 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/backups/{name}", get(admin::backup_download))
         .route("/admin/system/self-signed.crt", get(admin::self_signed_certificate))
         .route("/admin/audit.csv", get(admin::audit_csv))
+        .route("/admin/health", get(health::page))
+        .route("/admin/update", get(update::page))
+        .route("/admin/update/check", post(update::check))
+        .route("/admin/update/install", post(update::install))
+        .route("/admin/update/rollback", post(update::rollback))
         .fallback(public::not_found)
         // Forms are small; the two upload routes above carry their own, larger limit.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

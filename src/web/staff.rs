@@ -55,6 +55,10 @@ pub(super) async fn bar<'a>(app: &Shared, staff: &'a Staff) -> Result<Bar<'a>, W
         csrf: &staff.csrf,
         webmasters: (sees_warning && webmasters < 2).then_some(webmasters),
         backup_failed: last_backup.filter(|run| admin && !run.ok).map(|run| run.message),
+        update_available: admin
+            .then(|| crate::appliance::update::Status::load(&app.config.data_dir).available)
+            .flatten()
+            .map(|a| a.version),
     })
 }
 

@@ -1,0 +1,25 @@
+//! `/admin/health`: the health report (also `prakat doctor`).
+
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::session::Staff;
+use super::{Shared, WebError};
+use crate::appliance::health::{self, Certificate, Inputs};
+use crate::workflow::state::Role;
+
+/// `GET /admin/health`
+pub async fn page(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
+    staff.require(Role::Admin)?;
+    let certificate = app.tls.as_ref().map(|t| {
+        let s = t.status();
+        Certificate { source: s.source, not_after: s.not_after, last_error: s.last_error }
+    });
+    let (store, config) = (app.store.clone(), app.config.clone());
+    let checks =
+        tokio::task::spawn_blocking(move || health::report(&store, &Inputs { config: &config, certificate }))
+            .await
+            .map_err(crate::store::StoreError::from)?;
+    let bar = super::staff::bar(&app, &staff).await?;
+    Ok(Html(crate::views::health::health(&app.plain_chrome(), &bar, &checks).into_string()).into_response())
+}

@@ -6,7 +6,6 @@ mod common;
 
 use std::io::Write as _;
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -103,23 +102,6 @@ fn wait_until(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) {
     }
 }
 
-/// pebble's own HTTPS certificate and the CA that signs it.
-fn pebble_tls(dir: &Path) {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(rcgen::DnType::CommonName, "Prakat test ACME CA");
-    let ca = rcgen::CertifiedIssuer::self_signed(ca, ca_key).unwrap();
-    let key = rcgen::KeyPair::generate().unwrap();
-    let leaf = rcgen::CertificateParams::new(vec!["localhost".into(), "127.0.0.1".into()])
-        .unwrap()
-        .signed_by(&key, &ca)
-        .unwrap();
-    std::fs::write(dir.join("ca.pem"), ca.pem()).unwrap();
-    std::fs::write(dir.join("cert.pem"), leaf.pem()).unwrap();
-    std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
-}
-
 #[test]
 fn certificate_obtained_served_renewed_and_kept_when_renewal_fails() {
     let missing: Vec<&str> = ["pebble", "pebble-challtestsrv"]
@@ -135,7 +117,8 @@ fn certificate_obtained_served_renewed_and_kept_when_renewal_fails() {
     }
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path();
-    pebble_tls(dir);
+    // pebble's own HTTPS certificate and the CA that signs it.
+    common::test_ca(dir);
     let (acme_port, mgmt_port, dns_port, dns_mgmt_port, http_port) =
         (free_port(), free_port(), free_port(), free_port(), free_port());
 

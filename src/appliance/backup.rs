@@ -10,6 +10,7 @@ use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+pub use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use zip::write::SimpleFileOptions;
@@ -83,6 +84,7 @@ fn files_to_include(data_dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
 fn copy_hashing(
     mut from: impl std::io::Read,
     to: &mut impl std::io::Write,
+    progress: &ProgressBar,
 ) -> std::io::Result<(u64, String)> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -95,12 +97,14 @@ fn copy_hashing(
         hasher.update(&buf[..n]);
         to.write_all(&buf[..n])?;
         size += n as u64;
+        progress.inc(n as u64);
     }
     Ok((size, hex::encode(hasher.finalize())))
 }
 
-/// Makes a backup of `data_dir` in `dest` and returns its path.
-pub fn create(data_dir: &Path, dest: &Path) -> anyhow::Result<PathBuf> {
+/// Makes a backup of `data_dir` in `dest` and returns its path; `progress` counts the bytes
+/// (use [`ProgressBar::hidden`] when nobody watches).
+pub fn create(data_dir: &Path, dest: &Path, progress: &ProgressBar) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(dest).with_context(|| format!("สร้างโฟลเดอร์สำรองข้อมูล {} ไม่ได้", dest.display()))?;
     let now = jiff::Timestamp::now().to_zoned_datetime(crate::thai::bangkok());
     let name = format!("prakat-backup-{}.zip", now.strftime("%Y%m%d-%H%M%S"));
@@ -121,9 +125,10 @@ pub fn create(data_dir: &Path, dest: &Path) -> anyhow::Result<PathBuf> {
     let mut entries = Vec::new();
     let mut sources = vec![(DB_ENTRY.to_string(), snapshot)];
     sources.extend(files_to_include(data_dir)?);
+    progress.set_length(sources.iter().filter_map(|(_, p)| std::fs::metadata(p).ok()).map(|m| m.len()).sum());
     for (name, path) in sources {
         zip.start_file(name.as_str(), options)?;
-        let (size, sha256) = copy_hashing(File::open(&path)?, &mut zip)
+        let (size, sha256) = copy_hashing(File::open(&path)?, &mut zip, progress)
             .with_context(|| format!("เขียน {name} ลงไฟล์สำรองไม่สำเร็จ (disk full?)"))?;
         entries.push(Entry { name, size, sha256 });
     }
@@ -144,7 +149,7 @@ pub fn create(data_dir: &Path, dest: &Path) -> anyhow::Result<PathBuf> {
 
 /// Checks a backup: every entry's size and sha256 against the manifest, nothing missing or
 /// extra, and the database snapshot passes `PRAGMA integrity_check`.
-pub fn verify(path: &Path) -> anyhow::Result<Manifest> {
+pub fn verify(path: &Path, progress: &ProgressBar) -> anyhow::Result<Manifest> {
     let mut archive =
         zip::ZipArchive::new(File::open(path).with_context(|| format!("เปิด {} ไม่ได้", path.display()))?)
             .with_context(|| format!("{} ไม่ใช่ไฟล์ zip ที่สมบูรณ์", path.display()))?;
@@ -162,15 +167,16 @@ pub fn verify(path: &Path) -> anyhow::Result<Manifest> {
         }
     }
     let work = tempfile::tempdir()?;
+    progress.set_length(manifest.entries.iter().map(|e| e.size).sum());
     for entry in &manifest.entries {
         let mut file = archive
             .by_name(&entry.name)
             .with_context(|| format!("{}: หายไปจากไฟล์สำรอง (missing)", entry.name))?;
         let (size, sha256) = if entry.name == DB_ENTRY {
             let mut out = File::create(work.path().join(DB_ENTRY))?;
-            copy_hashing(&mut file, &mut out)
+            copy_hashing(&mut file, &mut out, progress)
         } else {
-            copy_hashing(&mut file, &mut std::io::sink())
+            copy_hashing(&mut file, &mut std::io::sink(), progress)
         }
         .with_context(|| format!("{}: อ่านไม่ได้ (damaged)", entry.name))?;
         if size != entry.size || sha256 != entry.sha256 {
@@ -222,9 +228,10 @@ pub fn lock(data_dir: &Path) -> anyhow::Result<File> {
 
 /// Restores a backup into `data_dir`: verifies it, extracts it beside the directory, moves the
 /// current data aside (kept) and puts the restored one in its place. Returns where the old data
-/// went, if there was any.
-pub fn restore(backup: &Path, data_dir: &Path) -> anyhow::Result<Option<PathBuf>> {
-    let manifest = verify(backup)?;
+/// went, if there was any. `progress` counts the bytes checked, then the bytes written.
+pub fn restore(backup: &Path, data_dir: &Path, progress: &ProgressBar) -> anyhow::Result<Option<PathBuf>> {
+    let manifest = verify(backup, progress)?;
+    progress.set_position(0);
     let existed = data_dir.exists();
     let lock = lock(data_dir)?;
     let parent = data_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -247,7 +254,7 @@ pub fn restore(backup: &Path, data_dir: &Path) -> anyhow::Result<Option<PathBuf>
             std::fs::create_dir_all(dir)?;
         }
         let mut out = File::create(&target)?;
-        copy_hashing(archive.by_name(&entry.name)?, &mut out)?;
+        copy_hashing(archive.by_name(&entry.name)?, &mut out, progress)?;
         out.sync_all()?;
     }
     drop(lock);
@@ -286,8 +293,8 @@ pub fn run_once(
     who: &crate::store::audit::Who,
 ) -> anyhow::Result<PathBuf> {
     let result = (|| -> anyhow::Result<PathBuf> {
-        let path = create(data_dir, &default_dir(data_dir))?;
-        verify(&path)?;
+        let path = create(data_dir, &default_dir(data_dir), &ProgressBar::hidden())?;
+        verify(&path, &ProgressBar::hidden())?;
         prune(&default_dir(data_dir), settings.keep)?;
         if !settings.second_dir.is_empty() {
             let second = Path::new(&settings.second_dir);
@@ -326,8 +333,8 @@ mod tests {
         store.blobs().put("ไฟล์แนบทดสอบ".as_bytes()).unwrap();
         drop(store);
         let dest = tempfile::tempdir().unwrap();
-        let zip = create(data.path(), dest.path()).unwrap();
-        let manifest = verify(&zip).unwrap();
+        let zip = create(data.path(), dest.path(), &ProgressBar::hidden()).unwrap();
+        let manifest = verify(&zip, &ProgressBar::hidden()).unwrap();
         assert!(manifest.entries.iter().any(|e| e.name == DB_ENTRY));
         assert!(manifest.entries.iter().any(|e| e.name.starts_with("files/")));
         assert_eq!(std::fs::read_dir(dest.path()).unwrap().count(), 1, "no temporary files left");
@@ -339,6 +346,6 @@ mod tests {
         bytes[at] ^= 0xFF;
         let broken = dest.path().join("prakat-backup-broken.zip");
         std::fs::write(&broken, bytes).unwrap();
-        assert!(verify(&broken).is_err());
+        assert!(verify(&broken, &ProgressBar::hidden()).is_err());
     }
 }

@@ -392,12 +392,17 @@ pub fn restart() -> anyhow::Result<std::convert::Infallible> {
     Ok(self_update::restart::restart()?)
 }
 
-/// Builds the updater for `settings`, replacing the binary at `exe`.
+/// Runs once a downloaded archive's signature has been verified, before anything is installed.
+type BeforeInstall = Box<dyn Fn() -> anyhow::Result<()> + Send + Sync>;
+
+/// Builds the updater for `settings`, replacing the binary at `exe`; `before_install` runs
+/// after the archive is verified and before it is extracted.
 fn updater(
     settings: &config::Update,
     exe: &Path,
     version: Option<&str>,
     progress: bool,
+    before_install: Option<BeforeInstall>,
 ) -> anyhow::Result<Box<dyn self_update::update::ReleaseUpdate>> {
     let feed = Feed::parse(&settings.feed)
         .map_err(anyhow::Error::msg)?
@@ -426,6 +431,13 @@ fn updater(
             }
             if let Some(v) = version {
                 b.release_tag(v);
+            }
+            if let Some(hook) = before_install {
+                b.verify_archive(move |_archive| {
+                    hook().map_err(|e| {
+                        self_update::errors::Error::archive_verification_rejected(format!("{e:#}"))
+                    })
+                });
             }
             b
         }};
@@ -488,7 +500,7 @@ pub fn version_of(exe: &Path) -> anyhow::Result<String> {
 /// The newer release the feed offers, if any (blocking; network).
 pub fn check(settings: &config::Update) -> anyhow::Result<Option<Available>> {
     let install = Install::current()?;
-    let updater = updater(settings, &install.exe, None, false)?;
+    let updater = updater(settings, &install.exe, None, false, None)?;
     let newer = updater.get_newer_releases().context("อ่านรายการรุ่นจากแหล่งอัปเดตไม่ได้ (cannot read the feed)")?;
     Ok(newer
         .into_vec()
@@ -527,12 +539,19 @@ pub fn install(
     let install = Install::current()?;
     let result = (|| {
         let Some(available) = check(&settings.update)? else { return Ok(None) };
-        let backup = super::backup::run_once(store, data_dir, &settings.backups, who)
-            .context("สำรองข้อมูลก่อนอัปเดตไม่สำเร็จ จึงไม่อัปเดต (the backup before updating failed)")?;
-        if progress {
-            println!("สำรองข้อมูลแล้ว (backup made): {}", backup.display());
-        }
-        let updater = updater(&settings.update, &install.exe, Some(&available.version), progress)?;
+        // The backup is made once the archive has proven genuine, right before installing.
+        let (store, data, backups, who) =
+            (store.clone(), data_dir.to_path_buf(), settings.backups.clone(), who.clone());
+        let backup: BeforeInstall = Box::new(move || {
+            let zip = super::backup::run_once(&store, &data, &backups, &who)
+                .context("สำรองข้อมูลก่อนอัปเดตไม่สำเร็จ จึงไม่อัปเดต (the backup before updating failed)")?;
+            if progress {
+                println!("สำรองข้อมูลแล้ว (backup made): {}", zip.display());
+            }
+            Ok(())
+        });
+        let updater =
+            updater(&settings.update, &install.exe, Some(&available.version), progress, Some(backup))?;
         updater.update().map_err(describe)?;
         install.set_marker(Some(&Marker::Installed {
             from: env!("CARGO_PKG_VERSION").into(),

@@ -2,8 +2,16 @@
 
 use std::path::PathBuf;
 
-use crate::appliance::backup;
+use crate::appliance::backup::{self, ProgressBar};
 use crate::thai;
+
+/// A byte-counting progress bar on the terminal (hidden when output is not a terminal).
+fn bar(message: &'static str) -> ProgressBar {
+    let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {eta}")
+        .expect("a valid template")
+        .progress_chars("=> ");
+    ProgressBar::new(0).with_style(style).with_message(message)
+}
 
 /// The `backup` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -32,7 +40,9 @@ pub fn run(data: &std::path::Path, command: BackupCommand) -> anyhow::Result<()>
     match command {
         BackupCommand::Now { to } => {
             let dest = to.unwrap_or_else(|| backup::default_dir(data));
-            let path = backup::create(data, &dest)?;
+            let progress = bar("สำรองข้อมูล (backup)");
+            let path = backup::create(data, &dest, &progress)?;
+            progress.finish_and_clear();
             let size = std::fs::metadata(&path)?.len();
             println!(
                 "สำรองข้อมูลแล้ว (backup made): {} ({})",
@@ -46,7 +56,9 @@ pub fn run(data: &std::path::Path, command: BackupCommand) -> anyhow::Result<()>
             }
         }
         BackupCommand::Verify { file } => {
-            let manifest = backup::verify(&file)?;
+            let progress = bar("ตรวจไฟล์สำรอง (verify)");
+            let manifest = backup::verify(&file, &progress)?;
+            progress.finish_and_clear();
             println!(
                 "ไฟล์สำรองสมบูรณ์ (backup verified): {} รายการ, Prakat {}, schema {}, {}",
                 manifest.entries.len(),
@@ -61,7 +73,10 @@ pub fn run(data: &std::path::Path, command: BackupCommand) -> anyhow::Result<()>
 
 /// `prakat restore FILE`.
 pub fn restore(data: &std::path::Path, file: &std::path::Path) -> anyhow::Result<()> {
-    match backup::restore(file, data)? {
+    let progress = bar("ตรวจแล้วกู้คืน (verify, restore)");
+    let restored = backup::restore(file, data, &progress)?;
+    progress.finish_and_clear();
+    match restored {
         Some(aside) => println!(
             "กู้คืนแล้ว (restored) ไปที่ {}; ข้อมูลเดิมเก็บไว้ที่ {} (the previous data is kept there)",
             data.display(),

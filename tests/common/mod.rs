@@ -39,10 +39,15 @@ impl Server {
 
     /// Starts `prakat serve` on `data` with extra arguments.
     pub fn start(data: &Path, extra: &[&str]) -> Server {
+        Server::start_binary(Path::new(binary()), data, extra)
+    }
+
+    /// Starts `BINARY serve` (e.g. an installed copy of prakat) on `data` with extra arguments.
+    pub fn start_binary(binary: &Path, data: &Path, extra: &[&str]) -> Server {
         let started = Instant::now();
         // An ephemeral loopback port unless the test names its own.
         let http: &[&str] = if extra.contains(&"--http") { &[] } else { &["--http", "127.0.0.1:0"] };
-        let mut child = Command::new(binary())
+        let mut child = Command::new(binary)
             .arg("serve")
             .args(http)
             .arg("--data")
@@ -333,4 +338,22 @@ pub fn item_links(html: &str) -> Vec<String> {
 pub fn demo_content() -> toml::Table {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/content.toml");
     toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A throwaway CA and a certificate it signed for `localhost` and `127.0.0.1`, written to
+/// `dir` as `ca.pem`, `cert.pem` and `key.pem` (for test HTTPS servers: pebble, a release feed).
+pub fn test_ca(dir: &Path) {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(rcgen::DnType::CommonName, "Prakat test CA");
+    let ca = rcgen::CertifiedIssuer::self_signed(ca, ca_key).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let leaf = rcgen::CertificateParams::new(vec!["localhost".into(), "127.0.0.1".into()])
+        .unwrap()
+        .signed_by(&key, &ca)
+        .unwrap();
+    std::fs::write(dir.join("ca.pem"), ca.pem()).unwrap();
+    std::fs::write(dir.join("cert.pem"), leaf.pem()).unwrap();
+    std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
 }

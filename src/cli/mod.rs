@@ -13,6 +13,7 @@ use crate::store::Store;
 use crate::{appliance, demo, web};
 
 mod backup;
+mod checklist;
 mod logs;
 mod user;
 
@@ -49,6 +50,9 @@ enum Command {
         /// The backup zip.
         file: PathBuf,
     },
+    /// Compliance checklists (MOIT, ITA, OIA, GWS): list them, import a newer file.
+    #[command(subcommand)]
+    Checklist(checklist::ChecklistCommand),
     /// Fill the data directory with demo content and N generated items (for benchmarks).
     #[command(hide = true)]
     Demo {
@@ -112,6 +116,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Logs(command) => logs::run(&Store::open(&cli.data)?, &cli.data, command),
         Command::Backup(command) => backup::run(&cli.data, command),
         Command::Restore { file } => backup::restore(&cli.data, &file),
+        Command::Checklist(command) => checklist::run(&Store::open(&cli.data)?, command),
         Command::Demo { items } => {
             let store = Store::open(&cli.data)?;
             demo::fill_if_empty(&store, &cli.data)?;

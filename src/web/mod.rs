@@ -5,6 +5,7 @@ mod access;
 mod admin;
 mod assets;
 mod auth;
+mod compliance;
 mod download;
 mod error;
 mod limits;
@@ -145,6 +146,7 @@ pub fn router(app: Shared) -> Router {
         .route("/search", get(public::search))
         .route("/sitemap.xml", get(public::sitemap))
         .route("/healthz", get(public::healthz))
+        .route("/ita", get(compliance::ita))
         .route("/assets/{*path}", get(assets::serve))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/login/totp", get(totp::login_code_form).post(totp::login_code))
@@ -176,6 +178,20 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/backups/{name}", get(admin::backup_download))
         .route("/admin/system/self-signed.crt", get(admin::self_signed_certificate))
         .route("/admin/audit.csv", get(admin::audit_csv))
+        .route("/admin/compliance", get(compliance::dashboard))
+        .route(
+            "/admin/compliance/checklists",
+            get(compliance::checklists)
+                .post(compliance::import)
+                .layer(DefaultBodyLimit::max(crate::compliance::checklist::MAX_FILE_BYTES + 16 * 1024)),
+        )
+        .route("/admin/compliance/items", get(compliance::items))
+        .route("/admin/compliance/items/{id}", get(compliance::edit_tags).post(compliance::save_tags))
+        .route("/admin/compliance/reports", get(compliance::reports_page))
+        .route("/admin/compliance/report", get(compliance::publication_report))
+        .route("/admin/compliance/report.csv", get(compliance::publication_csv))
+        .route("/admin/compliance/forms", get(compliance::bulk_forms))
+        .route("/admin/compliance/quarter", get(compliance::quarter))
         .fallback(public::not_found)
         // Forms are small; the two upload routes above carry their own, larger limit.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

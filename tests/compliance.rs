@@ -63,7 +63,7 @@ fn card_class(html: &str, code: &str) -> String {
 
 fn colour(html: &str, code: &str) -> &'static str {
     let class = card_class(html, code);
-    ["green", "amber", "red", "pending"].into_iter().find(|c| class.contains(&format!("check-{c}"))).unwrap()
+    ["green", "amber", "red", "pending"].into_iter().find(|c| class.contains(&format!("crit-{c}"))).unwrap()
 }
 
 /// Staff asks, the head approves; returns the request's page path.

@@ -38,6 +38,11 @@ pub fn scheme_label(scheme: &str) -> &str {
     }
 }
 
+/// An item's code with its scheme, without saying `MOIT` twice: `MOIT 2.1`, `ITA (OIT) O11`.
+pub fn code_label(scheme: &str, code: &str) -> String {
+    if code.starts_with(scheme) { code.to_owned() } else { format!("{} {code}", scheme_label(scheme)) }
+}
+
 /// `ใช้เกณฑ์ปี 2569` when the checklist in force is older than the year judged.
 fn carried_over(list: &Checklist, fy: i32, digits: Digits) -> Markup {
     html! {
@@ -79,7 +84,7 @@ pub struct Dashboard<'a> {
 }
 
 fn card_class(colour: Colour, group: bool, member: bool) -> String {
-    let mut class = format!("check check-{}", colour.name());
+    let mut class = format!("crit crit-{}", colour.name());
     if group {
         class.push_str(" group");
     }
@@ -218,7 +223,7 @@ pub fn ita(
             (carried_over(list, fy, digits))
             ol.ita {
                 @for row in rows {
-                    li class=(card_class(Colour::Pending, row.group, row.item.parent.is_some()).replace("check check-pending", "")) {
+                    li class=(match (row.group, row.item.parent.is_some()) { (true, _) => "group", (_, true) => "member", _ => "" }) {
                         span.code { (row.item.code) } " "
                         strong { (row.item.title_th) }
                         " " small lang="en" { (row.item.title_en) }
@@ -312,7 +317,7 @@ impl TagChoices {
     pub fn new(library: &Library, category: &str, fy: i32) -> TagChoices {
         let choice = |scheme: &str, i: &Item| Choice {
             value: format!("{scheme}|{}", i.code),
-            label: format!("{} {} — {} ({})", scheme_label(scheme), i.code, i.title_th, i.refresh.label_th()),
+            label: format!("{} — {} ({})", code_label(scheme, &i.code), i.title_th, i.refresh.label_th()),
         };
         let suggested: Vec<Choice> =
             library.suggestions(category, fy).into_iter().map(|(s, i)| choice(s, i)).collect();
@@ -397,7 +402,7 @@ fn tag_chips(tags: &[Tag], digits: Digits) -> Markup {
     html! {
         @for t in tags {
             @let p = Period::parse(&t.tag.period).unwrap_or(Period::Year);
-            span.tag { (scheme_label(&t.tag.scheme)) " " (t.tag.code) " · " (digits.apply(&t.tag.fiscal_year.to_string()))
+            span.tag { (code_label(&t.tag.scheme, &t.tag.code)) " · " (digits.apply(&t.tag.fiscal_year.to_string()))
                 @if p != Period::Year { " · " (digits.apply(&p.label_th(t.tag.fiscal_year))) } }
             " "
         }
@@ -480,7 +485,7 @@ pub fn tag_editor(
                 @if !item.tags.is_empty() {
                     fieldset {
                         legend { "ป้ายที่มีอยู่ (เลือกเพื่อลบ)" }
-                        ul.plain {
+                        ul.plain.choices {
                             @for t in &item.tags {
                                 li {
                                     input id=(format!("rm-{}", t.id)) type="checkbox" name="remove" value=(t.id) checked[form.remove.contains(&t.id)];

@@ -368,14 +368,8 @@ async fn editor(
 ) -> Result<Response, WebError> {
     let item = app.store.run(move |c| tags::item_head(c, id)).await?.ok_or(WebError::NotFound)?;
     let fy_now = thai::fiscal_year(thai::today());
-    let form = form.unwrap_or_else(|| TagForm {
-        tag_year: status::suggested_year(
-            jiff::Timestamp::from_second(item.published_at).ok().map(thai::date_of),
-            thai::today(),
-        )
-        .to_string(),
-        ..TagForm::default()
-    });
+    // New tags count for the current fiscal year unless the web master says otherwise.
+    let form = form.unwrap_or_else(|| TagForm { tag_year: fy_now.to_string(), ..TagForm::default() });
     let fy = choice_year(&form.tag_year, fy_now);
     let lib = library(app).await?;
     let choices = TagChoices::new(&lib, &item.category, fy);

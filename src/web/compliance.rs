@@ -215,7 +215,6 @@ pub async fn import(
     staff: Staff,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
-    staff.require(Role::Admin)?;
     let (mut csrf, mut file_name, mut bytes) = (String::new(), String::new(), Vec::new());
     let mut problems = Vec::new();
     loop {
@@ -241,6 +240,9 @@ pub async fn import(
             }
         }
     }
+    // Refused only after the (size-limited) body is read, so that the browser is not cut off
+    // mid-upload and shows the reason.
+    staff.require(Role::Admin)?;
     staff.check_csrf(&csrf)?;
     if problems.is_empty() && bytes.is_empty() {
         problems.push(Problem::new("file", "ไฟล์: ต้องเลือกไฟล์เกณฑ์ (.toml)"));

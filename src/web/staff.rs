@@ -551,7 +551,8 @@ pub async fn publish_form(
     }
     let mut input = publish_defaults(&r, verbal);
     let lib = super::compliance::library(&app).await?;
-    let fy = status::suggested_year(r.fields.period_from, thai::today());
+    let suggested = status::suggested_year(r.fields.period_from, thai::today());
+    let fy = super::compliance::choice_year(&suggested.to_string(), thai::fiscal_year(thai::today()));
     let choices = TagChoices::new(&lib, &input.category, fy);
     // Pre-ticked from the category; the web master can change them.
     input.tags = choices.suggested.iter().map(|c| c.value.clone()).collect();

@@ -9,6 +9,7 @@
 pub mod appliance;
 pub mod categories;
 pub mod cli;
+pub mod compliance;
 pub mod config;
 pub mod crypto;
 pub mod demo;

@@ -13,6 +13,7 @@ use crate::store::Store;
 use crate::{appliance, demo, web};
 
 mod backup;
+mod checklist;
 mod doctor;
 mod logs;
 mod update;
@@ -56,6 +57,9 @@ enum Command {
     Doctor,
     /// Check for, install or roll back a signed release (a backup is made first).
     Update(update::UpdateArgs),
+    /// Compliance checklists (MOIT, ITA, OIA, GWS): list them, import a newer file.
+    #[command(subcommand)]
+    Checklist(checklist::ChecklistCommand),
     /// Fill the data directory with demo content and N generated items (for benchmarks).
     #[command(hide = true)]
     Demo {
@@ -121,6 +125,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { file } => backup::restore(&cli.data, &file),
         Command::Update(args) => update::run(&cli.data, args),
         Command::Doctor => doctor::run(&cli.data),
+        Command::Checklist(command) => checklist::run(&Store::open(&cli.data)?, command),
         Command::Demo { items } => {
             let store = Store::open(&cli.data)?;
             demo::fill_if_empty(&store, &cli.data)?;

@@ -3,6 +3,7 @@
 //!
 //! The content is data (`assets/demo/content.toml`) embedded in the binary with its files.
 
+mod compliance;
 mod office;
 
 use std::path::Path;
@@ -203,12 +204,14 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
     })?;
     let content = content()?;
     let new_items = content.item.iter().map(|d| to_new_item(store, d)).collect::<anyhow::Result<Vec<_>>>()?;
-    store.run_sync(|c| {
+    let ids = store.run_sync(|c| {
+        let mut ids = std::collections::HashMap::new();
         for item in &new_items {
-            items::insert(c, item)?;
+            ids.insert(item.title.clone(), items::insert(c, item)?);
         }
-        Ok(())
+        Ok(ids)
     })?;
+    compliance::fill(store, &ids)?;
     Ok(true)
 }
 

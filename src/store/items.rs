@@ -33,7 +33,8 @@ impl From<Timestamp> for At {
     }
 }
 
-const VISIBLE: &str = "i.state = 'published' AND i.published_at <= :now \
+/// The SQL condition under which item `i` is public at `:now` / `:today`.
+pub(super) const VISIBLE: &str = "i.state = 'published' AND i.published_at <= :now \
                        AND (i.expires_on IS NULL OR i.expires_on >= :today)";
 
 /// An item to be stored.

@@ -210,6 +210,32 @@ const MIGRATIONS: &[M<'static>] = &[
             message  TEXT NOT NULL DEFAULT ''
         ) STRICT;",
     ),
+    // 7: compliance checking: checklist files imported by an admin (they take precedence over
+    // the embedded ones for their scheme and year) and the checklist items each published item
+    // is evidence for, with the fiscal year and period it covers.
+    M::up(
+        "CREATE TABLE checklists (
+            scheme       TEXT NOT NULL,
+            year         INTEGER NOT NULL,
+            file_name    TEXT NOT NULL,
+            source       TEXT NOT NULL,
+            imported_at  INTEGER NOT NULL,
+            imported_by  INTEGER REFERENCES users (id),
+            PRIMARY KEY (scheme, year)
+        ) STRICT;
+        CREATE TABLE compliance_tags (
+            id           INTEGER PRIMARY KEY,
+            item_id      INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+            scheme       TEXT NOT NULL,
+            code         TEXT NOT NULL,
+            fiscal_year  INTEGER NOT NULL,
+            -- '' whole year, H1, Q1-Q4, M01-M12 (see compliance::period)
+            period       TEXT NOT NULL DEFAULT '',
+            created_at   INTEGER NOT NULL,
+            UNIQUE (item_id, scheme, code, fiscal_year, period)
+        ) STRICT;
+        CREATE INDEX compliance_tags_by_scheme ON compliance_tags (scheme, fiscal_year, code);",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

@@ -7,10 +7,12 @@
 pub mod audit;
 pub mod backups;
 pub mod blobs;
+pub mod compliance;
 pub mod items;
 pub mod logs;
 mod migrations;
 pub mod notifications;
+pub mod reports;
 pub mod requests;
 pub mod totp;
 pub mod users;

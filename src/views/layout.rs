@@ -105,6 +105,7 @@ fn footer(chrome: &Chrome) -> Markup {
                     ul {
                         li { a href=(paths::area(&AREAS[0])) { "เกี่ยวกับหน่วยงาน" } }
                         li { a href=(paths::area(&AREAS[4])) { "ข้อมูลข่าวสารของราชการ" } }
+                        li { a href="/ita" { "การเปิดเผยข้อมูลสาธารณะ (ITA/MOIT)" } }
                         li { a href=(paths::area(&AREAS[7])) { "ข่าวประชาสัมพันธ์" } }
                         li { a href="/sitemap.xml" { "แผนผังเว็บไซต์ (XML)" } }
                     }

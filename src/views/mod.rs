@@ -2,6 +2,7 @@
 //! shared [`layout`].
 
 pub mod admin;
+pub mod compliance;
 pub mod forms;
 pub mod health;
 pub mod layout;

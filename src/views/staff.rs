@@ -60,6 +60,7 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                         a href="/admin/update" { "อัปเดต" }
                     }
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
+                        a href="/admin/compliance" { "ความครบถ้วน ITA/MOIT" }
                         a href="/admin/audit" { "บันทึกการใช้งาน" }
                     }
                     a href="/staff/totp" { "ยืนยันตัวตนสองขั้นตอน" }
@@ -552,6 +553,15 @@ pub struct PublishInput {
     /// When, ISO date.
     #[serde(default)]
     pub verbal_on: String,
+    /// Ticked checklist items, `SCHEME|CODE` (see [`super::compliance::tag_fieldset`]).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Fiscal year the tags count for.
+    #[serde(default)]
+    pub tag_year: String,
+    /// Period the tags cover.
+    #[serde(default)]
+    pub tag_period: String,
     /// CSRF token.
     #[serde(default)]
     pub csrf: String,
@@ -563,9 +573,11 @@ pub fn publish_form(
     bar: &Bar,
     r: &Request,
     input: &PublishInput,
+    choices: &super::compliance::TagChoices,
     problems: &[Problem],
 ) -> Markup {
     let verbal = input.verbal == "1";
+    let fy_now = thai::fiscal_year(thai::today());
     let title = format!("เผยแพร่คำขอ {}", chrome.digits.apply(&r.reference()));
     staff_page(
         chrome,
@@ -612,6 +624,7 @@ pub fn publish_form(
                 }
                 (field("publish_on", "วันที่เผยแพร่ (วันนี้ หรือกำหนดล่วงหน้า)", &input.publish_on, Input::Date, true, problems))
                 (field("end_date", "วันสิ้นสุดการเผยแพร่ (เว้นว่าง = ไม่กำหนด)", &input.end_date, Input::Date, false, problems))
+                (super::compliance::tag_fieldset(choices, &input.tags, &input.tag_year, &input.tag_period, problems, fy_now))
                 div.actions { button type="submit" { "เผยแพร่" } }
             }
         },
@@ -626,7 +639,6 @@ pub fn print_form(
     r: &Request,
     signatures: &[Signature; 3],
 ) -> Markup {
-    let f = &r.fields;
     html! {
         (DOCTYPE)
         html lang="th" {
@@ -636,32 +648,43 @@ pub fn print_form(
                 link rel="stylesheet" href=(paths::asset("style.css"));
                 link rel="stylesheet" href=(paths::asset("print-form.css"));
             }
-            body.a4 {
-                main.sheet {
-                    p.ref { "เลขที่ " (digits.apply(&r.reference())) }
-                    h1 { "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์ของ" (office.name_th) }
-                    table.form {
-                        tr { th { "ชื่อหน่วยงาน" } td { (office.name_th) " " (office.address) } }
-                        tr { th { "วัน/เดือน/ปี" } td { (thai::date_long(f.request_date, Digits::Thai)) } }
-                        tr { th { "หัวข้อ" } td { (f.topic) } }
-                        tr { th { "รายละเอียดข้อมูล (โดยสรุปหรือเอกสารแนบ)" } td { (text::body(&f.details))
-                            @if !r.files.is_empty() {
-                                p { "เอกสารแนบ: " @for (i, file) in r.files.iter().enumerate() { @if i > 0 { ", " } (file.file_name) } }
-                            }
-                        } }
-                        tr { th { "Link ภายนอก" } td { (f.link.as_deref().unwrap_or("-")) } }
-                        tr { th { "หมายเหตุ" } td { (f.remarks.as_deref().unwrap_or("-")) } }
+            body.a4 { (print_sheet(office, digits, r, signatures)) }
+        }
+    }
+}
+
+/// One request's form as one A4 sheet, for [`print_form`] and for printing many at once.
+pub fn print_sheet(
+    office: &crate::config::Office,
+    digits: Digits,
+    r: &Request,
+    signatures: &[Signature; 3],
+) -> Markup {
+    let f = &r.fields;
+    html! {
+        main.sheet {
+            p.ref { "เลขที่ " (digits.apply(&r.reference())) }
+            h1 { "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์ของ" (office.name_th) }
+            table.form {
+                tr { th { "ชื่อหน่วยงาน" } td { (office.name_th) " " (office.address) } }
+                tr { th { "วัน/เดือน/ปี" } td { (thai::date_long(f.request_date, Digits::Thai)) } }
+                tr { th { "หัวข้อ" } td { (f.topic) } }
+                tr { th { "รายละเอียดข้อมูล (โดยสรุปหรือเอกสารแนบ)" } td { (text::body(&f.details))
+                    @if !r.files.is_empty() {
+                        p { "เอกสารแนบ: " @for (i, file) in r.files.iter().enumerate() { @if i > 0 { ", " } (file.file_name) } }
                     }
-                    div.signatures {
-                        @for s in signatures {
-                            div.sign {
-                                p.role { (s.role) }
-                                p.line { "ลงชื่อ ....................................." }
-                                p { "(" (s.name.as_deref().unwrap_or("......................................................")) ")" }
-                                p { "ตำแหน่ง " (s.position.as_deref().unwrap_or("..............................")) }
-                                p { "วันที่ " (s.date.map_or("........../........../..........".to_string(), |d| thai::date_long(d, Digits::Thai))) }
-                            }
-                        }
+                } }
+                tr { th { "Link ภายนอก" } td { (f.link.as_deref().unwrap_or("-")) } }
+                tr { th { "หมายเหตุ" } td { (f.remarks.as_deref().unwrap_or("-")) } }
+            }
+            div.signatures {
+                @for s in signatures {
+                    div.sign {
+                        p.role { (s.role) }
+                        p.line { "ลงชื่อ ....................................." }
+                        p { "(" (s.name.as_deref().unwrap_or("......................................................")) ")" }
+                        p { "ตำแหน่ง " (s.position.as_deref().unwrap_or("..............................")) }
+                        p { "วันที่ " (s.date.map_or("........../........../..........".to_string(), |d| thai::date_long(d, Digits::Thai))) }
                     }
                 }
             }

@@ -5,6 +5,7 @@ mod access;
 mod admin;
 mod assets;
 mod auth;
+mod compliance;
 mod download;
 mod error;
 mod health;
@@ -162,6 +163,7 @@ pub fn router(app: Shared) -> Router {
         .route("/search", get(public::search))
         .route("/sitemap.xml", get(public::sitemap))
         .route("/healthz", get(public::healthz))
+        .route("/ita", get(compliance::ita))
         .route("/assets/{*path}", get(assets::serve))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/login/totp", get(totp::login_code_form).post(totp::login_code))
@@ -198,6 +200,20 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/update/check", post(update::check))
         .route("/admin/update/install", post(update::install))
         .route("/admin/update/rollback", post(update::rollback))
+        .route("/admin/compliance", get(compliance::dashboard))
+        .route(
+            "/admin/compliance/checklists",
+            get(compliance::checklists)
+                .post(compliance::import)
+                .layer(DefaultBodyLimit::max(crate::compliance::checklist::MAX_FILE_BYTES + 16 * 1024)),
+        )
+        .route("/admin/compliance/items", get(compliance::items))
+        .route("/admin/compliance/items/{id}", get(compliance::edit_tags).post(compliance::save_tags))
+        .route("/admin/compliance/reports", get(compliance::reports_page))
+        .route("/admin/compliance/report", get(compliance::publication_report))
+        .route("/admin/compliance/report.csv", get(compliance::publication_csv))
+        .route("/admin/compliance/forms", get(compliance::bulk_forms))
+        .route("/admin/compliance/quarter", get(compliance::quarter))
         .fallback(public::not_found)
         // Forms are small; the two upload routes above carry their own, larger limit.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

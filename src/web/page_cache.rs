@@ -79,7 +79,7 @@ fn cacheable(request: &Request) -> bool {
     request.method() == Method::GET
         && !request.headers().contains_key(header::COOKIE)
         && !request.headers().contains_key(header::AUTHORIZATION)
-        && (path == "/" || path.starts_with("/c/") || path.starts_with("/items/"))
+        && (path == "/" || path == "/ita" || path.starts_with("/c/") || path.starts_with("/items/"))
 }
 
 fn html_response(page: &Page) -> Response {

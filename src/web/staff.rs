@@ -12,12 +12,15 @@ use super::auth::CsrfOnly;
 use super::session::Staff;
 use super::{Shared, WebError, download, upload};
 use crate::categories::Place;
+use crate::compliance::status;
 use crate::paths;
 use crate::store::audit::{self, Who};
+use crate::store::compliance::NewTag;
 use crate::store::items::{self, At, NewAttachment, NewItem};
 use crate::store::requests::{self, Change, Request};
 use crate::store::{StoreResult, notifications, users};
 use crate::thai;
+use crate::views::compliance::TagChoices;
 use crate::views::forms::Problem;
 use crate::views::staff::{self as view, Bar, Dashboard, PublishInput, RequestPage, Signature};
 use crate::workflow::request::{self as form, RequestInput};
@@ -404,15 +407,16 @@ pub async fn decide_on(
     Ok(Redirect::to(&format!("/staff/requests/{}", r.id)).into_response())
 }
 
-/// Records a decided action: the state change, the audit line, the notifications, and for a
-/// withdrawal the item coming down — all in one transaction.
+/// Records a decided action: the state change, the audit line, the notifications, for a
+/// publication the new item with its compliance tags, and for a withdrawal the item coming
+/// down — all in one transaction.
 async fn apply(
     app: &Shared,
     actor: &Actor,
     who: &Who,
     r: &Request,
     action: &Action,
-    item: Option<NewItem>,
+    item: Option<(NewItem, Vec<NewTag>)>,
 ) -> Result<(), WebError> {
     let outcome = decide(&facts(r), action, actor).map_err(|e| WebError::Forbidden(e.to_string()))?;
     let (who, action, rid, from) = (who.clone(), action.clone(), r.id, r.state.clone());
@@ -423,7 +427,11 @@ async fn apply(
         .run(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let item_id = match &item {
-                Some(new) => Some(items::insert_in(&tx, new)?),
+                Some((new, tags)) => {
+                    let id = items::insert_in(&tx, new)?;
+                    crate::store::compliance::add_tags(&tx, id, tags)?;
+                    Some(id)
+                }
                 None => None,
             };
             let (verbal_by, verbal_on) = match &action {
@@ -545,9 +553,18 @@ pub async fn publish_form(
     if !available(&facts(&r), &staff.actor()).contains(&publish_action(verbal)) {
         return Err(WebError::Forbidden("เผยแพร่ได้เฉพาะผู้ดูแลเว็บไซต์ และเฉพาะคำขอที่อนุมัติแล้ว".into()));
     }
+    let mut input = publish_defaults(&r, verbal);
+    let lib = super::compliance::library(&app).await?;
+    let suggested = status::suggested_year(r.fields.period_from, thai::today());
+    let fy = super::compliance::choice_year(&suggested.to_string(), thai::fiscal_year(thai::today()));
+    let choices = TagChoices::new(&lib, &input.category, fy);
+    // Pre-ticked from the category; the web master can change them.
+    input.tags = choices.suggested.iter().map(|c| c.value.clone()).collect();
+    input.tag_year = fy.to_string();
+    input.tag_period = status::suggested_period(r.fields.period_from, r.fields.period_to, fy).code();
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
-    Ok(html(view::publish_form(&chrome, &bar, &r, &publish_defaults(&r, verbal), &[])))
+    Ok(html(view::publish_form(&chrome, &bar, &r, &input, &choices, &[])))
 }
 
 fn check_publish(input: &PublishInput, today: Date) -> Result<NewItemFields, Vec<Problem>> {
@@ -639,17 +656,25 @@ pub async fn publish(
     State(app): State<Shared>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(input): Form<PublishInput>,
+    axum_extra::extract::Form(input): axum_extra::extract::Form<PublishInput>,
 ) -> Result<Response, WebError> {
     staff.check_csrf(&input.csrf)?;
     let r = load(&app, &id).await?;
     let today = thai::today();
-    let fields = match check_publish(&input, today) {
-        Ok(ok) => ok,
-        Err(problems) => {
+    let lib = super::compliance::library(&app).await?;
+    let fy_now = thai::fiscal_year(today);
+    let checked = check_publish(&input, today);
+    let tags = super::compliance::check_tags(&lib, &input.tags, &input.tag_year, &input.tag_period, fy_now);
+    let (fields, tags) = match (checked, tags) {
+        (Ok(fields), Ok(tags)) => (fields, tags),
+        (checked, tags) => {
+            let mut problems = checked.err().unwrap_or_default();
+            problems.extend(tags.err().unwrap_or_default());
+            let fy = super::compliance::choice_year(&input.tag_year, fy_now);
+            let choices = TagChoices::new(&lib, &input.category, fy);
             let bar = bar(&app, &staff).await?;
             let chrome = app.plain_chrome();
-            let page = view::publish_form(&chrome, &bar, &r, &input, &problems);
+            let page = view::publish_form(&chrome, &bar, &r, &input, &choices, &problems);
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(page)).into_response());
         }
     };
@@ -690,7 +715,7 @@ pub async fn publish(
         Some((approved_by, approved_on)) => Action::PublishOnVerbalApproval { approved_by, approved_on },
         None => Action::Publish,
     };
-    apply(&app, &staff.actor(), &staff.who(), &r, &action, Some(item)).await?;
+    apply(&app, &staff.actor(), &staff.who(), &r, &action, Some((item, tags))).await?;
     app.pages.invalidate();
     Ok(Redirect::to(&format!("/staff/requests/{}", r.id)).into_response())
 }
@@ -703,6 +728,14 @@ pub async fn print(
 ) -> Result<Response, WebError> {
     let r = load(&app, &id).await?;
     may_view(&staff, &r)?;
+    let signatures = signatures(&app, &r).await?;
+    let office = &app.config.settings.office;
+    Ok(html(view::print_form(office, app.config.settings.display.digits, &r, &signatures)))
+}
+
+/// The three signature blocks of a request's official form, filled from its trail: requester,
+/// approver (or the verbal approval), web master.
+pub(super) async fn signatures(app: &Shared, r: &Request) -> Result<[Signature; 3], WebError> {
     let object = format!("request/{}", r.id);
     let (history, people) = app
         .store
@@ -723,7 +756,7 @@ pub async fn print(
     let submitted = last(&["request.submit"]);
     let approved = last(&["request.approve", "request.confirm_verbal"]);
     let published = last(&["request.publish", "request.publish_verbal"]);
-    let signatures = [
+    Ok([
         Signature {
             role: "ผู้รับผิดชอบการให้ข้อมูล",
             name: Some(r.fields.requester_name.clone()),
@@ -758,9 +791,7 @@ pub async fn print(
                 role: "ผู้รับผิดชอบการนำข้อมูลขึ้นเผยแพร่", ..Signature::default()
             },
         },
-    ];
-    let office = &app.config.settings.office;
-    Ok(html(view::print_form(office, app.config.settings.display.digits, &r, &signatures)))
+    ])
 }
 
 /// `GET /staff/files/{id}/{name}`: a request's attachment, for those who may see the request.

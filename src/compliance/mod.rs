@@ -1,0 +1,8 @@
+//! Completeness checking against the disclosure schemes a district health office is assessed
+//! on: the ministry's MOIT, the NACC's ITA (OIT), the Official Information Act ss.7 and 9 and
+//! the Government Website Standard. Pure logic: checklists as data, fiscal-year periods, and
+//! the green/amber/red judgement; no HTTP and no SQL.
+
+pub mod checklist;
+pub mod period;
+pub mod status;

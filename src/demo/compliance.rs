@@ -1,0 +1,189 @@
+//! Demo compliance data: tags on the demo items (`assets/demo/compliance.toml`) and a few
+//! publication requests through the workflow's states, so that the dashboard, `/ita` and the
+//! evidence reports have something to show. The requests are dated in fiscal year 2569, so
+//! that the first request of the current year is still numbered 0001.
+
+use std::collections::HashMap;
+
+use anyhow::{Context as _, bail};
+use jiff::civil::date;
+use serde::Deserialize;
+
+use super::DemoFiles;
+use crate::compliance::checklist::Library;
+use crate::compliance::period::Period;
+use crate::store::Store;
+use crate::store::audit::{self, Who};
+use crate::store::compliance::{self as tags, NewTag};
+use crate::store::requests::{self, Change, Fields};
+use crate::store::users;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TagFile {
+    tag: Vec<DemoTag>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoTag {
+    title: String,
+    codes: Vec<String>,
+    years: Vec<i32>,
+    #[serde(default)]
+    period: String,
+}
+
+/// The demo tags, checked against the embedded checklists; `(title prefix, tags)`.
+fn demo_tags() -> anyhow::Result<Vec<(String, Vec<NewTag>)>> {
+    let file = DemoFiles::get("compliance.toml").context("demo compliance.toml is not embedded")?;
+    let parsed: TagFile = toml::from_str(std::str::from_utf8(&file.data)?).context("demo compliance.toml")?;
+    let lib = Library::new(Vec::new());
+    let mut out = Vec::new();
+    for t in parsed.tag {
+        if Period::parse(&t.period).is_none() {
+            bail!("demo tag {}: bad period {}", t.title, t.period);
+        }
+        let mut list = Vec::new();
+        for fy in &t.years {
+            for value in &t.codes {
+                let (scheme, code) = value.split_once('|').context("demo tag code needs SCHEME|CODE")?;
+                if lib.resolve(scheme, *fy).and_then(|l| l.item(code)).is_none() {
+                    bail!("demo tag {}: no {value} in the {fy} checklist", t.title);
+                }
+                list.push(NewTag {
+                    scheme: scheme.into(),
+                    code: code.into(),
+                    fiscal_year: *fy,
+                    period: t.period.clone(),
+                });
+            }
+        }
+        out.push((t.title, list));
+    }
+    Ok(out)
+}
+
+/// Tags the demo items (by title) and records a few requests. `items` maps titles to ids.
+pub fn fill(store: &Store, items: &HashMap<String, i64>) -> anyhow::Result<()> {
+    let wanted = demo_tags()?;
+    let find = |prefix: &str| items.iter().find(|(t, _)| t.starts_with(prefix)).map(|(_, id)| *id);
+    let mut plan = Vec::new();
+    for (prefix, list) in wanted {
+        let id = find(&prefix).with_context(|| format!("no demo item titled {prefix}…"))?;
+        plan.push((id, list));
+    }
+    let published = |prefix: &str| find(prefix).with_context(|| format!("no demo item titled {prefix}…"));
+    let requests = [
+        (
+            "สรุปผลการดำเนินการจัดซื้อจัดจ้าง ประจำเดือนกุมภาพันธ์ 2569 (แบบ สขร.1)",
+            "news/procurement-results",
+            date(2026, 3, 4),
+            Some(published("สรุปผลการดำเนินการจัดซื้อจัดจ้าง ประจำเดือนกุมภาพันธ์")?),
+            None,
+        ),
+        (
+            "เปิดให้บริการฉีดวัคซีนป้องกันโรคไข้หวัดใหญ่ ปีงบประมาณ 2570",
+            "news/general",
+            date(2026, 9, 28),
+            Some(published("เปิดให้บริการฉีดวัคซีนป้องกันโรคไข้หวัดใหญ่")?),
+            None,
+        ),
+        (
+            "ประกาศรับสมัครพนักงานกระทรวงสาธารณสุขทั่วไป ตำแหน่งนักวิชาการสาธารณสุข",
+            "news/jobs",
+            date(2026, 9, 29),
+            Some(published("ประกาศรับสมัครบุคคลเพื่อเลือกสรรเป็นพนักงานกระทรวงสาธารณสุขทั่วไป")?),
+            None,
+        ),
+        (
+            "เตือนภัยสุขภาพช่วงฤดูหนาวและฤดูท่องเที่ยว จังหวัดเลย",
+            "news/alerts",
+            date(2026, 9, 30),
+            Some(published("เตือนภัยสุขภาพช่วงฤดูหนาว")?),
+            None,
+        ),
+        (
+            "ภาพกิจกรรมงานเลี้ยงปีใหม่ของเจ้าหน้าที่",
+            "news/activities",
+            date(2026, 9, 15),
+            None,
+            Some("เป็นกิจกรรมภายใน ไม่เกี่ยวกับภารกิจของหน่วยงาน และมีภาพบุคคลที่ยังไม่ได้รับความยินยอม"),
+        ),
+        (
+            "สรุปผลการจัดซื้อจัดจ้าง ประจำเดือนสิงหาคม 2569 (แบบ สขร.1)",
+            "news/procurement-results",
+            date(2026, 9, 25),
+            None,
+            None,
+        ),
+    ];
+    store.run_sync(|c| {
+        let id_of = |name: &str| -> crate::store::StoreResult<i64> {
+            Ok(users::for_login(c, name)?.map(|(u, _)| u.id).unwrap_or_default())
+        };
+        let (staff, head, webmaster) = (id_of("staff")?, id_of("head")?, id_of("webmaster")?);
+        let requester = users::by_id(c, staff)?;
+        for (item, list) in &plan {
+            tags::add_tags(c, *item, list)?;
+        }
+        let who = |id: i64| Who { user_id: Some(id), address: "demo".into() };
+        for (topic, category, day, item, rejection) in &requests {
+            let fields = Fields {
+                unit: requester.as_ref().map(|u| u.unit.clone()).unwrap_or_default(),
+                request_date: *day,
+                topic: (*topic).into(),
+                details: format!("ขอเผยแพร่{topic} บนเว็บไซต์ของหน่วยงาน"),
+                link: None,
+                remarks: None,
+                requester_name: requester.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+                requester_position: requester.as_ref().map(|u| u.position.clone()).unwrap_or_default(),
+                requester_contact: "042 812665".into(),
+                category: (*category).into(),
+                period_from: None,
+                period_to: None,
+                end: None,
+            };
+            let fy = crate::thai::fiscal_year(*day);
+            let id = requests::create(c, staff, fy, "submitted", &fields, &[], |c, id| {
+                let object = format!("request/{id}");
+                audit::append(c, &who(staff), "request.create", &object, topic)?;
+                audit::append(c, &who(staff), "request.submit", &object, "")
+            })?;
+            let object = format!("request/{id}");
+            let step =
+                |from: &str, to: &str, item_id: Option<i64>, actor: i64, action: &str, detail: &str| {
+                    let change = Change { from, to, item_id, ..Change::default() };
+                    requests::change_state(c, id, &change, |c| {
+                        audit::append(c, &who(actor), action, &object, detail)
+                    })
+                };
+            match (item, rejection) {
+                (Some(item), _) => {
+                    step("submitted", "approved", None, head, "request.approve", "")?;
+                    step("approved", "published", Some(*item), webmaster, "request.publish", "")?;
+                    c.execute("UPDATE items SET request_id = ?1 WHERE id = ?2", (id, item))?;
+                }
+                (None, Some(reason)) => {
+                    step("submitted", "rejected", None, head, "request.reject", reason)?;
+                }
+                (None, None) => {}
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_tags_name_real_checklist_items() {
+        // demo_tags() refuses a code that the checklist of its year does not have.
+        let tags = demo_tags().unwrap();
+        assert!(tags.len() >= 20);
+        assert!(tags.iter().flat_map(|(_, t)| t).any(|t| t.period == "M02"));
+    }
+}

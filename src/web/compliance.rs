@@ -1,0 +1,548 @@
+//! Compliance handlers: the dashboard, the public `/ita` index, checklist import, tagging
+//! published items, and the evidence reports. Web masters and admins only, except `/ita`.
+
+use std::collections::HashMap;
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use super::session::Staff;
+use super::{Shared, WebError};
+use crate::compliance::checklist::{self, Checklist, Library};
+use crate::compliance::period::{self, Period};
+use crate::compliance::status::{self, Evidence};
+use crate::store::audit;
+use crate::store::compliance::{self as tags, NewTag};
+use crate::store::items::At;
+use crate::store::reports;
+use crate::thai;
+use crate::views::compliance::{self as view, PublicRow, TagChoices, TagForm};
+use crate::views::forms::Problem;
+use crate::workflow::state::Role;
+
+fn html(m: maud::Markup) -> Response {
+    Html(m.into_string()).into_response()
+}
+
+/// Web masters and admins only.
+fn may_see(staff: &Staff) -> Result<(), WebError> {
+    if staff.roles.contains(Role::WebMaster) || staff.roles.contains(Role::Admin) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden("หน้านี้สำหรับผู้ดูแลเว็บไซต์และผู้ดูแลระบบเท่านั้น".into()))
+    }
+}
+
+/// The checklists in force: embedded, overridden by the admin's imports. An import is checked
+/// when it is stored, so one that fails now (after an upgrade) is only logged and skipped.
+pub(super) async fn library(app: &Shared) -> Result<Library, WebError> {
+    let files = app.store.run(|c| tags::imported(c)).await?;
+    let lists = files
+        .into_iter()
+        .filter_map(|f| match checklist::parse(&f.file_name, &f.source) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                tracing::warn!("imported checklist skipped: {e}");
+                None
+            }
+        })
+        .collect();
+    Ok(Library::new(lists))
+}
+
+/// The visible evidence for each item of `list` in `fy`: this year's tags, and earlier years'
+/// only where the checklist then in force had the same item (codes are renumbered between
+/// years).
+fn evidence_for(
+    library: &Library,
+    list: &Checklist,
+    all: &[(String, Evidence)],
+    code: &str,
+) -> Vec<Evidence> {
+    let title = list.item(code).map(|i| i.title_th.as_str());
+    all.iter()
+        .filter(|(c, e)| {
+            c == code
+                && (e.fiscal_year >= list.year
+                    || library
+                        .resolve(&list.scheme, e.fiscal_year)
+                        .and_then(|l| l.item(code))
+                        .map(|i| i.title_th.as_str())
+                        == title)
+        })
+        .map(|(_, e)| e.clone())
+        .collect()
+}
+
+/// The moment a chosen date is judged at: now for today, else noon of that day.
+fn at_on(on: Date) -> At {
+    if on == thai::today() {
+        return At::now();
+    }
+    let noon = on.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0)).to_zoned_datetime(thai::bangkok());
+    noon.map(|z| At::from(z.timestamp())).unwrap_or_else(|_| At::now())
+}
+
+/// Query of the dashboard and the public page.
+#[derive(Debug, Deserialize, Default)]
+pub struct YearQuery {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    scheme: String,
+}
+
+fn year_or(q: &str, default: i32) -> i32 {
+    q.trim().parse().ok().filter(|y| (2540..=2700).contains(y)).unwrap_or(default)
+}
+
+fn years_around(fy_now: i32, chosen: i32) -> Vec<i32> {
+    let mut years: Vec<i32> = ((fy_now - 3)..=(fy_now + 1)).collect();
+    if !years.contains(&chosen) {
+        years.push(chosen);
+        years.sort_unstable();
+    }
+    years
+}
+
+/// `GET /admin/compliance[?year=2569][&on=2026-10-01]`
+pub async fn dashboard(
+    State(app): State<Shared>,
+    staff: Staff,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    let today = thai::today();
+    let on: Date = q.on.trim().parse().unwrap_or(today);
+    let fy = year_or(&q.year, thai::fiscal_year(on));
+    let lib = library(&app).await?;
+    let schemes: Vec<String> = lib.schemes().into_iter().map(str::to_owned).collect();
+    let at = at_on(on);
+    let (evidence, untagged) = app
+        .store
+        .run(move |c| {
+            let mut all = HashMap::new();
+            for s in schemes {
+                let ev = tags::evidence(c, &s, fy, at)?;
+                all.insert(s, ev);
+            }
+            Ok((all, tags::items_with_tags(c, true, 10_000)?.len()))
+        })
+        .await?;
+    let results = lib
+        .in_force(fy)
+        .into_iter()
+        .map(|list| {
+            let all = evidence.get(&list.scheme).map(Vec::as_slice).unwrap_or_default();
+            status::evaluate_checklist(list, fy, on, |code| evidence_for(&lib, list, all, code))
+        })
+        .collect();
+    let d = view::Dashboard {
+        fiscal_year: fy,
+        on,
+        as_of: on != today,
+        years: years_around(thai::fiscal_year(today), fy),
+        schemes: results,
+        untagged,
+    };
+    let bar = super::staff::bar(&app, &staff).await?;
+    Ok(html(view::dashboard(&app.plain_chrome(), &bar, &d)))
+}
+
+/// `GET /ita[?scheme=MOIT][&year=2569]`: the public index of evidence (cached like other public
+/// pages).
+pub async fn ita(State(app): State<Shared>, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
+    let fy_now = thai::fiscal_year(thai::today());
+    // Only a few years, so that the page cache cannot be filled with arbitrary ones.
+    let fy = year_or(&q.year, fy_now).clamp(fy_now - 5, fy_now + 1);
+    let lib = library(&app).await?;
+    let scheme = if q.scheme.is_empty() {
+        lib.schemes().first().map(|s| s.to_string()).unwrap_or_default()
+    } else {
+        q.scheme.clone()
+    };
+    let Some(list) = lib.resolve(&scheme, fy) else { return Err(WebError::NotFound) };
+    let s = list.scheme.clone();
+    let evidence = app.store.run(move |c| tags::evidence(c, &s, fy, At::now())).await?;
+    let rows: Vec<PublicRow> = list
+        .items
+        .iter()
+        .map(|item| {
+            let mut links: Vec<(i64, String)> = Vec::new();
+            for (code, e) in &evidence {
+                if *code == item.code && e.fiscal_year == fy && !links.iter().any(|(id, _)| *id == e.item_id)
+                {
+                    links.push((e.item_id, e.title.clone()));
+                }
+            }
+            PublicRow { item, group: list.is_group(&item.code), links }
+        })
+        .collect();
+    let chrome = app.chrome(None).await?;
+    Ok(html(view::ita(&chrome, &lib, list, fy, &years_around(fy_now, fy), &rows)))
+}
+
+/// Query of the checklists page.
+#[derive(Debug, Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+/// `GET /admin/compliance/checklists`
+pub async fn checklists(
+    State(app): State<Shared>,
+    staff: Staff,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    let lib = library(&app).await?;
+    let bar = super::staff::bar(&app, &staff).await?;
+    let done = (!q.done.is_empty()).then(|| format!("นำเข้าเกณฑ์ {} เรียบร้อยแล้ว", q.done));
+    let admin = staff.roles.contains(Role::Admin);
+    Ok(html(view::checklists(&app.plain_chrome(), &bar, &lib, admin, &[], done.as_deref())))
+}
+
+/// `POST /admin/compliance/checklists`: an admin imports a newer checklist file.
+pub async fn import(
+    State(app): State<Shared>,
+    staff: Staff,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let (mut csrf, mut file_name, mut bytes) = (String::new(), String::new(), Vec::new());
+    let mut problems = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                if name == "file" {
+                    file_name = field.file_name().unwrap_or("checklist.toml").to_owned();
+                }
+                match field.bytes().await {
+                    Ok(b) if name == "csrf" => csrf = String::from_utf8_lossy(&b).into_owned(),
+                    Ok(b) if name == "file" => bytes = b.to_vec(),
+                    Ok(_) => {}
+                    Err(_) => {
+                        problems.push(Problem::new("file", "ไฟล์: อ่านไม่สำเร็จหรือใหญ่เกินไป (file too large)"))
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                problems.push(Problem::new("file", "ไฟล์: อ่านไม่สำเร็จหรือใหญ่เกินไป (file too large)"));
+                break;
+            }
+        }
+    }
+    // Refused only after the (size-limited) body is read, so that the browser is not cut off
+    // mid-upload and shows the reason.
+    staff.require(Role::Admin)?;
+    staff.check_csrf(&csrf)?;
+    if problems.is_empty() && bytes.is_empty() {
+        problems.push(Problem::new("file", "ไฟล์: ต้องเลือกไฟล์เกณฑ์ (.toml)"));
+    }
+    let imported = if problems.is_empty() {
+        match String::from_utf8(bytes) {
+            Err(_) => {
+                problems.push(Problem::new(
+                    "file",
+                    format!("{file_name}: ไฟล์ต้องเป็นข้อความ UTF-8 (must be UTF-8 text)"),
+                ));
+                None
+            }
+            Ok(text) => {
+                let (who, name) = (staff.who(), file_name.clone());
+                match app.store.run(move |c| tags::import(c, &name, &text, &who)).await? {
+                    Ok(list) => Some(list),
+                    Err(invalid) => {
+                        problems.extend(invalid.0.iter().map(|p| Problem::new("file", p.to_string())));
+                        None
+                    }
+                }
+            }
+        }
+    } else {
+        None
+    };
+    if let Some(list) = imported {
+        app.pages.invalidate();
+        let done = format!("{} {}", list.scheme, list.year);
+        return Ok(Redirect::to(&format!(
+            "/admin/compliance/checklists?done={}",
+            crate::paths::percent_encode_segment(&done)
+        ))
+        .into_response());
+    }
+    let lib = library(&app).await?;
+    let bar = super::staff::bar(&app, &staff).await?;
+    let page = view::checklists(&app.plain_chrome(), &bar, &lib, true, &problems, None);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html(page)).into_response())
+}
+
+/// The fiscal year whose checklists a tag form offers: the one typed if it may be tagged,
+/// else today's.
+pub(super) fn choice_year(typed: &str, fy_now: i32) -> i32 {
+    typed.trim().parse().ok().filter(|y| status::taggable_years(fy_now).contains(y)).unwrap_or(fy_now)
+}
+
+/// Checks ticked `SCHEME|CODE` values against the checklists in force for the chosen year.
+pub(super) fn check_tags(
+    lib: &Library,
+    ticked: &[String],
+    year: &str,
+    period: &str,
+    fy_now: i32,
+) -> Result<Vec<NewTag>, Vec<Problem>> {
+    if ticked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut problems = Vec::new();
+    let allowed = status::taggable_years(fy_now);
+    let fy = match year.trim().parse::<i32>() {
+        Ok(y) if allowed.contains(&y) => Some(y),
+        _ => {
+            problems.push(Problem::new(
+                "tag_year",
+                format!("ปีงบประมาณของป้าย: ต้องเป็นปี พ.ศ. {} ถึง {}", allowed.start(), allowed.end()),
+            ));
+            None
+        }
+    };
+    let Some(period) = Period::parse(period) else {
+        problems.push(Problem::new("tag_period", "ช่วงที่ครอบคลุม: ไม่ถูกต้อง"));
+        return Err(problems);
+    };
+    let mut out = Vec::new();
+    if let Some(fy) = fy {
+        for value in ticked {
+            let known = value.split_once('|').filter(|(scheme, code)| {
+                lib.resolve(scheme, fy).is_some_and(|l| l.item(code).is_some() && !l.is_group(code))
+            });
+            match known {
+                Some((scheme, code)) => out.push(NewTag {
+                    scheme: scheme.into(),
+                    code: code.into(),
+                    fiscal_year: fy,
+                    period: period.code(),
+                }),
+                None => problems.push(Problem::new(
+                    "tags",
+                    format!("ป้าย {}: ไม่มีข้อนี้ในเกณฑ์ของปีงบประมาณ {fy}", value.replace('|', " ")),
+                )),
+            }
+        }
+    }
+    if problems.is_empty() { Ok(out) } else { Err(problems) }
+}
+
+/// Query of the tagged-items list.
+#[derive(Debug, Deserialize, Default)]
+pub struct ItemsQuery {
+    #[serde(default)]
+    untagged: String,
+}
+
+/// `GET /admin/compliance/items[?untagged=1]`
+pub async fn items(
+    State(app): State<Shared>,
+    staff: Staff,
+    Query(q): Query<ItemsQuery>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    let untagged = q.untagged == "1";
+    let list = app.store.run(move |c| tags::items_with_tags(c, untagged, 500)).await?;
+    let bar = super::staff::bar(&app, &staff).await?;
+    Ok(html(view::tagged_items(&app.plain_chrome(), &bar, &list, untagged)))
+}
+
+async fn editor(
+    app: &Shared,
+    staff: &Staff,
+    id: i64,
+    form: Option<TagForm>,
+    problems: &[Problem],
+) -> Result<Response, WebError> {
+    let item = app.store.run(move |c| tags::item_head(c, id)).await?.ok_or(WebError::NotFound)?;
+    let fy_now = thai::fiscal_year(thai::today());
+    // New tags count for the current fiscal year unless the web master says otherwise.
+    let form = form.unwrap_or_else(|| TagForm { tag_year: fy_now.to_string(), ..TagForm::default() });
+    let fy = choice_year(&form.tag_year, fy_now);
+    let lib = library(app).await?;
+    let choices = TagChoices::new(&lib, &item.category, fy);
+    let bar = super::staff::bar(app, staff).await?;
+    let page = view::tag_editor(&app.plain_chrome(), &bar, &item, &choices, &form, problems, fy_now);
+    let code = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((code, html(page)).into_response())
+}
+
+/// `GET /admin/compliance/items/{id}`
+pub async fn edit_tags(
+    State(app): State<Shared>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    editor(&app, &staff, id, None, &[]).await
+}
+
+/// `POST /admin/compliance/items/{id}`: removes the ticked tags and adds the chosen ones, in
+/// one transaction.
+pub async fn save_tags(
+    State(app): State<Shared>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<TagForm>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    staff.check_csrf(&form.csrf)?;
+    let lib = library(&app).await?;
+    let fy_now = thai::fiscal_year(thai::today());
+    let new = match check_tags(&lib, &form.tags, &form.tag_year, &form.tag_period, fy_now) {
+        Ok(new) => new,
+        Err(problems) => return editor(&app, &staff, id, Some(form), &problems).await,
+    };
+    let (who, remove) = (staff.who(), form.remove.clone());
+    let found = app
+        .store
+        .run(move |c| {
+            if tags::item_head(c, id)?.is_none() {
+                return Ok(false);
+            }
+            let tx = c.transaction()?;
+            let removed = tags::remove_tags(&tx, id, &remove)?;
+            tags::add_tags(&tx, id, &new)?;
+            let added: Vec<String> = new
+                .iter()
+                .map(|t| format!("{} {} {} {}", t.scheme, t.code, t.fiscal_year, t.period))
+                .collect();
+            let detail = format!("+[{}] -{removed}", added.join(", "));
+            audit::append(&tx, &who, "item.tags", &format!("item/{id}"), detail.trim())?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await?;
+    if !found {
+        return Err(WebError::NotFound);
+    }
+    app.pages.invalidate();
+    Ok(Redirect::to(&format!("/admin/compliance/items/{id}")).into_response())
+}
+
+/// Query of the report pages.
+#[derive(Debug, Deserialize, Default)]
+pub struct ReportQuery {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// `GET /admin/compliance/reports`
+pub async fn reports_page(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    let today = thai::today();
+    let bar = super::staff::bar(&app, &staff).await?;
+    let from = today.first_of_month();
+    Ok(html(view::reports(
+        &app.plain_chrome(),
+        &bar,
+        thai::fiscal_year(today),
+        period::quarter_of(today),
+        from,
+        today,
+    )))
+}
+
+async fn publication_rows(app: &Shared, q: &ReportQuery) -> Result<(i32, Vec<reports::LogRow>), WebError> {
+    let fy = year_or(&q.year, thai::fiscal_year(thai::today()));
+    let (from, to) = Period::Year.range(fy);
+    let rows = app.store.run(move |c| reports::publication_log(c, from, to)).await?;
+    Ok((fy, rows))
+}
+
+/// `GET /admin/compliance/report?year=2569`: the yearly publication report, printable.
+pub async fn publication_report(
+    State(app): State<Shared>,
+    staff: Staff,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    let (fy, rows) = publication_rows(&app, &q).await?;
+    let s = &app.config.settings;
+    Ok(html(view::publication_report(&s.office, s.display.digits, fy, &rows)))
+}
+
+/// `GET /admin/compliance/report.csv?year=2569`: the same report as CSV (UTF-8 with BOM).
+pub async fn publication_csv(
+    State(app): State<Shared>,
+    staff: Staff,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    let (fy, rows) = publication_rows(&app, &q).await?;
+    // A byte-order mark so that Excel opens the Thai text as UTF-8.
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let _ = out.write_record(view::LOG_HEADER);
+    for row in &rows {
+        let _ = out.write_record(view::log_cells(row, ""));
+    }
+    let body = out.into_inner().unwrap_or_default();
+    let disposition = format!("attachment; filename=\"prakat-publication-{fy}.csv\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `GET /admin/compliance/forms?from=…&to=…`: every request's official form in the period.
+pub async fn bulk_forms(
+    State(app): State<Shared>,
+    staff: Staff,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    let today = thai::today();
+    let to: Date = q.to.trim().parse().unwrap_or(today);
+    let from: Date = q.from.trim().parse().unwrap_or_else(|_| to.first_of_month());
+    if from > to || period::days_between(from, to) > 400 {
+        return Err(WebError::Forbidden("ช่วงวันที่: วันเริ่มต้องไม่หลังวันสิ้นสุด และไม่เกิน 400 วัน".into()));
+    }
+    let rows = app.store.run(move |c| reports::publication_log(c, from, to)).await?;
+    let mut forms = Vec::with_capacity(rows.len());
+    for row in rows {
+        let signatures = super::staff::signatures(&app, &row.request).await?;
+        forms.push((row.request, signatures));
+    }
+    let s = &app.config.settings;
+    Ok(html(view::bulk_forms(&s.office, s.display.digits, from, to, &forms)))
+}
+
+/// `GET /admin/compliance/quarter?year=2569&q=2`
+pub async fn quarter(
+    State(app): State<Shared>,
+    staff: Staff,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    let today = thai::today();
+    let fy = year_or(&q.year, thai::fiscal_year(today));
+    let n: u8 = q.q.trim().parse().ok().filter(|n| (1..=4).contains(n)).unwrap_or(period::quarter_of(today));
+    let (from, to) = Period::Quarter(n).range(fy);
+    let summary = app.store.run(move |c| reports::summary(c, from, to, today)).await?;
+    let bar = super::staff::bar(&app, &staff).await?;
+    Ok(html(view::quarter(&app.plain_chrome(), &bar, fy, n, from, to, &summary)))
+}

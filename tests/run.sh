@@ -16,6 +16,7 @@ ensure_pkg chromium chromium
 ensure_pkg chromedriver chromium-driver
 ensure_pkg pebble pebble
 ensure_pkg git git
+ensure_pkg chronyd chrony
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "==> installing ${apt_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -148,9 +148,6 @@ pub enum Scope<'a> {
     Area(&'a str),
     /// Any of these `area/sub` keys.
     Categories(&'a [&'a str]),
-    /// Items whose title, summary, body or source contains this text. A plain substring
-    /// search, which works for Thai (no spaces between words).
-    Containing(&'a str),
 }
 
 /// One page of a listing.
@@ -394,12 +391,6 @@ impl Filter {
                     cats.iter().map(|c| c.to_string()).collect(),
                 )
             }
-            Scope::Containing(text) => (
-                "AND (instr(i.title, :k0) OR instr(i.summary, :k0) OR instr(i.body, :k0) \
-                 OR instr(i.source, :k0))"
-                    .into(),
-                vec![text.to_owned()],
-            ),
         };
         Filter {
             sql,
@@ -571,8 +562,6 @@ mod tests {
                 assert_eq!(list(c, Scope::Area("news"), 1, 10, at)?.total, 2);
                 assert_eq!(list(c, Scope::Area("law"), 1, 10, at)?.total, 0);
                 let jobs = list(c, Scope::Categories(&["news/jobs"]), 1, 10, at)?;
-                assert_eq!(list(c, Scope::Containing("ปัจจุ"), 1, 10, at)?.total, 1);
-                assert_eq!(list(c, Scope::Containing("งานบริหาร"), 1, 10, at)?.total, 2);
                 assert_eq!(jobs.total, 1);
                 assert_eq!(count_all(c)?, 4);
                 Ok(())

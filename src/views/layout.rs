@@ -109,6 +109,23 @@ fn footer(chrome: &Chrome) -> Markup {
                         li { a href="/sitemap.xml" { "แผนผังเว็บไซต์ (XML)" } }
                     }
                 }
+                section {
+                    h2 { "บริการประชาชน" }
+                    ul {
+                        li { a href="/eservices" { "บริการออนไลน์ (e-Service)" } }
+                        li { a href="/eservices/complaint" { "ร้องเรียน/ร้องทุกข์" } }
+                        li { a href="/qa" { "ถาม-ตอบ" } }
+                        li { a href="/survey" { "แบบประเมินความพึงพอใจ" } }
+                        li { a href="/stats" { "สถิติผู้เข้าชม" } }
+                    }
+                }
+            }
+            @if let Some((today, month, total)) = chrome.counter {
+                p.counter {
+                    a href="/stats" { "ผู้เข้าชม" } ": วันนี้ " (digits.apply(&today.to_string()))
+                    " · เดือนนี้ " (digits.apply(&month.to_string()))
+                    " · ทั้งหมด " (digits.apply(&total.to_string())) " ครั้ง"
+                }
             }
             p.updated {
                 "ปรับปรุงข้อมูลล่าสุด "

@@ -2,10 +2,13 @@
 //! shared [`layout`].
 
 pub mod admin;
+pub mod charts;
+pub mod eservices;
 pub mod forms;
 pub mod layout;
 pub mod public;
 pub mod staff;
+pub mod stats;
 pub mod text;
 pub mod totp;
 
@@ -23,6 +26,8 @@ pub struct Chrome<'a> {
     pub last_updated: Option<i64>,
     /// The area slug to mark as current in the navigation.
     pub current_area: Option<&'a str>,
+    /// Page views today, this month and in all, for the footer counter.
+    pub counter: Option<(u64, u64, u64)>,
 }
 
 /// A link in the breadcrumb trail.

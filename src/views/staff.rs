@@ -56,6 +56,8 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                         a href="/admin/backups" { "สำรองข้อมูล" }
                     }
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
+                        a href="/staff/cases" { "เรื่องจากประชาชน" }
+                        a href="/admin/stats" { "สถิติเว็บไซต์" }
                         a href="/admin/audit" { "บันทึกการใช้งาน" }
                     }
                     a href="/staff/totp" { "ยืนยันตัวตนสองขั้นตอน" }

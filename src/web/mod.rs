@@ -7,6 +7,8 @@ mod assets;
 mod auth;
 mod download;
 mod error;
+mod eservices;
+mod form_token;
 mod limits;
 pub mod listener;
 mod page_cache;
@@ -14,10 +16,12 @@ mod public;
 pub mod redirect;
 mod session;
 mod staff;
+mod stats;
 mod throttle;
 mod totp;
 pub mod traffic_log;
 mod upload;
+mod visits;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -57,6 +61,10 @@ pub struct App {
     pub traffic: Option<crate::appliance::traffic::Recorder>,
     /// The certificate being served, when HTTPS is on.
     pub tls: Option<Arc<crate::appliance::tls::CertStore>>,
+    /// Visit counts not yet written, and today's visitors (in memory only).
+    pub visits: visits::Visits,
+    /// Signs the single-use tokens of anonymous public forms.
+    pub form_tokens: form_token::FormTokens,
     /// Footer "last updated" date, refreshed at most every [`LAST_UPDATED_TTL`].
     last_updated: Mutex<Option<(Instant, Option<i64>)>>,
 }
@@ -88,6 +96,8 @@ impl App {
             https: tls.is_some(),
             traffic,
             tls,
+            form_tokens: Default::default(),
+            visits: Default::default(),
             last_updated: Mutex::new(None),
         })
     }
@@ -100,6 +110,7 @@ impl App {
             digits: self.config.settings.display.digits,
             last_updated: None,
             current_area: None,
+            counter: None,
         }
     }
 
@@ -114,7 +125,8 @@ impl App {
                 value
             }
         };
-        Ok(Chrome { last_updated, current_area, ..self.plain_chrome() })
+        let counter = self.visits.counter(&crate::thai::today().to_string());
+        Ok(Chrome { last_updated, current_area, counter, ..self.plain_chrome() })
     }
 }
 
@@ -144,6 +156,19 @@ pub fn router(app: Shared) -> Router {
         .route("/files/{id}/{name}", get(public::file))
         .route("/search", get(public::search))
         .route("/sitemap.xml", get(public::sitemap))
+        .route("/eservices", get(eservices::index))
+        .route("/eservices/stats", get(eservices::stats))
+        .route("/eservices/{kind}", get(eservices::form).post(eservices::submit))
+        .route("/track", get(eservices::track))
+        .route("/qa", get(eservices::qa))
+        .route("/stats", get(stats::public))
+        .route("/survey", get(stats::survey_form).post(stats::survey_submit))
+        .route("/survey/results", get(stats::survey_results))
+        .route("/admin/stats", get(stats::admin))
+        .route("/admin/stats.csv", get(stats::admin_csv))
+        .route("/admin/survey.csv", get(stats::survey_csv))
+        .route("/staff/cases", get(eservices::staff_list))
+        .route("/staff/cases/{id}", get(eservices::staff_case).post(eservices::staff_answer))
         .route("/healthz", get(public::healthz))
         .route("/assets/{*path}", get(assets::serve))
         .route("/login", get(auth::login_form).post(auth::login))
@@ -182,6 +207,8 @@ pub fn router(app: Shared) -> Router {
         .layer(axum::middleware::from_fn_with_state(app.clone(), access::check))
         .layer(axum::middleware::from_fn_with_state(app.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::serve_cached))
+        // Outside the page cache, so that cached pages are counted too.
+        .layer(axum::middleware::from_fn_with_state(app.clone(), visits::count))
         .layer(axum::middleware::from_fn(private_pages_not_stored))
         .layer(axum::middleware::from_fn_with_state(app.clone(), hsts))
         .layer(TimeoutLayer::with_status_code(
@@ -239,6 +266,14 @@ pub async fn serve(
         loop {
             tick.tick().await;
             forget.limits.forget_quiet();
+        }
+    });
+    let counting = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(visits::FLUSH_EVERY);
+        loop {
+            tick.tick().await;
+            counting.visits.flush(&counting.store).await;
         }
     });
     listener::serve(listener, router(app), tls, listener::Limits::default(), shutdown).await

@@ -233,7 +233,10 @@ pub fn search(chrome: &Chrome, query: &search::Query, years: &[i32], results: Op
                 button type="submit" { "ค้นหา" }
             }
             @if let Some(page) = results {
-                p role="status" { "พบ " (digits.apply(&page.total.to_string())) " รายการสำหรับ “" (query.text) "”" }
+                p role="status" {
+                    "พบ " @if page.total >= search::COUNT_MAX { "มากกว่า " }
+                    (digits.apply(&page.total.to_string())) " รายการสำหรับ “" (query.text) "”"
+                }
                 @if page.rows.is_empty() {
                     p.empty { "ไม่พบข้อมูลที่ตรงกับคำค้น ลองใช้คำที่สั้นลง หรือเลือกทุกหมวดและทุกปี" }
                 } @else {

@@ -12,6 +12,7 @@ pub mod items;
 pub mod logs;
 mod migrations;
 pub mod notifications;
+pub mod pages;
 pub mod requests;
 pub mod search;
 pub mod survey;

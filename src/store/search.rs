@@ -179,6 +179,9 @@ pub fn excerpt(body: &str, terms: &[String]) -> String {
     let start_char = first.map_or(0, |byte| body[..byte].chars().count().saturating_sub(BEFORE));
     let total = body.chars().count();
     let end_char = (start_char + BEFORE + AFTER).min(total);
+    // Never start on a Thai vowel or tone mark: it would be drawn on a dotted circle.
+    let start_char = start_char
+        + body.chars().skip(start_char).take_while(|c| is_thai_mark(*c)).count().min(end_char - start_char);
     let mut out: String = body.chars().skip(start_char).take(end_char - start_char).collect();
     if start_char > 0 {
         out.insert(0, '…');
@@ -187,6 +190,11 @@ pub fn excerpt(body: &str, terms: &[String]) -> String {
         out.push('…');
     }
     out
+}
+
+/// Thai combining marks (vowels above and below, tone marks), which cannot start a text.
+fn is_thai_mark(c: char) -> bool {
+    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
 }
 
 /// Splits `text` into pieces, each marked whether it is an occurrence of one of the terms
@@ -263,6 +271,10 @@ mod tests {
         assert!(e.contains("จัดซื้อ"));
         assert!(e.chars().count() <= BEFORE + AFTER + 2);
         assert_eq!(excerpt("สั้น", &terms("x")), "สั้น");
+        // A cut that would fall on a vowel mark moves past it.
+        let body = format!("ขี{}จัดซื้อ", "ก".repeat(BEFORE - 1));
+        let e = excerpt(&body, &terms("จัดซื้อ"));
+        assert_eq!(e.chars().nth(1), Some('ก'), "{e}");
     }
 
     fn store_with_items() -> (tempfile::TempDir, crate::store::Store, Vec<i64>) {

@@ -6,6 +6,8 @@ pub mod charts;
 pub mod eservices;
 pub mod forms;
 pub mod layout;
+pub mod policies;
+pub mod prefs;
 pub mod public;
 pub mod staff;
 pub mod stats;

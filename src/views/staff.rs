@@ -54,6 +54,7 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                         a href="/admin/users" { "ผู้ใช้งาน" }
                         a href="/admin/system" { "ระบบ" }
                         a href="/admin/backups" { "สำรองข้อมูล" }
+                        a href="/admin/pages" { "หน้านโยบาย" }
                     }
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/staff/cases" { "เรื่องจากประชาชน" }

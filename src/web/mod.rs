@@ -12,6 +12,8 @@ mod form_token;
 mod limits;
 pub mod listener;
 mod page_cache;
+mod policies;
+mod prefs;
 mod public;
 pub mod redirect;
 mod session;
@@ -161,6 +163,11 @@ pub fn router(app: Shared) -> Router {
         .route("/eservices/{kind}", get(eservices::form).post(eservices::submit))
         .route("/track", get(eservices::track))
         .route("/qa", get(eservices::qa))
+        .route("/prefs/{choice}", get(prefs::set))
+        .route("/policy/{slug}", get(policies::show))
+        .route("/feeds/{file}", get(policies::feed))
+        .route("/admin/pages", get(policies::edit_form))
+        .route("/admin/pages/{slug}", get(policies::edit_form).post(policies::save))
         .route("/stats", get(stats::public))
         .route("/survey", get(stats::survey_form).post(stats::survey_submit))
         .route("/survey/results", get(stats::survey_results))
@@ -218,7 +225,10 @@ pub fn router(app: Shared) -> Router {
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
-    router.layer(axum::middleware::from_fn_with_state(app.clone(), traffic_log::record)).with_state(app)
+    router
+        .layer(axum::middleware::from_fn(prefs::apply))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), traffic_log::record))
+        .with_state(app)
 }
 
 /// HSTS only while the certificate is one browsers trust (ACME or manual): telling browsers to

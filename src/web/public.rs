@@ -163,12 +163,7 @@ pub async fn search(
 /// Sitemaps need absolute URLs; the host is the one the visitor used, so the same file is right
 /// on the LAN address and on the public name.
 pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, WebError> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
-        .unwrap_or("localhost");
-    let origin = format!("http://{host}");
+    let origin = origin(&headers);
     let rows = app.store.run(|c| items::latest(c, Scope::All, 50_000, At::now())).await?;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -181,11 +176,28 @@ pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
             push(&paths::place(Place { area, sub }));
         }
     }
+    for path in ["/eservices", "/qa", "/survey", "/stats"] {
+        push(path);
+    }
+    for policy in crate::views::policies::PAGES {
+        push(&format!("/policy/{}", policy.slug));
+    }
     for row in rows {
         push(&paths::item(row.id));
     }
     xml.push_str("</urlset>\n");
     Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())
+}
+
+/// `http://HOST` of the request, for documents that need absolute URLs (sitemap, feeds). Only
+/// a plain host name or address is accepted; anything else becomes `localhost`.
+pub(super) fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
+        .unwrap_or("localhost");
+    format!("http://{host}")
 }
 
 /// `GET /healthz`: 200 once the database answers.

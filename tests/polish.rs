@@ -60,3 +60,63 @@ fn reading_choices_work_without_javascript() {
     assert_eq!(server.get("/prefs/lang-en?back=%2F%2Fevil.example").header("location"), Some("/"));
     assert_eq!(server.get("/prefs/nonsense").status, 404);
 }
+
+#[test]
+fn images_need_a_text_alternative_to_be_published() {
+    let jpg = std::fs::read(
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/files"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "jpg"))
+            .expect("a demo JPEG"),
+    )
+    .unwrap();
+    let server = Server::demo();
+    let staff = Client::logged_in(&server, "staff");
+    let head = Client::logged_in(&server, "head");
+    let webmaster = Client::logged_in(&server, "webmaster");
+    let token = csrf_of(&staff.get("/staff/requests/new").text());
+    let created = staff.post_multipart(
+        "/staff/requests",
+        &[
+            ("csrf", &token),
+            ("unit", "กลุ่มงานส่งเสริมสุขภาพ"),
+            ("request_date", "2026-11-20"),
+            ("topic", "ภาพกิจกรรมรณรงค์ออกกำลังกาย"),
+            ("details", "ภาพกิจกรรมรณรงค์ออกกำลังกายในชุมชน"),
+            ("requester_name", "นางสาวณภาพัช สอนสุภาพ"),
+            ("requester_position", "นักวิชาการ"),
+            ("requester_contact", "042 812665"),
+            ("category", "news/activities"),
+            ("no_end", "on"),
+            ("intent", "submit"),
+        ],
+        &[("files", "กิจกรรม.jpg", &jpg)],
+    );
+    assert_eq!(created.status, 303, "{}", created.text());
+    let page_path = created.header("location").unwrap().to_string();
+    let token = csrf_of(&head.get(&page_path).text());
+    assert_eq!(head.post(&format!("{page_path}/approve"), &[("csrf", &token)]).status, 303);
+    let form = webmaster.get(&format!("{page_path}/publish")).text();
+    assert!(form.contains("id=\"f-alt-0\""), "no alt text field for the image");
+    let token = csrf_of(&form);
+    let today = prakat::thai::today().to_string();
+    let mut fields = vec![
+        ("csrf", token.as_str()),
+        ("category", "news/activities"),
+        ("title", "ภาพกิจกรรมรณรงค์ออกกำลังกาย"),
+        ("source", "กลุ่มงานส่งเสริมสุขภาพ"),
+        ("publish_on", today.as_str()),
+        ("alt", "  "),
+    ];
+    let refused = webmaster.post(&format!("{page_path}/publish"), &fields);
+    assert_eq!(refused.status, 422);
+    let text = refused.text();
+    assert!(text.contains("คำอธิบายภาพ กิจกรรม.jpg: ต้องกรอก"), "Thai message naming the image");
+    assert!(text.contains("aria-describedby=\"f-alt-0-err\""), "error tied to the field");
+    fields[5] = ("alt", "ประชาชนเต้นแอโรบิกที่ลานหน้าสำนักงาน");
+    assert_eq!(webmaster.post(&format!("{page_path}/publish"), &fields).status, 303);
+    let page = staff.get(&page_path).text();
+    let item = page[page.find("href=\"/items/").unwrap() + 6..].split('"').next().unwrap().to_string();
+    assert!(server.get(&item).text().contains("alt=\"ประชาชนเต้นแอโรบิกที่ลานหน้าสำนักงาน\""));
+}

@@ -155,7 +155,13 @@ fn to_new_item(store: &Store, d: &DemoItem) -> anyhow::Result<NewItem> {
         .iter()
         .map(|a| {
             let blob = store.blobs().put(&a.bytes()?)?;
-            Ok(NewAttachment { file_name: a.name.clone(), kind: a.kind(), blob })
+            // Demo photos are described by their item's title.
+            let alt = if matches!(a.kind().as_str(), "jpg" | "jpeg") {
+                format!("ภาพประกอบ: {}", d.title)
+            } else {
+                String::new()
+            };
+            Ok(NewAttachment { file_name: a.name.clone(), kind: a.kind(), blob, alt })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(NewItem {

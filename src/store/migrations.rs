@@ -295,6 +295,9 @@ const MIGRATIONS: &[M<'static>] = &[
             downloads      INTEGER NOT NULL DEFAULT 0
         ) STRICT;
 
+        -- Text alternatives of published images, required at publication (WCAG 1.1.1).
+        ALTER TABLE attachments ADD COLUMN alt TEXT NOT NULL DEFAULT '';
+
         -- Policy pages edited by admins; a missing row shows the built-in Thai default.
         CREATE TABLE pages (
             slug        TEXT PRIMARY KEY,

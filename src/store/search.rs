@@ -304,6 +304,7 @@ mod tests {
                     file_name: "ตารางราคากลาง.pdf".into(),
                     kind: "pdf".into(),
                     blob: blob.clone(),
+                    alt: String::new(),
                 });
                 Ok(vec![
                     insert(c, &plan)?,

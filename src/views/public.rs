@@ -161,7 +161,7 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
                     section.gallery aria-label="ภาพประกอบ" {
                         @for img in &images {
                             a href=(paths::file(img.id, &img.file_name)) {
-                                img src=(paths::file(img.id, &img.file_name)) alt=(img.file_name) loading="lazy" width="800" height="533";
+                                img src=(paths::file(img.id, &img.file_name)) alt=(if img.alt.is_empty() { &img.file_name } else { &img.alt }) loading="lazy" width="800" height="533";
                             }
                         }
                     }

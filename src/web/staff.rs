@@ -546,8 +546,18 @@ pub async fn publish_form(
     Ok(html(view::publish_form(&chrome, &bar, &r, &publish_defaults(&r, verbal), &[])))
 }
 
-fn check_publish(input: &PublishInput, today: Date) -> Result<NewItemFields, Vec<Problem>> {
+fn check_publish(input: &PublishInput, images: &[&str], today: Date) -> Result<NewItemFields, Vec<Problem>> {
     let mut problems = Vec::new();
+    // Every image needs a text alternative before it goes public (WCAG 1.1.1).
+    for (i, name) in images.iter().enumerate() {
+        let alt = input.alt.get(i).map_or("", |a| a.trim());
+        if alt.is_empty() || alt.chars().count() > 250 {
+            problems.push(Problem::new(
+                format!("alt-{i}"),
+                format!("คำอธิบายภาพ {name}: ต้องกรอกคำอธิบายภาพ (ไม่เกิน 250 ตัวอักษร) เพื่อผู้ใช้โปรแกรมอ่านหน้าจอ"),
+            ));
+        }
+    }
     let mut date = |name: &str, label: &str, value: &str, required: bool| -> Option<Date> {
         if value.trim().is_empty() {
             if required {
@@ -635,12 +645,15 @@ pub async fn publish(
     State(app): State<Shared>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(input): Form<PublishInput>,
+    // serde_html_form: the repeated `alt` fields become a list.
+    axum_extra::extract::Form(input): axum_extra::extract::Form<PublishInput>,
 ) -> Result<Response, WebError> {
     staff.check_csrf(&input.csrf)?;
     let r = load(&app, &id).await?;
     let today = thai::today();
-    let fields = match check_publish(&input, today) {
+    let images: Vec<&str> =
+        r.files.iter().filter(|f| view::is_image(&f.kind)).map(|f| f.file_name.as_str()).collect();
+    let fields = match check_publish(&input, &images, today) {
         Ok(ok) => ok,
         Err(problems) => {
             let bar = bar(&app, &staff).await?;
@@ -660,6 +673,7 @@ pub async fn publish(
             .map(|z| z.timestamp())
             .unwrap_or_else(|_| jiff::Timestamp::now())
     };
+    let mut alts = input.alt.iter().map(|a| a.trim().to_owned());
     let item = NewItem {
         category: fields.category,
         title: fields.title,
@@ -678,6 +692,7 @@ pub async fn publish(
                 file_name: f.file_name.clone(),
                 kind: f.kind.clone(),
                 blob: crate::store::blobs::StoredBlob { sha256: f.sha256.clone(), size: f.size },
+                alt: if view::is_image(&f.kind) { alts.next().unwrap_or_default() } else { String::new() },
             })
             .collect(),
         request_id: Some(r.id),

@@ -4,6 +4,7 @@
 //! The content is data (`assets/demo/content.toml`) embedded in the binary with its files.
 
 mod office;
+mod services;
 
 use std::path::Path;
 
@@ -210,6 +211,7 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         }
         Ok(())
     })?;
+    store.run_sync(services::seed)?;
     Ok(true)
 }
 

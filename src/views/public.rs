@@ -69,6 +69,7 @@ pub fn area(
         html! {
             h1 { span.code { (digits.apply(area.code)) } " " (area.name_th) }
             p.lead { (area.about_th) " " small lang="en" { "(" (area.name_en) ")" } }
+            (live_services(area.slug))
             nav.subs-list aria-label=(format!("หมวดย่อยของ{}", area.name_th)) {
                 ul {
                     @for sub in area.subs {
@@ -85,6 +86,33 @@ pub fn area(
             (pager(&paths::area(area), items, digits))
         },
     )
+}
+
+/// Links to the built-in services of the e-Service (1.9) and statistics (1.10) areas, which
+/// are pages of the site rather than published items.
+fn live_services(area: &str) -> Markup {
+    let links: &[(&str, &str)] = match area {
+        "eservice" => &[
+            ("/eservices/complaint", "ร้องเรียน/ร้องทุกข์ (รวมถึงการทุจริตและประพฤติมิชอบ)"),
+            ("/eservices/info", "ขอข้อมูลข่าวสารของราชการ"),
+            ("/qa", "ถาม-ตอบ"),
+            ("/track", "ติดตามสถานะเรื่อง"),
+            ("/eservices/stats", "สถิติเรื่องร้องเรียน"),
+        ],
+        "stats" => &[
+            ("/stats", "สถิติผู้เข้าชมเว็บไซต์"),
+            ("/survey", "แบบประเมินความพึงพอใจ"),
+            ("/survey/results", "ผลการประเมินความพึงพอใจ"),
+        ],
+        _ => &[],
+    };
+    html! {
+        @if !links.is_empty() {
+            nav.services-links aria-label="บริการออนไลน์" {
+                ul.services { @for (href, label) in links { li { a href=(href) { (label) } } } }
+            }
+        }
+    }
 }
 
 /// A sub-category's items, newest first.

@@ -75,9 +75,9 @@ pub fn public(chrome: &Chrome, s: &Public) -> Markup {
                 li { span { "เดือนนี้" } strong { (n(digits, s.totals.1)) } }
                 li { span { "ทั้งหมด" } strong { (n(digits, s.totals.2)) } }
             }
-            p.note { "นับจำนวนการเปิดหน้าเว็บ (ครั้ง) และผู้เข้าชมไม่ซ้ำรายวัน (คน) โดยไม่ใช้คุกกี้และไม่เก็บข้อมูลที่ระบุตัวบุคคล ไม่นับโปรแกรมอัตโนมัติ (bot) ตัวเลขปรับปรุงทุก ๓๐ วินาที" }
-            h2 { "ผู้เข้าชม ๓๐ วันล่าสุด" }
-            (charts::bars("ผู้เข้าชมรายวัน ๓๐ วันล่าสุด", &bars, 5))
+            p.note { "นับจำนวนการเปิดหน้าเว็บ (ครั้ง) และผู้เข้าชมไม่ซ้ำรายวัน (คน) โดยไม่ใช้คุกกี้และไม่เก็บข้อมูลที่ระบุตัวบุคคล ไม่นับโปรแกรมอัตโนมัติ (bot) ตัวเลขปรับปรุงทุก 30 วินาที" }
+            h2 { "ผู้เข้าชม " (digits.apply("30")) " วันล่าสุด" }
+            (charts::bars("ผู้เข้าชมรายวัน 30 วันล่าสุด", &bars, 5))
             (days_table(&s.days, digits, "การเข้าชมรายวัน"))
             h2 { "ข้อมูลที่มีผู้อ่านมากที่สุด" }
             @if s.most_read.is_empty() { p.empty { "ยังไม่มีข้อมูล" } } @else {
@@ -109,7 +109,7 @@ pub fn admin(chrome: &Chrome, bar: &Bar, days: &[Day], months: &[Day]) -> Markup
         html! {
             h1 { "สถิติเว็บไซต์" }
             p { a href="/admin/stats.csv" download { "ดาวน์โหลดสถิติรายวัน (CSV)" } " · " a href="/admin/survey.csv" download { "ดาวน์โหลดผลแบบประเมินความพึงพอใจ (CSV)" } }
-            h2 { "การเข้าชมรายวัน ๖๐ วันล่าสุด" }
+            h2 { "การเข้าชมรายวัน " (digits.apply("60")) " วันล่าสุด" }
             (charts::bars("การเข้าชมรายวัน", &day_bars, 7))
             h2 { "การเข้าชมรายเดือน" }
             (charts::bars("การเข้าชมรายเดือน", &month_bars, 2))
@@ -205,7 +205,7 @@ pub fn survey_results(chrome: &Chrome, fiscal_year: i32, years: &[i32], r: &Resu
                 p.empty { "ยังไม่มีผู้ตอบแบบประเมินในปีงบประมาณนี้" }
             } @else {
                 p.score {
-                    "ความพึงพอใจโดยรวมเฉลี่ย " strong { (digits.apply(&format!("{:.2}", r.averages[4]))) } " จาก ๕ ("
+                    "ความพึงพอใจโดยรวมเฉลี่ย " strong { (digits.apply(&format!("{:.2}", r.averages[4]))) } " จาก " (digits.apply("5")) " ("
                     (level_name(r.averages[4])) ") จากผู้ตอบ " (digits.apply(&r.count.to_string())) " คน"
                 }
                 div.table-wrap {

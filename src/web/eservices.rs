@@ -106,9 +106,16 @@ pub async fn submit(
     }
 }
 
-/// `GET /track?code=`
-pub async fn track(State(app): State<Shared>, Query(params): Query<Fields>) -> Result<Response, WebError> {
+/// `GET /track?code=`; limited like search, so that codes cannot be guessed by brute force.
+pub async fn track(
+    State(app): State<Shared>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Query(params): Query<Fields>,
+) -> Result<Response, WebError> {
     let typed = field(&params, "code");
+    if !typed.trim().is_empty() {
+        app.limits.check(limits::Kind::Search, ip)?;
+    }
     let asked = !typed.trim().is_empty();
     let found = match eservice::normalise_code(&typed) {
         Some(code) => app.store.run(move |c| cases::by_code(c, &code)).await?,

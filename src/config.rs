@@ -47,6 +47,8 @@ pub struct Settings {
     pub update: Update,
     /// What the health page checks against.
     pub health: Health,
+    /// Public e-Services (complaints, Q&A, information requests).
+    pub eservices: Eservices,
 }
 
 /// Self-update: the release feed and what to do when a new release appears.
@@ -109,6 +111,21 @@ pub struct Health {
 impl Default for Health {
     fn default() -> Self {
         Health { ntp_server: "time.navy.mi.th".into() }
+    }
+}
+
+/// e-Services settings (issue #7).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Eservices {
+    /// Days after a case is closed before the sender's name and contact are erased (PDPA
+    /// s.23/s.33); the case itself stays for statistics.
+    pub retention_days: u32,
+}
+
+impl Default for Eservices {
+    fn default() -> Self {
+        Eservices { retention_days: 365 }
     }
 }
 
@@ -385,6 +402,11 @@ impl Settings {
             self.backups.daily_at
         );
         anyhow::ensure!(self.backups.keep >= 1, "backups.keep ต้องอย่างน้อย 1");
+        anyhow::ensure!(
+            (1..=3650).contains(&self.eservices.retention_days),
+            "eservices.retention_days ต้องอยู่ระหว่าง 1 ถึง 3650 วัน (must be 1–3650), ได้ {}",
+            self.eservices.retention_days
+        );
         anyhow::ensure!(
             self.logs.retention_days >= 90,
             "logs.retention_days ต้องไม่น้อยกว่า 90 วัน ตาม พ.ร.บ.คอมพิวเตอร์ฯ มาตรา 26 \

@@ -111,6 +111,27 @@ pub fn fiscal_year(d: Date) -> i32 {
     if d.month() >= 10 { be + 1 } else { be }
 }
 
+/// The first and last instants (Unix seconds, end exclusive) of a fiscal year named by its
+/// Buddhist-Era year, in Bangkok time.
+pub fn fiscal_year_bounds(fy_be: i32) -> Option<(i64, i64)> {
+    let ce = i16::try_from(fy_be - 543).ok()?;
+    let start = Date::new(ce - 1, 10, 1)
+        .ok()?
+        .to_datetime(jiff::civil::Time::midnight())
+        .to_zoned_datetime(bangkok())
+        .ok()?
+        .timestamp()
+        .as_second();
+    let end = Date::new(ce, 10, 1)
+        .ok()?
+        .to_datetime(jiff::civil::Time::midnight())
+        .to_zoned_datetime(bangkok())
+        .ok()?
+        .timestamp()
+        .as_second();
+    Some((start, end))
+}
+
 /// A file size as people read it: `850 ไบต์`, `12.4 KB`, `3.1 MB`.
 pub fn file_size(bytes: u64, digits: Digits) -> String {
     let s = match bytes {

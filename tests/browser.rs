@@ -476,3 +476,119 @@ async fn browser_publication_flow() {
     drop(driver);
     eprintln!("browser_publication_flow took {:.1} s", started.elapsed().as_secs_f64());
 }
+
+/// axe-core's script (installed by `tests/run.sh` into `tests/axe`), or `None` after saying
+/// so (a failure under `PRAKAT_TEST_STRICT=1`).
+fn axe_source() -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/axe/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(e) => {
+            let message = format!(
+                "accessibility check NOT RUN: {} ({e}); run `npm ci --prefix tests/axe` (tests/run.sh does)",
+                path.display()
+            );
+            if std::env::var("PRAKAT_TEST_STRICT").is_ok_and(|v| v == "1") {
+                panic!("{message}");
+            }
+            let _ = writeln!(std::io::stderr(), "\n!!! {message}\n");
+            None
+        }
+    }
+}
+
+impl Browser {
+    /// Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the open page and returns the serious and
+    /// critical violations as readable lines.
+    async fn axe(&self, source: &str) -> Vec<String> {
+        // Injected through WebDriver, which the page's Content-Security-Policy does not govern.
+        self.c.execute(&format!("{source}\nreturn true;"), vec![]).await.expect("inject axe-core");
+        let result = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                   .then(r => done(r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' @ '
+                          + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        result.as_array().unwrap().iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    }
+}
+
+/// The public pages and the login page: zero serious or critical axe-core violations, nothing
+/// wider than a 360 px phone, screenshots at 360 and 1280 px; also with the high-contrast and
+/// large-text choices and the English interface.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_accessibility() {
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let Some(axe) = axe_source() else { return };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = Server::demo();
+    let base = server.base.clone();
+    let item = common::item_links(&server.get("/c/news/general").text())[0].clone();
+    let driver = Driver::start(&chromedriver);
+    let b = Browser::open(&driver, &chromium).await;
+    let pages = [
+        ("home", "/".to_string()),
+        ("category", "/c/news".to_string()),
+        ("item", item),
+        ("search", "/search?q=%E0%B8%88%E0%B8%B1%E0%B8%94%E0%B8%8B%E0%B8%B7%E0%B9%89%E0%B8%AD".to_string()),
+        ("survey", "/survey".to_string()),
+        ("complaint", "/eservices/complaint".to_string()),
+        ("stats", "/stats".to_string()),
+        ("login", "/login".to_string()),
+    ];
+    let mut problems = Vec::new();
+    for (name, path) in &pages {
+        b.goto(&format!("{base}{path}")).await;
+        b.wait("main").await;
+        for v in b.axe(&axe).await {
+            problems.push(format!("{name} ({path}): {v}"));
+        }
+        b.shot(&format!("a11y-{name}-1280")).await;
+        b.size(PHONE).await;
+        b.no_overflow(&format!("{name} at 360 px")).await;
+        b.shot(&format!("a11y-{name}-360")).await;
+        b.size(DESKTOP).await;
+    }
+    // Bad input on a public form: the errors are tied to their fields and still pass.
+    b.goto(&format!("{base}/eservices/complaint")).await;
+    b.click("form.case button[type=submit]").await;
+    b.wait("div.problems").await;
+    for v in b.axe(&axe).await {
+        problems.push(format!("complaint with errors: {v}"));
+    }
+    let described =
+        b.js("return document.getElementById('f-subject').getAttribute('aria-describedby')").await;
+    assert_eq!(described, json!("f-subject-err"), "error not tied to its field");
+    b.shot("a11y-complaint-errors-360").await;
+    // The reading choices, chosen by links as a visitor would.
+    b.goto(&format!("{base}/")).await;
+    b.click("nav.tools a.t-larger").await;
+    b.wait("html.text-larger").await;
+    b.click("nav.tools a[href^='/prefs/contrast-on']").await;
+    b.wait("html.contrast").await;
+    for v in b.axe(&axe).await {
+        problems.push(format!("home, high contrast and larger text: {v}"));
+    }
+    b.size(PHONE).await;
+    b.no_overflow("home with larger text at 360 px").await;
+    b.shot("a11y-home-contrast-larger-360").await;
+    b.size(DESKTOP).await;
+    b.click("nav.tools a[hreflang=en]").await;
+    b.wait("html[lang=en]").await;
+    assert_eq!(b.text("a.skip").await.trim(), "", "skip link hidden until focused");
+    for v in b.axe(&axe).await {
+        problems.push(format!("home in English: {v}"));
+    }
+    b.shot("a11y-home-english-1280").await;
+    b.close().await;
+    drop(driver);
+    assert!(problems.is_empty(), "serious or critical accessibility problems:\n{}", problems.join("\n"));
+}

@@ -17,11 +17,18 @@ ensure_pkg chromedriver chromium-driver
 ensure_pkg pebble pebble
 ensure_pkg git git
 ensure_pkg chronyd chrony
+ensure_pkg npm npm
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "==> installing ${apt_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"
+fi
+# axe-core for the accessibility check in the browser test, into tests/axe (node_modules is
+# git-ignored; the version is pinned by tests/axe/package-lock.json).
+if [ ! -f tests/axe/node_modules/axe-core/axe.min.js ]; then
+  echo "==> installing axe-core (npm)"
+  npm ci --prefix tests/axe --no-audit --no-fund --silent
 fi
 # A real SMTP server for the e-mail test.
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then

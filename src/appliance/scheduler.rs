@@ -130,6 +130,12 @@ pub async fn run(
                 _ => {}
             }
         }
+        // e-Services: personal data of closed cases past retention (PDPA).
+        let (s, d) = (store.clone(), data_dir.clone());
+        if let Ok(Err(e)) = tokio::task::spawn_blocking(move || crate::store::cases::purge_job(&s, &d)).await
+        {
+            tracing::error!(error = %e, "e-Service personal-data purge failed");
+        }
         match store.run(|c| expire_items(c, thai::today())).await {
             Ok(0) => {}
             Ok(n) => {

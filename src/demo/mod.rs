@@ -5,6 +5,7 @@
 
 mod compliance;
 mod office;
+mod services;
 
 use std::path::Path;
 
@@ -156,7 +157,13 @@ fn to_new_item(store: &Store, d: &DemoItem) -> anyhow::Result<NewItem> {
         .iter()
         .map(|a| {
             let blob = store.blobs().put(&a.bytes()?)?;
-            Ok(NewAttachment { file_name: a.name.clone(), kind: a.kind(), blob })
+            // Demo photos are described by their item's title.
+            let alt = if matches!(a.kind().as_str(), "jpg" | "jpeg") {
+                format!("ภาพประกอบ: {}", d.title)
+            } else {
+                String::new()
+            };
+            Ok(NewAttachment { file_name: a.name.clone(), kind: a.kind(), blob, alt })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(NewItem {
@@ -212,6 +219,7 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         Ok(ids)
     })?;
     compliance::fill(store, &ids)?;
+    store.run_sync(services::seed)?;
     Ok(true)
 }
 

@@ -75,6 +75,8 @@ pub struct NewAttachment {
     pub kind: String,
     /// The stored bytes.
     pub blob: StoredBlob,
+    /// Text alternative shown for an image; empty for other files.
+    pub alt: String,
 }
 
 /// A stored item with everything the public item page shows.
@@ -121,6 +123,8 @@ pub struct Attachment {
     pub sha256: String,
     /// Size in bytes.
     pub size: u64,
+    /// Text alternative of an image (empty when none was given).
+    pub alt: String,
 }
 
 /// A line in a listing.
@@ -149,9 +153,6 @@ pub enum Scope<'a> {
     Area(&'a str),
     /// Any of these `area/sub` keys.
     Categories(&'a [&'a str]),
-    /// Items whose title, summary, body or source contains this text. A plain substring
-    /// search, which works for Thai (no spaces between words).
-    Containing(&'a str),
 }
 
 /// One page of a listing.
@@ -235,9 +236,9 @@ pub fn insert_in(tx: &Connection, item: &NewItem) -> StoreResult<i64> {
             (&a.blob.sha256, a.blob.size as i64, now),
         )?;
         tx.execute(
-            "INSERT INTO attachments (item_id, position, file_name, kind, sha256, size)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            (id, position as i64, &a.file_name, &a.kind, &a.blob.sha256, a.blob.size as i64),
+            "INSERT INTO attachments (item_id, position, file_name, kind, sha256, size, alt)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            (id, position as i64, &a.file_name, &a.kind, &a.blob.sha256, a.blob.size as i64, &a.alt),
         )?;
     }
     Ok(id)
@@ -345,7 +346,7 @@ pub fn visible(conn: &Connection, id: i64, at: At) -> StoreResult<Option<(Item, 
     let Some(item) = item else { return Ok(None) };
     let attachments = conn
         .prepare_cached(
-            "SELECT id, item_id, file_name, kind, sha256, size FROM attachments
+            "SELECT id, item_id, file_name, kind, sha256, size, alt FROM attachments
              WHERE item_id = ?1 ORDER BY position",
         )?
         .query_map([id], attachment_from_row)?
@@ -361,13 +362,14 @@ fn attachment_from_row(r: &Row) -> rusqlite::Result<Attachment> {
         kind: r.get(3)?,
         sha256: r.get(4)?,
         size: r.get::<_, i64>(5)? as u64,
+        alt: r.get(6)?,
     })
 }
 
 /// An attachment whose item is visible, for download.
 pub fn visible_attachment(conn: &Connection, id: i64, at: At) -> StoreResult<Option<Attachment>> {
     let sql = format!(
-        "SELECT a.id, a.item_id, a.file_name, a.kind, a.sha256, a.size
+        "SELECT a.id, a.item_id, a.file_name, a.kind, a.sha256, a.size, a.alt
          FROM attachments a JOIN items i ON i.id = a.item_id
          WHERE a.id = :id AND {VISIBLE}"
     );
@@ -405,12 +407,6 @@ impl Filter {
                     cats.iter().map(|c| c.to_string()).collect(),
                 )
             }
-            Scope::Containing(text) => (
-                "AND (instr(i.title, :k0) OR instr(i.summary, :k0) OR instr(i.body, :k0) \
-                 OR instr(i.source, :k0))"
-                    .into(),
-                vec![text.to_owned()],
-            ),
         };
         Filter {
             sql,
@@ -555,6 +551,7 @@ mod tests {
                     file_name: "ประกาศ.pdf".into(),
                     kind: "pdf".into(),
                     blob: blob.clone(),
+                    alt: String::new(),
                 });
                 Ok((
                     insert(c, &live)?,
@@ -582,8 +579,6 @@ mod tests {
                 assert_eq!(list(c, Scope::Area("news"), 1, 10, at)?.total, 2);
                 assert_eq!(list(c, Scope::Area("law"), 1, 10, at)?.total, 0);
                 let jobs = list(c, Scope::Categories(&["news/jobs"]), 1, 10, at)?;
-                assert_eq!(list(c, Scope::Containing("ปัจจุ"), 1, 10, at)?.total, 1);
-                assert_eq!(list(c, Scope::Containing("งานบริหาร"), 1, 10, at)?.total, 2);
                 assert_eq!(jobs.total, 1);
                 assert_eq!(count_all(c)?, 4);
                 Ok(())

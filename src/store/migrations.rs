@@ -236,6 +236,102 @@ const MIGRATIONS: &[M<'static>] = &[
         ) STRICT;
         CREATE INDEX compliance_tags_by_scheme ON compliance_tags (scheme, fiscal_year, code);",
     ),
+    // 8: public services. Full-text search over published items (trigram, so Thai
+    // words are found without spaces; kept in step by triggers), e-Service cases, the
+    // satisfaction survey, visit counters, and admin-editable policy pages.
+    M::up(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(
+            title, summary, body, source, files, tokenize = 'trigram'
+        );
+        -- Only published items are indexed; the time rules (publication start, end date) are
+        -- applied by the query, so an item still drops out on time without a write.
+        CREATE TRIGGER items_fts_insert AFTER INSERT ON items WHEN new.state = 'published' BEGIN
+            INSERT INTO items_fts (rowid, title, summary, body, source, files)
+            VALUES (new.id, new.title, new.summary, new.body, new.source, '');
+        END;
+        CREATE TRIGGER items_fts_update AFTER UPDATE ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = old.id;
+            INSERT INTO items_fts (rowid, title, summary, body, source, files)
+            SELECT new.id, new.title, new.summary, new.body, new.source,
+                   coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = new.id), '')
+            WHERE new.state = 'published';
+        END;
+        CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER items_fts_files AFTER INSERT ON attachments BEGIN
+            UPDATE items_fts SET files = trim(files || ' ' || new.file_name) WHERE rowid = new.item_id;
+        END;
+        INSERT INTO items_fts (rowid, title, summary, body, source, files)
+        SELECT i.id, i.title, i.summary, i.body, i.source,
+               coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = i.id), '')
+        FROM items i WHERE i.state = 'published';
+
+        -- Complaints, questions and information requests from the public.
+        CREATE TABLE cases (
+            id           INTEGER PRIMARY KEY,
+            kind         TEXT NOT NULL CHECK (kind IN ('complaint', 'question', 'info')),
+            code         TEXT NOT NULL UNIQUE,
+            category     TEXT NOT NULL DEFAULT '',
+            subject      TEXT NOT NULL,
+            details      TEXT NOT NULL,
+            name         TEXT NOT NULL DEFAULT '',
+            contact      TEXT NOT NULL DEFAULT '',
+            status       TEXT NOT NULL DEFAULT 'received'
+                         CHECK (status IN ('received', 'in_progress', 'closed')),
+            answer       TEXT NOT NULL DEFAULT '',
+            public       INTEGER NOT NULL DEFAULT 0,
+            created_at   INTEGER NOT NULL,
+            updated_at   INTEGER NOT NULL,
+            closed_at    INTEGER,
+            purged_at    INTEGER
+        ) STRICT;
+        CREATE INDEX cases_by_kind ON cases (kind, created_at DESC);
+        -- Form tokens already used (double-submission guard for anonymous forms).
+        CREATE TABLE used_form_tokens (
+            token    TEXT PRIMARY KEY,
+            used_at  INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE survey_answers (
+            id          INTEGER PRIMARY KEY,
+            at          INTEGER NOT NULL,
+            fiscal_year INTEGER NOT NULL,
+            content     INTEGER NOT NULL CHECK (content BETWEEN 1 AND 5),
+            ease        INTEGER NOT NULL CHECK (ease BETWEEN 1 AND 5),
+            design      INTEGER NOT NULL CHECK (design BETWEEN 1 AND 5),
+            speed       INTEGER NOT NULL CHECK (speed BETWEEN 1 AND 5),
+            overall     INTEGER NOT NULL CHECK (overall BETWEEN 1 AND 5),
+            comment     TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+        CREATE INDEX survey_by_year ON survey_answers (fiscal_year);
+
+        -- Visit counters per Bangkok day; visitors are counted, never stored.
+        CREATE TABLE visit_days (
+            day       TEXT PRIMARY KEY,
+            views     INTEGER NOT NULL DEFAULT 0,
+            visitors  INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE TABLE item_reads (
+            item_id  INTEGER PRIMARY KEY,
+            reads    INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE TABLE file_downloads (
+            attachment_id  INTEGER PRIMARY KEY,
+            downloads      INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+
+        -- Text alternatives of published images, required at publication (WCAG 1.1.1).
+        ALTER TABLE attachments ADD COLUMN alt TEXT NOT NULL DEFAULT '';
+
+        -- Policy pages edited by admins; a missing row shows the built-in Thai default.
+        CREATE TABLE pages (
+            slug        TEXT PRIMARY KEY,
+            body        TEXT NOT NULL,
+            updated_at  INTEGER NOT NULL,
+            updated_by  TEXT NOT NULL
+        ) STRICT;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

@@ -7,15 +7,20 @@
 pub mod audit;
 pub mod backups;
 pub mod blobs;
+pub mod cases;
 pub mod compliance;
 pub mod items;
 pub mod logs;
 mod migrations;
 pub mod notifications;
+pub mod pages;
 pub mod reports;
 pub mod requests;
+pub mod search;
+pub mod survey;
 pub mod totp;
 pub mod users;
+pub mod visits;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

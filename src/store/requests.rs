@@ -102,6 +102,7 @@ fn files_of(conn: &Connection, request_id: i64) -> StoreResult<Vec<super::items:
                 kind: r.get(3)?,
                 sha256: r.get(4)?,
                 size: r.get::<_, i64>(5)? as u64,
+                alt: String::new(),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

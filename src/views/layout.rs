@@ -3,6 +3,7 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use super::prefs::{Prefs, Size, t};
 use super::{Chrome, Crumb};
 use crate::categories::{AREAS, Place};
 use crate::paths;
@@ -10,11 +11,14 @@ use crate::paths;
 /// A whole HTML page around `content`.
 pub fn page(chrome: &Chrome, title: &str, crumbs: &[Crumb], content: Markup) -> Markup {
     let office = chrome.office;
-    let full_title =
-        if title.is_empty() { office.name_th.clone() } else { format!("{title} | {}", office.name_th) };
+    let prefs = Prefs::current();
+    let en = prefs.english();
+    let site_name = if en { &office.name_en } else { &office.name_th };
+    let full_title = if title.is_empty() { site_name.clone() } else { format!("{title} | {site_name}") };
+    let classes = prefs.classes();
     html! {
         (DOCTYPE)
-        html lang="th" {
+        html lang=(if en { "en" } else { "th" }) class=[(!classes.is_empty()).then_some(classes)] {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -23,30 +27,41 @@ pub fn page(chrome: &Chrome, title: &str, crumbs: &[Crumb], content: Markup) -> 
                 link rel="preload" href=(paths::asset("fonts/sarabun-thai-400.woff2")) as="font" type="font/woff2" crossorigin;
                 link rel="stylesheet" href=(paths::asset("style.css"));
                 link rel="icon" href=(paths::asset("logo.svg")) type="image/svg+xml";
+                @if let Some(area) = chrome.current_area {
+                    link rel="alternate" type="application/atom+xml" href=(format!("/feeds/{area}.xml"))
+                        title=(t("ข่าวสารล่าสุดในหมวดนี้ (Atom)", "Latest in this area (Atom)"));
+                }
+                link rel="alternate" type="application/atom+xml" href="/feeds/all.xml" title=(t("ข่าวสารล่าสุด (Atom)", "Latest (Atom)"));
             }
             body {
-                a.skip href="#main" { "ข้ามไปยังเนื้อหา" }
+                a.skip href="#main" { (t("ข้ามไปยังเนื้อหา", "Skip to content")) }
+                (reading_tools(prefs))
                 header.site {
                     div.bar {
                         a.brand href="/" {
                             img src=(paths::asset("logo.svg")) alt="" width="48" height="48";
                             span {
-                                strong { (office.name_th) }
-                                small lang="en" { (office.name_en) }
+                                @if en {
+                                    strong { (office.name_en) }
+                                    small lang="th" { (office.name_th) }
+                                } @else {
+                                    strong { (office.name_th) }
+                                    small lang="en" { (office.name_en) }
+                                }
                             }
                         }
                         form.search role="search" action="/search" method="get" {
-                            label.visually-hidden for="q" { "ค้นหา" }
-                            input #q type="search" name="q" placeholder="ค้นหาข้อมูล…" maxlength="200";
-                            button type="submit" { "ค้นหา" }
+                            label.visually-hidden for="q" { (t("ค้นหา", "Search")) }
+                            input #q type="search" name="q" placeholder=(t("ค้นหาข้อมูล…", "Search…")) maxlength="200";
+                            button type="submit" { (t("ค้นหา", "Search")) }
                         }
                     }
                     (navigation(chrome))
                 }
                 @if !crumbs.is_empty() {
-                    nav.crumbs aria-label="เส้นทาง" {
+                    nav.crumbs aria-label=(t("เส้นทาง", "Breadcrumb")) {
                         ol {
-                            li { a href="/" { "หน้าหลัก" } }
+                            li { a href="/" { (t("หน้าหลัก", "Home")) } }
                             @for c in crumbs {
                                 @match &c.href {
                                     Some(href) => li { a href=(href) { (c.label) } },
@@ -56,23 +71,58 @@ pub fn page(chrome: &Chrome, title: &str, crumbs: &[Crumb], content: Markup) -> 
                         }
                     }
                 }
-                main #main { (content) }
+                // The content itself is Thai; with the English interface it keeps its language.
+                main #main lang=[en.then_some("th")] { (content) }
                 (footer(chrome))
             }
         }
     }
 }
 
-fn navigation(chrome: &Chrome) -> Markup {
+/// Text size, contrast and language links: plain links, so they work without JavaScript.
+fn reading_tools(prefs: Prefs) -> Markup {
+    let back = crate::paths::percent_encode_segment(&Prefs::current_path());
+    let link = |choice: &str| format!("/prefs/{choice}?back={back}");
     html! {
-        nav.areas aria-label="หมวดหมู่ข้อมูล" {
+        nav.tools aria-label=(t("การแสดงผล", "Display options")) {
+            span.group {
+                span.label { (t("ขนาดตัวอักษร", "Text size")) }
+                a href=(link("text-normal")) aria-current=[(prefs.size == Size::Normal).then_some("true")]
+                    aria-label=(t("ขนาดปกติ", "Normal text")) { "ก" }
+                a.t-large href=(link("text-large")) aria-current=[(prefs.size == Size::Large).then_some("true")]
+                    aria-label=(t("ตัวอักษรใหญ่", "Large text")) { "ก+" }
+                a.t-larger href=(link("text-larger")) aria-current=[(prefs.size == Size::Larger).then_some("true")]
+                    aria-label=(t("ตัวอักษรใหญ่มาก", "Larger text")) { "ก++" }
+            }
+            span.group {
+                @if prefs.contrast {
+                    a href=(link("contrast-off")) { (t("สีปกติ", "Normal colours")) }
+                } @else {
+                    a href=(link("contrast-on")) { (t("ความคมชัดสูง", "High contrast")) }
+                }
+            }
+            span.group {
+                @if prefs.english() {
+                    a href=(link("lang-th")) lang="th" hreflang="th" { "ภาษาไทย" }
+                } @else {
+                    a href=(link("lang-en")) lang="en" hreflang="en" { "English" }
+                }
+            }
+        }
+    }
+}
+
+fn navigation(chrome: &Chrome) -> Markup {
+    let en = Prefs::current().english();
+    html! {
+        nav.areas aria-label=(t("หมวดหมู่ข้อมูล", "Content areas")) {
             ul {
                 @for area in AREAS {
                     li.current[chrome.current_area == Some(area.slug)] {
-                        a href=(paths::area(area)) { (area.name_th) }
+                        a href=(paths::area(area)) { (if en { area.name_en } else { area.name_th }) }
                         ul.subs {
                             @for sub in area.subs {
-                                li { a href=(paths::place(Place { area, sub })) { (sub.name_th) } }
+                                li { a href=(paths::place(Place { area, sub })) { (if en { sub.name_en } else { sub.name_th }) } }
                             }
                         }
                     }
@@ -85,40 +135,73 @@ fn navigation(chrome: &Chrome) -> Markup {
 fn footer(chrome: &Chrome) -> Markup {
     let office = chrome.office;
     let digits = chrome.digits;
+    let en = Prefs::current().english();
     html! {
         footer.site {
             div.cols {
                 section {
-                    h2 { (office.name_th) }
-                    p lang="en" { (office.name_en) }
-                    address {
+                    @if en {
+                        h2 { (office.name_en) }
+                        p lang="th" { (office.name_th) }
+                    } @else {
+                        h2 { (office.name_th) }
+                        p lang="en" { (office.name_en) }
+                    }
+                    address lang=[en.then_some("th")] {
                         (office.address)
-                        @if !office.phone.is_empty() { br; "โทรศัพท์ " (digits.apply(&office.phone)) }
-                        @if !office.fax.is_empty() { br; "โทรสาร " (digits.apply(&office.fax)) }
+                        @if !office.phone.is_empty() { br; (t("โทรศัพท์ ", "Tel. ")) (digits.apply(&office.phone)) }
+                        @if !office.fax.is_empty() { br; (t("โทรสาร ", "Fax ")) (digits.apply(&office.fax)) }
                         @if !office.email.is_empty() {
-                            br; "อีเมล " a href=(format!("mailto:{}", office.email)) { (office.email) }
+                            br; (t("อีเมล ", "E-mail ")) a href=(format!("mailto:{}", office.email)) { (office.email) }
                         }
                     }
                 }
                 section {
-                    h2 { "ลิงก์ด่วน" }
+                    h2 { (t("ลิงก์ด่วน", "Quick links")) }
                     ul {
-                        li { a href=(paths::area(&AREAS[0])) { "เกี่ยวกับหน่วยงาน" } }
-                        li { a href=(paths::area(&AREAS[4])) { "ข้อมูลข่าวสารของราชการ" } }
-                        li { a href="/ita" { "การเปิดเผยข้อมูลสาธารณะ (ITA/MOIT)" } }
-                        li { a href=(paths::area(&AREAS[7])) { "ข่าวประชาสัมพันธ์" } }
-                        li { a href="/sitemap.xml" { "แผนผังเว็บไซต์ (XML)" } }
+                        li { a href=(paths::area(&AREAS[0])) { (t("เกี่ยวกับหน่วยงาน", "About us")) } }
+                        li { a href=(paths::area(&AREAS[4])) { (t("ข้อมูลข่าวสารของราชการ", "Official information")) } }
+                        li { a href="/ita" { (t("การเปิดเผยข้อมูลสาธารณะ (ITA/MOIT)", "Open data for ITA/MOIT")) } }
+                        li { a href=(paths::area(&AREAS[7])) { (t("ข่าวประชาสัมพันธ์", "News")) } }
+                        li { a href="/sitemap.xml" { (t("แผนผังเว็บไซต์ (XML)", "Sitemap (XML)")) } }
+                        li { a href="/feeds/all.xml" { (t("ฟีดข่าวสาร (Atom)", "News feed (Atom)")) } }
+                    }
+                }
+                section {
+                    h2 { (t("บริการประชาชน", "Services")) }
+                    ul {
+                        li { a href="/eservices" { (t("บริการออนไลน์ (e-Service)", "e-Services")) } }
+                        li { a href="/eservices/complaint" { (t("ร้องเรียน/ร้องทุกข์", "Complaints")) } }
+                        li { a href="/qa" { (t("ถาม-ตอบ", "Questions and answers")) } }
+                        li { a href="/survey" { (t("แบบประเมินความพึงพอใจ", "Satisfaction survey")) } }
+                        li { a href="/stats" { (t("สถิติผู้เข้าชม", "Visitor statistics")) } }
+                    }
+                }
+                section {
+                    h2 { (t("นโยบายเว็บไซต์", "Policies")) }
+                    ul {
+                        @for p in super::policies::PAGES {
+                            li { a href=(format!("/policy/{}", p.slug)) { (if en { p.title_en } else { p.title_th }) } }
+                        }
                     }
                 }
             }
+            @if let Some((today, month, total)) = chrome.counter {
+                p.counter {
+                    a href="/stats" { (t("ผู้เข้าชม", "Page views")) } ": " (t("วันนี้ ", "today "))
+                    (digits.apply(&today.to_string()))
+                    " · " (t("เดือนนี้ ", "this month ")) (digits.apply(&month.to_string()))
+                    " · " (t("ทั้งหมด ", "total ")) (digits.apply(&total.to_string())) (t(" ครั้ง", ""))
+                }
+            }
             p.updated {
-                "ปรับปรุงข้อมูลล่าสุด "
+                (t("ปรับปรุงข้อมูลล่าสุด ", "Last updated "))
                 @match chrome.last_updated {
                     Some(t) => (super::text::date_of_unix(t, digits)),
                     None => "-",
                 }
             }
-            p.powered { "ให้บริการโดย Prakat " (PreEscaped("&middot;")) " " (env!("CARGO_PKG_VERSION")) }
+            p.powered { (t("ให้บริการโดย Prakat ", "Powered by Prakat ")) (PreEscaped("&middot;")) " " (env!("CARGO_PKG_VERSION")) }
         }
     }
 }

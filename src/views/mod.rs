@@ -2,12 +2,17 @@
 //! shared [`layout`].
 
 pub mod admin;
+pub mod charts;
 pub mod compliance;
+pub mod eservices;
 pub mod forms;
 pub mod health;
 pub mod layout;
+pub mod policies;
+pub mod prefs;
 pub mod public;
 pub mod staff;
+pub mod stats;
 pub mod text;
 pub mod totp;
 
@@ -25,6 +30,8 @@ pub struct Chrome<'a> {
     pub last_updated: Option<i64>,
     /// The area slug to mark as current in the navigation.
     pub current_area: Option<&'a str>,
+    /// Page views today, this month and in all, for the footer counter.
+    pub counter: Option<(u64, u64, u64)>,
 }
 
 /// A link in the breadcrumb trail.

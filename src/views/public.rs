@@ -8,6 +8,7 @@ use super::{Chrome, Crumb};
 use crate::categories::{AREAS, Area, Place};
 use crate::paths;
 use crate::store::items::{Attachment, Item, ItemSummary, Page};
+use crate::store::search::{self, Hit};
 use crate::thai;
 
 /// The home page: latest news, latest announcements, and the ten areas.
@@ -68,6 +69,7 @@ pub fn area(
         html! {
             h1 { span.code { (digits.apply(area.code)) } " " (area.name_th) }
             p.lead { (area.about_th) " " small lang="en" { "(" (area.name_en) ")" } }
+            (live_services(area.slug))
             nav.subs-list aria-label=(format!("หมวดย่อยของ{}", area.name_th)) {
                 ul {
                     @for sub in area.subs {
@@ -84,6 +86,33 @@ pub fn area(
             (pager(&paths::area(area), items, digits))
         },
     )
+}
+
+/// Links to the built-in services of the e-Service (1.9) and statistics (1.10) areas, which
+/// are pages of the site rather than published items.
+fn live_services(area: &str) -> Markup {
+    let links: &[(&str, &str)] = match area {
+        "eservice" => &[
+            ("/eservices/complaint", "ร้องเรียน/ร้องทุกข์ (รวมถึงการทุจริตและประพฤติมิชอบ)"),
+            ("/eservices/info", "ขอข้อมูลข่าวสารของราชการ"),
+            ("/qa", "ถาม-ตอบ"),
+            ("/track", "ติดตามสถานะเรื่อง"),
+            ("/eservices/stats", "สถิติเรื่องร้องเรียน"),
+        ],
+        "stats" => &[
+            ("/stats", "สถิติผู้เข้าชมเว็บไซต์"),
+            ("/survey", "แบบประเมินความพึงพอใจ"),
+            ("/survey/results", "ผลการประเมินความพึงพอใจ"),
+        ],
+        _ => &[],
+    };
+    html! {
+        @if !links.is_empty() {
+            nav.services-links aria-label="บริการออนไลน์" {
+                ul.services { @for (href, label) in links { li { a href=(href) { (label) } } } }
+            }
+        }
+    }
 }
 
 /// A sub-category's items, newest first.
@@ -160,7 +189,7 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
                     section.gallery aria-label="ภาพประกอบ" {
                         @for img in &images {
                             a href=(paths::file(img.id, &img.file_name)) {
-                                img src=(paths::file(img.id, &img.file_name)) alt=(img.file_name) loading="lazy" width="800" height="533";
+                                img src=(paths::file(img.id, &img.file_name)) alt=(if img.alt.is_empty() { &img.file_name } else { &img.alt }) loading="lazy" width="800" height="533";
                             }
                         }
                     }
@@ -187,9 +216,18 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
     )
 }
 
-/// Search results.
-pub fn search(chrome: &Chrome, query: &str, results: Option<&Page<ItemSummary>>) -> Markup {
+/// The search page: the form with its filters and, after a search, the ranked results with
+/// the matched words marked.
+pub fn search(chrome: &Chrome, query: &search::Query, years: &[i32], results: Option<&Page<Hit>>) -> Markup {
     let digits = chrome.digits;
+    let terms = search::terms(&query.text);
+    let mut base = format!("/search?q={}", paths::percent_encode_segment(&query.text));
+    if let Some(area) = query.area {
+        base.push_str(&format!("&area={area}"));
+    }
+    if let Some(fy) = query.fiscal_year {
+        base.push_str(&format!("&fy={fy}"));
+    }
     page(
         chrome,
         "ค้นหา",
@@ -197,17 +235,72 @@ pub fn search(chrome: &Chrome, query: &str, results: Option<&Page<ItemSummary>>)
         html! {
             h1 { "ค้นหาข้อมูล" }
             form.search-page role="search" action="/search" method="get" {
-                label for="q2" { "คำค้น" }
-                input #q2 type="search" name="q" value=(query) maxlength="200";
+                div.field {
+                    label for="q2" { "คำค้น" }
+                    input #q2 type="search" name="q" value=(query.text) maxlength="200" aria-describedby="q2-help";
+                    small #q2-help { "พิมพ์คำที่ต้องการ เว้นวรรคระหว่างคำเพื่อค้นหาหลายคำพร้อมกัน" }
+                }
+                div.field {
+                    label for="area" { "หมวดหมู่" }
+                    select #area name="area" {
+                        option value="" { "ทุกหมวด" }
+                        @for a in AREAS {
+                            option value=(a.slug) selected[query.area == Some(a.slug)] { (a.name_th) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="fy" { "ปีงบประมาณ" }
+                    select #fy name="fy" {
+                        option value="" { "ทุกปี" }
+                        @for y in years {
+                            option value=(y) selected[query.fiscal_year == Some(*y)] { (digits.apply(&y.to_string())) }
+                        }
+                    }
+                }
                 button type="submit" { "ค้นหา" }
             }
             @if let Some(page) = results {
-                p { "พบ " (digits.apply(&page.total.to_string())) " รายการสำหรับ “" (query) "”" }
-                (item_list(&page.rows, digits, true))
-                (pager(&format!("/search?q={}", paths::percent_encode_segment(query)), page, digits))
+                p role="status" {
+                    "พบ " @if page.total >= search::COUNT_MAX { "มากกว่า " }
+                    (digits.apply(&page.total.to_string())) " รายการสำหรับ “" (query.text) "”"
+                }
+                @if page.rows.is_empty() {
+                    p.empty { "ไม่พบข้อมูลที่ตรงกับคำค้น ลองใช้คำที่สั้นลง หรือเลือกทุกหมวดและทุกปี" }
+                } @else {
+                    ol.items.results start=(u64::from(page.page - 1) * u64::from(page.per_page) + 1) {
+                        @for hit in &page.rows {
+                            @let row = &hit.item;
+                            li {
+                                a.title href=(paths::item(row.id)) { (marked(&row.title, &terms)) }
+                                div.info {
+                                    (text::date_of_unix(row.published_at, digits))
+                                    @if let Some(p) = Place::parse(&row.category) {
+                                        " · " a href=(paths::place(p)) { (p.sub.name_th) }
+                                    }
+                                    @for k in &row.attachment_kinds {
+                                        " " span.kind { (k.to_uppercase()) }
+                                    }
+                                }
+                                @if !row.summary.is_empty() { p { (marked(&row.summary, &terms)) } }
+                                @if !hit.excerpt.is_empty() { p.excerpt { (marked(&hit.excerpt, &terms)) } }
+                            }
+                        }
+                    }
+                }
+                (pager(&base, page, digits))
             }
         },
     )
+}
+
+/// `text` with the search terms in `<mark>`; every piece is escaped by maud.
+fn marked(text: &str, terms: &[String]) -> Markup {
+    html! {
+        @for (piece, hit) in search::highlight(text, terms) {
+            @if hit { mark { (piece) } } @else { (piece) }
+        }
+    }
 }
 
 /// The Thai "page not found" page.
@@ -307,7 +400,7 @@ fn item_list(rows: &[ItemSummary], digits: thai::Digits, show_place: bool) -> Ma
     }
 }
 
-fn pager(base: &str, page: &Page<ItemSummary>, digits: thai::Digits) -> Markup {
+fn pager<T>(base: &str, page: &Page<T>, digits: thai::Digits) -> Markup {
     let pages = page.pages();
     if pages <= 1 {
         return html! {};

@@ -61,6 +61,11 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                     }
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/admin/compliance" { "ความครบถ้วน ITA/MOIT" }
+                        a href="/admin/pages" { "หน้านโยบาย" }
+                    }
+                    @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
+                        a href="/staff/cases" { "เรื่องจากประชาชน" }
+                        a href="/admin/stats" { "สถิติเว็บไซต์" }
                         a href="/admin/audit" { "บันทึกการใช้งาน" }
                     }
                     a href="/staff/totp" { "ยืนยันตัวตนสองขั้นตอน" }
@@ -565,6 +570,15 @@ pub struct PublishInput {
     /// CSRF token.
     #[serde(default)]
     pub csrf: String,
+    /// Text alternatives of the request's images, in file order (one `alt` field per image).
+    #[serde(default)]
+    pub alt: Vec<String>,
+}
+
+/// Whether a file kind is shown as an image on the item page (and so needs a text
+/// alternative).
+pub fn is_image(kind: &str) -> bool {
+    matches!(kind, "jpg" | "jpeg")
 }
 
 /// The publish form.
@@ -625,6 +639,25 @@ pub fn publish_form(
                 (field("publish_on", "วันที่เผยแพร่ (วันนี้ หรือกำหนดล่วงหน้า)", &input.publish_on, Input::Date, true, problems))
                 (field("end_date", "วันสิ้นสุดการเผยแพร่ (เว้นว่าง = ไม่กำหนด)", &input.end_date, Input::Date, false, problems))
                 (super::compliance::tag_fieldset(choices, &input.tags, &input.tag_year, &input.tag_period, problems, fy_now))
+                @let images: Vec<_> = r.files.iter().filter(|f| is_image(&f.kind)).collect();
+                @if !images.is_empty() {
+                    fieldset {
+                        legend { "คำอธิบายภาพสำหรับผู้พิการทางการเห็น (alt text)" }
+                        @for (i, file) in images.iter().enumerate() {
+                            @let name = format!("alt-{i}");
+                            @let id = format!("f-{name}");
+                            @let err = format!("{id}-err");
+                            @let problem = problems.iter().find(|p| p.field == name);
+                            div.field.invalid[problem.is_some()] {
+                                label for=(id) { "คำอธิบายภาพ " (file.file_name) " " span.req aria-hidden="true" { "*" } }
+                                @if let Some(p) = problem { p.error id=(err) { (p.message) } }
+                                input id=(id) name="alt" type="text" maxlength="250" required
+                                    value=(input.alt.get(i).map_or("", String::as_str))
+                                    aria-invalid=[problem.map(|_| "true")] aria-describedby=[problem.map(|_| &err)];
+                            }
+                        }
+                    }
+                }
                 div.actions { button type="submit" { "เผยแพร่" } }
             }
         },

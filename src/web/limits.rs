@@ -18,12 +18,15 @@ pub enum Kind {
     Search,
     /// Login form posts.
     Login,
+    /// Posts of the anonymous public forms (e-Services, survey).
+    Form,
 }
 
 /// One keyed limiter per kind.
 pub struct Limits {
     search: DefaultKeyedRateLimiter<IpAddr>,
     login: DefaultKeyedRateLimiter<IpAddr>,
+    form: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -32,7 +35,12 @@ fn per_minute(n: u32) -> Quota {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { search: RateLimiter::keyed(per_minute(30)), login: RateLimiter::keyed(per_minute(20)) }
+        Limits {
+            search: RateLimiter::keyed(per_minute(30)),
+            login: RateLimiter::keyed(per_minute(20)),
+            // A person fills a form in minutes; ten a minute stops floods, not people.
+            form: RateLimiter::keyed(per_minute(10)),
+        }
     }
 }
 
@@ -42,6 +50,7 @@ impl Limits {
         let limiter = match kind {
             Kind::Search => &self.search,
             Kind::Login => &self.login,
+            Kind::Form => &self.form,
         };
         limiter.check_key(&ip).map_err(|not_until| {
             let wait: Duration = not_until.wait_time_from(DefaultClock::default().now());
@@ -53,6 +62,7 @@ impl Limits {
     pub fn forget_quiet(&self) {
         self.search.retain_recent();
         self.login.retain_recent();
+        self.form.retain_recent();
     }
 }
 

@@ -8,19 +8,25 @@ mod auth;
 mod compliance;
 mod download;
 mod error;
+mod eservices;
+mod form_token;
 mod health;
 mod limits;
 pub mod listener;
 mod page_cache;
+mod policies;
+mod prefs;
 mod public;
 pub mod redirect;
 mod session;
 mod staff;
+mod stats;
 mod throttle;
 mod totp;
 pub mod traffic_log;
 mod update;
 mod upload;
+mod visits;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -62,6 +68,10 @@ pub struct App {
     pub tls: Option<Arc<crate::appliance::tls::CertStore>>,
     /// Stops the server (for a restart after an update).
     stop: tokio::sync::watch::Sender<bool>,
+    /// Visit counts not yet written, and today's visitors (in memory only).
+    pub visits: visits::Visits,
+    /// Signs the single-use tokens of anonymous public forms.
+    pub form_tokens: form_token::FormTokens,
     /// Footer "last updated" date, refreshed at most every [`LAST_UPDATED_TTL`].
     last_updated: Mutex<Option<(Instant, Option<i64>)>>,
 }
@@ -95,6 +105,8 @@ impl App {
             traffic,
             stop,
             tls,
+            form_tokens: Default::default(),
+            visits: Default::default(),
             last_updated: Mutex::new(None),
         })
     }
@@ -118,6 +130,7 @@ impl App {
             digits: self.config.settings.display.digits,
             last_updated: None,
             current_area: None,
+            counter: None,
         }
     }
 
@@ -132,7 +145,8 @@ impl App {
                 value
             }
         };
-        Ok(Chrome { last_updated, current_area, ..self.plain_chrome() })
+        let counter = self.visits.counter(&crate::thai::today().to_string());
+        Ok(Chrome { last_updated, current_area, counter, ..self.plain_chrome() })
     }
 }
 
@@ -162,6 +176,24 @@ pub fn router(app: Shared) -> Router {
         .route("/files/{id}/{name}", get(public::file))
         .route("/search", get(public::search))
         .route("/sitemap.xml", get(public::sitemap))
+        .route("/eservices", get(eservices::index))
+        .route("/eservices/stats", get(eservices::stats))
+        .route("/eservices/{kind}", get(eservices::form).post(eservices::submit))
+        .route("/track", get(eservices::track))
+        .route("/qa", get(eservices::qa))
+        .route("/prefs/{choice}", get(prefs::set))
+        .route("/policy/{slug}", get(policies::show))
+        .route("/feeds/{file}", get(policies::feed))
+        .route("/admin/pages", get(policies::edit_form))
+        .route("/admin/pages/{slug}", get(policies::edit_form).post(policies::save))
+        .route("/stats", get(stats::public))
+        .route("/survey", get(stats::survey_form).post(stats::survey_submit))
+        .route("/survey/results", get(stats::survey_results))
+        .route("/admin/stats", get(stats::admin))
+        .route("/admin/stats.csv", get(stats::admin_csv))
+        .route("/admin/survey.csv", get(stats::survey_csv))
+        .route("/staff/cases", get(eservices::staff_list))
+        .route("/staff/cases/{id}", get(eservices::staff_case).post(eservices::staff_answer))
         .route("/healthz", get(public::healthz))
         .route("/ita", get(compliance::ita))
         .route("/assets/{*path}", get(assets::serve))
@@ -220,6 +252,8 @@ pub fn router(app: Shared) -> Router {
         .layer(axum::middleware::from_fn_with_state(app.clone(), access::check))
         .layer(axum::middleware::from_fn_with_state(app.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::serve_cached))
+        // Outside the page cache, so that cached pages are counted too.
+        .layer(axum::middleware::from_fn_with_state(app.clone(), visits::count))
         .layer(axum::middleware::from_fn(private_pages_not_stored))
         .layer(axum::middleware::from_fn_with_state(app.clone(), hsts))
         .layer(TimeoutLayer::with_status_code(
@@ -229,7 +263,10 @@ pub fn router(app: Shared) -> Router {
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
-    router.layer(axum::middleware::from_fn_with_state(app.clone(), traffic_log::record)).with_state(app)
+    router
+        .layer(axum::middleware::from_fn(prefs::apply))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), traffic_log::record))
+        .with_state(app)
 }
 
 /// HSTS only while the certificate is one browsers trust (ACME or manual): telling browsers to
@@ -277,6 +314,14 @@ pub async fn serve(
         loop {
             tick.tick().await;
             forget.limits.forget_quiet();
+        }
+    });
+    let counting = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(visits::FLUSH_EVERY);
+        loop {
+            tick.tick().await;
+            counting.visits.flush(&counting.store).await;
         }
     });
     listener::serve(listener, router(app), tls, listener::Limits::default(), shutdown).await

@@ -12,6 +12,7 @@ use super::{Shared, WebError, download, limits};
 use crate::categories::{self, Place};
 use crate::paths;
 use crate::store::items::{self, At, Scope};
+use crate::store::search;
 use crate::views;
 
 /// Sub-categories whose items the home page shows as news.
@@ -126,24 +127,35 @@ pub async fn file(
     download::serve(&app, &attachment, request, download::Caching::Public).await
 }
 
-/// `GET /search?q=`
+/// `GET /search?q=&area=&fy=&page=`: ranked full-text search with highlighted matches.
 pub async fn search(
     State(app): State<Shared>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     Query(params): Params,
 ) -> Result<Response, WebError> {
     app.limits.check(limits::Kind::Search, ip)?;
-    let query: String = params.get("q").map(|q| q.trim().chars().take(200).collect()).unwrap_or_default();
-    let page = page_number(&params);
-    let per_page = app.config.settings.display.per_page;
-    let results = if query.is_empty() {
-        None
-    } else {
-        let q = query.clone();
-        Some(app.store.run(move |c| items::list(c, Scope::Containing(&q), page, per_page, At::now())).await?)
+    let text: String = params.get("q").map(|q| q.trim().chars().take(200).collect()).unwrap_or_default();
+    let area = params.get("area").and_then(|a| categories::area(a)).map(|a| a.slug);
+    let fiscal_year =
+        params.get("fy").and_then(|y| y.parse::<i32>().ok()).filter(|y| (2500..3000).contains(y));
+    let query = search::Query {
+        text,
+        area,
+        fiscal_year,
+        page: page_number(&params),
+        per_page: app.config.settings.display.per_page,
     };
+    let q = query.clone();
+    let (years, results) = app
+        .store
+        .run(move |c| {
+            let at = At::now();
+            let results = if q.text.is_empty() { None } else { Some(search::search(c, &q, at)?) };
+            Ok((search::fiscal_years(c, at)?, results))
+        })
+        .await?;
     let chrome = app.chrome(None).await?;
-    Ok(html(views::public::search(&chrome, &query, results.as_ref())))
+    Ok(html(views::public::search(&chrome, &query, &years, results.as_ref())))
 }
 
 /// `GET /sitemap.xml`: the home page, every area and sub-category, and every visible item.
@@ -151,12 +163,7 @@ pub async fn search(
 /// Sitemaps need absolute URLs; the host is the one the visitor used, so the same file is right
 /// on the LAN address and on the public name.
 pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, WebError> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
-        .unwrap_or("localhost");
-    let origin = format!("http://{host}");
+    let origin = origin(&headers);
     let rows = app.store.run(|c| items::latest(c, Scope::All, 50_000, At::now())).await?;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -169,11 +176,28 @@ pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
             push(&paths::place(Place { area, sub }));
         }
     }
+    for path in ["/eservices", "/qa", "/survey", "/stats"] {
+        push(path);
+    }
+    for policy in crate::views::policies::PAGES {
+        push(&format!("/policy/{}", policy.slug));
+    }
     for row in rows {
         push(&paths::item(row.id));
     }
     xml.push_str("</urlset>\n");
     Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())
+}
+
+/// `http://HOST` of the request, for documents that need absolute URLs (sitemap, feeds). Only
+/// a plain host name or address is accepted; anything else becomes `localhost`.
+pub(super) fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
+        .unwrap_or("localhost");
+    format!("http://{host}")
 }
 
 /// `GET /healthz`: 200 once the database answers.

@@ -567,8 +567,18 @@ pub async fn publish_form(
     Ok(html(view::publish_form(&chrome, &bar, &r, &input, &choices, &[])))
 }
 
-fn check_publish(input: &PublishInput, today: Date) -> Result<NewItemFields, Vec<Problem>> {
+fn check_publish(input: &PublishInput, images: &[&str], today: Date) -> Result<NewItemFields, Vec<Problem>> {
     let mut problems = Vec::new();
+    // Every image needs a text alternative before it goes public (WCAG 1.1.1).
+    for (i, name) in images.iter().enumerate() {
+        let alt = input.alt.get(i).map_or("", |a| a.trim());
+        if alt.is_empty() || alt.chars().count() > 250 {
+            problems.push(Problem::new(
+                format!("alt-{i}"),
+                format!("คำอธิบายภาพ {name}: ต้องกรอกคำอธิบายภาพ (ไม่เกิน 250 ตัวอักษร) เพื่อผู้ใช้โปรแกรมอ่านหน้าจอ"),
+            ));
+        }
+    }
     let mut date = |name: &str, label: &str, value: &str, required: bool| -> Option<Date> {
         if value.trim().is_empty() {
             if required {
@@ -656,6 +666,7 @@ pub async fn publish(
     State(app): State<Shared>,
     staff: Staff,
     Path(id): Path<String>,
+    // serde_html_form: repeated fields (tags, `alt`) become lists.
     axum_extra::extract::Form(input): axum_extra::extract::Form<PublishInput>,
 ) -> Result<Response, WebError> {
     staff.check_csrf(&input.csrf)?;
@@ -663,7 +674,9 @@ pub async fn publish(
     let today = thai::today();
     let lib = super::compliance::library(&app).await?;
     let fy_now = thai::fiscal_year(today);
-    let checked = check_publish(&input, today);
+    let images: Vec<&str> =
+        r.files.iter().filter(|f| view::is_image(&f.kind)).map(|f| f.file_name.as_str()).collect();
+    let checked = check_publish(&input, &images, today);
     let tags = super::compliance::check_tags(&lib, &input.tags, &input.tag_year, &input.tag_period, fy_now);
     let (fields, tags) = match (checked, tags) {
         (Ok(fields), Ok(tags)) => (fields, tags),
@@ -689,6 +702,7 @@ pub async fn publish(
             .map(|z| z.timestamp())
             .unwrap_or_else(|_| jiff::Timestamp::now())
     };
+    let mut alts = input.alt.iter().map(|a| a.trim().to_owned());
     let item = NewItem {
         category: fields.category,
         title: fields.title,
@@ -707,6 +721,7 @@ pub async fn publish(
                 file_name: f.file_name.clone(),
                 kind: f.kind.clone(),
                 blob: crate::store::blobs::StoredBlob { sha256: f.sha256.clone(), size: f.size },
+                alt: if view::is_image(&f.kind) { alts.next().unwrap_or_default() } else { String::new() },
             })
             .collect(),
         request_id: Some(r.id),

@@ -49,7 +49,7 @@ impl Upload {
             .into_iter()
             .map(|f| {
                 let blob = blobs.adopt(f.tmp, &f.sha256, f.size)?;
-                Ok(NewAttachment { file_name: f.name, kind: f.kind.to_owned(), blob })
+                Ok(NewAttachment { file_name: f.name, kind: f.kind.to_owned(), blob, alt: String::new() })
             })
             .collect()
     }

@@ -6,7 +6,9 @@
 //! modules for a decision, and the store records it.
 
 pub mod account;
+pub mod eservice;
 pub mod files;
 pub mod password;
 pub mod request;
 pub mod state;
+pub mod survey;

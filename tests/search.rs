@@ -1,0 +1,57 @@
+//! Thai full-text search on the demo content: queries of 1, 2, 3 and many characters, ranking,
+//! highlighting (escaped), filters, paging, and bad filters. (The index following withdrawal and expiry is tested in `store::search`.)
+
+mod common;
+
+use common::{Server, item_links};
+
+/// Percent-encodes a query value.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+fn results(server: &Server, q: &str, extra: &str) -> (u16, String) {
+    let reply = server.get(&format!("/search?q={}{extra}", enc(q)));
+    (reply.status, reply.text())
+}
+
+#[test]
+fn thai_queries_of_every_length_find_ranked_highlighted_results() {
+    let server = Server::demo();
+    for q in ["ข", "ตำ", "ซื้", "จัดซื้อ", "ประจำปีงบประมาณ", "แผนปฏิบัติการ ประจำปี"]
+    {
+        let (status, html) = results(&server, q, "");
+        assert_eq!(status, 200, "{q}");
+        assert!(!item_links(&html).is_empty(), "no result for {q}");
+        assert!(html.contains("<mark>"), "{q}: nothing highlighted");
+    }
+    // Many characters: the item whose title holds the phrase comes first.
+    let (_, html) = results(&server, "แผนปฏิบัติการ ประจำปี", "");
+    let first = html.split("<ol class=\"items results\"").nth(1).unwrap();
+    let first_title = first.split("class=\"title\"").nth(1).unwrap().split("</a>").next().unwrap();
+    assert!(first_title.contains("<mark>แผนปฏิบัติการ</mark>"), "{first_title}");
+    // Nothing found is said in Thai.
+    let (_, html) = results(&server, "ไม่มีคำนี้แน่นอนxyz", "");
+    assert!(html.contains("ไม่พบข้อมูลที่ตรงกับคำค้น"));
+    // Markup typed by the visitor is escaped, also where it is highlighted.
+    let (status, html) = results(&server, "<script>alert(1)</script>", "");
+    assert_eq!(status, 200);
+    assert!(!html.contains("<script>alert"), "query echoed unescaped");
+    // FTS syntax is not parsed.
+    assert_eq!(results(&server, "\"ab OR * NEAR(", "").0, 200);
+}
+
+#[test]
+fn filters_by_area_and_fiscal_year_and_pages() {
+    let server = Server::demo();
+    let (_, all) = results(&server, "ประจำปี", "");
+    let (_, strategy) = results(&server, "ประจำปี", "&area=news");
+    assert!(item_links(&strategy).len() < item_links(&all).len(), "area filter does nothing");
+    assert!(strategy.contains("<option value=\"news\" selected>"), "area choice not kept");
+    let (_, old) = results(&server, "ประจำปี", "&fy=2500");
+    assert!(item_links(&old).is_empty(), "fiscal year 2500 has no items");
+    // A bad filter is ignored, not an error.
+    assert_eq!(results(&server, "ประจำปี", "&area=nope&fy=abc&page=-3").0, 200);
+}

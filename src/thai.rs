@@ -132,12 +132,13 @@ pub fn fiscal_year_bounds(fy_be: i32) -> Option<(i64, i64)> {
     Some((start, end))
 }
 
-/// A file size as people read it: `850 ไบต์`, `12.4 KB`, `3.1 MB`.
+/// A file size as people read it: `850 ไบต์`, `12.4 KB`, `3.1 MB`, `42.3 GB`.
 pub fn file_size(bytes: u64, digits: Digits) -> String {
     let s = match bytes {
         0..1024 => format!("{bytes} ไบต์"),
         1024..1_048_576 => format!("{:.1} KB", bytes as f64 / 1024.0),
-        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+        1_048_576..1_073_741_824 => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+        _ => format!("{:.1} GB", bytes as f64 / 1_073_741_824.0),
     };
     digits.apply(&s)
 }

@@ -20,16 +20,16 @@ pub fn health(chrome: &Chrome, bar: &Bar, checks: &[Check]) -> Markup {
         html! {
             h1 { "สุขภาพระบบ (health)" }
             p.lead {
-                "ภาพรวม: " span class=(format!("level {}", worst.tag())) { (worst.label()) }
+                "ภาพรวม: " span class=(format!("pill pill-{}", worst.tag())) { (worst.label()) }
                 " — ตรวจจากบรรทัดคำสั่งได้ด้วย " code { "prakat doctor" }
             }
-            table.health {
+            table.list.health {
                 thead { tr { th scope="col" { "เรื่อง" } th scope="col" { "สถานะ" } th scope="col" { "รายละเอียด" } } }
                 tbody {
                     @for c in checks {
-                        tr class=(c.level.tag()) {
+                        tr {
                             th scope="row" { (c.topic) }
-                            td { span class=(format!("level {}", c.level.tag())) { (c.level.label()) } }
+                            td { span class=(format!("pill pill-{}", c.level.tag())) { (c.level.label()) } }
                             td { (c.detail) }
                         }
                     }

@@ -16,7 +16,10 @@ async fn render(app: &Shared, staff: &Staff, message: Option<String>) -> Result<
     let install = Install::current().ok();
     let page = UpdatePage {
         running: env!("CARGO_PKG_VERSION"),
-        feed: &app.config.settings.update.feed,
+        feed: match app.config.settings.update.mode {
+            crate::config::UpdateMode::Off => "",
+            _ => &app.config.settings.update.feed,
+        },
         status: &Status::load(&app.config.data_dir),
         marker: install.as_ref().and_then(Install::marker),
         can_roll_back: install.as_ref().is_some_and(|i| i.previous().exists()),

@@ -332,6 +332,20 @@ pub struct Office {
     pub fax: String,
     /// Contact e-mail.
     pub email: String,
+    /// A map of the office (e.g. a Google Maps or OpenStreetMap link); empty for none.
+    pub map_url: String,
+    /// The office's pages elsewhere (Facebook, LINE, YouTube …), shown in the footer.
+    pub links: Vec<OfficeLink>,
+}
+
+/// A link to one of the office's pages elsewhere.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeLink {
+    /// What it is, e.g. `Facebook`.
+    pub name: String,
+    /// Its address (`https://…`).
+    pub url: String,
 }
 
 impl Default for Office {
@@ -343,6 +357,8 @@ impl Default for Office {
             phone: String::new(),
             fax: String::new(),
             email: String::new(),
+            map_url: String::new(),
+            links: Vec::new(),
         }
     }
 }
@@ -424,6 +440,12 @@ impl Settings {
             "display.per_page ต้องอยู่ระหว่าง 1 ถึง 200 (must be 1–200), ได้ {}",
             self.display.per_page
         );
+        for url in std::iter::once(&self.office.map_url).chain(self.office.links.iter().map(|l| &l.url)) {
+            anyhow::ensure!(
+                url.is_empty() || url.starts_with("https://") || url.starts_with("http://"),
+                "office: ลิงก์ต้องขึ้นต้นด้วย https:// (links must be web addresses), ได้ {url:?}"
+            );
+        }
         anyhow::ensure!(
             !self.office.name_th.trim().is_empty(),
             "office.name_th ต้องไม่ว่าง (must not be empty)"

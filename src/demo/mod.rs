@@ -104,6 +104,11 @@ fn demo_office() -> Office {
         phone: "042 812665".into(),
         fax: "042 812666".into(),
         email: "ssomueangloei@moph.go.th".into(),
+        map_url: "https://www.openstreetmap.org/?mlat=17.4860&mlon=101.7223#map=16/17.4860/101.7223".into(),
+        links: vec![crate::config::OfficeLink {
+            name: "Facebook".into(),
+            url: "https://www.facebook.com/ssomueangloei".into(),
+        }],
     }
 }
 

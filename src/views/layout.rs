@@ -154,6 +154,16 @@ fn footer(chrome: &Chrome) -> Markup {
                         @if !office.email.is_empty() {
                             br; (t("อีเมล ", "E-mail ")) a href=(format!("mailto:{}", office.email)) { (office.email) }
                         }
+                        @if !office.map_url.is_empty() {
+                            br; a href=(office.map_url) rel="noopener" { (t("แผนที่ไปสำนักงาน", "Map")) }
+                        }
+                    }
+                    @if !office.links.is_empty() {
+                        ul.social {
+                            @for link in &office.links {
+                                li { a href=(link.url) rel="noopener" { (link.name) } }
+                            }
+                        }
                     }
                 }
                 section {

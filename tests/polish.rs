@@ -56,6 +56,9 @@ fn reading_choices_work_without_javascript() {
     let page = get_with(&server.url("/c/news"), &[("Cookie", "prakat_prefs=larger.contrast.en")]).text();
     assert!(page.contains("<html lang=\"en\" class=\"text-larger contrast\">"), "choices not applied");
     assert!(page.contains("Skip to content") && page.contains("<main id=\"main\" lang=\"th\">"));
+    // The page's own labels follow the interface language; the content stays Thai.
+    assert!(page.contains("Latest in this area") && !page.contains("รายการล่าสุดในหมวดนี้"));
+    assert!(server.get("/c/news").text().contains("รายการล่าสุดในหมวดนี้"), "Thai for everyone else");
     // Only local paths are gone back to.
     assert_eq!(server.get("/prefs/lang-en?back=%2F%2Fevil.example").header("location"), Some("/"));
     assert_eq!(server.get("/prefs/nonsense").status, 404);

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use super::layout::page;
+use super::prefs::t;
 use super::text::{self, kind_label};
 use super::{Chrome, Crumb};
 use crate::categories::{AREAS, Area, Place};
@@ -25,17 +26,17 @@ pub fn home(chrome: &Chrome, news: &[ItemSummary], announcements: &[ItemSummary]
             }
             div.columns {
                 section.latest aria-labelledby="news-h" {
-                    h2 #news-h { "ข่าวประชาสัมพันธ์ล่าสุด" }
+                    h2 #news-h { (t("ข่าวประชาสัมพันธ์ล่าสุด", "Latest news")) }
                     (item_list(news, digits, true))
-                    p.more { a href=(paths::area(&AREAS[7])) { "ดูข่าวทั้งหมด" } }
+                    p.more { a href=(paths::area(&AREAS[7])) { (t("ดูข่าวทั้งหมด", "All news")) } }
                 }
                 section.latest aria-labelledby="ann-h" {
-                    h2 #ann-h { "ประกาศล่าสุด" }
+                    h2 #ann-h { (t("ประกาศล่าสุด", "Latest announcements")) }
                     (item_list(announcements, digits, true))
                 }
             }
             section aria-labelledby="areas-h" {
-                h2 #areas-h { "หมวดหมู่ข้อมูล" }
+                h2 #areas-h { (t("หมวดหมู่ข้อมูล", "Content areas")) }
                 ul.area-grid {
                     @for area in AREAS {
                         li {
@@ -81,7 +82,7 @@ pub fn area(
                     }
                 }
             }
-            h2 { "รายการล่าสุดในหมวดนี้" }
+            h2 { (t("รายการล่าสุดในหมวดนี้", "Latest in this area")) }
             (item_list(&items.rows, digits, true))
             (pager(&paths::area(area), items, digits))
         },
@@ -108,7 +109,7 @@ fn live_services(area: &str) -> Markup {
     };
     html! {
         @if !links.is_empty() {
-            nav.services-links aria-label="บริการออนไลน์" {
+            nav.services-links aria-label=(t("บริการออนไลน์", "Online services")) {
                 ul.services { @for (href, label) in links { li { a href=(href) { (label) } } } }
             }
         }
@@ -151,42 +152,42 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
                 @if !item.summary.is_empty() { p.lead { (item.summary) } }
                 dl.meta {
                     @if let Some(p) = place {
-                        dt { "หมวดหมู่" }
+                        dt { (t("หมวดหมู่", "Category")) }
                         dd { a href=(paths::place(p)) { (p.area.name_th) " › " (p.sub.name_th) } }
                     }
-                    dt { "แหล่งที่มา / เจ้าของข้อมูล" }
+                    dt { (t("แหล่งที่มา / เจ้าของข้อมูล", "Source / owner")) }
                     dd { (item.source) }
-                    dt { "ช่วงวันที่ของข้อมูล" }
+                    dt { (t("ช่วงวันที่ของข้อมูล", "Period covered")) }
                     dd {
                         @match (item.period_from, item.period_to) {
-                            (Some(f), Some(t)) => { (text::date(f, digits)) " – " (text::date(t, digits)) },
-                            (Some(f), None) => { "ตั้งแต่ " (text::date(f, digits)) },
-                            (None, Some(t)) => { "ถึง " (text::date(t, digits)) },
-                            (None, None) => "ไม่ระบุ",
+                            (Some(f), Some(to)) => { (text::date(f, digits)) " – " (text::date(to, digits)) },
+                            (Some(f), None) => { (t("ตั้งแต่ ", "From ")) (text::date(f, digits)) },
+                            (None, Some(to)) => { (t("ถึง ", "Until ")) (text::date(to, digits)) },
+                            (None, None) => (t("ไม่ระบุ", "Not stated")),
                         }
                     }
-                    dt { "วันที่เผยแพร่" }
+                    dt { (t("วันที่เผยแพร่", "Published")) }
                     dd { (text::date_of_unix(item.published_at, digits)) }
-                    dt { "ปีงบประมาณ" }
+                    dt { (t("ปีงบประมาณ", "Fiscal year")) }
                     dd {
                         @if let Ok(ts) = jiff::Timestamp::from_second(item.published_at) {
                             (digits.apply(&thai::fiscal_year(thai::date_of(ts)).to_string()))
                         }
                     }
-                    dt { "สิ้นสุดการเผยแพร่" }
+                    dt { (t("สิ้นสุดการเผยแพร่", "Published until")) }
                     dd {
                         @match item.expires_on {
                             Some(d) => (text::date(d, digits)),
-                            None => "ไม่กำหนด",
+                            None => (t("ไม่กำหนด", "No end date")),
                         }
                     }
                 }
                 div.body { (text::body(&item.body)) }
                 @if let Some(link) = &item.link {
-                    p.external { "ลิงก์ภายนอก: " a href=(link) rel="noopener external" { (link) } }
+                    p.external { (t("ลิงก์ภายนอก: ", "External link: ")) a href=(link) rel="noopener external" { (link) } }
                 }
                 @if !images.is_empty() {
-                    section.gallery aria-label="ภาพประกอบ" {
+                    section.gallery aria-label=(t("ภาพประกอบ", "Photos")) {
                         @for img in &images {
                             a href=(paths::file(img.id, &img.file_name)) {
                                 img src=(paths::file(img.id, &img.file_name)) alt=(if img.alt.is_empty() { &img.file_name } else { &img.alt }) loading="lazy" width="800" height="533";
@@ -196,9 +197,9 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
                 }
                 @if !files.is_empty() {
                     section.files aria-labelledby="files-h" {
-                        h2 #files-h { "เอกสารแนบ" }
+                        h2 #files-h { (t("เอกสารแนบ", "Attachments")) }
                         table {
-                            thead { tr { th scope="col" { "ชื่อไฟล์" } th scope="col" { "ประเภทไฟล์" } th scope="col" { "ขนาด" } } }
+                            thead { tr { th scope="col" { (t("ชื่อไฟล์", "File")) } th scope="col" { (t("ประเภทไฟล์", "Type")) } th scope="col" { (t("ขนาด", "Size")) } } }
                             tbody {
                                 @for f in files {
                                     tr {
@@ -233,32 +234,32 @@ pub fn search(chrome: &Chrome, query: &search::Query, years: &[i32], results: Op
         "ค้นหา",
         &[Crumb::here("ค้นหา")],
         html! {
-            h1 { "ค้นหาข้อมูล" }
+            h1 { (t("ค้นหาข้อมูล", "Search")) }
             form.search-page role="search" action="/search" method="get" {
                 div.field {
-                    label for="q2" { "คำค้น" }
+                    label for="q2" { (t("คำค้น", "Words")) }
                     input #q2 type="search" name="q" value=(query.text) maxlength="200" aria-describedby="q2-help";
                     small #q2-help { "พิมพ์คำที่ต้องการ เว้นวรรคระหว่างคำเพื่อค้นหาหลายคำพร้อมกัน" }
                 }
                 div.field {
-                    label for="area" { "หมวดหมู่" }
+                    label for="area" { (t("หมวดหมู่", "Area")) }
                     select #area name="area" {
-                        option value="" { "ทุกหมวด" }
+                        option value="" { (t("ทุกหมวด", "All areas")) }
                         @for a in AREAS {
                             option value=(a.slug) selected[query.area == Some(a.slug)] { (a.name_th) }
                         }
                     }
                 }
                 div.field {
-                    label for="fy" { "ปีงบประมาณ" }
+                    label for="fy" { (t("ปีงบประมาณ", "Fiscal year")) }
                     select #fy name="fy" {
-                        option value="" { "ทุกปี" }
+                        option value="" { (t("ทุกปี", "All years")) }
                         @for y in years {
                             option value=(y) selected[query.fiscal_year == Some(*y)] { (digits.apply(&y.to_string())) }
                         }
                     }
                 }
-                button type="submit" { "ค้นหา" }
+                button type="submit" { (t("ค้นหา", "Search")) }
             }
             @if let Some(page) = results {
                 p role="status" {
@@ -311,10 +312,10 @@ pub fn not_found(chrome: &Chrome) -> Markup {
         &[Crumb::here("ไม่พบหน้าที่ต้องการ")],
         html! {
             section.notice {
-                h1 { "ไม่พบหน้าที่ต้องการ" }
+                h1 { (t("ไม่พบหน้าที่ต้องการ", "Page not found")) }
                 p { "ขออภัย ไม่พบหน้าหรือข้อมูลที่ท่านเรียก อาจถูกย้าย หมดระยะเวลาการเผยแพร่ หรือพิมพ์ที่อยู่ไม่ถูกต้อง" }
                 p lang="en" { "Page not found (404)." }
-                p { a href="/" { "กลับสู่หน้าหลัก" } " หรือ " a href="/search" { "ค้นหาข้อมูล" } }
+                p { a href="/" { (t("กลับสู่หน้าหลัก", "Home")) } (t(" หรือ ", " or ")) a href="/search" { (t("ค้นหาข้อมูล", "Search")) } }
             }
         },
     )
@@ -350,7 +351,7 @@ fn notice(chrome: &Chrome, title: &str, text: &str, english: &str) -> Markup {
                 h1 { (title) }
                 p { (text) }
                 p lang="en" { (english) }
-                p { a href="/" { "กลับสู่หน้าหลัก" } }
+                p { a href="/" { (t("กลับสู่หน้าหลัก", "Home")) } }
             }
         },
     )
@@ -364,7 +365,7 @@ pub fn server_error(chrome: &Chrome) -> Markup {
         &[],
         html! {
             section.notice {
-                h1 { "ระบบขัดข้องชั่วคราว" }
+                h1 { (t("ระบบขัดข้องชั่วคราว", "Temporarily unavailable")) }
                 p { "ขออภัย ระบบไม่สามารถแสดงหน้านี้ได้ในขณะนี้ กรุณาลองใหม่อีกครั้งในภายหลัง" }
                 p lang="en" { "Temporary error (500). Please try again later." }
             }
@@ -375,7 +376,7 @@ pub fn server_error(chrome: &Chrome) -> Markup {
 fn item_list(rows: &[ItemSummary], digits: thai::Digits, show_place: bool) -> Markup {
     html! {
         @if rows.is_empty() {
-            p.empty { "ยังไม่มีรายการในหมวดนี้" }
+            p.empty { (t("ยังไม่มีรายการในหมวดนี้", "Nothing here yet")) }
         } @else {
             ul.items {
                 @for row in rows {
@@ -411,8 +412,8 @@ fn pager<T>(base: &str, page: &Page<T>, digits: thai::Digits) -> Markup {
     let shown: Vec<u32> =
         (1..=pages).filter(|&n| n == 1 || n == pages || n.abs_diff(page.page) <= 2).collect();
     html! {
-        nav.pager aria-label="เลือกหน้า" {
-            @if page.page > 1 { a rel="prev" href=(href(page.page - 1)) { "‹ ก่อนหน้า" } }
+        nav.pager aria-label=(t("เลือกหน้า", "Pages")) {
+            @if page.page > 1 { a rel="prev" href=(href(page.page - 1)) { (t("‹ ก่อนหน้า", "‹ Previous")) } }
             @for (i, n) in shown.iter().enumerate() {
                 @if i > 0 && shown[i - 1] + 1 != *n { span.gap { "…" } }
                 @if *n == page.page {
@@ -421,7 +422,7 @@ fn pager<T>(base: &str, page: &Page<T>, digits: thai::Digits) -> Markup {
                     a href=(href(*n)) { (digits.apply(&n.to_string())) }
                 }
             }
-            @if page.page < pages { a rel="next" href=(href(page.page + 1)) { "ถัดไป ›" } }
+            @if page.page < pages { a rel="next" href=(href(page.page + 1)) { (t("ถัดไป ›", "Next ›")) } }
         }
     }
 }

@@ -115,21 +115,18 @@ pub fn fiscal_year(d: Date) -> i32 {
 /// Buddhist-Era year, in Bangkok time.
 pub fn fiscal_year_bounds(fy_be: i32) -> Option<(i64, i64)> {
     let ce = i16::try_from(fy_be - 543).ok()?;
-    let start = Date::new(ce - 1, 10, 1)
-        .ok()?
-        .to_datetime(jiff::civil::Time::midnight())
-        .to_zoned_datetime(bangkok())
-        .ok()?
-        .timestamp()
-        .as_second();
-    let end = Date::new(ce, 10, 1)
-        .ok()?
-        .to_datetime(jiff::civil::Time::midnight())
-        .to_zoned_datetime(bangkok())
-        .ok()?
-        .timestamp()
-        .as_second();
-    Some((start, end))
+    // Midnight of 1 October of a year, Bangkok time.
+    let first_of_october = |year: i16| -> Option<i64> {
+        let day = Date::new(year, 10, 1).ok()?;
+        Some(
+            day.to_datetime(jiff::civil::Time::midnight())
+                .to_zoned_datetime(bangkok())
+                .ok()?
+                .timestamp()
+                .as_second(),
+        )
+    };
+    Some((first_of_october(ce - 1)?, first_of_october(ce)?))
 }
 
 /// A file size as people read it: `850 ไบต์`, `12.4 KB`, `3.1 MB`, `42.3 GB`.

@@ -290,6 +290,20 @@ pub fn expire_due(conn: &Connection, today: Date) -> StoreResult<Vec<(i64, Optio
     Ok(rows)
 }
 
+/// An [`ItemSummary`] from a row whose first five columns are id, category, title, summary
+/// and publication time, and whose column `kinds_at` lists the attachment kinds (comma-separated).
+pub(super) fn summary_of(r: &rusqlite::Row<'_>, kinds_at: usize) -> rusqlite::Result<ItemSummary> {
+    let kinds: Option<String> = r.get(kinds_at)?;
+    Ok(ItemSummary {
+        id: r.get(0)?,
+        category: r.get(1)?,
+        title: r.get(2)?,
+        summary: r.get(3)?,
+        published_at: r.get(4)?,
+        attachment_kinds: kinds.map(|k| k.split(',').map(str::to_owned).collect()).unwrap_or_default(),
+    })
+}
+
 /// Published items whose end date is before `today` (the scheduler should have taken them
 /// down; the health page reports any).
 pub fn count_overdue(conn: &Connection, today: Date) -> StoreResult<i64> {
@@ -452,19 +466,7 @@ impl Filter {
         params.push((":offset", &offset));
         let rows = conn
             .prepare_cached(&sql)?
-            .query_map(params.as_slice(), |r| {
-                let kinds: Option<String> = r.get(5)?;
-                Ok(ItemSummary {
-                    id: r.get(0)?,
-                    category: r.get(1)?,
-                    title: r.get(2)?,
-                    summary: r.get(3)?,
-                    published_at: r.get(4)?,
-                    attachment_kinds: kinds
-                        .map(|k| k.split(',').map(str::to_owned).collect())
-                        .unwrap_or_default(),
-                })
-            })?
+            .query_map(params.as_slice(), |r| summary_of(r, 5))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

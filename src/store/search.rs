@@ -144,23 +144,7 @@ pub fn search(conn: &Connection, q: &Query, at: At) -> StoreResult<Page<Hit>> {
     );
     let rows = conn
         .prepare_cached(&sql)?
-        .query_map(params.as_slice(), |r| {
-            let body: String = r.get(5)?;
-            let kinds: Option<String> = r.get(6)?;
-            Ok((
-                ItemSummary {
-                    id: r.get(0)?,
-                    category: r.get(1)?,
-                    title: r.get(2)?,
-                    summary: r.get(3)?,
-                    published_at: r.get(4)?,
-                    attachment_kinds: kinds
-                        .map(|k| k.split(',').map(str::to_owned).collect())
-                        .unwrap_or_default(),
-                },
-                body,
-            ))
-        })?
+        .query_map(params.as_slice(), |r| Ok((super::items::summary_of(r, 6)?, r.get::<_, String>(5)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let rows = rows.into_iter().map(|(item, body)| Hit { excerpt: excerpt(&body, &terms), item }).collect();
     Ok(Page { rows, total: total as u64, page, per_page: q.per_page })

@@ -244,13 +244,7 @@ pub fn stats(
         &[Crumb::link("บริการออนไลน์", "/eservices"), Crumb::here("สถิติเรื่องร้องเรียน")],
         html! {
             h1 { "สถิติเรื่องร้องเรียน ปีงบประมาณ " (digits.apply(&fiscal_year.to_string())) }
-            form.inline-filter method="get" action="/eservices/stats" {
-                label for="fy" { "ปีงบประมาณ" }
-                select #fy name="fy" {
-                    @for y in years { option value=(y) selected[*y == fiscal_year] { (digits.apply(&y.to_string())) } }
-                }
-                button type="submit" { "แสดง" }
-            }
+            (super::forms::year_picker("/eservices/stats", years, fiscal_year, digits))
             @if total.received == 0 {
                 p.empty.none #no-complaints { "ไม่มีเรื่องร้องเรียนในปีงบประมาณนี้" }
             }

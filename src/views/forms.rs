@@ -98,3 +98,16 @@ pub fn field(
 pub fn csrf(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
 }
+
+/// A small GET form that shows a page for another fiscal year (`?fy=`).
+pub fn year_picker(action: &str, years: &[i32], chosen: i32, digits: crate::thai::Digits) -> Markup {
+    html! {
+        form.inline-filter method="get" action=(action) {
+            label for="fy" { "ปีงบประมาณ" }
+            select #fy name="fy" {
+                @for y in years { option value=(y) selected[*y == chosen] { (digits.apply(&y.to_string())) } }
+            }
+            button type="submit" { "แสดง" }
+        }
+    }
+}

@@ -194,13 +194,7 @@ pub fn survey_results(chrome: &Chrome, fiscal_year: i32, years: &[i32], r: &Resu
         &[Crumb::link("แบบประเมินความพึงพอใจ", "/survey"), Crumb::here("ผลการประเมิน")],
         html! {
             h1 { "ผลการประเมินความพึงพอใจ ปีงบประมาณ " (digits.apply(&fiscal_year.to_string())) }
-            form.inline-filter method="get" action="/survey/results" {
-                label for="fy" { "ปีงบประมาณ" }
-                select #fy name="fy" {
-                    @for y in years { option value=(y) selected[*y == fiscal_year] { (digits.apply(&y.to_string())) } }
-                }
-                button type="submit" { "แสดง" }
-            }
+            (super::forms::year_picker("/survey/results", years, fiscal_year, digits))
             @if r.count == 0 {
                 p.empty { "ยังไม่มีผู้ตอบแบบประเมินในปีงบประมาณนี้" }
             } @else {

@@ -64,6 +64,10 @@ fn phrase(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
 }
 
+/// Relevance of a full-text match (lower is better); weights per column: title, summary,
+/// body, source, file names.
+const RANK: &str = "bm25(items_fts, 10.0, 4.0, 1.0, 2.0, 3.0)";
+
 /// Searches the visible items. An empty query finds nothing.
 pub fn search(conn: &Connection, q: &Query, at: At) -> StoreResult<Page<Hit>> {
     let page = q.page.max(1);
@@ -78,13 +82,10 @@ pub fn search(conn: &Connection, q: &Query, at: At) -> StoreResult<Page<Hit>> {
     let mut values: Vec<(String, Box<dyn rusqlite::ToSql>)> =
         vec![(":now".into(), Box::new(at.unix)), (":today".into(), Box::new(at.today.to_string()))];
     let mut from = String::from("items i");
-    let mut rank = "";
     if !long.is_empty() {
         let expr: Vec<String> = long.iter().map(|t| phrase(t)).collect();
         from = "items_fts f JOIN items i ON i.id = f.rowid".into();
         values.push((":match".into(), Box::new(expr.join(" AND "))));
-        // Weights per column: title, summary, body, source, file names.
-        rank = "bm25(items_fts, 10.0, 4.0, 1.0, 2.0, 3.0), ";
     }
     let mut filter = String::from(
         "i.state = 'published' AND i.published_at <= :now \
@@ -122,31 +123,70 @@ pub fn search(conn: &Connection, q: &Query, at: At) -> StoreResult<Page<Hit>> {
     let mut params: Vec<(&str, &dyn rusqlite::ToSql)> =
         values.iter().map(|(k, v)| (k.as_str(), v.as_ref() as &dyn rusqlite::ToSql)).collect();
 
-    // Counting stops at COUNT_MAX: beyond that the exact number helps nobody and costs time.
-    let total: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {filter} LIMIT {COUNT_MAX})"
-        ))?
-        .query_row(params.as_slice(), |r| r.get(0))?;
-    if total == 0 {
-        return Ok(empty);
-    }
     let limit = i64::from(q.per_page);
     let offset = i64::from(page - 1) * limit;
+    // Ranked (full-text) searches visit every match to sort them anyway, so the page carries
+    // the total as a window count instead of a second pass over the index.
+    let mut total: Option<i64> = None;
+    if long.is_empty() {
+        // Counting stops at COUNT_MAX: beyond that the exact number helps nobody and costs time.
+        let n: i64 = conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {filter} LIMIT {COUNT_MAX})"
+            ))?
+            .query_row(params.as_slice(), |r| r.get(0))?;
+        if n == 0 {
+            return Ok(empty);
+        }
+        total = Some(n);
+    }
     params.push((":limit", &limit));
     params.push((":offset", &offset));
-    let sql = format!(
-        "SELECT i.id, i.category, i.title, i.summary, i.published_at, i.body,
-                (SELECT group_concat(kind, ',') FROM
-                    (SELECT kind FROM attachments WHERE item_id = i.id ORDER BY position))
-         FROM {from} WHERE {filter}
-         ORDER BY {rank}i.published_at DESC, i.id DESC LIMIT :limit OFFSET :offset"
-    );
+    let kinds = "(SELECT group_concat(kind, ',') FROM
+                    (SELECT kind FROM attachments WHERE item_id = i.id ORDER BY position))";
+    let sql = if long.is_empty() {
+        format!(
+            "SELECT i.id, i.category, i.title, i.summary, i.published_at, i.body, {kinds}
+             FROM {from} WHERE {filter}
+             ORDER BY i.published_at DESC, i.id DESC LIMIT :limit OFFSET :offset"
+        )
+    } else {
+        // bm25() may not share a query with a window function: rank in one step, count and
+        // cut the page in the next, and read the page's rows last.
+        format!(
+            "WITH hits AS (SELECT i.id AS id, i.published_at AS at, {RANK} AS score
+                           FROM {from} WHERE {filter}),
+                  page AS (SELECT id, at, score, count(*) OVER () AS total FROM hits
+                           ORDER BY score, at DESC, id DESC LIMIT :limit OFFSET :offset)
+             SELECT i.id, i.category, i.title, i.summary, i.published_at, i.body, {kinds}, page.total
+             FROM page JOIN items i ON i.id = page.id
+             ORDER BY page.score, page.at DESC, page.id DESC"
+        )
+    };
+    let ranked = !long.is_empty();
     let rows = conn
         .prepare_cached(&sql)?
-        .query_map(params.as_slice(), |r| Ok((super::items::summary_of(r, 6)?, r.get::<_, String>(5)?)))?
+        .query_map(params.as_slice(), |r| {
+            let counted: Option<i64> = if ranked { Some(r.get(7)?) } else { None };
+            Ok((super::items::summary_of(r, 6)?, r.get::<_, String>(5)?, counted))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let rows = rows.into_iter().map(|(item, body)| Hit { excerpt: excerpt(&body, &terms), item }).collect();
+    let total = match (total, rows.first()) {
+        (Some(n), _) => n,
+        (None, Some((_, _, Some(n)))) => *n,
+        // A page past the end of a ranked search: count for the pager.
+        (None, _) if page > 1 => {
+            params.truncate(params.len() - 2);
+            conn.prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {filter} LIMIT {COUNT_MAX})"
+            ))?
+            .query_row(params.as_slice(), |r| r.get(0))?
+        }
+        (None, _) => 0,
+    };
+    let total = total.min(COUNT_MAX as i64);
+    let rows =
+        rows.into_iter().map(|(item, body, _)| Hit { excerpt: excerpt(&body, &terms), item }).collect();
     Ok(Page { rows, total: total as u64, page, per_page: q.per_page })
 }
 

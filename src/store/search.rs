@@ -96,18 +96,8 @@ pub fn search(conn: &Connection, q: &Query, at: At) -> StoreResult<Page<Hit>> {
     }
     for (n, term) in short.iter().enumerate() {
         let name = format!(":s{n}");
-        // Thai has no letter case: lower() is only worth its cost for Latin letters.
-        let col = |c: &str| {
-            if term.bytes().any(|b| b.is_ascii_alphabetic()) { format!("lower({c})") } else { c.to_owned() }
-        };
-        filter.push_str(&format!(
-            " AND (instr({}, {name}) OR instr({}, {name}) OR instr({}, {name}) \
-             OR EXISTS (SELECT 1 FROM attachments a WHERE a.item_id = i.id AND instr({}, {name})))",
-            col("i.title"),
-            col("i.summary"),
-            col("i.source"),
-            col("a.file_name"),
-        ));
+        // One or two characters: a substring of the items' short text (see migration 9).
+        filter.push_str(&format!(" AND i.id IN (SELECT id FROM items_brief WHERE instr(text, {name}))"));
         values.push((name, Box::new((*term).clone())));
     }
     if let Some(area) = q.area {

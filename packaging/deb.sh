@@ -27,10 +27,12 @@ install -D -m 0644 "$here/prakat.service" "$root/lib/systemd/system/prakat.servi
 install -d -m 0755 "$root/usr/bin" "$root/DEBIAN"
 cat >"$root/usr/bin/prakat" <<'EOF'
 #!/bin/sh
-# Runs Prakat as the service user on the service's data (Debian package prakat).
+# Runs Prakat as the service user on the service's data (Debian package prakat); from root,
+# with the right to bind ports 80 and 443 that the service has.
 export PRAKAT_DATA="${PRAKAT_DATA:-/var/lib/prakat/data}"
 if [ "$(id -u)" = 0 ]; then
-  exec setpriv --reuid=prakat --regid=prakat --init-groups -- /var/lib/prakat/bin/prakat "$@"
+  exec setpriv --reuid=prakat --regid=prakat --init-groups \
+    --inh-caps=+net_bind_service --ambient-caps=+net_bind_service -- /var/lib/prakat/bin/prakat "$@"
 fi
 exec /var/lib/prakat/bin/prakat "$@"
 EOF

@@ -160,11 +160,11 @@ fi
 [ -f "$file" ] || die "no such file: $file"
 case "$file" in
   *.zip)
-    command -v unzip >/dev/null 2>&1 || {
-      [ -z "$root" ] && command -v apt-get >/dev/null 2>&1 || die "unzip is needed to open $file"
+    if ! command -v unzip >/dev/null 2>&1; then
+      if [ -n "$root" ] || ! command -v apt-get >/dev/null 2>&1; then die "unzip is needed to open $file"; fi
       say "==> installing unzip"
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip >/dev/null
-    }
+    fi
     unzip -q -o "$file" prakat -d "$work/unpacked" || die "$file holds no prakat program"
     new=$work/unpacked/prakat
     ;;
@@ -197,10 +197,12 @@ mv -f "$root$bin_dir/.prakat.new" "$root$bin_dir/prakat"
 install -d -m 0755 "$root$(dirname "$wrapper")"
 cat >"$root$wrapper.tmp" <<EOF
 #!/bin/sh
-# Runs Prakat as the service user on the service's data (installed by Prakat's install.sh).
+# Runs Prakat as the service user on the service's data (installed by Prakat's install.sh);
+# from root, with the right to bind ports 80 and 443 that the service has.
 export PRAKAT_DATA="\${PRAKAT_DATA:-$data_dir}"
 if [ "\$(id -u)" = 0 ]; then
-  exec setpriv --reuid=$user --regid=$user --init-groups -- $bin_dir/prakat "\$@"
+  exec setpriv --reuid=$user --regid=$user --init-groups \\
+    --inh-caps=+net_bind_service --ambient-caps=+net_bind_service -- $bin_dir/prakat "\$@"
 fi
 exec $bin_dir/prakat "\$@"
 EOF
@@ -283,7 +285,7 @@ mv -f "$root$unit.tmp" "$root$unit"
 if [ "$live_systemd" = no ]; then
   systemctl_root enable prakat.service >/dev/null 2>&1 || true
   say "==> installed into ${root:-/}; systemd is not running here, so nothing was started."
-  say "    Start by hand: sudo -u $user PRAKAT_DATA=$data_dir $bin_dir/prakat serve --http 0.0.0.0:80 --https 0.0.0.0:443"
+  say "    Start by hand: sudo prakat serve --http 0.0.0.0:80 --https 0.0.0.0:443"
   exit 0
 fi
 

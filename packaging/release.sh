@@ -197,7 +197,9 @@ cat >"$out/manifest.json" <<EOF
   ]
 }
 EOF
-(cd "$out" && sha256sum -- $(ls *.zip *.deb 2>/dev/null) install.sh manifest.json >SHA256SUMS)
+(cd "$out" && for f in ./*.zip ./*.deb install.sh manifest.json; do
+  [ ! -f "$f" ] || sha256sum -- "${f#./}"
+done >SHA256SUMS)
 
 step "release $version done in $out"
 (cd "$out" && ls -l | sed 's/^/    /')

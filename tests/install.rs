@@ -102,7 +102,8 @@ fn release_folder(files: Vec<(String, Vec<u8>)>) -> String {
                 Some(b) => ("200 OK", b),
                 None => ("404 Not Found", Vec::new()),
             };
-            let head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let head =
+                format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
             let _ = stream.write_all(head.as_bytes());
             let _ = stream.write_all(&body);
         }
@@ -128,7 +129,8 @@ fn installs_into_a_throwaway_root_runs_as_the_service_user_upgrades_and_uninstal
         return missing("install.sh needs root (it creates a user and sets owners)");
     }
     for tool in ["setpriv", "useradd", "unzip", "curl"] {
-        if Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().unwrap().stdout.is_empty() {
+        if Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().unwrap().stdout.is_empty()
+        {
             return missing(&format!("{tool} is not installed"));
         }
     }

@@ -7,9 +7,9 @@
 #   packaging/cross-arm64.sh CHROOT [SRC_DIR OUT_FILE]
 #
 # With only CHROOT it prepares the chroot and stops (idempotent; a marker records each step).
-# With SRC_DIR and OUT_FILE it also builds SRC_DIR (release profile, --locked) and copies the
+# With SRC_DIR and OUT_FILE it also builds SRC_DIR (profile $PROFILE, default dist; --locked) and copies the
 # binary to OUT_FILE; the target dir stays in the chroot (/build/target) so rebuilds are warm.
-# Environment: MIRROR, SECURITY_MIRROR, PRAKAT_EXTRA_RELEASE_KEY (passed to the build).
+# Environment: MIRROR, SECURITY_MIRROR, PROFILE, PRAKAT_EXTRA_RELEASE_KEY (passed to the build).
 set -eu
 
 chroot_dir=${1:?usage: cross-arm64.sh CHROOT [SRC_DIR OUT_FILE]}
@@ -17,6 +17,7 @@ src=${2:-}
 out=${3:-}
 mirror=${MIRROR:-http://deb.debian.org/debian}
 security_mirror=${SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+profile=${PROFILE:-dist}
 packages="rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc libc6-dev make ca-certificates"
 
 [ "$(id -u)" = 0 ] || { echo "cross-arm64.sh: needs root (debootstrap, chroot, mounts)" >&2; exit 1; }
@@ -94,15 +95,15 @@ in_chroot update-ca-certificates >/dev/null
 
 bind "$(cd "$src" && pwd)" "$chroot_dir/build/src"
 mkdir -p "$chroot_dir/build/target"
-echo "==> cargo build --release --target aarch64-unknown-linux-gnu (in the chroot, $(in_chroot rustc --version))"
+echo "==> cargo build --profile $profile --target aarch64-unknown-linux-gnu (in the chroot, $(in_chroot rustc --version))"
 in_chroot \
   CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
   CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar \
   CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C target-feature=+crt-static" \
   CARGO_TARGET_DIR=/build/target CARGO_TERM_COLOR=never \
   ${PRAKAT_EXTRA_RELEASE_KEY:+PRAKAT_EXTRA_RELEASE_KEY=$PRAKAT_EXTRA_RELEASE_KEY} \
-  sh -c 'cd /build/src && cargo build --release --locked --target aarch64-unknown-linux-gnu'
-bin="$chroot_dir/build/target/aarch64-unknown-linux-gnu/release/prakat"
+  sh -c "cd /build/src && cargo build --profile $profile --locked --target aarch64-unknown-linux-gnu"
+bin="$chroot_dir/build/target/aarch64-unknown-linux-gnu/$profile/prakat"
 description=$(file -b "$bin")
 case "$description" in
   *"ARM aarch64"*"statically linked"*) ;;

@@ -23,7 +23,7 @@ esac
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 install -D -m 0755 "$binary" "$root/usr/lib/prakat/prakat"
-install -D -m 0644 "$here/prakat.service" "$root/lib/systemd/system/prakat.service"
+install -D -m 0644 "$here/prakat.service" "$root/usr/lib/systemd/system/prakat.service"
 install -d -m 0755 "$root/usr/bin" "$root/DEBIAN"
 cat >"$root/usr/bin/prakat" <<'EOF'
 #!/bin/sh

@@ -20,6 +20,8 @@
 #
 # --root DIR installs into DIR instead of / (tests; nothing is started there).
 set -eu
+# The whole script is one block, read before it runs (safe to edit, or to pipe from curl).
+{
 
 release_base=${PRAKAT_RELEASE_URL:-https://github.com/prakat-th/prakat/releases/latest/download/}
 user=prakat
@@ -331,3 +333,5 @@ else
   say "An admin account exists already: log in at https://${lan:-127.0.0.1}/login"
 fi
 say "Forward TCP ports 80 and 443 from the office router to ${lan:-this machine} to publish the site."
+exit
+}

@@ -4,7 +4,7 @@
 #
 #   packaging/release.sh VERSION --key FILE [--targets x86_64,aarch64] [--ref REF] [--trust-key] [--no-deb]
 #
-# For each target: a static binary (x86_64 with the host's Rust; aarch64 for the Raspberry Pi in
+# For each target: a static binary (profile "dist" of Cargo.toml; x86_64 with the host's Rust; aarch64 for the Raspberry Pi in
 # a Debian trixie chroot inside the build folder, see packaging/cross-arm64.sh), a smoke test
 # (--version, serve, /healthz, a page; aarch64 under qemu-aarch64-static), the release archive
 # prakat-VERSION-TARGET.zip signed with zipsign (ed25519; context = the archive's file name, as
@@ -17,6 +17,8 @@
 # Needs root for the aarch64 chroot. The build folder packaging/out/build keeps the chroot and
 # the target dirs, so later releases build warm.
 set -eu
+# The whole script is one block, read before it runs (safe to edit, or to pipe from curl).
+{
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -132,8 +134,8 @@ for arch in $(echo "$targets" | tr ',' ' '); do
     x86_64)
       step "building $target (static, host Rust $(rustc --version | cut -d' ' -f2))"
       (cd "$src" && RUSTFLAGS='-C target-feature=+crt-static' CARGO_TARGET_DIR="$build/target-x86_64" \
-        CARGO_TERM_COLOR=never cargo build --release --locked --quiet --target "$target")
-      cp "$build/target-x86_64/$target/release/prakat" "$bin"
+        CARGO_TERM_COLOR=never cargo build --profile dist --locked --quiet --target "$target")
+      cp "$build/target-x86_64/$target/dist/prakat" "$bin"
       runner=""
       ;;
     aarch64)
@@ -165,6 +167,7 @@ for arch in $(echo "$targets" | tr ',' ' '); do
   rm -rf "$stage"
   zipsign sign zip "$out/$name" "$key" >/dev/null
   zipsign verify zip "$out/$name" "$build/release-key.pub" >/dev/null || die "$name: signature does not verify"
+  chmod 0644 "$out/$name"
   if [ "$deb" = yes ]; then
     "$here/deb.sh" "$version" "$target" "$bin" "$out" >/dev/null
   fi
@@ -204,3 +207,5 @@ done >SHA256SUMS)
 step "release $version done in $out"
 (cd "$out" && ls -l | sed 's/^/    /')
 echo "sizes (limit 15 MB a binary):$report"
+exit
+}

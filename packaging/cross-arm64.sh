@@ -7,8 +7,9 @@
 #   packaging/cross-arm64.sh CHROOT [SRC_DIR OUT_FILE]
 #
 # With only CHROOT it prepares the chroot and stops (idempotent; a marker records each step).
-# With SRC_DIR and OUT_FILE it also builds SRC_DIR (profile $PROFILE, default dist; --locked) and copies the
-# binary to OUT_FILE; the target dir stays in the chroot (/build/target) so rebuilds are warm.
+# With SRC_DIR and OUT_FILE it also builds SRC_DIR (cargo profile $PROFILE, default dist; --locked)
+# and copies the binary to OUT_FILE; the target dir stays in the chroot (/build/target), so
+# rebuilds are warm.
 # Environment: MIRROR, SECURITY_MIRROR, PROFILE, PRAKAT_EXTRA_RELEASE_KEY (passed to the build).
 set -eu
 

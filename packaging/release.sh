@@ -4,8 +4,9 @@
 #
 #   packaging/release.sh VERSION --key FILE [--targets x86_64,aarch64] [--ref REF] [--trust-key] [--no-deb]
 #
-# For each target: a static binary (profile "dist" of Cargo.toml; x86_64 with the host's Rust; aarch64 for the Raspberry Pi in
-# a Debian trixie chroot inside the build folder, see packaging/cross-arm64.sh), a smoke test
+# For each target: a static binary (profile "dist" of Cargo.toml: x86_64 with the host's Rust,
+# aarch64 for the Raspberry Pi in a Debian trixie chroot inside the build folder, see
+# packaging/cross-arm64.sh), a smoke test
 # (--version, serve, /healthz, a page; aarch64 under qemu-aarch64-static), the release archive
 # prakat-VERSION-TARGET.zip signed with zipsign (ed25519; context = the archive's file name, as
 # the self-updater expects) and a Debian package. Then SHA256SUMS, manifest.json (the update

@@ -12,7 +12,7 @@
 # or else the latest release. The machine's architecture (uname -m) picks the archive.
 # Running it again upgrades the program in place and changes nothing else.
 #
-# Layout (the same as the Debian package's):
+# Layout (the Debian package's is the same, but for /usr/bin/prakat and /usr/lib/systemd):
 #   /var/lib/prakat/bin/prakat            the program (its folder is the service's, for self-update)
 #   /var/lib/prakat/data                  the data directory
 #   /etc/systemd/system/prakat.service    the service
@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
     --uninstall) mode=uninstall; shift ;;
     --purge) purge=yes; shift ;;
     --no-start) start=no; shift ;;
-    -h | --help) sed -n '2,24p' "$0" 2>/dev/null | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" 2>/dev/null; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done

@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
     --ref) ref=${2:?--ref needs a git revision}; shift 2 ;;
     --trust-key) trust_key=yes; shift ;;
     --no-deb) deb=no; shift ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     -*) echo "release.sh: unknown option $1" >&2; exit 2 ;;
     *) [ -z "$version" ] || { echo "release.sh: one VERSION only" >&2; exit 2; }; version=$1; shift ;;
   esac

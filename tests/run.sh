@@ -18,6 +18,12 @@ ensure_pkg pebble pebble
 ensure_pkg git git
 ensure_pkg chronyd chrony
 ensure_pkg npm npm
+# The installer test (tests/install.rs): unpacks an archive, creates a user, checks the unit.
+ensure_pkg unzip unzip
+ensure_pkg curl curl
+ensure_pkg useradd passwd
+ensure_pkg setpriv util-linux
+ensure_pkg systemd-analyze systemd
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "==> installing ${apt_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -1,0 +1,262 @@
+//! The installer, without a running systemd: `packaging/install.sh --root DIR` into a throwaway
+//! root assembled from this machine's account files. Checks the user, folders, owners, modes,
+//! the unit (identical to `packaging/prakat.service`, enabled, `systemd-analyze verify` clean),
+//! runs the installed program as the service user (`--version`; `serve` on loopback with
+//! /healthz and the first-admin setup link), installs again from a release folder over HTTP
+//! (manifest.json, archive, SHA256SUMS) as an upgrade, and uninstalls with and without purge.
+
+mod common;
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::net::TcpListener;
+use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn strict() -> bool {
+    std::env::var("PRAKAT_TEST_STRICT").is_ok_and(|v| v == "1")
+}
+
+/// Says loudly that a check cannot run here; fails under `PRAKAT_TEST_STRICT=1`.
+fn missing(what: &str) {
+    eprintln!("\n*** install test: {what} — skipped ***\n");
+    assert!(!strict(), "{what}");
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn install_sh(root: &Path, args: &[&str]) -> Output {
+    let out = Command::new("sh")
+        .arg(repo().join("packaging/install.sh"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap();
+    eprintln!("install.sh {args:?}:\n{}{}", text_of(&out.stdout), text_of(&out.stderr));
+    assert!(out.status.success(), "install.sh {args:?} failed");
+    out
+}
+
+fn text_of(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The `prakat` line of DIR/etc/passwd: (uid, gid, home, shell).
+fn account(root: &Path) -> Option<(u32, u32, String, String)> {
+    let passwd = std::fs::read_to_string(root.join("etc/passwd")).unwrap();
+    let lines: Vec<&str> = passwd.lines().filter(|l| l.starts_with("prakat:")).collect();
+    assert!(lines.len() <= 1, "one prakat user at most: {lines:?}");
+    let f: Vec<&str> = lines.first()?.split(':').collect();
+    Some((f[2].parse().unwrap(), f[3].parse().unwrap(), f[5].into(), f[6].into()))
+}
+
+fn has_group(root: &Path) -> bool {
+    std::fs::read_to_string(root.join("etc/group")).unwrap().lines().any(|l| l.starts_with("prakat:"))
+}
+
+fn assert_owned(path: &Path, uid: u32, gid: u32, mode: u32) {
+    let meta = std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!((meta.uid(), meta.gid()), (uid, gid), "owner of {}", path.display());
+    assert_eq!(meta.permissions().mode() & 0o7777, mode, "mode of {}", path.display());
+}
+
+/// A script that runs the installed program as the service user, the way systemd would.
+fn as_service_user(root: &Path, uid: u32, gid: u32) -> PathBuf {
+    let script = root.join("run-as-prakat");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nexec setpriv --reuid={uid} --regid={gid} --clear-groups -- {} \"$@\"\n",
+            root.join("var/lib/prakat/bin/prakat").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+/// A plain HTTP server on loopback serving `files` (name → bytes) under `/rel/`.
+fn release_folder(files: Vec<(String, Vec<u8>)>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://127.0.0.1:{}/rel/", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().map_while(Result::ok) {
+            let mut request = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            loop {
+                let mut header = String::new();
+                match reader.read_line(&mut header) {
+                    Ok(n) if n > 2 => continue,
+                    _ => break,
+                }
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/");
+            let body = files.iter().find(|(n, _)| format!("/rel/{n}") == path).map(|(_, b)| b.clone());
+            let (status, body) = match body {
+                Some(b) => ("200 OK", b),
+                None => ("404 Not Found", Vec::new()),
+            };
+            let head =
+                format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    base
+}
+
+/// A release archive holding `binary` as `prakat` (mode 0755), as `packaging/release.sh` makes.
+fn archive(binary: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .unix_permissions(0o755);
+    zip.start_file("prakat", options).unwrap();
+    zip.write_all(binary).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn installs_into_a_throwaway_root_runs_as_the_service_user_upgrades_and_uninstalls() {
+    let id = Command::new("id").arg("-u").output().unwrap();
+    if text_of(&id.stdout).trim() != "0" {
+        return missing("install.sh needs root (it creates a user and sets owners)");
+    }
+    for tool in ["setpriv", "useradd", "unzip", "curl"] {
+        if Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().unwrap().stdout.is_empty()
+        {
+            return missing(&format!("{tool} is not installed"));
+        }
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    // The service user must be able to reach its files inside the temporary root.
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    for f in ["passwd", "group", "shadow", "gshadow", "login.defs"] {
+        if Path::new("/etc").join(f).exists() {
+            std::fs::copy(Path::new("/etc").join(f), root.join("etc").join(f)).unwrap();
+        }
+    }
+    // systemd's own units, so that `systemctl --root` and `systemd-analyze verify --root` work.
+    let units = Path::new("/usr/lib/systemd/system");
+    if units.is_dir() {
+        std::fs::create_dir_all(root.join("usr/lib/systemd")).unwrap();
+        let ok = Command::new("cp").arg("-a").arg(units).arg(root.join("usr/lib/systemd/")).status().unwrap();
+        assert!(ok.success());
+    }
+
+    let binary = common::binary();
+    let out = install_sh(root, &["--file", binary]);
+    let version = format!("prakat {}", env!("CARGO_PKG_VERSION"));
+    assert!(text_of(&out.stdout).contains(&format!("installing {version}")));
+
+    // The user and group, folders, owners and modes.
+    let (uid, gid, home, shell) = account(root).expect("the prakat user");
+    assert!(uid > 0 && uid < 1000, "a system user: uid {uid}");
+    assert_eq!((home.as_str(), shell.as_str()), ("/var/lib/prakat", "/usr/sbin/nologin"));
+    assert!(has_group(root));
+    let lib = root.join("var/lib/prakat");
+    assert_owned(&lib, uid, gid, 0o750);
+    assert_owned(&lib.join("data"), uid, gid, 0o750);
+    assert_owned(&lib.join("bin"), uid, gid, 0o755);
+    assert_owned(&lib.join("bin/prakat"), uid, gid, 0o755);
+    assert_eq!(std::fs::read(lib.join("bin/prakat")).unwrap(), std::fs::read(binary).unwrap());
+    let wrapper = root.join("usr/local/bin/prakat");
+    assert_owned(&wrapper, 0, 0, 0o755);
+    assert!(std::fs::read_to_string(&wrapper).unwrap().contains("PRAKAT_DATA:-/var/lib/prakat/data"));
+
+    // The unit: the packaging copy, verbatim; enabled; hardened as the self-updater needs.
+    let unit_path = root.join("etc/systemd/system/prakat.service");
+    assert_owned(&unit_path, 0, 0, 0o644);
+    let unit = std::fs::read_to_string(&unit_path).unwrap();
+    assert_eq!(unit, std::fs::read_to_string(repo().join("packaging/prakat.service")).unwrap());
+    for line in [
+        "User=prakat",
+        "StateDirectory=prakat",
+        "ProtectSystem=strict",
+        "NoNewPrivileges=yes",
+        "AmbientCapabilities=CAP_NET_BIND_SERVICE",
+        "Restart=on-failure",
+        "RestartForceExitStatus=75",
+        "Environment=PRAKAT_DATA=/var/lib/prakat/data",
+        "ExecStart=/var/lib/prakat/bin/prakat serve --http 0.0.0.0:80 --https 0.0.0.0:443",
+    ] {
+        assert!(unit.lines().any(|l| l == line), "the unit has {line}");
+    }
+    assert!(!unit.contains("SuccessExitStatus"), "exit 75 must not count as success");
+    let enabled = root.join("etc/systemd/system/multi-user.target.wants/prakat.service");
+    if units.is_dir() {
+        assert!(enabled.symlink_metadata().is_ok(), "enabled for multi-user.target");
+        let verify = Command::new("systemd-analyze")
+            .arg("verify")
+            .arg(format!("--root={}", root.display()))
+            .arg("--man=no")
+            .arg("/etc/systemd/system/prakat.service")
+            .output();
+        match verify {
+            Ok(v) => assert!(
+                v.status.success() && v.stderr.is_empty(),
+                "systemd-analyze verify: {}{}",
+                text_of(&v.stdout),
+                text_of(&v.stderr)
+            ),
+            Err(_) => missing("systemd-analyze is not installed"),
+        }
+    } else {
+        missing("no systemd units on this machine (systemctl --root, systemd-analyze verify)");
+    }
+
+    // The installed program runs as the service user from its installed place.
+    let prakat = as_service_user(root, uid, gid);
+    let v = Command::new(&prakat).arg("--version").output().unwrap();
+    assert_eq!(text_of(&v.stdout).trim(), version);
+    let data = lib.join("data");
+    {
+        let server = common::Server::start_binary(&prakat, &data, &[]);
+        assert_eq!(server.get("/healthz").status, 200);
+        assert_eq!(server.get("/").status, 200);
+        let link = server.printed("setup link: ").expect("the first-admin setup link");
+        assert!(link.contains("/setup/"), "{link}");
+    }
+    let db = std::fs::metadata(data.join("prakat.db")).unwrap();
+    assert_eq!((db.uid(), db.gid()), (uid, gid), "the server wrote its data as the service user");
+
+    // Again, from a release folder over HTTP, with a different build: an upgrade in place.
+    let mut newer = std::fs::read(binary).unwrap();
+    newer.extend_from_slice(b"\n#prakat-install-test\n");
+    let target = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
+    let name = format!("prakat-9.9.9-{target}.zip");
+    let zip = archive(&newer);
+    let sums = format!("{}  {name}\n", hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&zip)));
+    let manifest = serde_json::json!({"schema": 1, "releases": [{"version": "9.9.9", "date": "2026-11-26",
+        "assets": [{"name": name, "url": name}]}]});
+    let base = release_folder(vec![
+        ("manifest.json".into(), serde_json::to_vec_pretty(&manifest).unwrap()),
+        (name.clone(), zip),
+        ("SHA256SUMS".into(), sums.into_bytes()),
+    ]);
+    let out = install_sh(root, &["--url", &base]);
+    assert!(text_of(&out.stdout).contains("sha256 matches SHA256SUMS"));
+    assert!(!text_of(&out.stdout).contains("created the system user"), "the user is made once");
+    assert_eq!(std::fs::read(lib.join("bin/prakat")).unwrap(), newer);
+    assert_owned(&lib.join("bin/prakat"), uid, gid, 0o755);
+    assert_eq!(account(root).map(|a| a.0), Some(uid));
+    assert!(data.join("prakat.db").exists(), "the data stays");
+
+    // Uninstall keeps the data and the user; purge removes them.
+    install_sh(root, &["--uninstall"]);
+    assert!(!unit_path.exists() && !wrapper.exists() && !lib.join("bin").exists());
+    assert!(enabled.symlink_metadata().is_err(), "no longer enabled");
+    assert!(data.join("prakat.db").exists(), "the data stays");
+    assert!(account(root).is_some());
+    install_sh(root, &["--uninstall", "--purge"]);
+    assert!(!lib.exists());
+    assert!(account(root).is_none() && !has_group(root));
+}

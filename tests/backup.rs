@@ -129,6 +129,7 @@ fn scheduled_and_admin_backups_and_a_failure_is_never_silent() {
     let admin = common::Client::logged_in(&server, "admin");
     let page = admin.get("/admin/backups").text();
     assert!(page.contains("สำเร็จ") && page.contains("prakat-backup-"), "{page}");
+    assert!(page.contains("เมื่อ 0 นาทีที่แล้ว"), "each backup shows its age: {page}");
     let name = page.split("href=\"/admin/backups/").nth(1).unwrap().split('"').next().unwrap().to_string();
     let zip = admin.get(&format!("/admin/backups/{name}"));
     assert_eq!(zip.status, 200);

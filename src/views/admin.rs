@@ -263,12 +263,23 @@ fn self_signed_help() -> Markup {
     }
 }
 
+/// How long ago a Unix time was, in Thai: `เมื่อ 5 นาทีที่แล้ว`, `เมื่อ 3 ชั่วโมงที่แล้ว`, `เมื่อ 2 วันที่แล้ว`.
+fn age(at: i64, digits: thai::Digits) -> String {
+    let secs = (jiff::Timestamp::now().as_second() - at).max(0);
+    let text = match secs {
+        0..3600 => format!("เมื่อ {} นาทีที่แล้ว", secs / 60),
+        3600..86_400 => format!("เมื่อ {} ชั่วโมงที่แล้ว", secs / 3600),
+        _ => format!("เมื่อ {} วันที่แล้ว", secs / 86_400),
+    };
+    digits.apply(&text)
+}
+
 /// The backups page: the last run, the backups kept, and a button to make one now.
 pub fn backups(
     chrome: &Chrome,
     bar: &Bar,
     last: Option<&crate::store::backups::Run>,
-    kept: &[(String, u64)],
+    kept: &[(String, u64, Option<i64>)],
     settings: &crate::config::Backups,
 ) -> Markup {
     let digits = chrome.digits;
@@ -302,8 +313,11 @@ pub fn backups(
                 h2 { "ไฟล์สำรองที่เก็บไว้" }
                 @if kept.is_empty() { p.empty { "ไม่มี" } }
                 ul {
-                    @for (name, size) in kept {
-                        li { a href=(format!("/admin/backups/{name}")) { (name) } " — " (thai::file_size(*size, digits)) }
+                    @for (name, size, made) in kept {
+                        li {
+                            a href=(format!("/admin/backups/{name}")) { (name) } " — " (thai::file_size(*size, digits))
+                            @if let Some(made) = made { " — " (age(*made, digits)) }
+                        }
                     }
                 }
                 p { "กู้คืนด้วยคำสั่ง " code { "prakat restore ไฟล์สำรอง.zip" } " (หยุดเซิร์ฟเวอร์ก่อน ข้อมูลเดิมจะถูกย้ายเก็บไว้ ไม่ถูกลบ)" }

@@ -261,10 +261,17 @@ pub async fn self_signed_certificate(State(app): State<Shared>, staff: Staff) ->
 async fn backups_page(app: &Shared, staff: &Staff) -> Result<Response, WebError> {
     let last = app.store.run(|c| crate::store::backups::last(c)).await?;
     let dir = crate::appliance::backup::default_dir(&app.config.data_dir);
-    let kept: Vec<(String, u64)> = crate::appliance::backup::list(&dir)
+    let kept: Vec<(String, u64, Option<i64>)> = crate::appliance::backup::list(&dir)
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|(p, size)| Some((p.file_name()?.to_string_lossy().into_owned(), size)))
+        .filter_map(|(p, size)| {
+            let made = std::fs::metadata(&p)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| jiff::Timestamp::try_from(t).ok())
+                .map(|t| t.as_second());
+            Some((p.file_name()?.to_string_lossy().into_owned(), size, made))
+        })
         .collect();
     let bar = super::staff::bar(app, staff).await?;
     let chrome = app.plain_chrome();

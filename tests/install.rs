@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader, Write as _};
-use std::net::TcpListener;
 use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -80,46 +78,9 @@ fn as_service_user(root: &Path, uid: u32, gid: u32) -> PathBuf {
 
 /// A plain HTTP server on loopback serving `files` (name → bytes) under `/rel/`.
 fn release_folder(files: Vec<(String, Vec<u8>)>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://127.0.0.1:{}/rel/", listener.local_addr().unwrap().port());
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().map_while(Result::ok) {
-            let mut request = String::new();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            if reader.read_line(&mut request).is_err() {
-                continue;
-            }
-            loop {
-                let mut header = String::new();
-                match reader.read_line(&mut header) {
-                    Ok(n) if n > 2 => continue,
-                    _ => break,
-                }
-            }
-            let path = request.split_whitespace().nth(1).unwrap_or("/");
-            let body = files.iter().find(|(n, _)| format!("/rel/{n}") == path).map(|(_, b)| b.clone());
-            let (status, body) = match body {
-                Some(b) => ("200 OK", b),
-                None => ("404 Not Found", Vec::new()),
-            };
-            let head =
-                format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body);
-        }
-    });
-    base
-}
-
-/// A release archive holding `binary` as `prakat` (mode 0755), as `packaging/release.sh` makes.
-fn archive(binary: &[u8]) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .unix_permissions(0o755);
-    zip.start_file("prakat", options).unwrap();
-    zip.write_all(binary).unwrap();
-    zip.finish().unwrap().into_inner()
+    let served: common::Files = Default::default();
+    served.lock().unwrap().extend(files.into_iter().map(|(n, b)| (format!("/rel/{n}"), b)));
+    format!("http://127.0.0.1:{}/rel/", common::file_server(served, None))
 }
 
 #[test]
@@ -233,7 +194,7 @@ fn installs_into_a_throwaway_root_runs_as_the_service_user_upgrades_and_uninstal
     newer.extend_from_slice(b"\n#prakat-install-test\n");
     let target = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
     let name = format!("prakat-9.9.9-{target}.zip");
-    let zip = archive(&newer);
+    let zip = common::release_zip(&newer);
     let sums = format!("{}  {name}\n", hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&zip)));
     let manifest = serde_json::json!({"schema": 1, "releases": [{"version": "9.9.9", "date": "2026-11-26",
         "assets": [{"name": name, "url": name}]}]});

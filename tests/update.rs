@@ -8,15 +8,14 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::Read as _;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Client, Server};
+use common::{Client, Files, Server};
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use sha2::{Digest as _, Sha256};
@@ -31,10 +30,8 @@ fn target() -> String {
     format!("{}-unknown-linux-gnu", std::env::consts::ARCH)
 }
 
-/// Files served by the feed, by path; tests swap them between steps.
-type Files = Arc<Mutex<HashMap<String, Vec<u8>>>>;
-
-/// A static HTTPS server on loopback (one thread per connection, `Connection: close`).
+/// The release feed: a static HTTPS server on loopback with a certificate from the test CA in
+/// `tls_dir`; tests swap its files between steps.
 fn https_feed(tls_dir: &Path) -> (String, Files) {
     let certs: Vec<CertificateDer<'static>> =
         CertificateDer::pem_file_iter(tls_dir.join("cert.pem")).unwrap().map(Result::unwrap).collect();
@@ -47,59 +44,15 @@ fn https_feed(tls_dir: &Path) -> (String, Files) {
             .with_single_cert(certs, key)
             .unwrap(),
     );
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("https://127.0.0.1:{}", listener.local_addr().unwrap().port());
     let files: Files = Arc::default();
-    let served = files.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().map_while(Result::ok) {
-            let (config, files) = (config.clone(), served.clone());
-            std::thread::spawn(move || {
-                stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
-                let conn = rustls::ServerConnection::new(config).unwrap();
-                let mut tls = rustls::StreamOwned::new(conn, stream);
-                let mut reader = BufReader::new(&mut tls);
-                let mut request_line = String::new();
-                if reader.read_line(&mut request_line).is_err() {
-                    return;
-                }
-                loop {
-                    let mut header = String::new();
-                    match reader.read_line(&mut header) {
-                        Ok(n) if n > 2 => continue,
-                        _ => break,
-                    }
-                }
-                let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let body = files.lock().unwrap().get(&path).cloned();
-                let head = match &body {
-                    Some(b) => {
-                        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", b.len())
-                    }
-                    None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
-                };
-                let _ = tls.write_all(head.as_bytes());
-                let _ = tls.write_all(body.as_deref().unwrap_or_default());
-                let _ = tls.flush();
-                tls.conn.send_close_notify();
-                let _ = tls.flush();
-            });
-        }
-    });
-    (base, files)
+    let port = common::file_server(files.clone(), Some(config));
+    (format!("https://127.0.0.1:{port}"), files)
 }
 
 /// A release archive `prakat-VERSION-TARGET.zip` holding `binary`, signed with `key` when given.
 fn release(version: &str, binary: &[u8], key: Option<&SigningKey>) -> (String, Vec<u8>) {
     let name = format!("prakat-{version}-{}.zip", target());
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    // Stored, not deflated: the test binary is large and the point here is the signature.
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .unix_permissions(0o755);
-    zip.start_file("prakat", options).unwrap();
-    zip.write_all(binary).unwrap();
-    let unsigned = zip.finish().unwrap().into_inner();
+    let unsigned = common::release_zip(binary);
     let Some(key) = key else { return (name, unsigned) };
     let mut signed = std::io::Cursor::new(Vec::new());
     zipsign_api::sign::copy_and_sign_zip(

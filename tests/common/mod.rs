@@ -357,3 +357,70 @@ pub fn test_ca(dir: &Path) {
     std::fs::write(dir.join("cert.pem"), leaf.pem()).unwrap();
     std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
 }
+
+/// Files served by [`file_server`], by request path.
+pub type Files = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>;
+
+/// A static file server on loopback, over TLS when `tls` is given (a thread per connection,
+/// `Connection: close`; 404 for anything not in `files`). Returns its port.
+pub fn file_server(files: Files, tls: Option<std::sync::Arc<rustls::ServerConfig>>) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let (files, tls) = (files.clone(), tls.clone());
+            std::thread::spawn(move || {
+                stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
+                match tls {
+                    Some(config) => {
+                        let conn = rustls::ServerConnection::new(config).unwrap();
+                        let mut tls = rustls::StreamOwned::new(conn, stream);
+                        answer(&mut tls, &files);
+                        tls.conn.send_close_notify();
+                        let _ = std::io::Write::flush(&mut tls);
+                    }
+                    None => answer(&mut &stream, &files),
+                }
+            });
+        }
+    });
+    port
+}
+
+/// Reads one request and answers it from `files`.
+fn answer(stream: &mut (impl std::io::Read + std::io::Write), files: &Files) {
+    let mut reader = BufReader::new(&mut *stream);
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        match reader.read_line(&mut header) {
+            Ok(n) if n > 2 => continue,
+            _ => break,
+        }
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let body = files.lock().unwrap().get(&path).cloned();
+    let head = match &body {
+        Some(b) => format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", b.len()),
+        None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
+    };
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body.as_deref().unwrap_or_default());
+    let _ = stream.flush();
+}
+
+/// A release archive holding `binary` as `prakat` (mode 0755), as `packaging/release.sh` makes
+/// it. Stored, not deflated: test binaries are large and tests are about what is around them.
+pub fn release_zip(binary: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .unix_permissions(0o755);
+    zip.start_file("prakat", options).unwrap();
+    zip.write_all(binary).unwrap();
+    zip.finish().unwrap().into_inner()
+}

@@ -130,11 +130,7 @@ fn audit_filter(params: &HashMap<String, String>, limit: Option<u32>) -> audit::
 }
 
 fn may_read_audit(staff: &Staff) -> Result<(), WebError> {
-    if staff.roles.contains(Role::Admin) || staff.roles.contains(Role::WebMaster) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden("บันทึกการใช้งานดูได้เฉพาะผู้ดูแลระบบและผู้ดูแลเว็บไซต์".into()))
-    }
+    staff.require_any(&[Role::Admin, Role::WebMaster], "บันทึกการใช้งานดูได้เฉพาะผู้ดูแลระบบและผู้ดูแลเว็บไซต์")
 }
 
 /// `GET /admin/audit`

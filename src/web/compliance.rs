@@ -30,11 +30,7 @@ fn html(m: maud::Markup) -> Response {
 
 /// Web masters and admins only.
 fn may_see(staff: &Staff) -> Result<(), WebError> {
-    if staff.roles.contains(Role::WebMaster) || staff.roles.contains(Role::Admin) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden("หน้านี้สำหรับผู้ดูแลเว็บไซต์และผู้ดูแลระบบเท่านั้น".into()))
-    }
+    staff.require_any(&[Role::Admin, Role::WebMaster], "หน้านี้สำหรับผู้ดูแลเว็บไซต์และผู้ดูแลระบบเท่านั้น")
 }
 
 /// The checklists in force: embedded, overridden by the admin's imports. An import is checked

@@ -185,11 +185,7 @@ fn quarter_bounds(fy: i32, n: usize) -> Option<(i64, i64)> {
 }
 
 fn may_handle(staff: &Staff) -> Result<(), WebError> {
-    if staff.roles.contains(Role::Admin) || staff.roles.contains(Role::WebMaster) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden("เฉพาะผู้ดูแลเว็บไซต์และผู้ดูแลระบบที่ตอบเรื่องจากประชาชนได้".into()))
-    }
+    staff.require_any(&[Role::Admin, Role::WebMaster], "เฉพาะผู้ดูแลเว็บไซต์และผู้ดูแลระบบที่ตอบเรื่องจากประชาชนได้")
 }
 
 /// `GET /staff/cases`

@@ -76,6 +76,15 @@ impl Staff {
         }
     }
 
+    /// Refuses unless the account holds at least one of `roles`; `why` says in Thai who may.
+    pub fn require_any(&self, roles: &[Role], why: &str) -> Result<(), WebError> {
+        if roles.iter().any(|r| self.roles.contains(*r)) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden(why.into()))
+        }
+    }
+
     /// Refuses a state-changing request whose form does not carry this session's token.
     pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
         if crate::crypto::constant_time_eq(token, &self.csrf) {

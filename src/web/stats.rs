@@ -52,11 +52,7 @@ pub async fn public(State(app): State<Shared>) -> Result<Response, WebError> {
 }
 
 fn admin_only(staff: &Staff) -> Result<(), WebError> {
-    if staff.roles.contains(Role::Admin) || staff.roles.contains(Role::WebMaster) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden("เฉพาะผู้ดูแลระบบและผู้ดูแลเว็บไซต์ที่ดูสถิติได้".into()))
-    }
+    staff.require_any(&[Role::Admin, Role::WebMaster], "เฉพาะผู้ดูแลระบบและผู้ดูแลเว็บไซต์ที่ดูสถิติได้")
 }
 
 /// `GET /admin/stats`

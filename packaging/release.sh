@@ -134,7 +134,12 @@ for arch in $(echo "$targets" | tr ',' ' '); do
   case "$arch" in
     x86_64)
       step "building $target (static, host Rust $(rustc --version | cut -d' ' -f2))"
-      (cd "$src" && RUSTFLAGS='-C target-feature=+crt-static' CARGO_TARGET_DIR="$build/target-x86_64" \
+      # Not position-independent, like the aarch64 build from Debian's Rust: `file` then says
+      # "statically linked" and the binary carries no 0.7 MB of start-up relocations. The price
+      # is a fixed load address for the program's own code (stack, heap and libraries' mmap
+      # areas are still randomised).
+      (cd "$src" && RUSTFLAGS='-C target-feature=+crt-static -C relocation-model=static' \
+        CARGO_TARGET_DIR="$build/target-x86_64" \
         CARGO_TERM_COLOR=never cargo build --profile dist --locked --quiet --target "$target")
       cp "$build/target-x86_64/$target/dist/prakat" "$bin"
       runner=""
@@ -152,7 +157,7 @@ for arch in $(echo "$targets" | tr ',' ' '); do
   seconds=$(($(date +%s) - t0))
   description=$(file -b "$bin")
   case "$description" in
-    *"statically linked"* | *"static-pie linked"*) ;;
+    *"statically linked"*) ;;
     *) die "$target: not statically linked: $description" ;;
   esac
   echo "    $description"
@@ -175,9 +180,10 @@ for arch in $(echo "$targets" | tr ',' ' '); do
   size=$(stat -c %s "$bin")
   zsize=$(stat -c %s "$out/$name")
   verdict=ok
-  [ "$size" -le 15728640 ] || verdict="OVER the 15 MB limit"
+  # 15 MB in decimal, the stricter reading of the limit.
+  [ "$size" -le 15000000 ] || verdict="OVER the 15 MB limit"
   report="$report
-  $target: binary $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.1f", s / 1048576 }') MiB, $verdict), archive $zsize bytes, built in ${seconds}s"
+  $target: binary $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f MB, %.2f MiB", s / 1e6, s / 1048576 }'), $verdict), archive $zsize bytes, built in ${seconds}s"
 done
 
 step "SHA256SUMS, manifest.json, install.sh"

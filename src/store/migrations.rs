@@ -362,6 +362,23 @@ const MIGRATIONS: &[M<'static>] = &[
                coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = i.id), ''))
         FROM items i WHERE i.state = 'published';",
     ),
+    // 10: a counter of changes to items_brief, so the copy searches keep in memory
+    // (search::Briefs) knows when to read it again; and an index that answers "is this item
+    // visible, and where" for search hits without reading the item's row and body.
+    M::up(
+        "CREATE INDEX items_visible ON items (id, state, published_at, expires_on, category);
+        CREATE TABLE items_brief_version (n INTEGER NOT NULL) STRICT;
+        INSERT INTO items_brief_version (n) VALUES (0);
+        CREATE TRIGGER items_brief_version_insert AFTER INSERT ON items_brief BEGIN
+            UPDATE items_brief_version SET n = n + 1;
+        END;
+        CREATE TRIGGER items_brief_version_update AFTER UPDATE ON items_brief BEGIN
+            UPDATE items_brief_version SET n = n + 1;
+        END;
+        CREATE TRIGGER items_brief_version_delete AFTER DELETE ON items_brief BEGIN
+            UPDATE items_brief_version SET n = n + 1;
+        END;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

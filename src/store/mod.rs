@@ -39,6 +39,7 @@ pub const DB_FILE: &str = "prakat.db";
 pub struct Store {
     pool: r2d2::Pool<SqliteConnectionManager>,
     blobs: BlobStore,
+    briefs: search::Briefs,
 }
 
 /// Errors from the storage layer.
@@ -64,6 +65,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Settings applied to every connection as it is opened.
 fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
+    // `rarray(?)`: a list of ids from memory as a table (see search::Briefs).
+    rusqlite::vtab::array::load_module(conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
@@ -93,12 +96,17 @@ impl Store {
             .build(manager)
             .context("cannot open database pool")?;
         let blobs = BlobStore::open(data_dir.join("files"))?;
-        Ok(Store { pool, blobs })
+        Ok(Store { pool, blobs, briefs: search::Briefs::default() })
     }
 
     /// The content-addressed file store beside the database.
     pub fn blobs(&self) -> &BlobStore {
         &self.blobs
+    }
+
+    /// The items' short texts in memory, for searches of one or two characters.
+    pub fn briefs(&self) -> &search::Briefs {
+        &self.briefs
     }
 
     /// Runs `f` with a pooled connection on a blocking thread.

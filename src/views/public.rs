@@ -9,7 +9,7 @@ use super::{Chrome, Crumb};
 use crate::categories::{AREAS, Area, Place};
 use crate::paths;
 use crate::store::items::{Attachment, Item, ItemSummary, Page};
-use crate::store::search::{self, Hit};
+use crate::store::search;
 use crate::thai;
 
 /// The home page: latest news, latest announcements, and the ten areas.
@@ -219,7 +219,7 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
 
 /// The search page: the form with its filters and, after a search, the ranked results with
 /// the matched words marked.
-pub fn search(chrome: &Chrome, query: &search::Query, years: &[i32], results: Option<&Page<Hit>>) -> Markup {
+pub fn search(chrome: &Chrome, query: &search::Query, years: &[i32], results: Option<&search::Found>) -> Markup {
     let digits = chrome.digits;
     let terms = search::terms(&query.text);
     let mut base = format!("/search?q={}", paths::percent_encode_segment(&query.text));
@@ -261,13 +261,20 @@ pub fn search(chrome: &Chrome, query: &search::Query, years: &[i32], results: Op
                 }
                 button type="submit" { (t("ค้นหา", "Search")) }
             }
-            @if let Some(page) = results {
+            @if let Some(found) = results {
+                @let page = &found.page;
                 p role="status" {
-                    "พบ " @if page.total >= search::COUNT_MAX { "มากกว่า " }
-                    (digits.apply(&page.total.to_string())) " รายการสำหรับ “" (query.text) "”"
+                    (t("พบ ", "Found ")) @if found.more { (t("มากกว่า ", "more than ")) }
+                    (digits.apply(&page.total.to_string())) (t(" รายการสำหรับ “", " items for “")) (query.text) "”"
+                    @if found.more {
+                        br;
+                        (t("แสดงเฉพาะรายการล่าสุดที่ตรงกับคำค้น เลือกหมวดหรือปีงบประมาณเพื่อดูรายการที่เก่ากว่า",
+                           "Only the newest matches are shown; choose an area or a fiscal year to see older ones."))
+                    }
                 }
                 @if page.rows.is_empty() {
-                    p.empty { "ไม่พบข้อมูลที่ตรงกับคำค้น ลองใช้คำที่สั้นลง หรือเลือกทุกหมวดและทุกปี" }
+                    p.empty { (t("ไม่พบข้อมูลที่ตรงกับคำค้น ลองใช้คำที่สั้นลง หรือเลือกทุกหมวดและทุกปี",
+                                 "Nothing matches. Try a shorter word, or all areas and all years.")) }
                 } @else {
                     ol.items.results start=(u64::from(page.page - 1) * u64::from(page.per_page) + 1) {
                         @for hit in &page.rows {

@@ -146,11 +146,12 @@ pub async fn search(
         per_page: app.config.settings.display.per_page,
     };
     let q = query.clone();
+    let briefs = app.store.briefs().clone();
     let (years, results) = app
         .store
         .run(move |c| {
             let at = At::now();
-            let results = if q.text.is_empty() { None } else { Some(search::search(c, &q, at)?) };
+            let results = if q.text.is_empty() { None } else { Some(search::search(c, &briefs, &q, at)?) };
             Ok((search::fiscal_years(c, at)?, results))
         })
         .await?;

@@ -3,6 +3,8 @@
 #
 #   packaging/deb.sh VERSION TARGET BINARY OUT_DIR   ->  OUT_DIR/prakat_VERSION_ARCH.deb
 #
+# PRAKAT_DEB_COMPRESS picks dpkg-deb's compressor (default xz; the tests use none).
+#
 # Same layout as install.sh: the service runs /var/lib/prakat/bin/prakat on /var/lib/prakat/data
 # as the system user prakat. dpkg owns the pristine copy /usr/lib/prakat/prakat; the maintainer
 # script copies it to /var/lib/prakat/bin, where the self-updater may replace it later without
@@ -25,18 +27,10 @@ trap 'rm -rf "$root"' EXIT
 install -D -m 0755 "$binary" "$root/usr/lib/prakat/prakat"
 install -D -m 0644 "$here/prakat.service" "$root/usr/lib/systemd/system/prakat.service"
 install -d -m 0755 "$root/usr/bin" "$root/DEBIAN"
-cat >"$root/usr/bin/prakat" <<'EOF'
-#!/bin/sh
-# Runs Prakat as the service user on the service's data (Debian package prakat); from root,
-# with the right to bind ports 80 and 443 that the service has.
-export PRAKAT_DATA="${PRAKAT_DATA:-/var/lib/prakat/data}"
-if [ "$(id -u)" = 0 ]; then
-  exec setpriv --reuid=prakat --regid=prakat --init-groups \
-    --inh-caps=+net_bind_service --ambient-caps=+net_bind_service -- /var/lib/prakat/bin/prakat "$@"
-fi
-exec /var/lib/prakat/bin/prakat "$@"
-EOF
-chmod 0755 "$root/usr/bin/prakat"
+# The same command install.sh writes, from the same function.
+eval "$(sed -n '/^# BEGIN write_wrapper/,/^# END write_wrapper/p' "$here/install.sh")"
+command -v write_wrapper >/dev/null || { echo "deb.sh: no write_wrapper in install.sh" >&2; exit 1; }
+write_wrapper "$root/usr/bin/prakat" prakat /var/lib/prakat/bin /var/lib/prakat/data
 
 cat >"$root/DEBIAN/control" <<EOF
 Package: prakat
@@ -107,5 +101,5 @@ chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/prerm" "$root/DEBIAN/postrm"
 
 mkdir -p "$out"
 deb="$out/prakat_${version}_$arch.deb"
-dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+dpkg-deb --root-owner-group -Z"${PRAKAT_DEB_COMPRESS:-xz}" --build "$root" "$deb" >/dev/null
 echo "$deb"

@@ -197,19 +197,24 @@ install -m 0755 -o "$uid" -g "$gid" "$new" "$root$bin_dir/.prakat.new"
 mv -f "$root$bin_dir/.prakat.new" "$root$bin_dir/prakat"
 
 install -d -m 0755 "$root$(dirname "$wrapper")"
-cat >"$root$wrapper.tmp" <<EOF
+# BEGIN write_wrapper (deb.sh reads this function from here, so both write the same command)
+write_wrapper() { # write_wrapper FILE USER BIN_DIR DATA_DIR
+  cat >"$1.tmp" <<EOF
 #!/bin/sh
-# Runs Prakat as the service user on the service's data (installed by Prakat's install.sh);
-# from root, with the right to bind ports 80 and 443 that the service has.
-export PRAKAT_DATA="\${PRAKAT_DATA:-$data_dir}"
+# Runs Prakat as the service user on the service's data; from root, with the right to bind
+# ports 80 and 443 that the service has.
+export PRAKAT_DATA="\${PRAKAT_DATA:-$4}"
 if [ "\$(id -u)" = 0 ]; then
-  exec setpriv --reuid=$user --regid=$user --init-groups \\
-    --inh-caps=+net_bind_service --ambient-caps=+net_bind_service -- $bin_dir/prakat "\$@"
+  exec setpriv --reuid=$2 --regid=$2 --init-groups \\
+    --inh-caps=+net_bind_service --ambient-caps=+net_bind_service -- $3/prakat "\$@"
 fi
-exec $bin_dir/prakat "\$@"
+exec $3/prakat "\$@"
 EOF
-chmod 0755 "$root$wrapper.tmp"
-mv -f "$root$wrapper.tmp" "$root$wrapper"
+  chmod 0755 "$1.tmp"
+  mv -f "$1.tmp" "$1"
+}
+# END write_wrapper
+write_wrapper "$root$wrapper" "$user" "$bin_dir" "$data_dir"
 
 # --- the service ------------------------------------------------------------------------------
 install -d -m 0755 "$root$(dirname "$unit")"

@@ -4,6 +4,8 @@
 //! runs the installed program as the service user (`--version`; `serve` on loopback with
 //! /healthz and the first-admin setup link), installs again from a release folder over HTTP
 //! (manifest.json, archive, SHA256SUMS) as an upgrade, and uninstalls with and without purge.
+//! Then the Debian package from `packaging/deb.sh`: installed, upgraded, removed and purged by
+//! dpkg in a throwaway root, its maintainer scripts running chrooted there.
 
 mod common;
 
@@ -220,4 +222,142 @@ fn installs_into_a_throwaway_root_runs_as_the_service_user_upgrades_and_uninstal
     install_sh(root, &["--uninstall", "--purge"]);
     assert!(!lib.exists());
     assert!(account(root).is_none() && !has_group(root));
+}
+
+/// Runs `dpkg --root=ROOT ARGS` the way it runs on a real machine (maintainer scripts chrooted
+/// into ROOT), with ROOT/usr an overlay over this machine's /usr whose writes land in
+/// `upper`, never in /usr. The mounts live in a private mount namespace and end with it.
+fn dpkg_in(root: &Path, upper: &Path, args: &[&str]) -> Output {
+    let script = format!(
+        "set -e
+         mount -t overlay overlay -o lowerdir=/usr,upperdir={up}/files,workdir={up}/work {root}/usr
+         mount --bind /dev/null {root}/dev/null
+         exec dpkg --root={root} \"$@\"",
+        up = upper.display(),
+        root = root.display()
+    );
+    let out =
+        Command::new("unshare").args(["--mount", "sh", "-c", &script, "dpkg"]).args(args).output().unwrap();
+    eprintln!("dpkg {args:?}:\n{}{}", text_of(&out.stdout), text_of(&out.stderr));
+    assert!(out.status.success(), "dpkg {args:?} failed");
+    out
+}
+
+#[test]
+fn the_debian_package_installs_upgrades_removes_and_purges() {
+    let id = Command::new("id").arg("-u").output().unwrap();
+    if text_of(&id.stdout).trim() != "0" {
+        return missing("dpkg --root with maintainer scripts needs root");
+    }
+    for tool in ["dpkg", "dpkg-deb", "unshare", "useradd", "setpriv"] {
+        if Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().unwrap().stdout.is_empty()
+        {
+            return missing(&format!("{tool} is not installed"));
+        }
+    }
+    if !Path::new("/bin").is_symlink() {
+        return missing("this machine's / is not merged-/usr (the throwaway root borrows its /usr)");
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let (root, upper, out) = (temp.path().join("root"), temp.path().join("upper"), temp.path().join("out"));
+    for dir in [
+        "etc/systemd/system",
+        "usr",
+        "dev",
+        "tmp",
+        "run",
+        "var/log",
+        "var/lib/dpkg/info",
+        "var/lib/dpkg/updates",
+    ] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    for dir in ["files", "work"] {
+        std::fs::create_dir_all(upper.join(dir)).unwrap();
+    }
+    std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for dir in ["bin", "sbin", "lib", "lib64"] {
+        std::os::unix::fs::symlink(format!("usr/{dir}"), root.join(dir)).unwrap();
+    }
+    std::fs::write(root.join("dev/null"), b"").unwrap();
+    for f in ["passwd", "group", "shadow", "gshadow", "login.defs", "nsswitch.conf"] {
+        if Path::new("/etc").join(f).exists() {
+            std::fs::copy(Path::new("/etc").join(f), root.join("etc").join(f)).unwrap();
+        }
+    }
+    // The package's one dependency, as this machine has it.
+    let util_linux = Command::new("dpkg-query").args(["-s", "util-linux"]).output().unwrap();
+    assert!(util_linux.status.success(), "util-linux is installed here");
+    std::fs::write(root.join("var/lib/dpkg/status"), &util_linux.stdout).unwrap();
+    std::fs::write(root.join("var/lib/dpkg/available"), b"").unwrap();
+
+    // Two packages of the test binary; uncompressed, as xz takes a minute on a debug build.
+    let binary = common::binary();
+    let target = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
+    let arch = if std::env::consts::ARCH == "aarch64" { "arm64" } else { "amd64" };
+    let deb = |version: &str| {
+        let made = Command::new("sh")
+            .arg(repo().join("packaging/deb.sh"))
+            .args([version, &target, binary])
+            .arg(&out)
+            .env("PRAKAT_DEB_COMPRESS", "none")
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "deb.sh: {}", text_of(&made.stderr));
+        let path = out.join(format!("prakat_{version}_{arch}.deb"));
+        assert_eq!(text_of(&made.stdout).trim(), path.to_str().unwrap());
+        path
+    };
+    let first = deb("9.9.8");
+    let fields = Command::new("dpkg-deb")
+        .args(["-f"])
+        .arg(&first)
+        .args(["Package", "Version", "Architecture"])
+        .output()
+        .unwrap();
+    assert_eq!(text_of(&fields.stdout), format!("Package: prakat\nVersion: 9.9.8\nArchitecture: {arch}\n"));
+
+    dpkg_in(&root, &upper, &["-i", first.to_str().unwrap()]);
+    let (uid, gid, home, shell) = account(&root).expect("postinst made the prakat user");
+    assert!(uid > 0 && uid < 1000, "a system user: uid {uid}");
+    assert_eq!((home.as_str(), shell.as_str()), ("/var/lib/prakat", "/usr/sbin/nologin"));
+    let lib = root.join("var/lib/prakat");
+    assert_owned(&lib, uid, gid, 0o750);
+    assert_owned(&lib.join("data"), uid, gid, 0o750);
+    assert_owned(&lib.join("bin"), uid, gid, 0o755);
+    assert_owned(&lib.join("bin/prakat"), uid, gid, 0o755);
+    assert_eq!(std::fs::read(lib.join("bin/prakat")).unwrap(), std::fs::read(binary).unwrap());
+    // dpkg's own files went to the overlay: the unit as packaged, and the command that
+    // install.sh writes too (one function makes both).
+    let unit = std::fs::read_to_string(upper.join("files/lib/systemd/system/prakat.service")).unwrap();
+    assert_eq!(unit, std::fs::read_to_string(repo().join("packaging/prakat.service")).unwrap());
+    let wrapper = std::fs::read_to_string(upper.join("files/bin/prakat")).unwrap();
+    assert!(
+        wrapper.contains("PRAKAT_DATA:-/var/lib/prakat/data")
+            && wrapper.contains("/var/lib/prakat/bin/prakat")
+    );
+    assert!(
+        root.join("etc/systemd/system/multi-user.target.wants/prakat.service").symlink_metadata().is_ok(),
+        "enabled for multi-user.target"
+    );
+    let prakat = as_service_user(&root, uid, gid);
+    let v = Command::new(&prakat).arg("--version").output().unwrap();
+    assert_eq!(text_of(&v.stdout).trim(), format!("prakat {}", env!("CARGO_PKG_VERSION")));
+    std::fs::write(lib.join("data/keep-me"), b"data").unwrap();
+
+    // An upgrade copies the packaged program over the one the self-updater may have replaced.
+    std::fs::write(lib.join("bin/prakat"), b"#!/bin/sh\necho self-updated\n").unwrap();
+    dpkg_in(&root, &upper, &["-i", deb("9.9.9").to_str().unwrap()]);
+    assert_eq!(std::fs::read(lib.join("bin/prakat")).unwrap(), std::fs::read(binary).unwrap());
+    assert_eq!(account(&root).map(|a| a.0), Some(uid), "the user is made once");
+
+    // Removing keeps the data and the user; purging removes both.
+    dpkg_in(&root, &upper, &["-r", "prakat"]);
+    assert!(!lib.join("bin").exists() && !upper.join("files/lib/prakat/prakat").exists());
+    assert!(lib.join("data/keep-me").exists(), "the data stays");
+    assert!(account(&root).is_some());
+    dpkg_in(&root, &upper, &["-P", "prakat"]);
+    assert!(!lib.exists());
+    assert!(account(&root).is_none() && !has_group(&root));
 }

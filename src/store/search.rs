@@ -477,7 +477,11 @@ mod tests {
                     // The last page ends with the oldest shown; past it, nothing but the count.
                     let last = Query { page: (COUNT_MAX / 5) as u32, ..q.clone() };
                     let rows = search(c, &b, &last, at)?.page.rows;
-                    assert_eq!(rows.last().unwrap().item.title, title(newest - COUNT_MAX as i64 + 1), "{text}");
+                    assert_eq!(
+                        rows.last().unwrap().item.title,
+                        title(newest - COUNT_MAX as i64 + 1),
+                        "{text}"
+                    );
                     let past = search(c, &b, &Query { page: last.page + 1, ..q.clone() }, at)?;
                     assert!(past.page.rows.is_empty() && past.more && past.page.total == COUNT_MAX);
                     let q = Query { area: Some("news"), ..q };

@@ -219,7 +219,12 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
 
 /// The search page: the form with its filters and, after a search, the ranked results with
 /// the matched words marked.
-pub fn search(chrome: &Chrome, query: &search::Query, years: &[i32], results: Option<&search::Found>) -> Markup {
+pub fn search(
+    chrome: &Chrome,
+    query: &search::Query,
+    years: &[i32],
+    results: Option<&search::Found>,
+) -> Markup {
     let digits = chrome.digits;
     let terms = search::terms(&query.text);
     let mut base = format!("/search?q={}", paths::percent_encode_segment(&query.text));

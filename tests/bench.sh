@@ -97,13 +97,21 @@ nginx_item=$RPS
 
 # Search: sequential requests, each timed by curl; p95 over all of them. Queries of 1, 2, 3
 # and many characters (the first two use the fallback scan, the rest the trigram index).
-search_queries=(ข ตำ ซื้ จัดซื้อ ประจำปีงบประมาณ "แผนปฏิบัติการ ประจำปี" โรงพยาบาล วัคซีน)
+search_queries=(ข ตำ รพ ซื้ จัดซื้อ ประจำปีงบประมาณ "แผนปฏิบัติการ ประจำปี" โรงพยาบาล วัคซีน "จัดซื้อ ยา")
 search_times=()
+per_query=()
 for n in $(seq 1 240); do
-  q=${search_queries[$((n % ${#search_queries[@]}))]}
+  i=$((n % ${#search_queries[@]}))
+  q=${search_queries[$i]}
   t=$(curl -fsS -o /dev/null -w '%{time_total}' -G --data-urlencode "q=$q" \
     -H "X-Forwarded-For: 10.9.$((n / 250)).$((n % 250 + 1))" "http://127.0.0.1:$PORT/search")
   search_times+=("$t")
+  per_query[$i]="${per_query[$i]:-} $t"
+done
+for i in "${!search_queries[@]}"; do
+  # shellcheck disable=SC2086 # one time a word
+  printf '%s\n' ${per_query[$i]} | sort -g | awk -v q="${search_queries[$i]}" \
+    '{a[NR]=$1} END {printf "   search %-28s p50 %5.1f ms  max %5.1f ms\n", "\"" q "\"", 1000*a[int((NR+1)/2)], 1000*a[NR]}'
 done
 search_p95=$(printf '%s\n' "${search_times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.1f", 1000*a[int(NR*0.95)]}')
 search_p50=$(printf '%s\n' "${search_times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.1f", 1000*a[int(NR*0.5)]}')

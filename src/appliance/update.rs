@@ -157,6 +157,11 @@ pub enum Marker {
         at: i64,
         /// When its trial start began, once it did.
         trial_started_at: Option<i64>,
+        /// The database schema version the replaced binary used, which a rollback goes back
+        /// to. Written at install (markers of releases before 0.1.4 lack it: then by the trial
+        /// start, before it migrates).
+        #[serde(default)]
+        schema_before: Option<usize>,
     },
     /// The new binary reached ready.
     Completed {
@@ -164,6 +169,9 @@ pub enum Marker {
         from: String,
         /// Version now running.
         to: String,
+        /// The replaced binary's database schema version (see `Installed`).
+        #[serde(default)]
+        schema_before: Option<usize>,
         /// When (Unix seconds).
         at: i64,
         /// Whether the audit trail has it yet.
@@ -262,16 +270,33 @@ impl Install {
     }
 
     /// Puts the previous binary back (keeping the current one as `.failed`) and records why.
-    pub fn roll_back(&self, reason: &str) -> anyhow::Result<String> {
+    /// First the database in `data_dir` goes back to the schema the previous binary used, if
+    /// this one has moved it on; when that cannot be done, nothing changes and the error says
+    /// to restore the backup made before the update instead.
+    pub fn roll_back(&self, reason: &str, data_dir: &Path) -> anyhow::Result<String> {
         let previous = self.previous();
         if !previous.exists() {
             bail!("ไม่มีโปรแกรมรุ่นก่อนหน้าให้ย้อนกลับ (no previous binary at {})", previous.display());
         }
-        let failed_version = match self.marker() {
-            Some(Marker::Installed { to, .. } | Marker::Completed { to, .. }) => to,
-            _ => env!("CARGO_PKG_VERSION").to_string(),
+        let (failed_version, schema_before) = match self.marker() {
+            Some(
+                Marker::Installed { to, schema_before, .. } | Marker::Completed { to, schema_before, .. },
+            ) => (to, schema_before),
+            _ => (env!("CARGO_PKG_VERSION").to_string(), None),
         };
         let back_to = version_of(&previous).unwrap_or_else(|_| "?".into());
+        if let (Some(before), Some(now)) = (schema_before, crate::store::schema_version(data_dir)?)
+            && now > before
+        {
+            crate::store::downgrade_schema(data_dir, before).map_err(|e| {
+                anyhow::anyhow!(
+                    "ย้อนกลับเป็นรุ่น {back_to} ไม่ได้ เพราะฐานข้อมูลถูกปรับเป็นแบบใหม่ (schema {now}) ที่ย้อนเป็นแบบเดิม \
+                     (schema {before}) ไม่ได้ ให้กู้คืนไฟล์สำรองที่ทำไว้ก่อนอัปเดตแทน \
+                     (cannot go back to {back_to}: the database cannot return from schema {now} to {before}; \
+                     restore the backup made before the update): {e}"
+                )
+            })?;
+        }
         copy_atomically(&self.exe, &self.failed())?;
         // One rename: the binary's path names a whole program at every moment.
         std::fs::rename(&previous, &self.exe)
@@ -303,7 +328,7 @@ pub enum Start {
 
 /// First thing `serve` does: begins a new binary's trial (with a watchdog that ends the process
 /// if it is not ready in time), or rolls back after a failed one.
-pub fn on_start() -> anyhow::Result<Start> {
+pub fn on_start(data_dir: &Path) -> anyhow::Result<Start> {
     let Ok(install) = Install::current() else { return Ok(Start::Continue) };
     let marker = install.marker();
     if !matches!(marker, Some(Marker::Installed { .. })) {
@@ -317,9 +342,21 @@ pub fn on_start() -> anyhow::Result<Start> {
             Ok(Start::Continue)
         }
         AtStart::BeginTrial => {
-            if let Some(Marker::Installed { from, to, sha256, at, .. }) = marker {
+            if let Some(Marker::Installed { from, to, sha256, at, schema_before, .. }) = marker {
                 let trial_started_at = Some(jiff::Timestamp::now().as_second());
-                install.set_marker(Some(&Marker::Installed { from, to, sha256, at, trial_started_at }))?;
+                // Before this binary migrates anything: the schema its predecessor left.
+                let schema_before = match schema_before {
+                    Some(v) => Some(v),
+                    None => crate::store::schema_version(data_dir)?,
+                };
+                install.set_marker(Some(&Marker::Installed {
+                    from,
+                    to,
+                    sha256,
+                    at,
+                    trial_started_at,
+                    schema_before,
+                }))?;
             }
             std::thread::Builder::new().name("update-watchdog".into()).spawn(|| {
                 std::thread::sleep(READY_WITHIN);
@@ -331,7 +368,8 @@ pub fn on_start() -> anyhow::Result<Start> {
             Ok(Start::Continue)
         }
         AtStart::RollBack => {
-            let back_to = install.roll_back("ไม่พร้อมใช้งานภายใน 60 วินาทีหลังเริ่มระบบ (did not reach ready)")?;
+            let back_to =
+                install.roll_back("ไม่พร้อมใช้งานภายใน 60 วินาทีหลังเริ่มระบบ (did not reach ready)", data_dir)?;
             eprintln!("prakat: โปรแกรมรุ่นใหม่เริ่มไม่สำเร็จ ย้อนกลับเป็นรุ่น {back_to} แล้ว (rolled back to {back_to})");
             Ok(Start::Restart)
         }
@@ -346,17 +384,17 @@ pub fn on_ready(store: &Store) -> anyhow::Result<()> {
     let now = jiff::Timestamp::now().as_second();
     let who = Who { user_id: None, address: "update".into() };
     let next = match install.marker() {
-        Some(Marker::Installed { from, to, trial_started_at: Some(_), .. }) => {
-            Some(Marker::Completed { from, to, at: now, recorded: false })
+        Some(Marker::Installed { from, to, trial_started_at: Some(_), schema_before, .. }) => {
+            Some(Marker::Completed { from, to, schema_before, at: now, recorded: false })
         }
         other => other,
     };
     let recorded = match next {
-        Some(Marker::Completed { from, to, at, recorded: false }) => {
+        Some(Marker::Completed { from, to, schema_before, at, recorded: false }) => {
             store.run_sync(|c| {
                 audit::append(c, &who, "update.completed", "binary", &format!("{from} → {to}"))
             })?;
-            Some(Marker::Completed { from, to, at, recorded: true })
+            Some(Marker::Completed { from, to, schema_before, at, recorded: true })
         }
         Some(Marker::RolledBack { failed, back_to, reason, at, recorded: false }) => {
             let detail = format!("{failed} → {back_to}: {reason}");
@@ -559,6 +597,7 @@ pub fn install(
             sha256: sha256_of(&install.exe)?,
             at: jiff::Timestamp::now().as_second(),
             trial_started_at: None,
+            schema_before: Some(crate::store::SCHEMA_LATEST),
         }))?;
         Ok(Some(available.version))
     })();
@@ -688,13 +727,70 @@ mod tests {
             sha256: "new".into(),
             at: 1,
             trial_started_at: trial,
+            schema_before: Some(8),
         };
         assert_eq!(decide_at_start(None, "new"), AtStart::Normal);
         assert_eq!(decide_at_start(Some(&installed(None)), "new"), AtStart::BeginTrial);
         assert_eq!(decide_at_start(Some(&installed(Some(2))), "new"), AtStart::RollBack);
         assert_eq!(decide_at_start(Some(&installed(None)), "other"), AtStart::Forget);
-        let done = Marker::Completed { from: "0.1.0".into(), to: "0.2.0".into(), at: 3, recorded: true };
+        let done = Marker::Completed {
+            from: "0.1.0".into(),
+            to: "0.2.0".into(),
+            schema_before: None,
+            at: 3,
+            recorded: true,
+        };
         assert_eq!(decide_at_start(Some(&done), "new"), AtStart::Normal);
+        // A marker written by a release before 0.1.4 has no schema version.
+        let old: Marker = serde_json::from_str(
+            r#"{"state":"installed","from":"0.1.1","to":"0.1.2","sha256":"x","at":1,"trial_started_at":null}"#,
+        )
+        .unwrap();
+        assert!(matches!(old, Marker::Installed { schema_before: None, .. }));
+    }
+
+    /// An installation in a temporary folder: the binary (a copy of `sh` standing in), the
+    /// previous one (a script answering `--version` as release 0.1.2 would), a marker, and a
+    /// data directory whose database is at the newest schema.
+    fn installed_over(schema_before: usize) -> (tempfile::TempDir, Install, std::path::PathBuf) {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let install = Install { exe: dir.path().join("prakat") };
+        std::fs::write(&install.exe, b"the new program").unwrap();
+        std::fs::write(install.previous(), "#!/bin/sh\necho prakat 0.1.2\n").unwrap();
+        std::fs::set_permissions(install.previous(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        install
+            .set_marker(Some(&Marker::Completed {
+                from: "0.1.2".into(),
+                to: "0.1.4".into(),
+                schema_before: Some(schema_before),
+                at: 1,
+                recorded: true,
+            }))
+            .unwrap();
+        let data = dir.path().join("data");
+        drop(Store::open(&data).unwrap());
+        (dir, install, data)
+    }
+
+    #[test]
+    fn a_rollback_takes_the_schema_back_first_or_changes_nothing() {
+        let (_dir, install, data) = installed_over(8);
+        assert_eq!(crate::store::schema_version(&data).unwrap(), Some(crate::store::SCHEMA_LATEST));
+        assert_eq!(install.roll_back("test", &data).unwrap(), "0.1.2");
+        assert_eq!(crate::store::schema_version(&data).unwrap(), Some(8));
+        assert_eq!(std::fs::read(install.failed()).unwrap(), b"the new program");
+        assert!(std::fs::read_to_string(&install.exe).unwrap().contains("prakat 0.1.2"));
+        assert!(matches!(install.marker(), Some(Marker::RolledBack { back_to, .. }) if back_to == "0.1.2"));
+
+        // Schema 7 would need migration 8 undone, which cannot be: refused, nothing changed.
+        let (_dir, install, data) = installed_over(7);
+        let e = install.roll_back("test", &data).unwrap_err().to_string();
+        assert!(e.contains("กู้คืนไฟล์สำรอง") && e.contains("restore the backup"), "{e}");
+        assert_eq!(crate::store::schema_version(&data).unwrap(), Some(crate::store::SCHEMA_LATEST));
+        assert_eq!(std::fs::read(&install.exe).unwrap(), b"the new program");
+        assert!(install.previous().exists() && !install.failed().exists());
+        assert!(matches!(install.marker(), Some(Marker::Completed { .. })));
     }
 
     #[test]

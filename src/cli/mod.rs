@@ -143,7 +143,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     // First of all: a new binary's trial start, or the rollback after a failed one.
-    if appliance::update::on_start()? == appliance::update::Start::Restart {
+    if appliance::update::on_start(&data)? == appliance::update::Start::Restart {
         appliance::update::restart()?;
     }
     // Held while serving, so that a restore cannot swap the directory underneath.

@@ -23,7 +23,7 @@ pub fn run(data: &Path, args: UpdateArgs) -> anyhow::Result<()> {
     let settings = Settings::load(data)?;
     let install = Install::current()?;
     if args.rollback {
-        let back_to = install.roll_back("ผู้ดูแลสั่งย้อนกลับ (rolled back by hand)")?;
+        let back_to = install.roll_back("ผู้ดูแลสั่งย้อนกลับ (rolled back by hand)", data)?;
         println!(
             "ย้อนกลับเป็นรุ่น {back_to} แล้ว (rolled back); เริ่มบริการใหม่เพื่อใช้งาน: sudo systemctl restart prakat"
         );

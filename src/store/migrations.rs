@@ -361,6 +361,14 @@ const MIGRATIONS: &[M<'static>] = &[
         SELECT i.id, lower(i.title || ' ' || i.summary || ' ' || i.source || ' ' ||
                coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = i.id), ''))
         FROM items i WHERE i.state = 'published';",
+    )
+    // Derived data only: undone without loss (going back to a release before it).
+    .down(
+        "DROP TRIGGER items_brief_insert;
+        DROP TRIGGER items_brief_update;
+        DROP TRIGGER items_brief_delete;
+        DROP TRIGGER items_brief_files;
+        DROP TABLE items_brief;",
     ),
     // 10: a counter of changes to items_brief, so the copy searches keep in memory
     // (search::Briefs) knows when to read it again; and an index that answers "is this item
@@ -378,12 +386,29 @@ const MIGRATIONS: &[M<'static>] = &[
         CREATE TRIGGER items_brief_version_delete AFTER DELETE ON items_brief BEGIN
             UPDATE items_brief_version SET n = n + 1;
         END;",
+    )
+    .down(
+        "DROP TRIGGER items_brief_version_insert;
+        DROP TRIGGER items_brief_version_update;
+        DROP TRIGGER items_brief_version_delete;
+        DROP TABLE items_brief_version;
+        DROP INDEX items_visible;",
     ),
 ];
 
 /// Brings the database schema up to the newest version.
 pub fn apply(conn: &mut Connection) -> rusqlite_migration::Result<()> {
     Migrations::from_slice(MIGRATIONS).to_latest(conn)
+}
+
+/// The schema version this build brings a database to: the number of its migrations.
+pub const LATEST: usize = MIGRATIONS.len();
+
+/// Undoes the migrations after `version`, newest first, in one transaction; nothing changes
+/// when one of them has no way back. Every migration from 9 on must carry a `down` that loses
+/// nothing, so that an update can be rolled back (see appliance::update).
+pub fn downgrade(conn: &mut Connection, version: usize) -> rusqlite_migration::Result<()> {
+    Migrations::from_slice(MIGRATIONS).to_version(conn, version)
 }
 
 #[cfg(test)]
@@ -393,5 +418,26 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         Migrations::from_slice(MIGRATIONS).validate().unwrap();
+    }
+
+    #[test]
+    fn newer_migrations_can_be_undone_and_done_again() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn).unwrap();
+        let version =
+            |c: &Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap() as usize;
+        assert_eq!(version(&conn), LATEST);
+        // Back to what release 0.1.2 knew (8), then forward again.
+        downgrade(&mut conn, 8).unwrap();
+        assert_eq!(version(&conn), 8);
+        let brief: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name LIKE 'items_brief%'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(brief, 0);
+        apply(&mut conn).unwrap();
+        assert_eq!(version(&conn), LATEST);
+        // Migration 8 has no way back: refused, and nothing changes.
+        assert!(downgrade(&mut conn, 7).is_err());
+        assert_eq!(version(&conn), LATEST);
     }
 }

@@ -135,6 +135,33 @@ impl Store {
     }
 }
 
+/// The schema version of the database in `data_dir`, read without changing anything; `None`
+/// when there is no database yet.
+pub fn schema_version(data_dir: &Path) -> anyhow::Result<Option<usize>> {
+    let path = data_dir.join(DB_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("cannot open database {}", path.display()))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(Some(usize::try_from(version).unwrap_or(0)))
+}
+
+/// The schema version this build brings a database to.
+pub const SCHEMA_LATEST: usize = migrations::LATEST;
+
+/// Takes the database in `data_dir` back to schema `version`, for an older release: undoes the
+/// newer migrations in one transaction, or refuses (changing nothing) when one cannot be undone.
+pub fn downgrade_schema(data_dir: &Path, version: usize) -> anyhow::Result<()> {
+    let path = data_dir.join(DB_FILE);
+    let mut conn =
+        Connection::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
+    configure(&mut conn)?;
+    migrations::downgrade(&mut conn, version)?;
+    Ok(())
+}
+
 /// Seconds since the Unix epoch, the form every instant is stored in.
 pub fn now_unix() -> i64 {
     jiff::Timestamp::now().as_second()

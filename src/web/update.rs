@@ -89,8 +89,9 @@ pub async fn rollback(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     admin_with_token(&staff, &form)?;
-    let outcome = tokio::task::spawn_blocking(|| {
-        Install::current()?.roll_back("ผู้ดูแลสั่งย้อนกลับ (rolled back by an admin)")
+    let data_dir = app.config.data_dir.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        Install::current()?.roll_back("ผู้ดูแลสั่งย้อนกลับ (rolled back by an admin)", &data_dir)
     })
     .await
     .map_err(crate::store::StoreError::from)?;

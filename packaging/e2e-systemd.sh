@@ -21,6 +21,7 @@ old=$(cd "${1:?usage: e2e-systemd.sh OLD_RELEASE_DIR NEW_RELEASE_DIR [WORK_DIR]}
 new=$(cd "${2:?}" && pwd)
 work=${3:-/var/tmp/prakat-e2e-systemd}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/e2e-lib.sh"
 target=$(uname -m)-unknown-linux-gnu
 old_zip=$(ls "$old"/prakat-*-"$target".zip)
 new_version=$(basename "$new")
@@ -89,25 +90,10 @@ echo "https://127.0.0.1/healthz: $(inside curl -sk https://127.0.0.1/healthz)"
 say "the NEW release ($new_version) over HTTPS inside the container's network"
 tls=$work/tls
 rm -rf "$tls"
-mkdir -p "$tls"
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=Prakat e2e CA" \
-  -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$tls/key.pem" -out "$tls/req.pem" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' >"$tls/ext"
-openssl x509 -req -in "$tls/req.pem" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 1 \
-  -extfile "$tls/ext" -out "$tls/cert.pem" 2>/dev/null
+make_test_ca "$tls"
 cp "$tls/ca.pem" "$root/var/lib/prakat/data/update-ca.pem"
 # Only the network namespace is the container's: the host's python serves the host's folder.
-nsenter -t "$init" -n python3 - "$new" 8443 "$tls" >"$work/https.log" 2>&1 <<'EOF' &
-import functools, http.server, ssl, sys
-folder, port, tls = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
-httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(f"{tls}/cert.pem", f"{tls}/key.pem")
-httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
-httpd.serve_forever()
-EOF
+serve_https "$new" 8443 "$tls" "$work/https.log" nsenter -t "$init" -n
 https_pid=$!
 i=0
 until inside curl -fsS --cacert /var/lib/prakat/data/update-ca.pem -o /dev/null https://127.0.0.1:8443/manifest.json 2>/dev/null; do

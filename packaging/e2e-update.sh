@@ -14,6 +14,7 @@ set -eu
 old=$(cd "${1:?usage: e2e-update.sh OLD_RELEASE_DIR NEW_RELEASE_DIR}" && pwd)
 new=$(cd "${2:?}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/e2e-lib.sh"
 target=$(uname -m)-unknown-linux-gnu
 
 work=$(mktemp -d)
@@ -36,29 +37,11 @@ bin=$work/root/var/lib/prakat/bin/prakat
 data=$work/root/var/lib/prakat/data
 prakat() { PRAKAT_LOG=warn setpriv --reuid="$uid" --regid="$gid" --clear-groups -- "$bin" --data "$data" "$@"; }
 
-# A throwaway CA and a certificate for 127.0.0.1 it signs.
+# A throwaway CA, and the new release folder over HTTPS on loopback with its certificate.
 tls=$work/tls
-mkdir -p "$tls"
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=Prakat e2e test CA" \
-  -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$tls/key.pem" -out "$tls/req.pem" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' >"$tls/ext"
-openssl x509 -req -in "$tls/req.pem" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 1 \
-  -extfile "$tls/ext" -out "$tls/cert.pem" 2>/dev/null
-chmod 0644 "$tls/ca.pem"
-
-# The new release folder over HTTPS on loopback.
+make_test_ca "$tls"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 - "$new" "$port" "$tls" >"$work/https.log" 2>&1 <<'EOF' &
-import functools, http.server, ssl, sys
-folder, port, tls = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
-httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(f"{tls}/cert.pem", f"{tls}/key.pem")
-httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
-httpd.serve_forever()
-EOF
+serve_https "$new" "$port" "$tls" "$work/https.log"
 server_pid=$!
 feed=https://127.0.0.1:$port/manifest.json
 i=0

@@ -63,6 +63,23 @@ fn assert_owned(path: &Path, uid: u32, gid: u32, mode: u32) {
     assert_eq!(meta.permissions().mode() & 0o7777, mode, "mode of {}", path.display());
 }
 
+/// Checks what install.sh and the Debian package both make in `root`: the system user and
+/// group, the folders under /var/lib/prakat with their owners and modes, and the program (a
+/// copy of `binary`). Returns the user's (uid, gid).
+fn assert_installed(root: &Path, binary: &str) -> (u32, u32) {
+    let (uid, gid, home, shell) = account(root).expect("the prakat user");
+    assert!(uid > 0 && uid < 1000, "a system user: uid {uid}");
+    assert_eq!((home.as_str(), shell.as_str()), ("/var/lib/prakat", "/usr/sbin/nologin"));
+    assert!(has_group(root));
+    let lib = root.join("var/lib/prakat");
+    assert_owned(&lib, uid, gid, 0o750);
+    assert_owned(&lib.join("data"), uid, gid, 0o750);
+    assert_owned(&lib.join("bin"), uid, gid, 0o755);
+    assert_owned(&lib.join("bin/prakat"), uid, gid, 0o755);
+    assert_eq!(std::fs::read(lib.join("bin/prakat")).unwrap(), std::fs::read(binary).unwrap());
+    (uid, gid)
+}
+
 /// A script that runs the installed program as the service user, the way systemd would.
 fn as_service_user(root: &Path, uid: u32, gid: u32) -> PathBuf {
     let script = root.join("run-as-prakat");
@@ -121,16 +138,8 @@ fn installs_into_a_throwaway_root_runs_as_the_service_user_upgrades_and_uninstal
     assert!(text_of(&out.stdout).contains(&format!("installing {version}")));
 
     // The user and group, folders, owners and modes.
-    let (uid, gid, home, shell) = account(root).expect("the prakat user");
-    assert!(uid > 0 && uid < 1000, "a system user: uid {uid}");
-    assert_eq!((home.as_str(), shell.as_str()), ("/var/lib/prakat", "/usr/sbin/nologin"));
-    assert!(has_group(root));
+    let (uid, gid) = assert_installed(root, binary);
     let lib = root.join("var/lib/prakat");
-    assert_owned(&lib, uid, gid, 0o750);
-    assert_owned(&lib.join("data"), uid, gid, 0o750);
-    assert_owned(&lib.join("bin"), uid, gid, 0o755);
-    assert_owned(&lib.join("bin/prakat"), uid, gid, 0o755);
-    assert_eq!(std::fs::read(lib.join("bin/prakat")).unwrap(), std::fs::read(binary).unwrap());
     let wrapper = root.join("usr/local/bin/prakat");
     assert_owned(&wrapper, 0, 0, 0o755);
     assert!(std::fs::read_to_string(&wrapper).unwrap().contains("PRAKAT_DATA:-/var/lib/prakat/data"));
@@ -319,15 +328,8 @@ fn the_debian_package_installs_upgrades_removes_and_purges() {
     assert_eq!(text_of(&fields.stdout), format!("Package: prakat\nVersion: 9.9.8\nArchitecture: {arch}\n"));
 
     dpkg_in(&root, &upper, &["-i", first.to_str().unwrap()]);
-    let (uid, gid, home, shell) = account(&root).expect("postinst made the prakat user");
-    assert!(uid > 0 && uid < 1000, "a system user: uid {uid}");
-    assert_eq!((home.as_str(), shell.as_str()), ("/var/lib/prakat", "/usr/sbin/nologin"));
+    let (uid, gid) = assert_installed(&root, binary);
     let lib = root.join("var/lib/prakat");
-    assert_owned(&lib, uid, gid, 0o750);
-    assert_owned(&lib.join("data"), uid, gid, 0o750);
-    assert_owned(&lib.join("bin"), uid, gid, 0o755);
-    assert_owned(&lib.join("bin/prakat"), uid, gid, 0o755);
-    assert_eq!(std::fs::read(lib.join("bin/prakat")).unwrap(), std::fs::read(binary).unwrap());
     // dpkg's own files went to the overlay: the unit as packaged, and the command that
     // install.sh writes too (one function makes both).
     let unit = std::fs::read_to_string(upper.join("files/lib/systemd/system/prakat.service")).unwrap();

@@ -73,8 +73,13 @@ until inside systemctl is-system-running --wait >/dev/null 2>&1; do
 done
 echo "systemd $(inside systemctl --version | head -n 1 | cut -d' ' -f2) is running in the container"
 
-say "install.sh --file $(basename "$old_zip")"
 cp "$here/install.sh" "$old_zip" "$root/root/"
+if [ -e "$root/var/lib/prakat" ] || [ -e "$root/etc/systemd/system/prakat.service" ]; then
+  say "install.sh --uninstall --purge (left by an earlier run)"
+  inside sh /root/install.sh --uninstall --purge
+fi
+
+say "install.sh --file $(basename "$old_zip")"
 inside sh /root/install.sh --file "/root/$(basename "$old_zip")"
 
 say "the service as systemd runs it"
@@ -154,7 +159,7 @@ sleep 2
 echo "restarts by systemd: $restarts -> $(inside systemctl show -p NRestarts --value prakat)"
 inside sh -c 'echo "marker: $(tr -d " \n" </var/lib/prakat/bin/prakat.update.json)"'
 inside ls -l /var/lib/prakat/bin
-inside journalctl -u prakat -o cat --no-pager | grep -E 'update|exit|75|trial|ready|Started|Main process' | tail -n 12
+inside journalctl -b -u prakat -o cat --no-pager | grep -E 'update|exit|75|trial|ready|Started|Main process' | tail -n 12
 
 say "/admin/update: roll back"
 token=$(csrf_of /login)

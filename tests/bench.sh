@@ -111,7 +111,7 @@ done
 for i in "${!search_queries[@]}"; do
   # shellcheck disable=SC2086 # one time a word
   printf '%s\n' ${per_query[$i]} | sort -g | awk -v q="${search_queries[$i]}" \
-    '{a[NR]=$1} END {printf "   search %-28s p50 %5.1f ms  max %5.1f ms\n", "\"" q "\"", 1000*a[int((NR+1)/2)], 1000*a[NR]}'
+    '{a[NR]=$1} END {printf "   search p50 %5.1f ms  max %5.1f ms  \"%s\"\n", 1000*a[int((NR+1)/2)], 1000*a[NR], q}'
 done
 search_p95=$(printf '%s\n' "${search_times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.1f", 1000*a[int(NR*0.95)]}')
 search_p50=$(printf '%s\n' "${search_times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.1f", 1000*a[int(NR*0.5)]}')

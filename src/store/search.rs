@@ -4,12 +4,13 @@
 //! trigram tokenizer) finds any run of three or more characters anywhere in a title, summary,
 //! body, source or attachment name. Triggers keep it to the published items; the time rules
 //! (publication start, end date) are applied here, as in every public query. Terms shorter
-//! than three characters cannot use a trigram index and are matched with `instr` on the
-//! titles, summaries, sources and file names, not the bodies: one or two Thai letters occur in
-//! nearly every body. Those short texts (`items_brief`) are kept in memory too ([`Briefs`]) and
+//! than three characters cannot use a trigram index; they are looked for in the titles,
+//! summaries, sources and file names, not the bodies (one or two Thai letters occur in nearly
+//! every body). Those short texts (`items_brief`) are kept in memory too ([`Briefs`]) and
 //! scanned there, because SQLite's `instr` over them took 20–40 ms for 10 000 items. Results
 //! with at least one indexed term are ranked by bm25 (a hit in the title counts most), others
-//! newest first.
+//! newest first; either way a search covers at most the [`COUNT_MAX`] newest matches, which
+//! bounds its cost however common the words are.
 
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -189,7 +190,7 @@ pub fn search(conn: &Connection, briefs: &Briefs, q: &Query, at: At) -> StoreRes
         }
         // Few matches are looked up one by one. Many are better tested while walking the items
         // newest first, which stops as soon as the page (or the count) is full; the unary `+`
-        // keeps SQLite from choosing the look-ups.
+        // keeps SQLite from choosing the look-ups. With a long term, the index's order leads.
         let id = if ids.len() > LOOK_UP_MAX || ranked { "+i.id" } else { "i.id" };
         filter.push_str(&format!(" AND {id} IN rarray(:short)"));
         values.push((":short".into(), Box::new(Rc::new(ids))));

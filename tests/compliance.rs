@@ -68,6 +68,15 @@ fn colour(html: &str, code: &str) -> &'static str {
 
 /// Staff asks, the head approves; returns the request's page path.
 fn approved_request(server: &Server, topic: &str, category: &str, today: &str) -> String {
+    let path = submitted_request(server, topic, category, today);
+    let head = Client::logged_in(server, "head");
+    let token = csrf_of(&head.get(&path).text());
+    assert_eq!(head.post(&format!("{path}/approve"), &[("csrf", &token)]).status, 303);
+    path
+}
+
+/// Staff asks; returns the request's page path.
+fn submitted_request(server: &Server, topic: &str, category: &str, today: &str) -> String {
     let staff = Client::logged_in(server, "staff");
     let token = csrf_of(&staff.get("/staff/requests/new").text());
     let created = staff.post_multipart(
@@ -88,11 +97,7 @@ fn approved_request(server: &Server, topic: &str, category: &str, today: &str) -
         &[],
     );
     assert_eq!(created.status, 303, "{}", created.text());
-    let path = location(&created);
-    let head = Client::logged_in(server, "head");
-    let token = csrf_of(&head.get(&path).text());
-    assert_eq!(head.post(&format!("{path}/approve"), &[("csrf", &token)]).status, 303);
-    path
+    location(&created)
 }
 
 fn as_refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
@@ -313,26 +318,7 @@ fn publication_report_and_quarterly_summary_match_the_requests() {
         ],
     );
     assert_eq!(reply.status, 303, "{}", reply.text());
-    let staff = Client::logged_in(&server, "staff");
-    let token = csrf_of(&staff.get("/staff/requests/new").text());
-    let created = staff.post_multipart(
-        "/staff/requests",
-        &[
-            ("csrf", &token),
-            ("unit", "กลุ่มงานบริหารทั่วไป"),
-            ("request_date", &today.to_string()),
-            ("topic", "คำขอที่ไม่อนุมัติ"),
-            ("details", "รายละเอียด"),
-            ("requester_name", "นางสาวณภาพัช สอนสุภาพ"),
-            ("requester_position", "นักวิชาการเงินและบัญชี"),
-            ("requester_contact", "042 812665"),
-            ("category", "news/general"),
-            ("no_end", "on"),
-            ("intent", "submit"),
-        ],
-        &[],
-    );
-    let rejected = location(&created);
+    let rejected = submitted_request(&server, "คำขอที่ไม่อนุมัติ", "news/general", &today.to_string());
     let head = Client::logged_in(&server, "head");
     let token = csrf_of(&head.get(&rejected).text());
     let reason = "ข้อมูลยังไม่ครบถ้วน ขาดเอกสารแนบ";
@@ -378,6 +364,7 @@ fn publication_report_and_quarterly_summary_match_the_requests() {
     let demo = webmaster.get("/admin/compliance/report.csv?year=2569").text();
     assert!(demo.contains("ภาพกิจกรรมงานเลี้ยงปีใหม่ของเจ้าหน้าที่") && demo.contains("ไม่อนุมัติ"));
 
+    let staff = Client::logged_in(&server, "staff");
     assert_eq!(staff.get(&format!("/admin/compliance/report.csv?year={fy}")).status, 403);
     assert_eq!(staff.get(&quarter_path).status, 403);
 }

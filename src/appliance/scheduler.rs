@@ -225,18 +225,9 @@ mod tests {
                 };
                 let rid = requests::create(c, uid, 2569, "published", &fields, &[], |_, _| Ok(()))?;
                 let item = |title: &str, end| NewItem {
-                    category: "news/jobs".into(),
-                    title: title.into(),
-                    summary: String::new(),
-                    body: String::new(),
-                    source: "กลุ่มงานบริหารทั่วไป".into(),
-                    link: None,
-                    period_from: None,
-                    period_to: None,
-                    published_at: "2026-01-05T02:00:00Z".parse().unwrap(),
                     expires_on: end,
-                    attachments: vec![],
                     request_id: Some(rid),
+                    ..NewItem::sample("news/jobs", title, "2026-01-05T02:00:00Z")
                 };
                 let id = items::insert(c, &item("ประกาศรับสมัครงาน", Some(date(2026, 1, 31))))?;
                 let lasting = items::insert(c, &item("ไม่มีวันสิ้นสุด", None))?;

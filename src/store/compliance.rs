@@ -206,6 +206,21 @@ pub struct TaggedItem {
     pub tags: Vec<Tag>,
 }
 
+/// The columns [`tagged_item_of`] reads, from `items i`.
+const TAGGED_ITEM: &str = "SELECT i.id, i.category, i.title, i.published_at, i.state FROM items i";
+
+/// One row of [`TAGGED_ITEM`], with its tags still to be filled in.
+fn tagged_item_of(r: &rusqlite::Row) -> rusqlite::Result<TaggedItem> {
+    Ok(TaggedItem {
+        id: r.get(0)?,
+        category: r.get(1)?,
+        title: r.get(2)?,
+        published_at: r.get(3)?,
+        state: r.get(4)?,
+        tags: Vec::new(),
+    })
+}
+
 /// Items newest first (all of them, or only untagged ones), with their tags.
 pub fn items_with_tags(conn: &Connection, untagged_only: bool, limit: u32) -> StoreResult<Vec<TaggedItem>> {
     let filter = if untagged_only {
@@ -213,22 +228,10 @@ pub fn items_with_tags(conn: &Connection, untagged_only: bool, limit: u32) -> St
     } else {
         ""
     };
-    let sql = format!(
-        "SELECT i.id, i.category, i.title, i.published_at, i.state FROM items i {filter}
-         ORDER BY i.published_at DESC, i.id DESC LIMIT ?1"
-    );
+    let sql = format!("{TAGGED_ITEM} {filter} ORDER BY i.published_at DESC, i.id DESC LIMIT ?1");
     let mut items = conn
         .prepare_cached(&sql)?
-        .query_map([limit], |r| {
-            Ok(TaggedItem {
-                id: r.get(0)?,
-                category: r.get(1)?,
-                title: r.get(2)?,
-                published_at: r.get(3)?,
-                state: r.get(4)?,
-                tags: Vec::new(),
-            })
-        })?
+        .query_map([limit], tagged_item_of)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for item in &mut items {
         item.tags = tags_of(conn, item.id)?;
@@ -238,20 +241,9 @@ pub fn items_with_tags(conn: &Connection, untagged_only: bool, limit: u32) -> St
 
 /// One item's id, title, category and state, for the tag editor.
 pub fn item_head(conn: &Connection, id: i64) -> StoreResult<Option<TaggedItem>> {
-    let found = rusqlite::OptionalExtension::optional(conn.query_row(
-        "SELECT i.id, i.category, i.title, i.published_at, i.state FROM items i WHERE i.id = ?1",
-        [id],
-        |r| {
-            Ok(TaggedItem {
-                id: r.get(0)?,
-                category: r.get(1)?,
-                title: r.get(2)?,
-                published_at: r.get(3)?,
-                state: r.get(4)?,
-                tags: Vec::new(),
-            })
-        },
-    ))?;
+    let found = rusqlite::OptionalExtension::optional(
+        conn.prepare_cached(&format!("{TAGGED_ITEM} WHERE i.id = ?1"))?.query_row([id], tagged_item_of),
+    )?;
     match found {
         Some(mut item) => {
             item.tags = tags_of(conn, id)?;
@@ -270,18 +262,8 @@ mod tests {
 
     fn new_item(title: &str, expires: Option<jiff::civil::Date>) -> NewItem {
         NewItem {
-            category: "news/procurement-results".into(),
-            title: title.into(),
-            summary: String::new(),
-            body: String::new(),
-            source: "กลุ่มงานบริหารทั่วไป".into(),
-            link: None,
-            period_from: None,
-            period_to: None,
-            published_at: "2026-02-05T03:00:00Z".parse().unwrap(),
             expires_on: expires,
-            attachments: vec![],
-            request_id: None,
+            ..NewItem::sample("news/procurement-results", title, "2026-02-05T03:00:00Z")
         }
     }
 

@@ -66,6 +66,28 @@ pub struct NewItem {
     pub request_id: Option<i64>,
 }
 
+#[cfg(test)]
+impl NewItem {
+    /// For tests: `title` in `category`, published at `published` (RFC 3339) by the general
+    /// administration group, with no summary, body, period, end date, files or request.
+    pub(crate) fn sample(category: &str, title: &str, published: &str) -> NewItem {
+        NewItem {
+            category: category.into(),
+            title: title.into(),
+            summary: String::new(),
+            body: String::new(),
+            source: "กลุ่มงานบริหารทั่วไป".into(),
+            link: None,
+            period_from: None,
+            period_to: None,
+            published_at: published.parse().expect("an RFC 3339 time"),
+            expires_on: None,
+            attachments: vec![],
+            request_id: None,
+        }
+    }
+}
+
 /// A file to attach to a new item.
 #[derive(Debug, Clone)]
 pub struct NewAttachment {
@@ -525,18 +547,12 @@ mod tests {
 
     fn item(category: &str, title: &str, published: &str, expires: Option<Date>) -> NewItem {
         NewItem {
-            category: category.into(),
-            title: title.into(),
             summary: "สรุป".into(),
             body: "เนื้อหา".into(),
-            source: "กลุ่มงานบริหารทั่วไป".into(),
-            link: None,
             period_from: Some(date(2025, 10, 1)),
             period_to: Some(date(2026, 9, 30)),
-            published_at: published.parse().unwrap(),
             expires_on: expires,
-            attachments: vec![],
-            request_id: None,
+            ..NewItem::sample(category, title, published)
         }
     }
 

@@ -390,18 +390,8 @@ mod tests {
         let store = crate::store::Store::open(dir.path()).unwrap();
         let blob = store.blobs().put(b"%PDF-1.4 test").unwrap();
         let new = |category: &str, title: &str, body: &str, published: &str| NewItem {
-            category: category.into(),
-            title: title.into(),
-            summary: String::new(),
             body: body.into(),
-            source: "กลุ่มงานบริหารทั่วไป".into(),
-            link: None,
-            period_from: None,
-            period_to: None,
-            published_at: published.parse().unwrap(),
-            expires_on: None,
-            attachments: vec![],
-            request_id: None,
+            ..NewItem::sample(category, title, published)
         };
         let ids = store
             .run_sync(|c| {
@@ -439,20 +429,11 @@ mod tests {
             .run_sync(|c| {
                 let tx = c.transaction()?;
                 for d in 0..n {
+                    let category = if d % 2 == 0 { "news/general" } else { "law/announcements" };
                     let item = NewItem {
-                        category: if d % 2 == 0 { "news/general" } else { "law/announcements" }.into(),
-                        title: format!("แจกยาฟรีครั้งที่{d:04}"),
-                        summary: String::new(),
-                        body: String::new(),
-                        source: String::new(),
-                        link: None,
-                        period_from: None,
-                        period_to: None,
-                        published_at: day(d),
                         // The newest has ended; it must not be shown.
                         expires_on: (d == n - 1).then(|| "2026-01-02".parse().unwrap()),
-                        attachments: vec![],
-                        request_id: None,
+                        ..NewItem::sample(category, &format!("แจกยาฟรีครั้งที่{d:04}"), &day(d).to_string())
                     };
                     insert_in(&tx, &item)?;
                 }

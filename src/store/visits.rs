@@ -68,17 +68,16 @@ pub struct Day {
     pub visitors: u64,
 }
 
+/// A row of (day or month, views, visitors).
+fn day_of(r: &rusqlite::Row) -> rusqlite::Result<Day> {
+    Ok(Day { day: r.get(0)?, views: r.get::<_, i64>(1)? as u64, visitors: r.get::<_, i64>(2)? as u64 })
+}
+
 /// Stored days from `from` (inclusive, `YYYY-MM-DD`), oldest first.
 pub fn days_since(conn: &Connection, from: &str) -> StoreResult<Vec<Day>> {
     Ok(conn
         .prepare_cached("SELECT day, views, visitors FROM visit_days WHERE day >= ?1 ORDER BY day")?
-        .query_map([from], |r| {
-            Ok(Day {
-                day: r.get(0)?,
-                views: r.get::<_, i64>(1)? as u64,
-                visitors: r.get::<_, i64>(2)? as u64,
-            })
-        })?
+        .query_map([from], day_of)?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -89,13 +88,7 @@ pub fn months_since(conn: &Connection, from_month: &str) -> StoreResult<Vec<Day>
             "SELECT substr(day, 1, 7) AS m, sum(views), sum(visitors) FROM visit_days
              WHERE day >= ?1 GROUP BY m ORDER BY m",
         )?
-        .query_map([format!("{from_month}-01")], |r| {
-            Ok(Day {
-                day: r.get(0)?,
-                views: r.get::<_, i64>(1)? as u64,
-                visitors: r.get::<_, i64>(2)? as u64,
-            })
-        })?
+        .query_map([format!("{from_month}-01")], day_of)?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 

@@ -136,12 +136,7 @@ pub async fn qa(State(app): State<Shared>) -> Result<Response, WebError> {
 
 /// `GET /eservices/stats?fy=`: complaints per quarter of a fiscal year.
 pub async fn stats(State(app): State<Shared>, Query(params): Query<Fields>) -> Result<Response, WebError> {
-    let now_fy = thai::fiscal_year(thai::today());
-    let fy = params
-        .get("fy")
-        .and_then(|y| y.parse().ok())
-        .filter(|y| (now_fy - 20..=now_fy).contains(y))
-        .unwrap_or(now_fy);
+    let (fy, years) = super::public::past_fiscal_year(&params);
     let (start, end) = thai::fiscal_year_bounds(fy).ok_or(WebError::NotFound)?;
     let (quarters, corruption) = app
         .store
@@ -162,7 +157,6 @@ pub async fn stats(State(app): State<Shared>, Query(params): Query<Fields>) -> R
             Ok((quarters, cases::counts(c, Kind::Complaint, Some("corruption"), start, end)?))
         })
         .await?;
-    let years: Vec<i32> = (now_fy - 4..=now_fy).rev().collect();
     Ok(html(view::stats(&app.chrome(None).await?, fy, &years, &quarters, corruption)))
 }
 

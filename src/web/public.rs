@@ -30,6 +30,15 @@ fn page_number(params: &HashMap<String, String>) -> u32 {
     params.get("page").and_then(|p| p.parse().ok()).filter(|&n| n >= 1).unwrap_or(1)
 }
 
+/// `?fy=` of a public statistics page: one of the last 20 fiscal years (B.E.), the current one
+/// by default; and the five most recent years for its menu, newest first.
+pub(super) fn past_fiscal_year(params: &HashMap<String, String>) -> (i32, Vec<i32>) {
+    let now = crate::thai::fiscal_year(crate::thai::today());
+    let fy =
+        params.get("fy").and_then(|y| y.parse().ok()).filter(|y| (now - 20..=now).contains(y)).unwrap_or(now);
+    (fy, (now - 4..=now).rev().collect())
+}
+
 fn html(markup: maud::Markup) -> Response {
     Html(markup.into_string()).into_response()
 }

@@ -172,14 +172,8 @@ pub async fn survey_results(
     State(app): State<Shared>,
     Query(params): Query<Fields>,
 ) -> Result<Response, WebError> {
-    let now_fy = thai::fiscal_year(thai::today());
-    let fy = params
-        .get("fy")
-        .and_then(|y| y.parse().ok())
-        .filter(|y| (now_fy - 20..=now_fy).contains(y))
-        .unwrap_or(now_fy);
+    let (fy, years) = super::public::past_fiscal_year(&params);
     let results = app.store.run(move |c| survey::results(c, fy)).await?;
-    let years: Vec<i32> = (now_fy - 4..=now_fy).rev().collect();
     Ok(html(view::survey_results(&app.chrome(None).await?, fy, &years, &results)))
 }
 

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod charts;
+pub mod csv;
 pub mod compliance;
 pub mod eservices;
 pub mod forms;

@@ -95,10 +95,18 @@ fn slowloris_from_many_addresses_does_not_stop_a_normal_visitor() {
     let attack = Duration::from_secs(30);
     let mut slots: Vec<Slow> = Vec::new();
     for host in 2..=65 {
-        slots.extend((0..64).map(|_| Slow { source: format!("127.0.0.{host}"), stream: None, last: Instant::now() }));
+        slots.extend((0..64).map(|_| Slow {
+            source: format!("127.0.0.{host}"),
+            stream: None,
+            last: Instant::now(),
+        }));
     }
     for host in 66..=254 {
-        slots.extend((0..5).map(|_| Slow { source: format!("127.0.0.{host}"), stream: None, last: Instant::now() }));
+        slots.extend((0..5).map(|_| Slow {
+            source: format!("127.0.0.{host}"),
+            stream: None,
+            last: Instant::now(),
+        }));
     }
     let stop = Arc::new(AtomicBool::new(false));
     let connects = Arc::new(AtomicU64::new(0));

@@ -170,7 +170,8 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     runtime.block_on(async move {
         let bind = |addrs: &[SocketAddr]| {
             let list = addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-            web::listener::bind(addrs).with_context(|| format!("เปิดพอร์ต {list} ไม่ได้ (cannot listen on {list})"))
+            web::listener::bind(addrs)
+                .with_context(|| format!("เปิดพอร์ต {list} ไม่ได้ (cannot listen on {list})"))
         };
         let http = bind(&args.http)?;
         let https = if args.https.is_empty() { None } else { Some(bind(&args.https)?) };
@@ -180,7 +181,9 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         };
         let http_addrs = http.iter().map(|l| l.local_addr()).collect::<std::io::Result<Vec<_>>>()?;
         let https_addrs = match &https {
-            Some(listeners) => listeners.iter().map(|l| l.local_addr()).collect::<std::io::Result<Vec<_>>>()?,
+            Some(listeners) => {
+                listeners.iter().map(|l| l.local_addr()).collect::<std::io::Result<Vec<_>>>()?
+            }
             None => Vec::new(),
         };
         print_urls(&http_addrs, &https_addrs, &config);

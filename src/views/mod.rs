@@ -3,8 +3,8 @@
 
 pub mod admin;
 pub mod charts;
-pub mod csv;
 pub mod compliance;
+pub mod csv;
 pub mod eservices;
 pub mod forms;
 pub mod health;

@@ -147,7 +147,10 @@ mod tests {
     #[test]
     fn mapped_addresses_are_ipv4_and_own_networks_are_lan() {
         let mapped: IpAddr = "::ffff:192.168.1.20".parse().unwrap();
-        assert_eq!(client_ip(mapped, &HeaderMap::new(), &access(&[])), "192.168.1.20".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client_ip(mapped, &HeaderMap::new(), &access(&[])),
+            "192.168.1.20".parse::<IpAddr>().unwrap()
+        );
         let defaults = Access::default();
         assert!(is_lan(mapped, &defaults));
         assert!(!is_lan("8.8.8.8".parse().unwrap(), &defaults));

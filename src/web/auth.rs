@@ -167,9 +167,8 @@ pub async fn login(
             } else {
                 next
             };
-            let jar = jar
-                .remove(session::login_form_removal())
-                .add(session::session_cookie(token, app.https));
+            let jar =
+                jar.remove(session::login_form_removal()).add(session::session_cookie(token, app.https));
             Ok((jar, Redirect::to(&next)).into_response())
         }
     }

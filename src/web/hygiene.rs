@@ -124,7 +124,8 @@ mod tests {
         let tower = format!("ก{}", "\u{e48}".repeat(120));
         assert_eq!(clean(&tower).chars().count(), 1 + MAX_MARKS);
         // Ordinary Thai is untouched: consonant, vowel, tone mark.
-        for word in ["กิ๊ก", "น้ำ", "จันทร์", "ผู้ใหญ่บ้าน", "ที่ว่าการอำเภอ"] {
+        for word in ["กิ๊ก", "น้ำ", "จันทร์", "ผู้ใหญ่บ้าน", "ที่ว่าการอำเภอ"]
+        {
             assert_eq!(clean(word), word);
         }
         assert_eq!(clean("e\u{301}"), "\u{e9}");
@@ -136,8 +137,9 @@ mod tests {
     fn forms_are_cleaned_but_passwords_kept() {
         let body = "topic=a%00b%E2%80%AEc&password=p%00w&csrf=abc&topic=x";
         let cleaned = clean_form_body(body.as_bytes()).unwrap();
-        let pairs: Vec<(String, String)> =
-            form_urlencoded::parse(cleaned.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(cleaned.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         assert_eq!(pairs[0], ("topic".into(), "abc".into()));
         assert_eq!(pairs[1], ("password".into(), "p\u{0}w".into()));
         assert_eq!(pairs[3], ("topic".into(), "x".into()));

@@ -205,14 +205,16 @@ impl Tracker {
         if waited_ms < FRESH_MS {
             return 0;
         }
-        let sent = conn.progress.load(Ordering::Acquire).saturating_sub(conn.mark_progress.load(Ordering::Acquire));
+        let sent =
+            conn.progress.load(Ordering::Acquire).saturating_sub(conn.mark_progress.load(Ordering::Acquire));
         (pace.rate * waited_ms / 1000) as i64 - sent as i64
     }
 
     /// Whether `conn` has waited on its client past what `pace` allows.
     fn too_slow(&self, conn: &Conn, pace: Pace, now_ms: u64) -> bool {
         let waited_ms = now_ms.saturating_sub(conn.mark_ms.load(Ordering::Acquire));
-        let sent = conn.progress.load(Ordering::Acquire).saturating_sub(conn.mark_progress.load(Ordering::Acquire));
+        let sent =
+            conn.progress.load(Ordering::Acquire).saturating_sub(conn.mark_progress.load(Ordering::Acquire));
         let allowed_ms = pace.grace.as_millis() as u64 + sent * 1000 / pace.rate;
         waited_ms > allowed_ms
     }
@@ -359,7 +361,11 @@ struct Metered {
 }
 
 impl AsyncRead for Metered {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         let this = self.get_mut();
         let before = buf.filled().len();
         let result = Pin::new(&mut this.stream).poll_read(cx, buf);
@@ -434,7 +440,8 @@ impl http_body::Body for MinRateBody {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(data) = frame.data_ref() {
                     this.received += data.len() as u64;
-                    let allowed = this.pace.grace + Duration::from_millis(this.received * 1000 / this.pace.rate);
+                    let allowed =
+                        this.pace.grace + Duration::from_millis(this.received * 1000 / this.pace.rate);
                     this.deadline.as_mut().reset(this.started + allowed);
                 }
                 Poll::Ready(Some(Ok(frame)))
@@ -464,7 +471,10 @@ fn fit_to_file_limit(wanted: usize) -> usize {
     if let (Some(current), Some(maximum)) = (limit.current, limit.maximum)
         && current < maximum
     {
-        let _ = setrlimit(Resource::Nofile, rustix::process::Rlimit { current: Some(maximum), maximum: Some(maximum) });
+        let _ = setrlimit(
+            Resource::Nofile,
+            rustix::process::Rlimit { current: Some(maximum), maximum: Some(maximum) },
+        );
     }
     let available = getrlimit(Resource::Nofile).current.unwrap_or(u64::MAX);
     let room = available.saturating_sub(256).max(64);
@@ -585,7 +595,8 @@ pub async fn serve(
                 let _busy = Busy { tracker: tracker.clone(), conn: conn.clone() };
                 let pace = tracker.pace_for(&conn);
                 let body_pace = Pace { grace: pace.grace * 2, rate: pace.rate };
-                let mut request = request.map(|body| axum::body::Body::new(MinRateBody::new(body, body_pace)));
+                let mut request =
+                    request.map(|body| axum::body::Body::new(MinRateBody::new(body, body_pace)));
                 request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
                 router.oneshot(request).await
             }
@@ -679,11 +690,14 @@ mod tests {
     fn networks_are_capped_and_mapped_addresses_are_ipv4() {
         let limits = Limits { per_address: 10, per_network: 3, ..Limits::default() };
         let tracker = Tracker::new(limits);
-        let _held: Vec<Slot> =
-            ["203.0.113.1", "203.0.113.2", "::ffff:203.0.113.3"].iter().map(|a| tracker.acquire(ip(a)).unwrap()).collect();
+        let _held: Vec<Slot> = ["203.0.113.1", "203.0.113.2", "::ffff:203.0.113.3"]
+            .iter()
+            .map(|a| tracker.acquire(ip(a)).unwrap())
+            .collect();
         assert!(tracker.acquire(ip("203.0.113.4")).is_none(), "a fourth from the /24");
         assert!(tracker.acquire(ip("203.0.114.4")).is_some(), "the next /24 is apart");
-        let _v6: Vec<Slot> = (1..=3).map(|n| tracker.acquire(ip(&format!("2001:db8:1:2::{n}"))).unwrap()).collect();
+        let _v6: Vec<Slot> =
+            (1..=3).map(|n| tracker.acquire(ip(&format!("2001:db8:1:2::{n}"))).unwrap()).collect();
         assert!(tracker.acquire(ip("2001:db8:1:2:ffff::9")).is_none(), "a fourth from the /64");
         assert!(tracker.acquire(ip("2001:db8:1:3::1")).is_some());
         assert_eq!(canonical(ip("::ffff:192.168.1.9")), ip("192.168.1.9"));

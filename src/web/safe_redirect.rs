@@ -11,7 +11,8 @@ const MAX_LEN: usize = 1000;
 /// Characters encoded when the target is written into the `Location` header: anything that
 /// is not plain visible ASCII (Thai text in a query, for one), plus the few that browsers
 /// treat specially. `%` stays as it is: the target is already in its encoded form.
-const LOCATION: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'{').add(b'}').add(b'|').add(b'^');
+const LOCATION: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'{').add(b'}').add(b'|').add(b'^');
 
 /// Whether `target` is a path on this site: it starts with one `/`, and has no `//`, no `\\`
 /// and no control or white-space characters in its path, checked on the text as given and
@@ -66,7 +67,15 @@ mod tests {
 
     #[test]
     fn only_paths_on_this_site_are_followed() {
-        for ok in ["/", "/c/news?page=2", "/search?q=%E0%B8%A0", "/staff/requests/3#files", "/items/1?x=a%2Bb", "/search?q=a%20b", "/s?u=https://x"] {
+        for ok in [
+            "/",
+            "/c/news?page=2",
+            "/search?q=%E0%B8%A0",
+            "/staff/requests/3#files",
+            "/items/1?x=a%2Bb",
+            "/search?q=a%20b",
+            "/s?u=https://x",
+        ] {
             assert!(is_local(ok), "{ok}");
         }
         for bad in [

@@ -98,10 +98,8 @@ pub async fn read(mut multipart: Multipart, blobs: &BlobStore, max_bytes: u64, a
                 kept
             }
             Err((kept, TextProblem::Broken(why))) => {
-                up.problems.push(Problem::new(
-                    &name,
-                    format!("{}: อ่านข้อความที่ส่งมาไม่สำเร็จ ({why})", label_of(&name)),
-                ));
+                up.problems
+                    .push(Problem::new(&name, format!("{}: อ่านข้อความที่ส่งมาไม่สำเร็จ ({why})", label_of(&name))));
                 kept
             }
         };

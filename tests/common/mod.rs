@@ -91,7 +91,10 @@ impl Server {
     pub fn memory_kb(&self) -> Option<(u64, u64)> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
         let field = |name: &str| {
-            status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().trim_end_matches(" kB").parse().ok())
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().trim_end_matches(" kB").parse().ok())
         };
         Some((field("VmRSS:")?, field("VmHWM:")?))
     }

@@ -166,6 +166,9 @@ fn slowloris_from_many_addresses_does_not_stop_a_normal_visitor() {
             Ok(reply) if reply.status() == 200 => {
                 ok += 1;
                 slowest = slowest.max(t.elapsed());
+                if t.elapsed() > Duration::from_secs(1) {
+                    eprintln!("{path}: slow, {:?}", t.elapsed());
+                }
             }
             Ok(reply) => eprintln!("{path}: status {}", reply.status()),
             Err(e) => eprintln!("{path}: {e}"),

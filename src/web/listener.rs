@@ -757,6 +757,8 @@ pub async fn serve(
         }
     });
 
+    // Connections still waiting (not yet served by HTTP) are closed at once on shutdown.
+    let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -791,6 +793,7 @@ pub async fn serve(
         let service = TowerToHyperService::new(service);
         let watcher = graceful.watcher();
         let (tls, builder, tracker) = (tls.clone(), builder.clone(), tracker.clone());
+        let mut stopping = stopping.clone();
         tokio::spawn(async move {
             let shed = conn.shed.notified();
             tokio::pin!(shed);
@@ -798,6 +801,7 @@ pub async fn serve(
             tokio::select! {
                 biased;
                 () = &mut shed => return,
+                _ = stopping.wait_for(|stop| *stop) => return,
                 ready = wait_for_request(&stream, &conn, tls.is_none()) => if !ready { return },
             }
             loop {
@@ -810,6 +814,7 @@ pub async fn serve(
                 tokio::select! {
                     biased;
                     () = &mut shed => return,
+                    _ = stopping.wait_for(|stop| *stop) => return,
                     () = freed => {}
                 }
             }
@@ -852,6 +857,7 @@ pub async fn serve(
         task.abort();
     }
     sweeper.abort();
+    let _ = stopping_tx.send(true);
     // Give open requests a little time to finish.
     tokio::select! {
         () = graceful.shutdown() => {},

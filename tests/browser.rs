@@ -631,6 +631,7 @@ fn publish_hostile_text(server: &Server) -> String {
             ("title", &hostile),
             ("summary", &hostile),
             ("source", "กลุ่มงานควบคุมโรคติดต่อ"),
+            ("period_from", &today),
             ("publish_on", &today),
             ("end_date", ""),
         ],

@@ -14,6 +14,7 @@ pub use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use zip::write::SimpleFileOptions;
+use crate::workflow::audit::AuditAction;
 
 /// Name of the manifest inside a backup.
 const MANIFEST: &str = "manifest.json";
@@ -315,7 +316,7 @@ pub fn run_once(
     };
     store.run_sync(|c| {
         crate::store::backups::record(c, ok, &path, &message)?;
-        let action = if ok { "backup.ok" } else { "backup.failed" };
+        let action = if ok { AuditAction::BackupOk } else { AuditAction::BackupFailed };
         crate::store::audit::append(c, who, action, "backup", if ok { &path } else { &message })
     })?;
     result

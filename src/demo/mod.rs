@@ -133,7 +133,7 @@ fn demo_users() -> Vec<NewUser> {
         unit: unit.into(),
         phone: "042 812665".into(),
         email: String::new(),
-        roles: roles.into(),
+        roles: crate::workflow::state::Roles::parse_list(roles).expect("demo roles"),
     };
     vec![
         user("admin", "นายธนากร ศรีสุข", "นักวิชาการคอมพิวเตอร์", "กลุ่มงานบริหารทั่วไป", "admin,staff"),

@@ -289,25 +289,29 @@ pub fn gone(conn: &Connection, id: i64, at: At) -> StoreResult<Option<Gone>> {
     })
 }
 
-/// Takes a published item down (`withdrawn`), keeping it.
-pub fn withdraw(conn: &Connection, id: i64) -> StoreResult<bool> {
+/// Takes a published item down as `why` (withdrawn or expired), keeping it. `false` when it
+/// was not published (already down).
+pub fn take_down(conn: &Connection, id: i64, why: Gone) -> StoreResult<bool> {
+    let state = match why {
+        Gone::Withdrawn => "withdrawn",
+        Gone::Expired => "expired",
+    };
     let n = conn.execute(
-        "UPDATE items SET state = 'withdrawn', updated_at = ?2 WHERE id = ?1 AND state = 'published'",
-        (id, super::now_unix()),
+        "UPDATE items SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state = 'published'",
+        (id, super::now_unix(), state),
     )?;
     Ok(n == 1)
 }
 
-/// Marks every published item whose end date has passed as `expired` and returns the ids and
-/// their requests, so the caller can record it.
-pub fn expire_due(conn: &Connection, today: Date) -> StoreResult<Vec<(i64, Option<i64>)>> {
-    let mut stmt = conn.prepare_cached(
-        "UPDATE items SET state = 'expired', updated_at = ?2
-         WHERE state = 'published' AND expires_on IS NOT NULL AND expires_on < ?1
-         RETURNING id, request_id",
-    )?;
-    let rows = stmt
-        .query_map((today.to_string(), super::now_unix()), |r| Ok((r.get(0)?, r.get(1)?)))?
+/// Published items whose end date is before `today`, with their requests: what the expiry job
+/// takes down.
+pub fn due_for_expiry(conn: &Connection, today: Date) -> StoreResult<Vec<(i64, Option<i64>)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT id, request_id FROM items
+             WHERE state = 'published' AND expires_on IS NOT NULL AND expires_on < ?1 ORDER BY id",
+        )?
+        .query_map([today.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

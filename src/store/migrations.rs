@@ -394,6 +394,23 @@ const MIGRATIONS: &[M<'static>] = &[
         DROP TABLE items_brief_version;
         DROP INDEX items_visible;",
     ),
+    // 11: the scheduler's jobs: when each last ran and how it ended, for catch-up after the
+    // machine was off and for the health page.
+    M::up(
+        "CREATE TABLE jobs (
+            name         TEXT PRIMARY KEY,
+            label        TEXT NOT NULL DEFAULT '',
+            schedule     TEXT NOT NULL DEFAULT '',
+            started_at   INTEGER NOT NULL,
+            finished_at  INTEGER,
+            ok           INTEGER,
+            message      TEXT NOT NULL DEFAULT '',
+            last_error   TEXT NOT NULL DEFAULT '',
+            last_error_at INTEGER,
+            runs         INTEGER NOT NULL DEFAULT 0
+        ) STRICT;",
+    )
+    .down("DROP TABLE jobs;"),
 ];
 
 /// Brings the database schema up to the newest version.

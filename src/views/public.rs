@@ -28,7 +28,7 @@ pub fn home(chrome: &Chrome, news: &[ItemSummary], announcements: &[ItemSummary]
                 section.latest aria-labelledby="news-h" {
                     h2 #news-h { (t("ข่าวประชาสัมพันธ์ล่าสุด", "Latest news")) }
                     (item_list(news, digits, true))
-                    p.more { a href=(paths::area(&AREAS[7])) { (t("ดูข่าวทั้งหมด", "All news")) } }
+                    p.more { a href=(paths::area_slug("news")) { (t("ดูข่าวทั้งหมด", "All news")) } }
                 }
                 section.latest aria-labelledby="ann-h" {
                     h2 #ann-h { (t("ประกาศล่าสุด", "Latest announcements")) }

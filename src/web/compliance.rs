@@ -23,6 +23,7 @@ use crate::thai;
 use crate::views::compliance::{self as view, PublicRow, TagChoices, TagForm};
 use crate::views::forms::Problem;
 use crate::workflow::state::Role;
+use crate::workflow::audit::AuditAction;
 
 fn html(m: maud::Markup) -> Response {
     Html(m.into_string()).into_response()
@@ -418,7 +419,7 @@ pub async fn save_tags(
                 .map(|t| format!("{} {} {} {}", t.scheme, t.code, t.fiscal_year, t.period))
                 .collect();
             let detail = format!("+[{}] -{removed}", added.join(", "));
-            audit::append(&tx, &who, "item.tags", &format!("item/{id}"), detail.trim())?;
+            audit::append(&tx, &who, AuditAction::ItemTags, &format!("item/{id}"), detail.trim())?;
             tx.commit()?;
             Ok(true)
         })

@@ -16,6 +16,7 @@ use crate::store::pages;
 use crate::views::forms::Problem;
 use crate::views::policies::{self as view, Policy};
 use crate::workflow::state::Role;
+use crate::workflow::audit::AuditAction;
 
 fn html(m: maud::Markup) -> Response {
     Html(m.into_string()).into_response()
@@ -83,7 +84,7 @@ pub async fn save(
         .run(move |c| {
             let tx = c.transaction()?;
             pages::set(&tx, policy.slug, &body, &by)?;
-            crate::store::audit::append(&tx, &who, "page.edit", &format!("page/{}", policy.slug), "")?;
+            crate::store::audit::append(&tx, &who, AuditAction::PageEdit, &format!("page/{}", policy.slug), "")?;
             tx.commit()?;
             Ok(())
         })

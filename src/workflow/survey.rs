@@ -38,14 +38,14 @@ pub fn validate(fields: &HashMap<String, String>) -> Result<Answer, Vec<FieldErr
             Some(v) => levels[i] = v,
             None => problems
                 .push(FieldError {
-                    field: name, message: format!("{label}: กรุณาเลือกระดับความพึงพอใจ")
+                    field: (*name).into(), message: format!("{label}: กรุณาเลือกระดับความพึงพอใจ")
                 }),
         }
     }
     let comment = fields.get("comment").map(|c| c.trim().to_owned()).unwrap_or_default();
     if comment.chars().count() > COMMENT_MAX {
         problems.push(FieldError {
-            field: "comment",
+            field: "comment".into(),
             message: format!("ข้อเสนอแนะ: ยาวได้ไม่เกิน {COMMENT_MAX} ตัวอักษร"),
         });
     }
@@ -64,7 +64,7 @@ mod tests {
         f.insert("speed".into(), "6".into());
         f.remove("content");
         let bad = validate(&f).unwrap_err();
-        assert_eq!(bad.iter().map(|p| p.field).collect::<Vec<_>>(), vec!["content", "speed"]);
+        assert_eq!(bad.iter().map(|p| p.field.as_ref()).collect::<Vec<_>>(), vec!["content", "speed"]);
         assert!(bad[0].message.starts_with("ความถูกต้อง"));
     }
 }

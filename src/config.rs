@@ -412,7 +412,11 @@ impl Settings {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let inner = inner.message().trim().to_owned();
-            if path.is_empty() || path == "." { anyhow::anyhow!("{inner}") } else { anyhow::anyhow!("{path}: {inner}") }
+            if path.is_empty() || path == "." {
+                anyhow::anyhow!("{inner}")
+            } else {
+                anyhow::anyhow!("{path}: {inner}")
+            }
         })
     }
 
@@ -509,17 +513,27 @@ mod tests {
     #[test]
     fn unknown_names_are_refused_naming_key_and_value() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(SETTINGS_FILE), "[security]\ntotp_required_roles = [\"admin\", \"admn\"]\n")
-            .unwrap();
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "[security]\ntotp_required_roles = [\"admin\", \"admn\"]\n",
+        )
+        .unwrap();
         let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
-        assert!(err.contains("prakat.toml") && err.contains("security.totp_required_roles") && err.contains("admn"), "{err}");
-        std::fs::write(dir.path().join(SETTINGS_FILE), "[access]\nstaff_networks = [\"192.168.1.0/33\"]\n").unwrap();
+        assert!(
+            err.contains("prakat.toml")
+                && err.contains("security.totp_required_roles")
+                && err.contains("admn"),
+            "{err}"
+        );
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[access]\nstaff_networks = [\"192.168.1.0/33\"]\n")
+            .unwrap();
         let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
         assert!(err.contains("access.staff_networks"), "{err}");
         std::fs::write(dir.path().join(SETTINGS_FILE), "[tls]\nmode = \"acmee\"\n").unwrap();
         let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
         assert!(err.contains("tls.mode") && err.contains("acmee"), "{err}");
-        std::fs::write(dir.path().join(SETTINGS_FILE), "[security]\ntotp_required_roles = [\"WebMaster\"]\n").unwrap();
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[security]\ntotp_required_roles = [\"WebMaster\"]\n")
+            .unwrap();
         assert_eq!(Settings::load(dir.path()).unwrap().security.required_roles().to_list(), "webmaster");
     }
 

@@ -108,7 +108,9 @@ mod tests {
 
     #[test]
     fn private_pages_are_whole_segments() {
-        for p in ["/staff", "/staff/requests/1", "/admin/users", "/login", "/login/totp", "/logout", "/setup/abc"] {
+        for p in
+            ["/staff", "/staff/requests/1", "/admin/users", "/login", "/login/totp", "/logout", "/setup/abc"]
+        {
             assert!(is_private(p), "{p}");
         }
         for p in ["/", "/c/news", "/items/1", "/staffing", "/loginx", "/administration", "/search"] {

@@ -143,7 +143,9 @@ fn a_typo_in_an_enumerated_setting_stops_serve_and_doctor() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?} accepted a typo");
         assert!(
-            stderr.contains("security.totp_required_roles") && stderr.contains("admn") && stderr.contains("prakat.toml"),
+            stderr.contains("security.totp_required_roles")
+                && stderr.contains("admn")
+                && stderr.contains("prakat.toml"),
             "{args:?}: {stderr}"
         );
     }

@@ -9,12 +9,12 @@ use std::fs::File;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
+use crate::workflow::audit::AuditAction;
 use anyhow::{Context as _, bail};
 pub use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use zip::write::SimpleFileOptions;
-use crate::workflow::audit::AuditAction;
 
 /// Name of the manifest inside a backup.
 const MANIFEST: &str = "manifest.json";

@@ -113,12 +113,16 @@ fn scheduled_jobs(store: &Store) -> Check {
     const TOPIC: &str = "งานตามกำหนดเวลา (scheduled jobs)";
     match store.run_sync(|c| crate::store::jobs::all(c)) {
         Err(e) => check(TOPIC, Level::Red, format!("อ่านสถานะงานไม่ได้: {e}")),
-        Ok(runs) if runs.is_empty() => check(TOPIC, Level::Amber, "ยังไม่เคยทำงาน (เริ่มเมื่อเปิดเซิร์ฟเวอร์ด้วย prakat serve)"),
+        Ok(runs) if runs.is_empty() => {
+            check(TOPIC, Level::Amber, "ยังไม่เคยทำงาน (เริ่มเมื่อเปิดเซิร์ฟเวอร์ด้วย prakat serve)")
+        }
         Ok(runs) => {
             let failed: Vec<String> = runs
                 .iter()
                 .filter(|r| r.ok == Some(false))
-                .map(|r| format!("{} ({}): {}", r.label, when(r.finished_at.unwrap_or(r.started_at)), r.message))
+                .map(|r| {
+                    format!("{} ({}): {}", r.label, when(r.finished_at.unwrap_or(r.started_at)), r.message)
+                })
                 .collect();
             if failed.is_empty() {
                 check(TOPIC, Level::Green, format!("ทำงานตามปกติ {} งาน", runs.len()))
@@ -345,7 +349,8 @@ fn update(config: &Config, now: i64) -> Check {
 
 fn web_masters(store: &Store) -> Check {
     const TOPIC: &str = "ผู้ดูแลเว็บไซต์ (web masters)";
-    match store.run_sync(|c| crate::store::users::count_with_role(c, crate::workflow::state::Role::WebMaster)) {
+    match store.run_sync(|c| crate::store::users::count_with_role(c, crate::workflow::state::Role::WebMaster))
+    {
         Err(e) => check(TOPIC, Level::Red, format!("อ่านบัญชีไม่ได้: {e}")),
         Ok(0) => check(TOPIC, Level::Red, "ไม่มีผู้ดูแลเว็บไซต์ที่ใช้งานอยู่ จึงเผยแพร่ข้อมูลไม่ได้"),
         Ok(1) => check(TOPIC, Level::Amber, "มีผู้ดูแลเว็บไซต์เพียง 1 คน ประกาศฯ ข้อ 4.1 ให้มีอย่างน้อย 2 คน"),

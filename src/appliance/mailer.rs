@@ -68,4 +68,3 @@ pub async fn send_pending(store: &Store, smtp: &Smtp, office: &str) -> anyhow::R
     }
     Ok(sent)
 }
-

@@ -37,7 +37,9 @@ impl Schedule {
             Schedule::Every(every) => last.is_none_or(|t| now_s - t >= every.as_secs() as i64),
             Schedule::Daily(time) => {
                 let at = |day: jiff::civil::Date| {
-                    day.to_datetime(time).to_zoned_datetime(thai::bangkok()).map(|z| z.timestamp().as_second())
+                    day.to_datetime(time)
+                        .to_zoned_datetime(thai::bangkok())
+                        .map(|z| z.timestamp().as_second())
                 };
                 let Ok(today) = at(now.date()) else { return false };
                 let latest = if now_s >= today {
@@ -132,73 +134,108 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
     let mut jobs = Vec::new();
     {
         let (store, changed) = (store.clone(), hooks.content_changed.clone());
-        jobs.push(Job::blocking("expire", "นำข้อมูลที่ครบกำหนดลงจากเว็บไซต์", Schedule::Every(Duration::from_secs(60)), move || {
-            let n = store.run_sync(|c| crate::store::requests::expire_due(c, thai::today()))?;
-            if n > 0 {
-                tracing::info!(items = n, "items past their end date taken down");
-                changed();
-            }
-            Ok(format!("นำลง {n} รายการ"))
-        }));
+        jobs.push(Job::blocking(
+            "expire",
+            "นำข้อมูลที่ครบกำหนดลงจากเว็บไซต์",
+            Schedule::Every(Duration::from_secs(60)),
+            move || {
+                let n = store.run_sync(|c| crate::store::requests::expire_due(c, thai::today()))?;
+                if n > 0 {
+                    tracing::info!(items = n, "items past their end date taken down");
+                    changed();
+                }
+                Ok(format!("นำลง {n} รายการ"))
+            },
+        ));
     }
     {
         let (store, dir, days) = (store.clone(), config.data_dir.clone(), settings.logs.retention_days);
-        jobs.push(Job::blocking("logs.purge", "ลบบันทึกการจราจรที่พ้นระยะเก็บรักษา", Schedule::Every(Duration::from_secs(3600)), move || {
-            let n = purge_logs(&store, &dir, days)?;
-            Ok(format!("ลบ {n} วัน"))
-        }));
+        jobs.push(Job::blocking(
+            "logs.purge",
+            "ลบบันทึกการจราจรที่พ้นระยะเก็บรักษา",
+            Schedule::Every(Duration::from_secs(3600)),
+            move || {
+                let n = purge_logs(&store, &dir, days)?;
+                Ok(format!("ลบ {n} วัน"))
+            },
+        ));
     }
     if !settings.logs.copy_dir.trim().is_empty() {
         let (store, dir, days) = (store.clone(), config.data_dir.clone(), settings.logs.retention_days);
         let copy_dir = std::path::PathBuf::from(settings.logs.copy_dir.trim());
-        jobs.push(Job::blocking("logs.copy", "สำเนาบันทึกการจราจรไปยังที่เก็บสำรอง", Schedule::Every(Duration::from_secs(3600)), move || {
-            let days = super::traffic::mirror(&store, &dir, &copy_dir, retention_start(days))?;
-            Ok(format!("สำเนา {} วัน", days.len()))
-        }));
+        jobs.push(Job::blocking(
+            "logs.copy",
+            "สำเนาบันทึกการจราจรไปยังที่เก็บสำรอง",
+            Schedule::Every(Duration::from_secs(3600)),
+            move || {
+                let days = super::traffic::mirror(&store, &dir, &copy_dir, retention_start(days))?;
+                Ok(format!("สำเนา {} วัน", days.len()))
+            },
+        ));
     }
     if let Some(time) = settings.backups.time() {
         let (store, dir, backups) = (store.clone(), config.data_dir.clone(), settings.backups.clone());
-        jobs.push(Job::blocking("backup", "สำรองข้อมูลประจำวัน", Schedule::Daily(time), move || {
-            if !backup_due(&store, &backups)? {
-                return Ok("สำรองแล้ววันนี้".into());
-            }
-            let path = super::backup::run_once(&store, &dir, &backups, &Who::scheduler())?;
-            Ok(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
-        }));
+        jobs.push(Job::blocking(
+            "backup",
+            "สำรองข้อมูลประจำวัน",
+            Schedule::Daily(time),
+            move || {
+                if !backup_due(&store, &backups)? {
+                    return Ok("สำรองแล้ววันนี้".into());
+                }
+                let path = super::backup::run_once(&store, &dir, &backups, &Who::scheduler())?;
+                Ok(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+            },
+        ));
     }
     {
         let (store, days) = (store.clone(), settings.eservices.retention_days);
-        jobs.push(Job::blocking("cases.purge", "ลบข้อมูลส่วนบุคคลของเรื่องที่ปิดแล้วเมื่อพ้นระยะเก็บรักษา", Schedule::Every(Duration::from_secs(3600)), move || {
-            let n = crate::store::cases::purge_job(&store, days)?;
-            Ok(format!("ลบข้อมูลส่วนบุคคล {n} เรื่อง"))
-        }));
+        jobs.push(Job::blocking(
+            "cases.purge",
+            "ลบข้อมูลส่วนบุคคลของเรื่องที่ปิดแล้วเมื่อพ้นระยะเก็บรักษา",
+            Schedule::Every(Duration::from_secs(3600)),
+            move || {
+                let n = crate::store::cases::purge_job(&store, days)?;
+                Ok(format!("ลบข้อมูลส่วนบุคคล {n} เรื่อง"))
+            },
+        ));
     }
     if !settings.smtp.host.is_empty() {
         let (store, smtp, office) = (store.clone(), settings.smtp.clone(), settings.office.name_th.clone());
-        jobs.push(Job::asynchronous("mail", "ส่งอีเมลแจ้งเตือน", Schedule::Every(super::mailer::PERIOD), move || {
-            let (store, smtp, office) = (store.clone(), smtp.clone(), office.clone());
-            async move {
-                let n = super::mailer::send_pending(&store, &smtp, &office).await?;
-                Ok(format!("ส่ง {n} ฉบับ"))
-            }
-        }));
+        jobs.push(Job::asynchronous(
+            "mail",
+            "ส่งอีเมลแจ้งเตือน",
+            Schedule::Every(super::mailer::PERIOD),
+            move || {
+                let (store, smtp, office) = (store.clone(), smtp.clone(), office.clone());
+                async move {
+                    let n = super::mailer::send_pending(&store, &smtp, &office).await?;
+                    Ok(format!("ส่ง {n} ฉบับ"))
+                }
+            },
+        ));
     }
     if settings.update.mode != crate::config::UpdateMode::Off && !settings.update.feed.trim().is_empty() {
         let (store, config, restart) = (store.clone(), config.clone(), hooks.restart.clone());
         let started = std::time::Instant::now();
-        jobs.push(Job::blocking("update", "ตรวจสอบและติดตั้งโปรแกรมรุ่นใหม่", Schedule::Every(Duration::from_secs(15 * 60)), move || {
-            // The first check waits a while, so that a restart loop or a short test run never
-            // asks the feed.
-            if started.elapsed() < FIRST_UPDATE_CHECK_AFTER {
-                return Ok("รอตรวจสอบหลังเริ่มทำงาน".into());
-            }
-            let installed = update_duties(&config, &store);
-            if installed {
-                restart();
-                return Ok("ติดตั้งรุ่นใหม่แล้ว เริ่มทำงานใหม่".into());
-            }
-            Ok("ตรวจสอบแล้ว".into())
-        }));
+        jobs.push(Job::blocking(
+            "update",
+            "ตรวจสอบและติดตั้งโปรแกรมรุ่นใหม่",
+            Schedule::Every(Duration::from_secs(15 * 60)),
+            move || {
+                // The first check waits a while, so that a restart loop or a short test run never
+                // asks the feed.
+                if started.elapsed() < FIRST_UPDATE_CHECK_AFTER {
+                    return Ok("รอตรวจสอบหลังเริ่มทำงาน".into());
+                }
+                let installed = update_duties(&config, &store);
+                if installed {
+                    restart();
+                    return Ok("ติดตั้งรุ่นใหม่แล้ว เริ่มทำงานใหม่".into());
+                }
+                Ok("ตรวจสอบแล้ว".into())
+            },
+        ));
     }
     jobs
 }
@@ -240,7 +277,9 @@ pub async fn run(store: Store, jobs: Vec<Job>) {
                         Err(format!("{e:#}"))
                     }
                 };
-                let _ = store.run(move |c| jobs::finished(c, name, outcome.as_deref().map_err(String::as_str))).await;
+                let _ = store
+                    .run(move |c| jobs::finished(c, name, outcome.as_deref().map_err(String::as_str)))
+                    .await;
                 running.lock().expect("jobs").remove(name);
             });
         }
@@ -249,7 +288,9 @@ pub async fn run(store: Store, jobs: Vec<Job>) {
 
 /// The first day of traffic logs to keep.
 fn retention_start(retention_days: u32) -> jiff::civil::Date {
-    thai::today().checked_sub(jiff::Span::new().days(i64::from(retention_days))).unwrap_or_else(|_| thai::today())
+    thai::today()
+        .checked_sub(jiff::Span::new().days(i64::from(retention_days)))
+        .unwrap_or_else(|_| thai::today())
 }
 
 /// Deletes traffic-log days older than `retention_days`, recording each in the audit trail.
@@ -257,7 +298,9 @@ pub fn purge_logs(store: &Store, data_dir: &std::path::Path, retention_days: u32
     let purged = super::traffic::purge(store, data_dir, retention_start(retention_days))?;
     let system = Who::scheduler();
     for day in &purged {
-        store.run_sync(|c| audit::append(c, &system, AuditAction::LogPurge, &format!("log/{day}"), "retention"))?;
+        store.run_sync(|c| {
+            audit::append(c, &system, AuditAction::LogPurge, &format!("log/{day}"), "retention")
+        })?;
     }
     Ok(purged.len())
 }
@@ -375,7 +418,8 @@ mod tests {
                 let actor = Actor { user_id: uid, roles: Roles::parse_list("staff").unwrap() };
                 let create = plan(&Transition::Create { submit: true }, None, &actor).unwrap();
                 let who = Who { user_id: Some(uid), address: "127.0.0.1".into() };
-                let target = Target::New { requester_id: uid, fiscal_year: 2569, fields: &fields, files: &[] };
+                let target =
+                    Target::New { requester_id: uid, fiscal_year: 2569, fields: &fields, files: &[] };
                 let rec = Record { who: &who, actor_id: uid, edit: None, item: None };
                 let rid = requests::record(c, target, &create, rec).unwrap();
                 let item = |title: &str, end, request_id| NewItem {
@@ -407,9 +451,13 @@ mod tests {
                 assert!(items::visible(c, lasting, at)?.is_some());
                 assert_eq!(requests::get(c, request_id)?.unwrap().state, State::Expired);
                 let trail = audit::list(c, &audit::Filter::default())?;
-                let objects: Vec<(AuditAction, &str)> =
-                    trail.iter().map(|e| (e.action, e.object.as_str())).filter(|(a, _)| a.as_str().contains("expire")).collect();
-                let (item, request, orphan) = (format!("item/{item_id}"), format!("request/{request_id}"), format!("item/{orphan}"));
+                let objects: Vec<(AuditAction, &str)> = trail
+                    .iter()
+                    .map(|e| (e.action, e.object.as_str()))
+                    .filter(|(a, _)| a.as_str().contains("expire"))
+                    .collect();
+                let (item, request, orphan) =
+                    (format!("item/{item_id}"), format!("request/{request_id}"), format!("item/{orphan}"));
                 assert_eq!(
                     objects,
                     [

@@ -258,15 +258,18 @@ pub fn self_signed(dir: &Path) -> anyhow::Result<Pem> {
 /// anew and swapped in.
 pub fn renewal_job(store: Arc<CertStore>, dir: PathBuf) -> super::scheduler::Job {
     use super::scheduler::{Job, Schedule};
-    Job::blocking("tls.self-signed", "ต่ออายุใบรับรอง HTTPS ที่สร้างเอง", Schedule::Every(std::time::Duration::from_secs(12 * 3600)), move || {
-        match self_signed(&dir).and_then(|pem| store.replace(&pem, "self-signed", false)) {
+    Job::blocking(
+        "tls.self-signed",
+        "ต่ออายุใบรับรอง HTTPS ที่สร้างเอง",
+        Schedule::Every(std::time::Duration::from_secs(12 * 3600)),
+        move || match self_signed(&dir).and_then(|pem| store.replace(&pem, "self-signed", false)) {
             Ok(()) => Ok("ใบรับรองพร้อมใช้".into()),
             Err(e) => {
                 store.set_error(Some(format!("{e:#}")));
                 Err(e)
             }
-        }
-    })
+        },
+    )
 }
 
 /// The certificate store to serve HTTPS with, according to the settings. Never waits for an

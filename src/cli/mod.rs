@@ -206,7 +206,9 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
                     dir,
                     challenges.clone(),
                 )),
-                crate::config::TlsMode::SelfSigned => jobs.push(appliance::tls::renewal_job(certs.clone(), dir)),
+                crate::config::TlsMode::SelfSigned => {
+                    jobs.push(appliance::tls::renewal_job(certs.clone(), dir))
+                }
                 crate::config::TlsMode::Manual => {}
             }
         }

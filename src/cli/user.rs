@@ -10,8 +10,8 @@ use crate::store::Store;
 use crate::store::audit::{self, Who};
 use crate::store::users::{self, NewUser};
 use crate::workflow::account;
-use crate::workflow::state::Roles;
 use crate::workflow::audit::AuditAction;
+use crate::workflow::state::Roles;
 
 /// The `user` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -115,7 +115,13 @@ pub fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             let id = store.run_sync(|c| {
                 let id = users::insert(c, &user, &hash)?;
                 if let Some(id) = id {
-                    audit::append(c, &console(), AuditAction::UserAdd, &format!("user/{id}"), &user.roles.to_list())?;
+                    audit::append(
+                        c,
+                        &console(),
+                        AuditAction::UserAdd,
+                        &format!("user/{id}"),
+                        &user.roles.to_list(),
+                    )?;
                 }
                 Ok(id)
             })?;

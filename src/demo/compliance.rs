@@ -150,13 +150,16 @@ pub fn fill(store: &Store, items: &HashMap<String, i64>) -> anyhow::Result<()> {
         };
         // Through the workflow, as people would: sent, then decided (and published).
         let fy = crate::thai::fiscal_year(*day);
-        let create = transition::plan(&Transition::Create { submit: true }, None, &actor(staff, Role::Staff))?;
+        let create =
+            transition::plan(&Transition::Create { submit: true }, None, &actor(staff, Role::Staff))?;
         let target = Target::New { requester_id: staff, fiscal_year: fy, fields: &fields, files: &[] };
         let as_staff = who(staff);
         let rec = Record { who: &as_staff, actor_id: staff, edit: None, item: None };
         let id = store.run_sync(|c| Ok(requests::record(c, target, &create, rec)))??;
         let steps = match (item, rejection) {
-            (Some(_), _) => vec![(head, Role::Approver, Action::Approve), (webmaster, Role::WebMaster, Action::Publish)],
+            (Some(_), _) => {
+                vec![(head, Role::Approver, Action::Approve), (webmaster, Role::WebMaster, Action::Publish)]
+            }
             (None, Some(reason)) => vec![(head, Role::Approver, Action::Reject { reason: (*reason).into() })],
             (None, None) => Vec::new(),
         };

@@ -49,7 +49,13 @@ pub struct Entry {
 }
 
 /// Appends an entry.
-pub fn append(conn: &Connection, who: &Who, action: AuditAction, object: &str, detail: &str) -> StoreResult<()> {
+pub fn append(
+    conn: &Connection,
+    who: &Who,
+    action: AuditAction,
+    object: &str,
+    detail: &str,
+) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO audit (at, user_id, address, action, object, detail)
          VALUES (:at, :user, :address, :action, :object, :detail)",

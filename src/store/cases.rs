@@ -4,8 +4,8 @@
 use rusqlite::{Connection, OptionalExtension as _, Row, named_params};
 
 use super::StoreResult;
-use crate::workflow::eservice::{Kind, Status, ValidCase};
 use crate::workflow::audit::AuditAction;
+use crate::workflow::eservice::{Kind, Status, ValidCase};
 
 /// A stored case.
 #[derive(Debug, Clone)]
@@ -211,7 +211,13 @@ pub fn purge_job(store: &super::Store, days: u32) -> StoreResult<usize> {
         let n = purge_personal_data(c, before)?;
         if n > 0 {
             let system = super::audit::Who::scheduler();
-            super::audit::append(c, &system, AuditAction::CasePurge, "cases", &format!("{n} cases, {days} days"))?;
+            super::audit::append(
+                c,
+                &system,
+                AuditAction::CasePurge,
+                "cases",
+                &format!("{n} cases, {days} days"),
+            )?;
         }
         Ok(n)
     })

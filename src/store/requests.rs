@@ -5,8 +5,8 @@
 //! people acting on the same request at once cannot both succeed.
 
 use jiff::civil::Date;
-use rusqlite::{Connection, OptionalExtension as _, Row, ToSql, TransactionBehavior, named_params};
 use rusqlite::types::Type;
+use rusqlite::{Connection, OptionalExtension as _, Row, ToSql, TransactionBehavior, named_params};
 
 use super::audit::{self, Who};
 use super::compliance::NewTag;
@@ -54,7 +54,11 @@ pub struct Request {
 impl Request {
     /// What the workflow's rules need to know about it.
     pub fn facts(&self) -> RequestFacts {
-        RequestFacts { state: self.state, requester_id: self.requester_id, verbal_pending: self.verbal_pending }
+        RequestFacts {
+            state: self.state,
+            requester_id: self.requester_id,
+            verbal_pending: self.verbal_pending,
+        }
     }
 
     /// The reference number shown to people, e.g. `2569/0007`.
@@ -204,7 +208,12 @@ fn insert(
                  :name, :position, :contact, :category, :from, :to, :end, :now, :now)",
         with_fields(
             fields,
-            &[(":fy", &fiscal_year), (":seq", &seq), (":state", &state.as_str()), (":requester", &requester_id)],
+            &[
+                (":fy", &fiscal_year),
+                (":seq", &seq),
+                (":state", &state.as_str()),
+                (":requester", &requester_id),
+            ],
         )
         .as_slice(),
     )?;
@@ -226,7 +235,14 @@ fn replace_fields(tx: &Connection, id: i64, from: State, fields: &Fields) -> Sto
 
 /// Moves request `id` from `from` to the plan's state (with its verbal-approval details and
 /// item). `false` if someone else changed it first.
-fn change_state(tx: &Connection, id: i64, from: State, plan: &Plan, verbal: Option<(&str, Date)>, item_id: Option<i64>) -> StoreResult<bool> {
+fn change_state(
+    tx: &Connection,
+    id: i64,
+    from: State,
+    plan: &Plan,
+    verbal: Option<(&str, Date)>,
+    item_id: Option<i64>,
+) -> StoreResult<bool> {
     let n = tx.execute(
         "UPDATE requests SET state = :to, verbal_pending = :verbal,
                 verbal_by = coalesce(:by, verbal_by), verbal_on = coalesce(:on, verbal_on),
@@ -298,7 +314,12 @@ impl From<rusqlite::Error> for NotRecorded {
 /// Applies a planned transition with all its effects — the request row, the audit lines, the
 /// notices, the item created or taken down — in one IMMEDIATE transaction, only if the request
 /// is still in the state the plan was based on. Returns the request's id.
-pub fn record(conn: &mut Connection, target: Target<'_>, plan: &Plan, rec: Record<'_>) -> Result<i64, NotRecorded> {
+pub fn record(
+    conn: &mut Connection,
+    target: Target<'_>,
+    plan: &Plan,
+    rec: Record<'_>,
+) -> Result<i64, NotRecorded> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let id = record_in(&tx, target, plan, rec)?;
     tx.commit()?;
@@ -308,7 +329,12 @@ pub fn record(conn: &mut Connection, target: Target<'_>, plan: &Plan, rec: Recor
 /// [`record`] inside the caller's transaction (for jobs that apply many plans at once). On
 /// [`NotRecorded::Stale`] nothing of this plan was written, but the caller's transaction may
 /// already hold other writes.
-pub fn record_in(tx: &Connection, target: Target<'_>, plan: &Plan, rec: Record<'_>) -> Result<i64, NotRecorded> {
+pub fn record_in(
+    tx: &Connection,
+    target: Target<'_>,
+    plan: &Plan,
+    rec: Record<'_>,
+) -> Result<i64, NotRecorded> {
     let (id, requester_id, topic) = match target {
         Target::New { requester_id, fiscal_year, fields, files } => {
             let id = insert(tx, requester_id, fiscal_year, plan.next, fields)?;
@@ -323,7 +349,10 @@ pub fn record_in(tx: &Connection, target: Target<'_>, plan: &Plan, rec: Record<'
                     return Err(NotRecorded::Stale);
                 }
                 for file_id in remove {
-                    tx.execute("DELETE FROM request_files WHERE id = ?1 AND request_id = ?2", (file_id, r.id))?;
+                    tx.execute(
+                        "DELETE FROM request_files WHERE id = ?1 AND request_id = ?2",
+                        (file_id, r.id),
+                    )?;
                 }
                 add_files(tx, r.id, files)?;
                 topic = fields.topic.clone();
@@ -352,7 +381,8 @@ pub fn record_in(tx: &Connection, target: Target<'_>, plan: &Plan, rec: Record<'
             (r.id, r.requester_id, topic)
         }
     };
-    let item_id: Option<i64> = tx.query_row("SELECT item_id FROM requests WHERE id = ?1", [id], |r| r.get(0))?;
+    let item_id: Option<i64> =
+        tx.query_row("SELECT item_id FROM requests WHERE id = ?1", [id], |r| r.get(0))?;
     for line in &plan.effects.audit {
         let object = match (line.subject, item_id) {
             (Subject::Item, Some(item)) => format!("item/{item}"),

@@ -12,7 +12,8 @@ use crate::thai;
 
 /// `/admin/health`: every check with its level and reason, then the scheduler's jobs.
 pub fn health(chrome: &Chrome, bar: &Bar, checks: &[Check], jobs: &[JobRun]) -> Markup {
-    let when = |at: i64| thai::datetime_short(jiff::Timestamp::from_second(at).unwrap_or_default(), chrome.digits);
+    let when =
+        |at: i64| thai::datetime_short(jiff::Timestamp::from_second(at).unwrap_or_default(), chrome.digits);
     let worst = checks.iter().map(|c| c.level).max().unwrap_or(Level::Green);
     staff_page(
         chrome,

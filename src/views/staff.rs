@@ -495,7 +495,6 @@ fn action_forms(r: &Request, actions: &[ActionKind], token: &str) -> Markup {
     }
 }
 
-
 /// Whether a file kind is shown as an image on the item page (and so needs a text
 /// alternative).
 pub fn is_image(kind: &str) -> bool {

@@ -44,7 +44,9 @@ pub async fn check(State(app): State<Shared>, mut request: Request, next: Next) 
     let access = &app.config.settings.access;
     let ip = client_ip(peer, request.headers(), access);
     request.extensions_mut().insert(ClientIp(ip));
-    if crate::paths::is_private(request.uri().path()) && !access.staff_networks.iter().any(|net| net.contains(&ip)) {
+    if crate::paths::is_private(request.uri().path())
+        && !access.staff_networks.iter().any(|net| net.contains(&ip))
+    {
         return WebError::Forbidden(
             "หน้าสำหรับเจ้าหน้าที่ใช้ได้เฉพาะจากเครือข่ายภายในสำนักงาน (office LAN only)".into(),
         )

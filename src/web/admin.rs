@@ -15,8 +15,8 @@ use crate::store::users::{self, NewUser};
 use crate::views::admin::{self as view, NewAccount};
 use crate::views::forms::Problem;
 use crate::workflow::account;
-use crate::workflow::state::{Role, Roles};
 use crate::workflow::audit::AuditAction;
+use crate::workflow::state::{Role, Roles};
 
 async fn users_page(
     app: &Shared,

@@ -18,8 +18,8 @@ use crate::store::{now_unix, totp};
 use crate::views::admin::NewAccount;
 use crate::views::{self, forms::Problem};
 use crate::workflow::account;
-use crate::workflow::state::Role;
 use crate::workflow::audit::AuditAction;
+use crate::workflow::state::Role;
 
 /// Where to go after logging in: only local paths, never another site.
 fn safe_next(next: Option<&String>) -> String {
@@ -93,7 +93,9 @@ pub async fn login(
     if let Some(wait) = waiting {
         let (who2, name) = (who.clone(), username.clone());
         app.store
-            .run(move |c| audit::append(c, &who2, AuditAction::LoginRefused, &format!("user/{name}"), "throttled"))
+            .run(move |c| {
+                audit::append(c, &who2, AuditAction::LoginRefused, &format!("user/{name}"), "throttled")
+            })
             .await?;
         let msg = format!(
             "เข้าสู่ระบบผิดหลายครั้ง กรุณารอ {} วินาทีแล้วลองใหม่ (too many failed attempts)",
@@ -213,7 +215,13 @@ pub async fn logout(
     app.store
         .run(move |c| {
             users::end_session(c, &token)?;
-            audit::append(c, &who, AuditAction::Logout, &format!("user/{}", who.user_id.unwrap_or_default()), "")
+            audit::append(
+                c,
+                &who,
+                AuditAction::Logout,
+                &format!("user/{}", who.user_id.unwrap_or_default()),
+                "",
+            )
         })
         .await?;
     Ok((jar.remove(session::removal(SESSION_COOKIE)), Redirect::to("/")).into_response())

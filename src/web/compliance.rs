@@ -22,8 +22,8 @@ use crate::store::reports;
 use crate::thai;
 use crate::views::compliance::{self as view, PublicRow, TagChoices, TagForm};
 use crate::views::forms::Problem;
-use crate::workflow::state::Role;
 use crate::workflow::audit::AuditAction;
+use crate::workflow::state::Role;
 
 fn html(m: maud::Markup) -> Response {
     Html(m.into_string()).into_response()

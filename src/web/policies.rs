@@ -15,8 +15,8 @@ use crate::store::items::{self, At, Scope};
 use crate::store::pages;
 use crate::views::forms::Problem;
 use crate::views::policies::{self as view, Policy};
-use crate::workflow::state::Role;
 use crate::workflow::audit::AuditAction;
+use crate::workflow::state::Role;
 
 fn html(m: maud::Markup) -> Response {
     Html(m.into_string()).into_response()
@@ -84,7 +84,13 @@ pub async fn save(
         .run(move |c| {
             let tx = c.transaction()?;
             pages::set(&tx, policy.slug, &body, &by)?;
-            crate::store::audit::append(&tx, &who, AuditAction::PageEdit, &format!("page/{}", policy.slug), "")?;
+            crate::store::audit::append(
+                &tx,
+                &who,
+                AuditAction::PageEdit,
+                &format!("page/{}", policy.slug),
+                "",
+            )?;
             tx.commit()?;
             Ok(())
         })

@@ -65,7 +65,8 @@ pub(super) async fn bar<'a>(app: &Shared, staff: &'a Staff) -> Result<Bar<'a>, W
 
 /// Asks the workflow whether `staff` may make `transition` on `r` (`None`: a new request).
 fn plan_for(staff: &Staff, transition: &Transition, r: Option<&Request>) -> Result<Plan, WebError> {
-    plan(transition, r.map(Request::facts).as_ref(), &staff.actor()).map_err(|e| WebError::Forbidden(e.to_string()))
+    plan(transition, r.map(Request::facts).as_ref(), &staff.actor())
+        .map_err(|e| WebError::Forbidden(e.to_string()))
 }
 
 /// Records a planned transition (see `store::requests::record`); a request someone else
@@ -458,7 +459,8 @@ pub async fn publish(
     let (fields, tags) = match (checked, tags) {
         (Ok(fields), Ok(tags)) => (fields, tags),
         (checked, tags) => {
-            let mut problems: Vec<Problem> = checked.err().unwrap_or_default().into_iter().map(Problem::from).collect();
+            let mut problems: Vec<Problem> =
+                checked.err().unwrap_or_default().into_iter().map(Problem::from).collect();
             problems.extend(tags.err().unwrap_or_default());
             let fy = super::compliance::choice_year(&input.tag_year, fy_now);
             let choices = TagChoices::new(&lib, &input.category, fy);
@@ -476,7 +478,8 @@ pub async fn publish(
     };
     let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
     let item = new_item(&r, fields, today);
-    let id = record(&app, &staff, RecordTarget::Existing(Box::new(r)), plan, None, Some((item, tags))).await?;
+    let id =
+        record(&app, &staff, RecordTarget::Existing(Box::new(r)), plan, None, Some((item, tags))).await?;
     app.pages.invalidate();
     Ok(to_request(id))
 }

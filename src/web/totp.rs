@@ -24,8 +24,8 @@ use crate::store::{now_unix, totp, users};
 use crate::views::forms::Problem;
 use crate::views::staff::Bar;
 use crate::views::totp::{self as view, Enrolment};
-use crate::workflow::state::{Role, Roles};
 use crate::workflow::audit::AuditAction;
+use crate::workflow::state::{Role, Roles};
 
 /// Cookie that carries a login waiting for its code (path `/login`, five minutes server-side).
 pub const PENDING_COOKIE: &str = "prakat_pending";
@@ -133,7 +133,9 @@ pub async fn login_code(
     let object = format!("user/{}", user.username);
     if let Some(wait) = app.account_throttle.wait(&account_key).max(app.address_throttle.wait(&address_key)) {
         let (who, object) = (anonymous.clone(), object.clone());
-        app.store.run(move |c| audit::append(c, &who, AuditAction::LoginRefused, &object, "throttled")).await?;
+        app.store
+            .run(move |c| audit::append(c, &who, AuditAction::LoginRefused, &object, "throttled"))
+            .await?;
         let problem = Problem::new(
             "code",
             format!(
@@ -162,7 +164,13 @@ pub async fn login_code(
             .run(move |c| {
                 audit::append(c, &anonymous, AuditAction::LoginTotpFailed, &object, kind)?;
                 if let Some(wait) = lockout {
-                    audit::append(c, &anonymous, AuditAction::LoginLockout, &object, &format!("{} s", wait.as_secs()))?;
+                    audit::append(
+                        c,
+                        &anonymous,
+                        AuditAction::LoginLockout,
+                        &object,
+                        &format!("{} s", wait.as_secs()),
+                    )?;
                 }
                 Ok(())
             })

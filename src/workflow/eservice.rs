@@ -153,7 +153,8 @@ pub const DETAILS_MAX: usize = 5000;
 /// Checks a form; every problem names the field and the rule in Thai.
 pub fn validate(kind: Kind, input: &CaseInput) -> Result<ValidCase, Vec<super::request::FieldError>> {
     use super::request::FieldError;
-    let fe = |field: &'static str, message: &str| FieldError { field: field.into(), message: message.to_owned() };
+    let fe =
+        |field: &'static str, message: &str| FieldError { field: field.into(), message: message.to_owned() };
     let mut problems = Vec::new();
     let subject = input.subject.trim();
     let details = input.details.trim();

@@ -87,7 +87,11 @@ pub struct ValidPublication {
 
 /// Checks the form and reports every problem. `images` are the names of the request's image
 /// files (each needs a text alternative, WCAG 1.1.1); `today` is the office's date.
-pub fn validate(input: &PublishInput, images: &[&str], today: Date) -> Result<ValidPublication, Vec<FieldError>> {
+pub fn validate(
+    input: &PublishInput,
+    images: &[&str],
+    today: Date,
+) -> Result<ValidPublication, Vec<FieldError>> {
     let mut problems = Vec::new();
     let mut alts = Vec::with_capacity(images.len());
     for (i, name) in images.iter().enumerate() {
@@ -95,7 +99,9 @@ pub fn validate(input: &PublishInput, images: &[&str], today: Date) -> Result<Va
         if alt.is_empty() || alt.chars().count() > MAX_ALT {
             problems.push(FieldError::message(
                 format!("alt-{i}"),
-                format!("คำอธิบายภาพ {name}: ต้องกรอกคำอธิบายภาพ (ไม่เกิน {MAX_ALT} ตัวอักษร) เพื่อผู้ใช้โปรแกรมอ่านหน้าจอ"),
+                format!(
+                    "คำอธิบายภาพ {name}: ต้องกรอกคำอธิบายภาพ (ไม่เกิน {MAX_ALT} ตัวอักษร) เพื่อผู้ใช้โปรแกรมอ่านหน้าจอ"
+                ),
             ));
         }
         alts.push(alt.to_owned());
@@ -128,7 +134,11 @@ pub fn validate(input: &PublishInput, images: &[&str], today: Date) -> Result<Va
     let publish_on = date("publish_on", "วันที่เผยแพร่", &input.publish_on, true);
     let end = date("end_date", "วันสิ้นสุดการเผยแพร่", &input.end_date, false);
     let verbal = input.is_verbal();
-    let verbal_on = if verbal { date("verbal_on", "วันที่อนุมัติด้วยวาจา", &input.verbal_on, true) } else { None };
+    let verbal_on = if verbal {
+        date("verbal_on", "วันที่อนุมัติด้วยวาจา", &input.verbal_on, true)
+    } else {
+        None
+    };
     if Place::parse(&input.category).is_none() {
         problems.push(FieldError::message("category", "หมวดหมู่: ต้องเลือกหมวดหมู่ย่อย"));
     }
@@ -223,7 +233,18 @@ mod tests {
         };
         let errs = validate(&input, &["a.jpg", "b.jpg"], date(2026, 12, 6)).unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_ref()).collect();
-        for f in ["alt-0", "alt-1", "category", "title", "source", "verbal_by", "verbal_on", "period_to", "publish_on", "end_date"] {
+        for f in [
+            "alt-0",
+            "alt-1",
+            "category",
+            "title",
+            "source",
+            "verbal_by",
+            "verbal_on",
+            "period_to",
+            "publish_on",
+            "end_date",
+        ] {
             assert!(fields.contains(&f), "{f} missing in {fields:?}");
         }
         assert!(errs.iter().all(|e| e.message.contains(':')), "{errs:?}");

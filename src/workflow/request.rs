@@ -99,7 +99,10 @@ pub struct FieldError {
 
 impl FieldError {
     /// A problem with `field` whose message is already complete (it names the field).
-    pub fn message(field: impl Into<std::borrow::Cow<'static, str>>, message: impl Into<String>) -> FieldError {
+    pub fn message(
+        field: impl Into<std::borrow::Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> FieldError {
         FieldError { field: field.into(), message: message.into() }
     }
 
@@ -168,7 +171,8 @@ pub fn validate(input: &RequestInput, today: Date) -> Result<ValidRequest, Vec<F
         && from > to
     {
         e.push(FieldError {
-            field: "period_to".into(), message: "ช่วงวันที่ของข้อมูล: วันเริ่มต้องไม่หลังวันสิ้นสุด".into()
+            field: "period_to".into(),
+            message: "ช่วงวันที่ของข้อมูล: วันเริ่มต้องไม่หลังวันสิ้นสุด".into(),
         });
     }
 

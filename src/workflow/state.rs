@@ -772,7 +772,8 @@ mod tests {
                     && (actor.roles.contains(Role::Approver)
                         || actor.roles.contains(Role::WebMaster)
                         || actor.roles.contains(Role::Admin));
-                let want = !actor.is_system() && (actor.user_id == REQUESTER || (office && state != State::Draft));
+                let want =
+                    !actor.is_system() && (actor.user_id == REQUESTER || (office && state != State::Draft));
                 assert_eq!(may_view(&facts, &actor), want, "{state:?} {actor:?}");
             }
         }

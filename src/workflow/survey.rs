@@ -36,10 +36,10 @@ pub fn validate(fields: &HashMap<String, String>) -> Result<Answer, Vec<FieldErr
     for (i, (name, label)) in ASPECTS.iter().enumerate() {
         match fields.get(*name).and_then(|v| v.parse::<u8>().ok()).filter(|v| (1..=5).contains(v)) {
             Some(v) => levels[i] = v,
-            None => problems
-                .push(FieldError {
-                    field: (*name).into(), message: format!("{label}: กรุณาเลือกระดับความพึงพอใจ")
-                }),
+            None => problems.push(FieldError {
+                field: (*name).into(),
+                message: format!("{label}: กรุณาเลือกระดับความพึงพอใจ"),
+            }),
         }
     }
     let comment = fields.get("comment").map(|c| c.trim().to_owned()).unwrap_or_default();

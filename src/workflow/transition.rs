@@ -163,11 +163,7 @@ pub struct Plan {
 
 /// Decides whether `actor` may make `transition` on a request (`facts`; `None` for a new one)
 /// and what it brings. Refusals carry the Thai message of [`decide`].
-pub fn plan(
-    transition: &Transition,
-    facts: Option<&RequestFacts>,
-    actor: &Actor,
-) -> Result<Plan, Refusal> {
+pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor) -> Result<Plan, Refusal> {
     use AuditAction as A;
     let line = |action, detail: &str| AuditLine {
         action,
@@ -179,7 +175,11 @@ pub fn plan(
     let awaits = notice(approvers, NoticeKind::AwaitsApproval, Link::Request);
     match transition {
         Transition::Create { submit } => {
-            let mut audit = vec![AuditLine { action: A::RequestCreate, subject: Subject::Request, detail: Detail::Topic }];
+            let mut audit = vec![AuditLine {
+                action: A::RequestCreate,
+                subject: Subject::Request,
+                detail: Detail::Topic,
+            }];
             let mut notices = Vec::new();
             if *submit {
                 audit.push(line(A::RequestSubmit, ""));
@@ -296,11 +296,11 @@ pub fn reason(plan: &Plan) -> &str {
 mod tests {
     use super::*;
     use crate::workflow::state::{ActionKind, Roles};
-    use jiff::civil::date;
     use AuditAction as A;
     use ItemChange as I;
     use Link as L;
     use NoticeKind as N;
+    use jiff::civil::date;
 
     const REQUESTER: i64 = 7;
     const OTHER: i64 = 8;
@@ -313,28 +313,23 @@ mod tests {
         match kind {
             ActionKind::Submit => Action::Submit,
             ActionKind::Approve => Action::Approve,
-            ActionKind::Reject => Action::Reject { reason: "ไม่เกี่ยวข้องกับภารกิจ".into() },
+            ActionKind::Reject => Action::Reject {
+                reason: "ไม่เกี่ยวข้องกับภารกิจ".into()
+            },
             ActionKind::Publish => Action::Publish,
             ActionKind::PublishOnVerbalApproval => Action::PublishOnVerbalApproval {
                 approved_by: "นายแพทย์สมชาย".into(),
                 approved_on: date(2026, 12, 1),
             },
             ActionKind::ConfirmVerbalApproval => Action::ConfirmVerbalApproval,
-            ActionKind::Withdraw => Action::Withdraw { reason: "ข้อมูลคลาดเคลื่อน".into() },
+            ActionKind::Withdraw => {
+                Action::Withdraw { reason: "ข้อมูลคลาดเคลื่อน".into() }
+            }
             ActionKind::Expire => Action::Expire,
         }
     }
 
-    type Row = (
-        &'static str,
-        State,
-        bool,
-        Actor,
-        State,
-        &'static [A],
-        &'static [(Recipients, N, L)],
-        I,
-    );
+    type Row = (&'static str, State, bool, Actor, State, &'static [A], &'static [(Recipients, N, L)], I);
 
     /// Every transition's consequences, written out: (what, from, verbal flag before, who,
     /// to, audit actions, notices, item change).
@@ -371,7 +366,10 @@ mod tests {
         let rows = table();
         // Every action kind and both create/edit variants appear.
         for kind in ActionKind::ALL {
-            assert!(rows.iter().any(|(t, _)| matches!(t, Transition::Act(a) if a.kind() == kind)), "{kind:?}");
+            assert!(
+                rows.iter().any(|(t, _)| matches!(t, Transition::Act(a) if a.kind() == kind)),
+                "{kind:?}"
+            );
         }
         for (t, (what, from, verbal, who, to, audit, notices, item)) in rows {
             let facts = RequestFacts { state: from, requester_id: REQUESTER, verbal_pending: verbal };
@@ -380,7 +378,8 @@ mod tests {
             assert_eq!(got.next, to, "{what}");
             assert_eq!(got.from, facts.map(|f| f.state), "{what}");
             assert_eq!(got.effects.audit.iter().map(|l| l.action).collect::<Vec<_>>(), audit, "{what}");
-            let want: Vec<Notice> = notices.iter().map(|&(to, kind, link)| Notice { to, kind, link }).collect();
+            let want: Vec<Notice> =
+                notices.iter().map(|&(to, kind, link)| Notice { to, kind, link }).collect();
             assert_eq!(got.effects.notices, want, "{what}");
             assert_eq!(got.effects.item, item, "{what}");
         }
@@ -390,7 +389,8 @@ mod tests {
     fn refused_transitions_plan_nothing() {
         let staff = actor(REQUESTER, "staff");
         let other = actor(OTHER, "staff,approver,webmaster,admin");
-        let published = RequestFacts { state: State::Published, requester_id: REQUESTER, verbal_pending: false };
+        let published =
+            RequestFacts { state: State::Published, requester_id: REQUESTER, verbal_pending: false };
         let draft = RequestFacts { state: State::Draft, ..published };
         // Nobody edits a published request through Edit (amendments are their own transition).
         assert!(plan(&Transition::Edit { submit: false }, Some(&published), &staff).is_err());
@@ -404,7 +404,8 @@ mod tests {
     #[test]
     fn reasons_travel_to_the_trail_and_the_notice() {
         let facts = RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false };
-        let reject = Transition::Act(Action::Reject { reason: "  เอกสารไม่ครบ ".into() });
+        let reject =
+            Transition::Act(Action::Reject { reason: "  เอกสารไม่ครบ ".into() });
         let p = plan(&reject, Some(&facts), &actor(OTHER, "approver")).unwrap();
         assert_eq!(reason(&p), "เอกสารไม่ครบ");
         assert_eq!(

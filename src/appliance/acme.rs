@@ -127,7 +127,7 @@ pub fn renewal_job(
     Job::asynchronous(
         "tls.acme",
         "ขอและต่ออายุใบรับรอง HTTPS (ACME)",
-        Schedule::Every(Duration::from_secs(60)),
+        Schedule::Every(Duration::from_secs(15)),
         move || {
             let (store, tls, dir, challenges, backoff) =
                 (store.clone(), tls.clone(), dir.clone(), challenges.clone(), backoff.clone());

@@ -241,49 +241,107 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
 }
 
 /// Runs `jobs` until the process ends: every [`TICK`] each due job is started (a job is never
-/// run twice at once), and its start, end and error are recorded.
+/// run twice at once), and its runs are recorded for the health page.
+///
+/// When a job is due is decided from memory, seeded from the database at start (so a daily job
+/// missed while the machine was off is caught up). To spare an SD card, a frequent job's run is
+/// written only when it failed, when it recovers, or once an hour; daily and hourly jobs are
+/// written at every start and end.
 pub async fn run(store: Store, jobs: Vec<Job>) {
     let jobs: Vec<Arc<Job>> = jobs.into_iter().map(Arc::new).collect();
-    let running: Arc<Mutex<HashSet<&'static str>>> = Arc::default();
+    let seen = store.run(|c| jobs::all(c)).await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "scheduler cannot read its jobs");
+        Vec::new()
+    });
+    let board: Arc<Mutex<Board>> = Arc::new(Mutex::new(Board {
+        last_start: seen.iter().map(|r| (r.name.clone(), r.started_at)).collect(),
+        written: seen
+            .iter()
+            .map(|r| (r.name.clone(), (r.finished_at.unwrap_or(r.started_at), r.ok != Some(false))))
+            .collect(),
+        running: HashSet::new(),
+    }));
     let mut tick = tokio::time::interval(TICK);
     loop {
         tick.tick().await;
         let now = jiff::Timestamp::now().to_zoned_datetime(thai::bangkok());
-        let runs = match store.run(|c| jobs::all(c)).await {
-            Ok(runs) => runs,
-            Err(e) => {
-                tracing::error!(error = %e, "scheduler cannot read its jobs");
-                continue;
-            }
-        };
+        let at = now.timestamp().as_second();
         for job in &jobs {
-            let last = runs.iter().find(|r| r.name == job.name).map(|r| r.started_at);
-            if !job.schedule.is_due(last, &now) || !running.lock().expect("jobs").insert(job.name) {
-                continue;
+            {
+                let mut b = board.lock().expect("scheduler board");
+                let last = b.last_start.get(job.name).copied();
+                if !job.schedule.is_due(last, &now) || !b.running.insert(job.name) {
+                    continue;
+                }
+                b.last_start.insert(job.name.to_owned(), at);
             }
-            let (job, store, running) = (job.clone(), store.clone(), running.clone());
-            let at = now.timestamp().as_second();
-            tokio::spawn(async move {
-                let name = job.name;
-                let (label, schedule) = (job.label_th, job.schedule.label_th());
-                let result = match store.run(move |c| jobs::started(c, name, label, &schedule, at)).await {
-                    Ok(()) => (job.task)().await,
-                    Err(e) => Err(e.into()),
-                };
-                let outcome = match &result {
-                    Ok(m) => Ok(m.clone()),
-                    Err(e) => {
-                        tracing::error!(job = name, error = %format!("{e:#}"), "scheduled job failed");
-                        Err(format!("{e:#}"))
-                    }
-                };
-                let _ = store
-                    .run(move |c| jobs::finished(c, name, outcome.as_deref().map_err(String::as_str)))
-                    .await;
-                running.lock().expect("jobs").remove(name);
-            });
+            let (job, store, board) = (job.clone(), store.clone(), board.clone());
+            tokio::spawn(async move { run_one(&job, &store, &board, at).await });
         }
     }
+}
+
+/// What the scheduler remembers between ticks.
+struct Board {
+    /// When each job last started (Unix seconds).
+    last_start: std::collections::HashMap<String, i64>,
+    /// When each job's run was last written, and whether that run succeeded.
+    written: std::collections::HashMap<String, (i64, bool)>,
+    /// Jobs running now.
+    running: HashSet<&'static str>,
+}
+
+/// Frequent jobs are written at most this often while nothing changes.
+const WRITE_EVERY: i64 = 3600;
+
+async fn run_one(job: &Job, store: &Store, board: &Mutex<Board>, at: i64) {
+    let (name, label, schedule) = (job.name, job.label_th, job.schedule.label_th());
+    let infrequent = match job.schedule {
+        Schedule::Daily(_) => true,
+        Schedule::Every(d) => d.as_secs() as i64 >= WRITE_EVERY,
+    };
+    if infrequent {
+        let schedule = schedule.clone();
+        if let Err(e) = store.run(move |c| jobs::started(c, name, label, &schedule, at)).await {
+            tracing::error!(job = name, error = %e, "scheduler cannot record a start");
+        }
+    }
+    let outcome = match (job.task)().await {
+        Ok(m) => Ok(m),
+        Err(e) => {
+            tracing::error!(job = name, error = %format!("{e:#}"), "scheduled job failed");
+            Err(format!("{e:#}"))
+        }
+    };
+    let ok = outcome.is_ok();
+    let write = {
+        let b = board.lock().expect("scheduler board");
+        match b.written.get(name) {
+            _ if infrequent || !ok => true,
+            Some(&(written_at, was_ok)) => !was_ok || at - written_at >= WRITE_EVERY,
+            None => true,
+        }
+    };
+    if write {
+        let result = store
+            .run(move |c| {
+                let result = outcome.as_deref().map_err(String::as_str);
+                if infrequent {
+                    jobs::finished(c, name, result)
+                } else {
+                    jobs::record(c, name, label, &schedule, at, result)
+                }
+            })
+            .await;
+        if let Err(e) = result {
+            tracing::error!(job = name, error = %e, "scheduler cannot record a run");
+        }
+    }
+    let mut b = board.lock().expect("scheduler board");
+    if write {
+        b.written.insert(name.to_owned(), (at, ok));
+    }
+    b.running.remove(name);
 }
 
 /// The first day of traffic logs to keep.

@@ -73,6 +73,20 @@ pub fn finished(conn: &Connection, name: &str, result: Result<&str, &str>) -> St
     Ok(())
 }
 
+/// Records a whole run of job `name` at once (start and end), for frequent jobs whose start is
+/// not worth a write of its own.
+pub fn record(
+    conn: &Connection,
+    name: &str,
+    label: &str,
+    schedule: &str,
+    started_at: i64,
+    result: Result<&str, &str>,
+) -> StoreResult<()> {
+    started(conn, name, label, schedule, started_at)?;
+    finished(conn, name, result)
+}
+
 /// The record of job `name`, if it ever started.
 pub fn get(conn: &Connection, name: &str) -> StoreResult<Option<JobRun>> {
     Ok(conn.prepare_cached("SELECT * FROM jobs WHERE name = ?1")?.query_row([name], from_row).optional()?)

@@ -108,7 +108,7 @@ async fn record(
 /// The request a handler records a transition on, owned so it can move to a blocking thread.
 enum RecordTarget {
     New { fiscal_year: i32, fields: form::ValidRequest, files: Vec<NewAttachment> },
-    Existing(Box<Request>),
+    Existing(Request),
 }
 
 fn to_request(id: i64) -> Response {
@@ -339,7 +339,7 @@ pub async fn update(
     let remove = up.remove_files.clone();
     let files = store_files(&app, up).await?;
     let edit = Some((valid, files, remove));
-    let id = record(&app, &staff, RecordTarget::Existing(Box::new(r)), plan, edit, None).await?;
+    let id = record(&app, &staff, RecordTarget::Existing(r), plan, edit, None).await?;
     Ok(to_request(id))
 }
 
@@ -371,7 +371,7 @@ pub async fn decide_on(
     };
     let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
     let takes_down = plan.effects.item != crate::workflow::transition::ItemChange::None;
-    let id = record(&app, &staff, RecordTarget::Existing(Box::new(r)), plan, None, None).await?;
+    let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, None).await?;
     if takes_down {
         app.pages.invalidate();
     }
@@ -479,7 +479,7 @@ pub async fn publish(
     let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
     let item = new_item(&r, fields, today);
     let id =
-        record(&app, &staff, RecordTarget::Existing(Box::new(r)), plan, None, Some((item, tags))).await?;
+        record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
     app.pages.invalidate();
     Ok(to_request(id))
 }

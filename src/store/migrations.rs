@@ -411,6 +411,11 @@ const MIGRATIONS: &[M<'static>] = &[
         ) STRICT;",
     )
     .down("DROP TABLE jobs;"),
+    // 12: items that cover no period of time (laws, manuals), said so publicly instead of
+    // "not stated" (seed 2.1.3, 3.2: the period is part of the metadata). Going back loses only
+    // this flag: such items then read "ไม่ระบุ" again.
+    M::up("ALTER TABLE items ADD COLUMN timeless INTEGER NOT NULL DEFAULT 0;")
+        .down("ALTER TABLE items DROP COLUMN timeless;"),
 ];
 
 /// Brings the database schema up to the newest version.

@@ -121,7 +121,7 @@ pub async fn dashboard(
     let lib = library(&app).await?;
     let schemes: Vec<String> = lib.schemes().into_iter().map(str::to_owned).collect();
     let at = at_on(on);
-    let (evidence, untagged) = app
+    let (evidence, untagged, without_period) = app
         .store
         .run(move |c| {
             let mut all = HashMap::new();
@@ -129,7 +129,8 @@ pub async fn dashboard(
                 let ev = tags::evidence(c, &s, fy, at)?;
                 all.insert(s, ev);
             }
-            Ok((all, tags::items_with_tags(c, true, 10_000)?.len()))
+            let untagged = tags::items_with_tags(c, true, 10_000)?.len();
+            Ok((all, untagged, crate::store::items::without_period(c, crate::store::items::At::now())?))
         })
         .await?;
     let results = lib
@@ -147,6 +148,7 @@ pub async fn dashboard(
         years: years_around(thai::fiscal_year(today), fy),
         schemes: results,
         untagged,
+        without_period,
     };
     let bar = super::staff::bar(&app, &staff).await?;
     Ok(html(view::dashboard(&app.plain_chrome(), &bar, &d)))

@@ -478,8 +478,7 @@ pub async fn publish(
     };
     let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
     let item = new_item(&r, fields, today);
-    let id =
-        record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
+    let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
     app.pages.invalidate();
     Ok(to_request(id))
 }
@@ -507,6 +506,7 @@ fn new_item(r: &Request, fields: ValidPublication, today: Date) -> NewItem {
         link: r.fields.link.clone(),
         period_from: fields.period_from,
         period_to: fields.period_to,
+        timeless: fields.timeless,
         published_at,
         expires_on: fields.end,
         attachments: r

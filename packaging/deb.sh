@@ -26,6 +26,27 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 install -D -m 0755 "$binary" "$root/usr/lib/prakat/prakat"
 install -D -m 0644 "$here/prakat.service" "$root/usr/lib/systemd/system/prakat.service"
+# The firewall of install.sh, opt-in for the package (sudo systemctl enable --now
+# prakat-firewall): the ruleset is made from the settings at each start.
+cat >"$root/usr/lib/systemd/system/prakat-firewall.service" <<'UNIT'
+[Unit]
+Description=Prakat firewall (nftables table inet prakat: 80 and 443 open, the rest office LAN only)
+Wants=network-pre.target
+Before=network-pre.target prakat.service
+DefaultDependencies=no
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStartPre=/bin/sh -c '/var/lib/prakat/bin/prakat firewall print --data /var/lib/prakat/data >/run/prakat-firewall.nft'
+ExecStart=/usr/sbin/nft -f /run/prakat-firewall.nft
+ExecStop=/usr/sbin/nft delete table inet prakat
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+chmod 0644 "$root/usr/lib/systemd/system/prakat-firewall.service"
 install -d -m 0755 "$root/usr/bin" "$root/DEBIAN"
 # The same command install.sh writes, from the same function.
 eval "$(sed -n '/^# BEGIN write_wrapper/,/^# END write_wrapper/p' "$here/install.sh")"
@@ -67,6 +88,7 @@ if [ "$1" = configure ]; then
     systemctl restart prakat.service || true
     echo "Prakat runs as the service prakat. First-admin setup link and addresses:"
     echo "  journalctl -u prakat -o cat | grep -E 'setup link|https://'"
+    echo "Firewall (80/443 open, the rest office LAN only), opt-in: sudo systemctl enable --now prakat-firewall"
   else
     systemctl enable prakat.service >/dev/null 2>&1 || true
   fi
@@ -78,6 +100,7 @@ cat >"$root/DEBIAN/prerm" <<'EOF'
 set -e
 if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
   systemctl disable --now prakat.service >/dev/null 2>&1 || true
+  systemctl disable --now prakat-firewall.service >/dev/null 2>&1 || true
 fi
 EOF
 

@@ -19,6 +19,8 @@
 #   /usr/local/bin/prakat                 runs the program as the service user on that data
 #
 # --root DIR installs into DIR instead of / (tests; nothing is started there).
+# --no-firewall leaves the machine's firewall alone (by default an nftables table of Prakat's
+# own opens 80 and 443 to all and everything else, SSH included, only to the office LAN).
 set -eu
 # The whole script is one block, read before it runs (safe to edit, or to pipe from curl).
 {
@@ -31,6 +33,7 @@ root=""
 mode=install
 purge=no
 start=yes
+firewall=yes
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
     --uninstall) mode=uninstall; shift ;;
     --purge) purge=yes; shift ;;
     --no-start) start=no; shift ;;
+    --no-firewall) firewall=no; shift ;;
     -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" 2>/dev/null; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -61,6 +65,8 @@ bin_dir=$home/bin
 data_dir=$home/data
 unit=/etc/systemd/system/prakat.service
 wrapper=/usr/local/bin/prakat
+fw_unit=/etc/systemd/system/prakat-firewall.service
+fw_rules=/etc/prakat/firewall.nft
 
 [ "$(id -u)" = 0 ] || die "run it as root (sudo sh install.sh …)"
 
@@ -77,10 +83,14 @@ systemctl_root() { # systemctl on DIR's unit files (works without a running syst
 if [ "$mode" = uninstall ]; then
   if [ "$live_systemd" = yes ]; then
     systemctl disable --now prakat.service 2>/dev/null || true
-  elif [ -f "$root$unit" ]; then
-    systemctl_root disable prakat.service >/dev/null 2>&1 || true
+    # Stopping the firewall unit deletes exactly its own table (inet prakat).
+    systemctl disable --now prakat-firewall.service 2>/dev/null || true
+  else
+    [ ! -f "$root$unit" ] || systemctl_root disable prakat.service >/dev/null 2>&1 || true
+    [ ! -f "$root$fw_unit" ] || systemctl_root disable prakat-firewall.service >/dev/null 2>&1 || true
   fi
-  rm -f "$root$unit" "$root$wrapper"
+  rm -f "$root$unit" "$root$wrapper" "$root$fw_unit" "$root$fw_rules"
+  rmdir "$root/etc/prakat" 2>/dev/null || true
   rm -rf "$root$bin_dir"
   [ "$live_systemd" = no ] || systemctl daemon-reload
   if [ "$purge" = yes ]; then
@@ -288,6 +298,47 @@ EOF
 # END prakat.service
 chmod 0644 "$root$unit.tmp"
 mv -f "$root$unit.tmp" "$root$unit"
+
+# --- firewall (seed 2.6) ---------------------------------------------------------------------
+# One nftables table of Prakat's own: TCP 80 and 443 open to all, everything else (SSH
+# included) only from the office LAN of the settings. --no-firewall skips it.
+if [ "$firewall" = yes ]; then
+  install -d -m 0755 "$root/etc/prakat"
+  "$root$bin_dir/prakat" firewall print --data "$root$data_dir" >"$root$fw_rules.tmp" ||
+    die "cannot write the firewall rules"
+  chmod 0644 "$root$fw_rules.tmp"
+  mv -f "$root$fw_rules.tmp" "$root$fw_rules"
+  cat >"$root$fw_unit.tmp" <<UNIT
+[Unit]
+Description=Prakat firewall (nftables table inet prakat: 80 and 443 open, the rest office LAN only)
+Wants=network-pre.target
+Before=network-pre.target prakat.service
+DefaultDependencies=no
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f $fw_rules
+ExecStop=/usr/sbin/nft delete table inet prakat
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  chmod 0644 "$root$fw_unit.tmp"
+  mv -f "$root$fw_unit.tmp" "$root$fw_unit"
+  if [ -z "$root" ] && ! command -v nft >/dev/null 2>&1; then
+    say "==> nft is not installed: the firewall is written but not on (sudo apt install nftables, then"
+    say "    sudo systemctl enable --now prakat-firewall)."
+  elif [ "$live_systemd" = yes ]; then
+    systemctl daemon-reload
+    systemctl enable --now prakat-firewall.service >/dev/null 2>&1 ||
+      say "==> the firewall did not start: journalctl -u prakat-firewall -e"
+    say "==> firewall on: 80 and 443 open to all, the rest only from the office LAN (nft list table inet prakat)"
+  else
+    systemctl_root enable prakat-firewall.service >/dev/null 2>&1 || true
+  fi
+fi
 
 if [ "$live_systemd" = no ]; then
   systemctl_root enable prakat.service >/dev/null 2>&1 || true

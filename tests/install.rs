@@ -185,6 +185,39 @@ fn installs_into_a_throwaway_root_runs_as_the_service_user_upgrades_and_uninstal
         missing("no systemd units on this machine (systemctl --root, systemd-analyze verify)");
     }
 
+    // The firewall (seed 2.6): its own nftables table, enabled at boot, loaded here in a network
+    // namespace of the test's own (never the host's rules), and removed exactly.
+    let rules = root.join("etc/prakat/firewall.nft");
+    let fw_unit = root.join("etc/systemd/system/prakat-firewall.service");
+    let ruleset = std::fs::read_to_string(&rules).unwrap();
+    assert!(ruleset.contains("tcp dport { 80, 443 } accept") && ruleset.contains("policy drop"), "{ruleset}");
+    assert!(ruleset.contains("192.168.0.0/16"), "the office LAN of the settings: {ruleset}");
+    let fw = std::fs::read_to_string(&fw_unit).unwrap();
+    assert!(fw.contains("ExecStop=/usr/sbin/nft delete table inet prakat"), "{fw}");
+    if units.is_dir() {
+        let wanted = root.join("etc/systemd/system/multi-user.target.wants/prakat-firewall.service");
+        assert!(wanted.symlink_metadata().is_ok(), "the firewall is enabled at boot");
+    }
+    if Command::new("sh").args(["-c", "command -v nft"]).output().unwrap().stdout.is_empty() {
+        missing("nft (nftables) is not installed");
+    } else {
+        let script = format!(
+            "set -e; nft add table inet other; nft -f {rules}; nft -f {rules}; echo BEFORE; nft list tables; \
+             nft list table inet prakat; nft delete table inet prakat; echo AFTER; nft list tables",
+            rules = rules.display()
+        );
+        let out = Command::new("unshare").args(["--net", "sh", "-c", &script]).output().unwrap();
+        let text = text_of(&out.stdout);
+        assert!(out.status.success(), "nft in a network namespace: {text}{}", text_of(&out.stderr));
+        let (before, after) = text.split_once("AFTER").unwrap();
+        assert!(before.contains("table inet prakat") && before.contains("table inet other"), "{text}");
+        assert_eq!(before.matches("hook input").count(), 1, "loading twice replaces, never doubles: {text}");
+        assert!(
+            !after.contains("prakat") && after.contains("table inet other"),
+            "only its own table goes: {text}"
+        );
+    }
+
     // The installed program runs as the service user from its installed place.
     let prakat = as_service_user(root, uid, gid);
     let v = Command::new(&prakat).arg("--version").output().unwrap();
@@ -225,6 +258,7 @@ fn installs_into_a_throwaway_root_runs_as_the_service_user_upgrades_and_uninstal
     // Uninstall keeps the data and the user; purge removes them.
     install_sh(root, &["--uninstall"]);
     assert!(!unit_path.exists() && !wrapper.exists() && !lib.join("bin").exists());
+    assert!(!rules.exists() && !fw_unit.exists(), "the firewall files go with it");
     assert!(enabled.symlink_metadata().is_err(), "no longer enabled");
     assert!(data.join("prakat.db").exists(), "the data stays");
     assert!(account(root).is_some());

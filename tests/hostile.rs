@@ -154,7 +154,7 @@ fn hostile_text_is_cleaned_from_every_form_and_feeds_and_csvs_stay_sound() {
             ("title", &title),
             ("summary", &summary),
             ("source", "กลุ่มงานควบคุมโรคติดต่อ"),
-            ("period_from", ""),
+            ("period_from", &today),
             ("period_to", ""),
             ("publish_on", &today),
             ("end_date", ""),

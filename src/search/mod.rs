@@ -40,19 +40,26 @@ pub fn highlight(text: &str, marks: &Marks) -> Vec<(String, bool)> {
         return out;
     }
     let n = normalise_mapped(&source);
+    let words = segment::words(&n.text, &*LEXICON);
+    let strings: Vec<&str> = words.iter().map(|w| &n.text[w.start..w.end]).collect();
     let mut at = 0;
-    for w in segment::words(&n.text, &*LEXICON) {
-        if !marks.matches(&n.text[w.start..w.end]) {
+    let mut i = 0;
+    while i < words.len() {
+        let run = marks.run_at(&strings[i..]);
+        if run == 0 {
+            i += 1;
             continue;
         }
-        let (a, b) = n.source_range(w.start, w.end);
+        let (a, _) = n.source_range(words[i].start, words[i].end);
+        let (_, b) = n.source_range(words[i + run - 1].start, words[i + run - 1].end);
+        i += run;
         if a < at {
             continue;
         }
         if a > at {
             out.push((source[at..a].to_owned(), false));
         }
-        // Neighbouring marked words are one mark.
+        // Neighbouring marked runs are one mark.
         match out.last_mut() {
             Some((piece, true)) if a == at => piece.push_str(&source[a..b]),
             _ => out.push((source[a..b].to_owned(), true)),
@@ -78,10 +85,11 @@ pub fn excerpt(body: &str, marks: &Marks) -> String {
         None
     } else {
         let n = normalise_mapped(&body);
-        segment::words(&n.text, &*LEXICON)
-            .into_iter()
-            .find(|w| marks.matches(&n.text[w.start..w.end]))
-            .map(|w| n.source_range(w.start, w.end).0)
+        let words = segment::words(&n.text, &*LEXICON);
+        let strings: Vec<&str> = words.iter().map(|w| &n.text[w.start..w.end]).collect();
+        (0..words.len())
+            .find(|&i| marks.run_at(&strings[i..]) > 0)
+            .map(|i| n.source_range(words[i].start, words[i].end).0)
     };
     let start_char = first.map_or(0, |byte| body[..byte].chars().count().saturating_sub(BEFORE));
     let total = body.chars().count();

@@ -2,8 +2,6 @@
 //! word (or per term of the synonyms), each alternative ranked by how it matches: the exact
 //! word, a prefix of a longer word (the last word typed), a synonym, a typing slip's correction.
 
-use std::collections::HashSet;
-
 use super::normalise::normalise;
 use super::segment::{Script, words};
 use super::synonyms::{LEXICON, Synonyms, TERM_WORDS_MAX};
@@ -109,36 +107,44 @@ impl Plan {
     pub fn marks(&self) -> Marks {
         let mut m = Marks::default();
         for v in self.groups.iter().flat_map(|g| &g.variants) {
-            let (last, rest) = v.words.split_last().map_or((None, &[][..]), |(l, r)| (Some(l), r));
-            m.words.extend(rest.iter().cloned());
-            if let Some(last) = last {
-                if v.prefix {
-                    m.prefixes.push(last.clone());
-                } else {
-                    m.words.insert(last.clone());
-                }
+            if !v.words.is_empty() && !m.phrases.iter().any(|(w, p)| *w == v.words && *p == v.prefix) {
+                m.phrases.push((v.words.clone(), v.prefix));
             }
         }
         m
     }
 }
 
-/// Words to mark in a result: whole words, and the starts of words.
+/// What to mark in a result: runs of whole words (the last one possibly only begun).
 #[derive(Debug, Clone, Default)]
 pub struct Marks {
-    words: HashSet<String>,
-    prefixes: Vec<String>,
+    phrases: Vec<(Vec<String>, bool)>,
 }
 
 impl Marks {
-    /// Whether `word` (normalised) is to be marked.
+    /// The length (in words) of the longest marked run that `words` starts with; 0 if none.
+    pub fn run_at(&self, words: &[&str]) -> usize {
+        self.phrases
+            .iter()
+            .filter(|(p, prefix)| {
+                p.len() <= words.len()
+                    && p.iter().zip(words).enumerate().all(|(i, (a, b))| {
+                        if *prefix && i + 1 == p.len() { b.starts_with(a.as_str()) } else { a == b }
+                    })
+            })
+            .map(|(p, _)| p.len())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether the single word `word` is marked on its own.
     pub fn matches(&self, word: &str) -> bool {
-        self.words.contains(word) || self.prefixes.iter().any(|p| word.starts_with(p.as_str()))
+        self.run_at(&[word]) == 1
     }
 
     /// Whether there is nothing to mark.
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty() && self.prefixes.is_empty()
+        self.phrases.is_empty()
     }
 }
 
@@ -344,6 +350,11 @@ mod tests {
         let m = p.marks();
         assert!(m.matches("ยา") && !m.matches("ยาว"));
         assert!(m.matches("ประกาศ") && m.matches("ประกาศนียบัตร"));
+        let m = plan("อสม", &crate::search::synonyms::BUILT_IN_SYNONYMS, &Vocabulary::empty()).marks();
+        assert!(!m.matches("ประจำ"), "a word of a synonym is marked only with the rest of it");
+        let n = crate::search::normalise::normalise("อาสาสมัครสาธารณสุขประจำหมู่บ้าน");
+        let words = crate::search::segment::word_strings(&n, &*crate::search::synonyms::LEXICON);
+        assert_eq!(m.run_at(&words), words.len());
         assert_eq!(p.groups[0].best_in("แจก ยา ฟรี"), Some(Kind::Exact));
         assert_eq!(p.groups[0].best_in("ความ ยาว"), None);
         assert_eq!(p.groups[1].best_in("ได้ ประกาศนียบัตร"), Some(Kind::Prefix));

@@ -138,13 +138,14 @@ impl Synonyms {
         self.sets.push(set);
     }
 
-    /// The other terms (as words) meaning the same as the words `key` run together, if any.
+    /// The other terms (as words) meaning the same as `words` run together (so "egp" finds
+    /// "e gp"), if any.
     pub fn others(&self, words: &[&str]) -> Vec<Vec<String>> {
         let key = words.concat();
         let mut out: Vec<Vec<String>> = Vec::new();
         for &id in self.by_key.get(&key).into_iter().flatten() {
             for term in &self.sets[id] {
-                if term.concat() != key && !out.contains(term) {
+                if !term.iter().eq(words.iter()) && !out.contains(term) {
                     out.push(term.clone());
                 }
             }

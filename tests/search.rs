@@ -1,5 +1,6 @@
 //! Thai full-text search on the demo content: queries of 1, 2, 3 and many characters, ranking,
-//! highlighting (escaped), filters, paging, and bad filters. (The index following withdrawal and expiry is tested in `store::search`.)
+//! highlighting (escaped), filters, paging, bad filters and bad characters. (The index following
+//! withdrawal and expiry is tested in `store::search`; relevance in `tests/relevance.rs`.)
 
 mod common;
 
@@ -20,7 +21,7 @@ fn results(server: &Server, q: &str, extra: &str) -> (u16, String) {
 #[test]
 fn thai_queries_of_every_length_find_ranked_highlighted_results() {
     let server = Server::demo();
-    for q in ["ข", "ตำ", "ซื้", "จัดซื้อ", "ประจำปีงบประมาณ", "แผนปฏิบัติการ ประจำปี"]
+    for q in ["ยา", "รพ", "อสม", "จัดซื้อ", "ประจำปีงบประมาณ", "แผนปฏิบัติการ ประจำปี"]
     {
         let (status, html) = results(&server, q, "");
         assert_eq!(status, 200, "{q}");
@@ -41,6 +42,15 @@ fn thai_queries_of_every_length_find_ranked_highlighted_results() {
     assert!(!html.contains("<script>alert"), "query echoed unescaped");
     // FTS syntax is not parsed.
     assert_eq!(results(&server, "\"ab OR * NEAR(", "").0, 200);
+    // NUL and other control characters are never an error.
+    for q in ["ab\u{0}", "\u{0}", "ยา\u{1}\u{7f}รพ", "\u{200b}"] {
+        assert_eq!(results(&server, q, "").0, 200, "{q:?}");
+    }
+    assert_eq!(server.get("/search?q=ab%00").status, 200);
+    // A slip is corrected, and the correction offered.
+    let (_, html) = results(&server, "วักซีน", "");
+    assert!(html.contains("คุณหมายถึง"), "no suggestion");
+    assert!(!item_links(&html).is_empty());
 }
 
 #[test]

@@ -263,6 +263,19 @@ pub fn plan(text: &str, synonyms: &Synonyms, vocabulary: &Vocabulary) -> Plan {
         }
     }
 
+    // The dictionary may split a run of the query differently from the same words in a longer
+    // run of the text (ประจำ|ปี typed, ประจำ|ปีงบประมาณ written): the last word of a Thai run
+    // of the query, after the word before it, may begin a longer word.
+    for x in 1..drafts.len() {
+        let (u, prev) = (drafts[x].units.start, drafts[x - 1].units.end - 1);
+        let last_of_run = units.get(drafts[x].units.end).is_none_or(|next| !next.joined || !next.thai);
+        if drafts[x].synonym || drafts[x - 1].synonym || !units[u].thai || !units[prev].thai || !units[u].joined || !last_of_run {
+            continue;
+        }
+        let words = vec![units[prev].words[0].to_owned(), units[u].words[0].to_owned()];
+        drafts[x].group.variants.push(Variant { words, prefix: true, kind: Kind::Prefix });
+    }
+
     // The last word typed may be unfinished: its prefix too (3 characters or more, not a
     // number, not already a term of the synonyms or corrected).
     if let Some(last) = drafts.last_mut()
@@ -334,6 +347,14 @@ mod tests {
         assert_eq!(p.suggestion.as_deref(), Some("ฉีดวัคซีน"));
         // Known words are left alone.
         assert!(plan("ไข้หวัด", &Synonyms::default(), &v).suggestion.is_none());
+    }
+
+    #[test]
+    fn the_last_word_of_a_run_may_begin_a_longer_word() {
+        let p = plan("ประจำปี", &Synonyms::default(), &Vocabulary::empty());
+        assert_eq!(p.groups.len(), 2);
+        assert_eq!(p.groups[1].best_in("งบประมาณ ประจำ ปีงบประมาณ"), Some(Kind::Prefix));
+        assert_eq!(p.groups[1].best_in("ปีก ไก่"), None);
     }
 
     #[test]

@@ -369,3 +369,165 @@ pub fn fiscal_years(conn: &Connection, at: At) -> StoreResult<Vec<i32>> {
         .map_or(now, |ts| crate::thai::fiscal_year(crate::thai::date_of(ts)));
     Ok((first.max(now - 20)..=now).rev().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::items::{NewAttachment, NewItem, insert, insert_in};
+
+    fn store_with_items() -> (tempfile::TempDir, crate::store::Store, Vec<i64>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(dir.path()).unwrap();
+        let blob = store.blobs().put(b"%PDF-1.4 test").unwrap();
+        let new = |category: &str, title: &str, body: &str, published: &str| NewItem {
+            body: body.into(),
+            ..NewItem::sample(category, title, published)
+        };
+        let ids = store
+            .run_sync(|c| {
+                let mut plan =
+                    new("news/procurement", "ประกาศแผนจัดซื้อจัดจ้าง", "ปีงบประมาณ", "2026-05-01T03:00:00Z");
+                plan.attachments.push(NewAttachment {
+                    file_name: "ตารางราคากลาง.pdf".into(),
+                    kind: "pdf".into(),
+                    blob: blob.clone(),
+                    alt: String::new(),
+                });
+                Ok(vec![
+                    insert(c, &plan)?,
+                    insert(
+                        c,
+                        &new("news/general", "ข่าวรณรงค์ไข้เลือดออก", "ชุมชนร่วมใจ จัดซื้อ ยา", "2025-09-01T03:00:00Z"),
+                    )?,
+                    insert(c, &new("law/announcements", "คำสั่งแต่งตั้ง", "โรงพยาบาล ความยาว", "2026-04-01T03:00:00Z"))?,
+                ])
+            })
+            .unwrap();
+        (dir, store, ids)
+    }
+
+    fn found(c: &Connection, cache: &Cache, text: &str) -> Vec<i64> {
+        let at = At::from("2026-06-01T05:00:00Z".parse::<jiff::Timestamp>().unwrap());
+        let q = Query { text: text.into(), page: 1, per_page: 20, ..Query::default() };
+        search(c, cache, &q, at).unwrap().page.rows.iter().map(|h| h.item.id).collect()
+    }
+
+    #[test]
+    fn words_are_found_whole_ranked_and_kept_in_step() {
+        let (_dir, store, ids) = store_with_items();
+        let cache = store.search_cache().clone();
+        store
+            .run_sync(|c| {
+                // Short words are whole words: ยา is not in โรงพยาบาล or ความยาว.
+                assert_eq!(found(c, &cache, "ยา"), vec![ids[1]]);
+                assert!(found(c, &cache, "ข").is_empty());
+                // A title hit ranks above a body hit even though the body hit is older.
+                assert_eq!(found(c, &cache, "จัดซื้อ"), vec![ids[0], ids[1]]);
+                assert_eq!(found(c, &cache, "จัดซื้อ ชุมชน"), vec![ids[1], ids[0]], "all words first");
+                assert_eq!(found(c, &cache, "ราคากลาง"), vec![ids[0]], "file names are searched");
+                assert_eq!(found(c, &cache, "PDF"), vec![ids[0]], "case is ignored");
+                assert_eq!(found(c, &cache, "รพ"), vec![ids[2]], "abbreviations expand");
+                assert!(found(c, &cache, "\"\" OR * NEAR(").is_empty(), "syntax is never parsed");
+                assert!(found(c, &cache, "ab\u{0}c").is_empty(), "control characters are spaces");
+                // Area and fiscal-year filters.
+                let at = At::from("2026-06-01T05:00:00Z".parse::<jiff::Timestamp>().unwrap());
+                let q = Query {
+                    text: "จัดซื้อ".into(),
+                    area: Some("news"),
+                    fiscal_year: Some(2568),
+                    page: 1,
+                    per_page: 20,
+                };
+                let hits = search(c, &cache, &q, at)?.page;
+                assert_eq!(hits.rows.iter().map(|h| h.item.id).collect::<Vec<_>>(), vec![ids[1]]);
+                // Withdrawn and expired items leave the index; the vocabulary follows.
+                crate::store::items::withdraw(c, ids[0])?;
+                assert_eq!(found(c, &cache, "จัดซื้อ"), vec![ids[1]]);
+                assert!(found(c, &cache, "ราคากลาง").is_empty());
+                c.execute("UPDATE items SET expires_on = '2026-01-01' WHERE id = ?1", [ids[1]])?;
+                assert!(found(c, &cache, "จัดซื้อ").is_empty(), "past its end date");
+                // Made again from scratch, the index says the same.
+                assert_eq!(reindex(c)?, 2);
+                assert_eq!(found(c, &cache, "คำสั่ง"), vec![ids[2]]);
+                assert!(!keep_current(c)?, "the lexicon has not changed");
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn slips_are_corrected_and_admin_synonyms_apply_at_once() {
+        let (_dir, store, ids) = store_with_items();
+        let cache = store.search_cache().clone();
+        store
+            .run_sync(|c| {
+                let at = At::from("2026-06-01T05:00:00Z".parse::<jiff::Timestamp>().unwrap());
+                let q = Query { text: "ไข้เลือดอก".into(), page: 1, per_page: 20, ..Query::default() };
+                assert_eq!(search(c, &cache, &q, at)?.page.rows[0].item.id, ids[1]);
+                let q = Query { text: "ประกาศแผนจัดซื้อจัดจ้าก".into(), page: 1, per_page: 20, ..Query::default() };
+                let f = search(c, &cache, &q, at)?;
+                assert_eq!(f.page.rows.first().map(|h| h.item.id), Some(ids[0]));
+                assert!(f.suggestion.is_some(), "{f:?}");
+                assert!(found(c, &cache, "แต่งตั้งกรรมการ").contains(&ids[2]), "a word too many");
+                assert!(found(c, &cache, "คำสั่งทางปกครอง").contains(&ids[2]));
+                assert!(found(c, &cache, "ทดสอบคำพ้อง").is_empty());
+                let id = add_synonym(c, "ทดสอบคำพ้อง = คำสั่ง", "admin", 0)?;
+                assert_eq!(found(c, &cache, "ทดสอบคำพ้อง"), vec![ids[2]]);
+                assert_eq!(added_synonyms(c)?.len(), 1);
+                assert!(remove_synonym(c, id)?.is_some());
+                assert!(found(c, &cache, "ทดสอบคำพ้อง").is_empty());
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn many_matches_are_bounded_newest_first_with_the_time_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(dir.path()).unwrap();
+        let n = COUNT_MAX as i64 + 20;
+        let day = |d: i64| jiff::Timestamp::from_second(1_767_225_600 + d * 86_400).unwrap();
+        store
+            .run_sync(|c| {
+                let tx = c.transaction()?;
+                for d in 0..n {
+                    let category = if d % 2 == 0 { "news/general" } else { "law/announcements" };
+                    let item = NewItem {
+                        // The newest has ended; it must not be shown.
+                        expires_on: (d == n - 1).then(|| "2026-01-02".parse().unwrap()),
+                        ..NewItem::sample(category, &format!("แจกยาฟรีครั้งที่ {d:04}"), &day(d).to_string())
+                    };
+                    insert_in(&tx, &item)?;
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .unwrap();
+        let cache = store.search_cache().clone();
+        let at = At::from(day(n + 10));
+        store
+            .run_sync(|c| {
+                let title = |d: i64| format!("แจกยาฟรีครั้งที่ {d:04}");
+                let newest = n - 2;
+                let q = Query { text: "ยา".into(), page: 1, per_page: 5, ..Query::default() };
+                let found = search(c, &cache, &q, at)?;
+                assert!(found.more);
+                assert_eq!(found.page.total, COUNT_MAX);
+                let titles: Vec<&str> = found.page.rows.iter().map(|h| h.item.title.as_str()).collect();
+                assert_eq!(titles[0], title(newest));
+                assert_eq!(titles[4], title(newest - 4));
+                let last = Query { page: (COUNT_MAX / 5) as u32, ..q.clone() };
+                let rows = search(c, &cache, &last, at)?.page.rows;
+                assert_eq!(rows.last().unwrap().item.title, title(newest - COUNT_MAX as i64 + 1));
+                let past = search(c, &cache, &Query { page: last.page + 1, ..q.clone() }, at)?;
+                assert!(past.page.rows.is_empty() && past.more && past.page.total == COUNT_MAX);
+                let q = Query { area: Some("news"), ..q };
+                let found = search(c, &cache, &q, at)?;
+                assert!(!found.more);
+                assert_eq!(found.page.total, (n / 2) as u64);
+                assert!(found.page.rows.iter().all(|h| h.item.category.starts_with("news/")));
+                Ok(())
+            })
+            .unwrap();
+    }
+}

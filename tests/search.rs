@@ -65,3 +65,36 @@ fn filters_by_area_and_fiscal_year_and_pages() {
     // A bad filter is ignored, not an error.
     assert_eq!(results(&server, "ประจำปี", "&area=nope&fy=abc&page=-3").0, 200);
 }
+
+#[test]
+fn admins_add_and_remove_synonyms_that_apply_at_once() {
+    use common::{Client, csrf_of};
+    let server = Server::demo();
+    let (_, before) = results(&server, "zqxsynonym", "");
+    assert!(item_links(&before).is_empty());
+    // Only admins and web masters; never without the form's token.
+    assert_eq!(Client::logged_in(&server, "staff").get("/admin/search").status, 403);
+    let admin = Client::logged_in(&server, "admin");
+    let page = admin.get("/admin/search");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("รพ.สต. = โรงพยาบาลส่งเสริมสุขภาพตำบล"), "built-in list shown");
+    let token = csrf_of(&page.text());
+    let line = "zqxsynonym = โรงพยาบาลส่งเสริมสุขภาพตำบล";
+    assert_eq!(admin.post("/admin/search", &[("terms", line), ("csrf", "wrong")]).status, 403);
+    // A line with one term is refused in Thai, and kept in the form.
+    let bad = admin.post("/admin/search", &[("terms", "คำเดียว"), ("csrf", &token)]);
+    assert_eq!(bad.status, 422);
+    let bad = bad.text();
+    assert!(bad.contains("อย่างน้อย 2 คำ") && bad.contains("value=\"คำเดียว\""));
+    assert_eq!(admin.post("/admin/search", &[("terms", line), ("csrf", &token)]).status, 303);
+    let (_, after) = results(&server, "zqxsynonym", "");
+    assert!(after.contains("นาอ้อ"), "the addition applies at once: {after}");
+    // Removed again.
+    let page = admin.get("/admin/search").text();
+    let action = page.split("action=\"/admin/search/").nth(1).unwrap().split('"').next().unwrap();
+    let removed = admin.post(&format!("/admin/search/{action}"), &[("csrf", &token)]);
+    assert_eq!(removed.status, 303);
+    let (_, gone) = results(&server, "zqxsynonym", "");
+    assert!(item_links(&gone).is_empty());
+    assert_eq!(admin.post("/admin/search/999999/delete", &[("csrf", &token)]).status, 404);
+}

@@ -17,6 +17,7 @@ mod page_cache;
 mod policies;
 mod prefs;
 mod public;
+mod search_admin;
 pub mod redirect;
 mod session;
 mod staff;
@@ -184,6 +185,8 @@ pub fn router(app: Shared) -> Router {
         .route("/prefs/{choice}", get(prefs::set))
         .route("/policy/{slug}", get(policies::show))
         .route("/feeds/{file}", get(policies::feed))
+        .route("/admin/search", get(search_admin::page).post(search_admin::add))
+        .route("/admin/search/{id}/delete", post(search_admin::remove))
         .route("/admin/pages", get(policies::edit_form))
         .route("/admin/pages/{slug}", get(policies::edit_form).post(policies::save))
         .route("/stats", get(stats::public))

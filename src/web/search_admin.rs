@@ -66,8 +66,6 @@ pub async fn add(
             Ok(())
         })
         .await?;
-    // Cached search pages would still show the old results.
-    app.pages.invalidate();
     Ok(Redirect::to("/admin/search?done=added").into_response())
 }
 
@@ -96,6 +94,5 @@ pub async fn remove(
     if removed.is_none() {
         return Err(WebError::NotFound);
     }
-    app.pages.invalidate();
     Ok(Redirect::to("/admin/search?done=removed").into_response())
 }

@@ -154,7 +154,8 @@ fn thai_search_finds_what_citizens_mean() {
     let settings = data.join("prakat.toml");
     let text = std::fs::read_to_string(&settings).unwrap();
     assert!(text.contains("trusted_proxies = []"));
-    std::fs::write(&settings, text.replace("trusted_proxies = []", "trusted_proxies = [\"127.0.0.1/32\"]")).unwrap();
+    std::fs::write(&settings, text.replace("trusted_proxies = []", "trusted_proxies = [\"127.0.0.1/32\"]"))
+        .unwrap();
     let server = Server::start(&data, &[]);
     let mut passed = 0;
     let mut failures = Vec::new();
@@ -167,12 +168,15 @@ fn thai_search_finds_what_citizens_mean() {
         assert_eq!(reply.status, 200, "{}", c.q);
         let all = titles(&reply.text());
         let top: Vec<&String> = all.iter().take(5).collect();
-        let missing: Vec<&&str> = c.top5.iter().filter(|want| !top.iter().any(|t| t.contains(**want))).collect();
-        let unwanted: Vec<&&str> = c.never.iter().filter(|bad| all.iter().any(|t| t.contains(**bad))).collect();
+        let missing: Vec<&&str> =
+            c.top5.iter().filter(|want| !top.iter().any(|t| t.contains(**want))).collect();
+        let unwanted: Vec<&&str> =
+            c.never.iter().filter(|bad| all.iter().any(|t| t.contains(**bad))).collect();
         if missing.is_empty() && unwanted.is_empty() {
             passed += 1;
         } else {
-            failures.push(format!("{}: missing from top 5 {missing:?}, found {unwanted:?}; got {top:?}", c.q));
+            failures
+                .push(format!("{}: missing from top 5 {missing:?}, found {unwanted:?}; got {top:?}", c.q));
         }
     }
     println!("relevance: {passed}/{} queries pass", CASES.len());

@@ -198,7 +198,11 @@ pub fn plan(text: &str, synonyms: &Synonyms, vocabulary: &Vocabulary) -> Plan {
         }
         let (j, variants, synonym) = match taken {
             Some((j, v)) => (j, v, true),
-            None => (i + 1, vec![Variant { words: own(&units[i].words), prefix: false, kind: Kind::Exact }], false),
+            None => (
+                i + 1,
+                vec![Variant { words: own(&units[i].words), prefix: false, kind: Kind::Exact }],
+                false,
+            ),
         };
         drafts.push(Draft { group: Group { variants }, units: i..j, synonym });
         i = j;
@@ -224,7 +228,13 @@ pub fn plan(text: &str, synonyms: &Synonyms, vocabulary: &Vocabulary) -> Plan {
             })
         };
         let mut windows: Vec<(usize, usize)> = vec![(k, k)];
-        for (a, b) in [(k.wrapping_sub(1), k), (k, k + 1), (k.wrapping_sub(1), k + 1), (k.wrapping_sub(2), k), (k, k + 2)] {
+        for (a, b) in [
+            (k.wrapping_sub(1), k),
+            (k, k + 1),
+            (k.wrapping_sub(1), k + 1),
+            (k.wrapping_sub(2), k),
+            (k, k + 2),
+        ] {
             if a <= b && b < drafts.len() && a < drafts.len() {
                 windows.push((a, b));
             }
@@ -241,7 +251,8 @@ pub fn plan(text: &str, synonyms: &Synonyms, vocabulary: &Vocabulary) -> Plan {
             if fixes.is_empty() {
                 continue;
             }
-            let exact: Vec<String> = (a..=b).flat_map(|x| drafts[x].group.variants[0].words.clone()).collect();
+            let exact: Vec<String> =
+                (a..=b).flat_map(|x| drafts[x].group.variants[0].words.clone()).collect();
             let mut variants = vec![Variant { words: exact, prefix: false, kind: Kind::Exact }];
             for f in &fixes {
                 variants.push(Variant { words: vec![f.clone()], prefix: false, kind: Kind::Typo });
@@ -269,7 +280,13 @@ pub fn plan(text: &str, synonyms: &Synonyms, vocabulary: &Vocabulary) -> Plan {
     for x in 1..drafts.len() {
         let (u, prev) = (drafts[x].units.start, drafts[x - 1].units.end - 1);
         let last_of_run = units.get(drafts[x].units.end).is_none_or(|next| !next.joined || !next.thai);
-        if drafts[x].synonym || drafts[x - 1].synonym || !units[u].thai || !units[prev].thai || !units[u].joined || !last_of_run {
+        if drafts[x].synonym
+            || drafts[x - 1].synonym
+            || !units[u].thai
+            || !units[prev].thai
+            || !units[u].joined
+            || !last_of_run
+        {
             continue;
         }
         let words = vec![units[prev].words[0].to_owned(), units[u].words[0].to_owned()];

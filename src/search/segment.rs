@@ -13,7 +13,9 @@ use std::sync::LazyLock;
 use icu_provider::prelude::*;
 use icu_segmenter::WordSegmenter;
 use icu_segmenter::options::WordBreakInvariantOptions;
-use icu_segmenter::provider::{DictionaryBreakData, SegmenterDictionaryAutoV2, SegmenterDictionaryExtendedV2};
+use icu_segmenter::provider::{
+    DictionaryBreakData, SegmenterDictionaryAutoV2, SegmenterDictionaryExtendedV2,
+};
 
 use super::normalise::{is_thai_letter, is_thai_mark};
 
@@ -27,7 +29,10 @@ struct ThaiOnly(DictionaryBreakData<'static>);
 impl DataProvider<SegmenterDictionaryExtendedV2> for ThaiOnly {
     fn load(&self, req: DataRequest) -> Result<DataResponse<SegmenterDictionaryExtendedV2>, DataError> {
         if req.id.marker_attributes.as_str() == "thaidict" {
-            Ok(DataResponse { metadata: Default::default(), payload: DataPayload::from_owned(self.0.clone()) })
+            Ok(DataResponse {
+                metadata: Default::default(),
+                payload: DataPayload::from_owned(self.0.clone()),
+            })
         } else {
             Err(DataErrorKind::IdentifierNotFound.with_req(SegmenterDictionaryExtendedV2::INFO, req))
         }
@@ -108,7 +113,10 @@ impl Lexicon for NoLexicon {
 /// Whether a word may end before `rest` without cutting a Thai syllable: what follows is not a
 /// mark or a following vowel.
 fn may_end_before(rest: &str) -> bool {
-    !rest.chars().next().is_some_and(|c| is_thai_mark(c) || matches!(c, '\u{0E30}' | '\u{0E32}' | '\u{0E33}' | '\u{0E45}'))
+    !rest
+        .chars()
+        .next()
+        .is_some_and(|c| is_thai_mark(c) || matches!(c, '\u{0E30}' | '\u{0E32}' | '\u{0E33}' | '\u{0E45}'))
 }
 
 /// The words of `text` (normalised, see [`super::normalise`]).
@@ -167,7 +175,8 @@ fn thai_run(text: &str, start: usize, end: usize, lexicon: &dyn Lexicon, joined:
                 prev = b;
             }
             if b < rest.len()
-                && let Some(n) = lexicon.longest_prefix(&rest[b..]).filter(|&n| may_end_before(&rest[b + n..]))
+                && let Some(n) =
+                    lexicon.longest_prefix(&rest[b..]).filter(|&n| may_end_before(&rest[b + n..]))
             {
                 push(at + b, at + b + n, out);
                 at += b + n;
@@ -208,7 +217,16 @@ mod tests {
         let s: Vec<(&str, bool)> = w.iter().map(|w| (&text[w.start..w.end], w.joined)).collect();
         assert_eq!(
             s,
-            [("ฝุ่น", false), ("pm", true), ("2", true), ("5", true), ("e", false), ("gp", true), ("ค่า", false), ("75", false)]
+            [
+                ("ฝุ่น", false),
+                ("pm", true),
+                ("2", true),
+                ("5", true),
+                ("e", false),
+                ("gp", true),
+                ("ค่า", false),
+                ("75", false)
+            ]
         );
     }
 

@@ -164,13 +164,15 @@ pub static BUILT_IN_SYNONYMS: LazyLock<Synonyms> = LazyLock::new(|| Synonyms::pa
 
 /// Checks one line an admin wants to add; the problem in Thai if it is not usable.
 pub fn check_line(line: &str) -> Result<Vec<String>, String> {
-    let terms: Vec<String> =
-        line.split('=').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+    let terms: Vec<String> = line.split('=').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
     if terms.len() < 2 {
         return Err("คำพ้อง: ต้องมีอย่างน้อย 2 คำ คั่นด้วยเครื่องหมาย = เช่น รพ.สต. = โรงพยาบาลส่งเสริมสุขภาพตำบล".into());
     }
     if let Some(t) = terms.iter().find(|t| t.chars().count() > TERM_MAX) {
-        return Err(format!("คำพ้อง: คำละไม่เกิน {TERM_MAX} ตัวอักษร (“{}…” ยาวเกิน)", t.chars().take(20).collect::<String>()));
+        return Err(format!(
+            "คำพ้อง: คำละไม่เกิน {TERM_MAX} ตัวอักษร (“{}…” ยาวเกิน)",
+            t.chars().take(20).collect::<String>()
+        ));
     }
     if let Some(t) = terms.iter().find(|t| normalise(t).chars().all(|c| !c.is_alphanumeric())) {
         return Err(format!("คำพ้อง: “{t}” ไม่มีตัวอักษรหรือตัวเลข"));
@@ -198,7 +200,8 @@ mod tests {
 
     #[test]
     fn the_lexicon_holds_abbreviations_not_long_words() {
-        for w in ["รพสต", "พรบ", "อสม", "สสอ", "สปสช", "รพ", "จัดจ้าง"] {
+        for w in ["รพสต", "พรบ", "อสม", "สสอ", "สปสช", "รพ", "จัดจ้าง"]
+        {
             assert_eq!(LEXICON.longest_prefix(w), Some(w.len()), "{w}");
         }
         assert_eq!(LEXICON.longest_prefix("โรงพยาบาล"), None);

@@ -168,7 +168,8 @@ mod tests {
 
     #[test]
     fn slips_find_the_words_of_the_index() {
-        let v = vocab(&[("วัคซีน", 9), ("วัคซีนเด็ก", 1), ("ใบรับรอง", 3), ("ประกาศ", 50), ("ประกาด", 1), ("ยา", 4)]);
+        let v =
+            vocab(&[("วัคซีน", 9), ("วัคซีนเด็ก", 1), ("ใบรับรอง", 3), ("ประกาศ", 50), ("ประกาด", 1), ("ยา", 4)]);
         assert_eq!(v.corrections("วักซีน"), ["วัคซีน"]);
         // The most used first among equally close.
         assert_eq!(v.corrections("ประกาต"), ["ประกาศ", "ประกาด"]);

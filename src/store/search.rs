@@ -82,7 +82,8 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
         1,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| {
-            let text = ctx.get_raw(0).as_str_or_null().map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+            let text =
+                ctx.get_raw(0).as_str_or_null().map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
             Ok(crate::search::index_words(text.unwrap_or("")))
         },
     )
@@ -132,7 +133,8 @@ struct Loaded {
 
 impl Cache {
     fn current(&self, conn: &Connection) -> StoreResult<Arc<Loaded>> {
-        let changes: i64 = conn.prepare_cached("SELECT changes FROM search_state")?.query_row([], |r| r.get(0))?;
+        let changes: i64 =
+            conn.prepare_cached("SELECT changes FROM search_state")?.query_row([], |r| r.get(0))?;
         // Held while reading, so that concurrent searches after a change read once.
         let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(l) = slot.as_ref().filter(|l| l.changes == changes) {
@@ -397,9 +399,17 @@ mod tests {
                     insert(c, &plan)?,
                     insert(
                         c,
-                        &new("news/general", "ข่าวรณรงค์ไข้เลือดออก", "ชุมชนร่วมใจ จัดซื้อ ยา", "2025-09-01T03:00:00Z"),
+                        &new(
+                            "news/general",
+                            "ข่าวรณรงค์ไข้เลือดออก",
+                            "ชุมชนร่วมใจ จัดซื้อ ยา",
+                            "2025-09-01T03:00:00Z",
+                        ),
                     )?,
-                    insert(c, &new("law/announcements", "คำสั่งแต่งตั้ง", "โรงพยาบาล ความยาว", "2026-04-01T03:00:00Z"))?,
+                    insert(
+                        c,
+                        &new("law/announcements", "คำสั่งแต่งตั้ง", "โรงพยาบาล ความยาว", "2026-04-01T03:00:00Z"),
+                    )?,
                 ])
             })
             .unwrap();
@@ -462,9 +472,14 @@ mod tests {
         store
             .run_sync(|c| {
                 let at = At::from("2026-06-01T05:00:00Z".parse::<jiff::Timestamp>().unwrap());
-                let q = Query { text: "ไข้เลือดอก".into(), page: 1, per_page: 20, ..Query::default() };
+                let q = Query {
+                    text: "ไข้เลือดอก".into(), page: 1, per_page: 20, ..Query::default()
+                };
                 assert_eq!(search(c, &cache, &q, at)?.page.rows[0].item.id, ids[1]);
-                let q = Query { text: "ประกาศแผนจัดซื้อจัดจ้าก".into(), page: 1, per_page: 20, ..Query::default() };
+                let q =
+                    Query {
+                        text: "ประกาศแผนจัดซื้อจัดจ้าก".into(), page: 1, per_page: 20, ..Query::default()
+                    };
                 let f = search(c, &cache, &q, at)?;
                 assert_eq!(f.page.rows.first().map(|h| h.item.id), Some(ids[0]));
                 assert!(f.suggestion.is_some(), "{f:?}");

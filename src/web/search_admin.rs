@@ -19,10 +19,17 @@ fn allowed(staff: &Staff) -> Result<(), WebError> {
     staff.require_any(&[Role::Admin, Role::WebMaster], "หน้านี้สำหรับผู้ดูแลระบบหรือผู้ดูแลเว็บไซต์เท่านั้น")
 }
 
-async fn render(app: &Shared, staff: &Staff, line: &str, problems: &[Problem], notice: Option<&str>) -> Result<Response, WebError> {
+async fn render(
+    app: &Shared,
+    staff: &Staff,
+    line: &str,
+    problems: &[Problem],
+    notice: Option<&str>,
+) -> Result<Response, WebError> {
     let added = app.store.run(|c| search::added_synonyms(c)).await?;
     let bar = super::staff::bar(app, staff).await?;
-    Ok(Html(view::page(&app.plain_chrome(), &bar, &added, line, problems, notice).into_string()).into_response())
+    Ok(Html(view::page(&app.plain_chrome(), &bar, &added, line, problems, notice).into_string())
+        .into_response())
 }
 
 /// `GET /admin/search`
@@ -48,7 +55,8 @@ pub async fn add(
 ) -> Result<Response, WebError> {
     allowed(&staff)?;
     staff.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
-    let line: String = fields.get("terms").map(|t| t.chars().filter(|c| !c.is_control()).collect()).unwrap_or_default();
+    let line: String =
+        fields.get("terms").map(|t| t.chars().filter(|c| !c.is_control()).collect()).unwrap_or_default();
     let terms = match crate::search::synonyms::check_line(&line) {
         Ok(terms) => terms.join(" = "),
         Err(message) => {

@@ -3,6 +3,9 @@
 #
 #   tests/bench.sh [ITEMS=10000] [SECONDS=15] [CONNECTIONS=50]
 #
+# PROFILE=dist tests/bench.sh ... builds that profile instead of release; BIN=path/to/prakat
+# tests/bench.sh ... measures a binary already built (e.g. the static one packaging/release.sh
+# makes).
 # Builds the release binary, fills a temporary data directory with the demo content plus
 # generated items, and runs wrk against the home page, a category page and an item page. Prints
 # requests per second, p50/p99 latency, idle and peak RSS, and Prakat's item-page rate as a
@@ -26,8 +29,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-cargo build --release --locked --quiet
-BIN=target/release/prakat
+if [ -z "${BIN:-}" ]; then
+  PROFILE=${PROFILE:-release}
+  cargo build --profile "$PROFILE" --locked --quiet
+  BIN=${CARGO_TARGET_DIR:-target}/$PROFILE/prakat
+fi
 WORK=$(mktemp -d)
 chmod 755 "$WORK"  # nginx workers must read the static copy
 cleanup() {

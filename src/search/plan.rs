@@ -208,6 +208,11 @@ pub fn plan(text: &str, synonyms: &Synonyms, vocabulary: &Vocabulary) -> Plan {
         i = j;
     }
 
+    // Only the first groups are used: a long paste costs no more than a short query. (Words
+    // repeated in a row count once.)
+    drafts.dedup_by(|b, a| a.group == b.group);
+    drafts.truncate(GROUPS_MAX + 2);
+
     // Slips: a Thai word the index does not know is corrected alone, or with its neighbours of
     // the same run (a slip often makes the dictionary split a word into pieces: วัก|ซีน).
     let known = |ws: &[String]| ws.iter().all(|w| vocabulary.items_with(w) > 0);

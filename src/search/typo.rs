@@ -65,6 +65,9 @@ pub struct Vocabulary {
     map: Map<Vec<u8>>,
 }
 
+/// Words longer than this (in characters) are not corrected.
+const WORD_MAX: usize = 24;
+
 /// At most this many corrections are tried for one word.
 const CORRECTIONS_MAX: usize = 3;
 
@@ -115,7 +118,8 @@ impl Vocabulary {
     pub fn corrections(&self, word: &str) -> Vec<String> {
         let chars = word.chars().count();
         let edits = edits_for(chars);
-        if edits == 0 {
+        // Nobody corrects a "word" of dozens of letters: a run the dictionary did not know.
+        if edits == 0 || chars > WORD_MAX {
             return Vec::new();
         }
         let automaton = CharLevenshtein { query: word.chars().collect(), edits };

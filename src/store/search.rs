@@ -484,7 +484,7 @@ mod tests {
                 assert_eq!(f.page.rows.first().map(|h| h.item.id), Some(ids[0]));
                 assert!(f.suggestion.is_some(), "{f:?}");
                 assert!(found(c, &cache, "แต่งตั้งกรรมการ").contains(&ids[2]), "a word too many");
-                assert!(found(c, &cache, "คำสั่งทางปกครอง").contains(&ids[2]));
+                assert!(found(c, &cache, "คำสั่งแต่งตั้งใหม่").contains(&ids[2]));
                 assert!(found(c, &cache, "ทดสอบคำพ้อง").is_empty());
                 let id = add_synonym(c, "ทดสอบคำพ้อง = คำสั่ง", "admin", 0)?;
                 assert_eq!(found(c, &cache, "ทดสอบคำพ้อง"), vec![ids[2]]);

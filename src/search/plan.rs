@@ -7,6 +7,62 @@ use super::segment::{Script, words};
 use super::synonyms::{LEXICON, Synonyms, TERM_WORDS_MAX};
 use super::typo::Vocabulary;
 
+/// Words that say little on their own; a query may lose them without losing its sense.
+pub const STOP: &[&str] = &[
+    "การ",
+    "ความ",
+    "ที่",
+    "และ",
+    "ของ",
+    "ใน",
+    "ให้",
+    "ได้",
+    "แก่",
+    "ต่อ",
+    "จาก",
+    "โดย",
+    "ตาม",
+    "เพื่อ",
+    "ซึ่ง",
+    "หรือ",
+    "กับ",
+    "ถึง",
+    "แห่ง",
+    "ว่า",
+    "เป็น",
+    "มี",
+    "ไม่",
+    "นี้",
+    "นั้น",
+    "จะ",
+    "ก็",
+    "แล้ว",
+    "แต่",
+    "อยู่",
+    "ไป",
+    "มา",
+    "คือ",
+    "อย่าง",
+    "ทาง",
+    "ด้วย",
+    "เมื่อ",
+    "หาก",
+    "ถ้า",
+    "อีก",
+    "ยัง",
+    "ทั้ง",
+    "ต้อง",
+    "the",
+    "of",
+    "and",
+    "in",
+    "for",
+    "to",
+    "a",
+    "an",
+    "on",
+];
+
 /// At most this many groups (words) of a query are used.
 pub const GROUPS_MAX: usize = 8;
 
@@ -85,14 +141,27 @@ impl Plan {
         which.iter().map(|&i| self.groups[i].fts()).collect::<Vec<_>>().join(" AND ")
     }
 
-    /// Items holding at least `k` of the groups: one `AND` of each choice of `k`, joined by
-    /// `OR` (queries have at most [`GROUPS_MAX`] groups, so at most 70 choices).
-    pub fn at_least(&self, k: usize) -> String {
-        let n = self.groups.len();
+    /// The groups that say something: not a word like ที่, และ, ของ, ไม่, มี (see [`STOP`]).
+    /// A search that drops words to find more keeps these.
+    pub fn informative(&self) -> Vec<usize> {
+        (0..self.groups.len())
+            .filter(|&i| {
+                let w = &self.groups[i].variants[0].words;
+                !(w.len() == 1 && STOP.contains(&w[0].as_str()))
+            })
+            .collect()
+    }
+
+    /// Items holding at least `k` of the groups `which`: one `AND` of each choice of `k`,
+    /// joined by `OR` (queries have at most [`GROUPS_MAX`] groups, so at most 70 choices).
+    pub fn at_least(&self, which: &[usize], k: usize) -> String {
+        let n = which.len();
+        let k = k.clamp(1, n.max(1));
         let mut out = Vec::new();
         let mut pick: Vec<usize> = (0..k).collect();
-        loop {
-            out.push(format!("({})", self.all_of(&pick)));
+        while n > 0 {
+            let chosen: Vec<usize> = pick.iter().map(|&i| which[i]).collect();
+            out.push(format!("({})", self.all_of(&chosen)));
             // Next combination in lexicographic order.
             let Some(i) = (0..k).rev().find(|&i| pick[i] < n - k + i) else { break };
             pick[i] += 1;
@@ -383,8 +452,11 @@ mod tests {
     fn at_least_k_lists_every_choice() {
         let p = plan("a1 b2 c3", &Synonyms::default(), &Vocabulary::empty());
         assert_eq!(p.groups.len(), 3, "{p:?}");
-        assert_eq!(p.at_least(2).matches(" OR (").count() + 1, 3);
-        assert_eq!(p.at_least(3).matches(" AND ").count(), 2);
+        assert_eq!(p.at_least(&[0, 1, 2], 2).matches(" OR (").count() + 1, 3);
+        assert_eq!(p.at_least(&[0, 1, 2], 3).matches(" AND ").count(), 2);
+        // Words like ไม่, มี, นี้ are never what a search keeps.
+        let p = plan("ไม่มีคำนี้", &Synonyms::default(), &Vocabulary::empty());
+        assert_eq!(p.informative().len(), 1, "{p:?}");
     }
 
     #[test]

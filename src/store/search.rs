@@ -207,7 +207,7 @@ const RANK: &str = "bm25(items_words, 8.0, 4.0, 2.0, 1.0, 1.0)";
 struct Candidate {
     id: i64,
     at: i64,
-    /// Groups held (the level it was found at).
+    /// The level it was found at: more of the query's groups held is higher.
     level: usize,
     /// How well and where the groups match (see [`judge`]).
     score: u32,
@@ -265,9 +265,18 @@ pub fn search(conn: &Connection, cache: &Cache, q: &Query, at: At) -> StoreResul
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut seen: HashMap<i64, ()> = HashMap::new();
-    let lowest = n.div_ceil(2).max(n.saturating_sub(2)).max(1);
-    for level in (lowest..=n).rev() {
-        let expr = if level == n { plan.all_of(&(0..n).collect::<Vec<_>>()) } else { plan.at_least(level) };
+    // Every group first; then all but one, all but two of the informative ones (never fewer
+    // than half of them).
+    let informative = plan.informative();
+    let m = informative.len();
+    let lowest = m.div_ceil(2).max(m.saturating_sub(2)).max(1);
+    let levels = std::iter::once(m + 1).chain((lowest..m).rev());
+    for level in levels {
+        let expr = if level > m {
+            plan.all_of(&(0..n).collect::<Vec<_>>())
+        } else {
+            plan.at_least(&informative, level)
+        };
         let mut params: Vec<(&str, &dyn rusqlite::ToSql)> =
             values.iter().map(|(k, v)| (*k, v.as_ref() as &dyn rusqlite::ToSql)).collect();
         params.push((":match", &expr));

@@ -156,10 +156,13 @@ impl Plan {
     /// joined by `OR` (queries have at most [`GROUPS_MAX`] groups, so at most 70 choices).
     pub fn at_least(&self, which: &[usize], k: usize) -> String {
         let n = which.len();
-        let k = k.clamp(1, n.max(1));
+        if n == 0 {
+            return String::new();
+        }
+        let k = k.clamp(1, n);
         let mut out = Vec::new();
         let mut pick: Vec<usize> = (0..k).collect();
-        while n > 0 {
+        loop {
             let chosen: Vec<usize> = pick.iter().map(|&i| which[i]).collect();
             out.push(format!("({})", self.all_of(&chosen)));
             // Next combination in lexicographic order.

@@ -460,7 +460,7 @@ mod tests {
                 let hits = search(c, &cache, &q, at)?.page;
                 assert_eq!(hits.rows.iter().map(|h| h.item.id).collect::<Vec<_>>(), vec![ids[1]]);
                 // Withdrawn and expired items leave the index; the vocabulary follows.
-                crate::store::items::withdraw(c, ids[0])?;
+                crate::store::items::take_down(c, ids[0], crate::store::items::Gone::Withdrawn)?;
                 assert_eq!(found(c, &cache, "จัดซื้อ"), vec![ids[1]]);
                 assert!(found(c, &cache, "ราคากลาง").is_empty());
                 c.execute("UPDATE items SET expires_on = '2026-01-01' WHERE id = ?1", [ids[1]])?;

@@ -13,6 +13,7 @@ use super::{Shared, WebError};
 use crate::store::{audit, search};
 use crate::views::forms::Problem;
 use crate::views::search_admin as view;
+use crate::workflow::audit::AuditAction;
 use crate::workflow::state::Role;
 
 fn allowed(staff: &Staff) -> Result<(), WebError> {
@@ -69,7 +70,7 @@ pub async fn add(
         .run(move |c| {
             let tx = c.transaction()?;
             let id = search::add_synonym(&tx, &terms, &by, jiff::Timestamp::now().as_second())?;
-            audit::append(&tx, &who, "search.synonym.add", &format!("synonym/{id}"), &terms)?;
+            audit::append(&tx, &who, AuditAction::SynonymAdd, &format!("synonym/{id}"), &terms)?;
             tx.commit()?;
             Ok(())
         })
@@ -93,7 +94,7 @@ pub async fn remove(
             let tx = c.transaction()?;
             let terms = search::remove_synonym(&tx, id)?;
             if let Some(t) = &terms {
-                audit::append(&tx, &who, "search.synonym.remove", &format!("synonym/{id}"), t)?;
+                audit::append(&tx, &who, AuditAction::SynonymRemove, &format!("synonym/{id}"), t)?;
             }
             tx.commit()?;
             Ok(terms)

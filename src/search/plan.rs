@@ -123,16 +123,26 @@ impl Group {
 
     /// The best way this group matches `column` (indexed words separated by spaces).
     pub fn best_in(&self, column: &str) -> Option<Kind> {
-        let padded = format!(" {column} ");
+        best_of(&self.patterns(), &format!(" {column} "))
+    }
+
+    /// What [`best_in`](Self::best_in) looks for, made once for many columns: each variant
+    /// as text to find in a column padded with spaces, with its kind.
+    pub fn patterns(&self) -> Vec<(String, Kind)> {
         self.variants
             .iter()
-            .filter(|v| {
+            .map(|v| {
                 let p = format!(" {}", v.words.join(" "));
-                if v.prefix { padded.contains(&p) } else { padded.contains(&format!("{p} ")) }
+                (if v.prefix { p } else { p + " " }, v.kind)
             })
-            .map(|v| v.kind)
-            .max()
+            .collect()
     }
+}
+
+/// The best kind among `patterns` (see [`Group::patterns`]) found in `padded` (a column with a
+/// space before and after).
+pub fn best_of(patterns: &[(String, Kind)], padded: &str) -> Option<Kind> {
+    patterns.iter().filter(|(p, _)| padded.contains(p.as_str())).map(|(_, k)| *k).max()
 }
 
 impl Plan {

@@ -436,17 +436,21 @@ const MIGRATIONS: &[M<'static>] = &[
         DROP TRIGGER items_brief_files;
         DROP TABLE items_brief;
 
+        -- The body last: ranking reads the short columns of hundreds of matches, and a column
+        -- after a long body would be reached only through the body's overflow pages.
         CREATE VIRTUAL TABLE items_words USING fts5(
-            title, summary, body, source, files, tokenize = 'ascii'
+            title, summary, source, files, body, tokenize = 'ascii'
         );
         CREATE VIRTUAL TABLE items_words_vocab USING fts5vocab(items_words, 'row');
-        -- lexicon: the version of the lexicon the index was made with; changes: counts every
-        -- change to the index or the synonyms, so the copies in memory know when to reload.
+        -- lexicon: the version of the lexicon the index was made with; changes and synonyms
+        -- count the changes to the index and to the synonyms, so that the copies in memory
+        -- know when to reload.
         CREATE TABLE search_state (
-            lexicon  TEXT NOT NULL,
-            changes  INTEGER NOT NULL
+            lexicon   TEXT NOT NULL,
+            changes   INTEGER NOT NULL,
+            synonyms  INTEGER NOT NULL
         ) STRICT;
-        INSERT INTO search_state (lexicon, changes) VALUES ('', 0);
+        INSERT INTO search_state (lexicon, changes, synonyms) VALUES ('', 0, 0);
         CREATE TABLE search_synonyms (
             id        INTEGER PRIMARY KEY,
             terms     TEXT NOT NULL,

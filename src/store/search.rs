@@ -29,7 +29,7 @@ use super::StoreResult;
 use super::items::{At, ItemSummary, Page};
 use crate::search::synonyms::{BUILT_IN_SYNONYMS, LEXICON, Synonyms};
 use crate::search::typo::Vocabulary;
-use crate::search::{Kind, Marks, Plan};
+use crate::search::{Kind, Marks};
 
 /// A search shows at most this many results (the newest matches); more is shown as "more
 /// than".
@@ -119,38 +119,62 @@ pub fn keep_current(conn: &mut Connection) -> StoreResult<bool> {
     Ok(true)
 }
 
-/// The vocabulary and synonyms in memory, read again whenever `search_state.changes` has
-/// moved. Cheap to clone; one per [`Store`](super::Store).
+/// The vocabulary and synonyms in memory. The synonyms are read again as soon as an admin
+/// changes them; the vocabulary (only used to correct slips, reading it takes a moment on a
+/// large site) after the index has changed, at most once every [`VOCABULARY_AGE`]. Cheap to
+/// clone; one per [`Store`](super::Store).
 #[derive(Clone, Default)]
 pub struct Cache(Arc<Mutex<Option<Arc<Loaded>>>>);
+
+/// How stale the vocabulary in memory may be after the index changed.
+pub const VOCABULARY_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// One reading of the index's vocabulary and the synonyms.
 struct Loaded {
     changes: i64,
-    vocabulary: Vocabulary,
-    synonyms: Synonyms,
+    synonyms_version: i64,
+    read_at: std::time::Instant,
+    vocabulary: Arc<Vocabulary>,
+    synonyms: Arc<Synonyms>,
 }
 
 impl Cache {
     fn current(&self, conn: &Connection) -> StoreResult<Arc<Loaded>> {
-        let changes: i64 =
-            conn.prepare_cached("SELECT changes FROM search_state")?.query_row([], |r| r.get(0))?;
+        let (changes, synonyms_version): (i64, i64) = conn
+            .prepare_cached("SELECT changes, synonyms FROM search_state")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         // Held while reading, so that concurrent searches after a change read once.
         let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(l) = slot.as_ref().filter(|l| l.changes == changes) {
+        let old = slot.clone();
+        let fresh_vocabulary =
+            old.as_ref().filter(|l| l.changes == changes || l.read_at.elapsed() < VOCABULARY_AGE);
+        let fresh_synonyms = old.as_ref().filter(|l| l.synonyms_version == synonyms_version);
+        if let (Some(l), Some(_)) = (fresh_vocabulary, fresh_synonyms) {
             return Ok(l.clone());
         }
-        let mut words = Vec::new();
-        let mut stmt = conn.prepare_cached("SELECT term, doc FROM items_words_vocab")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            words.push((row.get::<_, String>(0)?, row.get::<_, i64>(1)?.max(0) as u64));
-        }
-        let mut synonyms = BUILT_IN_SYNONYMS.clone();
-        for terms in added_synonyms(conn)?.into_iter().map(|s| s.terms) {
-            synonyms.add_lines(&terms);
-        }
-        let loaded = Arc::new(Loaded { changes, vocabulary: Vocabulary::from_sorted(words), synonyms });
+        let (vocabulary, changes, read_at) = match fresh_vocabulary {
+            Some(l) => (l.vocabulary.clone(), l.changes, l.read_at),
+            None => {
+                let mut words = Vec::new();
+                let mut stmt = conn.prepare_cached("SELECT term, doc FROM items_words_vocab")?;
+                let mut rows = stmt.query([])?;
+                while let Some(row) = rows.next()? {
+                    words.push((row.get::<_, String>(0)?, row.get::<_, i64>(1)?.max(0) as u64));
+                }
+                (Arc::new(Vocabulary::from_sorted(words)), changes, std::time::Instant::now())
+            }
+        };
+        let synonyms = match fresh_synonyms {
+            Some(l) => l.synonyms.clone(),
+            None => {
+                let mut synonyms = BUILT_IN_SYNONYMS.clone();
+                for terms in added_synonyms(conn)?.into_iter().map(|s| s.terms) {
+                    synonyms.add_lines(&terms);
+                }
+                Arc::new(synonyms)
+            }
+        };
+        let loaded = Arc::new(Loaded { changes, synonyms_version, read_at, vocabulary, synonyms });
         *slot = Some(loaded.clone());
         Ok(loaded)
     }
@@ -186,7 +210,7 @@ pub fn add_synonym(conn: &Connection, terms: &str, by: &str, at: i64) -> StoreRe
         params![terms, by, at],
     )?;
     let id = conn.last_insert_rowid();
-    conn.execute("UPDATE search_state SET changes = changes + 1", [])?;
+    conn.execute("UPDATE search_state SET synonyms = synonyms + 1", [])?;
     Ok(id)
 }
 
@@ -195,13 +219,13 @@ pub fn remove_synonym(conn: &Connection, id: i64) -> StoreResult<Option<String>>
     let terms: Option<String> = conn
         .query_row("DELETE FROM search_synonyms WHERE id = ?1 RETURNING terms", [id], |r| r.get(0))
         .optional()?;
-    conn.execute("UPDATE search_state SET changes = changes + 1", [])?;
+    conn.execute("UPDATE search_state SET synonyms = synonyms + 1", [])?;
     Ok(terms)
 }
 
 /// Relevance of a full-text match (lower is better); weights per column: title, summary,
-/// body, source, file names.
-const RANK: &str = "bm25(items_words, 8.0, 4.0, 2.0, 1.0, 1.0)";
+/// source, file names, body.
+const RANK: &str = "bm25(items_words, 8.0, 4.0, 1.0, 1.0, 2.0)";
 
 /// A candidate from one level of the search.
 struct Candidate {
@@ -263,6 +287,7 @@ pub fn search(conn: &Connection, cache: &Cache, q: &Query, at: At) -> StoreResul
         COUNT_MAX + 1
     );
     let mut stmt = conn.prepare_cached(&sql)?;
+    let patterns: Vec<Vec<(String, Kind)>> = plan.groups.iter().map(|g| g.patterns()).collect();
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut seen: HashMap<i64, ()> = HashMap::new();
     // Every group first; then all but one, all but two of the informative ones (never fewer
@@ -288,8 +313,15 @@ pub fn search(conn: &Connection, cache: &Cache, q: &Query, at: At) -> StoreResul
             if seen.insert(id, ()).is_some() {
                 continue;
             }
-            let columns: [String; 4] = [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?];
-            let (score, kinds) = judge(&plan, &columns);
+            let mut columns: [String; 4] = Default::default();
+            for (k, c) in columns.iter_mut().enumerate() {
+                let text = r.get_ref(3 + k)?.as_str().map_err(rusqlite::Error::from)?;
+                c.reserve(text.len() + 2);
+                c.push(' ');
+                c.push_str(text);
+                c.push(' ');
+            }
+            let (score, kinds) = judge(&patterns, &columns);
             candidates.push(Candidate { id, at: r.get(1)?, level, score, kinds, bm25: r.get(2)? });
         }
         found.more |= got > COUNT_MAX;
@@ -345,22 +377,23 @@ fn factor(k: Kind) -> u32 {
     }
 }
 
-/// How well and where an item's short columns (title, summary, file names, source) hold the
-/// plan's groups (a group found in none of them is in the body): the sum over groups of the
-/// column's weight times the kind's [`factor`], and the sum of the kinds.
-fn judge(plan: &Plan, columns: &[String; 4]) -> (u32, u32) {
+/// How well and where an item's short columns (title, summary, file names, source; each with a
+/// space before and after) hold the plan's groups (their [`Group::patterns`](crate::search::plan::Group::patterns));
+/// a group found in none of them is in the body: the sum over groups of the column's weight
+/// times the kind's [`factor`], and the sum of the kinds.
+fn judge(groups: &[Vec<(String, Kind)>], columns: &[String; 4]) -> (u32, u32) {
     let mut score = 0;
     let mut kinds = 0;
-    for g in &plan.groups {
+    for patterns in groups {
         let best = columns
             .iter()
             .zip(COLUMN_WEIGHTS)
-            .filter_map(|(c, w)| g.best_in(c).map(|k| (k, w)))
+            .filter_map(|(c, w)| crate::search::plan::best_of(patterns, c).map(|k| (k, w)))
             .max_by_key(|(k, w)| (w * factor(*k), *k));
         let (k, w) = best.unwrap_or_else(|| {
             // In the body: a group with corrections has them because the words as typed are
             // not in the index; any other is taken as matching as typed.
-            let typo = g.variants.iter().any(|v| v.kind == Kind::Typo);
+            let typo = patterns.iter().any(|(_, k)| *k == Kind::Typo);
             (if typo { Kind::Typo } else { Kind::Exact }, BODY_WEIGHT)
         });
         score += w * factor(k);

@@ -86,11 +86,17 @@ pub enum AuditAction {
     PageEdit,
     /// A compliance checklist was imported.
     ChecklistImport,
+    /// A second web master confirmed a compliance tag the dashboard asked to check.
+    TagConfirm,
+    /// A web master published a quarter's complaint statistics (ITA O18, MOIT 10).
+    ComplaintStatsPublish,
+    /// A web master withdrew a quarter's published complaint statistics.
+    ComplaintStatsWithdraw,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 43] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -131,6 +137,9 @@ impl AuditAction {
         AuditAction::CasePurge,
         AuditAction::PageEdit,
         AuditAction::ChecklistImport,
+        AuditAction::TagConfirm,
+        AuditAction::ComplaintStatsPublish,
+        AuditAction::ComplaintStatsWithdraw,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -177,6 +186,9 @@ impl AuditAction {
             CasePurge => "case.purge",
             PageEdit => "page.edit",
             ChecklistImport => "checklist.import",
+            TagConfirm => "tag.confirm",
+            ComplaintStatsPublish => "complaint_stats.publish",
+            ComplaintStatsWithdraw => "complaint_stats.withdraw",
         }
     }
 
@@ -229,6 +241,9 @@ impl AuditAction {
             CasePurge => "ลบข้อมูลส่วนบุคคลที่พ้นระยะเก็บรักษา",
             PageEdit => "แก้ไขหน้านโยบาย",
             ChecklistImport => "นำเข้าเกณฑ์การประเมิน",
+            TagConfirm => "ยืนยันป้ายหลักฐานที่ต้องตรวจสอบ",
+            ComplaintStatsPublish => "เผยแพร่สถิติเรื่องร้องเรียนรายไตรมาส",
+            ComplaintStatsWithdraw => "ยกเลิกการเผยแพร่สถิติเรื่องร้องเรียนรายไตรมาส",
         }
     }
 
@@ -276,6 +291,9 @@ impl AuditAction {
             CasePurge => "Personal data past retention erased",
             PageEdit => "Policy page edited",
             ChecklistImport => "Checklist imported",
+            TagConfirm => "Compliance tag confirmed by a second web master",
+            ComplaintStatsPublish => "Quarterly complaint statistics published",
+            ComplaintStatsWithdraw => "Quarterly complaint statistics withdrawn",
         }
     }
 }

@@ -229,6 +229,8 @@ pub struct Facts {
     pub features: Features,
     /// How many social-media links the office has set.
     pub social_links: usize,
+    /// The first of them.
+    pub first_social_link: String,
     /// Quarters whose complaint statistics were published, as `(fiscal year, quarter, day)`.
     pub published_quarters: Vec<(i32, u8, Date)>,
     /// Answered questions shown on `/qa`.
@@ -291,7 +293,10 @@ pub fn check(builtin: Builtin, facts: &Facts, fy: i32, today: Date) -> Check {
     c.detail = match builtin {
         Builtin::Qa => format!("ให้บริการอยู่ มีคำถามที่ตอบแล้ว {} เรื่อง", facts.answered_questions),
         Builtin::Survey => format!("ให้บริการอยู่ ผู้ตอบในปีงบประมาณ {fy} จำนวน {} ราย", facts.survey_responses),
-        Builtin::SocialLinks => format!("ตั้งค่าไว้ {} ลิงก์ แสดงท้ายทุกหน้า", facts.social_links),
+        Builtin::SocialLinks => {
+            c.href = facts.first_social_link.clone();
+            format!("ตั้งค่าไว้ {} ลิงก์ แสดงท้ายทุกหน้า", facts.social_links)
+        }
         Builtin::ComplaintStats => {
             let due = due_quarters(fy, today);
             let published = |y: i32, q: u8| facts.published_quarters.iter().find(|p| p.0 == y && p.1 == q);

@@ -153,7 +153,7 @@ fn review(d: &Dashboard, csrf_token: &str, digits: Digits) -> Markup {
             @if d.held.is_empty() { p.empty { "ไม่มีป้ายที่ต้องตรวจสอบ" } }
             ul.review {
                 @for (scheme, h) in &d.held {
-                    li.held {
+                    li.held id=(format!("held-{}", h.evidence.tag_id)) {
                         span.pill.pill-amber { "ตรวจสอบ" } " "
                         strong { (code_label(scheme, &h.code)) } " ← "
                         a href=(paths::item(h.evidence.item_id)) { (h.evidence.title) }
@@ -492,19 +492,55 @@ pub struct TagChoices {
 /// Most suggestions shown.
 const MAX_SUGGESTIONS: usize = 12;
 
-/// Words of a checklist item's title and evidence worth looking for in an item's title: Thai
-/// runs and Latin words of four characters or more.
-fn keywords(item: &Item) -> Vec<String> {
-    let text = format!("{} {}", item.title_th, item.evidence_th);
-    let mut out: Vec<String> = text
-        .split(|c: char| c.is_whitespace() || "()/,:;“”\"'–-.".contains(c))
-        .map(|w| w.trim().to_lowercase())
-        .filter(|w| w.chars().count() >= 4)
-        .collect();
-    out.sort();
-    out.dedup();
-    out
+/// Words too common in titles to say anything about which item fits.
+const GENERIC: [&str; 14] = [
+    "ประกาศ",
+    "รายงาน",
+    "ประจำปีงบประมาณ",
+    "ปีงบประมาณ",
+    "ประจำปี",
+    "ประจำเดือน",
+    "สำนักงาน",
+    "สาธารณสุข",
+    "อำเภอ",
+    "ข้อมูล",
+    "เรื่อง",
+    "ของ",
+    "และ",
+    "การ",
+];
+
+/// Lower-case text with the generic words taken out (each becomes a space).
+fn meaningful(text: &str) -> Vec<char> {
+    let mut t = text.to_lowercase();
+    for g in GENERIC {
+        t = t.replace(g, " ");
+    }
+    t.chars().collect()
 }
+
+/// The longest run of characters (no spaces) that `a` and `b` share. Thai is written without
+/// spaces between words, so a shared run of several letters is a shared word or phrase.
+fn longest_shared(a: &[char], b: &[char]) -> String {
+    let mut best = (0, 0);
+    let mut prev = vec![0usize; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        let mut row = vec![0usize; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            if ca == cb && !ca.is_whitespace() {
+                row[j + 1] = prev[j] + 1;
+                if row[j + 1] > best.0 {
+                    best = (row[j + 1], i + 1);
+                }
+            }
+        }
+        prev = row;
+    }
+    a[best.1 - best.0..best.1].iter().collect()
+}
+
+/// Shortest shared run, in characters, that counts as a match of the title.
+const MIN_SHARED: usize = 5;
 
 /// How well `item` fits as evidence for a publication titled `title` in `category` covering
 /// `period`, with the reasons (Thai); `None` when there is no reason to suggest it.
@@ -515,14 +551,16 @@ pub fn fit(item: &Item, category: &str, title: &str, period: Period) -> Option<(
         score += 10;
         why.push("ตรงหมวดหมู่".to_string());
     }
-    let title = title.to_lowercase();
-    let hits: Vec<String> = keywords(item).into_iter().filter(|k| title.contains(k.as_str())).collect();
-    if !hits.is_empty() {
-        score += 4 * hits.len().min(4) as u32;
-        why.push(format!("คำในชื่อเรื่อง: {}", hits.iter().take(3).cloned().collect::<Vec<_>>().join(", ")));
+    let shared = longest_shared(
+        &meaningful(title),
+        &meaningful(&format!("{} {} {}", item.title_th, item.evidence_th, item.title_en)),
+    );
+    let n = shared.chars().count();
+    if n >= MIN_SHARED {
+        score += n.min(20) as u32;
+        why.push(format!("ชื่อเรื่องมีคำว่า “{}”", shared.trim()));
     }
-    // Only what the category or the title points to is suggested; the period then ranks.
-    if score == 0 || (hits.is_empty() && score < 10) {
+    if score == 0 {
         return None;
     }
     let period_fits = matches!(

@@ -126,6 +126,7 @@ async fn builtin_facts(app: &Shared, fy: i32) -> Result<builtin::Facts, WebError
     Ok(builtin::Facts {
         features: app.config.settings.features.clone(),
         social_links: app.config.settings.office.links.len(),
+        first_social_link: app.config.settings.office.links.first().map(|l| l.url.clone()).unwrap_or_default(),
         published_quarters,
         answered_questions: answered,
         survey_responses: survey,

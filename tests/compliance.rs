@@ -69,23 +69,30 @@ fn card_of<'a>(html: &'a str, code: &str) -> &'a str {
 
 /// How many tag checkboxes are ticked in a form.
 fn ticked_tags(html: &str) -> usize {
-    html.match_indices("name=\"tags\" value=\"").filter(|(at, _)| {
-        let rest = &html[*at..];
-        rest[..rest.find('>').unwrap()].contains(" checked")
-    }).count()
+    html.match_indices("name=\"tags\" value=\"")
+        .filter(|(at, _)| {
+            let rest = &html[*at..];
+            rest[..rest.find('>').unwrap()].contains(" checked")
+        })
+        .count()
 }
 
 /// The id of the held tag on item `item_id`.
 fn confirm_id(html: &str, item_id: i64) -> i64 {
     let review = &html[html.find("id=\"review\"").unwrap()..];
-    let at = review.find(&format!("href=\"/items/{item_id}\"")).unwrap_or_else(|| panic!("item {item_id} not held"));
+    let at = review
+        .find(&format!("href=\"/items/{item_id}\""))
+        .unwrap_or_else(|| panic!("item {item_id} not held"));
     let start = review[..at].rfind("id=\"held-").unwrap() + 9;
     review[start..start + review[start..].find('"').unwrap()].parse().unwrap()
 }
 
 /// The scores of the dashboard, in scheme order.
 fn scores(html: &str) -> Vec<String> {
-    html.split("class=\"score\"><span class=\"big\">").skip(1).map(|s| s[..s.find('<').unwrap()].to_string()).collect()
+    html.split("class=\"score\"><span class=\"big\">")
+        .skip(1)
+        .map(|s| s[..s.find('<').unwrap()].to_string())
+        .collect()
 }
 
 fn colour(html: &str, code: &str) -> &'static str {
@@ -312,9 +319,15 @@ fn tags_at_publish_drive_the_dashboard_and_the_public_page() {
     let ok = admin.post(&format!("/admin/compliance/tags/{tag_id}/confirm"), &[("csrf", &token)]);
     assert_eq!(ok.status, 303);
     let dash = webmaster.get("/admin/compliance").text();
-    assert!(card_of(&dash, "T2").contains(&format!("href=\"/items/{item_id}\"")), "this month's cell links the item");
+    assert!(
+        card_of(&dash, "T2").contains(&format!("href=\"/items/{item_id}\"")),
+        "this month's cell links the item"
+    );
     let editor = webmaster.get(&format!("/admin/compliance/items/{item_id}")).text();
-    assert!(editor.contains("ติดป้ายโดย นายณัฐพล บุญมา") && editor.contains("ยืนยันโดย"), "who tagged and confirmed");
+    assert!(
+        editor.contains("ติดป้ายโดย นายณัฐพล บุญมา") && editor.contains("ยืนยันโดย"),
+        "who tagged and confirmed"
+    );
 
     // The public page lists every item of the scheme with links to its evidence, no login.
     let public = server.get("/ita?scheme=TST");
@@ -459,7 +472,8 @@ fn publishing_with_the_defaults_adds_no_tag_and_ticking_adds_exactly_those() {
     let suggested = &suggested[..suggested.find("</ul>").unwrap()];
     assert!(suggested.matches("name=\"tags\"").count() <= 12, "a short ranked list");
     assert!(suggested.contains("MOIT|MOIT 21"), "the matching item is suggested");
-    let first: Vec<&str> = suggested.split("value=\"").skip(1).take(3).map(|v| &v[..v.find('"').unwrap()]).collect();
+    let first: Vec<&str> =
+        suggested.split("value=\"").skip(1).take(3).map(|v| &v[..v.find('"').unwrap()]).collect();
     assert!(first.contains(&"MOIT|MOIT 21"), "and ranked near the top by the words of its title: {first:?}");
     let id = publish_with(&server, &path, "oia/ita", "ประกาศเจตจำนงสุจริตของผู้บริหาร", &[], fy);
     let editor = webmaster.get(&format!("/admin/compliance/items/{id}")).text();
@@ -470,12 +484,22 @@ fn publishing_with_the_defaults_adds_no_tag_and_ticking_adds_exactly_those() {
 
     // Ticking adds exactly the ticked tags, with who ticked them and when.
     let path = approved_request(&server, "ประกาศเจตจำนงสุจริต ปีงบประมาณนี้", "oia/ita", &today.to_string());
-    let id = publish_with(&server, &path, "oia/ita", "ประกาศเจตจำนงสุจริต ปีงบประมาณนี้", &["MOIT|MOIT 21", "ITA|O23"], fy);
+    let id = publish_with(
+        &server,
+        &path,
+        "oia/ita",
+        "ประกาศเจตจำนงสุจริต ปีงบประมาณนี้",
+        &["MOIT|MOIT 21", "ITA|O23"],
+        fy,
+    );
     let editor = webmaster.get(&format!("/admin/compliance/items/{id}")).text();
     assert_eq!(editor.matches("name=\"remove\"").count(), 2, "exactly the two ticked");
     assert!(editor.contains("MOIT 21") && editor.contains("ITA (OIT) O23"));
     assert_eq!(editor.matches("ติดป้ายโดย นายณัฐพล บุญมา").count(), 2, "the tagger is recorded");
-    assert!(editor.contains(&prakat::views::text::date(today, prakat::thai::Digits::Arabic).into_string()), "and the day");
+    assert!(
+        editor.contains(&prakat::views::text::date(today, prakat::thai::Digits::Arabic).into_string()),
+        "and the day"
+    );
     let dash = webmaster.get("/admin/compliance").text();
     assert_eq!(colour(&dash, "MOIT-21"), "green", "a deliberate, fitting tag counts at once");
     assert!(card_of(&dash, "MOIT-21").contains(&format!("href=\"/items/{id}\"")));
@@ -490,8 +514,16 @@ fn an_item_tagged_to_ten_unrelated_items_is_held_for_a_second_web_master() {
     let before = webmaster.get("/admin/compliance").text();
     let path = approved_request(&server, "ภาพกิจกรรมประชุมประจำเดือน", "news/activities", &today.to_string());
     let ten = [
-        "MOIT|MOIT 21", "MOIT|MOIT 6", "MOIT|MOIT 20", "MOIT|MOIT 22", "ITA|O13", "ITA|O20", "ITA|O21",
-        "ITA|O22", "ITA|O23", "GWS|G-17",
+        "MOIT|MOIT 21",
+        "MOIT|MOIT 6",
+        "MOIT|MOIT 20",
+        "MOIT|MOIT 22",
+        "ITA|O13",
+        "ITA|O20",
+        "ITA|O21",
+        "ITA|O22",
+        "ITA|O23",
+        "GWS|G-17",
     ];
     let id = publish_with(&server, &path, "news/activities", "ภาพกิจกรรมประชุมประจำเดือน", &ten, fy);
     let dash = webmaster.get("/admin/compliance").text();
@@ -507,10 +539,16 @@ fn an_item_tagged_to_ten_unrelated_items_is_held_for_a_second_web_master() {
     // A second web master may confirm one; the tagger may not.
     let tag = confirm_id(&dash, id);
     let token = csrf_of(&dash);
-    assert_eq!(webmaster.post(&format!("/admin/compliance/tags/{tag}/confirm"), &[("csrf", &token)]).status, 403);
+    assert_eq!(
+        webmaster.post(&format!("/admin/compliance/tags/{tag}/confirm"), &[("csrf", &token)]).status,
+        403
+    );
     let second = Client::logged_in(&server, "webmaster2");
     let token = csrf_of(&second.get("/admin/compliance").text());
-    assert_eq!(second.post(&format!("/admin/compliance/tags/{tag}/confirm"), &[("csrf", &token)]).status, 303);
+    assert_eq!(
+        second.post(&format!("/admin/compliance/tags/{tag}/confirm"), &[("csrf", &token)]).status,
+        303
+    );
     let admin = Client::logged_in(&server, "admin");
     let dash = webmaster.get("/admin/compliance").text();
     let review = &dash[dash.find("id=\"review\"").unwrap()..];
@@ -521,7 +559,12 @@ fn an_item_tagged_to_ten_unrelated_items_is_held_for_a_second_web_master() {
     // A period that does not fit the item's refresh is refused when tagging.
     let editor = webmaster.get(&format!("/admin/compliance/items/{id}")).text();
     let token = csrf_of(&editor);
-    let bad = [("csrf", token.as_str()), ("tags", "MOIT|MOIT 5"), ("tag_year", &fy.to_string()), ("tag_period", "")];
+    let bad = [
+        ("csrf", token.as_str()),
+        ("tags", "MOIT|MOIT 5"),
+        ("tag_year", &fy.to_string()),
+        ("tag_period", ""),
+    ];
     let refused = webmaster.post(&format!("/admin/compliance/items/{id}"), &bad);
     assert_eq!(refused.status, 422);
     assert!(refused.text().contains("MOIT 5: ข้อนี้เป็นรายเดือน"), "named, with the rule");
@@ -576,7 +619,8 @@ fn built_in_features_count_with_live_links_and_turn_red_when_off() {
         let withdraw = [("csrf", token.as_str()), ("year", &year), ("quarter", &quarter), ("withdraw", "1")];
         assert_eq!(webmaster.post("/admin/compliance/complaint-stats", &withdraw).status, 303);
         let dash = webmaster.get("/admin/compliance").text();
-        let due_passed = Period::Quarter(q).range(y).1.checked_add(jiff::Span::new().days(30)).unwrap() < today;
+        let due_passed =
+            Period::Quarter(q).range(y).1.checked_add(jiff::Span::new().days(30)).unwrap() < today;
         if due_passed {
             assert_eq!(colour(&dash, "O18"), "red", "the last quarter's numbers are not published");
             assert_eq!(colour(&dash, "MOIT-10"), "red");
@@ -586,7 +630,11 @@ fn built_in_features_count_with_live_links_and_turn_red_when_off() {
         assert_eq!(colour(&webmaster.get("/admin/compliance").text(), "O18"), "green");
         let (year, quarter) = (fy.to_string(), prakat::compliance::period::quarter_of(today).to_string());
         let early = [("csrf", token.as_str()), ("year", &year), ("quarter", &quarter)];
-        assert_eq!(webmaster.post("/admin/compliance/complaint-stats", &early).status, 403, "not before the quarter ends");
+        assert_eq!(
+            webmaster.post("/admin/compliance/complaint-stats", &early).status,
+            403,
+            "not before the quarter ends"
+        );
     }
 
     // Switched off: the pages answer 404 and the items turn red.

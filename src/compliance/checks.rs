@@ -121,7 +121,8 @@ pub fn concerns(t: &TagFacts) -> Vec<Concern> {
         }
         // Items kept current all year may be re-confirmed each year from an old page.
         let published_fy = thai::fiscal_year(t.published);
-        if item.refresh != Refresh::Continuous && !(published_fy..=published_fy + 1).contains(&t.fiscal_year) {
+        if item.refresh != Refresh::Continuous && !(published_fy..=published_fy + 1).contains(&t.fiscal_year)
+        {
             out.push(Concern::Year { published_fy });
         }
     }
@@ -167,7 +168,10 @@ mod tests {
         assert!(fit_period("O21", &annual, Period::Month(1)).is_err());
         assert_eq!(fit_period("O21", &annual, Period::Year), Ok(Period::Year));
         let half = item(Refresh::SixMonthly, "oia/ita");
-        assert!(fit_period("O7", &half, Period::Half).is_ok() && fit_period("O7", &half, Period::Quarter(1)).is_err());
+        assert!(
+            fit_period("O7", &half, Period::Half).is_ok()
+                && fit_period("O7", &half, Period::Quarter(1)).is_err()
+        );
         let cont = item(Refresh::Continuous, "general/contact");
         assert_eq!(fit_period("G-07", &cont, Period::Month(3)), Ok(Period::Year), "stored as the year");
     }

@@ -247,7 +247,13 @@ fn by_cells(item: &Item, evidence: &[Evidence], fy: i32, today: Date, periods: V
 /// makes the item green while it is switched on and its condition holds; when it does not, the
 /// item is red unless this year's tagged evidence covers it (a built-in item is never "not due
 /// yet": the office has switched off what it had).
-pub fn evaluate_with(item: &Item, evidence: &[Evidence], builtin: Option<Check>, fy: i32, today: Date) -> ItemStatus {
+pub fn evaluate_with(
+    item: &Item,
+    evidence: &[Evidence],
+    builtin: Option<Check>,
+    fy: i32,
+    today: Date,
+) -> ItemStatus {
     let mut s = evaluate(item, evidence, fy, today);
     let Some(check) = builtin else { return s };
     if check.ok {
@@ -258,17 +264,19 @@ pub fn evaluate_with(item: &Item, evidence: &[Evidence], builtin: Option<Check>,
         }
         if s.colour != Colour::Green {
             s.colour = Colour::Green;
-            s.reason = format!("ระบบของเว็บไซต์: {} — {}", check.title, check.detail);
+            s.reason = "นับจากระบบของเว็บไซต์ที่เปิดใช้งานอยู่ (ดูลิงก์ด้านล่าง)".into();
             s.next = String::new();
         }
     } else if s.colour != Colour::Green {
         s.colour = Colour::Red;
-        s.reason = format!("{}: {}", check.title, check.detail);
+        s.reason = "ระบบของเว็บไซต์ยังนับเป็นหลักฐานไม่ได้ (ดูเหตุผลด้านล่าง) และยังไม่มีหลักฐานอื่นของปีนี้".into();
         s.next = match check.missing {
-            Some((y, q, _)) => format!(
-                "ตรวจตัวเลขสถิติเรื่องร้องเรียนไตรมาส {q} ปีงบประมาณ {y} แล้วกด “เผยแพร่สถิติไตรมาส” ที่หน้านี้"
-            ),
-            None => format!("เปิดใช้งาน{} อีกครั้ง หรือเผยแพร่{} แล้วติดป้าย {}", check.title, item.evidence_th, item.code),
+            Some((y, q, _)) => {
+                format!("ตรวจตัวเลขสถิติเรื่องร้องเรียนไตรมาส {q} ปีงบประมาณ {y} แล้วกด “เผยแพร่สถิติไตรมาส” ที่หน้านี้")
+            }
+            None => {
+                format!("เปิดใช้งาน{} อีกครั้ง หรือเผยแพร่{} แล้วติดป้าย {}", check.title, item.evidence_th, item.code)
+            }
         };
     }
     s.builtin = Some(check);
@@ -514,6 +522,26 @@ mod tests {
     }
 
     #[test]
+    fn built_in_features_count_while_on_and_turn_red_when_off() {
+        use crate::compliance::builtin::{Builtin, Facts, Features, check};
+        let it = item(Refresh::Annual, None);
+        let today = date(2025, 10, 5);
+        let on = Facts::default();
+        let off = Facts { features: Features { survey: false, ..Features::default() }, ..Facts::default() };
+        let green = evaluate_with(&it, &[], Some(check(Builtin::Survey, &on, 2569, today)), 2569, today);
+        assert_eq!(green.colour, Colour::Green, "not 'not due yet': the feature is there");
+        assert_eq!(green.builtin.as_ref().map(|b| b.href.as_str()), Some("/survey/results"));
+        let red = evaluate_with(&it, &[], Some(check(Builtin::Survey, &off, 2569, today)), 2569, today);
+        assert_eq!(red.colour, Colour::Red, "switched off: red at once");
+        assert!(red.builtin.unwrap().detail.contains("features.survey"));
+        let tagged = [ev(4, 2569, Period::Year, None)];
+        let covered =
+            evaluate_with(&it, &tagged, Some(check(Builtin::Survey, &off, 2569, today)), 2569, today);
+        assert_eq!(covered.colour, Colour::Green, "this year's own evidence still counts");
+        assert_eq!(evaluate_with(&it, &[], None, 2569, today).colour, Colour::Pending);
+    }
+
+    #[test]
     fn groups_show_their_worst_member_and_the_score_counts_due_items() {
         let text = r#"
 scheme = "T"
@@ -547,9 +575,15 @@ evidence_th = "-"
 refresh = "annual"
 "#;
         let list = crate::compliance::checklist::parse("t.toml", text).unwrap();
-        let s = evaluate_checklist(&list, 2569, date(2025, 10, 5), |code| {
-            if code == "G.1" { vec![ev(1, 2569, Period::Year, None)] } else { vec![] }
-        }, |_| None);
+        let s = evaluate_checklist(
+            &list,
+            2569,
+            date(2025, 10, 5),
+            |code| {
+                if code == "G.1" { vec![ev(1, 2569, Period::Year, None)] } else { vec![] }
+            },
+            |_| None,
+        );
         let colours: Vec<Colour> = s.rows.iter().map(|r| r.status.colour).collect();
         assert_eq!(colours, [Colour::Red, Colour::Green, Colour::Red, Colour::Pending]);
         assert!(s.rows[0].status.reason.contains("1 จาก 2"));

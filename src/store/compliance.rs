@@ -73,8 +73,12 @@ const TAG_COLUMNS: &str = "SELECT t.id, t.item_id, t.scheme, t.code, t.fiscal_ye
 
 /// The tags of one item, by year, scheme and code.
 pub fn tags_of(conn: &Connection, item_id: i64) -> StoreResult<Vec<Tag>> {
-    let sql = format!("{TAG_COLUMNS} WHERE t.item_id = ?1 ORDER BY t.fiscal_year DESC, t.scheme, t.code, t.period");
-    let rows = conn.prepare_cached(&sql)?.query_map([item_id], tag_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let sql =
+        format!("{TAG_COLUMNS} WHERE t.item_id = ?1 ORDER BY t.fiscal_year DESC, t.scheme, t.code, t.period");
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map([item_id], tag_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -91,10 +95,16 @@ fn tag_from_row(r: &rusqlite::Row) -> rusqlite::Result<Tag> {
         id: r.get(0)?,
         item_id: r.get(1)?,
         tag: NewTag { scheme: r.get(2)?, code: r.get(3)?, fiscal_year: r.get(4)?, period: r.get(5)? },
-        tagged_by: tagger.map(|id| Ok::<_, rusqlite::Error>((id, r.get::<_, Option<String>>(7)?.unwrap_or_default()))).transpose()?,
+        tagged_by: tagger
+            .map(|id| Ok::<_, rusqlite::Error>((id, r.get::<_, Option<String>>(7)?.unwrap_or_default())))
+            .transpose()?,
         tagged_at: r.get(8)?,
         confirmed: match confirmer {
-            Some(id) => Some((id, r.get::<_, Option<String>>(10)?.unwrap_or_default(), r.get::<_, Option<i64>>(11)?.unwrap_or_default())),
+            Some(id) => Some((
+                id,
+                r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+                r.get::<_, Option<i64>>(11)?.unwrap_or_default(),
+            )),
             None => None,
         },
     })
@@ -173,7 +183,9 @@ pub fn evidence(conn: &Connection, scheme: &str, fy: i32, at: At) -> StoreResult
                         title: r.get(4)?,
                         fiscal_year: r.get(1)?,
                         period: Period::parse(&period).unwrap_or(Period::Year),
-                        published: crate::thai::date_of(Timestamp::from_second(published).unwrap_or_default()),
+                        published: crate::thai::date_of(
+                            Timestamp::from_second(published).unwrap_or_default(),
+                        ),
                         expires: expires.and_then(|e| e.parse().ok()),
                     },
                     tagged_by: r.get(8)?,
@@ -202,9 +214,16 @@ pub fn publish_quarter(conn: &Connection, fy: i32, q: u8, who: &Who) -> StoreRes
 
 /// Withdraws the publication of quarter `q` of `fy`; returns whether there was one.
 pub fn withdraw_quarter(conn: &Connection, fy: i32, q: u8, who: &Who) -> StoreResult<bool> {
-    let n = conn.execute("DELETE FROM complaint_stats_published WHERE fiscal_year = ?1 AND quarter = ?2", (fy, q))?;
+    let n = conn
+        .execute("DELETE FROM complaint_stats_published WHERE fiscal_year = ?1 AND quarter = ?2", (fy, q))?;
     if n > 0 {
-        audit::append(conn, who, AuditAction::ComplaintStatsWithdraw, &format!("complaint-stats/{fy}/Q{q}"), "")?;
+        audit::append(
+            conn,
+            who,
+            AuditAction::ComplaintStatsWithdraw,
+            &format!("complaint-stats/{fy}/Q{q}"),
+            "",
+        )?;
     }
     Ok(n > 0)
 }
@@ -212,7 +231,9 @@ pub fn withdraw_quarter(conn: &Connection, fy: i32, q: u8, who: &Who) -> StoreRe
 /// Every published quarter, as `(fiscal year, quarter, day published)`.
 pub fn published_quarters(conn: &Connection) -> StoreResult<Vec<(i32, u8, jiff::civil::Date)>> {
     let rows = conn
-        .prepare_cached("SELECT fiscal_year, quarter, published_at FROM complaint_stats_published ORDER BY 1, 2")?
+        .prepare_cached(
+            "SELECT fiscal_year, quarter, published_at FROM complaint_stats_published ORDER BY 1, 2",
+        )?
         .query_map([], |r| {
             let at: i64 = r.get(2)?;
             Ok((r.get(0)?, r.get(1)?, crate::thai::date_of(Timestamp::from_second(at).unwrap_or_default())))
@@ -414,6 +435,64 @@ mod tests {
                 save_checklist(c, "MOIT", 2570, "b.toml", "two", None)?;
                 let files = imported(c)?;
                 assert_eq!((files.len(), files[0].file_name.as_str()), (1, "b.toml"));
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn tags_remember_their_tagger_and_only_someone_else_confirms() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .run_sync(|c| {
+                let a = items::insert(c, &new_item("สขร.1 ม.ค.", None))?;
+                let t = NewTag {
+                    scheme: "MOIT".into(),
+                    code: "MOIT 5".into(),
+                    fiscal_year: 2569,
+                    period: "M01".into(),
+                };
+                add_tags(c, a, std::slice::from_ref(&t), None)?;
+                let legacy = tags_of(c, a)?.remove(0);
+                assert_eq!(legacy.tagged_by, None, "tagged before taggers were recorded");
+                let user = |name: &str| crate::store::users::NewUser {
+                    username: name.into(),
+                    name: name.into(),
+                    position: String::new(),
+                    unit: String::new(),
+                    phone: String::new(),
+                    email: String::new(),
+                    roles: Default::default(),
+                };
+                let first = crate::store::users::insert(c, &user("wm1"), "x")?.unwrap();
+                let second = crate::store::users::insert(c, &user("wm2"), "x")?.unwrap();
+                let who = |id| Who { user_id: Some(id), address: "test".into() };
+                let b = items::insert(c, &new_item("สขร.1 ก.พ.", None))?;
+                add_tags(c, b, std::slice::from_ref(&t), Some(first))?;
+                let mine = tags_of(c, b)?.remove(0);
+                assert_eq!(mine.tagged_by.as_ref().map(|t| t.1.as_str()), Some("wm1"));
+                assert_eq!(confirm_tag(c, mine.id, &who(first))?.unwrap_err(), NotConfirmed::OwnTag);
+                assert!(confirm_tag(c, mine.id, &who(second))?.is_ok(), "a second web master");
+                assert_eq!(confirm_tag(c, 999, &who(first))?.unwrap_err(), NotConfirmed::Missing);
+                let done = confirm_tag(c, legacy.id, &who(first))?.unwrap();
+                assert!(done.confirmed.is_some());
+                assert!(
+                    evidence(
+                        c,
+                        "MOIT",
+                        2569,
+                        At::from("2026-02-20T05:00:00Z".parse::<Timestamp>().unwrap())
+                    )?[0]
+                        .confirmed
+                );
+
+                publish_quarter(c, 2569, 2, &who(first))?;
+                publish_quarter(c, 2569, 2, &who(first))?;
+                assert_eq!(published_quarters(c)?.len(), 1, "published once, the day moves on");
+                assert!(withdraw_quarter(c, 2569, 2, &who(first))?);
+                assert!(!withdraw_quarter(c, 2569, 2, &who(first))?);
+                assert!(published_quarters(c)?.is_empty());
                 Ok(())
             })
             .unwrap();

@@ -65,7 +65,12 @@ impl LogRow {
 }
 
 fn act(e: &Entry, people: &HashMap<i64, User>) -> Act {
-    Act { action: e.action, at: e.at, by: e.user_id.and_then(|id| people.get(&id).cloned()), detail: e.detail.clone() }
+    Act {
+        action: e.action,
+        at: e.at,
+        by: e.user_id.and_then(|id| people.get(&id).cloned()),
+        detail: e.detail.clone(),
+    }
 }
 
 /// Every request (drafts aside) whose request date falls in `from..=to`, oldest first, with

@@ -130,7 +130,9 @@ fn status_card(code: &str, item: &Item, status: &ItemStatus, group: bool, digits
             }
             @if let Some(b) = &status.builtin {
                 p.builtin {
-                    "ระบบในตัว: " a href=(b.href) { (b.title) } " — " (digits.apply(&b.detail))
+                    "ระบบในตัว: "
+                    @if b.ok { a href=(b.href) { (b.title) } } @else { (b.title) }
+                    " — " (digits.apply(&b.detail))
                 }
             }
             @if !status.evidence.is_empty() && status.cells.is_empty() {

@@ -56,7 +56,13 @@ pub(super) async fn library(app: &Shared) -> Result<Library, WebError> {
 /// The visible evidence for each item of `list` in `fy`: this year's tags, and earlier years'
 /// only where the checklist then in force had the same item (codes are renumbered between
 /// years).
-fn evidence_for(library: &Library, list: &Checklist, all: &[Evidence], codes: &[String], code: &str) -> Vec<Evidence> {
+fn evidence_for(
+    library: &Library,
+    list: &Checklist,
+    all: &[Evidence],
+    codes: &[String],
+    code: &str,
+) -> Vec<Evidence> {
     let title = list.item(code).map(|i| i.title_th.as_str());
     all.iter()
         .zip(codes)
@@ -105,7 +111,12 @@ fn sort_evidence(library: &Library, scheme: &str, rows: Vec<tags::EvidenceRow>) 
             out.counted.push(row.evidence);
             out.codes.push(row.code);
         } else {
-            out.held.push(Held { code: row.code, evidence: row.evidence, concerns, tagged_by: row.tagged_by });
+            out.held.push(Held {
+                code: row.code,
+                evidence: row.evidence,
+                concerns,
+                tagged_by: row.tagged_by,
+            });
         }
     }
     out
@@ -126,7 +137,14 @@ async fn builtin_facts(app: &Shared, fy: i32) -> Result<builtin::Facts, WebError
     Ok(builtin::Facts {
         features: app.config.settings.features.clone(),
         social_links: app.config.settings.office.links.len(),
-        first_social_link: app.config.settings.office.links.first().map(|l| l.url.clone()).unwrap_or_default(),
+        first_social_link: app
+            .config
+            .settings
+            .office
+            .links
+            .first()
+            .map(|l| l.url.clone())
+            .unwrap_or_default(),
         published_quarters,
         answered_questions: answered,
         survey_responses: survey,
@@ -134,7 +152,12 @@ async fn builtin_facts(app: &Shared, fy: i32) -> Result<builtin::Facts, WebError
 }
 
 /// Every scheme's tagged evidence up to `fy`, visible at `at`, sorted by the checks.
-async fn sorted_evidence(app: &Shared, lib: &Library, fy: i32, at: At) -> Result<HashMap<String, Sorted>, WebError> {
+async fn sorted_evidence(
+    app: &Shared,
+    lib: &Library,
+    fy: i32,
+    at: At,
+) -> Result<HashMap<String, Sorted>, WebError> {
     let schemes: Vec<String> = lib.schemes().into_iter().map(str::to_owned).collect();
     let rows = app
         .store
@@ -237,7 +260,10 @@ pub async fn dashboard(
             .iter()
             .map(|&(y, q)| (y, q, published.iter().find(|p| p.0 == y && p.1 == q).map(|p| p.2)))
             .collect(),
-        no_2570: lib.all().iter().all(|(l, _)| !(l.year >= 2570 && (l.scheme == "MOIT" || l.scheme == "ITA"))),
+        no_2570: lib
+            .all()
+            .iter()
+            .all(|(l, _)| !(l.year >= 2570 && (l.scheme == "MOIT" || l.scheme == "ITA"))),
         done: q.done.clone(),
     };
     let bar = super::staff::bar(&app, &staff).await?;
@@ -294,7 +320,11 @@ pub async fn ita(State(app): State<Shared>, Query(q): Query<YearQuery>) -> Resul
             };
             let complete = !links.is_empty() && status.colour == status::Colour::Green;
             let due = status.due.or_else(|| {
-                status.cells.iter().find(|c| c.evidence.is_empty() && c.colour != status::Colour::Green).map(|c| c.due)
+                status
+                    .cells
+                    .iter()
+                    .find(|c| c.evidence.is_empty() && c.colour != status::Colour::Green)
+                    .map(|c| c.due)
             });
             PublicRow { item, group, links, previous, in_progress: (!group && !complete).then_some(due) }
         })
@@ -441,15 +471,17 @@ pub(super) fn check_tags(
                 Some((scheme, code, list.item(code)?))
             });
             match known {
-                Some((scheme, code, item)) => match checks::fit_period(&view::code_label(scheme, code), item, period) {
-                    Ok(fits) => out.push(NewTag {
-                        scheme: scheme.into(),
-                        code: code.into(),
-                        fiscal_year: fy,
-                        period: fits.code(),
-                    }),
-                    Err(why) => problems.push(Problem::new("tags", why)),
-                },
+                Some((scheme, code, item)) => {
+                    match checks::fit_period(&view::code_label(scheme, code), item, period) {
+                        Ok(fits) => out.push(NewTag {
+                            scheme: scheme.into(),
+                            code: code.into(),
+                            fiscal_year: fy,
+                            period: fits.code(),
+                        }),
+                        Err(why) => problems.push(Problem::new("tags", why)),
+                    }
+                }
                 None => problems.push(Problem::new(
                     "tags",
                     format!("ป้าย {}: ไม่มีข้อนี้ในเกณฑ์ของปีงบประมาณ {fy}", value.replace('|', " ")),
@@ -714,11 +746,13 @@ pub async fn confirm_tag(
     match done {
         Ok(t) => {
             app.pages.invalidate();
-            Ok(Redirect::to(&format!("/admin/compliance?year={}&done=confirmed#review", t.tag.fiscal_year)).into_response())
+            Ok(Redirect::to(&format!("/admin/compliance?year={}&done=confirmed#review", t.tag.fiscal_year))
+                .into_response())
         }
         Err(tags::NotConfirmed::Missing) => Err(WebError::NotFound),
         Err(tags::NotConfirmed::OwnTag) => Err(WebError::Forbidden(
-            "ยืนยันป้ายนี้ไม่ได้: ผู้ที่ติดป้ายเองยืนยันไม่ได้ ต้องเป็นผู้ดูแลเว็บไซต์อีกคนหนึ่ง (a second web master must confirm)".into(),
+            "ยืนยันป้ายนี้ไม่ได้: ผู้ที่ติดป้ายเองยืนยันไม่ได้ ต้องเป็นผู้ดูแลเว็บไซต์อีกคนหนึ่ง (a second web master must confirm)"
+                .into(),
         )),
     }
 }

@@ -463,7 +463,8 @@ pub async fn publish(
                 checked.err().unwrap_or_default().into_iter().map(Problem::from).collect();
             problems.extend(tags.err().unwrap_or_default());
             let fy = super::compliance::choice_year(&input.tag_year, fy_now);
-            let period = crate::compliance::period::Period::parse(&input.tag_period).unwrap_or(crate::compliance::period::Period::Year);
+            let period = crate::compliance::period::Period::parse(&input.tag_period)
+                .unwrap_or(crate::compliance::period::Period::Year);
             let choices = TagChoices::ranked(&lib, &input.category, &input.title, period, fy);
             let bar = bar(&app, &staff).await?;
             let chrome = app.plain_chrome();
@@ -479,8 +480,7 @@ pub async fn publish(
     };
     let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
     let item = new_item(&r, fields, today);
-    let id =
-        record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
+    let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
     app.pages.invalidate();
     Ok(to_request(id))
 }

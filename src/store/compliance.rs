@@ -242,6 +242,14 @@ pub fn published_quarters(conn: &Connection) -> StoreResult<Vec<(i32, u8, jiff::
     Ok(rows)
 }
 
+/// How many answered questions the public Q&A shows (the data behind built-in G-10).
+pub fn answered_questions(conn: &Connection) -> StoreResult<usize> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM cases WHERE kind = 'question' AND public = 1 AND answer <> ''")?
+        .query_row([], |r| r.get(0))?;
+    Ok(n as usize)
+}
+
 /// A checklist file imported by an admin.
 #[derive(Debug, Clone)]
 pub struct Imported {

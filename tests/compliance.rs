@@ -554,6 +554,26 @@ fn an_item_tagged_to_ten_unrelated_items_is_held_for_a_second_web_master() {
     let review = &dash[dash.find("id=\"review\"").unwrap()..];
     let review = &review[..review.find("</section>").unwrap()];
     assert_eq!(review.matches(&format!("href=\"/items/{id}\"")).count(), 9, "one confirmed");
+    // Several at once from the review list: the second web master ticks two more.
+    let page = second.get("/admin/compliance").text();
+    let ids: Vec<String> = page
+        .split("name=\"tag\" value=\"")
+        .skip(1)
+        .map(|v| v[..v.find('"').unwrap()].to_string())
+        .filter(|v| {
+            let li = &page[page.find(&format!("id=\"held-{v}\"")).unwrap()..];
+            li[..li.find("</li>").unwrap()].contains(&format!("href=\"/items/{id}\""))
+        })
+        .collect();
+    assert!(ids.len() >= 9, "every held tag of another web master can be ticked: {ids:?}");
+    assert!(!dash.contains("name=\"tag\" value=\""), "but not by the one who tagged them");
+    let token = csrf_of(&page);
+    let form = [("csrf", token.as_str()), ("tag", ids[0].as_str()), ("tag", ids[1].as_str())];
+    assert_eq!(second.post("/admin/compliance/tags/confirm", &form).status, 303);
+    let dash = webmaster.get("/admin/compliance").text();
+    let review = &dash[dash.find("id=\"review\"").unwrap()..];
+    let review = &review[..review.find("</section>").unwrap()];
+    assert_eq!(review.matches(&format!("href=\"/items/{id}\"")).count(), 7, "two more confirmed");
     let audit = admin.get("/admin/audit").text();
     assert!(audit.contains("ยืนยันป้ายหลักฐานที่ต้องตรวจสอบ"), "the confirmation is audited");
     // A period that does not fit the item's refresh is refused when tagging.

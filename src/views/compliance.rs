@@ -153,23 +153,31 @@ fn review(d: &Dashboard, csrf_token: &str, digits: Digits) -> Markup {
             h2 { "ตรวจสอบ: ป้ายที่รอผู้ดูแลเว็บไซต์อีกคนยืนยัน (" (d.held.len()) ")" }
             p { "ป้ายเหล่านี้ยังไม่นับคะแนน เพราะมีข้อสงสัยด้านล่าง ผู้ดูแลเว็บไซต์ที่ไม่ได้ติดป้ายนั้นเปิดรายการแล้วยืนยัน หรือลบป้ายที่หน้ารายการ" }
             @if d.held.is_empty() { p.empty { "ไม่มีป้ายที่ต้องตรวจสอบ" } }
-            ul.review {
-                @for (scheme, h) in &d.held {
-                    li.held id=(format!("held-{}", h.evidence.tag_id)) {
-                        span.pill.pill-amber { "ตรวจสอบ" } " "
-                        strong { (code_label(scheme, &h.code)) } " ← "
-                        a href=(paths::item(h.evidence.item_id)) { (h.evidence.title) }
-                        " " small { (text::date(h.evidence.published, digits)) }
-                        ul { @for c in &h.concerns { li { (digits.apply(&c.label_th())) } } }
-                        @if h.tagged_by == Some(d.me) {
-                            p.note { "คุณเป็นผู้ติดป้ายนี้ ต้องให้ผู้ดูแลเว็บไซต์คนอื่นยืนยัน" }
-                        } @else {
-                            form.inline-form method="post" action=(format!("/admin/compliance/tags/{}/confirm", h.evidence.tag_id)) {
-                                (csrf(csrf_token))
-                                button.secondary type="submit" { "ยืนยันว่าเป็นหลักฐานจริง" }
-                                " " a href=(format!("/admin/compliance/items/{}", h.evidence.item_id)) { "แก้ไข/ลบป้าย" }
+            @else {
+                form method="post" action="/admin/compliance/tags/confirm" {
+                    (csrf(csrf_token))
+                    ul.review {
+                        @for (scheme, h) in &d.held {
+                            li.held id=(format!("held-{}", h.evidence.tag_id)) {
+                                span.pill.pill-amber { "ตรวจสอบ" } " "
+                                strong { (code_label(scheme, &h.code)) } " ← "
+                                a href=(paths::item(h.evidence.item_id)) { (h.evidence.title) }
+                                " " small { (text::date(h.evidence.published, digits)) }
+                                ul { @for c in &h.concerns { li { (digits.apply(&c.label_th())) } } }
+                                @if h.tagged_by == Some(d.me) {
+                                    p.note { "คุณเป็นผู้ติดป้ายนี้ ต้องให้ผู้ดูแลเว็บไซต์คนอื่นยืนยัน" }
+                                } @else {
+                                    p {
+                                        input type="checkbox" name="tag" value=(h.evidence.tag_id) id=(format!("cf-{}", h.evidence.tag_id));
+                                        " " label for=(format!("cf-{}", h.evidence.tag_id)) { "ตรวจแล้ว เป็นหลักฐานจริงของข้อนี้" }
+                                        " · " a href=(format!("/admin/compliance/items/{}", h.evidence.item_id)) { "แก้ไข/ลบป้าย" }
+                                    }
+                                }
                             }
                         }
+                    }
+                    @if d.held.iter().any(|(_, h)| h.tagged_by != Some(d.me)) {
+                        button type="submit" { "ยืนยันป้ายที่เลือก" }
                     }
                 }
             }

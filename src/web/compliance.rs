@@ -729,6 +729,8 @@ pub struct ActForm {
     quarter: String,
     #[serde(default)]
     withdraw: String,
+    #[serde(default)]
+    tag: Vec<i64>,
 }
 
 /// `POST /admin/compliance/tags/{id}/confirm`: a second web master confirms a tag the
@@ -755,6 +757,46 @@ pub async fn confirm_tag(
                 .into(),
         )),
     }
+}
+
+/// `POST /admin/compliance/tags/confirm`: confirms every ticked tag of the review list (a tag
+/// the confirming web master ticked himself is refused, with the others kept).
+pub async fn confirm_tags(
+    State(app): State<Shared>,
+    staff: Staff,
+    Form(form): Form<ActForm>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    staff.check_csrf(&form.csrf)?;
+    if form.tag.is_empty() {
+        return Ok(Redirect::to("/admin/compliance#review").into_response());
+    }
+    let who = staff.who();
+    let ids = form.tag.clone();
+    let (done, own) = app
+        .store
+        .run(move |c| {
+            let tx = c.transaction()?;
+            let (mut done, mut own) = (0, 0);
+            for id in ids {
+                match tags::confirm_tag(&tx, id, &who)? {
+                    Ok(_) => done += 1,
+                    Err(tags::NotConfirmed::OwnTag) => own += 1,
+                    Err(tags::NotConfirmed::Missing) => {}
+                }
+            }
+            tx.commit()?;
+            Ok((done, own))
+        })
+        .await?;
+    if own > 0 && done == 0 {
+        return Err(WebError::Forbidden(
+            "ยืนยันป้ายไม่ได้: ผู้ที่ติดป้ายเองยืนยันไม่ได้ ต้องเป็นผู้ดูแลเว็บไซต์อีกคนหนึ่ง (a second web master must confirm)"
+                .into(),
+        ));
+    }
+    app.pages.invalidate();
+    Ok(Redirect::to("/admin/compliance?done=confirmed#review").into_response())
 }
 
 /// `POST /admin/compliance/complaint-stats`: a web master publishes (or withdraws) a quarter's

@@ -246,6 +246,7 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/compliance/report.csv", get(compliance::publication_csv))
         .route("/admin/compliance/forms", get(compliance::bulk_forms))
         .route("/admin/compliance/quarter", get(compliance::quarter))
+        .route("/admin/compliance/tags/confirm", post(compliance::confirm_tags))
         .route("/admin/compliance/tags/{id}/confirm", post(compliance::confirm_tag))
         .route("/admin/compliance/complaint-stats", post(compliance::complaint_stats))
         .fallback(public::not_found)

@@ -326,12 +326,14 @@ pub fn check(builtin: Builtin, facts: &Facts, fy: i32, today: Date) -> Check {
     c
 }
 
-/// The quarter of `today` and the one before it, for the publish buttons: `(fy, quarter)`.
-pub fn recent_quarters(today: Date) -> [(i32, u8); 2] {
+/// The quarters a web master may publish or withdraw on the dashboard: the last of the year
+/// before and every quarter of this year up to the current one (which can be published once it
+/// has ended), as `(fy, quarter)`.
+pub fn recent_quarters(today: Date) -> Vec<(i32, u8)> {
     let fy = thai::fiscal_year(today);
-    let q = quarter_of(today);
-    let before = if q == 1 { (fy - 1, 4) } else { (fy, q - 1) };
-    [before, (fy, q)]
+    let mut out = vec![(fy - 1, 4)];
+    out.extend((1..=quarter_of(today)).map(|q| (fy, q)));
+    out
 }
 
 #[cfg(test)]
@@ -378,6 +380,11 @@ mod tests {
         facts.features.complaint_stats = false;
         let off = check(Builtin::ComplaintStats, &facts, 2570, today);
         assert!(!off.ok && off.detail.contains("features.complaint_stats"));
+        assert_eq!(recent_quarters(date(2026, 12, 6)), [(2569, 4), (2570, 1)]);
+        assert_eq!(
+            recent_quarters(date(2027, 8, 1)),
+            [(2569, 4), (2570, 1), (2570, 2), (2570, 3), (2570, 4)]
+        );
     }
 
     #[test]

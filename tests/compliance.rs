@@ -251,6 +251,7 @@ fn tags_at_publish_drive_the_dashboard_and_the_public_page() {
             ("title".into(), "ข่าวทดสอบความครบถ้วน".into()),
             ("summary".into(), "สรุป".into()),
             ("source".into(), "กลุ่มงานบริหารทั่วไป".into()),
+            ("period_from".into(), today.to_string()),
             ("publish_on".into(), today.to_string()),
             ("end_date".into(), end.to_string()),
             ("tags".into(), tags.into()),
@@ -371,6 +372,7 @@ fn publication_report_and_quarterly_summary_match_the_requests() {
             ("category", "news/general"),
             ("title", "คำขอที่เผยแพร่แล้ว"),
             ("source", "กลุ่มงานบริหารทั่วไป"),
+            ("period_from", &today.to_string()),
             ("publish_on", &today.to_string()),
             ("tag_year", &fy.to_string()),
         ],
@@ -448,6 +450,7 @@ fn publish_with(server: &Server, path: &str, category: &str, title: &str, tags: 
         ("publish_on", today.as_str()),
         ("tag_year", year.as_str()),
         ("tag_period", ""),
+        ("timeless", "1"),
     ];
     fields.extend(tags.iter().map(|t| ("tags", *t)));
     let reply = webmaster.post(&format!("{path}/publish"), &fields);
@@ -719,6 +722,7 @@ fn the_moit_1_report_shows_verbal_approvals_with_their_confirmation() {
         ("verbal_on", day.as_str()),
         ("verbal_by", "นายวีระพงษ์ ทองมา (โทรศัพท์)"),
         ("tag_year", &fy.to_string()),
+        ("timeless", "1"),
     ];
     assert_eq!(webmaster.post(&format!("{path}/publish"), &fields).status, 303);
     let head = Client::logged_in(&server, "head");

@@ -60,6 +60,9 @@ enum Command {
     /// Compliance checklists (MOIT, ITA, OIA, GWS): list them, import a newer file.
     #[command(subcommand)]
     Checklist(checklist::ChecklistCommand),
+    /// The host firewall (nftables table `inet prakat`) that install.sh sets up.
+    #[command(subcommand)]
+    Firewall(FirewallCommand),
     /// Fill the data directory with demo content and N generated items (for benchmarks).
     #[command(hide = true)]
     Demo {
@@ -67,6 +70,13 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         items: usize,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum FirewallCommand {
+    /// Print the nftables ruleset for the office LAN in the settings (`access.staff_networks`):
+    /// TCP 80 and 443 open to all, everything else only from the LAN.
+    Print,
 }
 
 #[derive(Debug, clap::Args)]
@@ -127,6 +137,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { file } => backup::restore(&cli.data, &file),
         Command::Update(args) => update::run(&cli.data, args),
         Command::Doctor => doctor::run(&cli.data),
+        Command::Firewall(FirewallCommand::Print) => {
+            let settings = crate::config::Settings::load(&cli.data)?;
+            print!("{}", appliance::firewall::ruleset(&settings.access));
+            Ok(())
+        }
         Command::Checklist(command) => checklist::run(&Store::open(&cli.data)?, command),
         Command::Demo { items } => {
             let store = Store::open(&cli.data)?;

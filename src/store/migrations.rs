@@ -411,7 +411,12 @@ const MIGRATIONS: &[M<'static>] = &[
         ) STRICT;",
     )
     .down("DROP TABLE jobs;"),
-    // 12: compliance that tells the truth. Each tag remembers who ticked it and, when the
+    // 12: items that cover no period of time (laws, manuals), said so publicly instead of
+    // "not stated" (seed 2.1.3, 3.2: the period is part of the metadata). Going back loses only
+    // this flag: such items then read "ไม่ระบุ" again.
+    M::up("ALTER TABLE items ADD COLUMN timeless INTEGER NOT NULL DEFAULT 0;")
+        .down("ALTER TABLE items DROP COLUMN timeless;"),
+    // 13: compliance that tells the truth. Each tag remembers who ticked it and, when the
     // dashboard asks for a second look (too many tags on one item, an unrelated kind, a year
     // that does not fit), which other web master confirmed it and when; tags from before this
     // migration have no tagger and count only once someone confirms them. And the quarters

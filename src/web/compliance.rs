@@ -221,7 +221,13 @@ pub async fn dashboard(
     let lib = library(&app).await?;
     let at = at_on(on);
     let evidence = sorted_evidence(&app, &lib, fy, at).await?;
-    let untagged = app.store.run(|c| Ok(tags::items_with_tags(c, true, 10_000)?.len())).await?;
+    let (untagged, without_period) = app
+        .store
+        .run(|c| {
+            let untagged = tags::items_with_tags(c, true, 10_000)?.len();
+            Ok((untagged, crate::store::items::without_period(c, crate::store::items::At::now())?))
+        })
+        .await?;
     let facts = builtin_facts(&app, fy).await?;
     let empty = Sorted::default();
     let mut held = Vec::new();
@@ -265,6 +271,7 @@ pub async fn dashboard(
             .iter()
             .all(|(l, _)| !(l.year >= 2570 && (l.scheme == "MOIT" || l.scheme == "ITA"))),
         done: q.done.clone(),
+        without_period,
     };
     let bar = super::staff::bar(&app, &staff).await?;
     Ok(html(view::dashboard(&app.plain_chrome(), &bar, &d)))

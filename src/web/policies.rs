@@ -107,7 +107,7 @@ fn xml_escape(s: &str) -> String {
 }
 
 fn rfc3339(unix: i64) -> String {
-    jiff::Timestamp::from_second(unix).map(|t| t.to_string()).unwrap_or_default()
+    jiff::Timestamp::from_second(unix).map(crate::thai::rfc3339_bangkok).unwrap_or_default()
 }
 
 /// `GET /feeds/{area}.xml` (or `all.xml`): an Atom feed of the newest visible items.
@@ -144,10 +144,17 @@ pub async fn feed(
     for r in &rows {
         let url = format!("{origin}{}", paths::item(r.id));
         xml.push_str(&format!(
-            "<entry><title>{}</title><id>{url}</id><link href=\"{url}\"/><updated>{}</updated><summary>{}</summary></entry>\n",
+            "<entry><title>{}</title><id>{url}</id><link href=\"{url}\"/><published>{published}</published>\
+             <updated>{published}</updated><summary>{} ({})</summary></entry>\n",
             xml_escape(&r.title),
-            rfc3339(r.published_at),
             xml_escape(&r.summary),
+            jiff::Timestamp::from_second(r.published_at)
+                .map(|t| format!(
+                    "เผยแพร่ {}",
+                    crate::thai::datetime_long(t, app.config.settings.display.digits)
+                ))
+                .unwrap_or_default(),
+            published = rfc3339(r.published_at),
         ));
     }
     xml.push_str("</feed>\n");

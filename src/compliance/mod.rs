@@ -8,3 +8,4 @@ pub mod checklist;
 pub mod checks;
 pub mod period;
 pub mod status;
+pub mod suggest;

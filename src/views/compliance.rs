@@ -10,10 +10,11 @@ use super::staff::{Bar, Signature, print_sheet, staff_page};
 use super::{Chrome, Crumb, text};
 use crate::categories::Place;
 use crate::compliance::builtin::Check;
-use crate::compliance::checklist::{Checklist, Item, Library, Origin, Refresh};
+use crate::compliance::checklist::{Checklist, Item, Library, Origin};
 use crate::compliance::checks::Held;
 use crate::compliance::period::Period;
 use crate::compliance::status::{Colour, Evidence, ItemStatus, SchemeStatus};
+use crate::compliance::suggest;
 use crate::paths;
 use crate::store::compliance::{Tag, TaggedItem};
 use crate::store::reports::{LogRow, Summary};
@@ -519,91 +520,6 @@ pub struct TagChoices {
 /// Most suggestions shown.
 const MAX_SUGGESTIONS: usize = 12;
 
-/// Words too common in titles to say anything about which item fits.
-const GENERIC: [&str; 14] = [
-    "ประกาศ",
-    "รายงาน",
-    "ประจำปีงบประมาณ",
-    "ปีงบประมาณ",
-    "ประจำปี",
-    "ประจำเดือน",
-    "สำนักงาน",
-    "สาธารณสุข",
-    "อำเภอ",
-    "ข้อมูล",
-    "เรื่อง",
-    "ของ",
-    "และ",
-    "การ",
-];
-
-/// Lower-case text with the generic words taken out (each becomes a space).
-fn meaningful(text: &str) -> Vec<char> {
-    let mut t = text.to_lowercase();
-    for g in GENERIC {
-        t = t.replace(g, " ");
-    }
-    t.chars().collect()
-}
-
-/// The longest run of characters (no spaces) that `a` and `b` share. Thai is written without
-/// spaces between words, so a shared run of several letters is a shared word or phrase.
-fn longest_shared(a: &[char], b: &[char]) -> String {
-    let mut best = (0, 0);
-    let mut prev = vec![0usize; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        let mut row = vec![0usize; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            if ca == cb && !ca.is_whitespace() {
-                row[j + 1] = prev[j] + 1;
-                if row[j + 1] > best.0 {
-                    best = (row[j + 1], i + 1);
-                }
-            }
-        }
-        prev = row;
-    }
-    a[best.1 - best.0..best.1].iter().collect()
-}
-
-/// Shortest shared run, in characters, that counts as a match of the title.
-const MIN_SHARED: usize = 5;
-
-/// How well `item` fits as evidence for a publication titled `title` in `category` covering
-/// `period`, with the reasons (Thai); `None` when there is no reason to suggest it.
-pub fn fit(item: &Item, category: &str, title: &str, period: Period) -> Option<(u32, String)> {
-    let mut score = 0;
-    let mut why = Vec::new();
-    if item.categories.iter().any(|c| c == category) {
-        score += 10;
-        why.push("ตรงหมวดหมู่".to_string());
-    }
-    let shared = longest_shared(
-        &meaningful(title),
-        &meaningful(&format!("{} {} {}", item.title_th, item.evidence_th, item.title_en)),
-    );
-    let n = shared.chars().count();
-    if n >= MIN_SHARED {
-        score += n.min(20) as u32;
-        why.push(format!("ชื่อเรื่องมีคำว่า “{}”", shared.trim()));
-    }
-    if score == 0 {
-        return None;
-    }
-    let period_fits = matches!(
-        (item.refresh, period),
-        (Refresh::Monthly, Period::Month(_))
-            | (Refresh::Quarterly, Period::Quarter(_))
-            | (Refresh::SixMonthly, Period::Half)
-            | (Refresh::Annual | Refresh::PreviousAnnual | Refresh::Continuous, Period::Year)
-    );
-    if period_fits {
-        score += 3;
-        why.push(format!("ช่วงเวลาตรง ({})", item.refresh.label_th()));
-    }
-    Some((score, why.join(" · ")))
-}
-
 impl TagChoices {
     /// The choices for `category` from the checklists in force for `fy`, by category only.
     pub fn new(library: &Library, category: &str, fy: i32) -> TagChoices {
@@ -611,7 +527,7 @@ impl TagChoices {
     }
 
     /// The choices for a publication titled `title` in `category` covering `period`, from the
-    /// checklists in force for `fy`: suggestions ranked by [`fit`], the rest per scheme.
+    /// checklists in force for `fy`: suggestions ranked by [`suggest::fit`], the rest per scheme.
     pub fn ranked(library: &Library, category: &str, title: &str, period: Period, fy: i32) -> TagChoices {
         let choice = |scheme: &str, i: &Item, why: String| Choice {
             value: format!("{scheme}|{}", i.code),
@@ -623,7 +539,7 @@ impl TagChoices {
         for l in &lists {
             // Items a built-in feature satisfies need no tag.
             for i in l.leaves().filter(|i| i.builtin.is_none()) {
-                if let Some((score, why)) = fit(i, category, title, period) {
+                if let Some((score, why)) = suggest::fit(i, category, title, period) {
                     let n = scored.len();
                     scored.push((score, n, choice(&l.scheme, i, why)));
                 }

@@ -50,6 +50,8 @@ pub struct Settings {
     pub health: Health,
     /// Public e-Services (complaints, Q&A, information requests).
     pub eservices: Eservices,
+    /// Which public features are switched on (their checklist items count only while they are).
+    pub features: crate::compliance::builtin::Features,
 }
 
 /// Self-update: the release feed and what to do when a new release appears.

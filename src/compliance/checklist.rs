@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 use rust_embed::RustEmbed;
 use serde::Deserialize;
 
+use super::builtin::Builtin;
 use crate::categories::Place;
 
 #[derive(RustEmbed)]
@@ -92,6 +93,8 @@ pub struct Item {
     pub parent: Option<String>,
     /// Remarks: source, confidence.
     pub note: String,
+    /// The feature of Prakat that satisfies it by itself, if any (see [`super::builtin`]).
+    pub builtin: Option<Builtin>,
 }
 
 /// A whole checklist: one scheme, in force from one fiscal year.
@@ -217,6 +220,7 @@ struct RawItem {
     parent: Option<String>,
     #[serde(default)]
     note: String,
+    builtin: Option<String>,
 }
 
 /// Largest checklist file accepted.
@@ -333,6 +337,16 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Invalid> {
                 bad("categories", &th, &en);
             }
         }
+        let builtin = r.builtin.as_deref().map(|b| (b, Builtin::parse(b)));
+        if let Some((name, None)) = builtin {
+            let names = Builtin::names().join(", ");
+            bad(
+                "builtin",
+                &format!("ไม่รู้จักระบบในตัว {name} (ต้องเป็นหนึ่งใน {names})"),
+                &format!("unknown built-in feature {name} (use one of {names})"),
+            );
+        }
+        let builtin = builtin.and_then(|(_, b)| b);
         let parent = r.parent.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
         if let Some(p) = &parent {
             match items.iter().find(|i: &&Item| &i.code == p) {
@@ -360,6 +374,7 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, Invalid> {
             categories: r.categories,
             parent,
             note: r.note.trim().to_owned(),
+            builtin,
         });
     }
     if !problems.is_empty() {
@@ -576,7 +591,10 @@ categories = ["news/procurement-results"]
             let text = String::from_utf8(Embedded::get(&name).unwrap().data.into_owned()).unwrap();
             let list = parse(&name, &text).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(name, format!("{}-{}.toml", list.scheme.to_lowercase(), list.year));
-            assert!(list.leaves().all(|i| !i.categories.is_empty()), "{name}: an item without categories");
+            assert!(
+                list.leaves().all(|i| !i.categories.is_empty() || i.builtin.is_some()),
+                "{name}: an item without categories or a built-in feature"
+            );
             count += 1;
         }
         assert_eq!(embedded().len(), count);

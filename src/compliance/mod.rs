@@ -3,6 +3,9 @@
 //! the Government Website Standard. Pure logic: checklists as data, fiscal-year periods, and
 //! the green/amber/red judgement; no HTTP and no SQL.
 
+pub mod builtin;
 pub mod checklist;
+pub mod checks;
 pub mod period;
 pub mod status;
+pub mod suggest;

@@ -5,6 +5,7 @@
 
 use jiff::civil::Date;
 
+use super::builtin::Check;
 use super::checklist::{Checklist, Item, Refresh};
 use super::period::{Period, add_days, days_between, fy_start, months};
 use crate::thai;
@@ -55,6 +56,8 @@ impl Colour {
 /// A published item tagged with a checklist item, visible on the site at the time judged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
+    /// The tag's id.
+    pub tag_id: i64,
     /// The published item's id.
     pub item_id: i64,
     /// Its title.
@@ -99,6 +102,8 @@ pub struct ItemStatus {
     pub cells: Vec<Cell>,
     /// When it is due, for items with one due date.
     pub due: Option<Date>,
+    /// The built-in feature that satisfies it, if the checklist names one, and its state.
+    pub builtin: Option<Check>,
 }
 
 fn d(date: Date) -> String {
@@ -146,6 +151,7 @@ fn yearly(item: &Item, evidence: &[Evidence], fy: i32, today: Date) -> ItemStatu
         evidence: current.clone(),
         cells: Vec::new(),
         due,
+        builtin: None,
     };
     if !current.is_empty() {
         if let Some(end) = ending_soon(&current, today) {
@@ -234,7 +240,47 @@ fn by_cells(item: &Item, evidence: &[Evidence], fy: i32, today: Date, periods: V
         let first = cells.first().map(|c| d(c.due)).unwrap_or_default();
         (Colour::Pending, format!("ยังไม่ถึงกำหนด {unit}แรกครบกำหนด {first}"), String::new())
     };
-    ItemStatus { colour, reason, next, evidence: current, cells, due: None }
+    ItemStatus { colour, reason, next, evidence: current, cells, due: None, builtin: None }
+}
+
+/// Judges `item` as [`evaluate`] does, counting also the built-in feature that satisfies it: it
+/// makes the item green while it is switched on and its condition holds; when it does not, the
+/// item is red unless this year's tagged evidence covers it (a built-in item is never "not due
+/// yet": the office has switched off what it had).
+pub fn evaluate_with(
+    item: &Item,
+    evidence: &[Evidence],
+    builtin: Option<Check>,
+    fy: i32,
+    today: Date,
+) -> ItemStatus {
+    let mut s = evaluate(item, evidence, fy, today);
+    let Some(check) = builtin else { return s };
+    if check.ok {
+        for cell in &mut s.cells {
+            if cell.colour != Colour::Pending || today > cell.due {
+                cell.colour = Colour::Green;
+            }
+        }
+        if s.colour != Colour::Green {
+            s.colour = Colour::Green;
+            s.reason = "นับจากระบบของเว็บไซต์ที่เปิดใช้งานอยู่ (ดูลิงก์ด้านล่าง)".into();
+            s.next = String::new();
+        }
+    } else if s.colour != Colour::Green {
+        s.colour = Colour::Red;
+        s.reason = "ระบบของเว็บไซต์ยังนับเป็นหลักฐานไม่ได้ (ดูเหตุผลด้านล่าง) และยังไม่มีหลักฐานอื่นของปีนี้".into();
+        s.next = match check.missing {
+            Some((y, q, _)) => {
+                format!("ตรวจตัวเลขสถิติเรื่องร้องเรียนไตรมาส {q} ปีงบประมาณ {y} แล้วกด “เผยแพร่สถิติไตรมาส” ที่หน้านี้")
+            }
+            None => {
+                format!("เปิดใช้งาน{} อีกครั้ง หรือเผยแพร่{} แล้วติดป้าย {}", check.title, item.evidence_th, item.code)
+            }
+        };
+    }
+    s.builtin = Some(check);
+    s
 }
 
 /// One row of a scheme's result.
@@ -285,6 +331,7 @@ pub fn evaluate_checklist<'a>(
     fy: i32,
     today: Date,
     evidence_for: impl Fn(&str) -> Vec<Evidence>,
+    builtin_for: impl Fn(&Item) -> Option<Check>,
 ) -> SchemeStatus<'a> {
     let mut rows: Vec<Row<'a>> = checklist
         .items
@@ -299,9 +346,10 @@ pub fn evaluate_checklist<'a>(
                     evidence: vec![],
                     cells: vec![],
                     due: None,
+                    builtin: None,
                 }
             } else {
-                evaluate(item, &evidence_for(&item.code), fy, today)
+                evaluate_with(item, &evidence_for(&item.code), builtin_for(item), fy, today)
             };
             Row { item, group, status }
         })
@@ -361,11 +409,13 @@ mod tests {
             categories: vec!["news/general".into()],
             parent: None,
             note: String::new(),
+            builtin: None,
         }
     }
 
     fn ev(id: i64, fy: i32, period: Period, expires: Option<Date>) -> Evidence {
         Evidence {
+            tag_id: id,
             item_id: id,
             title: format!("รายการ {id}"),
             fiscal_year: fy,
@@ -472,6 +522,26 @@ mod tests {
     }
 
     #[test]
+    fn built_in_features_count_while_on_and_turn_red_when_off() {
+        use crate::compliance::builtin::{Builtin, Facts, Features, check};
+        let it = item(Refresh::Annual, None);
+        let today = date(2025, 10, 5);
+        let on = Facts::default();
+        let off = Facts { features: Features { survey: false, ..Features::default() }, ..Facts::default() };
+        let green = evaluate_with(&it, &[], Some(check(Builtin::Survey, &on, 2569, today)), 2569, today);
+        assert_eq!(green.colour, Colour::Green, "not 'not due yet': the feature is there");
+        assert_eq!(green.builtin.as_ref().map(|b| b.href.as_str()), Some("/survey/results"));
+        let red = evaluate_with(&it, &[], Some(check(Builtin::Survey, &off, 2569, today)), 2569, today);
+        assert_eq!(red.colour, Colour::Red, "switched off: red at once");
+        assert!(red.builtin.unwrap().detail.contains("features.survey"));
+        let tagged = [ev(4, 2569, Period::Year, None)];
+        let covered =
+            evaluate_with(&it, &tagged, Some(check(Builtin::Survey, &off, 2569, today)), 2569, today);
+        assert_eq!(covered.colour, Colour::Green, "this year's own evidence still counts");
+        assert_eq!(evaluate_with(&it, &[], None, 2569, today).colour, Colour::Pending);
+    }
+
+    #[test]
     fn groups_show_their_worst_member_and_the_score_counts_due_items() {
         let text = r#"
 scheme = "T"
@@ -505,9 +575,15 @@ evidence_th = "-"
 refresh = "annual"
 "#;
         let list = crate::compliance::checklist::parse("t.toml", text).unwrap();
-        let s = evaluate_checklist(&list, 2569, date(2025, 10, 5), |code| {
-            if code == "G.1" { vec![ev(1, 2569, Period::Year, None)] } else { vec![] }
-        });
+        let s = evaluate_checklist(
+            &list,
+            2569,
+            date(2025, 10, 5),
+            |code| {
+                if code == "G.1" { vec![ev(1, 2569, Period::Year, None)] } else { vec![] }
+            },
+            |_| None,
+        );
         let colours: Vec<Colour> = s.rows.iter().map(|r| r.status.colour).collect();
         assert_eq!(colours, [Colour::Red, Colour::Green, Colour::Red, Colour::Pending]);
         assert!(s.rows[0].status.reason.contains("1 จาก 2"));

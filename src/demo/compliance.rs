@@ -126,7 +126,17 @@ pub fn fill(store: &Store, items: &HashMap<String, i64>) -> anyhow::Result<()> {
         };
         let (staff, head, webmaster) = (id_of("staff")?, id_of("head")?, id_of("webmaster")?);
         for (item, list) in &plan {
-            tags::add_tags(c, *item, list)?;
+            tags::add_tags(c, *item, list, Some(webmaster))?;
+        }
+        // The complaint statistics of every quarter that has ended were checked and published.
+        let by = Who { user_id: Some(webmaster), address: "demo".into() };
+        let today = crate::thai::today();
+        for fy in 2568..=crate::thai::fiscal_year(today) {
+            for q in 1..=4u8 {
+                if Period::Quarter(q).range(fy).1 < today {
+                    tags::publish_quarter(c, fy, q, &by)?;
+                }
+            }
         }
         Ok((staff, head, webmaster, users::by_id(c, staff)?))
     })?;

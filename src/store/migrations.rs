@@ -555,6 +555,31 @@ const MIGRATIONS: &[M<'static>] = &[
             UPDATE items_brief_version SET n = n + 1;
         END;",
     ),
+    // 14: compliance that tells the truth. Each tag remembers who ticked it and, when the
+    // dashboard asks for a second look (too many tags on one item, an unrelated kind, a year
+    // that does not fit), which other web master confirmed it and when; tags from before this
+    // migration have no tagger and count only once someone confirms them. And the quarters
+    // whose complaint statistics a web master has checked and published (ITA O18, MOIT 10).
+    M::up(
+        "ALTER TABLE compliance_tags ADD COLUMN tagged_by INTEGER;
+        ALTER TABLE compliance_tags ADD COLUMN confirmed_by INTEGER;
+        ALTER TABLE compliance_tags ADD COLUMN confirmed_at INTEGER;
+        CREATE TABLE complaint_stats_published (
+            fiscal_year   INTEGER NOT NULL,
+            quarter       INTEGER NOT NULL CHECK (quarter BETWEEN 1 AND 4),
+            published_at  INTEGER NOT NULL,
+            published_by  INTEGER,
+            PRIMARY KEY (fiscal_year, quarter)
+        ) STRICT;",
+    )
+    // The tags themselves stay; only who ticked and confirmed them, and which quarters were
+    // published, go (a release before this one has nowhere to keep them).
+    .down(
+        "DROP TABLE complaint_stats_published;
+        ALTER TABLE compliance_tags DROP COLUMN confirmed_at;
+        ALTER TABLE compliance_tags DROP COLUMN confirmed_by;
+        ALTER TABLE compliance_tags DROP COLUMN tagged_by;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

@@ -23,6 +23,8 @@ pub fn day_start(d: Date) -> i64 {
 /// Someone's act on a request: who, when, and what they wrote.
 #[derive(Debug, Clone)]
 pub struct Act {
+    /// What was done.
+    pub action: AuditAction,
     /// Unix seconds.
     pub at: i64,
     /// Their account, if still known.
@@ -49,9 +51,11 @@ pub struct LogRow {
 }
 
 impl LogRow {
-    /// The decision in Thai: อนุมัติ, อนุมัติด้วยวาจา, ไม่อนุมัติ, รอพิจารณา.
+    /// The decision in Thai: อนุมัติ, อนุมัติด้วยวาจา (ยืนยันแล้ว / รอยืนยัน), ไม่อนุมัติ,
+    /// รอพิจารณา.
     pub fn decision_th(&self) -> &'static str {
         match (&self.approved, &self.rejected, self.request.verbal_by.is_some()) {
+            (Some(a), _, _) if a.action == AuditAction::RequestConfirmVerbal => "อนุมัติด้วยวาจา (ยืนยันแล้ว)",
             (Some(_), _, _) => "อนุมัติ",
             (None, _, true) => "อนุมัติด้วยวาจา (รอยืนยัน)",
             (None, Some(_), false) => "ไม่อนุมัติ",
@@ -61,7 +65,12 @@ impl LogRow {
 }
 
 fn act(e: &Entry, people: &HashMap<i64, User>) -> Act {
-    Act { at: e.at, by: e.user_id.and_then(|id| people.get(&id).cloned()), detail: e.detail.clone() }
+    Act {
+        action: e.action,
+        at: e.at,
+        by: e.user_id.and_then(|id| people.get(&id).cloned()),
+        detail: e.detail.clone(),
+    }
 }
 
 /// Every request (drafts aside) whose request date falls in `from..=to`, oldest first, with

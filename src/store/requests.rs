@@ -360,7 +360,7 @@ pub fn record_in(
             let item_id = match (plan.effects.item, rec.item) {
                 (ItemChange::Create, Some((item, tags))) => {
                     let item_id = items::insert_in(tx, item)?;
-                    super::compliance::add_tags(tx, item_id, tags)?;
+                    super::compliance::add_tags(tx, item_id, tags, rec.who.user_id)?;
                     Some(item_id)
                 }
                 _ => None,

@@ -9,9 +9,12 @@ use super::layout::page;
 use super::staff::{Bar, Signature, print_sheet, staff_page};
 use super::{Chrome, Crumb, text};
 use crate::categories::Place;
+use crate::compliance::builtin::Check;
 use crate::compliance::checklist::{Checklist, Item, Library, Origin};
+use crate::compliance::checks::Held;
 use crate::compliance::period::Period;
-use crate::compliance::status::{Colour, ItemStatus, SchemeStatus};
+use crate::compliance::status::{Colour, Evidence, ItemStatus, SchemeStatus};
+use crate::compliance::suggest;
 use crate::paths;
 use crate::store::compliance::{Tag, TaggedItem};
 use crate::store::reports::{LogRow, Summary};
@@ -81,6 +84,17 @@ pub struct Dashboard<'a> {
     pub schemes: Vec<SchemeStatus<'a>>,
     /// Published items without any tag.
     pub untagged: usize,
+    /// Tags of the year held back until a second web master confirms them, with their scheme.
+    pub held: Vec<(String, Held)>,
+    /// The account looking (cannot confirm its own tags).
+    pub me: i64,
+    /// The last ended quarter and the current one, with the day their complaint statistics
+    /// were published: `(fiscal year, quarter, published)`.
+    pub quarters: Vec<(i32, u8, Option<Date>)>,
+    /// Whether no 2570 (or later) MOIT or ITA list is known.
+    pub no_2570: bool,
+    /// What was just done (`confirmed`, `stats`), for the notice.
+    pub done: String,
     /// Published items that state no period covered (seed 2.1.3), to complete.
     pub without_period: Vec<crate::store::items::ItemSummary>,
 }
@@ -117,10 +131,94 @@ fn status_card(code: &str, item: &Item, status: &ItemStatus, group: bool, digits
                     }
                 }
             }
+            @if let Some(b) = &status.builtin {
+                p.builtin {
+                    "ระบบในตัว: "
+                    @if b.ok { a href=(b.href) { (b.title) } } @else { (b.title) }
+                    " — " (digits.apply(&b.detail))
+                }
+            }
             @if !status.evidence.is_empty() && status.cells.is_empty() {
                 ul.evidence {
                     @for e in &status.evidence {
                         li { a href=(paths::item(e.item_id)) { (e.title) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The tags waiting for a second web master, each with its doubts and a confirm button.
+fn review(d: &Dashboard, csrf_token: &str, digits: Digits) -> Markup {
+    html! {
+        section.panel #review {
+            h2 { "ตรวจสอบ: ป้ายที่รอผู้ดูแลเว็บไซต์อีกคนยืนยัน (" (d.held.len()) ")" }
+            p { "ป้ายเหล่านี้ยังไม่นับคะแนน เพราะมีข้อสงสัยด้านล่าง ผู้ดูแลเว็บไซต์ที่ไม่ได้ติดป้ายนั้นเปิดรายการแล้วยืนยัน หรือลบป้ายที่หน้ารายการ" }
+            @if d.held.is_empty() { p.empty { "ไม่มีป้ายที่ต้องตรวจสอบ" } }
+            @else {
+                form method="post" action="/admin/compliance/tags/confirm" {
+                    (csrf(csrf_token))
+                    ul.review {
+                        @for (scheme, h) in &d.held {
+                            li.held id=(format!("held-{}", h.evidence.tag_id)) {
+                                span.pill.pill-amber { "ตรวจสอบ" } " "
+                                strong { (code_label(scheme, &h.code)) } " ← "
+                                a href=(paths::item(h.evidence.item_id)) { (h.evidence.title) }
+                                " " small { (text::date(h.evidence.published, digits)) }
+                                ul { @for c in &h.concerns { li { (digits.apply(&c.label_th())) } } }
+                                @if h.tagged_by == Some(d.me) {
+                                    p.note { "คุณเป็นผู้ติดป้ายนี้ ต้องให้ผู้ดูแลเว็บไซต์คนอื่นยืนยัน" }
+                                } @else {
+                                    p {
+                                        input type="checkbox" name="tag" value=(h.evidence.tag_id) id=(format!("cf-{}", h.evidence.tag_id));
+                                        " " label for=(format!("cf-{}", h.evidence.tag_id)) { "ตรวจแล้ว เป็นหลักฐานจริงของข้อนี้" }
+                                        " · " a href=(format!("/admin/compliance/items/{}", h.evidence.item_id)) { "แก้ไข/ลบป้าย" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if d.held.iter().any(|(_, h)| h.tagged_by != Some(d.me)) {
+                        button type="submit" { "ยืนยันป้ายที่เลือก" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The quarterly complaint statistics: published or not, and the button.
+fn stats_panel(d: &Dashboard, csrf_token: &str, digits: Digits) -> Markup {
+    let today = thai::today();
+    html! {
+        section.panel #stats {
+            h2 { "สถิติเรื่องร้องเรียนรายไตรมาส (ITA O18, MOIT 10)" }
+            p { "หน้า " a href="/eservices/stats" { "/eservices/stats" } " นับจากเรื่องที่รับทางเว็บไซต์ "
+                "เมื่อสิ้นไตรมาส ตรวจตัวเลขให้ครบ (รวมเรื่องที่รับทางอื่น) แล้วกดเผยแพร่ จึงนับเป็นหลักฐาน" }
+            ul.plain {
+                @for (fy, q, published) in &d.quarters {
+                    @let ended = Period::Quarter(*q).range(*fy).1 < today;
+                    li {
+                        (digits.apply(&format!("ไตรมาส {q} ปีงบประมาณ {fy}: ")))
+                        @match published {
+                            Some(on) => { strong { "เผยแพร่แล้ว " (text::date(*on, digits)) } }
+                            None if ended => { strong.overdue { "ยังไม่ได้เผยแพร่" } }
+                            None => { "ยังไม่สิ้นไตรมาส" }
+                        }
+                        @if ended {
+                            form.inline-form method="post" action="/admin/compliance/complaint-stats" {
+                                (csrf(csrf_token))
+                                input type="hidden" name="year" value=(fy);
+                                input type="hidden" name="quarter" value=(q);
+                                @if published.is_some() {
+                                    input type="hidden" name="withdraw" value="1";
+                                    button.secondary type="submit" { "ยกเลิกการเผยแพร่" }
+                                } @else {
+                                    button type="submit" { "ตรวจแล้ว เผยแพร่สถิติไตรมาส" }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -145,6 +243,22 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
                 @if d.as_of { " (วันที่ที่เลือก)" }
             }
             (year_links(HOME, "", &d.years, d.fiscal_year, digits))
+            @match d.done.as_str() {
+                "confirmed" => div.notice role="status" { "ยืนยันป้ายแล้ว ป้ายนี้นับเป็นหลักฐานตั้งแต่บัดนี้" },
+                "stats" => div.notice role="status" { "บันทึกการเผยแพร่สถิติเรื่องร้องเรียนแล้ว" },
+                _ => {},
+            }
+            p.note {
+                "นับเฉพาะป้ายที่ผู้ดูแลเว็บไซต์ติ๊กเลือกเอง และระบบในตัวของเว็บไซต์ที่เปิดใช้งานอยู่ "
+                "ป้ายที่น่าสงสัยรอผู้ดูแลเว็บไซต์อีกคนยืนยันก่อน (ดู “ตรวจสอบ” ด้านล่าง)"
+            }
+            @if d.no_2570 {
+                p.note #criteria-2570 {
+                    "ยังไม่พบเกณฑ์ ITA (สำนักงาน ป.ป.ช.) และ MOIT (กระทรวงสาธารณสุข) ของปีงบประมาณ 2570 ที่ประกาศแล้ว "
+                    "จึงใช้เกณฑ์ปีล่าสุดที่มีไปก่อน เมื่อประกาศแล้ว ผู้ดูแลระบบนำเข้าไฟล์เกณฑ์ได้ที่ "
+                    a href="/admin/compliance/checklists" { "เกณฑ์ที่ใช้ / นำเข้าเกณฑ์ใหม่" }
+                }
+            }
             p.actions-row {
                 a.button href="/admin/compliance/items?untagged=1" { "ติดป้ายรายการที่เผยแพร่ (" (d.untagged) " รายการยังไม่มีป้าย)" }
                 " " a.button.secondary href="/admin/compliance/reports" { "รายงานหลักฐาน" }
@@ -178,6 +292,8 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
                 li { (pill(Colour::Red)) " ยังไม่มี หรือเลยกำหนด" }
                 li { (pill(Colour::Pending)) " ยังไม่ถึงกำหนด" }
             }
+            (review(d, bar.csrf, digits))
+            (stats_panel(d, bar.csrf, digits))
             @for s in &d.schemes {
                 @let [pending, green, amber, red] = s.counts();
                 section.panel.scheme id=(format!("s-{}", s.checklist.scheme)) {
@@ -197,6 +313,49 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
     )
 }
 
+/// One link of the public index.
+#[derive(Debug, Clone)]
+pub struct PublicLink {
+    /// Where it goes.
+    pub href: String,
+    /// Its title.
+    pub title: String,
+    /// Its publication day (none for a built-in page, which is live).
+    pub date: Option<Date>,
+    /// The fiscal year and period it covers.
+    pub covers: Option<(i32, Period)>,
+    /// Whether it is the previous year's evidence, shown because this year's is not out yet.
+    pub previous_year: bool,
+    /// What the built-in page shows, for a built-in feature.
+    pub live: Option<String>,
+}
+
+impl PublicLink {
+    /// A published item tagged as evidence.
+    pub fn item(e: &Evidence, previous_year: bool) -> PublicLink {
+        PublicLink {
+            href: paths::item(e.item_id),
+            title: e.title.clone(),
+            date: Some(e.published),
+            covers: Some((e.fiscal_year, e.period)),
+            previous_year,
+            live: None,
+        }
+    }
+
+    /// A page of the site itself.
+    pub fn builtin(c: &Check) -> PublicLink {
+        PublicLink {
+            href: c.href.clone(),
+            title: c.title.clone(),
+            date: None,
+            covers: None,
+            previous_year: false,
+            live: Some(c.detail.clone()),
+        }
+    }
+}
+
 /// One item of the public index: its evidence links, visible now.
 #[derive(Debug)]
 pub struct PublicRow<'a> {
@@ -204,8 +363,29 @@ pub struct PublicRow<'a> {
     pub item: &'a Item,
     /// Whether it is a group heading.
     pub group: bool,
-    /// Its evidence for the year, as `(item id, title)`.
-    pub links: Vec<(i64, String)>,
+    /// Its evidence for the year.
+    pub links: Vec<PublicLink>,
+    /// The previous year's evidence, when the year's own is not out yet.
+    pub previous: Vec<PublicLink>,
+    /// `Some(due)` when the year's evidence is not complete: "in progress", due then (if known).
+    pub in_progress: Option<Option<Date>>,
+}
+
+fn public_link(l: &PublicLink, digits: Digits) -> Markup {
+    html! {
+        li {
+            a href=(l.href) { (l.title) }
+            @if let Some(d) = l.date { " " small.date { "เผยแพร่ " (text::date(d, digits)) } }
+            @if let Some((fy, p)) = l.covers {
+                " " small.period {
+                    "· " @if p == Period::Year { (digits.apply(&format!("ปีงบประมาณ {fy}"))) }
+                    @else { (digits.apply(&format!("{} ปีงบประมาณ {fy}", p.label_th(fy)))) }
+                }
+            }
+            @if let Some(live) = &l.live { " " small.live { "· ระบบของเว็บไซต์ (" (digits.apply(live)) ")" } }
+            @if l.previous_year { " " span.pill.pill-amber { "หลักฐานของปีที่ผ่านมา" } }
+        }
+    }
 }
 
 /// The public `/ita` page: every item of one scheme for one year with links to its evidence.
@@ -226,7 +406,7 @@ pub fn ita(
         &[Crumb::here("การเปิดเผยข้อมูลสาธารณะ (ITA)")],
         html! {
             h1 { (digits.apply(&title)) }
-            p.lead { "ดัชนีหลักฐานบนเว็บไซต์นี้ตามเกณฑ์การประเมิน สำหรับผู้ประเมินและประชาชน แต่ละข้อเชื่อมโยงไปยังรายการที่เผยแพร่" }
+            p.lead { "ดัชนีหลักฐานบนเว็บไซต์นี้ตามเกณฑ์การประเมิน สำหรับผู้ประเมินและประชาชน แต่ละข้อเชื่อมโยงไปยังรายการที่เผยแพร่ พร้อมวันที่เผยแพร่และช่วงเวลาที่ครอบคลุม" }
             nav.tabs aria-label="เกณฑ์" {
                 @for scheme in library.schemes() {
                     @if scheme == list.scheme { strong aria-current="page" { (scheme_label(scheme)) } }
@@ -245,12 +425,17 @@ pub fn ita(
                         strong { (row.item.title_th) }
                         " " small lang="en" { (row.item.title_en) }
                         @if !row.group {
-                            @if row.links.is_empty() {
-                                p.empty { "ยังไม่มีรายการที่เผยแพร่" }
-                            } @else {
-                                ul {
-                                    @for (id, title) in &row.links { li { a href=(paths::item(*id)) { (title) } } }
+                            @if !row.links.is_empty() {
+                                ul { @for l in &row.links { (public_link(l, digits)) } }
+                            }
+                            @if let Some(due) = row.in_progress {
+                                p.progress {
+                                    "อยู่ระหว่างดำเนินการ"
+                                    @if let Some(d) = due { " · กำหนดเผยแพร่ภายใน " (text::date(d, digits)) }
                                 }
+                            }
+                            @if !row.previous.is_empty() {
+                                ul.previous { @for l in &row.previous { (public_link(l, digits)) } }
                             }
                         }
                     }
@@ -318,33 +503,56 @@ pub struct Choice {
     pub value: String,
     /// Label.
     pub label: String,
+    /// Why it is suggested (empty for the others).
+    pub why: String,
 }
 
-/// Checklist items to offer when tagging, for one fiscal year.
+/// Checklist items to offer when tagging, for one fiscal year. Suggestions are shown first,
+/// ranked, and never ticked: a web master ticks what the item really is evidence for.
 #[derive(Debug, Clone, Default)]
 pub struct TagChoices {
-    /// Items that normally live in the item's category.
+    /// Items that may fit, best first.
     pub suggested: Vec<Choice>,
     /// Every other item, per scheme.
     pub others: Vec<(String, Vec<Choice>)>,
 }
 
+/// Most suggestions shown.
+const MAX_SUGGESTIONS: usize = 12;
+
 impl TagChoices {
-    /// The choices for `category` from the checklists in force for `fy`.
+    /// The choices for `category` from the checklists in force for `fy`, by category only.
     pub fn new(library: &Library, category: &str, fy: i32) -> TagChoices {
-        let choice = |scheme: &str, i: &Item| Choice {
+        TagChoices::ranked(library, category, "", Period::Year, fy)
+    }
+
+    /// The choices for a publication titled `title` in `category` covering `period`, from the
+    /// checklists in force for `fy`: suggestions ranked by [`suggest::fit`], the rest per scheme.
+    pub fn ranked(library: &Library, category: &str, title: &str, period: Period, fy: i32) -> TagChoices {
+        let choice = |scheme: &str, i: &Item, why: String| Choice {
             value: format!("{scheme}|{}", i.code),
             label: format!("{} — {} ({})", code_label(scheme, &i.code), i.title_th, i.refresh.label_th()),
+            why,
         };
-        let suggested: Vec<Choice> =
-            library.suggestions(category, fy).into_iter().map(|(s, i)| choice(s, i)).collect();
-        let others = library
-            .in_force(fy)
+        let mut scored: Vec<(u32, usize, Choice)> = Vec::new();
+        let lists = library.in_force(fy);
+        for l in &lists {
+            // Items a built-in feature satisfies need no tag.
+            for i in l.leaves().filter(|i| i.builtin.is_none()) {
+                if let Some((score, why)) = suggest::fit(i, category, title, period) {
+                    let n = scored.len();
+                    scored.push((score, n, choice(&l.scheme, i, why)));
+                }
+            }
+        }
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let suggested: Vec<Choice> = scored.into_iter().take(MAX_SUGGESTIONS).map(|(_, _, c)| c).collect();
+        let others = lists
             .into_iter()
             .map(|l| {
                 let rest = l
                     .leaves()
-                    .map(|i| choice(&l.scheme, i))
+                    .map(|i| choice(&l.scheme, i, String::new()))
                     .filter(|c| !suggested.iter().any(|s| s.value == c.value))
                     .collect();
                 (l.title_th.clone(), rest)
@@ -368,7 +576,7 @@ pub fn tag_fieldset(
         html! {
             li {
                 input id=(id) type="checkbox" name="tags" value=(c.value) checked[ticked.contains(&c.value)];
-                label for=(id) { (c.label) }
+                label for=(id) { (c.label) @if !c.why.is_empty() { br; small.why { (c.why) } } }
             }
         }
     };
@@ -378,7 +586,9 @@ pub fn tag_fieldset(
     html! {
         fieldset.tags {
             legend { "หลักฐานตามเกณฑ์ ITA/MOIT (ติดป้าย)" }
-            p.hint { "เลือกข้อของเกณฑ์ที่รายการนี้ใช้เป็นหลักฐาน ระบบเลือกไว้ให้ตามหมวดหมู่ แก้ไขได้ และแก้ไขภายหลังได้ที่หน้า “ความครบถ้วนของข้อมูล”" }
+            p.hint { "ติ๊กเฉพาะข้อของเกณฑ์ที่รายการนี้เป็นหลักฐานจริง ระบบแนะนำข้อที่อาจเกี่ยวข้องไว้ด้านบน (ยังไม่ได้เลือก) "
+                "ไม่ติ๊กเลยก็ได้ ป้ายบันทึกชื่อผู้ติดป้ายและเวลา ป้ายที่น่าสงสัยต้องให้ผู้ดูแลเว็บไซต์อีกคนยืนยันก่อนนับ "
+                "แก้ไขภายหลังได้ที่หน้า “ความครบถ้วนของข้อมูล”" }
             div.pair {
                 div.field.invalid[year_problem.is_some()] {
                     label for="f-tag_year" { "ปีงบประมาณ (พ.ศ.)" }
@@ -397,9 +607,9 @@ pub fn tag_fieldset(
             div.field.invalid[tags_problem.is_some()] #f-tags {
                 @if let Some(p) = tags_problem { p.error { (p.message) } }
                 @if choices.suggested.is_empty() {
-                    p.empty { "หมวดหมู่นี้ไม่มีข้อที่แนะนำ" }
+                    p.empty { "ไม่มีข้อที่แนะนำสำหรับรายการนี้" }
                 } @else {
-                    p { strong { "แนะนำตามหมวดหมู่:" } }
+                    p { strong { "ข้อที่อาจเกี่ยวข้อง (แนะนำ ยังไม่ได้เลือก):" } }
                     ul.plain.choices { @for c in &choices.suggested { (box_(c)) } }
                 }
                 @for (title, list) in &choices.others {
@@ -420,7 +630,15 @@ fn tag_chips(tags: &[Tag], digits: Digits) -> Markup {
         @for t in tags {
             @let p = Period::parse(&t.tag.period).unwrap_or(Period::Year);
             span.tag { (code_label(&t.tag.scheme, &t.tag.code)) " · " (digits.apply(&t.tag.fiscal_year.to_string()))
-                @if p != Period::Year { " · " (digits.apply(&p.label_th(t.tag.fiscal_year))) } }
+                @if p != Period::Year { " · " (digits.apply(&p.label_th(t.tag.fiscal_year))) }
+                " · " small.tagger {
+                    @match &t.tagged_by {
+                        Some((_, name)) => { "ติดป้ายโดย " (name) " " (text::date_of_unix(t.tagged_at, digits)) }
+                        None => { "ป้ายเดิม (ไม่ทราบผู้ติดป้าย)" }
+                    }
+                    @if let Some((_, name, at)) = &t.confirmed { " · ยืนยันโดย " (name) " " (text::date_of_unix(*at, digits)) }
+                }
+            }
             " "
         }
     }
@@ -571,17 +789,25 @@ fn day(act: Option<&crate::store::reports::Act>) -> Option<Date> {
     act.and_then(|a| jiff::Timestamp::from_second(a.at).ok()).map(thai::date_of)
 }
 
+/// Whether `row` was approved verbally and the approver later confirmed it in the system.
+fn confirmed_verbal(row: &LogRow) -> Option<&crate::store::reports::Act> {
+    row.approved.as_ref().filter(|a| a.action == crate::workflow::audit::AuditAction::RequestConfirmVerbal)
+}
+
 /// The cells of one line of the yearly publication report, shared by the printed page and the
-/// CSV so the two always agree.
-pub fn log_cells(row: &LogRow, base: &str) -> [String; 12] {
+/// CSV so the two always agree. `base` is the site's public address, so that the links work
+/// for an assessor outside the office.
+pub fn log_cells(row: &LogRow, base: &str) -> [String; 13] {
     let r = &row.request;
     let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
-    let approver = match (&row.approved, &r.verbal_by) {
-        (Some(_), _) => who(row.approved.as_ref()),
-        (None, Some(by)) => format!("{by} (วาจา)"),
+    // A verbal approval is shown as such, with the approver's name as recorded by the web
+    // master; its confirmation in the system has its own column.
+    let approver = match (&r.verbal_by, &row.approved) {
+        (Some(by), _) => format!("{by} (อนุมัติด้วยวาจา)"),
+        (None, Some(_)) => who(row.approved.as_ref()),
         (None, None) => who(row.rejected.as_ref()),
     };
-    let decided = day(row.approved.as_ref()).or(r.verbal_on).or(day(row.rejected.as_ref()));
+    let decided = r.verbal_on.or(day(row.approved.as_ref())).or(day(row.rejected.as_ref()));
     [
         r.reference(),
         r.fields.request_date.to_string(),
@@ -595,11 +821,12 @@ pub fn log_cells(row: &LogRow, base: &str) -> [String; 12] {
         who(row.published.as_ref()),
         date(day(row.published.as_ref())),
         r.item_id.map(|id| format!("{base}{}", paths::item(id))).unwrap_or_default(),
+        date(day(confirmed_verbal(row))),
     ]
 }
 
 /// The CSV header matching [`log_cells`].
-pub const LOG_HEADER: [&str; 12] = [
+pub const LOG_HEADER: [&str; 13] = [
     "reference",
     "request_date",
     "topic",
@@ -612,6 +839,7 @@ pub const LOG_HEADER: [&str; 12] = [
     "webmaster",
     "published",
     "link",
+    "verbal_confirmed",
 ];
 
 fn print_doc(title: &str, wide: bool, content: Markup) -> Markup {
@@ -636,6 +864,8 @@ pub fn publication_report(
     digits: Digits,
     fy: i32,
     rows: &[LogRow],
+    base: &str,
+    base_configured: bool,
 ) -> Markup {
     let title = format!("รายงานการเผยแพร่ข้อมูลผ่านเว็บไซต์ ประจำปีงบประมาณ {fy}");
     let approved = rows.iter().filter(|r| r.approved.is_some() || r.request.verbal_by.is_some()).count();
@@ -648,21 +878,25 @@ pub fn publication_report(
             main.sheet.report {
                 p.noprint { a href="/admin/compliance/reports" { "← กลับ" } " · " a href=(format!("/admin/compliance/report.csv?year={fy}")) { "ดาวน์โหลด CSV" } }
                 h1 { (digits.apply(&title)) br; (office.name_th) }
+                @if !base_configured {
+                    p.noprint.note { "ลิงก์ใช้ที่อยู่ " (base) " ที่เปิดหน้านี้ ตั้งค่าที่อยู่เว็บไซต์สาธารณะ (smtp.site_url หรือ tls.domain) เพื่อให้ผู้ประเมินเปิดลิงก์ได้จากภายนอก" }
+                }
                 p { (digits.apply(&format!("คำขอทั้งหมด {} รายการ · อนุมัติ {approved} · ไม่อนุมัติ {rejected} · เผยแพร่แล้ว {published}", rows.len()))) }
                 table.form.report-table {
                     thead { tr { th { "เลขที่" } th { "วันที่ขอ" } th { "เรื่อง / หน่วยงาน / ผู้ขอ" } th { "ผลการพิจารณา" } th { "ผู้อนุมัติ" } th { "ผู้เผยแพร่" } th { "ลิงก์" } } }
                     tbody {
                         @for row in rows {
-                            @let c = log_cells(row, "");
+                            @let c = log_cells(row, base);
                             @let d = |s: &str| s.parse::<Date>().map(|d| thai::date_short(d, digits)).unwrap_or_default();
                             tr {
                                 td { (digits.apply(&c[0])) }
                                 td { (d(&c[1])) }
                                 td { (c[2]) br; small { (c[3]) " · " (c[4]) } }
                                 td { (c[6]) @if let Some(rej) = &row.rejected { @if row.approved.is_none() { br; small { "เหตุผล: " (rej.detail) } } } }
-                                td { (c[7]) br; small { (d(&c[8])) } }
+                                td { (c[7]) br; small { (d(&c[8]))
+                                    @if !c[12].is_empty() { br; "ยืนยันในระบบ " (d(&c[12])) } } }
                                 td { (c[9]) br; small { (d(&c[10])) } }
-                                td { @if !c[11].is_empty() { (c[11]) } }
+                                td { @if !c[11].is_empty() { a href=(c[11]) { (c[11]) } } }
                             }
                         }
                     }

@@ -12,7 +12,9 @@ use serde::Deserialize;
 
 use super::session::Staff;
 use super::{Shared, WebError};
+use crate::compliance::builtin;
 use crate::compliance::checklist::{self, Checklist, Library};
+use crate::compliance::checks::{self, Held};
 use crate::compliance::period::{self, Period};
 use crate::compliance::status::{self, Evidence};
 use crate::store::audit;
@@ -20,7 +22,7 @@ use crate::store::compliance::{self as tags, NewTag};
 use crate::store::items::At;
 use crate::store::reports;
 use crate::thai;
-use crate::views::compliance::{self as view, PublicRow, TagChoices, TagForm};
+use crate::views::compliance::{self as view, PublicLink, PublicRow, TagChoices, TagForm};
 use crate::views::forms::Problem;
 use crate::workflow::audit::AuditAction;
 use crate::workflow::state::Role;
@@ -57,13 +59,15 @@ pub(super) async fn library(app: &Shared) -> Result<Library, WebError> {
 fn evidence_for(
     library: &Library,
     list: &Checklist,
-    all: &[(String, Evidence)],
+    all: &[Evidence],
+    codes: &[String],
     code: &str,
 ) -> Vec<Evidence> {
     let title = list.item(code).map(|i| i.title_th.as_str());
     all.iter()
-        .filter(|(c, e)| {
-            c == code
+        .zip(codes)
+        .filter(|(e, c)| {
+            c.as_str() == code
                 && (e.fiscal_year >= list.year
                     || library
                         .resolve(&list.scheme, e.fiscal_year)
@@ -71,8 +75,102 @@ fn evidence_for(
                         .map(|i| i.title_th.as_str())
                         == title)
         })
-        .map(|(_, e)| e.clone())
+        .map(|(e, _)| e.clone())
         .collect()
+}
+
+/// A scheme's tagged evidence, split into what counts and what waits for a second look.
+#[derive(Debug, Clone, Default)]
+pub struct Sorted {
+    /// Counted evidence, with the code of each.
+    pub counted: Vec<Evidence>,
+    /// The codes of `counted`, in the same order.
+    pub codes: Vec<String>,
+    /// Held back.
+    pub held: Vec<Held>,
+}
+
+/// Runs the evidence checks ([`checks::concerns`]) over a scheme's tags: a tag with a doubt
+/// counts only once someone other than its tagger has confirmed it.
+fn sort_evidence(library: &Library, scheme: &str, rows: Vec<tags::EvidenceRow>) -> Sorted {
+    let mut out = Sorted::default();
+    for row in rows {
+        let list = library.resolve(scheme, row.evidence.fiscal_year);
+        let facts = checks::TagFacts {
+            item: list.and_then(|l| l.item(&row.code)),
+            fiscal_year: row.evidence.fiscal_year,
+            period: row.evidence.period,
+            tagged_by: row.tagged_by,
+            category: &row.category,
+            published: row.evidence.published,
+            covers: row.covers,
+            tags_that_year: row.tags_that_year,
+        };
+        let concerns = checks::concerns(&facts);
+        if concerns.is_empty() || row.confirmed {
+            out.counted.push(row.evidence);
+            out.codes.push(row.code);
+        } else {
+            out.held.push(Held {
+                code: row.code,
+                evidence: row.evidence,
+                concerns,
+                tagged_by: row.tagged_by,
+            });
+        }
+    }
+    out
+}
+
+/// What the built-in evidence of fiscal year `fy` depends on: the settings and a few counts.
+async fn builtin_facts(app: &Shared, fy: i32) -> Result<builtin::Facts, WebError> {
+    let (published_quarters, answered, survey) = app
+        .store
+        .run(move |c| {
+            Ok((
+                tags::published_quarters(c)?,
+                tags::answered_questions(c)?,
+                crate::store::survey::results(c, fy)?.count,
+            ))
+        })
+        .await?;
+    Ok(builtin::Facts {
+        features: app.config.settings.features.clone(),
+        social_links: app.config.settings.office.links.len(),
+        first_social_link: app
+            .config
+            .settings
+            .office
+            .links
+            .first()
+            .map(|l| l.url.clone())
+            .unwrap_or_default(),
+        published_quarters,
+        answered_questions: answered,
+        survey_responses: survey,
+    })
+}
+
+/// Every scheme's tagged evidence up to `fy`, visible at `at`, sorted by the checks.
+async fn sorted_evidence(
+    app: &Shared,
+    lib: &Library,
+    fy: i32,
+    at: At,
+) -> Result<HashMap<String, Sorted>, WebError> {
+    let schemes: Vec<String> = lib.schemes().into_iter().map(str::to_owned).collect();
+    let rows = app
+        .store
+        .run(move |c| {
+            let mut all = Vec::new();
+            for s in schemes {
+                let ev = tags::evidence(c, &s, fy, at)?;
+                all.push((s, ev));
+            }
+            Ok(all)
+        })
+        .await?;
+    Ok(rows.into_iter().map(|(s, ev)| (s.clone(), sort_evidence(lib, &s, ev))).collect())
 }
 
 /// The moment a chosen date is judged at: now for today, else noon of that day.
@@ -93,6 +191,8 @@ pub struct YearQuery {
     on: String,
     #[serde(default)]
     scheme: String,
+    #[serde(default)]
+    done: String,
 }
 
 fn year_or(q: &str, default: i32) -> i32 {
@@ -119,28 +219,40 @@ pub async fn dashboard(
     let on: Date = q.on.trim().parse().unwrap_or(today);
     let fy = year_or(&q.year, thai::fiscal_year(on));
     let lib = library(&app).await?;
-    let schemes: Vec<String> = lib.schemes().into_iter().map(str::to_owned).collect();
     let at = at_on(on);
-    let (evidence, untagged, without_period) = app
+    let evidence = sorted_evidence(&app, &lib, fy, at).await?;
+    let (untagged, without_period) = app
         .store
-        .run(move |c| {
-            let mut all = HashMap::new();
-            for s in schemes {
-                let ev = tags::evidence(c, &s, fy, at)?;
-                all.insert(s, ev);
-            }
+        .run(|c| {
             let untagged = tags::items_with_tags(c, true, 10_000)?.len();
-            Ok((all, untagged, crate::store::items::without_period(c, crate::store::items::At::now())?))
+            Ok((untagged, crate::store::items::without_period(c, crate::store::items::At::now())?))
         })
         .await?;
+    let facts = builtin_facts(&app, fy).await?;
+    let empty = Sorted::default();
+    let mut held = Vec::new();
     let results = lib
         .in_force(fy)
         .into_iter()
         .map(|list| {
-            let all = evidence.get(&list.scheme).map(Vec::as_slice).unwrap_or_default();
-            status::evaluate_checklist(list, fy, on, |code| evidence_for(&lib, list, all, code))
+            let sorted = evidence.get(&list.scheme).unwrap_or(&empty);
+            held.extend(
+                sorted
+                    .held
+                    .iter()
+                    .filter(|h| h.evidence.fiscal_year == fy)
+                    .map(|h| (list.scheme.clone(), h.clone())),
+            );
+            status::evaluate_checklist(
+                list,
+                fy,
+                on,
+                |code| evidence_for(&lib, list, &sorted.counted, &sorted.codes, code),
+                |item| item.builtin.map(|b| builtin::check(b, &facts, fy, on)),
+            )
         })
         .collect();
+    let published = facts.published_quarters.clone();
     let d = view::Dashboard {
         fiscal_year: fy,
         on,
@@ -148,6 +260,17 @@ pub async fn dashboard(
         years: years_around(thai::fiscal_year(today), fy),
         schemes: results,
         untagged,
+        held,
+        me: staff.user.id,
+        quarters: builtin::recent_quarters(today)
+            .iter()
+            .map(|&(y, q)| (y, q, published.iter().find(|p| p.0 == y && p.1 == q).map(|p| p.2)))
+            .collect(),
+        no_2570: lib
+            .all()
+            .iter()
+            .all(|(l, _)| !(l.year >= 2570 && (l.scheme == "MOIT" || l.scheme == "ITA"))),
+        done: q.done.clone(),
         without_period,
     };
     let bar = super::staff::bar(&app, &staff).await?;
@@ -155,9 +278,10 @@ pub async fn dashboard(
 }
 
 /// `GET /ita[?scheme=MOIT][&year=2569]`: the public index of evidence (cached like other public
-/// pages).
+/// pages). Only evidence that counts is shown: tags waiting for a second look are not.
 pub async fn ita(State(app): State<Shared>, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
-    let fy_now = thai::fiscal_year(thai::today());
+    let today = thai::today();
+    let fy_now = thai::fiscal_year(today);
     // Only a few years, so that the page cache cannot be filled with arbitrary ones.
     let fy = year_or(&q.year, fy_now).clamp(fy_now - 5, fy_now + 1);
     let lib = library(&app).await?;
@@ -167,20 +291,49 @@ pub async fn ita(State(app): State<Shared>, Query(q): Query<YearQuery>) -> Resul
         q.scheme.clone()
     };
     let Some(list) = lib.resolve(&scheme, fy) else { return Err(WebError::NotFound) };
-    let s = list.scheme.clone();
-    let evidence = app.store.run(move |c| tags::evidence(c, &s, fy, At::now())).await?;
+    let evidence = sorted_evidence(&app, &lib, fy, At::now()).await?;
+    let sorted = evidence.get(&list.scheme).cloned().unwrap_or_default();
+    let facts = builtin_facts(&app, fy).await?;
+    // A past year is judged as it stood at its end; the current one today.
+    let on = today.min(period::fy_end(fy));
     let rows: Vec<PublicRow> = list
         .items
         .iter()
         .map(|item| {
-            let mut links: Vec<(i64, String)> = Vec::new();
-            for (code, e) in &evidence {
-                if *code == item.code && e.fiscal_year == fy && !links.iter().any(|(id, _)| *id == e.item_id)
-                {
-                    links.push((e.item_id, e.title.clone()));
+            let group = list.is_group(&item.code);
+            let ev = evidence_for(&lib, list, &sorted.counted, &sorted.codes, &item.code);
+            let check = item.builtin.map(|b| builtin::check(b, &facts, fy, on));
+            let status = status::evaluate_with(item, &ev, check.clone(), fy, on);
+            let mut links: Vec<PublicLink> = Vec::new();
+            if let Some(c) = check.filter(|c| c.ok) {
+                links.push(PublicLink::builtin(&c));
+            }
+            let mut seen = std::collections::HashSet::new();
+            for e in ev.iter().filter(|e| e.fiscal_year == fy) {
+                if seen.insert((e.item_id, e.period)) {
+                    links.push(PublicLink::item(e, false));
                 }
             }
-            PublicRow { item, group: list.is_group(&item.code), links }
+            // Never "nothing published" when last year's evidence is there: show it, marked.
+            let previous = if links.is_empty() {
+                let last = ev.iter().filter(|e| e.fiscal_year < fy).map(|e| e.fiscal_year).max();
+                ev.iter()
+                    .filter(|e| Some(e.fiscal_year) == last)
+                    .filter(|e| seen.insert((e.item_id, e.period)))
+                    .map(|e| PublicLink::item(e, true))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let complete = !links.is_empty() && status.colour == status::Colour::Green;
+            let due = status.due.or_else(|| {
+                status
+                    .cells
+                    .iter()
+                    .find(|c| c.evidence.is_empty() && c.colour != status::Colour::Green)
+                    .map(|c| c.due)
+            });
+            PublicRow { item, group, links, previous, in_progress: (!group && !complete).then_some(due) }
         })
         .collect();
     let chrome = app.chrome(None).await?;
@@ -320,16 +473,22 @@ pub(super) fn check_tags(
     let mut out = Vec::new();
     if let Some(fy) = fy {
         for value in ticked {
-            let known = value.split_once('|').filter(|(scheme, code)| {
-                lib.resolve(scheme, fy).is_some_and(|l| l.item(code).is_some() && !l.is_group(code))
+            let known = value.split_once('|').and_then(|(scheme, code)| {
+                let list = lib.resolve(scheme, fy).filter(|l| !l.is_group(code))?;
+                Some((scheme, code, list.item(code)?))
             });
             match known {
-                Some((scheme, code)) => out.push(NewTag {
-                    scheme: scheme.into(),
-                    code: code.into(),
-                    fiscal_year: fy,
-                    period: period.code(),
-                }),
+                Some((scheme, code, item)) => {
+                    match checks::fit_period(&view::code_label(scheme, code), item, period) {
+                        Ok(fits) => out.push(NewTag {
+                            scheme: scheme.into(),
+                            code: code.into(),
+                            fiscal_year: fy,
+                            period: fits.code(),
+                        }),
+                        Err(why) => problems.push(Problem::new("tags", why)),
+                    }
+                }
                 None => problems.push(Problem::new(
                     "tags",
                     format!("ป้าย {}: ไม่มีข้อนี้ในเกณฑ์ของปีงบประมาณ {fy}", value.replace('|', " ")),
@@ -373,7 +532,8 @@ async fn editor(
     let form = form.unwrap_or_else(|| TagForm { tag_year: fy_now.to_string(), ..TagForm::default() });
     let fy = choice_year(&form.tag_year, fy_now);
     let lib = library(app).await?;
-    let choices = TagChoices::new(&lib, &item.category, fy);
+    let period = Period::parse(&form.tag_period).unwrap_or(Period::Year);
+    let choices = TagChoices::ranked(&lib, &item.category, &item.title, period, fy);
     let bar = super::staff::bar(app, staff).await?;
     let page = view::tag_editor(&app.plain_chrome(), &bar, &item, &choices, &form, problems, fy_now);
     let code = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -415,7 +575,7 @@ pub async fn save_tags(
             }
             let tx = c.transaction()?;
             let removed = tags::remove_tags(&tx, id, &remove)?;
-            tags::add_tags(&tx, id, &new)?;
+            tags::add_tags(&tx, id, &new, who.user_id)?;
             let added: Vec<String> = new
                 .iter()
                 .map(|t| format!("{} {} {} {}", t.scheme, t.code, t.fiscal_year, t.period))
@@ -473,26 +633,30 @@ async fn publication_rows(app: &Shared, q: &ReportQuery) -> Result<(i32, Vec<rep
 pub async fn publication_report(
     State(app): State<Shared>,
     staff: Staff,
+    headers: axum::http::HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, WebError> {
     may_see(&staff)?;
     let (fy, rows) = publication_rows(&app, &q).await?;
     let s = &app.config.settings;
-    Ok(html(view::publication_report(&s.office, s.display.digits, fy, &rows)))
+    let (base, configured) = public_address(&app, &headers);
+    Ok(html(view::publication_report(&s.office, s.display.digits, fy, &rows, &base, configured)))
 }
 
 /// `GET /admin/compliance/report.csv?year=2569`: the same report as CSV (UTF-8 with BOM).
 pub async fn publication_csv(
     State(app): State<Shared>,
     staff: Staff,
+    headers: axum::http::HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, WebError> {
     may_see(&staff)?;
     let (fy, rows) = publication_rows(&app, &q).await?;
+    let (base, _) = public_address(&app, &headers);
     let mut out = crate::views::csv::CsvWriter::in_memory();
     let _ = out.row(view::LOG_HEADER);
     for row in &rows {
-        let _ = out.row(view::log_cells(row, ""));
+        let _ = out.row(view::log_cells(row, &base));
     }
     Ok(out.download(&format!("prakat-publication-{fy}.csv")))
 }
@@ -534,4 +698,150 @@ pub async fn quarter(
     let summary = app.store.run(move |c| reports::summary(c, from, to, today)).await?;
     let bar = super::staff::bar(&app, &staff).await?;
     Ok(html(view::quarter(&app.plain_chrome(), &bar, fy, n, from, to, &summary)))
+}
+
+/// The site's public address for absolute links in reports an assessor opens elsewhere:
+/// `smtp.site_url`, else `https://` and `tls.domain`, else the address this page was asked on
+/// (then `false`: the report says to set it).
+fn public_address(app: &Shared, headers: &axum::http::HeaderMap) -> (String, bool) {
+    let s = &app.config.settings;
+    let site = s.smtp.site_url.trim().trim_end_matches('/');
+    if !site.is_empty() {
+        return (site.to_owned(), true);
+    }
+    if !s.tls.domain.trim().is_empty() {
+        return (format!("https://{}", s.tls.domain.trim()), true);
+    }
+    (super::public::origin(headers), false)
+}
+
+/// Form of the confirm and statistics buttons.
+#[derive(Debug, Deserialize, Default)]
+pub struct ActForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    quarter: String,
+    #[serde(default)]
+    withdraw: String,
+    #[serde(default)]
+    tag: Vec<i64>,
+}
+
+/// `POST /admin/compliance/tags/{id}/confirm`: a second web master confirms a tag the
+/// dashboard held back; the one who ticked it cannot.
+pub async fn confirm_tag(
+    State(app): State<Shared>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ActForm>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    staff.check_csrf(&form.csrf)?;
+    let who = staff.who();
+    let done = app.store.run(move |c| tags::confirm_tag(c, id, &who)).await?;
+    match done {
+        Ok(t) => {
+            app.pages.invalidate();
+            Ok(Redirect::to(&format!("/admin/compliance?year={}&done=confirmed#review", t.tag.fiscal_year))
+                .into_response())
+        }
+        Err(tags::NotConfirmed::Missing) => Err(WebError::NotFound),
+        Err(tags::NotConfirmed::OwnTag) => Err(WebError::Forbidden(
+            "ยืนยันป้ายนี้ไม่ได้: ผู้ที่ติดป้ายเองยืนยันไม่ได้ ต้องเป็นผู้ดูแลเว็บไซต์อีกคนหนึ่ง (a second web master must confirm)"
+                .into(),
+        )),
+    }
+}
+
+/// `POST /admin/compliance/tags/confirm`: confirms every ticked tag of the review list (a tag
+/// the confirming web master ticked himself is refused, with the others kept).
+pub async fn confirm_tags(
+    State(app): State<Shared>,
+    staff: Staff,
+    Form(form): Form<ActForm>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    staff.check_csrf(&form.csrf)?;
+    if form.tag.is_empty() {
+        return Ok(Redirect::to("/admin/compliance#review").into_response());
+    }
+    let who = staff.who();
+    let ids = form.tag.clone();
+    let (done, own) = app
+        .store
+        .run(move |c| {
+            let tx = c.transaction()?;
+            let (mut done, mut own) = (0, 0);
+            for id in ids {
+                match tags::confirm_tag(&tx, id, &who)? {
+                    Ok(_) => done += 1,
+                    Err(tags::NotConfirmed::OwnTag) => own += 1,
+                    Err(tags::NotConfirmed::Missing) => {}
+                }
+            }
+            tx.commit()?;
+            Ok((done, own))
+        })
+        .await?;
+    if own > 0 && done == 0 {
+        return Err(WebError::Forbidden(
+            "ยืนยันป้ายไม่ได้: ผู้ที่ติดป้ายเองยืนยันไม่ได้ ต้องเป็นผู้ดูแลเว็บไซต์อีกคนหนึ่ง (a second web master must confirm)"
+                .into(),
+        ));
+    }
+    app.pages.invalidate();
+    Ok(Redirect::to("/admin/compliance?done=confirmed#review").into_response())
+}
+
+/// `POST /admin/compliance/complaint-stats`: a web master publishes (or withdraws) a quarter's
+/// complaint statistics after checking the numbers; only quarters that have ended.
+pub async fn complaint_stats(
+    State(app): State<Shared>,
+    staff: Staff,
+    Form(form): Form<ActForm>,
+) -> Result<Response, WebError> {
+    may_see(&staff)?;
+    staff.check_csrf(&form.csrf)?;
+    let today = thai::today();
+    let fy = form.year.trim().parse::<i32>().ok().filter(|y| (2540..=2700).contains(y));
+    let q = form.quarter.trim().parse::<u8>().ok().filter(|q| (1..=4).contains(q));
+    let (Some(fy), Some(q)) = (fy, q) else {
+        return Err(WebError::Forbidden("ปีงบประมาณหรือไตรมาสไม่ถูกต้อง (ไตรมาส 1–4)".into()));
+    };
+    let withdraw = form.withdraw == "1";
+    if !withdraw && Period::Quarter(q).range(fy).1 >= today {
+        return Err(WebError::Forbidden(format!(
+            "ไตรมาส {q} ปีงบประมาณ {fy} ยังไม่สิ้นสุด เผยแพร่สถิติได้เมื่อสิ้นไตรมาสแล้ว"
+        )));
+    }
+    let who = staff.who();
+    app.store
+        .run(move |c| {
+            if withdraw {
+                tags::withdraw_quarter(c, fy, q, &who)?;
+            } else {
+                tags::publish_quarter(c, fy, q, &who)?;
+            }
+            Ok(())
+        })
+        .await?;
+    app.pages.invalidate();
+    Ok(Redirect::to("/admin/compliance?done=stats#stats").into_response())
+}
+
+/// Middleware: a public feature switched off in `[features]` answers 404, like a page that
+/// does not exist (and its checklist items stop counting).
+pub async fn feature_gate(
+    State(app): State<Shared>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if app.config.settings.features.serves(request.uri().path()) {
+        next.run(request).await
+    } else {
+        WebError::NotFound.into_response()
+    }
 }

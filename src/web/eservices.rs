@@ -139,6 +139,7 @@ pub async fn qa(State(app): State<Shared>) -> Result<Response, WebError> {
 pub async fn stats(State(app): State<Shared>, Query(params): Query<Fields>) -> Result<Response, WebError> {
     let (fy, years) = super::public::past_fiscal_year(&params);
     let (start, end) = thai::fiscal_year_bounds(fy).ok_or(WebError::NotFound)?;
+    let digits = app.config.settings.display.digits;
     let (quarters, corruption) = app
         .store
         .run(move |c| {
@@ -154,6 +155,16 @@ pub async fn stats(State(app): State<Shared>, Query(params): Query<Fields>) -> R
             {
                 let (from, to) = quarter_bounds(fy, n).unwrap_or((start, end));
                 quarters.push((label.to_string(), cases::counts(c, Kind::Complaint, None, from, to)?));
+            }
+            // Each quarter says whether a web master checked and published its numbers (the
+            // evidence for ITA O18 / MOIT 10) and when; until then they may still change.
+            let published = crate::store::compliance::published_quarters(c)?;
+            for (n, (label, _)) in quarters.iter_mut().enumerate() {
+                let q = n as u8 + 1;
+                match published.iter().find(|p| p.0 == fy && p.1 == q) {
+                    Some(p) => label.push_str(&format!(" · เผยแพร่ {}", thai::date_short(p.2, digits))),
+                    None => label.push_str(" · ยังไม่ได้ตรวจสอบ ตัวเลขอาจเปลี่ยน"),
+                }
             }
             Ok((quarters, cases::counts(c, Kind::Complaint, Some("corruption"), start, end)?))
         })

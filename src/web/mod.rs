@@ -251,11 +251,15 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/compliance/report.csv", get(compliance::publication_csv))
         .route("/admin/compliance/forms", get(compliance::bulk_forms))
         .route("/admin/compliance/quarter", get(compliance::quarter))
+        .route("/admin/compliance/tags/confirm", post(compliance::confirm_tags))
+        .route("/admin/compliance/tags/{id}/confirm", post(compliance::confirm_tag))
+        .route("/admin/compliance/complaint-stats", post(compliance::complaint_stats))
         .fallback(public::not_found)
         // Every URL-encoded form's text is cleaned before a handler reads it.
         .layer(axum::middleware::from_fn(hygiene::clean_forms))
         // Forms are small; the two upload routes above carry their own, larger limit.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), compliance::feature_gate))
         .layer(axum::middleware::from_fn_with_state(app.clone(), access::check))
         .layer(axum::middleware::from_fn_with_state(app.clone(), error::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::serve_cached))

@@ -427,11 +427,11 @@ pub async fn publish_form(
     let lib = super::compliance::library(&app).await?;
     let suggested = status::suggested_year(r.fields.period_from, thai::today());
     let fy = super::compliance::choice_year(&suggested.to_string(), thai::fiscal_year(thai::today()));
-    let choices = TagChoices::new(&lib, &input.category, fy);
-    // Pre-ticked from the category; the web master can change them.
-    input.tags = choices.suggested.iter().map(|c| c.value.clone()).collect();
+    let period = status::suggested_period(r.fields.period_from, r.fields.period_to, fy);
+    // Suggested (ranked, shown) but never ticked: nothing counts until a web master says so.
+    let choices = TagChoices::ranked(&lib, &input.category, &input.title, period, fy);
     input.tag_year = fy.to_string();
-    input.tag_period = status::suggested_period(r.fields.period_from, r.fields.period_to, fy).code();
+    input.tag_period = period.code();
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     Ok(html(view::publish_form(&chrome, &bar, &r, &input, &choices, &[])))
@@ -463,7 +463,9 @@ pub async fn publish(
                 checked.err().unwrap_or_default().into_iter().map(Problem::from).collect();
             problems.extend(tags.err().unwrap_or_default());
             let fy = super::compliance::choice_year(&input.tag_year, fy_now);
-            let choices = TagChoices::new(&lib, &input.category, fy);
+            let period = crate::compliance::period::Period::parse(&input.tag_period)
+                .unwrap_or(crate::compliance::period::Period::Year);
+            let choices = TagChoices::ranked(&lib, &input.category, &input.title, period, fy);
             let bar = bar(&app, &staff).await?;
             let chrome = app.plain_chrome();
             let page = view::publish_form(&chrome, &bar, &r, &input, &choices, &problems);

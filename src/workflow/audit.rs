@@ -90,11 +90,17 @@ pub enum AuditAction {
     SynonymAdd,
     /// Search synonyms added earlier were removed.
     SynonymRemove,
+    /// A second web master confirmed a compliance tag the dashboard asked to check.
+    TagConfirm,
+    /// A web master published a quarter's complaint statistics (ITA O18, MOIT 10).
+    ComplaintStatsPublish,
+    /// A web master withdrew a quarter's published complaint statistics.
+    ComplaintStatsWithdraw,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 42] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -137,6 +143,9 @@ impl AuditAction {
         AuditAction::ChecklistImport,
         AuditAction::SynonymAdd,
         AuditAction::SynonymRemove,
+        AuditAction::TagConfirm,
+        AuditAction::ComplaintStatsPublish,
+        AuditAction::ComplaintStatsWithdraw,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -185,6 +194,9 @@ impl AuditAction {
             ChecklistImport => "checklist.import",
             SynonymAdd => "search.synonym.add",
             SynonymRemove => "search.synonym.remove",
+            TagConfirm => "tag.confirm",
+            ComplaintStatsPublish => "complaint_stats.publish",
+            ComplaintStatsWithdraw => "complaint_stats.withdraw",
         }
     }
 
@@ -239,6 +251,9 @@ impl AuditAction {
             ChecklistImport => "นำเข้าเกณฑ์การประเมิน",
             SynonymAdd => "เพิ่มคำพ้องสำหรับค้นหา",
             SynonymRemove => "ลบคำพ้องสำหรับค้นหา",
+            TagConfirm => "ยืนยันป้ายหลักฐานที่ต้องตรวจสอบ",
+            ComplaintStatsPublish => "เผยแพร่สถิติเรื่องร้องเรียนรายไตรมาส",
+            ComplaintStatsWithdraw => "ยกเลิกการเผยแพร่สถิติเรื่องร้องเรียนรายไตรมาส",
         }
     }
 
@@ -288,6 +303,9 @@ impl AuditAction {
             ChecklistImport => "Checklist imported",
             SynonymAdd => "Search synonyms added",
             SynonymRemove => "Search synonyms removed",
+            TagConfirm => "Compliance tag confirmed by a second web master",
+            ComplaintStatsPublish => "Quarterly complaint statistics published",
+            ComplaintStatsWithdraw => "Quarterly complaint statistics withdrawn",
         }
     }
 }

@@ -23,9 +23,9 @@ pub fn file(attachment_id: i64, file_name: &str) -> String {
     format!("/files/{attachment_id}/{}", percent_encode_segment(file_name))
 }
 
-/// An embedded static asset.
+/// An embedded static asset, with the fingerprint of the assets (so it may be cached forever).
 pub fn asset(name: &str) -> String {
-    format!("/assets/{name}?v={}", env!("CARGO_PKG_VERSION"))
+    format!("/assets/{name}?v={}", env!("PRAKAT_ASSETS_HASH"))
 }
 
 /// Everything but RFC 3986 unreserved characters is encoded.

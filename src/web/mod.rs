@@ -5,6 +5,8 @@ mod access;
 mod admin;
 mod assets;
 mod auth;
+mod cache_policy;
+mod compress;
 mod compliance;
 mod download;
 mod error;
@@ -13,6 +15,7 @@ mod form_token;
 mod health;
 mod limits;
 pub mod listener;
+mod memory;
 mod page_cache;
 mod policies;
 mod prefs;
@@ -254,7 +257,9 @@ pub fn router(app: Shared) -> Router {
         .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::serve_cached))
         // Outside the page cache, so that cached pages are counted too.
         .layer(axum::middleware::from_fn_with_state(app.clone(), visits::count))
-        .layer(axum::middleware::from_fn(private_pages_not_stored))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), cache_policy::apply))
+        // Outside the cache policy: it gives ETags only to responses that may be stored.
+        .layer(axum::middleware::from_fn(compress::compress_responses))
         .layer(axum::middleware::from_fn_with_state(app.clone(), hsts))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -285,21 +290,6 @@ async fn hsts(
     response
 }
 
-/// Staff, admin and login pages must not be kept by browsers or proxies: after logging out,
-/// the back button should not show them.
-async fn private_pages_not_stored(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let path = request.uri().path();
-    let private = ["/staff", "/admin", "/login", "/logout", "/setup"].iter().any(|p| path.starts_with(p));
-    let mut response = next.run(request).await;
-    if private && !response.headers().contains_key(header::CACHE_CONTROL) {
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    response
-}
-
 /// Serves `app` on an already bound listener (over TLS when `tls` is given) until `shutdown`
 /// completes.
 pub async fn serve(
@@ -314,6 +304,15 @@ pub async fn serve(
         loop {
             tick.tick().await;
             forget.limits.forget_quiet();
+        }
+    });
+    let quiet = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(memory::TRIM_EVERY);
+        loop {
+            tick.tick().await;
+            quiet.pages.drop_stale();
+            memory::give_back().await;
         }
     });
     let counting = app.clone();

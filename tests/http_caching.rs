@@ -6,7 +6,7 @@ mod common;
 
 use std::io::Read as _;
 
-use common::{Client, Reply, Server, get_with};
+use common::{Client, Reply, Server, get_raw as get_with};
 
 fn gunzip(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -207,7 +207,7 @@ fn staff_forms_and_errors_are_not_stored_and_cookies_never_shared() {
     assert_eq!(prefs.header("cache-control"), Some(PRIVATE));
     // Staff and admin pages, and the login that sets the session cookie.
     let webmaster = Client::new(&server);
-    let login = webmaster.login("webmaster", "Prakat-demo-2569");
+    let login = webmaster.login("admin", "Prakat-demo-2569");
     assert_eq!(login.status, 303);
     assert!(login.header("set-cookie").is_some());
     assert_eq!(login.header("cache-control"), Some(PRIVATE));

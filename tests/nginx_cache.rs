@@ -7,7 +7,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Client, Reply, Server, csrf_of, get_with};
+use common::{Client, Reply, Server, csrf_of, get_raw as get_with};
 
 /// Seconds public pages may be cached in this test (the setting), to keep it short.
 const MAX_AGE: u64 = 2;
@@ -190,7 +190,7 @@ fn nginx_caches_public_pages_and_never_private_ones() {
     assert_eq!(status_of(&first), "MISS");
     let hit = get_with(&front("/c/news"), &[]);
     assert_eq!(status_of(&hit), "HIT", "second request is a cache hit");
-    assert!(hit.body == direct.body || hit.text().len().abs_diff(direct.text().len()) < 64);
+    assert!(hit.body == direct.body, "nginx's copy differs from Prakat's page");
     let gz = until(&front("/c/news"), &[("Accept-Encoding", "gzip")], 3, |r| status_of(r) == "HIT");
     assert_eq!(status_of(&gz), "HIT");
     assert_eq!(gz.header("content-encoding"), Some("gzip"));
@@ -209,9 +209,11 @@ fn nginx_caches_public_pages_and_never_private_ones() {
     let not_modified = get_with(&front("/c/news"), &[("If-None-Match", &etag)]);
     assert_eq!(not_modified.status, 304);
     std::thread::sleep(Duration::from_secs(MAX_AGE * 2 + 1));
-    let revalidated =
-        until(&front("/c/news"), &[], 3, |r| matches!(status_of(r), "REVALIDATED" | "MISS" | "EXPIRED"));
-    assert_eq!(revalidated.status, 200);
+    // Prakat's own page cache still holds the same page, so its ETag matches: Prakat answers
+    // nginx's If-None-Match with 304 and nginx serves its copy again.
+    let revalidated = get_with(&front("/c/news"), &[]);
+    assert_eq!((revalidated.status, status_of(&revalidated)), (200, "REVALIDATED"));
+    assert!(revalidated.body == direct.body);
 
     // Staff pages, the login form and anything with a cookie never come from the cache.
     let login = get_with(&front("/login"), &[]);
@@ -225,7 +227,7 @@ fn nginx_caches_public_pages_and_never_private_ones() {
     assert_ne!(status_of(&prefs_again), "HIT", "a response setting a cookie was cached");
     let with_cookie = get_with(&front("/c/news"), &[("Cookie", "prakat_prefs=contrast")]);
     assert_eq!(status_of(&with_cookie), "BYPASS");
-    assert!(with_cookie.text().contains("contrast") || with_cookie.header("cache-control") == Some("private, no-cache"));
+    assert_eq!(with_cookie.header("cache-control"), Some("private, no-cache"));
     let staff = get_with(&front("/staff"), &[]);
     assert_ne!(status_of(&staff), "HIT");
     assert_ne!(status_of(&get_with(&front("/staff"), &[])), "HIT", "a staff page was cached");

@@ -152,16 +152,23 @@ pub fn http_date(time: std::time::SystemTime) -> HeaderValue {
     HeaderValue::from_str(&httpdate::fmt_http_date(time)).expect("an HTTP date is a valid header")
 }
 
-/// Adds `token` to the response's `Vary` unless it is there already.
+/// Adds `token` to the response's `Vary` unless it is there already, as one header line:
+/// nginx's cache reads only one `Vary` line.
 pub fn add_vary(headers: &mut HeaderMap, token: &'static str) {
-    let present = headers
+    let tokens: Vec<String> = headers
         .get_all(header::VARY)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|t| t.trim().eq_ignore_ascii_case(token) || t.trim() == "*");
-    if !present {
-        headers.append(header::VARY, HeaderValue::from_static(token));
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.iter().any(|t| t.eq_ignore_ascii_case(token) || t == "*") {
+        return;
+    }
+    let joined = tokens.iter().map(String::as_str).chain([token]).collect::<Vec<_>>().join(", ");
+    if let Ok(value) = HeaderValue::from_str(&joined) {
+        headers.insert(header::VARY, value);
     }
 }
 
@@ -308,6 +315,6 @@ mod tests {
         add_vary(&mut h, "Accept-Encoding");
         add_vary(&mut h, "Accept-Encoding");
         add_vary(&mut h, "Cookie");
-        assert_eq!(h.get_all(header::VARY).iter().count(), 2);
+        assert_eq!(h.get_all(header::VARY).iter().collect::<Vec<_>>(), ["Accept-Encoding, Cookie"]);
     }
 }

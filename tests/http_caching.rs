@@ -43,10 +43,19 @@ fn check_page(server: &Server, path: &str) {
     assert_eq!(packed.status, 200);
     assert_eq!(packed.header("content-encoding"), Some("gzip"), "{path}");
     assert_eq!(gunzip(&packed.body), plain.body, "{path}: gzip is not the same page");
-    assert!(packed.body.len() * 3 < plain.body.len(), "{path}: {} of {} bytes", packed.body.len(), plain.body.len());
+    assert!(
+        packed.body.len() * 3 < plain.body.len(),
+        "{path}: {} of {} bytes",
+        packed.body.len(),
+        plain.body.len()
+    );
     for reply in [&plain, &packed] {
         assert_eq!(reply.header("cache-control"), Some(PUBLIC), "{path}");
-        assert!(vary(reply).contains("accept-encoding") && vary(reply).contains("cookie"), "{path}: {}", vary(reply));
+        assert!(
+            vary(reply).contains("accept-encoding") && vary(reply).contains("cookie"),
+            "{path}: {}",
+            vary(reply)
+        );
         assert!(reply.header("last-modified").is_some(), "{path}");
     }
     let etag = packed.header("etag").expect("an ETag").to_string();
@@ -77,7 +86,9 @@ fn public_pages_are_compressed_validated_and_shareable() {
         check_page(&server, path);
     }
     // Uncached pages are compressed on the fly, and get an ETag and 304s too.
-    for path in ["/search?q=%E0%B8%9B%E0%B8%A3%E0%B8%B0%E0%B8%81%E0%B8%B2%E0%B8%A8", "/eservices", "/sitemap.xml"] {
+    for path in
+        ["/search?q=%E0%B8%9B%E0%B8%A3%E0%B8%B0%E0%B8%81%E0%B8%B2%E0%B8%A8", "/eservices", "/sitemap.xml"]
+    {
         let url = server.url(path);
         let packed = get_with(&url, &[("Accept-Encoding", "gzip")]);
         assert_eq!(packed.status, 200, "{path}");
@@ -86,7 +97,11 @@ fn public_pages_are_compressed_validated_and_shareable() {
         assert_eq!(packed.header("cache-control"), Some(PUBLIC), "{path}");
         assert!(vary(&packed).contains("accept-encoding"), "{path}");
         let etag = packed.header("etag").expect("an ETag on the fly");
-        assert_eq!(get_with(&url, &[("Accept-Encoding", "gzip"), ("If-None-Match", etag)]).status, 304, "{path}");
+        assert_eq!(
+            get_with(&url, &[("Accept-Encoding", "gzip"), ("If-None-Match", etag)]).status,
+            304,
+            "{path}"
+        );
     }
     // A visitor with a cookie (reading choices, a session) may get a page made for them: the
     // browser may keep it, a shared cache may not.
@@ -127,7 +142,8 @@ fn assets_are_precompressed_fingerprinted_and_immutable() {
     assert_eq!(unversioned.header("cache-control"), Some(PUBLIC));
     assert_eq!(get_with(&server.url("/assets/style.css?v=old"), &[]).header("cache-control"), Some(PUBLIC));
     // Fonts are compressed already.
-    let font = get_with(&server.url("/assets/fonts/sarabun-thai-400.woff2"), &[("Accept-Encoding", "gzip, br")]);
+    let font =
+        get_with(&server.url("/assets/fonts/sarabun-thai-400.woff2"), &[("Accept-Encoding", "gzip, br")]);
     assert_eq!(font.status, 200);
     assert_eq!(font.header("content-encoding"), None);
     assert!(font.header("etag").is_some());
@@ -195,7 +211,8 @@ fn staff_forms_and_errors_are_not_stored_and_cookies_never_shared() {
     let server = Server::demo();
     // Forms carry single-use tokens; tracking shows a person's case.
     let eservices = server.get("/eservices").text();
-    let form = first_link(&eservices, "/eservices/").filter(|l| l != "/eservices/stats").expect("a form link");
+    let form =
+        first_link(&eservices, "/eservices/").filter(|l| l != "/eservices/stats").expect("a form link");
     for path in ["/login", &form, "/survey", "/track?code=ABC"] {
         let reply = get_with(&server.url(path), &[("Accept-Encoding", "gzip")]);
         assert_eq!(reply.header("cache-control"), Some(PRIVATE), "{path}");
@@ -240,7 +257,10 @@ fn the_max_age_of_public_pages_is_a_setting() {
     assert!(out.status.success());
     common::set_settings(&data, "cache", "public_max_age_secs = 300");
     let server = Server::start(&data, &[]);
-    assert_eq!(server.get("/").header("cache-control"), Some("public, max-age=300, stale-while-revalidate=300"));
+    assert_eq!(
+        server.get("/").header("cache-control"),
+        Some("public, max-age=300, stale-while-revalidate=300")
+    );
     drop(server);
     common::set_settings(&data, "cache", "public_max_age_secs = 100000");
     let refused = std::process::Command::new(common::binary())

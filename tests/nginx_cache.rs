@@ -54,7 +54,8 @@ fn start_nginx(binary: &str, dir: &std::path::Path, upstream: &str) -> Nginx {
         .replace("server 127.0.0.1:8080;", &format!("server {upstream};"))
         .replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
         .replace("listen [::]:80;", "");
-    for (what, expected) in [("cache path", "/var/cache/nginx/prakat"), ("upstream", "127.0.0.1:8080"), ("listen", "listen 80;")]
+    for (what, expected) in
+        [("cache path", "/var/cache/nginx/prakat"), ("upstream", "127.0.0.1:8080"), ("listen", "listen 80;")]
     {
         assert!(packaged.contains(expected), "packaging/nginx-prakat.conf: {what} `{expected}` not found");
     }
@@ -83,7 +84,11 @@ fn start_nginx(binary: &str, dir: &std::path::Path, upstream: &str) -> Nginx {
     let nginx = Nginx { child, port };
     let deadline = Instant::now() + Duration::from_secs(10);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nginx did not start: {}", std::fs::read_to_string(dir.join("error.log")).unwrap_or_default());
+        assert!(
+            Instant::now() < deadline,
+            "nginx did not start: {}",
+            std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     nginx
@@ -175,7 +180,8 @@ fn nginx_caches_public_pages_and_never_private_ones() {
     };
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");
-    let out = Command::new(common::binary()).args(["demo", "--items", "0", "--data"]).arg(&data).output().unwrap();
+    let out =
+        Command::new(common::binary()).args(["demo", "--items", "0", "--data"]).arg(&data).output().unwrap();
     assert!(out.status.success());
     common::set_settings(&data, "cache", &format!("public_max_age_secs = {MAX_AGE}"));
     let server = Server::start(&data, &[]);
@@ -244,7 +250,14 @@ fn nginx_caches_public_pages_and_never_private_ones() {
     let changed = Instant::now();
     // max-age, then one stale answer while nginx asks Prakat in the background.
     let gone = until(&front(&item), &[], MAX_AGE * 2 + 3, |r| r.status == 410);
-    assert_eq!(gone.status, 410, "still {} ({}) after {:?}", gone.status, status_of(&gone), changed.elapsed());
+    assert_eq!(
+        gone.status,
+        410,
+        "still {} ({}) after {:?}",
+        gone.status,
+        status_of(&gone),
+        changed.elapsed()
+    );
     assert!(changed.elapsed() <= Duration::from_secs(MAX_AGE * 2 + 2), "took {:?}", changed.elapsed());
     assert!(gone.text().contains("สิ้นสุดการเผยแพร่"));
     drop(nginx);

@@ -25,9 +25,8 @@ pub const PRIVATE_NO_STORE: &str = "private, no-store";
 
 /// Paths whose pages are personal, hold a single-use form token, or set cookies.
 pub fn is_private_path(path: &str) -> bool {
-    let under = |prefix: &str| {
-        path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
-    };
+    let under =
+        |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'));
     ["/staff", "/admin", "/login", "/logout", "/setup", "/prefs", "/track", "/survey"]
         .iter()
         .any(|p| under(p))
@@ -63,7 +62,10 @@ pub fn decide(x: Exchange<'_>, max_age: u32) -> (Option<String>, bool) {
     if x.path == "/healthz" {
         return (Some("no-store".into()), false);
     }
-    if !matches!(x.status, StatusCode::OK | StatusCode::NOT_FOUND | StatusCode::GONE | StatusCode::NOT_MODIFIED) {
+    if !matches!(
+        x.status,
+        StatusCode::OK | StatusCode::NOT_FOUND | StatusCode::GONE | StatusCode::NOT_MODIFIED
+    ) {
         return (Some("no-store".into()), false);
     }
     if x.own.is_some() {
@@ -84,8 +86,8 @@ pub fn public(max_age: u32) -> String {
 pub async fn apply(State(app): State<Shared>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let read = matches!(*request.method(), Method::GET | Method::HEAD);
-    let credentials =
-        request.headers().contains_key(header::COOKIE) || request.headers().contains_key(header::AUTHORIZATION);
+    let credentials = request.headers().contains_key(header::COOKIE)
+        || request.headers().contains_key(header::AUTHORIZATION);
     let mut response = next.run(request).await;
     let headers = response.headers();
     let own = headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -115,7 +117,14 @@ mod tests {
     use super::*;
 
     fn x(path: &str) -> Exchange<'_> {
-        Exchange { path, read: true, credentials: false, status: StatusCode::OK, sets_cookie: false, own: None }
+        Exchange {
+            path,
+            read: true,
+            credentials: false,
+            status: StatusCode::OK,
+            sets_cookie: false,
+            own: None,
+        }
     }
 
     #[test]
@@ -134,7 +143,9 @@ mod tests {
         ] {
             assert_eq!(decide(x(path), 60).0.as_deref(), Some(PRIVATE_NO_STORE), "{path}");
         }
-        for path in ["/", "/items/4", "/c/news", "/eservices", "/eservices/stats", "/survey/results", "/staffing"] {
+        for path in
+            ["/", "/items/4", "/c/news", "/eservices", "/eservices/stats", "/survey/results", "/staffing"]
+        {
             assert_eq!(decide(x(path), 60).0.as_deref(), Some(public(60).as_str()), "{path}");
         }
     }
@@ -151,7 +162,9 @@ mod tests {
 
     #[test]
     fn errors_other_than_missing_are_not_stored() {
-        for status in [StatusCode::TOO_MANY_REQUESTS, StatusCode::INTERNAL_SERVER_ERROR, StatusCode::FORBIDDEN] {
+        for status in
+            [StatusCode::TOO_MANY_REQUESTS, StatusCode::INTERNAL_SERVER_ERROR, StatusCode::FORBIDDEN]
+        {
             assert_eq!(decide(Exchange { status, ..x("/") }, 60).0.as_deref(), Some("no-store"));
         }
         assert_eq!(decide(Exchange { status: StatusCode::GONE, ..x("/items/9") }, 30).0, Some(public(30)));

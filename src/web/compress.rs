@@ -192,7 +192,8 @@ pub fn compressible(content_type: Option<&HeaderValue>) -> bool {
 /// A `304 Not Modified` with the validators and caching headers of the full response.
 pub fn not_modified(headers: &HeaderMap) -> Response {
     let mut response = StatusCode::NOT_MODIFIED.into_response();
-    for name in [header::ETAG, header::LAST_MODIFIED, header::CACHE_CONTROL, header::VARY, header::CONTENT_LOCATION]
+    for name in
+        [header::ETAG, header::LAST_MODIFIED, header::CACHE_CONTROL, header::VARY, header::CONTENT_LOCATION]
     {
         for value in headers.get_all(&name) {
             response.headers_mut().append(name.clone(), value.clone());
@@ -292,7 +293,13 @@ mod tests {
         assert!(compressible(ct("text/html; charset=utf-8").as_ref()));
         assert!(compressible(ct("image/svg+xml").as_ref()));
         assert!(compressible(ct("application/xml; charset=utf-8").as_ref()));
-        for already in ["application/pdf", "image/jpeg", "application/zip", "font/woff2", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"] {
+        for already in [
+            "application/pdf",
+            "image/jpeg",
+            "application/zip",
+            "font/woff2",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ] {
             assert!(!compressible(ct(already).as_ref()), "{already}");
         }
         assert!(!compressible(None));

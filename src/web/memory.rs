@@ -8,6 +8,9 @@
 
 use std::time::Duration;
 
+/// malloc arenas for the whole process (glibc's default is eight per core).
+pub const ARENAS: i32 = 2;
+
 /// How often unused memory is handed back.
 pub const TRIM_EVERY: Duration = Duration::from_secs(15);
 
@@ -22,11 +25,14 @@ pub async fn give_back() {
 }
 
 /// At most `n` malloc arenas (glibc `M_ARENA_MAX`); call before the runtime starts its threads.
+/// `MALLOC_ARENA_MAX` in the environment, when set, wins.
 pub fn limit_arenas(n: i32) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, n);
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets an allocator parameter.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, n);
+        }
     }
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
     let _ = n;

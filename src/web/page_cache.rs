@@ -116,7 +116,8 @@ fn page_response(page: &Page, headers: &HeaderMap) -> Response {
     out.insert(header::ETAG, compress::etag(&page.hash, coding));
     out.insert(header::LAST_MODIFIED, compress::http_date(page.modified));
     out.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if compress::none_match_hits(headers, &page.hash) || compress::not_modified_since(headers, page.modified) {
+    if compress::none_match_hits(headers, &page.hash) || compress::not_modified_since(headers, page.modified)
+    {
         return compress::not_modified(&out);
     }
     let body = match (coding, &page.gzip) {

@@ -309,7 +309,10 @@ pub fn get_raw(url: &str, headers: &[(&str, &str)]) -> Reply {
     assert!(host.starts_with("127.0.0.1:"), "loopback only: {url}");
     let mut stream = std::net::TcpStream::connect(host).unwrap();
     stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
-    let mut request = format!("GET {} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n", if path.is_empty() { "/" } else { path });
+    let mut request = format!(
+        "GET {} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n",
+        if path.is_empty() { "/" } else { path }
+    );
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -330,7 +333,8 @@ pub fn get_raw(url: &str, headers: &[(&str, &str)]) -> Reply {
         let (mut out, mut at) = (Vec::new(), 0);
         loop {
             let eol = at + body[at..].windows(2).position(|w| w == b"\r\n").unwrap();
-            let size = usize::from_str_radix(std::str::from_utf8(&body[at..eol]).unwrap().trim(), 16).unwrap();
+            let size =
+                usize::from_str_radix(std::str::from_utf8(&body[at..eol]).unwrap().trim(), 16).unwrap();
             if size == 0 {
                 break;
             }

@@ -24,8 +24,10 @@ struct Assets;
 /// Changes whenever any asset does (computed by `src/build.rs`).
 pub const FINGERPRINT: &str = env!("PRAKAT_ASSETS_HASH");
 
-/// Text assets compressed at build time: path, brotli bytes, gzip bytes.
-static PRECOMPRESSED: &[(&str, &[u8], &[u8])] = include!(concat!(env!("OUT_DIR"), "/precompressed.rs"));
+/// Text assets as served, prepared at build time: path, hash for the ETag, the bytes (for
+/// stylesheets, with fingerprinted `url()`s), brotli and gzip (empty when not worth it).
+type Prepared = (&'static str, &'static str, &'static [u8], &'static [u8], &'static [u8]);
+static PRECOMPRESSED: &[Prepared] = include!(concat!(env!("OUT_DIR"), "/precompressed.rs"));
 
 /// A year: the longest `max-age` caches honour.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -39,10 +41,16 @@ pub async fn serve(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let file = Assets::get(&path).ok_or(WebError::NotFound)?;
-    let hash = hex::encode(&file.metadata.sha256_hash()[..12]);
-    let packed = PRECOMPRESSED.iter().find(|(name, _, _)| *name == path);
-    let coding = match packed {
-        Some(_) => compress::negotiate(&headers, true),
+    let prepared = PRECOMPRESSED.iter().find(|p| p.0 == path);
+    let hash = match prepared {
+        Some(p) => p.1.to_owned(),
+        None => hex::encode(&file.metadata.sha256_hash()[..12]),
+    };
+    let coding = match prepared {
+        Some(&(_, _, _, br, gz)) => match compress::negotiate(&headers, !br.is_empty()) {
+            Coding::Gzip if gz.is_empty() => Coding::Identity,
+            coding => coding,
+        },
         None => Coding::Identity,
     };
     let mut out = HeaderMap::new();
@@ -61,7 +69,7 @@ pub async fn serve(
             return Ok(compress::not_modified(&out));
         }
     }
-    if packed.is_some() {
+    if prepared.is_some() {
         out.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     }
     if compress::none_match_hits(&headers, &hash) {
@@ -69,9 +77,10 @@ pub async fn serve(
     }
     let mime = HeaderValue::from_str(file.metadata.mimetype()).expect("a valid mime type");
     out.insert(header::CONTENT_TYPE, mime);
-    let body = match (coding, packed) {
-        (Coding::Brotli, Some((_, br, _))) => axum::body::Bytes::from_static(br),
-        (Coding::Gzip, Some((_, _, gz))) => axum::body::Bytes::from_static(gz),
+    let body = match (coding, prepared) {
+        (Coding::Brotli, Some(&(_, _, _, br, _))) => axum::body::Bytes::from_static(br),
+        (Coding::Gzip, Some(&(_, _, _, _, gz))) => axum::body::Bytes::from_static(gz),
+        (_, Some(&(_, _, plain, _, _))) => axum::body::Bytes::from_static(plain),
         _ => axum::body::Bytes::from(file.data.into_owned()),
     };
     if let Some(value) = coding.header() {
@@ -86,12 +95,26 @@ mod tests {
 
     #[test]
     fn text_assets_are_precompressed_and_fonts_are_not() {
-        let names: Vec<&str> = PRECOMPRESSED.iter().map(|(n, _, _)| *n).collect();
+        let names: Vec<&str> = PRECOMPRESSED.iter().map(|p| p.0).collect();
         assert!(names.contains(&"style.css"), "{names:?}");
         assert!(!names.iter().any(|n| n.ends_with(".woff2")), "{names:?}");
-        for (name, br, gz) in PRECOMPRESSED {
-            let plain = Assets::get(name).unwrap().data;
+        for &(name, _, plain, br, gz) in PRECOMPRESSED {
+            assert!(Assets::get(name).is_some(), "{name}");
             assert!(br.len() < plain.len() && gz.len() < plain.len(), "{name}");
+            let mut unpacked = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz), &mut unpacked).unwrap();
+            assert_eq!(unpacked, plain, "{name}");
         }
+    }
+
+    #[test]
+    fn stylesheets_name_fonts_with_the_fingerprint() {
+        let css = PRECOMPRESSED.iter().find(|p| p.0 == "style.css").unwrap().2;
+        let css = std::str::from_utf8(css).unwrap();
+        let fonts = css.matches("url(\"fonts/").count();
+        assert!(fonts >= 4, "{fonts} fonts");
+        assert_eq!(css.matches(&format!(".woff2?v={FINGERPRINT}\"")).count(), fonts);
+        // And the page preloads exactly that URL.
+        assert!(crate::paths::asset("fonts/sarabun-thai-400.woff2").ends_with(&format!("?v={FINGERPRINT}")));
     }
 }

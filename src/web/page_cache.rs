@@ -38,8 +38,11 @@ struct Page {
     body: Bytes,
     /// The gzip of `body`, when it is worth it.
     gzip: Option<Bytes>,
-    /// The hash of `body`, for the ETag.
+    /// The hash of `body`, for If-None-Match.
     hash: String,
+    /// ETags of the plain and the gzip body, and Last-Modified, made once.
+    etags: [HeaderValue; 2],
+    last_modified: HeaderValue,
     status: StatusCode,
     made: Instant,
     /// When the page was rendered, for Last-Modified.
@@ -113,8 +116,9 @@ fn page_response(page: &Page, headers: &HeaderMap) -> Response {
     let coding = if page.gzip.is_some() { compress::negotiate(headers, false) } else { Coding::Identity };
     let mut out = HeaderMap::new();
     out.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    out.insert(header::ETAG, compress::etag(&page.hash, coding));
-    out.insert(header::LAST_MODIFIED, compress::http_date(page.modified));
+    let etag = if coding == Coding::Gzip { &page.etags[1] } else { &page.etags[0] };
+    out.insert(header::ETAG, etag.clone());
+    out.insert(header::LAST_MODIFIED, page.last_modified.clone());
     out.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     if compress::none_match_hits(headers, &page.hash) || compress::not_modified_since(headers, page.modified)
     {
@@ -163,13 +167,17 @@ pub async fn serve_cached(State(app): State<Shared>, request: Request, next: Nex
     .await
     .ok()
     .flatten();
+    let hash = compress::body_hash(&bytes);
+    let modified = SystemTime::now();
     let page = Page {
-        hash: compress::body_hash(&bytes),
+        etags: [compress::etag(&hash, Coding::Identity), compress::etag(&hash, Coding::Gzip)],
+        last_modified: compress::http_date(modified),
+        hash,
         body: bytes,
         gzip: packed,
         status: parts.status,
         made: Instant::now(),
-        modified: SystemTime::now(),
+        modified,
         generation,
     };
     let mut response = page_response(&page, &headers);

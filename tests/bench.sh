@@ -28,8 +28,14 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-cargo build --release --locked --quiet
-BIN=target/release/prakat
+# PRAKAT_BENCH_BIN=path benchmarks a binary built elsewhere (e.g. the static `dist` binary that
+# packaging/release.sh ships) instead of building the release profile here.
+if [ -n "${PRAKAT_BENCH_BIN:-}" ]; then
+  BIN=$PRAKAT_BENCH_BIN
+else
+  cargo build --release --locked --quiet
+  BIN=${CARGO_TARGET_DIR:-target}/release/prakat
+fi
 WORK=$(mktemp -d)
 chmod 755 "$WORK"  # nginx workers must read the static copy
 cleanup() {

@@ -206,6 +206,7 @@ pub fn not_modified(headers: &HeaderMap) -> Response {
 /// stored a strong ETag (answering `If-None-Match` with 304). Responses that are already
 /// encoded, stream without a known length, carry byte ranges or are downloads pass as they are.
 pub async fn compress_responses(request: Request, next: Next) -> Response {
+    super::memory::note_request();
     let coding = negotiate(request.headers(), false);
     let is_get = matches!(*request.method(), Method::GET | Method::HEAD);
     // Only If-None-Match is needed afterwards; most requests have none.

@@ -306,13 +306,17 @@ pub async fn serve(
             forget.limits.forget_quiet();
         }
     });
-    let quiet = app.clone();
+    let idle = app.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(memory::TRIM_EVERY);
+        let mut quiet = memory::Quiet::default();
         loop {
             tick.tick().await;
-            quiet.pages.drop_stale();
-            memory::give_back().await;
+            idle.pages.drop_stale();
+            if quiet.now() {
+                let _ = idle.store.shrink_memory().await;
+                memory::give_back().await;
+            }
         }
     });
     let counting = app.clone();

@@ -85,7 +85,10 @@ const RANK: &str = "bm25(items_fts, 10.0, 4.0, 1.0, 2.0, 3.0)";
 /// whenever the database's change counter for it (`items_brief_version`) has moved. Cheap to
 /// clone; one per [`Store`](super::Store).
 #[derive(Clone, Default)]
-pub struct Briefs(Arc<Mutex<Option<Arc<BriefCopy>>>>);
+pub struct Briefs(Arc<Mutex<Option<Used>>>);
+
+/// The copy, and when a search last used it.
+type Used = (Arc<BriefCopy>, std::time::Instant);
 
 /// One reading of `items_brief`: every text one after another, each followed by a line break
 /// (search terms never contain white space, so no match spans two items).
@@ -105,7 +108,8 @@ impl Briefs {
             conn.prepare_cached("SELECT n FROM items_brief_version")?.query_row([], |r| r.get(0))?;
         // Held while reading, so that concurrent searches after a change read the table once.
         let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(copy) = slot.as_ref().filter(|c| c.version == version) {
+        if let Some((copy, used)) = slot.as_mut().filter(|(c, _)| c.version == version) {
+            *used = std::time::Instant::now();
             return Ok(copy.clone());
         }
         let mut copy = BriefCopy { version, text: String::new(), ends: Vec::new(), ids: Vec::new() };
@@ -118,8 +122,17 @@ impl Briefs {
             copy.ids.push(row.get(0)?);
         }
         let copy = Arc::new(copy);
-        *slot = Some(copy.clone());
+        *slot = Some((copy.clone(), std::time::Instant::now()));
         Ok(copy)
+    }
+
+    /// Drops the copy when no search has used it for `unused`, so that an idle server gives
+    /// its memory back (about 5 MB for 10 000 items); the next short search reads it again.
+    pub fn forget_unused(&self, unused: std::time::Duration) {
+        let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.as_ref().is_some_and(|(_, used)| used.elapsed() >= unused) {
+            *slot = None;
+        }
     }
 
     /// The items whose short text contains every one of `terms` (none if `terms` is empty), in

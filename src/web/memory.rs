@@ -3,8 +3,9 @@
 //! glibc's allocator keeps freed memory in its arenas (one per thread that allocated, up to
 //! eight per core) and returns it only from the top of the main heap. After a load burst the
 //! process stays at its peak size although nothing uses it. Every [`TRIM_EVERY`] the stale
-//! cached pages are dropped; when no request came in that time, SQLite's idle connection
-//! shrinks its page cache and `malloc_trim` returns the free pages of every arena. Fewer arenas
+//! cached pages are dropped; when few requests came in that time, the search copy unused for
+//! [`SEARCH_COPY_UNUSED`] is dropped, SQLite's idle connection shrinks its page cache and
+//! `malloc_trim` returns the free pages of every arena. Fewer arenas
 //! (see [`limit_arenas`]) leave less to fragment in the first place, and the connection pool
 //! closes the connections a burst opened (see `store::Store::open`).
 //!
@@ -22,17 +23,25 @@ pub fn note_request() {
     REQUESTS.fetch_add(1, Ordering::Relaxed);
 }
 
-/// Tells whether no request came since the last call.
+/// Fewer requests than this in [`TRIM_EVERY`] (two a second) is a quiet moment: a site
+/// visited now and then, or by a crawler, still gives its memory back.
+const QUIET_REQUESTS: u64 = 30;
+
+/// How long the in-memory copy of the items' short texts (for searches of one or two
+/// characters) is kept without a search using it.
+pub const SEARCH_COPY_UNUSED: Duration = Duration::from_secs(30);
+
+/// Tells a quiet moment from a busy one.
 #[derive(Default)]
 pub struct Quiet {
     last: u64,
 }
 
 impl Quiet {
-    /// True when no request arrived since the previous call.
+    /// True when fewer than [`QUIET_REQUESTS`] arrived since the previous call.
     pub fn now(&mut self) -> bool {
         let seen = REQUESTS.load(Ordering::Relaxed);
-        let quiet = seen == self.last;
+        let quiet = seen.saturating_sub(self.last) < QUIET_REQUESTS;
         self.last = seen;
         quiet
     }

@@ -314,6 +314,7 @@ pub async fn serve(
             tick.tick().await;
             idle.pages.drop_stale();
             if quiet.now() {
+                idle.store.briefs().forget_unused(memory::SEARCH_COPY_UNUSED);
                 let _ = idle.store.shrink_memory().await;
                 memory::give_back().await;
             }

@@ -9,6 +9,7 @@ use std::fs::File;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
+use crate::workflow::audit::AuditAction;
 use anyhow::{Context as _, bail};
 pub use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
@@ -315,7 +316,7 @@ pub fn run_once(
     };
     store.run_sync(|c| {
         crate::store::backups::record(c, ok, &path, &message)?;
-        let action = if ok { "backup.ok" } else { "backup.failed" };
+        let action = if ok { AuditAction::BackupOk } else { AuditAction::BackupFailed };
         crate::store::audit::append(c, who, action, "backup", if ok { &path } else { &message })
     })?;
     result

@@ -13,8 +13,10 @@ use crate::crypto;
 use crate::store::audit;
 use crate::store::users::{self, NewUser};
 use crate::views::admin::{self as view, NewAccount};
+use crate::views::csv::CsvWriter;
 use crate::views::forms::Problem;
 use crate::workflow::account;
+use crate::workflow::audit::AuditAction;
 use crate::workflow::state::{Role, Roles};
 
 async fn users_page(
@@ -71,7 +73,7 @@ pub async fn add_user(
         unit: form.unit.trim().into(),
         phone: form.phone.trim().into(),
         email: form.email.trim().into(),
-        roles: roles.unwrap_or_default().to_list(),
+        roles: roles.unwrap_or_default(),
     };
     let hash = crypto::hash_password(&form.password);
     let who = staff.who();
@@ -83,9 +85,9 @@ pub async fn add_user(
                 audit::append(
                     c,
                     &who,
-                    "user.add",
+                    AuditAction::UserAdd,
                     &format!("user/{id}"),
-                    &format!("{} ({})", new.username, new.roles),
+                    &format!("{} ({})", new.username, new.roles.to_list()),
                 )?;
             }
             Ok(id)
@@ -114,7 +116,7 @@ pub async fn set_active(
     app.store
         .run(move |c| {
             users::set_active(c, id, active)?;
-            let action = if active { "user.enable" } else { "user.disable" };
+            let action = if active { AuditAction::UserEnable } else { AuditAction::UserDisable };
             audit::append(c, &who, action, &format!("user/{id}"), "")
         })
         .await?;
@@ -157,34 +159,25 @@ pub async fn audit_csv(
     may_read_audit(&staff)?;
     let filter = audit_filter(&params, None);
     let entries = app.store.run(move |c| audit::list(c, &filter)).await?;
-    // A byte-order mark so that Excel opens the Thai text as UTF-8.
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut out = CsvWriter::in_memory();
     let time = |at: i64| {
         jiff::Timestamp::from_second(at)
             .map(|t| t.to_zoned_datetime(crate::thai::bangkok()).strftime("%Y-%m-%d %H:%M:%S%:z").to_string())
             .unwrap_or_default()
     };
-    let _ = out.write_record(["id", "time", "user", "address", "action", "object", "detail"]);
+    let _ = out.row(["id", "time", "user", "address", "action", "object", "detail"]);
     for e in &entries {
-        let _ = out.write_record([
+        let _ = out.row([
             e.id.to_string(),
             time(e.at),
             e.user_name.clone().unwrap_or_default(),
             e.address.clone(),
-            e.action.clone(),
+            e.action.as_str().to_owned(),
             e.object.clone(),
             e.detail.clone(),
         ]);
     }
-    let body = out.into_inner().unwrap_or_default();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"prakat-audit.csv\""),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(out.download("prakat-audit.csv"))
 }
 
 /// `POST /admin/users/{id}/password`: sets a new password for an account (ends its sessions).
@@ -208,7 +201,7 @@ pub async fn set_password(
     app.store
         .run(move |c| {
             users::set_password(c, id, &hash)?;
-            audit::append(c, &who, "user.passwd", &format!("user/{id}"), "")
+            audit::append(c, &who, AuditAction::UserPasswd, &format!("user/{id}"), "")
         })
         .await?;
     Ok(Redirect::to("/admin/users").into_response())

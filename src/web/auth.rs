@@ -6,7 +6,6 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 use super::session::{self, ClientAddr, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Staff};
@@ -18,14 +17,12 @@ use crate::store::{now_unix, totp};
 use crate::views::admin::NewAccount;
 use crate::views::{self, forms::Problem};
 use crate::workflow::account;
-use crate::workflow::state::Roles;
+use crate::workflow::audit::AuditAction;
+use crate::workflow::state::Role;
 
 /// Where to go after logging in: only local paths, never another site.
 fn safe_next(next: Option<&String>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
-        _ => "/staff".into(),
-    }
+    super::safe_redirect::local_or(next.map(String::as_str), "/staff")
 }
 
 /// The login form's data.
@@ -49,11 +46,7 @@ pub(super) fn login_page(
     // Before there is a session, the login form's CSRF token is a random value that must come
     // back both as a cookie and as a form field (double submit).
     let token = crypto::random_token();
-    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
-        .path("/login")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .build();
+    let cookie = session::login_form_cookie(token.clone(), app.https);
     let chrome = app.plain_chrome();
     let page = views::staff::login(&chrome, username, next, &token, problem.as_deref());
     (jar.add(cookie), Html(page.into_string())).into_response()
@@ -92,7 +85,9 @@ pub async fn login(
     if let Some(wait) = waiting {
         let (who2, name) = (who.clone(), username.clone());
         app.store
-            .run(move |c| audit::append(c, &who2, "login.refused", &format!("user/{name}"), "throttled"))
+            .run(move |c| {
+                audit::append(c, &who2, AuditAction::LoginRefused, &format!("user/{name}"), "throttled")
+            })
             .await?;
         let msg = format!(
             "เข้าสู่ระบบผิดหลายครั้ง กรุณารอ {} วินาทีแล้วลองใหม่ (too many failed attempts)",
@@ -117,12 +112,12 @@ pub async fn login(
         let name = username.clone();
         app.store
             .run(move |c| {
-                audit::append(c, &who, "login.failed", &format!("user/{name}"), "")?;
+                audit::append(c, &who, AuditAction::LoginFailed, &format!("user/{name}"), "")?;
                 if let Some(wait) = lockout {
                     audit::append(
                         c,
                         &who,
-                        "login.lockout",
+                        AuditAction::LoginLockout,
                         &format!("user/{name}"),
                         &format!("{} s", wait.as_secs()),
                     )?;
@@ -151,7 +146,7 @@ pub async fn login(
             audit::append(
                 c,
                 &Who { user_id: Some(user_id), address },
-                "login.ok",
+                AuditAction::LoginOk,
                 &format!("user/{user_id}"),
                 "",
             )?;
@@ -168,16 +163,15 @@ pub async fn login(
         Started::Session(token) => {
             app.account_throttle.succeed(&account_key);
             app.address_throttle.succeed(&address_key);
-            let roles = Roles::parse_list(&user.roles).unwrap_or_default();
+            let roles = user.roles;
             let next = if super::totp::required_for(roles, &app.config.settings.security.totp_required_roles)
             {
                 "/staff/totp".to_owned()
             } else {
                 next
             };
-            let jar = jar
-                .remove(session::removal(LOGIN_CSRF_COOKIE))
-                .add(session::session_cookie(token, app.https));
+            let jar =
+                jar.remove(session::login_form_removal()).add(session::session_cookie(token, app.https));
             Ok((jar, Redirect::to(&next)).into_response())
         }
     }
@@ -212,7 +206,13 @@ pub async fn logout(
     app.store
         .run(move |c| {
             users::end_session(c, &token)?;
-            audit::append(c, &who, "logout", &format!("user/{}", who.user_id.unwrap_or_default()), "")
+            audit::append(
+                c,
+                &who,
+                AuditAction::Logout,
+                &format!("user/{}", who.user_id.unwrap_or_default()),
+                "",
+            )
         })
         .await?;
     Ok((jar.remove(session::removal(SESSION_COOKIE)), Redirect::to("/")).into_response())
@@ -252,7 +252,7 @@ pub async fn setup(
         position: form.position.trim().into(),
         unit: form.unit.trim().into(),
         email: form.email.trim().into(),
-        roles: "admin,webmaster,staff".into(),
+        roles: [Role::Admin, Role::WebMaster, Role::Staff].into_iter().collect(),
         ..NewUser::default()
     };
     let created = app
@@ -268,7 +268,7 @@ pub async fn setup(
             audit::append(
                 &tx,
                 &Who { user_id: Some(id), address },
-                "user.setup",
+                AuditAction::UserSetup,
                 &format!("user/{id}"),
                 &new.username,
             )?;

@@ -23,16 +23,16 @@ use super::compress::add_vary;
 /// Neither the browser nor anything on the way may keep it.
 pub const PRIVATE_NO_STORE: &str = "private, no-store";
 
-/// Paths whose pages are personal, hold a single-use form token, or set cookies.
+/// Paths whose pages are personal, hold a single-use form token, or set cookies: the office's
+/// own pages ([`crate::paths::is_private`]), reading choices, case tracking, the survey form
+/// and the e-Service forms (`/eservices/{kind}`; their index and statistics are public).
 pub fn is_private_path(path: &str) -> bool {
     let under =
         |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'));
-    ["/staff", "/admin", "/login", "/logout", "/setup", "/prefs", "/track", "/survey"]
-        .iter()
-        .any(|p| under(p))
-        && !path.starts_with("/survey/results")
-        // An e-Service form (`/eservices/{kind}`) carries a form token; its index and statistics
-        // do not.
+    crate::paths::is_private(path)
+        || under("/prefs")
+        || under("/track")
+        || path == "/survey"
         || path.strip_prefix("/eservices/").is_some_and(|kind| !kind.is_empty() && kind != "stats")
 }
 

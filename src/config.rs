@@ -52,6 +52,23 @@ pub struct Settings {
     pub eservices: Eservices,
     /// Which public features are switched on (their checklist items count only while they are).
     pub features: crate::compliance::builtin::Features,
+    /// How long browsers and shared caches (a proxy, a CDN) may keep public pages.
+    pub cache: Cache,
+}
+
+/// HTTP caching of public pages (see `web::cache_policy`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Cache {
+    /// `max-age` (and `stale-while-revalidate`) of public pages and attachments, in seconds:
+    /// a withdrawn item may still be shown by a cache in front of Prakat for about this long.
+    pub public_max_age_secs: u32,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache { public_max_age_secs: 60 }
+    }
 }
 
 /// Self-update: the release feed and what to do when a new release appears.
@@ -445,6 +462,11 @@ impl Settings {
             self.backups.daily_at
         );
         anyhow::ensure!(self.backups.keep >= 1, "backups.keep ต้องอย่างน้อย 1");
+        anyhow::ensure!(
+            self.cache.public_max_age_secs <= 86_400,
+            "cache.public_max_age_secs ต้องไม่เกิน 86400 วินาที (at most one day), ได้ {}",
+            self.cache.public_max_age_secs
+        );
         anyhow::ensure!(
             (1..=3650).contains(&self.eservices.retention_days),
             "eservices.retention_days ต้องอยู่ระหว่าง 1 ถึง 3650 วัน (must be 1–3650), ได้ {}",

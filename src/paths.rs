@@ -88,9 +88,9 @@ pub fn staff_request(id: i64) -> String {
     format!("/staff/requests/{id}")
 }
 
-/// An embedded static asset.
+/// An embedded static asset, with the fingerprint of the assets (so it may be cached forever).
 pub fn asset(name: &str) -> String {
-    format!("/assets/{name}?v={}", env!("CARGO_PKG_VERSION"))
+    format!("/assets/{name}?v={}", env!("PRAKAT_ASSETS_HASH"))
 }
 
 /// Everything but RFC 3986 unreserved characters is encoded.

@@ -103,7 +103,7 @@ fn wrong_role_and_missing_csrf_change_nothing() {
     assert!(head.get(&page).text().contains("รออนุมัติ"), "still submitted");
 
     // Staff pages are never stored by browsers.
-    assert_eq!(head.get(&page).header("cache-control"), Some("no-store"));
+    assert_eq!(head.get(&page).header("cache-control"), Some("private, no-store"));
 
     // Staff cannot publish or administer.
     assert_eq!(staff.get(&format!("{page}/publish")).status, 403);

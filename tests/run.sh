@@ -21,6 +21,8 @@ ensure_pkg npm npm
 # The installer test (tests/install.rs): unpacks an archive, creates a user, checks the unit.
 ensure_pkg unzip unzip
 ensure_pkg curl curl
+# The proxy_cache test (tests/nginx_cache.rs) and the benchmark run Debian's nginx.
+ensure_pkg nginx nginx
 ensure_pkg useradd passwd
 ensure_pkg setpriv util-linux
 ensure_pkg systemd-analyze systemd

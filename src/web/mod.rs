@@ -5,7 +5,9 @@ mod access;
 mod admin;
 mod assets;
 mod auth;
+mod cache_policy;
 mod compliance;
+mod compress;
 mod download;
 mod error;
 mod eservices;
@@ -14,6 +16,7 @@ mod health;
 mod hygiene;
 mod limits;
 pub mod listener;
+pub mod memory;
 mod page_cache;
 mod policies;
 mod prefs;
@@ -265,7 +268,9 @@ pub fn router(app: Shared) -> Router {
         .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::serve_cached))
         // Outside the page cache, so that cached pages are counted too.
         .layer(axum::middleware::from_fn_with_state(app.clone(), visits::count))
-        .layer(axum::middleware::from_fn(private_pages_not_stored))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), cache_policy::apply))
+        // Outside the cache policy: it gives ETags only to responses that may be stored.
+        .layer(axum::middleware::from_fn(compress::compress_responses))
         .layer(axum::middleware::from_fn_with_state(app.clone(), hsts))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -296,21 +301,6 @@ async fn hsts(
     response
 }
 
-/// Staff, admin and login pages must not be kept by browsers or proxies: after logging out,
-/// the back button should not show them.
-async fn private_pages_not_stored(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let path = request.uri().path();
-    let private = crate::paths::is_private(path);
-    let mut response = next.run(request).await;
-    if private && !response.headers().contains_key(header::CACHE_CONTROL) {
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    response
-}
-
 /// Serves `app` on already bound listeners (over TLS when `tls` is given) until `shutdown`
 /// completes.
 pub async fn serve(
@@ -325,6 +315,19 @@ pub async fn serve(
         loop {
             tick.tick().await;
             forget.limits.forget_quiet();
+        }
+    });
+    let idle = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(memory::TRIM_EVERY);
+        let mut quiet = memory::Quiet::default();
+        loop {
+            tick.tick().await;
+            idle.pages.drop_stale();
+            if quiet.now() {
+                let _ = idle.store.shrink_memory().await;
+                memory::give_back().await;
+            }
         }
     });
     let counting = app.clone();

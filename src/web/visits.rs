@@ -222,8 +222,12 @@ pub async fn count(State(app): State<Shared>, request: Request, next: Next) -> R
         super::access::client_ip(ci.0.ip(), request.headers(), &app.config.settings.access).to_string()
     });
     let response = next.run(request).await;
+    // A page the browser already had (304 to its If-None-Match) is still a view; a download
+    // only when the file is sent.
+    let viewed = response.status() == StatusCode::OK
+        || (response.status() == StatusCode::NOT_MODIFIED && !matches!(hit, Some(Hit::Download(_))));
     if let (Some(hit), Some(address)) = (hit, address)
-        && response.status() == StatusCode::OK
+        && viewed
         && !is_bot(&user_agent)
     {
         app.visits.count(&crate::thai::today().to_string(), &address, &user_agent, hit);

@@ -317,6 +317,52 @@ pub fn get_with(url: &str, headers: &[(&str, &str)]) -> Reply {
     reply_of(&mut resp)
 }
 
+/// GET over a plain socket, so that the bytes on the wire are seen as they are (the test HTTP
+/// client would decompress them and drop `Content-Encoding`).
+pub fn get_raw(url: &str, headers: &[(&str, &str)]) -> Reply {
+    use std::io::{Read as _, Write as _};
+    let rest = url.strip_prefix("http://").expect("http URL");
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    assert!(host.starts_with("127.0.0.1:"), "loopback only: {url}");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    let mut request = format!(
+        "GET {} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n",
+        if path.is_empty() { "/" } else { path }
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("end of headers");
+    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    if headers.iter().any(|(n, v)| n == "transfer-encoding" && v.contains("chunked")) {
+        let (mut out, mut at) = (Vec::new(), 0);
+        loop {
+            let eol = at + body[at..].windows(2).position(|w| w == b"\r\n").unwrap();
+            let size =
+                usize::from_str_radix(std::str::from_utf8(&body[at..eol]).unwrap().trim(), 16).unwrap();
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&body[eol + 2..eol + 2 + size]);
+            at = eol + 4 + size;
+        }
+        body = out;
+    }
+    Reply { status, headers, body }
+}
+
 /// Replaces a section of the settings file of `data` with `toml`.
 pub fn set_settings(data: &Path, section: &str, toml: &str) {
     let path = data.join("prakat.toml");

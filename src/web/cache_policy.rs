@@ -1,0 +1,178 @@
+//! Who may keep a copy of a response, and for how long: the `Cache-Control` of every response,
+//! decided in one place so that a reverse proxy or CDN in front of Prakat can follow it.
+//!
+//! - Public pages: `public, max-age=N, stale-while-revalidate=N` (N is
+//!   `[cache] public_max_age_secs`, 60 s by default), so a withdrawn item disappears from
+//!   shared caches within about N seconds. Their HTML depends on the reading-preferences cookie,
+//!   so they also vary on `Cookie`; a request that carries a cookie (preferences, a staff
+//!   session) gets `private, no-cache` instead.
+//! - Assets and stored files carry their own policy (see `assets` and `download`).
+//! - Staff, admin, login and form pages, anything answering a POST, and any response that sets
+//!   a cookie: `private, no-store`. A shared cache never stores a `Set-Cookie`.
+//! - Errors other than 404 and 410 (a 429, a 500): `no-store`, so a passing fault is not
+//!   repeated from a cache.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::Shared;
+use super::compress::add_vary;
+
+/// Neither the browser nor anything on the way may keep it.
+pub const PRIVATE_NO_STORE: &str = "private, no-store";
+
+/// Paths whose pages are personal, hold a single-use form token, or set cookies: the office's
+/// own pages ([`crate::paths::is_private`]), reading choices, case tracking, the survey form
+/// and the e-Service forms (`/eservices/{kind}`; their index and statistics are public).
+pub fn is_private_path(path: &str) -> bool {
+    let under =
+        |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'));
+    crate::paths::is_private(path)
+        || under("/prefs")
+        || under("/track")
+        || path == "/survey"
+        || path.strip_prefix("/eservices/").is_some_and(|kind| !kind.is_empty() && kind != "stats")
+}
+
+/// What a response to a request is: everything [`decide`] looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct Exchange<'a> {
+    /// Request path.
+    pub path: &'a str,
+    /// Whether the request was a GET or HEAD.
+    pub read: bool,
+    /// Whether the request carried a cookie or credentials (its page may be personal).
+    pub credentials: bool,
+    /// Response status.
+    pub status: StatusCode,
+    /// Whether the response sets a cookie.
+    pub sets_cookie: bool,
+    /// The handler's own `Cache-Control`, if it set one.
+    pub own: Option<&'a str>,
+}
+
+/// The `Cache-Control` a response should carry, and whether it is a public page that varies
+/// on the cookie; `None` keeps the handler's own.
+pub fn decide(x: Exchange<'_>, max_age: u32) -> (Option<String>, bool) {
+    if x.sets_cookie || !x.read || is_private_path(x.path) {
+        return (Some(PRIVATE_NO_STORE.into()), false);
+    }
+    if x.path == "/healthz" {
+        return (Some("no-store".into()), false);
+    }
+    if !matches!(
+        x.status,
+        StatusCode::OK | StatusCode::NOT_FOUND | StatusCode::GONE | StatusCode::NOT_MODIFIED
+    ) {
+        return (Some("no-store".into()), false);
+    }
+    if x.own.is_some() {
+        return (None, false);
+    }
+    if x.credentials {
+        return (Some("private, no-cache".into()), true);
+    }
+    (Some(public(max_age)), true)
+}
+
+/// The policy of a public page or file.
+pub fn public(max_age: u32) -> String {
+    format!("public, max-age={max_age}, stale-while-revalidate={max_age}")
+}
+
+/// Middleware: sets `Cache-Control` (and `Vary: Cookie` on public pages) by [`decide`].
+pub async fn apply(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let read = matches!(*request.method(), Method::GET | Method::HEAD);
+    let credentials = request.headers().contains_key(header::COOKIE)
+        || request.headers().contains_key(header::AUTHORIZATION);
+    let mut response = next.run(request).await;
+    let headers = response.headers();
+    let own = headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let exchange = Exchange {
+        path: &path,
+        read,
+        credentials,
+        status: response.status(),
+        sets_cookie: headers.contains_key(header::SET_COOKIE),
+        own: own.as_deref(),
+    };
+    let (policy, varies_on_cookie) = decide(exchange, app.config.settings.cache.public_max_age_secs);
+    let not_modified = response.status() == StatusCode::NOT_MODIFIED;
+    let headers = response.headers_mut();
+    if let Some(policy) = policy.and_then(|p| HeaderValue::from_str(&p).ok()) {
+        headers.insert(header::CACHE_CONTROL, policy);
+    }
+    let html = headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if varies_on_cookie && (html || not_modified) {
+        add_vary(headers, "Cookie");
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn x(path: &str) -> Exchange<'_> {
+        Exchange {
+            path,
+            read: true,
+            credentials: false,
+            status: StatusCode::OK,
+            sets_cookie: false,
+            own: None,
+        }
+    }
+
+    #[test]
+    fn staff_admin_login_and_forms_are_never_stored() {
+        for path in [
+            "/staff",
+            "/staff/requests/3",
+            "/admin/users",
+            "/login",
+            "/login/totp",
+            "/setup/abc",
+            "/prefs/large",
+            "/track",
+            "/survey",
+            "/eservices/complaint",
+        ] {
+            assert_eq!(decide(x(path), 60).0.as_deref(), Some(PRIVATE_NO_STORE), "{path}");
+        }
+        for path in
+            ["/", "/items/4", "/c/news", "/eservices", "/eservices/stats", "/survey/results", "/staffing"]
+        {
+            assert_eq!(decide(x(path), 60).0.as_deref(), Some(public(60).as_str()), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_cookie_or_a_post_is_never_shared() {
+        let set = Exchange { sets_cookie: true, ..x("/") };
+        assert_eq!(decide(set, 60).0.as_deref(), Some(PRIVATE_NO_STORE));
+        let post = Exchange { read: false, ..x("/search") };
+        assert_eq!(decide(post, 60).0.as_deref(), Some(PRIVATE_NO_STORE));
+        let personal = Exchange { credentials: true, ..x("/items/1") };
+        assert_eq!(decide(personal, 60), (Some("private, no-cache".into()), true));
+    }
+
+    #[test]
+    fn errors_other_than_missing_are_not_stored() {
+        for status in
+            [StatusCode::TOO_MANY_REQUESTS, StatusCode::INTERNAL_SERVER_ERROR, StatusCode::FORBIDDEN]
+        {
+            assert_eq!(decide(Exchange { status, ..x("/") }, 60).0.as_deref(), Some("no-store"));
+        }
+        assert_eq!(decide(Exchange { status: StatusCode::GONE, ..x("/items/9") }, 30).0, Some(public(30)));
+    }
+
+    #[test]
+    fn handlers_keep_their_own_policy() {
+        let own = Exchange { own: Some("public, max-age=31536000, immutable"), ..x("/assets/style.css") };
+        assert_eq!(decide(own, 60).0, None);
+    }
+}

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod health;
 pub mod mailer;
 pub mod scheduler;
+pub mod sweep;
 pub mod tls;
 pub mod traffic;
 pub mod update;

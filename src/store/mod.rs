@@ -19,6 +19,7 @@ pub mod requests;
 pub mod search;
 pub mod survey;
 pub mod totp;
+pub mod upkeep;
 pub mod users;
 pub mod visits;
 
@@ -69,7 +70,7 @@ fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     rusqlite::vtab::array::load_module(conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = NORMAL;
+         PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;",
     )

@@ -307,9 +307,15 @@ pub fn lock_path(data_dir: &Path) -> PathBuf {
 
 /// Takes the data directory's lock, or says that a server holds it.
 pub fn lock(data_dir: &Path) -> anyhow::Result<File> {
-    std::fs::create_dir_all(data_dir)?;
-    let file =
-        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(lock_path(data_dir))?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("สร้างโฟลเดอร์ข้อมูล {} ไม่ได้ (cannot create)", data_dir.display()))?;
+    let path = lock_path(data_dir);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("เปิดไฟล์ล็อก {} ไม่ได้ (cannot open)", path.display()))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(_) => bail!(
@@ -683,6 +689,7 @@ pub fn run_drill(store: &crate::store::Store, data_dir: &Path) -> anyhow::Result
 mod tests {
     use super::*;
     use crate::store::Store;
+    use std::time::Duration;
 
     #[test]
     fn backup_verifies_and_damage_is_named() {
@@ -705,5 +712,169 @@ mod tests {
         let broken = dest.path().join("prakat-backup-broken.zip");
         std::fs::write(&broken, bytes).unwrap();
         assert!(verify(&broken, &ProgressBar::hidden()).is_err());
+    }
+
+    /// A zip holding `entries` (name, bytes) and a manifest listing `listed` of them.
+    fn handmade(dir: &Path, entries: &[(&str, &[u8])], manifest: &Manifest) -> PathBuf {
+        let path = dir.join("prakat-backup-handmade.zip");
+        let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+        for (name, bytes) in entries {
+            zip.start_file(*name, SimpleFileOptions::default()).unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.start_file(MANIFEST, SimpleFileOptions::default()).unwrap();
+        zip.write_all(&serde_json::to_vec(manifest).unwrap()).unwrap();
+        zip.finish().unwrap();
+        path
+    }
+
+    fn entry(name: &str, bytes: &[u8]) -> Entry {
+        Entry { name: name.into(), size: bytes.len() as u64, sha256: hex::encode(Sha256::digest(bytes)), mode: None }
+    }
+
+    #[test]
+    fn verify_needs_the_database_and_a_complete_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = Manifest {
+            prakat_version: "0.1.0".into(),
+            schema_version: 10,
+            created_at: "2026-12-01T02:00:00+07:00".into(),
+            entries: vec![],
+            rows: BTreeMap::new(),
+        };
+        // Only a manifest, no entries: refused (it used to restore an empty site).
+        let zip = handmade(dir.path(), &[], &base);
+        let e = format!("{:#}", verify(&zip, &ProgressBar::hidden()).unwrap_err());
+        assert!(e.contains("no database"), "{e}");
+        // A file but no database.
+        let file = b"%PDF-1.4";
+        let m = Manifest { entries: vec![entry("files/ab/abc", file)], ..base.clone() };
+        let zip = handmade(dir.path(), &[("files/ab/abc", file)], &m);
+        assert!(format!("{:#}", verify(&zip, &ProgressBar::hidden()).unwrap_err()).contains("no database"));
+        // The database listed but not a database.
+        let m = Manifest { entries: vec![entry(DB_ENTRY, b"not sqlite")], ..base.clone() };
+        let zip = handmade(dir.path(), &[(DB_ENTRY, b"not sqlite")], &m);
+        assert!(verify(&zip, &ProgressBar::hidden()).is_err());
+        // Incomplete manifest fields, a name twice, a name outside the data folders.
+        let m = Manifest { prakat_version: String::new(), entries: vec![entry(DB_ENTRY, b"x")], ..base.clone() };
+        let zip = handmade(dir.path(), &[(DB_ENTRY, b"x")], &m);
+        assert!(format!("{:#}", verify(&zip, &ProgressBar::hidden()).unwrap_err()).contains("incomplete"));
+        let m = Manifest { entries: vec![entry(DB_ENTRY, b"x"), entry(DB_ENTRY, b"x")], ..base.clone() };
+        let zip = handmade(dir.path(), &[(DB_ENTRY, b"x")], &m);
+        assert!(format!("{:#}", verify(&zip, &ProgressBar::hidden()).unwrap_err()).contains("duplicate"));
+        for bad in ["logs/traffic-2026-12-01.jsonl", "files/../../etc/passwd", "/etc/passwd", "prakat.lock"] {
+            let m = Manifest { entries: vec![entry(DB_ENTRY, b"x"), entry(bad, b"y")], ..base.clone() };
+            let zip = handmade(dir.path(), &[(DB_ENTRY, b"x"), (bad, b"y")], &m);
+            let e = format!("{:#}", verify(&zip, &ProgressBar::hidden()).unwrap_err());
+            assert!(e.contains("bad entry name"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn restore_keeps_logs_backups_certificates_and_the_settings_mode() {
+        use crate::appliance::traffic;
+        let temp = tempfile::tempdir().unwrap();
+        let data = temp.path().join("prakat-data");
+        let store = Store::open(&data).unwrap();
+        std::fs::write(data.join("prakat.toml"), "[smtp]\npassword = \"secret\"\n").unwrap();
+        std::fs::set_permissions(data.join("prakat.toml"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::create_dir_all(data.join("certs")).unwrap();
+        std::fs::write(data.join("certs/self-signed.key"), "old key").unwrap();
+        let zip = create(&data, &default_dir(&data), &ProgressBar::hidden()).unwrap();
+        // After the backup: traffic, a newer certificate, another backup.
+        let recorder = traffic::start(store.clone(), data.clone()).unwrap();
+        let writer = recorder.writer();
+        for n in 0..5 {
+            recorder.record(traffic::Record {
+                time: format!("2026-12-0{}T10:00:0{n}.000+07:00", if n < 3 { 1 } else { 2 }),
+                client: "203.0.113.9".into(),
+                forwarded: None,
+                method: "GET".into(),
+                path: format!("/?n={n}"),
+                status: 200,
+                bytes: None,
+                agent: None,
+                account: None,
+                tls: false,
+            });
+        }
+        drop(recorder);
+        writer.wait(Duration::from_secs(5));
+        std::fs::write(data.join("certs/self-signed.key"), "renewed key").unwrap();
+        std::thread::sleep(Duration::from_millis(1100));
+        create(&data, &default_dir(&data), &ProgressBar::hidden()).unwrap();
+        let from = jiff::civil::date(2026, 1, 1);
+        let to = jiff::civil::date(2026, 12, 31);
+        let before = traffic::verify(&store, &data, from, to).unwrap();
+        assert_eq!((before.0, before.1.len()), (5, 0), "{:?}", before.1);
+        drop(store);
+
+        let done = restore(&zip, &data, &ProgressBar::hidden()).unwrap();
+        assert!(done.aside.is_some() && done.warning.is_none(), "{done:?}");
+        assert_eq!((done.log_files, done.backups), (2, 2), "{done:?}");
+        let store = Store::open(&data).unwrap();
+        let after = traffic::verify(&store, &data, from, to).unwrap();
+        assert_eq!(before.0, after.0);
+        assert_eq!(after.1, vec![], "the logs verify as before");
+        assert_eq!(list(&default_dir(&data)).unwrap().len(), 2, "the backups stay");
+        assert_eq!(std::fs::read_to_string(data.join("certs/self-signed.key")).unwrap(), "renewed key");
+        let mode = std::fs::metadata(data.join("prakat.toml")).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the settings can hold the SMTP password");
+        let trail = store.run_sync(|c| crate::store::audit::list(c, &Default::default())).unwrap();
+        assert!(trail.iter().any(|e| e.action == "backup.restore"));
+
+        // The installation folder is refused: its data is in data/.
+        let install = temp.path().join("lib-prakat");
+        std::fs::create_dir_all(install.join("bin")).unwrap();
+        std::fs::create_dir_all(install.join("data")).unwrap();
+        std::fs::write(install.join("bin/prakat"), "program").unwrap();
+        let e = format!("{:#}", restore(&zip, &install, &ProgressBar::hidden()).unwrap_err());
+        assert!(e.contains("installation folder"), "{e}");
+        assert!(install.join("bin/prakat").exists());
+    }
+
+    #[test]
+    fn the_restore_drill_restores_the_newest_backup_and_records_it() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        assert!(!drill_due(&store, data.path()).unwrap(), "nothing to drill yet");
+        let blob = store.blobs().put(b"%PDF-1.4 drill").unwrap();
+        store
+            .run_sync(|c| {
+                c.execute("INSERT INTO blobs (sha256, size, created_at) VALUES (?1, ?2, 0)", (&blob.sha256, 14))?;
+                Ok(())
+            })
+            .unwrap();
+        create(data.path(), &default_dir(data.path()), &ProgressBar::hidden()).unwrap();
+        assert!(drill_job(&store, data.path()).unwrap());
+        let last = store.run_sync(|c| crate::store::upkeep::last_drill(c)).unwrap().unwrap();
+        assert!(last.ok, "{last:?}");
+        assert!(last.detail.contains("ไฟล์แนบ 1 ไฟล์ครบ"), "{last:?}");
+        assert!(!drill_job(&store, data.path()).unwrap(), "weekly, not every tick");
+        let leftovers: Vec<_> = std::fs::read_dir(data.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".drill-"))
+            .collect();
+        assert!(leftovers.is_empty(), "the scratch folder is removed");
+
+        // A damaged newest backup: the drill fails, and says so.
+        std::thread::sleep(Duration::from_millis(1100));
+        let newest = create(data.path(), &default_dir(data.path()), &ProgressBar::hidden()).unwrap();
+        let mut bytes = std::fs::read(&newest).unwrap();
+        let mid = bytes.len() / 3;
+        bytes[mid] ^= 0xFF;
+        std::fs::write(&newest, bytes).unwrap();
+        let failed = run_drill(&store, data.path()).unwrap();
+        assert!(!failed.ok && failed.detail.contains("ซ้อมกู้คืน"), "{failed:?}");
+        let health = crate::appliance::health::report(
+            &store,
+            &crate::appliance::health::Inputs {
+                config: &crate::config::Config::load(data.path().to_path_buf()).unwrap(),
+                certificate: None,
+            },
+        );
+        let line = health.iter().find(|c| c.topic.contains("restore drill")).unwrap();
+        assert_eq!(line.level, crate::appliance::health::Level::Red, "{line:?}");
     }
 }

@@ -93,6 +93,7 @@ pub async fn run(
     let retention_days = config.settings.logs.retention_days;
     let backups = config.settings.backups.clone();
     let mut tick = tokio::time::interval(PERIOD);
+    let mut swept_at: Option<tokio::time::Instant> = None;
     loop {
         tick.tick().await;
         if started.elapsed() >= FIRST_UPDATE_CHECK_AFTER && update_duties(&config, &store).await {
@@ -109,6 +110,11 @@ pub async fn run(
             }
         })
         .await;
+        // Crash leftovers at start and daily, the weekly restore drill (issue 20).
+        let sweep_now = swept_at.is_none_or(|t| t.elapsed() >= super::sweep::EVERY);
+        swept_at = if sweep_now { Some(tokio::time::Instant::now()) } else { swept_at };
+        let (s, d) = (store.clone(), data_dir.clone());
+        let _ = tokio::task::spawn_blocking(move || super::sweep::upkeep(&s, &d, sweep_now)).await;
         let (s, d) = (store.clone(), data_dir.clone());
         match tokio::task::spawn_blocking(move || purge_logs(&s, &d, retention_days)).await {
             Ok(Ok(0)) => {}

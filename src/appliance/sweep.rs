@@ -212,6 +212,18 @@ pub fn sweep_job(store: &Store, data_dir: &Path) -> anyhow::Result<Swept> {
     Ok(swept)
 }
 
+/// The upkeep of one scheduler tick: the sweep when `sweep_now` (at start, then daily), and the
+/// weekly restore drill when it is due ([`super::backup::drill_job`]). Failures are logged (and
+/// the drill's recorded); nothing here stops the scheduler.
+pub fn upkeep(store: &Store, data_dir: &Path, sweep_now: bool) {
+    if sweep_now && let Err(e) = sweep_job(store, data_dir) {
+        tracing::error!(error = %format!("{e:#}"), "sweep failed");
+    }
+    if let Err(e) = super::backup::drill_job(store, data_dir) {
+        tracing::error!(error = %format!("{e:#}"), "restore drill could not run");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -183,8 +183,20 @@ pub fn create(data_dir: &Path, dest: &Path, progress: &ProgressBar) -> anyhow::R
     zip.write_all(&serde_json::to_vec_pretty(&manifest)?)?;
     zip.finish()?;
     tmp.as_file().sync_all()?;
-    let path = dest.join(name);
-    tmp.persist(&path).map_err(|e| e.error)?;
+    // Two backups in the same second get distinct names (`_2` sorts after `.zip`: newest).
+    let mut path = dest.join(&name);
+    let mut n = 1;
+    loop {
+        match tmp.persist_noclobber(&path) {
+            Ok(_) => break,
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => {
+                n += 1;
+                tmp = e.file;
+                path = dest.join(name.replace(".zip", &format!("_{n}.zip")));
+            }
+            Err(e) => return Err(e.error.into()),
+        }
+    }
     sync_dir(dest)?;
     Ok(path)
 }

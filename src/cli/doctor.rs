@@ -23,17 +23,17 @@ pub fn run(data: &Path) -> anyhow::Result<()> {
     // Nothing is created here: a missing data directory is reported, not made.
     if data.is_dir() {
         let config = match Config::load(data.to_path_buf()) {
-            Ok(config) => Some(config),
+            Ok(config) => config,
             Err(e) => {
                 checks.push(Check {
                     topic: "ไฟล์ตั้งค่า (settings)",
                     level: Level::Red,
-                    detail: format!("{e:#}"),
+                    detail: format!("{e:#} — ตรวจเรื่องอื่นต่อด้วยค่าตั้งต้น (the rest uses the defaults)"),
                 });
-                None
+                Config { data_dir: data.to_path_buf(), settings: crate::config::Settings::default() }
             }
         };
-        if let Some(config) = config {
+        {
             let certificate = health::certificate_on_disk(&config);
             let inputs = Inputs { config: &config, certificate };
             match data.join(crate::store::DB_FILE).exists().then(|| Store::open(data)) {

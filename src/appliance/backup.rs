@@ -425,7 +425,17 @@ fn overlay(from: &Path, to: &Path) -> std::io::Result<()> {
 /// one in its place. `progress` counts the bytes checked, then the bytes written.
 pub fn restore(backup: &Path, data_dir: &Path, progress: &ProgressBar) -> anyhow::Result<Restored> {
     refuse_install_folder(data_dir)?;
-    let manifest = verify(backup, progress)?;
+    let parent = data_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    // Checked beside the data directory, not in /tmp: the snapshot can be large, and the
+    // service user may not write there.
+    let manifest = {
+        let base = data_dir.file_name().map_or("prakat-data".into(), |n| n.to_string_lossy().into_owned());
+        let work = tempfile::Builder::new()
+            .prefix(&format!(".{base}.restoring-"))
+            .tempdir_in(parent)
+            .with_context(|| format!("สร้างโฟลเดอร์ชั่วคราวใน {} ไม่ได้", parent.display()))?;
+        verify_into(backup, progress, work.path())?
+    };
     anyhow::ensure!(
         usize::try_from(manifest.schema_version).unwrap_or(usize::MAX) <= crate::store::SCHEMA_LATEST,
         "ไฟล์สำรองมาจาก Prakat รุ่นใหม่กว่า ({}, schema {}) กรุณาติดตั้งรุ่นนั้นก่อน (made by a newer Prakat)",
@@ -435,7 +445,6 @@ pub fn restore(backup: &Path, data_dir: &Path, progress: &ProgressBar) -> anyhow
     progress.set_position(0);
     let existed = data_dir.join(crate::store::DB_FILE).exists() || data_dir.exists();
     let lock = lock(data_dir)?;
-    let parent = data_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let stamp = jiff::Timestamp::now()
         .to_zoned_datetime(crate::thai::bangkok())
         .strftime("%Y%m%d-%H%M%S")
@@ -476,6 +485,8 @@ pub fn restore(backup: &Path, data_dir: &Path, progress: &ProgressBar) -> anyhow
                 format!("เปลี่ยนเจ้าของไฟล์ที่กู้คืนเป็นของเจ้าของ {} ไม่ได้", data_dir.display())
             })?;
         }
+        // And the folder's own mode (0750 when installed), not the scratch folder's.
+        std::fs::set_permissions(staging.path(), live.permissions())?;
     }
     let live_certs = crate::appliance::tls::certs_dir(data_dir);
     if live_certs.is_dir() {
@@ -626,7 +637,10 @@ pub fn drill(data_dir: &Path) -> anyhow::Result<(String, String)> {
     let name = newest.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
     let scratch = tempfile::Builder::new().prefix(".drill-").tempdir_in(data_dir)?;
     let checked = (|| -> anyhow::Result<String> {
-        let manifest = verify(&newest, &ProgressBar::hidden())?;
+        let checked = scratch.path().join("verify");
+        std::fs::create_dir(&checked)?;
+        let manifest = verify_into(&newest, &ProgressBar::hidden(), &checked)?;
+        std::fs::remove_dir_all(&checked)?;
         extract(&newest, &manifest, scratch.path(), &ProgressBar::hidden())?;
         let db = rusqlite::Connection::open_with_flags(
             scratch.path().join(DB_ENTRY),

@@ -30,8 +30,8 @@ BIN=target/release/prakat
 WORK=$(mktemp -d)
 chmod 755 "$WORK"  # nginx workers must read the static copy
 cleanup() {
-  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  if [ -n "${SERVER_PID:-}" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -f "$WORK/nginx.pid" ]; then kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -106,7 +106,7 @@ for n in $(seq 1 240); do
   t=$(curl -fsS -o /dev/null -w '%{time_total}' -G --data-urlencode "q=$q" \
     -H "X-Forwarded-For: 10.9.$((n / 250)).$((n % 250 + 1))" "http://127.0.0.1:$PORT/search")
   search_times+=("$t")
-  per_query[$i]="${per_query[$i]:-} $t"
+  per_query[i]="${per_query[i]:-} $t"
 done
 for i in "${!search_queries[@]}"; do
   # shellcheck disable=SC2086 # one time a word

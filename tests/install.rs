@@ -360,10 +360,15 @@ fn the_debian_package_installs_upgrades_removes_and_purges() {
             std::fs::copy(Path::new("/etc").join(f), root.join("etc").join(f)).unwrap();
         }
     }
-    // The package's one dependency, as this machine has it.
-    let util_linux = Command::new("dpkg-query").args(["-s", "util-linux"]).output().unwrap();
-    assert!(util_linux.status.success(), "util-linux is installed here");
-    std::fs::write(root.join("var/lib/dpkg/status"), &util_linux.stdout).unwrap();
+    // The package's dependencies, as this machine has them.
+    let mut status = Vec::new();
+    for dependency in ["util-linux", "init-system-helpers"] {
+        let found = Command::new("dpkg-query").args(["-s", dependency]).output().unwrap();
+        assert!(found.status.success(), "{dependency} is installed here");
+        status.extend_from_slice(&found.stdout);
+        status.push(b'\n');
+    }
+    std::fs::write(root.join("var/lib/dpkg/status"), &status).unwrap();
     std::fs::write(root.join("var/lib/dpkg/available"), b"").unwrap();
 
     // Two packages of the test binary; uncompressed, as xz takes a minute on a debug build.
@@ -399,6 +404,12 @@ fn the_debian_package_installs_upgrades_removes_and_purges() {
     // install.sh writes too (one function makes both).
     let unit = std::fs::read_to_string(upper.join("files/lib/systemd/system/prakat.service")).unwrap();
     assert_eq!(unit, std::fs::read_to_string(repo().join("packaging/prakat.service")).unwrap());
+    // Sarabun's licence ships with the font the binary embeds; a changelog and a manual page.
+    let copyright = std::fs::read_to_string(upper.join("files/share/doc/prakat/copyright")).unwrap();
+    assert!(copyright.contains("License: OFL-1.1") && copyright.contains("Sarabun"), "{copyright}");
+    assert!(copyright.contains("SIL OPEN FONT LICENSE") && copyright.contains("License: MIT"));
+    assert!(upper.join("files/share/doc/prakat/changelog.gz").exists());
+    assert!(upper.join("files/share/man/man1/prakat.1.gz").exists());
     let wrapper = std::fs::read_to_string(upper.join("files/bin/prakat")).unwrap();
     assert!(
         wrapper.contains("PRAKAT_DATA:-/var/lib/prakat/data")

@@ -78,7 +78,11 @@ fn in_place_restore_keeps_logs_backups_and_the_settings_mode() {
     let server = Server::start(&data, &[]);
     server.get("/c/law/announcements");
     stop(server);
-    common::set_settings(&data, "smtp", "host = \"smtp.example.go.th\"\nusername = \"web\"\npassword = \"s3cret\"\nfrom = \"web@example.go.th\"");
+    common::set_settings(
+        &data,
+        "smtp",
+        "host = \"smtp.example.go.th\"\nusername = \"web\"\npassword = \"s3cret\"\nfrom = \"web@example.go.th\"",
+    );
     std::fs::set_permissions(data.join("prakat.toml"), std::fs::Permissions::from_mode(0o600)).unwrap();
     let backup_settings = prakat(&["backup", "now"], &data);
     assert!(backup_settings.status.success());
@@ -165,8 +169,10 @@ fn a_non_ascii_user_agent_is_logged_escaped() {
     let server = Server::demo();
     let addr = server.base.trim_start_matches("http://").to_string();
     let mut conn = std::net::TcpStream::connect(&addr).unwrap();
-    conn.write_all(b"GET /?ua=thai HTTP/1.1\r\nHost: x\r\nUser-Agent: Bot/1.0 \xe0\xb8\x97\r\nConnection: close\r\n\r\n")
-        .unwrap();
+    conn.write_all(
+        b"GET /?ua=thai HTTP/1.1\r\nHost: x\r\nUser-Agent: Bot/1.0 \xe0\xb8\x97\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
     let mut reply = Vec::new();
     let _ = conn.read_to_end(&mut reply);
     assert!(reply.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&reply));
@@ -188,7 +194,10 @@ fn doctor_always_prints_its_report() {
     let out = prakat(&["doctor"], &missing);
     assert!(!out.status.success());
     let report = text(&out);
-    assert!(report.contains("[FAIL]") && report.contains("(data directory)") && report.contains("missing"), "{report}");
+    assert!(
+        report.contains("[FAIL]") && report.contains("(data directory)") && report.contains("missing"),
+        "{report}"
+    );
     assert!(report.contains("(PRAGMA quick_check)"), "{report}");
     assert!(!missing.exists(), "doctor creates nothing");
 
@@ -292,20 +301,33 @@ fn an_upload_reaches_the_disk_with_its_folder_before_its_row_commits() {
     let trace = std::fs::read_to_string(&trace).unwrap();
     let lines: Vec<&str> = trace.lines().collect();
     let find = |from: usize, what: &dyn Fn(&str) -> bool| -> usize {
-        from + lines[from..].iter().position(|l| what(l)).unwrap_or_else(|| panic!("not found after line {from}:\n{trace}"))
+        from + lines[from..]
+            .iter()
+            .position(|l| what(l))
+            .unwrap_or_else(|| panic!("not found after line {from}:\n{trace}"))
     };
     let blob = format!("files/{}/{sha}", &sha[..2]);
     let renamed = find(0, &|l: &str| l.contains("rename") && l.contains(&blob) && l.contains("files/tmp/"));
     // The temporary file was synced before it got its name.
-    let tmp_name = lines[renamed].split("files/tmp/").nth(1).unwrap().split(['"', '>']).next().unwrap().to_string();
+    let tmp_name =
+        lines[renamed].split("files/tmp/").nth(1).unwrap().split(['"', '>']).next().unwrap().to_string();
     assert!(
-        lines[..renamed].iter().any(|l| l.contains("fsync(") && l.contains(&format!("files/tmp/{tmp_name}>"))),
+        lines[..renamed]
+            .iter()
+            .any(|l| l.contains("fsync(") && l.contains(&format!("files/tmp/{tmp_name}>"))),
         "the file is synced before its rename:\n{trace}"
     );
     // Then the folder holding the new name, then the WAL write and sync that commit the row.
-    let dir_synced = find(renamed, &|l: &str| l.contains("fsync(") && l.contains(&format!("files/{}>", &sha[..2])));
+    let dir_synced =
+        find(renamed, &|l: &str| l.contains("fsync(") && l.contains(&format!("files/{}>", &sha[..2])));
     let wal_write = find(renamed, &|l: &str| l.contains("pwrite64(") && l.contains("prakat.db-wal>"));
-    assert!(dir_synced < wal_write, "the folder is synced before the commit:\n{}", lines[renamed..=wal_write].join("\n"));
-    let wal_sync = find(wal_write, &|l: &str| (l.contains("fsync(") || l.contains("fdatasync(")) && l.contains("prakat.db-wal>"));
+    assert!(
+        dir_synced < wal_write,
+        "the folder is synced before the commit:\n{}",
+        lines[renamed..=wal_write].join("\n")
+    );
+    let wal_sync = find(wal_write, &|l: &str| {
+        (l.contains("fsync(") || l.contains("fdatasync(")) && l.contains("prakat.db-wal>")
+    });
     assert!(wal_sync > wal_write, "synchronous=FULL: the commit is synced");
 }

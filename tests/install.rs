@@ -286,10 +286,17 @@ fn restore_on_the_installed_layout(root: &Path, upper: &Path, uid: u32, gid: u32
     // Brought from the old machine: a root-owned file outside the data directory.
     std::fs::create_dir_all(root.join("tmp")).unwrap();
     std::fs::copy(&zip, root.join("tmp/prakat-backup-moved.zip")).unwrap();
-    std::fs::set_permissions(root.join("tmp/prakat-backup-moved.zip"), std::fs::Permissions::from_mode(0o644))
-        .unwrap();
+    std::fs::set_permissions(
+        root.join("tmp/prakat-backup-moved.zip"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
 
-    let refused = chroot_in(root, upper, &["/usr/bin/prakat", "restore", "/tmp/prakat-backup-moved.zip", "--data", "/var/lib/prakat"]);
+    let refused = chroot_in(
+        root,
+        upper,
+        &["/usr/bin/prakat", "restore", "/tmp/prakat-backup-moved.zip", "--data", "/var/lib/prakat"],
+    );
     assert!(!refused.status.success());
     assert!(text_of(&refused.stderr).contains("installation folder"), "{}", text_of(&refused.stderr));
     assert!(lib.join("bin/prakat").exists() && lib.join("data/prakat.db").exists(), "nothing moved");

@@ -249,7 +249,8 @@ fn verify_into(path: &Path, progress: &ProgressBar, work: &Path) -> anyhow::Resu
     let mut names = std::collections::HashSet::new();
     for i in 0..archive.len() {
         let file = archive.by_index_raw(i).with_context(|| format!("รายการที่ {i} อ่านไม่ได้ (damaged)"))?;
-        let name = file.name().with_context(|| format!("รายการที่ {i}: ชื่ออ่านไม่ได้ (bad entry name)"))?.to_string();
+        let name =
+            file.name().with_context(|| format!("รายการที่ {i}: ชื่ออ่านไม่ได้ (bad entry name)"))?.to_string();
         if name != MANIFEST && !manifest.entries.iter().any(|e| e.name == name) {
             bail!("{name}: ไม่อยู่ใน manifest (extra entry)");
         }
@@ -290,7 +291,8 @@ fn verify_into(path: &Path, progress: &ProgressBar, work: &Path) -> anyhow::Resu
         manifest.schema_version
     );
     anyhow::ensure!(
-        db.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'items'", [], |r| r.get::<_, i64>(0))? == 1,
+        db.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'items'", [], |r| r.get::<_, i64>(0))?
+            == 1,
         "{DB_ENTRY}: ไม่ใช่ฐานข้อมูลของ Prakat (no items table)"
     );
     Ok(manifest)
@@ -467,7 +469,9 @@ pub fn restore(backup: &Path, data_dir: &Path, progress: &ProgressBar) -> anyhow
                 .and_then(|old| Ok(store.run_sync(|new| crate::store::upkeep::carry_over(&old, new))?));
             match carried {
                 Ok(n) => done.log_days = n,
-                Err(e) => done.warning = Some(format!("อ่านสมุดบันทึกการจราจรจาก {} ไม่ได้: {e:#}", live_db.display())),
+                Err(e) => {
+                    done.warning = Some(format!("อ่านสมุดบันทึกการจราจรจาก {} ไม่ได้: {e:#}", live_db.display()))
+                }
             }
         }
         let file = backup.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
@@ -481,9 +485,8 @@ pub fn restore(backup: &Path, data_dir: &Path, progress: &ProgressBar) -> anyhow
         use std::os::unix::fs::MetadataExt as _;
         let (live, staged) = (std::fs::metadata(data_dir)?, std::fs::metadata(staging.path())?);
         if (live.uid(), live.gid()) != (staged.uid(), staged.gid()) {
-            chown_tree(staging.path(), live.uid(), live.gid()).with_context(|| {
-                format!("เปลี่ยนเจ้าของไฟล์ที่กู้คืนเป็นของเจ้าของ {} ไม่ได้", data_dir.display())
-            })?;
+            chown_tree(staging.path(), live.uid(), live.gid())
+                .with_context(|| format!("เปลี่ยนเจ้าของไฟล์ที่กู้คืนเป็นของเจ้าของ {} ไม่ได้", data_dir.display()))?;
         }
         // And the folder's own mode (0750 when installed), not the scratch folder's.
         std::fs::set_permissions(staging.path(), live.permissions())?;
@@ -651,7 +654,10 @@ pub fn drill(data_dir: &Path) -> anyhow::Result<(String, String)> {
         let rows = crate::store::upkeep::row_counts(&db)?;
         for (table, want) in &manifest.rows {
             let got = rows.get(table).copied().unwrap_or(-1);
-            anyhow::ensure!(got == *want, "ตาราง {table}: {got} แถว แต่ manifest บันทึกไว้ {want} แถว (row count differs)");
+            anyhow::ensure!(
+                got == *want,
+                "ตาราง {table}: {got} แถว แต่ manifest บันทึกไว้ {want} แถว (row count differs)"
+            );
         }
         let known = crate::store::upkeep::known_blobs(&db)?;
         let blobs = crate::store::BlobStore::open(scratch.path().join("files"))?;
@@ -664,7 +670,11 @@ pub fn drill(data_dir: &Path) -> anyhow::Result<(String, String)> {
         Ok(format!(
             "integrity ok, {} ตาราง {total} แถวตรงกับ manifest{}, ไฟล์แนบ {} ไฟล์ครบ",
             rows.len(),
-            if manifest.rows.is_empty() { " (ไฟล์สำรองรุ่นเก่า ไม่มีจำนวนแถว)" } else { "" },
+            if manifest.rows.is_empty() {
+                " (ไฟล์สำรองรุ่นเก่า ไม่มีจำนวนแถว)"
+            } else {
+                ""
+            },
             known.len()
         ))
     })()
@@ -693,11 +703,23 @@ pub fn drill_job(store: &crate::store::Store, data_dir: &Path) -> anyhow::Result
 }
 
 /// Runs one drill now and records it; returns the recorded outcome.
-pub fn run_drill(store: &crate::store::Store, data_dir: &Path) -> anyhow::Result<crate::store::upkeep::Drill> {
+pub fn run_drill(
+    store: &crate::store::Store,
+    data_dir: &Path,
+) -> anyhow::Result<crate::store::upkeep::Drill> {
     let result = drill(data_dir);
     let (ok, backup, detail) = match &result {
         Ok((b, d)) => (true, b.clone(), d.clone()),
-        Err(e) => (false, list(&default_dir(data_dir)).ok().and_then(|l| l.into_iter().next()).map_or(String::new(), |(p, _)| p.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned())), format!("{e:#}")),
+        Err(e) => (
+            false,
+            list(&default_dir(data_dir))
+                .ok()
+                .and_then(|l| l.into_iter().next())
+                .map_or(String::new(), |(p, _)| {
+                    p.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned())
+                }),
+            format!("{e:#}"),
+        ),
     };
     let who = crate::store::audit::Who { user_id: None, address: "scheduler".into() };
     store.run_sync(|c| {
@@ -755,7 +777,12 @@ mod tests {
     }
 
     fn entry(name: &str, bytes: &[u8]) -> Entry {
-        Entry { name: name.into(), size: bytes.len() as u64, sha256: hex::encode(Sha256::digest(bytes)), mode: None }
+        Entry {
+            name: name.into(),
+            size: bytes.len() as u64,
+            sha256: hex::encode(Sha256::digest(bytes)),
+            mode: None,
+        }
     }
 
     #[test]
@@ -782,7 +809,8 @@ mod tests {
         let zip = handmade(dir.path(), &[(DB_ENTRY, b"not sqlite")], &m);
         assert!(verify(&zip, &ProgressBar::hidden()).is_err());
         // Incomplete manifest fields, a name twice, a name outside the data folders.
-        let m = Manifest { prakat_version: String::new(), entries: vec![entry(DB_ENTRY, b"x")], ..base.clone() };
+        let m =
+            Manifest { prakat_version: String::new(), entries: vec![entry(DB_ENTRY, b"x")], ..base.clone() };
         let zip = handmade(dir.path(), &[(DB_ENTRY, b"x")], &m);
         assert!(format!("{:#}", verify(&zip, &ProgressBar::hidden()).unwrap_err()).contains("incomplete"));
         let m = Manifest { entries: vec![entry(DB_ENTRY, b"x"), entry(DB_ENTRY, b"x")], ..base.clone() };
@@ -867,7 +895,10 @@ mod tests {
         let blob = store.blobs().put(b"%PDF-1.4 drill").unwrap();
         store
             .run_sync(|c| {
-                c.execute("INSERT INTO blobs (sha256, size, created_at) VALUES (?1, ?2, 0)", (&blob.sha256, 14))?;
+                c.execute(
+                    "INSERT INTO blobs (sha256, size, created_at) VALUES (?1, ?2, 0)",
+                    (&blob.sha256, 14),
+                )?;
                 Ok(())
             })
             .unwrap();

@@ -230,13 +230,19 @@ pub fn quick_check(data_dir: &Path) -> Check {
         stmt.query_map([], |r| r.get::<_, String>(0))?.collect()
     };
     // On a read-only disk the WAL index cannot be made; then the file is read as it is.
-    let uri = |extra: &str| format!("file:{}?mode=ro{extra}", path.display().to_string().replace('?', "%3f").replace('#', "%23"));
+    let uri = |extra: &str| {
+        format!("file:{}?mode=ro{extra}", path.display().to_string().replace('?', "%3f").replace('#', "%23"))
+    };
     match run(uri("")).or_else(|_| run(uri("&immutable=1"))) {
         Ok(lines) if lines == ["ok"] => check(TOPIC, Level::Green, format!("{}: ok", path.display())),
         Ok(lines) => check(
             TOPIC,
             Level::Red,
-            format!("{}: เสียหาย (damaged): {} — กู้คืนจากไฟล์สำรอง (prakat restore)", path.display(), lines.join("; ")),
+            format!(
+                "{}: เสียหาย (damaged): {} — กู้คืนจากไฟล์สำรอง (prakat restore)",
+                path.display(),
+                lines.join("; ")
+            ),
         ),
         Err(e) => check(TOPIC, Level::Red, format!("{}: ตรวจไม่ได้ ({e}) — ไฟล์อาจเสียหาย", path.display())),
     }

@@ -130,7 +130,8 @@ pub fn sweep(store: &Store, data_dir: &Path, now: SystemTime) -> anyhow::Result<
         let bytes = bytes_of(&path);
         match remove(&path) {
             Ok(()) => {
-                store.run_sync(|c| audit::append(c, &who, "sweep.remove", &rel(&path), &bytes.to_string()))?;
+                store
+                    .run_sync(|c| audit::append(c, &who, "sweep.remove", &rel(&path), &bytes.to_string()))?;
                 swept.removed.push((path, bytes));
             }
             Err(e) => tracing::warn!(path = %path.display(), error = %e, "sweep: cannot remove a leftover"),
@@ -169,7 +170,13 @@ pub fn sweep(store: &Store, data_dir: &Path, now: SystemTime) -> anyhow::Result<
             match moved {
                 Ok(()) => {
                     store.run_sync(|c| {
-                        audit::append(c, &who, "sweep.quarantine", &rel(&path), &format!("{bytes} -> {}", rel(&to)))
+                        audit::append(
+                            c,
+                            &who,
+                            "sweep.quarantine",
+                            &rel(&path),
+                            &format!("{bytes} -> {}", rel(&to)),
+                        )
                     })?;
                     swept.quarantined.push((path, bytes));
                 }
@@ -187,7 +194,8 @@ pub fn sweep(store: &Store, data_dir: &Path, now: SystemTime) -> anyhow::Result<
         let bytes = bytes_of(&path);
         match std::fs::remove_file(&path) {
             Ok(()) => {
-                store.run_sync(|c| audit::append(c, &who, "sweep.delete", &rel(&path), &bytes.to_string()))?;
+                store
+                    .run_sync(|c| audit::append(c, &who, "sweep.delete", &rel(&path), &bytes.to_string()))?;
                 swept.expired.push((path, bytes));
             }
             Err(e) => tracing::warn!(path = %path.display(), error = %e, "sweep: cannot delete"),
@@ -242,7 +250,10 @@ mod tests {
         let kept = store.blobs().put(b"%PDF-1.4 kept").unwrap();
         store
             .run_sync(|c| {
-                c.execute("INSERT INTO blobs (sha256, size, created_at) VALUES (?1, ?2, 0)", (&kept.sha256, kept.size as i64))?;
+                c.execute(
+                    "INSERT INTO blobs (sha256, size, created_at) VALUES (?1, ?2, 0)",
+                    (&kept.sha256, kept.size as i64),
+                )?;
                 Ok(())
             })
             .unwrap();

@@ -13,8 +13,8 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead as _, BufReader, Read as _, Seek as _, Write as _};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::time::Duration;
 
@@ -161,7 +161,8 @@ pub fn start(store: Store, data_dir: PathBuf) -> std::io::Result<Recorder> {
     let (sender, receiver) = std::sync::mpsc::sync_channel(QUEUE);
     let dropped = std::sync::Arc::new(AtomicU64::new(0));
     let writer = Writer::new(store, data_dir, dropped.clone());
-    let thread = std::thread::Builder::new().name("traffic-log".into()).spawn(move || writer.run(receiver))?;
+    let thread =
+        std::thread::Builder::new().name("traffic-log".into()).spawn(move || writer.run(receiver))?;
     Ok(Recorder { sender, thread: std::sync::Arc::new(thread), dropped })
 }
 
@@ -200,7 +201,10 @@ struct Writer {
 }
 
 fn now_text() -> String {
-    jiff::Timestamp::now().to_zoned_datetime(crate::thai::bangkok()).strftime("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
+    jiff::Timestamp::now()
+        .to_zoned_datetime(crate::thai::bangkok())
+        .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z")
+        .to_string()
 }
 
 impl Writer {
@@ -597,7 +601,9 @@ pub fn verify(store: &Store, data_dir: &Path, from: Date, to: Date) -> anyhow::R
                 findings.push(finding(
                     d.day,
                     None,
-                    format!("วันนี้เหลือ {count} บรรทัด แต่บันทึกจุดตรวจไว้ {lines} บรรทัด (lines deleted from the open day)"),
+                    format!(
+                        "วันนี้เหลือ {count} บรรทัด แต่บันทึกจุดตรวจไว้ {lines} บรรทัด (lines deleted from the open day)"
+                    ),
                 ));
             } else if hash_at_head.as_ref() != Some(hash) {
                 findings.push(finding(
@@ -729,8 +735,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         std::fs::create_dir_all(super::dir(dir.path())).unwrap();
-        let mut w =
-            Writer::new(store.clone(), dir.path().to_path_buf(), Default::default());
+        let mut w = Writer::new(store.clone(), dir.path().to_path_buf(), Default::default());
         for n in 0..5 {
             w.write(&record(&format!("2026-11-24T10:00:0{n}.000+07:00"), &format!("/c/news?page={n}")))
                 .unwrap();
@@ -797,8 +802,7 @@ mod tests {
         assert_eq!(sealed(date(2026, 11, 25)), None, "still open");
 
         // A new process (a restart) writes nothing until a quiet tick after midnight.
-        let mut w =
-            Writer::new(store.clone(), dir.path().to_path_buf(), Default::default());
+        let mut w = Writer::new(store.clone(), dir.path().to_path_buf(), Default::default());
         w.seal_past_days(date(2026, 11, 26)).unwrap();
         assert_eq!(sealed(date(2026, 11, 25)), Some(3));
         w.write(&record("2026-11-26T00:00:05.000+07:00", "/")).unwrap();
@@ -857,7 +861,10 @@ mod tests {
         let mut file = OpenOptions::new().append(true).open(&path).unwrap();
         file.write_all(b"{\"time\":\"2026-11-25T10:06:00").unwrap();
         let (_, f) = verify(&store, dir.path(), date(2026, 11, 1), date(2026, 11, 30)).unwrap();
-        assert!(f.iter().filter(|x| !x.gap).count() == 0 && f.iter().any(|x| x.what.contains("torn")), "{f:?}");
+        assert!(
+            f.iter().filter(|x| !x.gap).count() == 0 && f.iter().any(|x| x.what.contains("torn")),
+            "{f:?}"
+        );
         let mut w = Writer::new(store.clone(), dir.path().to_path_buf(), Default::default());
         w.write(&record("2026-11-25T10:07:00.000+07:00", "/after-restart")).unwrap();
         w.flush().unwrap();

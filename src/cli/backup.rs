@@ -81,9 +81,8 @@ pub fn run(data: &std::path::Path, command: BackupCommand) -> anyhow::Result<()>
 /// `prakat restore FILE`.
 pub fn restore(data: &std::path::Path, file: &std::path::Path) -> anyhow::Result<()> {
     let progress = bar("ตรวจแล้วกู้คืน (verify, restore)");
-    let restored = backup::restore(file, data, &progress).with_context(|| {
-        format!("กู้คืน {} ไปที่ {} ไม่สำเร็จ (restore failed)", file.display(), data.display())
-    })?;
+    let restored = backup::restore(file, data, &progress)
+        .with_context(|| format!("กู้คืน {} ไปที่ {} ไม่สำเร็จ (restore failed)", file.display(), data.display()))?;
     progress.finish_and_clear();
     match &restored.aside {
         Some(aside) => println!(

@@ -51,9 +51,7 @@ pub fn run(store: &Store, data_dir: &std::path::Path, command: LogsCommand) -> a
             let gaps = findings.iter().filter(|f| f.gap).count();
             let problems = findings.len() - gaps;
             if problems > 0 {
-                bail!(
-                    "พบปัญหา {problems} รายการในบันทึกการจราจร ({lines} บรรทัด) (traffic log problems found)"
-                );
+                bail!("พบปัญหา {problems} รายการในบันทึกการจราจร ({lines} บรรทัด) (traffic log problems found)");
             }
             if gaps > 0 {
                 println!(

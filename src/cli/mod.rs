@@ -183,7 +183,10 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         };
         let tls = match &https {
             Some(_) => Some(appliance::tls::initial_store(&config).with_context(|| {
-                format!("เตรียมใบรับรอง HTTPS ใน {} ไม่ได้", appliance::tls::certs_dir(&config.data_dir).display())
+                format!(
+                    "เตรียมใบรับรอง HTTPS ใน {} ไม่ได้",
+                    appliance::tls::certs_dir(&config.data_dir).display()
+                )
             })?),
             None => None,
         };

@@ -90,7 +90,8 @@ impl Store {
             let mut conn = Connection::open(&path)
                 .with_context(|| format!("cannot open database {}", path.display()))?;
             configure(&mut conn).with_context(|| format!("cannot set up database {}", path.display()))?;
-            migrations::apply(&mut conn).with_context(|| format!("cannot update database {}", path.display()))?;
+            migrations::apply(&mut conn)
+                .with_context(|| format!("cannot update database {}", path.display()))?;
         }
         let manager = SqliteConnectionManager::file(&path).with_init(configure);
         let pool = r2d2::Pool::builder()

@@ -29,7 +29,9 @@ pub fn row_counts(conn: &Connection) -> StoreResult<BTreeMap<String, i64>> {
     for table in tables {
         // Names come from sqlite_master, quoted as identifiers.
         let n: i64 =
-            conn.query_row(&format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\"")), [], |r| r.get(0))?;
+            conn.query_row(&format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\"")), [], |r| {
+                r.get(0)
+            })?;
         out.insert(table, n);
     }
     Ok(out)
@@ -93,12 +95,13 @@ pub fn carry_over(old: &Connection, new: &mut Connection) -> StoreResult<usize> 
         .prepare("SELECT at, ok, path, message FROM backup_runs ORDER BY id")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let drills: Vec<(i64, bool, String, String)> = match old.prepare("SELECT at, ok, backup, detail FROM restore_drills ORDER BY id") {
-        Ok(mut stmt) => stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?,
-        Err(_) => Vec::new(),
-    };
+    let drills: Vec<(i64, bool, String, String)> =
+        match old.prepare("SELECT at, ok, backup, detail FROM restore_drills ORDER BY id") {
+            Ok(mut stmt) => stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?,
+            Err(_) => Vec::new(),
+        };
     let tx = new.transaction()?;
     tx.execute_batch(
         "DELETE FROM log_days; DELETE FROM log_verifications; DELETE FROM backup_runs; DELETE FROM restore_drills;",
@@ -120,7 +123,10 @@ pub fn carry_over(old: &Connection, new: &mut Connection) -> StoreResult<usize> 
         tx.execute("INSERT INTO log_verifications (at, summary) VALUES (?1, ?2)", (v.0, &v.1))?;
     }
     for r in &runs {
-        tx.execute("INSERT INTO backup_runs (at, ok, path, message) VALUES (?1, ?2, ?3, ?4)", (r.0, r.1, &r.2, &r.3))?;
+        tx.execute(
+            "INSERT INTO backup_runs (at, ok, path, message) VALUES (?1, ?2, ?3, ?4)",
+            (r.0, r.1, &r.2, &r.3),
+        )?;
     }
     for r in &drills {
         tx.execute(

@@ -331,3 +331,110 @@ fn an_upload_reaches_the_disk_with_its_folder_before_its_row_commits() {
     });
     assert!(wal_sync > wal_write, "synchronous=FULL: the commit is synced");
 }
+
+/// Bytes the process made the kernel write to storage so far (`write_bytes` of /proc/PID/io),
+/// and the bytes it passed to write calls (`wchar`).
+fn io_of(pid: &str) -> (u64, u64) {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).unwrap();
+    let field = |name: &str| -> u64 {
+        io.lines().find_map(|l| l.strip_prefix(name)).unwrap().trim().parse().unwrap()
+    };
+    (field("write_bytes:"), field("wchar:"))
+}
+
+/// The pid of the server serving `data`.
+fn pid_serving(data: &Path) -> String {
+    let needle = data.display().to_string();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(" serve ") && cmdline.contains(&needle) {
+            return name;
+        }
+    }
+    panic!("no server for {needle}");
+}
+
+/// SD-card wear on a Pi: the bytes the server writes in a simulated office day of 10 000 page
+/// views and 20 staff requests (each with a 200 KB PDF), plus the day's timed writes (visit
+/// counters every 30 s, the traffic-log checkpoint every minute, the scheduler) measured over two
+/// minutes of light traffic and counted 720 times. Target: at most 100 MB a day. Slow (about
+/// three minutes) and a measurement, not a check of behaviour: run it by hand with
+/// `cargo test --test durability -- --ignored --nocapture sd_card`. Needs a data directory on a
+/// real disk (not tmpfs): PRAKAT_WEAR_DIR, default /var/tmp.
+#[test]
+#[ignore]
+fn sd_card_bytes_written_per_day() {
+    let base = std::env::var("PRAKAT_WEAR_DIR").unwrap_or_else(|_| "/var/tmp".into());
+    let temp = tempfile::tempdir_in(base).unwrap();
+    let data = temp.path().join("data");
+    assert!(prakat(&["demo", "--items", "300"], &data).status.success());
+    let server = Server::start(&data, &[]);
+    std::thread::sleep(Duration::from_secs(3)); // the first scheduler pass, the first sweep
+    let pid = pid_serving(&data);
+    let visitor = Client::new(&server);
+    let pages = ["/", "/c/news", "/c/law/announcements", "/stats", "/search?q=ประกาศ", "/c/oia", "/qa"];
+    let items: Vec<String> = common::item_links(&visitor.get("/c/news").text());
+    let start = io_of(&pid);
+    for n in 0..10_000usize {
+        let path = if n % 3 == 0 && !items.is_empty() {
+            items[n % items.len()].as_str()
+        } else {
+            pages[n % pages.len()]
+        };
+        visitor.get(path);
+    }
+    let staff = Client::logged_in(&server, "staff");
+    let pdf = [b"%PDF-1.4\n".as_slice(), &vec![b'x'; 200 * 1024]].concat();
+    let today = prakat::thai::today().to_string();
+    for n in 0..20 {
+        let token = csrf_of(&staff.get("/staff/requests/new").text());
+        let topic = format!("คำขอเผยแพร่ที่ {n}");
+        let mut pdf = pdf.clone();
+        pdf.extend_from_slice(topic.as_bytes());
+        let created = staff.post_multipart(
+            "/staff/requests",
+            &[
+                ("csrf", &token),
+                ("unit", "กลุ่มงานบริหารทั่วไป"),
+                ("request_date", &today),
+                ("topic", &topic),
+                ("details", "รายละเอียด"),
+                ("requester_name", "นางสาวณภาพัช สอนสุภาพ"),
+                ("requester_position", "นักวิชาการ"),
+                ("requester_contact", "042 812665"),
+                ("category", "news/general"),
+                ("no_end", "on"),
+                ("intent", "submit"),
+            ],
+            &[("files", "ประกาศ.pdf", &pdf)],
+        );
+        assert_eq!(created.status, 303);
+    }
+    std::thread::sleep(Duration::from_secs(35)); // the visit counters and the log reach the disk
+    let burst = io_of(&pid);
+    // Two minutes of light traffic: what the timers write, whatever the load.
+    for _ in 0..60 {
+        visitor.get("/");
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    let quiet = io_of(&pid);
+    let burst_bytes = burst.0 - start.0;
+    let per_two_minutes = quiet.0 - burst.0;
+    let day = burst_bytes + per_two_minutes * 720;
+    let mb = |b: u64| b as f64 / 1e6;
+    println!(
+        "SD-card wear: 10 000 views + 20 requests: {:.1} MB written ({:.1} MB passed to write calls); \
+         timed writes: {:.2} MB per 2 minutes -> {:.1} MB a day; total {:.1} MB a day (target 100 MB)",
+        mb(burst_bytes),
+        mb(burst.1 - start.1),
+        mb(per_two_minutes),
+        mb(per_two_minutes * 720),
+        mb(day)
+    );
+    assert!(day <= 100_000_000, "more than 100 MB a day: {:.1} MB", mb(day));
+}

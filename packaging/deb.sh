@@ -26,6 +26,11 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 install -D -m 0755 "$binary" "$root/usr/lib/prakat/prakat"
 install -D -m 0644 "$here/prakat.service" "$root/usr/lib/systemd/system/prakat.service"
+# The firewall service of install.sh, the same unit from the same function; opt-in for the
+# package (sudo systemctl enable --now prakat-firewall).
+eval "$(sed -n '/^# BEGIN write_firewall_unit/,/^# END write_firewall_unit/p' "$here/install.sh")"
+command -v write_firewall_unit >/dev/null || { echo "deb.sh: no write_firewall_unit in install.sh" >&2; exit 1; }
+write_firewall_unit "$root/usr/lib/systemd/system/prakat-firewall.service" /var/lib/prakat/bin /var/lib/prakat/data
 install -d -m 0755 "$root/usr/bin" "$root/DEBIAN" "$root/usr/share/doc/prakat" "$root/usr/share/man/man1"
 maintainer="Prakat maintainers <prakat-th@users.noreply.github.com>"
 # What lintian asks of every package: the copyright file (Prakat's MIT licence and the OFL of
@@ -117,6 +122,7 @@ if [ "$1" = configure ] || [ "$1" = abort-upgrade ] || [ "$1" = abort-deconfigur
     deb-systemd-invoke restart prakat.service >/dev/null || true
     echo "Prakat runs as the service prakat. First-admin setup link and addresses:"
     echo "  journalctl -u prakat -o cat | grep -E 'setup link|https://'"
+    echo "Firewall (80/443 open, the rest office LAN only), opt-in: sudo systemctl enable --now prakat-firewall"
   fi
 fi
 EOF
@@ -125,7 +131,7 @@ cat >"$root/DEBIAN/prerm" <<'EOF'
 #!/bin/sh
 set -e
 if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
-  deb-systemd-invoke stop prakat.service >/dev/null || true
+  deb-systemd-invoke stop prakat.service prakat-firewall.service >/dev/null || true
 fi
 EOF
 
@@ -138,6 +144,8 @@ case "$1" in
     rm -rf /var/lib/prakat/bin
     [ ! -d /run/systemd/system ] || systemctl --system daemon-reload >/dev/null || true
     if command -v deb-systemd-helper >/dev/null; then deb-systemd-helper mask prakat.service >/dev/null || true; fi
+    # The firewall is opt-in (enabled by hand); its program is gone, so it is switched off.
+    rm -f /etc/systemd/system/multi-user.target.wants/prakat-firewall.service
     ;;
   purge)
     if command -v deb-systemd-helper >/dev/null; then

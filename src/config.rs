@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 use crate::thai::Digits;
+use crate::workflow::state::{Role, Roles};
 
 /// Name of the settings file inside the data directory.
 pub const SETTINGS_FILE: &str = "prakat.toml";
@@ -214,13 +215,21 @@ pub struct Tls {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Security {
-    /// Roles that must use a second factor (TOTP) to log in; others may choose to.
-    pub totp_required_roles: Vec<String>,
+    /// Roles that must use a second factor (TOTP) to log in; others may choose to. An unknown
+    /// name is refused at load, so a typo cannot turn mandatory two-step login off.
+    pub totp_required_roles: Vec<Role>,
 }
 
 impl Default for Security {
     fn default() -> Self {
-        Security { totp_required_roles: vec!["admin".into(), "webmaster".into()] }
+        Security { totp_required_roles: vec![Role::Admin, Role::WebMaster] }
+    }
+}
+
+impl Security {
+    /// The roles that must use two-step login, as a set.
+    pub fn required_roles(&self) -> Roles {
+        self.totp_required_roles.iter().copied().collect()
     }
 }
 
@@ -385,7 +394,7 @@ impl Settings {
         let path = data_dir.join(SETTINGS_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let s: Settings = toml::from_str(&text)
+                let s = Settings::parse(&text)
                     .with_context(|| format!("ไฟล์ตั้งค่า {} ไม่ถูกต้อง (invalid settings file)", path.display()))?;
                 s.validate().with_context(|| format!("ไฟล์ตั้งค่า {}", path.display()))?;
                 Ok(s)
@@ -393,6 +402,22 @@ impl Settings {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
+    }
+
+    /// Parses the text of a settings file. An error names the key (`security.totp_required_roles[0]`)
+    /// and the value it refused.
+    pub fn parse(text: &str) -> anyhow::Result<Settings> {
+        let de = toml::de::Deserializer::parse(text)?;
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let inner = inner.message().trim().to_owned();
+            if path.is_empty() || path == "." {
+                anyhow::anyhow!("{inner}")
+            } else {
+                anyhow::anyhow!("{path}: {inner}")
+            }
+        })
     }
 
     /// Writes the settings file atomically.
@@ -483,6 +508,33 @@ mod tests {
         std::fs::write(dir.path().join(SETTINGS_FILE), "[logs]\nretention_days = 30\n").unwrap();
         let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
         assert!(err.contains("retention_days") && err.contains("90"), "{err}");
+    }
+
+    #[test]
+    fn unknown_names_are_refused_naming_key_and_value() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "[security]\ntotp_required_roles = [\"admin\", \"admn\"]\n",
+        )
+        .unwrap();
+        let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
+        assert!(
+            err.contains("prakat.toml")
+                && err.contains("security.totp_required_roles")
+                && err.contains("admn"),
+            "{err}"
+        );
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[access]\nstaff_networks = [\"192.168.1.0/33\"]\n")
+            .unwrap();
+        let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
+        assert!(err.contains("access.staff_networks"), "{err}");
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[tls]\nmode = \"acmee\"\n").unwrap();
+        let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
+        assert!(err.contains("tls.mode") && err.contains("acmee"), "{err}");
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[security]\ntotp_required_roles = [\"WebMaster\"]\n")
+            .unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap().security.required_roles().to_list(), "webmaster");
     }
 
     #[test]

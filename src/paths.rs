@@ -2,6 +2,47 @@
 
 use crate::categories::{Area, Place};
 
+/// The home page.
+pub const HOME: &str = "/";
+/// Search (`?q=`).
+pub const SEARCH: &str = "/search";
+/// The public ITA/MOIT evidence index.
+pub const ITA: &str = "/ita";
+/// The XML sitemap.
+pub const SITEMAP: &str = "/sitemap.xml";
+/// The Atom feed of everything.
+pub const FEED_ALL: &str = "/feeds/all.xml";
+/// e-Services.
+pub const ESERVICES: &str = "/eservices";
+/// Public questions and answers.
+pub const QA: &str = "/qa";
+/// The satisfaction survey.
+pub const SURVEY: &str = "/survey";
+/// The survey's results.
+pub const SURVEY_RESULTS: &str = "/survey/results";
+/// Visitor statistics.
+pub const STATS: &str = "/stats";
+
+/// Public pages with a fixed address, besides areas, items and policies: what the sitemap lists
+/// and the page cache may warm.
+pub const FIXED_PUBLIC_PAGES: [&str; 7] = [HOME, ESERVICES, QA, SURVEY, SURVEY_RESULTS, STATS, ITA];
+
+/// The Atom feed of one area.
+pub fn feed(area_slug: &str) -> String {
+    format!("/feeds/{area_slug}.xml")
+}
+
+/// A policy page (privacy, cookies, accessibility …).
+pub fn policy(slug: &str) -> String {
+    format!("/policy/{slug}")
+}
+
+/// The page of the content area with this slug (`news`); the home page for an unknown slug,
+/// which a unit test rules out for every slug the site links to.
+pub fn area_slug(slug: &str) -> String {
+    crate::categories::area(slug).map_or_else(|| HOME.to_owned(), area)
+}
+
 /// The page of a content area.
 pub fn area(area: &Area) -> String {
     format!("/c/{}", area.slug)
@@ -23,6 +64,30 @@ pub fn file(attachment_id: i64, file_name: &str) -> String {
     format!("/files/{attachment_id}/{}", percent_encode_segment(file_name))
 }
 
+/// The first segments of every page that is for the office only: staff workflow,
+/// administration, login and first-admin setup.
+pub const PRIVATE_PREFIXES: [&str; 5] = ["/staff", "/admin", "/login", "/logout", "/setup"];
+
+/// Whether `path` is an office-only page: one of [`PRIVATE_PREFIXES`] itself or below it
+/// (`/staff/requests/1` is private, `/staffing` is not). The one rule used by access control,
+/// caching, visit counting and traffic logging.
+pub fn is_private(path: &str) -> bool {
+    PRIVATE_PREFIXES
+        .iter()
+        .any(|p| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+}
+
+/// The staff dashboard.
+pub const STAFF_HOME: &str = "/staff";
+
+/// The login page.
+pub const LOGIN: &str = "/login";
+
+/// A request's staff page.
+pub fn staff_request(id: i64) -> String {
+    format!("/staff/requests/{id}")
+}
+
 /// An embedded static asset.
 pub fn asset(name: &str) -> String {
     format!("/assets/{name}?v={}", env!("CARGO_PKG_VERSION"))
@@ -40,6 +105,25 @@ pub fn percent_encode_segment(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn private_pages_are_whole_segments() {
+        for p in
+            ["/staff", "/staff/requests/1", "/admin/users", "/login", "/login/totp", "/logout", "/setup/abc"]
+        {
+            assert!(is_private(p), "{p}");
+        }
+        for p in ["/", "/c/news", "/items/1", "/staffing", "/loginx", "/administration", "/search"] {
+            assert!(!is_private(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn areas_linked_by_slug_exist() {
+        for slug in ["general", "oia", "news"] {
+            assert_eq!(area_slug(slug), format!("/c/{slug}"));
+        }
+    }
 
     #[test]
     fn thai_file_names_are_encoded() {

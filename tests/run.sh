@@ -24,6 +24,8 @@ ensure_pkg curl curl
 ensure_pkg useradd passwd
 ensure_pkg setpriv util-linux
 ensure_pkg systemd-analyze systemd
+# The firewall of install.sh, loaded in a network namespace of the install test's own.
+ensure_pkg nft nftables
 # Power-safe writes: the order of fsync and commit (tests/durability.rs).
 ensure_pkg strace strace
 # Packaging lint: the shell scripts and the Debian package.

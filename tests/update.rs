@@ -123,7 +123,7 @@ fn marker(exe: &Path) -> serde_json::Value {
 }
 
 fn audit_actions(client: &Client) -> String {
-    client.get("/admin/audit").text()
+    client.get("/admin/audit.csv").text()
 }
 
 #[test]

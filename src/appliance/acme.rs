@@ -113,44 +113,59 @@ pub async fn obtain(tls: &Tls, dir: &Path, challenges: &Challenges) -> anyhow::R
     Ok(pem)
 }
 
-/// Keeps an ACME certificate in `store`: obtains one if there is none, renews it when due,
-/// retries failures with growing pauses (1 min, doubling, at most 6 h).
-pub async fn run(store: Arc<CertStore>, tls: Tls, dir: PathBuf, challenges: Challenges) {
-    let mut failures = 0u32;
-    loop {
-        let due = cached(&dir).map_or(0, |pem| renew_at(&pem));
-        let now = jiff::Timestamp::now().as_second();
-        if due > now {
-            // Check again at the due time, at least every 12 hours.
-            let wait = Duration::from_secs((due - now).clamp(1, 12 * 3600) as u64);
-            tokio::time::sleep(wait).await;
-            continue;
-        }
-        match obtain(&tls, &dir, &challenges).await {
-            Ok(pem) => {
-                failures = 0;
-                match store.replace(&pem, "acme", true) {
-                    Ok(()) => tracing::info!(domain = %tls.domain, "ACME certificate installed"),
-                    Err(e) => store.set_error(Some(format!("{e:#}"))),
+/// Keeps an ACME certificate in `store` as a scheduler job: obtains one if there is none,
+/// renews it when due, and after a failure waits longer each time (1 min, doubling, at most 6 h).
+pub fn renewal_job(
+    store: Arc<CertStore>,
+    tls: Tls,
+    dir: PathBuf,
+    challenges: Challenges,
+) -> super::scheduler::Job {
+    use super::scheduler::{Job, Schedule};
+    // (failures so far, Unix second before which nothing is tried)
+    let backoff = Arc::new(std::sync::Mutex::new((0u32, 0i64)));
+    Job::asynchronous(
+        "tls.acme",
+        "ขอและต่ออายุใบรับรอง HTTPS (ACME)",
+        Schedule::Every(Duration::from_secs(15)),
+        move || {
+            let (store, tls, dir, challenges, backoff) =
+                (store.clone(), tls.clone(), dir.clone(), challenges.clone(), backoff.clone());
+            async move {
+                let now = jiff::Timestamp::now().as_second();
+                let due = cached(&dir).map_or(0, |pem| renew_at(&pem));
+                let not_before = backoff.lock().expect("backoff").1;
+                if due > now || not_before > now {
+                    return Ok("ใบรับรองยังไม่ถึงกำหนดต่ออายุ".into());
+                }
+                match obtain(&tls, &dir, &challenges).await {
+                    Ok(pem) => {
+                        *backoff.lock().expect("backoff") = (0, 0);
+                        store
+                            .replace(&pem, "acme", true)
+                            .inspect_err(|e| store.set_error(Some(format!("{e:#}"))))?;
+                        tracing::info!(domain = %tls.domain, "ACME certificate installed");
+                        Ok(format!("ได้รับใบรับรองสำหรับ {}", tls.domain))
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "ACME certificate not obtained; the current certificate stays");
+                        store.set_error(Some(format!("{e:#}")));
+                        // A cached certificate that has expired gives way to the self-signed one.
+                        if cached(&dir).is_none()
+                            && store.status().source == "acme"
+                            && let Ok(pem) = super::tls::self_signed(&dir)
+                        {
+                            let _ = store.replace(&pem, "self-signed (ACME failed)", false);
+                            store.set_error(Some(format!("{e:#}")));
+                        }
+                        let mut b = backoff.lock().expect("backoff");
+                        b.0 += 1;
+                        let pause = 60i64.saturating_mul(1 << (b.0 - 1).min(9)).min(6 * 3600);
+                        b.1 = now + pause;
+                        Err(e)
+                    }
                 }
             }
-            Err(e) => {
-                failures += 1;
-                tracing::warn!(error = %e, "ACME certificate not obtained; the current certificate stays");
-                store.set_error(Some(format!("{e:#}")));
-                // A cached certificate that has expired gives way to the self-signed one.
-                if cached(&dir).is_none()
-                    && store.status().source == "acme"
-                    && let Ok(pem) = super::tls::self_signed(&dir)
-                {
-                    let _ = store.replace(&pem, "self-signed (ACME failed)", false);
-                    store.set_error(Some(format!("{e:#}")));
-                }
-                let pause = Duration::from_secs(60)
-                    .saturating_mul(1 << (failures - 1).min(9))
-                    .min(Duration::from_secs(6 * 3600));
-                tokio::time::sleep(pause).await;
-            }
-        }
-    }
+        },
+    )
 }

@@ -16,6 +16,7 @@ use std::io::{Read as _, Write as _};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
+use crate::workflow::audit::AuditAction;
 use anyhow::{Context as _, bail};
 pub use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
@@ -476,7 +477,9 @@ pub fn restore(backup: &Path, data_dir: &Path, progress: &ProgressBar) -> anyhow
         }
         let file = backup.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
         let who = crate::store::audit::Who { user_id: None, address: "console".into() };
-        store.run_sync(|c| crate::store::audit::append(c, &who, "backup.restore", "backup", &file))?;
+        store.run_sync(|c| {
+            crate::store::audit::append(c, &who, AuditAction::BackupRestore, "backup", &file)
+        })?;
     }
 
     // Ownership: the restored tree belongs to whoever owns the live directory (the service
@@ -600,7 +603,7 @@ pub fn run_once(
     };
     store.run_sync(|c| {
         crate::store::backups::record(c, ok, &path, &message)?;
-        let action = if ok { "backup.ok" } else { "backup.failed" };
+        let action = if ok { AuditAction::BackupOk } else { AuditAction::BackupFailed };
         crate::store::audit::append(c, who, action, "backup", if ok { &path } else { &message })
     })?;
     result
@@ -617,7 +620,7 @@ pub fn record_console(data_dir: &Path, result: &anyhow::Result<PathBuf>) -> anyh
     let who = crate::store::audit::Who { user_id: None, address: "console".into() };
     store.run_sync(|c| {
         crate::store::backups::record(c, ok, &path, &message)?;
-        let action = if ok { "backup.ok" } else { "backup.failed" };
+        let action = if ok { AuditAction::BackupOk } else { AuditAction::BackupFailed };
         crate::store::audit::append(c, &who, action, "backup", if ok { &path } else { &message })
     })?;
     Ok(())
@@ -724,7 +727,7 @@ pub fn run_drill(
     let who = crate::store::audit::Who { user_id: None, address: "scheduler".into() };
     store.run_sync(|c| {
         crate::store::upkeep::record_drill(c, ok, &backup, &detail)?;
-        let action = if ok { "backup.drill_ok" } else { "backup.drill_failed" };
+        let action = if ok { AuditAction::BackupDrillOk } else { AuditAction::BackupDrillFailed };
         crate::store::audit::append(c, &who, action, "backup", &format!("{backup}: {detail}"))
     })?;
     if !ok {
@@ -875,7 +878,7 @@ mod tests {
         let mode = std::fs::metadata(data.join("prakat.toml")).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "the settings can hold the SMTP password");
         let trail = store.run_sync(|c| crate::store::audit::list(c, &Default::default())).unwrap();
-        assert!(trail.iter().any(|e| e.action == "backup.restore"));
+        assert!(trail.iter().any(|e| e.action == AuditAction::BackupRestore));
 
         // The installation folder is refused: its data is in data/.
         let install = temp.path().join("lib-prakat");

@@ -104,8 +104,53 @@ pub fn report(store: &Store, inputs: &Inputs<'_>) -> Vec<Check> {
         update(config, now),
         web_masters(store),
         overdue_items(store),
+        scheduled_jobs(store),
+        firewall(),
         clock(&config.settings.health.ntp_server),
     ]
+}
+
+/// The host firewall of install.sh (seed 2.6).
+fn firewall() -> Check {
+    const TOPIC: &str = "ไฟร์วอลล์ (firewall)";
+    match super::firewall::active() {
+        Some(true) => check(
+            TOPIC,
+            Level::Green,
+            "เปิดอยู่: เว็บไซต์ (80, 443) เปิดให้ทุกคน ส่วนอื่นเฉพาะเครือข่ายสำนักงาน (nft list table inet prakat)",
+        ),
+        Some(false) => check(
+            TOPIC,
+            Level::Amber,
+            "ยังไม่ได้เปิดไฟร์วอลล์ของ Prakat: sudo systemctl enable --now prakat-firewall (ติดตั้งด้วย install.sh)",
+        ),
+        None => check(TOPIC, Level::Amber, "ตรวจไม่ได้ (เครื่องนี้ไม่ได้ใช้ systemd) ตรวจเองด้วย nft list ruleset"),
+    }
+}
+
+/// The scheduler's jobs: red when the last run of any of them failed.
+fn scheduled_jobs(store: &Store) -> Check {
+    const TOPIC: &str = "งานตามกำหนดเวลา (scheduled jobs)";
+    match store.run_sync(|c| crate::store::jobs::all(c)) {
+        Err(e) => check(TOPIC, Level::Red, format!("อ่านสถานะงานไม่ได้: {e}")),
+        Ok(runs) if runs.is_empty() => {
+            check(TOPIC, Level::Amber, "ยังไม่เคยทำงาน (เริ่มเมื่อเปิดเซิร์ฟเวอร์ด้วย prakat serve)")
+        }
+        Ok(runs) => {
+            let failed: Vec<String> = runs
+                .iter()
+                .filter(|r| r.ok == Some(false))
+                .map(|r| {
+                    format!("{} ({}): {}", r.label, when(r.finished_at.unwrap_or(r.started_at)), r.message)
+                })
+                .collect();
+            if failed.is_empty() {
+                check(TOPIC, Level::Green, format!("ทำงานตามปกติ {} งาน", runs.len()))
+            } else {
+                check(TOPIC, Level::Red, format!("ครั้งล่าสุดไม่สำเร็จ: {}", failed.join("; ")))
+            }
+        }
+    }
 }
 
 fn days(n: i64) -> String {
@@ -434,7 +479,8 @@ fn update(config: &Config, now: i64) -> Check {
 
 fn web_masters(store: &Store) -> Check {
     const TOPIC: &str = "ผู้ดูแลเว็บไซต์ (web masters)";
-    match store.run_sync(|c| crate::store::users::count_with_role(c, "webmaster")) {
+    match store.run_sync(|c| crate::store::users::count_with_role(c, crate::workflow::state::Role::WebMaster))
+    {
         Err(e) => check(TOPIC, Level::Red, format!("อ่านบัญชีไม่ได้: {e}")),
         Ok(0) => check(TOPIC, Level::Red, "ไม่มีผู้ดูแลเว็บไซต์ที่ใช้งานอยู่ จึงเผยแพร่ข้อมูลไม่ได้"),
         Ok(1) => check(TOPIC, Level::Amber, "มีผู้ดูแลเว็บไซต์เพียง 1 คน ประกาศฯ ข้อ 4.1 ให้มีอย่างน้อย 2 คน"),

@@ -68,17 +68,3 @@ pub async fn send_pending(store: &Store, smtp: &Smtp, office: &str) -> anyhow::R
     }
     Ok(sent)
 }
-
-/// Mails notifications every [`PERIOD`] while the server runs (only when SMTP is configured).
-pub async fn run(store: Store, smtp: Smtp, office: String) {
-    if smtp.host.is_empty() {
-        return;
-    }
-    let mut tick = tokio::time::interval(PERIOD);
-    loop {
-        tick.tick().await;
-        if let Err(e) = send_pending(&store, &smtp, &office).await {
-            tracing::warn!(error = %e, "mail job failed");
-        }
-    }
-}

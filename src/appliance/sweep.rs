@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context as _;
 
 use crate::store::Store;
-use crate::store::audit::{self, Who};
+use crate::store::audit::{self, AuditAction, Who};
 
 /// Leftovers younger than this may belong to work in progress and are left alone.
 pub const LEFTOVER_AGE: Duration = Duration::from_secs(3600);
@@ -130,8 +130,9 @@ pub fn sweep(store: &Store, data_dir: &Path, now: SystemTime) -> anyhow::Result<
         let bytes = bytes_of(&path);
         match remove(&path) {
             Ok(()) => {
-                store
-                    .run_sync(|c| audit::append(c, &who, "sweep.remove", &rel(&path), &bytes.to_string()))?;
+                store.run_sync(|c| {
+                    audit::append(c, &who, AuditAction::SweepRemove, &rel(&path), &bytes.to_string())
+                })?;
                 swept.removed.push((path, bytes));
             }
             Err(e) => tracing::warn!(path = %path.display(), error = %e, "sweep: cannot remove a leftover"),
@@ -173,7 +174,7 @@ pub fn sweep(store: &Store, data_dir: &Path, now: SystemTime) -> anyhow::Result<
                         audit::append(
                             c,
                             &who,
-                            "sweep.quarantine",
+                            AuditAction::SweepQuarantine,
                             &rel(&path),
                             &format!("{bytes} -> {}", rel(&to)),
                         )
@@ -194,8 +195,9 @@ pub fn sweep(store: &Store, data_dir: &Path, now: SystemTime) -> anyhow::Result<
         let bytes = bytes_of(&path);
         match std::fs::remove_file(&path) {
             Ok(()) => {
-                store
-                    .run_sync(|c| audit::append(c, &who, "sweep.delete", &rel(&path), &bytes.to_string()))?;
+                store.run_sync(|c| {
+                    audit::append(c, &who, AuditAction::SweepDelete, &rel(&path), &bytes.to_string())
+                })?;
                 swept.expired.push((path, bytes));
             }
             Err(e) => tracing::warn!(path = %path.display(), error = %e, "sweep: cannot delete"),
@@ -218,18 +220,6 @@ pub fn sweep_job(store: &Store, data_dir: &Path) -> anyhow::Result<Swept> {
         );
     }
     Ok(swept)
-}
-
-/// The upkeep of one scheduler tick: the sweep when `sweep_now` (at start, then daily), and the
-/// weekly restore drill when it is due ([`super::backup::drill_job`]). Failures are logged (and
-/// the drill's recorded); nothing here stops the scheduler.
-pub fn upkeep(store: &Store, data_dir: &Path, sweep_now: bool) {
-    if sweep_now && let Err(e) = sweep_job(store, data_dir) {
-        tracing::error!(error = %format!("{e:#}"), "sweep failed");
-    }
-    if let Err(e) = super::backup::drill_job(store, data_dir) {
-        tracing::error!(error = %format!("{e:#}"), "restore drill could not run");
-    }
 }
 
 #[cfg(test)]

@@ -253,21 +253,23 @@ pub fn self_signed(dir: &Path) -> anyhow::Result<Pem> {
     Ok(pem)
 }
 
-/// Keeps the self-signed certificate fresh while the server runs for months: twice a day it is
-/// checked and, when due (or when the machine's addresses changed), made anew and swapped in.
-pub async fn keep_self_signed(store: Arc<CertStore>, dir: PathBuf) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(12 * 3600));
-    tick.tick().await; // The first tick is immediate; the certificate was just checked.
-    loop {
-        tick.tick().await;
-        match self_signed(&dir).and_then(|pem| store.replace(&pem, "self-signed", false)) {
-            Ok(()) => {}
+/// Keeps the self-signed certificate fresh while the server runs for months, as a scheduler
+/// job: twice a day it is checked and, when due (or when the machine's addresses changed), made
+/// anew and swapped in.
+pub fn renewal_job(store: Arc<CertStore>, dir: PathBuf) -> super::scheduler::Job {
+    use super::scheduler::{Job, Schedule};
+    Job::blocking(
+        "tls.self-signed",
+        "ต่ออายุใบรับรอง HTTPS ที่สร้างเอง",
+        Schedule::Every(std::time::Duration::from_secs(12 * 3600)),
+        move || match self_signed(&dir).and_then(|pem| store.replace(&pem, "self-signed", false)) {
+            Ok(()) => Ok("ใบรับรองพร้อมใช้".into()),
             Err(e) => {
-                tracing::error!(error = %e, "self-signed certificate could not be renewed");
                 store.set_error(Some(format!("{e:#}")));
+                Err(e)
             }
-        }
-    }
+        },
+    )
 }
 
 /// The certificate store to serve HTTPS with, according to the settings. Never waits for an

@@ -23,6 +23,7 @@ use sha2::{Digest as _, Sha256};
 use crate::config::{self, Settings};
 use crate::store::Store;
 use crate::store::audit::{self, Who};
+use crate::workflow::audit::AuditAction;
 
 /// Exit code that asks the service manager for a restart on the new binary (`EX_TEMPFAIL`);
 /// the systemd unit lists it in `RestartForceExitStatus=`.
@@ -392,13 +393,13 @@ pub fn on_ready(store: &Store) -> anyhow::Result<()> {
     let recorded = match next {
         Some(Marker::Completed { from, to, schema_before, at, recorded: false }) => {
             store.run_sync(|c| {
-                audit::append(c, &who, "update.completed", "binary", &format!("{from} → {to}"))
+                audit::append(c, &who, AuditAction::UpdateCompleted, "binary", &format!("{from} → {to}"))
             })?;
             Some(Marker::Completed { from, to, schema_before, at, recorded: true })
         }
         Some(Marker::RolledBack { failed, back_to, reason, at, recorded: false }) => {
             let detail = format!("{failed} → {back_to}: {reason}");
-            store.run_sync(|c| audit::append(c, &who, "update.rolled-back", "binary", &detail))?;
+            store.run_sync(|c| audit::append(c, &who, AuditAction::UpdateRolledBack, "binary", &detail))?;
             Some(Marker::RolledBack { failed, back_to, reason, at, recorded: true })
         }
         _ => None,
@@ -605,14 +606,14 @@ pub fn install(
     match &result {
         Ok(Some(version)) => {
             let detail = format!("{} → {version}", env!("CARGO_PKG_VERSION"));
-            store.run_sync(|c| audit::append(c, who, "update.installed", "binary", &detail))?;
+            store.run_sync(|c| audit::append(c, who, AuditAction::UpdateInstalled, "binary", &detail))?;
             status.available = None;
             status.error = None;
         }
         Ok(None) => status.available = None,
         Err(e) => {
             let message = format!("{e:#}");
-            store.run_sync(|c| audit::append(c, who, "update.failed", "binary", &message))?;
+            store.run_sync(|c| audit::append(c, who, AuditAction::UpdateFailed, "binary", &message))?;
             status.error = Some(message);
         }
     }

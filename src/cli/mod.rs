@@ -60,6 +60,9 @@ enum Command {
     /// Compliance checklists (MOIT, ITA, OIA, GWS): list them, import a newer file.
     #[command(subcommand)]
     Checklist(checklist::ChecklistCommand),
+    /// The host firewall (nftables table `inet prakat`) that install.sh sets up.
+    #[command(subcommand)]
+    Firewall(FirewallCommand),
     /// Fill the data directory with demo content and N generated items (for benchmarks).
     #[command(hide = true)]
     Demo {
@@ -67,6 +70,13 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         items: usize,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum FirewallCommand {
+    /// Print the nftables ruleset for the office LAN in the settings (`access.staff_networks`):
+    /// TCP 80 and 443 open to all, everything else only from the LAN.
+    Print,
 }
 
 #[derive(Debug, clap::Args)]
@@ -127,6 +137,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { file } => backup::restore(&cli.data, &file),
         Command::Update(args) => update::run(&cli.data, args),
         Command::Doctor => doctor::run(&cli.data),
+        Command::Firewall(FirewallCommand::Print) => {
+            let settings = crate::config::Settings::load(&cli.data)?;
+            print!("{}", appliance::firewall::ruleset(&settings.access));
+            Ok(())
+        }
         Command::Checklist(command) => checklist::run(&Store::open(&cli.data)?, command),
         Command::Demo { items } => {
             let store = Store::open(&cli.data)?;
@@ -195,42 +210,33 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         print_urls(http_addr, https_addr, &config);
         print_login_help(&store, https_addr.unwrap_or(http_addr), https_addr.is_some(), args.demo)?;
 
-        let mail = appliance::mailer::run(
-            store.clone(),
-            config.settings.smtp.clone(),
-            config.settings.office.name_th.clone(),
-        );
-        tokio::spawn(mail);
         let challenges = appliance::acme::Challenges::default();
-        if let Some(store) = &tls
-            && config.settings.tls.mode == crate::config::TlsMode::Acme
-        {
-            let dir = appliance::tls::certs_dir(&config.data_dir);
-            tokio::spawn(appliance::acme::run(
-                store.clone(),
-                config.settings.tls.clone(),
-                dir,
-                challenges.clone(),
-            ));
-        }
-        if let Some(store) = &tls
-            && config.settings.tls.mode == crate::config::TlsMode::SelfSigned
-        {
-            let dir = appliance::tls::certs_dir(&config.data_dir);
-            tokio::spawn(appliance::tls::keep_self_signed(store.clone(), dir));
-        }
         let app = web::App::new(config, store.clone(), tls.clone(), Some(traffic), stop_tx.clone());
-        let (pages, config) = (app.clone(), app.config.clone());
-        let restart_tx = stop_tx.clone();
-        tokio::spawn(appliance::scheduler::run(
-            store.clone(),
-            config,
-            move || pages.pages.invalidate(),
-            move || {
+        let (pages, config, restart_tx) = (app.clone(), app.config.clone(), stop_tx.clone());
+        let hooks = appliance::scheduler::Hooks {
+            content_changed: std::sync::Arc::new(move || pages.pages.invalidate()),
+            restart: std::sync::Arc::new(move || {
                 appliance::update::request_restart();
                 let _ = restart_tx.send(true);
-            },
-        ));
+            }),
+        };
+        let mut jobs = appliance::scheduler::duties(&store, &config, &hooks);
+        if let Some(certs) = &tls {
+            let dir = appliance::tls::certs_dir(&config.data_dir);
+            match config.settings.tls.mode {
+                crate::config::TlsMode::Acme => jobs.push(appliance::acme::renewal_job(
+                    certs.clone(),
+                    config.settings.tls.clone(),
+                    dir,
+                    challenges.clone(),
+                )),
+                crate::config::TlsMode::SelfSigned => {
+                    jobs.push(appliance::tls::renewal_job(certs.clone(), dir))
+                }
+                crate::config::TlsMode::Manual => {}
+            }
+        }
+        tokio::spawn(appliance::scheduler::run(store.clone(), jobs));
         appliance::update::on_ready(&store)?;
 
         let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {

@@ -10,6 +10,7 @@ use crate::store::Store;
 use crate::store::audit::{self, Who};
 use crate::store::users::{self, NewUser};
 use crate::workflow::account;
+use crate::workflow::audit::AuditAction;
 use crate::workflow::state::Roles;
 
 /// The `user` subcommands.
@@ -89,7 +90,7 @@ fn read_password(username: &str, from_stdin: bool) -> anyhow::Result<String> {
 }
 
 fn console() -> Who {
-    Who { user_id: None, address: "console".into() }
+    Who::console()
 }
 
 /// Runs one `user` subcommand against the data directory's store.
@@ -108,13 +109,19 @@ pub fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
                 unit,
                 phone,
                 email,
-                roles: roles.to_list(),
+                roles,
             };
             let hash = crypto::hash_password(&password);
             let id = store.run_sync(|c| {
                 let id = users::insert(c, &user, &hash)?;
                 if let Some(id) = id {
-                    audit::append(c, &console(), "user.add", &format!("user/{id}"), &user.roles)?;
+                    audit::append(
+                        c,
+                        &console(),
+                        AuditAction::UserAdd,
+                        &format!("user/{id}"),
+                        &user.roles.to_list(),
+                    )?;
                 }
                 Ok(id)
             })?;
@@ -127,7 +134,7 @@ pub fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             let hash = crypto::hash_password(&password);
             store.run_sync(|c| {
                 users::set_password(c, user.id, &hash)?;
-                audit::append(c, &console(), "user.passwd", &format!("user/{}", user.id), "")
+                audit::append(c, &console(), AuditAction::UserPasswd, &format!("user/{}", user.id), "")
             })?;
             println!("เปลี่ยนรหัสผ่านของ {username} แล้ว");
         }
@@ -139,7 +146,7 @@ pub fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
                     "{:<16} {:<8} {:<30} {}",
                     u.username,
                     if u.active { "yes" } else { "no" },
-                    u.roles,
+                    u.roles.to_list(),
                     u.name
                 );
             }
@@ -150,7 +157,7 @@ pub fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             let (user, _) = find(store, &username)?;
             store.run_sync(|c| {
                 crate::store::totp::disable(c, user.id)?;
-                audit::append(c, &console(), "user.totp_reset", &format!("user/{}", user.id), "")
+                audit::append(c, &console(), AuditAction::UserTotpReset, &format!("user/{}", user.id), "")
             })?;
             println!("ปิดการยืนยันตัวตนสองขั้นตอนของ {username} แล้ว (two-step login reset)");
         }
@@ -169,7 +176,7 @@ fn set_active(store: &Store, username: &str, active: bool) -> anyhow::Result<()>
     let (user, _) = find(store, username)?;
     store.run_sync(|c| {
         users::set_active(c, user.id, active)?;
-        let action = if active { "user.enable" } else { "user.disable" };
+        let action = if active { AuditAction::UserEnable } else { AuditAction::UserDisable };
         audit::append(c, &console(), action, &format!("user/{}", user.id), "")
     })?;
     println!("{} {username} แล้ว", if active { "เปิดใช้งาน" } else { "ระงับการใช้งาน" });

@@ -13,10 +13,12 @@ use super::DemoFiles;
 use crate::compliance::checklist::Library;
 use crate::compliance::period::Period;
 use crate::store::Store;
-use crate::store::audit::{self, Who};
+use crate::store::audit::Who;
 use crate::store::compliance::{self as tags, NewTag};
-use crate::store::requests::{self, Change, Fields};
+use crate::store::requests::{self, Fields, Record, Target};
 use crate::store::users;
+use crate::workflow::state::{Action, Actor, Role};
+use crate::workflow::transition::{self, Transition};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,57 +120,64 @@ pub fn fill(store: &Store, items: &HashMap<String, i64>) -> anyhow::Result<()> {
             None,
         ),
     ];
-    store.run_sync(|c| {
+    let (staff, head, webmaster, requester) = store.run_sync(|c| {
         let id_of = |name: &str| -> crate::store::StoreResult<i64> {
             Ok(users::for_login(c, name)?.map(|(u, _)| u.id).unwrap_or_default())
         };
         let (staff, head, webmaster) = (id_of("staff")?, id_of("head")?, id_of("webmaster")?);
-        let requester = users::by_id(c, staff)?;
         for (item, list) in &plan {
             tags::add_tags(c, *item, list)?;
         }
-        let who = |id: i64| Who { user_id: Some(id), address: "demo".into() };
-        for (topic, category, day, item, rejection) in &requests {
-            let fields = Fields {
-                unit: requester.as_ref().map(|u| u.unit.clone()).unwrap_or_default(),
-                request_date: *day,
-                topic: (*topic).into(),
-                details: format!("ขอเผยแพร่{topic} บนเว็บไซต์ของหน่วยงาน"),
-                link: None,
-                remarks: None,
-                requester_name: requester.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
-                requester_position: requester.as_ref().map(|u| u.position.clone()).unwrap_or_default(),
-                requester_contact: "042 812665".into(),
-                category: (*category).into(),
-                period_from: None,
-                period_to: None,
-                end: None,
-            };
-            let fy = crate::thai::fiscal_year(*day);
-            let id = requests::create(c, staff, fy, "submitted", &fields, &[], |c, id| {
-                let object = format!("request/{id}");
-                audit::append(c, &who(staff), "request.create", &object, topic)?;
-                audit::append(c, &who(staff), "request.submit", &object, "")
-            })?;
-            let object = format!("request/{id}");
-            let step =
-                |from: &str, to: &str, item_id: Option<i64>, actor: i64, action: &str, detail: &str| {
-                    let change = Change { from, to, item_id, ..Change::default() };
-                    requests::change_state(c, id, &change, |c| {
-                        audit::append(c, &who(actor), action, &object, detail)
-                    })
-                };
-            match (item, rejection) {
-                (Some(item), _) => {
-                    step("submitted", "approved", None, head, "request.approve", "")?;
-                    step("approved", "published", Some(*item), webmaster, "request.publish", "")?;
-                    c.execute("UPDATE items SET request_id = ?1 WHERE id = ?2", (id, item))?;
-                }
-                (None, Some(reason)) => {
-                    step("submitted", "rejected", None, head, "request.reject", reason)?;
-                }
-                (None, None) => {}
+        Ok((staff, head, webmaster, users::by_id(c, staff)?))
+    })?;
+    let who = |id: i64| Who { user_id: Some(id), address: "demo".into() };
+    let actor = |id: i64, role: Role| Actor { user_id: id, roles: [role].into_iter().collect() };
+    for (topic, category, day, item, rejection) in &requests {
+        let fields = Fields {
+            unit: requester.as_ref().map(|u| u.unit.clone()).unwrap_or_default(),
+            request_date: *day,
+            topic: (*topic).into(),
+            details: format!("ขอเผยแพร่{topic} บนเว็บไซต์ของหน่วยงาน"),
+            link: None,
+            remarks: None,
+            requester_name: requester.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+            requester_position: requester.as_ref().map(|u| u.position.clone()).unwrap_or_default(),
+            requester_contact: "042 812665".into(),
+            category: (*category).into(),
+            period_from: None,
+            period_to: None,
+            end: None,
+        };
+        // Through the workflow, as people would: sent, then decided (and published).
+        let fy = crate::thai::fiscal_year(*day);
+        let create =
+            transition::plan(&Transition::Create { submit: true }, None, &actor(staff, Role::Staff))?;
+        let target = Target::New { requester_id: staff, fiscal_year: fy, fields: &fields, files: &[] };
+        let as_staff = who(staff);
+        let rec = Record { who: &as_staff, actor_id: staff, edit: None, item: None };
+        let id = store.run_sync(|c| Ok(requests::record(c, target, &create, rec)))??;
+        let steps = match (item, rejection) {
+            (Some(_), _) => {
+                vec![(head, Role::Approver, Action::Approve), (webmaster, Role::WebMaster, Action::Publish)]
             }
+            (None, Some(reason)) => vec![(head, Role::Approver, Action::Reject { reason: (*reason).into() })],
+            (None, None) => Vec::new(),
+        };
+        for (uid, role, action) in steps {
+            let r = store.run_sync(|c| requests::get(c, id))?.context("demo request")?;
+            let p = transition::plan(&Transition::Act(action), Some(&r.facts()), &actor(uid, role))?;
+            let by = who(uid);
+            let rec = Record { who: &by, actor_id: uid, edit: None, item: None };
+            store.run_sync(|c| Ok(requests::record(c, Target::Existing(&r), &p, rec)))??;
+        }
+        if let Some(item) = item {
+            store.run_sync(|c| requests::link_item(c, id, *item))?;
+        }
+    }
+    // The demo's history is old news: nobody has unread notices about it.
+    store.run_sync(|c| {
+        for id in [staff, head, webmaster] {
+            crate::store::notifications::mark_all_read(c, id)?;
         }
         Ok(())
     })?;

@@ -133,7 +133,7 @@ fn demo_users() -> Vec<NewUser> {
         unit: unit.into(),
         phone: "042 812665".into(),
         email: String::new(),
-        roles: roles.into(),
+        roles: crate::workflow::state::Roles::parse_list(roles).expect("demo roles"),
     };
     vec![
         user("admin", "นายธนากร ศรีสุข", "นักวิชาการคอมพิวเตอร์", "กลุ่มงานบริหารทั่วไป", "admin,staff"),
@@ -180,6 +180,10 @@ fn to_new_item(store: &Store, d: &DemoItem) -> anyhow::Result<NewItem> {
         link: d.link.clone(),
         period_from: d.period_from,
         period_to: d.period_to,
+        // Laws, manuals, standing policies and links cover no period of time.
+        timeless: d.period_from.is_none()
+            && d.period_to.is_none()
+            && matches!(place.area.slug, "law" | "sop" | "links" | "general"),
         published_at: morning_of(d.published)?,
         expires_on: d.expires,
         attachments,

@@ -4,14 +4,27 @@
 use rusqlite::{Connection, named_params};
 
 use super::{StoreResult, now_unix};
+pub use crate::workflow::audit::AuditAction;
 
 /// Who did something, from where.
 #[derive(Debug, Clone, Default)]
 pub struct Who {
     /// The account, if logged in.
     pub user_id: Option<i64>,
-    /// The client's address.
+    /// The client's address, or where the action came from (`scheduler`, `console`).
     pub address: String,
+}
+
+impl Who {
+    /// The in-process scheduler (expiry, purges, backups).
+    pub fn scheduler() -> Who {
+        Who { user_id: None, address: "scheduler".into() }
+    }
+
+    /// A command typed at the server's console.
+    pub fn console() -> Who {
+        Who { user_id: None, address: "console".into() }
+    }
 }
 
 /// One line of the trail.
@@ -27,8 +40,8 @@ pub struct Entry {
     pub user_name: Option<String>,
     /// Client address.
     pub address: String,
-    /// What happened, e.g. `login.failed`, `request.approve`.
-    pub action: String,
+    /// What happened.
+    pub action: AuditAction,
     /// What it happened to, e.g. `request/12`.
     pub object: String,
     /// Free text: a reason, a user name tried.
@@ -36,7 +49,13 @@ pub struct Entry {
 }
 
 /// Appends an entry.
-pub fn append(conn: &Connection, who: &Who, action: &str, object: &str, detail: &str) -> StoreResult<()> {
+pub fn append(
+    conn: &Connection,
+    who: &Who,
+    action: AuditAction,
+    object: &str,
+    detail: &str,
+) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO audit (at, user_id, address, action, object, detail)
          VALUES (:at, :user, :address, :action, :object, :detail)",
@@ -45,7 +64,7 @@ pub fn append(conn: &Connection, who: &Who, action: &str, object: &str, detail: 
         ":at": now_unix(),
         ":user": who.user_id,
         ":address": who.address,
-        ":action": action,
+        ":action": action.as_str(),
         ":object": object,
         ":detail": detail,
     })?;
@@ -85,7 +104,17 @@ pub fn list(conn: &Connection, filter: &Filter) -> StoreResult<Vec<Entry>> {
                     user_id: r.get(2)?,
                     user_name: r.get(3)?,
                     address: r.get(4)?,
-                    action: r.get(5)?,
+                    action: {
+                        let text: String = r.get(5)?;
+                        AuditAction::parse(&text).ok_or_else(|| {
+                            let id: i64 = r.get(0).unwrap_or_default();
+                            rusqlite::Error::FromSqlConversionFailure(
+                                5,
+                                rusqlite::types::Type::Text,
+                                format!("audit row {id}: unknown action {text:?}").into(),
+                            )
+                        })?
+                    },
                     object: r.get(6)?,
                     detail: r.get(7)?,
                 })
@@ -107,17 +136,17 @@ mod tests {
         store
             .run_sync(|c| {
                 let who = Who { user_id: None, address: "192.168.1.20".into() };
-                append(c, &who, "login.failed", "user/somchai", "รหัสผ่านไม่ถูกต้อง")?;
-                append(c, &who, "request.submit", "request/1", "")?;
+                append(c, &who, AuditAction::LoginFailed, "user/somchai", "รหัสผ่านไม่ถูกต้อง")?;
+                append(c, &who, AuditAction::RequestSubmit, "request/1", "")?;
                 assert!(c.execute("UPDATE audit SET detail = 'x'", []).is_err());
                 assert!(c.execute("DELETE FROM audit", []).is_err());
                 let all = list(c, &Filter::default())?;
                 assert_eq!(all.len(), 2);
-                assert_eq!(all[0].action, "login.failed");
+                assert_eq!(all[0].action, AuditAction::LoginFailed);
                 let logins = list(c, &Filter { action_prefix: Some("login".into()), ..Filter::default() })?;
                 assert_eq!(logins.len(), 1);
                 let of_request = list(c, &Filter { object: Some("request/1".into()), ..Filter::default() })?;
-                assert_eq!(of_request[0].action, "request.submit");
+                assert_eq!(of_request[0].action, AuditAction::RequestSubmit);
                 Ok(())
             })
             .unwrap();

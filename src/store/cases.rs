@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension as _, Row, named_params};
 
 use super::StoreResult;
+use crate::workflow::audit::AuditAction;
 use crate::workflow::eservice::{Kind, Status, ValidCase};
 
 /// A stored case.
@@ -202,16 +203,21 @@ pub fn purge_personal_data(conn: &Connection, closed_before: i64) -> StoreResult
     Ok(n)
 }
 
-/// The scheduler's job: purges personal data past the retention period in the settings of
-/// `data_dir`, recording it in the audit trail.
-pub fn purge_job(store: &super::Store, data_dir: &std::path::Path) -> StoreResult<usize> {
-    let days = crate::config::Settings::load(data_dir).map(|s| s.eservices.retention_days).unwrap_or(365);
+/// The scheduler's job: purges personal data of cases closed more than `days` ago, recording
+/// it in the audit trail.
+pub fn purge_job(store: &super::Store, days: u32) -> StoreResult<usize> {
     let before = super::now_unix() - i64::from(days) * 86_400;
     store.run_sync(|c| {
         let n = purge_personal_data(c, before)?;
         if n > 0 {
-            let system = super::audit::Who { user_id: None, address: "scheduler".into() };
-            super::audit::append(c, &system, "case.purge", "cases", &format!("{n} cases, {days} days"))?;
+            let system = super::audit::Who::scheduler();
+            super::audit::append(
+                c,
+                &system,
+                AuditAction::CasePurge,
+                "cases",
+                &format!("{n} cases, {days} days"),
+            )?;
         }
         Ok(n)
     })

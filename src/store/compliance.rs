@@ -10,6 +10,7 @@ use super::{StoreResult, now_unix};
 use crate::compliance::checklist::{self, Checklist, Invalid};
 use crate::compliance::period::Period;
 use crate::compliance::status::Evidence;
+use crate::workflow::audit::AuditAction;
 
 /// A tag to store: this item is evidence for `code` of `scheme` in `fiscal_year`, `period`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -163,7 +164,7 @@ pub fn import(
     audit::append(
         conn,
         who,
-        "checklist.import",
+        AuditAction::ChecklistImport,
         &format!("checklist/{}/{}", list.scheme, list.year),
         &detail,
     )?;

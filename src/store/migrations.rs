@@ -394,7 +394,29 @@ const MIGRATIONS: &[M<'static>] = &[
         DROP TABLE items_brief_version;
         DROP INDEX items_visible;",
     ),
-    // 11: nothing lost, round two: the open traffic-log day's chain head, checkpointed every
+    // 11: the scheduler's jobs: when each last ran and how it ended, for catch-up after the
+    // machine was off and for the health page.
+    M::up(
+        "CREATE TABLE jobs (
+            name         TEXT PRIMARY KEY,
+            label        TEXT NOT NULL DEFAULT '',
+            schedule     TEXT NOT NULL DEFAULT '',
+            started_at   INTEGER NOT NULL,
+            finished_at  INTEGER,
+            ok           INTEGER,
+            message      TEXT NOT NULL DEFAULT '',
+            last_error   TEXT NOT NULL DEFAULT '',
+            last_error_at INTEGER,
+            runs         INTEGER NOT NULL DEFAULT 0
+        ) STRICT;",
+    )
+    .down("DROP TABLE jobs;"),
+    // 12: items that cover no period of time (laws, manuals), said so publicly instead of
+    // "not stated" (seed 2.1.3, 3.2: the period is part of the metadata). Going back loses only
+    // this flag: such items then read "ไม่ระบุ" again.
+    M::up("ALTER TABLE items ADD COLUMN timeless INTEGER NOT NULL DEFAULT 0;")
+        .down("ALTER TABLE items DROP COLUMN timeless;"),
+    // 13: nothing lost, round two: the open traffic-log day's chain head, checkpointed every
     // minute (so that cutting or re-hashing today's file is found before midnight), and the
     // outcome of each restore drill (the newest backup restored into a scratch folder).
     M::up(

@@ -10,6 +10,7 @@ pub mod blobs;
 pub mod cases;
 pub mod compliance;
 pub mod items;
+pub mod jobs;
 pub mod logs;
 mod migrations;
 pub mod notifications;
@@ -166,6 +167,12 @@ pub fn downgrade_schema(data_dir: &Path, version: usize) -> anyhow::Result<()> {
         Connection::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
     configure(&mut conn)?;
     migrations::downgrade(&mut conn, version)?;
+    Ok(())
+}
+
+/// Checks that the database answers.
+pub fn ping(conn: &mut Connection) -> StoreResult<()> {
+    conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use super::StoreResult;
 use super::audit::{self, Entry};
 use super::requests::{self, Request};
 use super::users::{self, User};
+use crate::workflow::audit::AuditAction;
 
 /// Unix seconds at the start of day `d`, Bangkok time.
 pub fn day_start(d: Date) -> i64 {
@@ -88,15 +89,15 @@ pub fn publication_log(conn: &Connection, from: Date, to: Date) -> StoreResult<V
                 slot.insert(u);
             }
         }
-        let last = |names: &[&str]| {
-            history.iter().rev().find(|e| names.contains(&e.action.as_str())).map(|e| act(e, &people))
+        let last = |names: &[AuditAction]| {
+            history.iter().rev().find(|e| names.contains(&e.action)).map(|e| act(e, &people))
         };
         rows.push(LogRow {
-            submitted: last(&["request.submit"]),
-            approved: last(&["request.approve", "request.confirm_verbal"]),
-            rejected: last(&["request.reject"]),
-            published: last(&["request.publish", "request.publish_verbal"]),
-            withdrawn: last(&["request.withdraw"]),
+            submitted: last(&[AuditAction::RequestSubmit]),
+            approved: last(&[AuditAction::RequestApprove, AuditAction::RequestConfirmVerbal]),
+            rejected: last(&[AuditAction::RequestReject]),
+            published: last(&[AuditAction::RequestPublish, AuditAction::RequestPublishVerbal]),
+            withdrawn: last(&[AuditAction::RequestWithdraw]),
             request,
         });
     }

@@ -5,10 +5,17 @@
 //! people acting on the same request at once cannot both succeed.
 
 use jiff::civil::Date;
+use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension as _, Row, ToSql, TransactionBehavior, named_params};
 
-use super::items::NewAttachment;
-use super::{StoreResult, now_unix};
+use super::audit::{self, Who};
+use super::compliance::NewTag;
+use super::items::{self, NewAttachment, NewItem};
+use super::{StoreError, StoreResult, notifications, now_unix};
+use crate::paths;
+use crate::workflow::audit::AuditAction;
+use crate::workflow::state::{RequestFacts, State};
+use crate::workflow::transition::{self, Detail, ItemChange, Link, Plan, Recipients, Subject};
 
 /// The fields of the request form, as validated by the workflow.
 pub use crate::workflow::request::ValidRequest as Fields;
@@ -22,8 +29,8 @@ pub struct Request {
     pub fiscal_year: i32,
     /// Sequence number within the fiscal year.
     pub seq: i64,
-    /// Lifecycle state, as stored (see [`crate::workflow::state::State`]).
-    pub state: String,
+    /// Lifecycle state.
+    pub state: State,
     /// The account that made it.
     pub requester_id: i64,
     /// The form's fields.
@@ -45,6 +52,15 @@ pub struct Request {
 }
 
 impl Request {
+    /// What the workflow's rules need to know about it.
+    pub fn facts(&self) -> RequestFacts {
+        RequestFacts {
+            state: self.state,
+            requester_id: self.requester_id,
+            verbal_pending: self.verbal_pending,
+        }
+    }
+
     /// The reference number shown to people, e.g. `2569/0007`.
     pub fn reference(&self) -> String {
         format!("{}/{:04}", self.fiscal_year, self.seq)
@@ -56,12 +72,26 @@ fn date(r: &Row, idx: &str) -> rusqlite::Result<Option<Date>> {
     Ok(text.and_then(|t| t.parse().ok()))
 }
 
+/// A row whose column holds a name the program does not know (a damaged or newer database): an
+/// error naming the table, row and value, never a silent default.
+fn unknown_value(r: &Row, column: &str, value: &str) -> rusqlite::Error {
+    let id: i64 = r.get("id").unwrap_or_default();
+    rusqlite::Error::FromSqlConversionFailure(
+        r.as_ref().column_index(column).unwrap_or_default(),
+        Type::Text,
+        format!("requests row {id}: unknown {column} {value:?}").into(),
+    )
+}
+
 fn request_from_row(r: &Row) -> rusqlite::Result<Request> {
     Ok(Request {
         id: r.get("id")?,
         fiscal_year: r.get("fiscal_year")?,
         seq: r.get("seq")?,
-        state: r.get("state")?,
+        state: {
+            let text: String = r.get("state")?;
+            State::parse(&text).ok_or_else(|| unknown_value(r, "state", &text))?
+        },
         requester_id: r.get("requester_id")?,
         fields: Fields {
             unit: r.get("unit")?,
@@ -156,20 +186,15 @@ fn with_fields<'a>(
     params
 }
 
-/// Stores a new request in `state` with its files, numbering it within `fiscal_year`, and runs
-/// `also` (audit, notifications) in the same transaction. Returns its id.
-pub fn create(
-    conn: &mut Connection,
+/// Stores a new request row in `state`, numbered within `fiscal_year`. Call inside an
+/// IMMEDIATE transaction, so two requests made at the same moment cannot get the same number.
+fn insert(
+    tx: &Connection,
     requester_id: i64,
     fiscal_year: i32,
-    state: &str,
+    state: State,
     fields: &Fields,
-    files: &[NewAttachment],
-    also: impl FnOnce(&Connection, i64) -> StoreResult<()>,
 ) -> StoreResult<i64> {
-    // IMMEDIATE: take the write lock before reading the next number, so two requests made at
-    // the same moment cannot get the same reference.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let seq: i64 = tx.query_row(
         "SELECT coalesce(max(seq), 0) + 1 FROM requests WHERE fiscal_year = ?1",
         [fiscal_year],
@@ -183,76 +208,40 @@ pub fn create(
                  :name, :position, :contact, :category, :from, :to, :end, :now, :now)",
         with_fields(
             fields,
-            &[(":fy", &fiscal_year), (":seq", &seq), (":state", &state), (":requester", &requester_id)],
+            &[
+                (":fy", &fiscal_year),
+                (":seq", &seq),
+                (":state", &state.as_str()),
+                (":requester", &requester_id),
+            ],
         )
         .as_slice(),
     )?;
-    let id = tx.last_insert_rowid();
-    add_files(&tx, id, files)?;
-    also(&tx, id)?;
-    tx.commit()?;
-    Ok(id)
+    Ok(tx.last_insert_rowid())
 }
 
-/// Replaces the form's fields of a request that is still `state`, adds `files`, and moves it
-/// to `next_state`. `false` if the request was no longer in `state`.
-#[allow(clippy::too_many_arguments)]
-pub fn update(
-    conn: &mut Connection,
-    id: i64,
-    state: &str,
-    next_state: &str,
-    fields: &Fields,
-    files: &[NewAttachment],
-    remove_files: &[i64],
-    also: impl FnOnce(&Connection) -> StoreResult<()>,
-) -> StoreResult<bool> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+/// Replaces the form's fields of request `id` if it is still in `from`. `false` otherwise.
+fn replace_fields(tx: &Connection, id: i64, from: State, fields: &Fields) -> StoreResult<bool> {
     let n = tx.execute(
-        "UPDATE requests SET state = :next, unit = :unit, request_date = :date, topic = :topic,
+        "UPDATE requests SET unit = :unit, request_date = :date, topic = :topic,
                 details = :details, link = :link, remarks = :remarks, requester_name = :name,
                 requester_position = :position, requester_contact = :contact, category = :category,
                 period_from = :from, period_to = :to, end_date = :end, updated_at = :now
          WHERE id = :id AND state = :state",
-        with_fields(fields, &[(":id", &id), (":state", &state), (":next", &next_state)]).as_slice(),
+        with_fields(fields, &[(":id", &id), (":state", &from.as_str())]).as_slice(),
     )?;
-    if n == 0 {
-        return Ok(false);
-    }
-    for file_id in remove_files {
-        tx.execute("DELETE FROM request_files WHERE id = ?1 AND request_id = ?2", (file_id, id))?;
-    }
-    add_files(&tx, id, files)?;
-    also(&tx)?;
-    tx.commit()?;
-    Ok(true)
+    Ok(n == 1)
 }
 
-/// A state change decided by the workflow.
-#[derive(Debug, Clone, Default)]
-pub struct Change<'a> {
-    /// The state the decision was based on.
-    pub from: &'a str,
-    /// The new state.
-    pub to: &'a str,
-    /// The new verbal-approval flag.
-    pub verbal_pending: bool,
-    /// Who approved verbally, when publishing on a verbal approval.
-    pub verbal_by: Option<&'a str>,
-    /// When the verbal approval was given.
-    pub verbal_on: Option<Date>,
-    /// The published item, when publishing.
-    pub item_id: Option<i64>,
-}
-
-/// Applies `change` if the request is still in `change.from`, then runs `also`. `false` (and
-/// `also` not run) if someone else changed it first. Call it inside the caller's transaction,
-/// which should also hold whatever else the change brings (the published item, the audit line).
-pub fn change_state(
+/// Moves request `id` from `from` to the plan's state (with its verbal-approval details and
+/// item). `false` if someone else changed it first.
+fn change_state(
     tx: &Connection,
     id: i64,
-    change: &Change<'_>,
-    also: impl FnOnce(&Connection) -> StoreResult<()>,
+    from: State,
+    plan: &Plan,
+    verbal: Option<(&str, Date)>,
+    item_id: Option<i64>,
 ) -> StoreResult<bool> {
     let n = tx.execute(
         "UPDATE requests SET state = :to, verbal_pending = :verbal,
@@ -261,20 +250,210 @@ pub fn change_state(
          WHERE id = :id AND state = :from",
         named_params! {
             ":id": id,
-            ":from": change.from,
-            ":to": change.to,
-            ":verbal": change.verbal_pending,
-            ":by": change.verbal_by,
-            ":on": change.verbal_on.map(|d| d.to_string()),
-            ":item": change.item_id,
+            ":from": from.as_str(),
+            ":to": plan.next.as_str(),
+            ":verbal": plan.verbal_pending,
+            ":by": verbal.map(|v| v.0),
+            ":on": verbal.map(|v| v.1.to_string()),
+            ":item": item_id,
             ":now": now_unix(),
         },
     )?;
-    if n == 0 {
-        return Ok(false);
+    Ok(n == 1)
+}
+
+/// The request a plan is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// A new request by `requester_id`, numbered within `fiscal_year`.
+    New {
+        /// The requester (the person acting).
+        requester_id: i64,
+        /// Fiscal year (B.E.) of its reference number.
+        fiscal_year: i32,
+        /// Its fields.
+        fields: &'a Fields,
+        /// Its files, already in the file store.
+        files: &'a [NewAttachment],
+    },
+    /// A stored request, as it was read when the decision was made.
+    Existing(&'a Request),
+}
+
+/// What a plan needs besides itself: who acts, and the data some transitions bring.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a> {
+    /// Who acts, for the trail.
+    pub who: &'a Who,
+    /// The account acting (never notified of its own action); `Actor::SYSTEM_USER_ID` for the
+    /// scheduler.
+    pub actor_id: i64,
+    /// New fields, added files and files to remove, for an edit.
+    pub edit: Option<(&'a Fields, &'a [NewAttachment], &'a [i64])>,
+    /// The item to create, with its compliance tags, for a publication.
+    pub item: Option<(&'a NewItem, &'a [NewTag])>,
+}
+
+/// Why [`record`] did not apply a plan.
+#[derive(Debug, thiserror::Error)]
+pub enum NotRecorded {
+    /// Someone else changed the request first; nothing was written.
+    #[error("คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่")]
+    Stale,
+    /// The database failed; nothing was written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for NotRecorded {
+    fn from(e: rusqlite::Error) -> NotRecorded {
+        NotRecorded::Store(e.into())
     }
-    also(tx)?;
-    Ok(true)
+}
+
+/// Applies a planned transition with all its effects — the request row, the audit lines, the
+/// notices, the item created or taken down — in one IMMEDIATE transaction, only if the request
+/// is still in the state the plan was based on. Returns the request's id.
+pub fn record(
+    conn: &mut Connection,
+    target: Target<'_>,
+    plan: &Plan,
+    rec: Record<'_>,
+) -> Result<i64, NotRecorded> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let id = record_in(&tx, target, plan, rec)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// [`record`] inside the caller's transaction (for jobs that apply many plans at once). On
+/// [`NotRecorded::Stale`] nothing of this plan was written, but the caller's transaction may
+/// already hold other writes.
+pub fn record_in(
+    tx: &Connection,
+    target: Target<'_>,
+    plan: &Plan,
+    rec: Record<'_>,
+) -> Result<i64, NotRecorded> {
+    let (id, requester_id, topic) = match target {
+        Target::New { requester_id, fiscal_year, fields, files } => {
+            let id = insert(tx, requester_id, fiscal_year, plan.next, fields)?;
+            add_files(tx, id, files)?;
+            (id, requester_id, fields.topic.clone())
+        }
+        Target::Existing(r) => {
+            let from = plan.from.unwrap_or(r.state);
+            let mut topic = r.fields.topic.clone();
+            if let Some((fields, files, remove)) = rec.edit {
+                if !replace_fields(tx, r.id, from, fields)? {
+                    return Err(NotRecorded::Stale);
+                }
+                for file_id in remove {
+                    tx.execute(
+                        "DELETE FROM request_files WHERE id = ?1 AND request_id = ?2",
+                        (file_id, r.id),
+                    )?;
+                }
+                add_files(tx, r.id, files)?;
+                topic = fields.topic.clone();
+            }
+            let item_id = match (plan.effects.item, rec.item) {
+                (ItemChange::Create, Some((item, tags))) => {
+                    let item_id = items::insert_in(tx, item)?;
+                    super::compliance::add_tags(tx, item_id, tags)?;
+                    Some(item_id)
+                }
+                _ => None,
+            };
+            let verbal = plan.verbal_approval.as_ref().map(|(by, on)| (by.as_str(), *on));
+            if !change_state(tx, r.id, from, plan, verbal, item_id)? {
+                return Err(NotRecorded::Stale);
+            }
+            match (plan.effects.item, r.item_id) {
+                (ItemChange::Withdraw, Some(item)) => {
+                    items::take_down(tx, item, items::Gone::Withdrawn)?;
+                }
+                (ItemChange::Expire, Some(item)) => {
+                    items::take_down(tx, item, items::Gone::Expired)?;
+                }
+                _ => {}
+            }
+            (r.id, r.requester_id, topic)
+        }
+    };
+    let item_id: Option<i64> =
+        tx.query_row("SELECT item_id FROM requests WHERE id = ?1", [id], |r| r.get(0))?;
+    for line in &plan.effects.audit {
+        let object = match (line.subject, item_id) {
+            (Subject::Item, Some(item)) => format!("item/{item}"),
+            _ => format!("request/{id}"),
+        };
+        let detail = match &line.detail {
+            Detail::None => "",
+            Detail::Topic => topic.as_str(),
+            Detail::Text(t) => t.as_str(),
+        };
+        audit::append(tx, rec.who, line.action, &object, detail)?;
+    }
+    let public = item_id.map(paths::item).unwrap_or_default();
+    for notice in &plan.effects.notices {
+        let recipients = match notice.to {
+            Recipients::Requester => vec![requester_id],
+            Recipients::Role(role) => super::users::with_role(tx, role)?.into_iter().map(|u| u.id).collect(),
+        };
+        let text = notice.kind.text(&topic, transition::reason(plan), &public);
+        let link = match notice.link {
+            Link::Item if !public.is_empty() => public.clone(),
+            _ => paths::staff_request(id),
+        };
+        for user in recipients.into_iter().filter(|&u| u != rec.actor_id) {
+            notifications::add(tx, user, &text, &link)?;
+        }
+    }
+    Ok(id)
+}
+
+/// Takes down every published item whose end date has passed (seed 4.2), in one transaction:
+/// an item with a published request goes through the workflow's `Expire` transition (the
+/// request follows, the trail records both, the requester is told); an item without one
+/// (demo or imported content) comes down with its own audit line. Returns how many came down.
+pub fn expire_due(conn: &mut Connection, today: Date) -> StoreResult<usize> {
+    use crate::workflow::state::{Action, Actor};
+    use crate::workflow::transition::{Transition, plan};
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let system = Who::scheduler();
+    let due = items::due_for_expiry(&tx, today)?;
+    for (item_id, request_id) in &due {
+        let request = request_id.map(|id| get(&tx, id)).transpose()?.flatten();
+        let planned = request.as_ref().and_then(|r| {
+            plan(&Transition::Act(Action::Expire), Some(&r.facts()), &Actor::system()).ok().map(|p| (r, p))
+        });
+        match planned {
+            Some((r, p)) if r.item_id == Some(*item_id) => {
+                let rec = Record { who: &system, actor_id: Actor::SYSTEM_USER_ID, edit: None, item: None };
+                match record_in(&tx, Target::Existing(r), &p, rec) {
+                    Ok(_) | Err(NotRecorded::Stale) => {}
+                    Err(NotRecorded::Store(e)) => return Err(e),
+                }
+            }
+            // No request, or one the workflow does not move (it is not `published` any more):
+            // the item still comes down at its end date.
+            _ => {
+                items::take_down(&tx, *item_id, items::Gone::Expired)?;
+                audit::append(&tx, &system, AuditAction::ItemExpire, &format!("item/{item_id}"), "")?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(due.len())
+}
+
+/// Ties request `id` and item `item_id` together (content published before its request was
+/// recorded, as in the demo or an import).
+pub fn link_item(conn: &Connection, id: i64, item_id: i64) -> StoreResult<()> {
+    conn.execute("UPDATE requests SET item_id = ?2 WHERE id = ?1", (id, item_id))?;
+    conn.execute("UPDATE items SET request_id = ?1 WHERE id = ?2", (id, item_id))?;
+    Ok(())
 }
 
 /// A request with its files.
@@ -292,6 +471,17 @@ pub fn get(conn: &Connection, id: i64) -> StoreResult<Option<Request>> {
     }
 }
 
+/// The request a file belongs to, with its files.
+pub fn with_file(conn: &Connection, file_id: i64) -> StoreResult<Option<Request>> {
+    let request_id: Option<i64> = conn
+        .query_row("SELECT request_id FROM request_files WHERE id = ?1", [file_id], |r| r.get(0))
+        .optional()?;
+    match request_id {
+        Some(id) => get(conn, id),
+        None => Ok(None),
+    }
+}
+
 /// Requests made by `user_id`, most recently changed first (without files).
 pub fn by_requester(conn: &Connection, user_id: i64) -> StoreResult<Vec<Request>> {
     let rows = conn
@@ -302,12 +492,12 @@ pub fn by_requester(conn: &Connection, user_id: i64) -> StoreResult<Vec<Request>
 }
 
 /// Requests in any of `states`, oldest change first (a queue), without files.
-pub fn in_states(conn: &Connection, states: &[&str]) -> StoreResult<Vec<Request>> {
+pub fn in_states(conn: &Connection, states: &[State]) -> StoreResult<Vec<Request>> {
     let marks = vec!["?"; states.len()].join(", ");
     let sql = format!("SELECT * FROM requests WHERE state IN ({marks}) ORDER BY updated_at, id");
     let rows = conn
         .prepare(&sql)?
-        .query_map(rusqlite::params_from_iter(states), request_from_row)?
+        .query_map(rusqlite::params_from_iter(states.iter().map(|s| s.as_str())), request_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

@@ -516,7 +516,7 @@ mod tests {
                 let hits = search(c, &b, &q, at)?.page;
                 assert_eq!(hits.rows.iter().map(|h| h.item.id).collect::<Vec<_>>(), vec![ids[1]]);
                 // Withdrawn and expired items leave the index.
-                crate::store::items::withdraw(c, ids[0])?;
+                crate::store::items::take_down(c, ids[0], crate::store::items::Gone::Withdrawn)?;
                 assert_eq!(found(c, &b, "จัดซื้อ"), vec![ids[1]]);
                 assert!(found(c, &b, "ราคากลาง").is_empty());
                 assert!(found(c, &b, "แผ").is_empty(), "the copy in memory follows the database");

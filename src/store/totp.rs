@@ -292,7 +292,7 @@ mod tests {
                 let user = NewUser {
                     username: "somchai".into(),
                     name: "นายสมชาย".into(),
-                    roles: "admin".into(),
+                    roles: crate::workflow::state::Roles::parse_list("admin").unwrap(),
                     ..NewUser::default()
                 };
                 let id = users::insert(c, &user, "hash")?.unwrap();

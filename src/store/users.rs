@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension as _, Row, named_params};
 
 use super::{StoreResult, now_unix};
 use crate::crypto;
+use crate::workflow::state::{Role, Roles};
 
 /// A stored account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +26,8 @@ pub struct User {
     pub phone: String,
     /// E-mail, for notifications.
     pub email: String,
-    /// Comma-separated roles, see [`crate::workflow::state::Roles`].
-    pub roles: String,
+    /// The account's roles.
+    pub roles: Roles,
     /// Whether the account may log in.
     pub active: bool,
 }
@@ -46,8 +47,8 @@ pub struct NewUser {
     pub phone: String,
     /// E-mail.
     pub email: String,
-    /// Comma-separated roles.
-    pub roles: String,
+    /// The account's roles.
+    pub roles: Roles,
 }
 
 const COLUMNS: &str = "id, username, name, position, unit, phone, email, roles, active";
@@ -61,7 +62,17 @@ fn user_from_row(r: &Row) -> rusqlite::Result<User> {
         unit: r.get(4)?,
         phone: r.get(5)?,
         email: r.get(6)?,
-        roles: r.get(7)?,
+        roles: {
+            let text: String = r.get(7)?;
+            Roles::parse_list(&text).map_err(|why| {
+                let id: i64 = r.get(0).unwrap_or_default();
+                rusqlite::Error::FromSqlConversionFailure(
+                    7,
+                    rusqlite::types::Type::Text,
+                    format!("users row {id}: roles {text:?}: {why}").into(),
+                )
+            })?
+        },
         active: r.get(8)?,
     })
 }
@@ -79,7 +90,7 @@ pub fn insert(conn: &Connection, user: &NewUser, password_hash: &str) -> StoreRe
             ":unit": user.unit,
             ":phone": user.phone,
             ":email": user.email,
-            ":roles": user.roles,
+            ":roles": user.roles.to_list(),
             ":hash": password_hash,
             ":now": now_unix(),
         },
@@ -111,12 +122,12 @@ pub fn for_login(conn: &Connection, username: &str) -> StoreResult<Option<(User,
 }
 
 /// Active accounts holding `role`.
-pub fn with_role(conn: &Connection, role: &str) -> StoreResult<Vec<User>> {
+pub fn with_role(conn: &Connection, role: Role) -> StoreResult<Vec<User>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM users WHERE active = 1
          AND (',' || roles || ',') LIKE ('%,' || ?1 || ',%') ORDER BY name"
     ))?;
-    let rows = stmt.query_map([role], user_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([role.as_str()], user_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -141,7 +152,7 @@ pub fn set_active(conn: &mut Connection, id: i64, active: bool) -> StoreResult<b
 }
 
 /// Number of active accounts holding `role`.
-pub fn count_with_role(conn: &Connection, role: &str) -> StoreResult<usize> {
+pub fn count_with_role(conn: &Connection, role: Role) -> StoreResult<usize> {
     Ok(with_role(conn, role)?.len())
 }
 
@@ -255,7 +266,7 @@ mod tests {
             name: "นายสมชาย ใจดี".into(),
             position: "นักวิชาการสาธารณสุข".into(),
             unit: "กลุ่มงานส่งเสริมสุขภาพ".into(),
-            roles: "staff,approver".into(),
+            roles: Roles::parse_list("staff,approver").unwrap(),
             ..NewUser::default()
         }
     }
@@ -268,8 +279,12 @@ mod tests {
             .run_sync(|c| {
                 let id = insert(c, &somchai(), "hash")?.unwrap();
                 assert!(insert(c, &somchai(), "hash")?.is_none(), "duplicate user name");
-                assert_eq!(with_role(c, "approver")?.len(), 1);
-                assert_eq!(with_role(c, "prover")?.len(), 0, "roles match whole words");
+                assert_eq!(with_role(c, Role::Approver)?.len(), 1);
+                assert_eq!(with_role(c, Role::WebMaster)?.len(), 0);
+                c.execute("UPDATE users SET roles = 'staff,boss' WHERE id = ?1", [id])?;
+                let err = by_id(c, id).unwrap_err().to_string();
+                assert!(err.contains(&format!("users row {id}")) && err.contains("boss"), "{err}");
+                c.execute("UPDATE users SET roles = 'staff,approver' WHERE id = ?1", [id])?;
                 let (user, hash) = for_login(c, "SOMCHAI")?.unwrap();
                 assert_eq!((user.id, hash.as_str()), (id, "hash"));
 

@@ -8,7 +8,7 @@ use super::{Chrome, Crumb};
 use crate::store::audit::Entry;
 use crate::store::users::User;
 use crate::thai;
-use crate::workflow::state::{Role, Roles};
+use crate::workflow::state::Role;
 
 /// The new-account form's data.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -70,7 +70,7 @@ pub fn users(
                             td { (u.username) }
                             td { (u.name) }
                             td { (u.position) " / " (u.unit) }
-                            td { (Roles::parse_list(&u.roles).unwrap_or_default().iter().map(Role::label_th).collect::<Vec<_>>().join(", ")) }
+                            td { (u.roles.iter().map(Role::label_th).collect::<Vec<_>>().join(", ")) }
                             td {
                                 form.inline method="post" action=(format!("/admin/users/{}/active", u.id)) {
                                     (csrf(bar.csrf))
@@ -170,7 +170,7 @@ pub fn audit(chrome: &Chrome, bar: &Bar, entries: &[Entry], action: &str) -> Mar
                             td { (thai::datetime_short(jiff::Timestamp::from_second(e.at).unwrap_or_default(), digits)) }
                             td { (e.user_name.as_deref().unwrap_or("-")) }
                             td { (e.address) }
-                            td { (super::staff::action_label(&e.action)) }
+                            td { (e.action.label_th()) }
                             td { (e.object) }
                             td { (e.detail) }
                         }

@@ -7,10 +7,13 @@ use super::staff::{Bar, staff_page};
 use super::{Chrome, Crumb};
 use crate::appliance::health::{Check, Level};
 use crate::appliance::update::{Marker, Status};
+use crate::store::jobs::JobRun;
 use crate::thai;
 
-/// `/admin/health`: every check with its level and reason.
-pub fn health(chrome: &Chrome, bar: &Bar, checks: &[Check]) -> Markup {
+/// `/admin/health`: every check with its level and reason, then the scheduler's jobs.
+pub fn health(chrome: &Chrome, bar: &Bar, checks: &[Check], jobs: &[JobRun]) -> Markup {
+    let when =
+        |at: i64| thai::datetime_short(jiff::Timestamp::from_second(at).unwrap_or_default(), chrome.digits);
     let worst = checks.iter().map(|c| c.level).max().unwrap_or(Level::Green);
     staff_page(
         chrome,
@@ -31,6 +34,40 @@ pub fn health(chrome: &Chrome, bar: &Bar, checks: &[Check]) -> Markup {
                             th scope="row" { (c.topic) }
                             td { span class=(format!("pill pill-{}", c.level.tag())) { (c.level.label()) } }
                             td { (c.detail) }
+                        }
+                    }
+                }
+            }
+            h2 #jobs { "งานตามกำหนดเวลา (scheduled jobs)" }
+            table.list.jobs {
+                thead {
+                    tr {
+                        th scope="col" { "งาน" }
+                        th scope="col" { "กำหนด" }
+                        th scope="col" { "ครั้งล่าสุด" }
+                        th scope="col" { "ผล" }
+                        th scope="col" { "ข้อผิดพลาดล่าสุด" }
+                    }
+                }
+                tbody {
+                    @for j in jobs {
+                        tr {
+                            th scope="row" { (j.label) br; code { (j.name) } }
+                            td { (j.schedule) }
+                            td { (when(j.started_at)) }
+                            td {
+                                @match j.ok {
+                                    Some(true) => { span.pill.pill-green { "สำเร็จ" } " " (j.message) }
+                                    Some(false) => { span.pill.pill-red { "ไม่สำเร็จ" } " " (j.message) }
+                                    None => { span.pill.pill-amber { "กำลังทำงาน" } }
+                                }
+                            }
+                            td {
+                                @match j.last_error_at {
+                                    Some(at) => { (when(at)) ": " (j.last_error) }
+                                    None => { "—" }
+                                }
+                            }
                         }
                     }
                 }

@@ -28,10 +28,10 @@ pub fn page(chrome: &Chrome, title: &str, crumbs: &[Crumb], content: Markup) -> 
                 link rel="stylesheet" href=(paths::asset("style.css"));
                 link rel="icon" href=(paths::asset("logo.svg")) type="image/svg+xml";
                 @if let Some(area) = chrome.current_area {
-                    link rel="alternate" type="application/atom+xml" href=(format!("/feeds/{area}.xml"))
+                    link rel="alternate" type="application/atom+xml" href=(paths::feed(area))
                         title=(t("ข่าวสารล่าสุดในหมวดนี้ (Atom)", "Latest in this area (Atom)"));
                 }
-                link rel="alternate" type="application/atom+xml" href="/feeds/all.xml" title=(t("ข่าวสารล่าสุด (Atom)", "Latest (Atom)"));
+                link rel="alternate" type="application/atom+xml" href=(paths::FEED_ALL) title=(t("ข่าวสารล่าสุด (Atom)", "Latest (Atom)"));
             }
             body {
                 a.skip href="#main" { (t("ข้ามไปยังเนื้อหา", "Skip to content")) }
@@ -50,7 +50,7 @@ pub fn page(chrome: &Chrome, title: &str, crumbs: &[Crumb], content: Markup) -> 
                                 }
                             }
                         }
-                        form.search role="search" action="/search" method="get" {
+                        form.search role="search" action=(paths::SEARCH) method="get" {
                             label.visually-hidden for="q" { (t("ค้นหา", "Search")) }
                             input #q type="search" name="q" placeholder=(t("ค้นหาข้อมูล…", "Search…")) maxlength="200";
                             button type="submit" { (t("ค้นหา", "Search")) }
@@ -169,18 +169,18 @@ fn footer(chrome: &Chrome) -> Markup {
                 section {
                     h2 { (t("ลิงก์ด่วน", "Quick links")) }
                     ul {
-                        li { a href=(paths::area(&AREAS[0])) { (t("เกี่ยวกับหน่วยงาน", "About us")) } }
-                        li { a href=(paths::area(&AREAS[4])) { (t("ข้อมูลข่าวสารของราชการ", "Official information")) } }
-                        li { a href="/ita" { (t("การเปิดเผยข้อมูลสาธารณะ (ITA/MOIT)", "Open data for ITA/MOIT")) } }
-                        li { a href=(paths::area(&AREAS[7])) { (t("ข่าวประชาสัมพันธ์", "News")) } }
-                        li { a href="/sitemap.xml" { (t("แผนผังเว็บไซต์ (XML)", "Sitemap (XML)")) } }
-                        li { a href="/feeds/all.xml" { (t("ฟีดข่าวสาร (Atom)", "News feed (Atom)")) } }
+                        li { a href=(paths::area_slug("general")) { (t("เกี่ยวกับหน่วยงาน", "About us")) } }
+                        li { a href=(paths::area_slug("oia")) { (t("ข้อมูลข่าวสารของราชการ", "Official information")) } }
+                        li { a href=(paths::ITA) { (t("การเปิดเผยข้อมูลสาธารณะ (ITA/MOIT)", "Open data for ITA/MOIT")) } }
+                        li { a href=(paths::area_slug("news")) { (t("ข่าวประชาสัมพันธ์", "News")) } }
+                        li { a href=(paths::SITEMAP) { (t("แผนผังเว็บไซต์ (XML)", "Sitemap (XML)")) } }
+                        li { a href=(paths::FEED_ALL) { (t("ฟีดข่าวสาร (Atom)", "News feed (Atom)")) } }
                     }
                 }
                 section {
                     h2 { (t("บริการประชาชน", "Services")) }
                     ul {
-                        li { a href="/eservices" { (t("บริการออนไลน์ (e-Service)", "e-Services")) } }
+                        li { a href=(paths::ESERVICES) { (t("บริการออนไลน์ (e-Service)", "e-Services")) } }
                         li { a href="/eservices/complaint" { (t("ร้องเรียน/ร้องทุกข์", "Complaints")) } }
                         li { a href="/qa" { (t("ถาม-ตอบ", "Questions and answers")) } }
                         li { a href="/survey" { (t("แบบประเมินความพึงพอใจ", "Satisfaction survey")) } }

@@ -1,6 +1,7 @@
 //! Staff pages: login, first-admin setup, the dashboard, the request form, a request's page
 //! with its history and actions, and the printable official form.
 
+pub use crate::workflow::publish::PublishInput;
 use maud::{DOCTYPE, Markup, html};
 
 use super::forms::{self, Input, Problem, csrf, field};
@@ -175,9 +176,9 @@ fn request_rows(requests: &[Request], digits: Digits) -> Markup {
 }
 
 fn state_badge(r: &Request) -> Markup {
-    let state = State::parse(&r.state);
+    let state = r.state;
     html! {
-        span class=(format!("state state-{}", r.state)) { (state.map_or("-", State::label_th)) }
+        span class=(format!("state state-{}", state.as_str())) { (state.label_th()) }
         @if r.verbal_pending { " " span.state.state-verbal { "อนุมัติด้วยวาจา — รอยืนยัน" } }
     }
 }
@@ -393,7 +394,7 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
         html! {
             h1 { (f.topic) }
             p { "เลขที่คำขอ " strong { (reference) } " · สถานะ " (state_badge(r)) }
-            @if let (Some(reason), Some(State::Rejected)) = (p.rejection, State::parse(&r.state)) {
+            @if let (Some(reason), Some(State::Rejected)) = (p.rejection, Some(r.state)) {
                 div.warning role="alert" { strong { "เหตุผลที่ไม่อนุมัติ: " } (reason) }
             }
             @if let Some(item) = r.item_id {
@@ -434,7 +435,7 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
                 @for e in p.history {
                     li {
                         (thai::datetime_short(jiff::Timestamp::from_second(e.at).unwrap_or_default(), digits))
-                        " — " (action_label(&e.action))
+                        " — " (e.action.label_th())
                         " โดย " (e.user_name.as_deref().unwrap_or("ระบบ"))
                         @if !e.detail.is_empty() { ": " (e.detail) }
                     }
@@ -442,34 +443,6 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
             }
         },
     )
-}
-
-/// Thai label of an audit action, for histories.
-pub fn action_label(action: &str) -> &str {
-    match action {
-        "request.create" => "สร้างคำขอ (ฉบับร่าง)",
-        "request.edit" => "แก้ไขคำขอ",
-        "request.submit" => "ส่งขออนุมัติ",
-        "request.approve" => "อนุมัติ",
-        "request.reject" => "ไม่อนุมัติ",
-        "request.publish" => "เผยแพร่",
-        "request.publish_verbal" => "เผยแพร่ตามการอนุมัติด้วยวาจา",
-        "request.confirm_verbal" => "ยืนยันการอนุมัติด้วยวาจา",
-        "request.withdraw" => "ถอนการเผยแพร่",
-        "request.expire" => "สิ้นสุดการเผยแพร่อัตโนมัติ",
-        "login.ok" => "เข้าสู่ระบบ",
-        "login.failed" => "เข้าสู่ระบบไม่สำเร็จ (รหัสผ่าน)",
-        "login.totp_failed" => "เข้าสู่ระบบไม่สำเร็จ (รหัสยืนยันขั้นที่สอง)",
-        "login.recovery_used" => "เข้าสู่ระบบด้วยรหัสสำรอง",
-        "login.lockout" => "ระงับการเข้าสู่ระบบชั่วคราว",
-        "login.refused" => "ปฏิเสธการเข้าสู่ระบบ (รอก่อน)",
-        "user.totp_enable" => "เปิดการยืนยันตัวตนสองขั้นตอน",
-        "user.totp_disable" => "ปิดการยืนยันตัวตนสองขั้นตอน",
-        "user.totp_failed" => "รหัสยืนยันไม่ถูกต้อง (ขณะเข้าสู่ระบบอยู่)",
-        "user.totp_reset" => "รีเซ็ตการยืนยันตัวตนสองขั้นตอน (โดยผู้ดูแลระบบ)",
-        "user.totp_recovery_new" => "สร้างรหัสสำรองชุดใหม่",
-        other => other,
-    }
 }
 
 fn period(from: Option<jiff::civil::Date>, to: Option<jiff::civil::Date>, digits: Digits) -> Markup {
@@ -520,59 +493,6 @@ fn action_forms(r: &Request, actions: &[ActionKind], token: &str) -> Markup {
             }
         }
     }
-}
-
-/// The web master's publish form, pre-filled from the request.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct PublishInput {
-    /// `area/sub` key.
-    #[serde(default)]
-    pub category: String,
-    /// Title.
-    #[serde(default)]
-    pub title: String,
-    /// Summary.
-    #[serde(default)]
-    pub summary: String,
-    /// Source or owner.
-    #[serde(default)]
-    pub source: String,
-    /// Period covered, from (ISO date).
-    #[serde(default)]
-    pub period_from: String,
-    /// Period covered, to.
-    #[serde(default)]
-    pub period_to: String,
-    /// Publication date (today or later).
-    #[serde(default)]
-    pub publish_on: String,
-    /// End of publication, or empty for none.
-    #[serde(default)]
-    pub end_date: String,
-    /// Publishing on a verbal approval.
-    #[serde(default)]
-    pub verbal: String,
-    /// Who approved verbally.
-    #[serde(default)]
-    pub verbal_by: String,
-    /// When, ISO date.
-    #[serde(default)]
-    pub verbal_on: String,
-    /// Ticked checklist items, `SCHEME|CODE` (see [`super::compliance::tag_fieldset`]).
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// Fiscal year the tags count for.
-    #[serde(default)]
-    pub tag_year: String,
-    /// Period the tags cover.
-    #[serde(default)]
-    pub tag_period: String,
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
-    /// Text alternatives of the request's images, in file order (one `alt` field per image).
-    #[serde(default)]
-    pub alt: Vec<String>,
 }
 
 /// Whether a file kind is shown as an image on the item page (and so needs a text
@@ -634,7 +554,16 @@ pub fn publish_form(
                 (field("source", "แหล่งที่มา / เจ้าของข้อมูล", &input.source, Input::Text, true, problems))
                 div.pair {
                     (field("period_from", "ช่วงวันที่ของข้อมูล ตั้งแต่", &input.period_from, Input::Date, false, problems))
-                    (field("period_to", "ถึง", &input.period_to, Input::Date, false, problems))
+                    (field("period_to", "ถึง (เว้นว่างได้ถ้ายังมีผลอยู่)", &input.period_to, Input::Date, false, problems))
+                    div.field.check {
+                        input #f-timeless type="checkbox" name="timeless" value="1" checked[input.timeless == "1"]
+                            aria-describedby="timeless-help";
+                        label for="f-timeless" { "ไม่จำกัดช่วงเวลา (ข้อมูลไม่ผูกกับช่วงเวลา เช่น กฎหมาย คู่มือ)" }
+                        p.help #timeless-help { "ต้องระบุช่วงวันที่ของข้อมูล หรือเลือกข้อนี้ ระบบจะแสดงต่อสาธารณะว่าไม่จำกัดช่วงเวลา" }
+                        @if let Some(p) = problems.iter().find(|p| p.field == "timeless") {
+                            p.error { (p.message) }
+                        }
+                    }
                 }
                 (field("publish_on", "วันที่เผยแพร่ (วันนี้ หรือกำหนดล่วงหน้า)", &input.publish_on, Input::Date, true, problems))
                 (field("end_date", "วันสิ้นสุดการเผยแพร่ (เว้นว่าง = ไม่กำหนด)", &input.end_date, Input::Date, false, problems))

@@ -15,6 +15,7 @@ use crate::store::users::{self, NewUser};
 use crate::views::admin::{self as view, NewAccount};
 use crate::views::forms::Problem;
 use crate::workflow::account;
+use crate::workflow::audit::AuditAction;
 use crate::workflow::state::{Role, Roles};
 
 async fn users_page(
@@ -71,7 +72,7 @@ pub async fn add_user(
         unit: form.unit.trim().into(),
         phone: form.phone.trim().into(),
         email: form.email.trim().into(),
-        roles: roles.unwrap_or_default().to_list(),
+        roles: roles.unwrap_or_default(),
     };
     let hash = crypto::hash_password(&form.password);
     let who = staff.who();
@@ -83,9 +84,9 @@ pub async fn add_user(
                 audit::append(
                     c,
                     &who,
-                    "user.add",
+                    AuditAction::UserAdd,
                     &format!("user/{id}"),
-                    &format!("{} ({})", new.username, new.roles),
+                    &format!("{} ({})", new.username, new.roles.to_list()),
                 )?;
             }
             Ok(id)
@@ -114,7 +115,7 @@ pub async fn set_active(
     app.store
         .run(move |c| {
             users::set_active(c, id, active)?;
-            let action = if active { "user.enable" } else { "user.disable" };
+            let action = if active { AuditAction::UserEnable } else { AuditAction::UserDisable };
             audit::append(c, &who, action, &format!("user/{id}"), "")
         })
         .await?;
@@ -171,7 +172,7 @@ pub async fn audit_csv(
             time(e.at),
             e.user_name.clone().unwrap_or_default(),
             e.address.clone(),
-            e.action.clone(),
+            e.action.as_str().to_owned(),
             e.object.clone(),
             e.detail.clone(),
         ]);
@@ -208,7 +209,7 @@ pub async fn set_password(
     app.store
         .run(move |c| {
             users::set_password(c, id, &hash)?;
-            audit::append(c, &who, "user.passwd", &format!("user/{id}"), "")
+            audit::append(c, &who, AuditAction::UserPasswd, &format!("user/{id}"), "")
         })
         .await?;
     Ok(Redirect::to("/admin/users").into_response())

@@ -18,7 +18,8 @@ use crate::store::{now_unix, totp};
 use crate::views::admin::NewAccount;
 use crate::views::{self, forms::Problem};
 use crate::workflow::account;
-use crate::workflow::state::Roles;
+use crate::workflow::audit::AuditAction;
+use crate::workflow::state::Role;
 
 /// Where to go after logging in: only local paths, never another site.
 fn safe_next(next: Option<&String>) -> String {
@@ -92,7 +93,9 @@ pub async fn login(
     if let Some(wait) = waiting {
         let (who2, name) = (who.clone(), username.clone());
         app.store
-            .run(move |c| audit::append(c, &who2, "login.refused", &format!("user/{name}"), "throttled"))
+            .run(move |c| {
+                audit::append(c, &who2, AuditAction::LoginRefused, &format!("user/{name}"), "throttled")
+            })
             .await?;
         let msg = format!(
             "เข้าสู่ระบบผิดหลายครั้ง กรุณารอ {} วินาทีแล้วลองใหม่ (too many failed attempts)",
@@ -117,12 +120,12 @@ pub async fn login(
         let name = username.clone();
         app.store
             .run(move |c| {
-                audit::append(c, &who, "login.failed", &format!("user/{name}"), "")?;
+                audit::append(c, &who, AuditAction::LoginFailed, &format!("user/{name}"), "")?;
                 if let Some(wait) = lockout {
                     audit::append(
                         c,
                         &who,
-                        "login.lockout",
+                        AuditAction::LoginLockout,
                         &format!("user/{name}"),
                         &format!("{} s", wait.as_secs()),
                     )?;
@@ -151,7 +154,7 @@ pub async fn login(
             audit::append(
                 c,
                 &Who { user_id: Some(user_id), address },
-                "login.ok",
+                AuditAction::LoginOk,
                 &format!("user/{user_id}"),
                 "",
             )?;
@@ -168,7 +171,7 @@ pub async fn login(
         Started::Session(token) => {
             app.account_throttle.succeed(&account_key);
             app.address_throttle.succeed(&address_key);
-            let roles = Roles::parse_list(&user.roles).unwrap_or_default();
+            let roles = user.roles;
             let next = if super::totp::required_for(roles, &app.config.settings.security.totp_required_roles)
             {
                 "/staff/totp".to_owned()
@@ -212,7 +215,13 @@ pub async fn logout(
     app.store
         .run(move |c| {
             users::end_session(c, &token)?;
-            audit::append(c, &who, "logout", &format!("user/{}", who.user_id.unwrap_or_default()), "")
+            audit::append(
+                c,
+                &who,
+                AuditAction::Logout,
+                &format!("user/{}", who.user_id.unwrap_or_default()),
+                "",
+            )
         })
         .await?;
     Ok((jar.remove(session::removal(SESSION_COOKIE)), Redirect::to("/")).into_response())
@@ -252,7 +261,7 @@ pub async fn setup(
         position: form.position.trim().into(),
         unit: form.unit.trim().into(),
         email: form.email.trim().into(),
-        roles: "admin,webmaster,staff".into(),
+        roles: [Role::Admin, Role::WebMaster, Role::Staff].into_iter().collect(),
         ..NewUser::default()
     };
     let created = app
@@ -268,7 +277,7 @@ pub async fn setup(
             audit::append(
                 &tx,
                 &Who { user_id: Some(id), address },
-                "user.setup",
+                AuditAction::UserSetup,
                 &format!("user/{id}"),
                 &new.username,
             )?;

@@ -22,6 +22,7 @@ use crate::store::reports;
 use crate::thai;
 use crate::views::compliance::{self as view, PublicRow, TagChoices, TagForm};
 use crate::views::forms::Problem;
+use crate::workflow::audit::AuditAction;
 use crate::workflow::state::Role;
 
 fn html(m: maud::Markup) -> Response {
@@ -120,7 +121,7 @@ pub async fn dashboard(
     let lib = library(&app).await?;
     let schemes: Vec<String> = lib.schemes().into_iter().map(str::to_owned).collect();
     let at = at_on(on);
-    let (evidence, untagged) = app
+    let (evidence, untagged, without_period) = app
         .store
         .run(move |c| {
             let mut all = HashMap::new();
@@ -128,7 +129,8 @@ pub async fn dashboard(
                 let ev = tags::evidence(c, &s, fy, at)?;
                 all.insert(s, ev);
             }
-            Ok((all, tags::items_with_tags(c, true, 10_000)?.len()))
+            let untagged = tags::items_with_tags(c, true, 10_000)?.len();
+            Ok((all, untagged, crate::store::items::without_period(c, crate::store::items::At::now())?))
         })
         .await?;
     let results = lib
@@ -146,6 +148,7 @@ pub async fn dashboard(
         years: years_around(thai::fiscal_year(today), fy),
         schemes: results,
         untagged,
+        without_period,
     };
     let bar = super::staff::bar(&app, &staff).await?;
     Ok(html(view::dashboard(&app.plain_chrome(), &bar, &d)))
@@ -418,7 +421,7 @@ pub async fn save_tags(
                 .map(|t| format!("{} {} {} {}", t.scheme, t.code, t.fiscal_year, t.period))
                 .collect();
             let detail = format!("+[{}] -{removed}", added.join(", "));
-            audit::append(&tx, &who, "item.tags", &format!("item/{id}"), detail.trim())?;
+            audit::append(&tx, &who, AuditAction::ItemTags, &format!("item/{id}"), detail.trim())?;
             tx.commit()?;
             Ok(true)
         })

@@ -14,6 +14,7 @@ use crate::store::cases::{self, Inserted};
 use crate::thai;
 use crate::views::eservices as view;
 use crate::views::forms::Problem;
+use crate::workflow::audit::AuditAction;
 use crate::workflow::eservice::{self, CaseInput, Kind, Status};
 use crate::workflow::state::Role;
 
@@ -237,7 +238,13 @@ pub async fn staff_answer(
         .run(move |c| {
             let tx = c.transaction()?;
             cases::answer(&tx, id, status, &answer, publish)?;
-            crate::store::audit::append(&tx, &who, "case.answer", &format!("case/{id}"), status.as_str())?;
+            crate::store::audit::append(
+                &tx,
+                &who,
+                AuditAction::CaseAnswer,
+                &format!("case/{id}"),
+                status.as_str(),
+            )?;
             tx.commit()?;
             Ok(())
         })

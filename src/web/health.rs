@@ -20,6 +20,8 @@ pub async fn page(State(app): State<Shared>, staff: Staff) -> Result<Response, W
         tokio::task::spawn_blocking(move || health::report(&store, &Inputs { config: &config, certificate }))
             .await
             .map_err(crate::store::StoreError::from)?;
+    let jobs = app.store.run(|c| crate::store::jobs::all(c)).await?;
     let bar = super::staff::bar(&app, &staff).await?;
-    Ok(Html(crate::views::health::health(&app.plain_chrome(), &bar, &checks).into_string()).into_response())
+    let page = crate::views::health::health(&app.plain_chrome(), &bar, &checks, &jobs);
+    Ok(Html(page.into_string()).into_response())
 }

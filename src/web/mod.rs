@@ -292,7 +292,7 @@ async fn private_pages_not_stored(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let path = request.uri().path();
-    let private = ["/staff", "/admin", "/login", "/logout", "/setup"].iter().any(|p| path.starts_with(p));
+    let private = crate::paths::is_private(path);
     let mut response = next.run(request).await;
     if private && !response.headers().contains_key(header::CACHE_CONTROL) {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -15,6 +15,7 @@ use crate::store::items::{self, At, Scope};
 use crate::store::pages;
 use crate::views::forms::Problem;
 use crate::views::policies::{self as view, Policy};
+use crate::workflow::audit::AuditAction;
 use crate::workflow::state::Role;
 
 fn html(m: maud::Markup) -> Response {
@@ -83,7 +84,13 @@ pub async fn save(
         .run(move |c| {
             let tx = c.transaction()?;
             pages::set(&tx, policy.slug, &body, &by)?;
-            crate::store::audit::append(&tx, &who, "page.edit", &format!("page/{}", policy.slug), "")?;
+            crate::store::audit::append(
+                &tx,
+                &who,
+                AuditAction::PageEdit,
+                &format!("page/{}", policy.slug),
+                "",
+            )?;
             tx.commit()?;
             Ok(())
         })
@@ -100,7 +107,7 @@ fn xml_escape(s: &str) -> String {
 }
 
 fn rfc3339(unix: i64) -> String {
-    jiff::Timestamp::from_second(unix).map(|t| t.to_string()).unwrap_or_default()
+    jiff::Timestamp::from_second(unix).map(crate::thai::rfc3339_bangkok).unwrap_or_default()
 }
 
 /// `GET /feeds/{area}.xml` (or `all.xml`): an Atom feed of the newest visible items.
@@ -137,10 +144,17 @@ pub async fn feed(
     for r in &rows {
         let url = format!("{origin}{}", paths::item(r.id));
         xml.push_str(&format!(
-            "<entry><title>{}</title><id>{url}</id><link href=\"{url}\"/><updated>{}</updated><summary>{}</summary></entry>\n",
+            "<entry><title>{}</title><id>{url}</id><link href=\"{url}\"/><published>{published}</published>\
+             <updated>{published}</updated><summary>{} ({})</summary></entry>\n",
             xml_escape(&r.title),
-            rfc3339(r.published_at),
             xml_escape(&r.summary),
+            jiff::Timestamp::from_second(r.published_at)
+                .map(|t| format!(
+                    "เผยแพร่ {}",
+                    crate::thai::datetime_long(t, app.config.settings.display.digits)
+                ))
+                .unwrap_or_default(),
+            published = rfc3339(r.published_at),
         ));
     }
     xml.push_str("</feed>\n");

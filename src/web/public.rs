@@ -179,21 +179,26 @@ pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let mut push = |path: &str| xml.push_str(&format!("<url><loc>{origin}{path}</loc></url>\n"));
-    push("/");
     for area in categories::AREAS {
         push(&paths::area(area));
         for sub in area.subs {
             push(&paths::place(Place { area, sub }));
         }
     }
-    for path in ["/eservices", "/qa", "/survey", "/stats"] {
+    for path in paths::FIXED_PUBLIC_PAGES {
         push(path);
     }
     for policy in crate::views::policies::PAGES {
-        push(&format!("/policy/{}", policy.slug));
+        push(&paths::policy(policy.slug));
     }
     for row in rows {
-        push(&paths::item(row.id));
+        let lastmod = jiff::Timestamp::from_second(row.published_at)
+            .map(crate::thai::rfc3339_bangkok)
+            .unwrap_or_default();
+        xml.push_str(&format!(
+            "<url><loc>{origin}{}</loc><lastmod>{lastmod}</lastmod></url>\n",
+            paths::item(row.id)
+        ));
     }
     xml.push_str("</urlset>\n");
     Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())
@@ -212,7 +217,7 @@ pub(super) fn origin(headers: &HeaderMap) -> String {
 
 /// `GET /healthz`: 200 once the database answers.
 pub async fn healthz(State(app): State<Shared>) -> Result<Response, WebError> {
-    app.store.run(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).await?;
+    app.store.run(crate::store::ping).await?;
     Ok(format!("ok prakat {}\n", env!("CARGO_PKG_VERSION")).into_response())
 }
 

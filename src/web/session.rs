@@ -114,7 +114,7 @@ impl FromRequestParts<Shared> for Staff {
             .store
             .run(move |c| {
                 let Some(session) = users::session(c, &token, LIMITS)? else { return Ok(None) };
-                let roles = Roles::parse_list(&session.user.roles).unwrap_or_default();
+                let roles = session.user.roles;
                 // Accounts whose roles require two-step login and that have not enrolled yet.
                 let must_enrol = super::totp::required_for(roles, &required)
                     && !crate::store::totp::is_enabled(c, session.user.id)?;

@@ -5,28 +5,26 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, Request as HttpRequest, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::civil::Date;
-use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::auth::CsrfOnly;
 use super::session::Staff;
 use super::{Shared, WebError, download, upload};
-use crate::categories::Place;
 use crate::compliance::status;
 use crate::paths;
-use crate::store::audit::{self, Who};
+use crate::store::audit::{self, AuditAction};
 use crate::store::compliance::NewTag;
-use crate::store::items::{self, At, NewAttachment, NewItem};
-use crate::store::requests::{self, Change, Request};
-use crate::store::{StoreResult, notifications, users};
+use crate::store::items::{At, NewAttachment, NewItem};
+use crate::store::requests::{self, NotRecorded, Record, Request, Target};
+use crate::store::{notifications, users};
 use crate::thai;
 use crate::views::compliance::TagChoices;
 use crate::views::forms::Problem;
-use crate::views::staff::{self as view, Bar, Dashboard, PublishInput, RequestPage, Signature};
+use crate::views::staff::{self as view, Bar, Dashboard, RequestPage, Signature};
+use crate::workflow::publish::{self, PublishInput, ValidPublication};
 use crate::workflow::request::{self as form, RequestInput};
-use crate::workflow::state::{
-    Action, ActionKind, Actor, RequestFacts, Role, State as Lifecycle, available, decide, may_edit,
-};
+use crate::workflow::state::{self, Action, ActionKind, Role, State as Lifecycle, available, may_edit};
+use crate::workflow::transition::{Plan, Transition, plan};
 
 /// Days ahead that the web masters' dashboard looks for items ending (seed 4.2).
 const ENDING_WITHIN_DAYS: i64 = 14;
@@ -46,7 +44,7 @@ pub(super) async fn bar<'a>(app: &Shared, staff: &'a Staff) -> Result<Bar<'a>, W
         .run(move |c| {
             Ok((
                 notifications::unread_count(c, user_id)?,
-                users::count_with_role(c, Role::WebMaster.as_str())?,
+                users::count_with_role(c, Role::WebMaster)?,
                 crate::store::backups::last(c)?,
             ))
         })
@@ -65,24 +63,56 @@ pub(super) async fn bar<'a>(app: &Shared, staff: &'a Staff) -> Result<Bar<'a>, W
     })
 }
 
-fn facts(r: &Request) -> RequestFacts {
-    RequestFacts {
-        state: Lifecycle::parse(&r.state).unwrap_or(Lifecycle::Draft),
-        requester_id: r.requester_id,
-        verbal_pending: r.verbal_pending,
+/// Asks the workflow whether `staff` may make `transition` on `r` (`None`: a new request).
+fn plan_for(staff: &Staff, transition: &Transition, r: Option<&Request>) -> Result<Plan, WebError> {
+    plan(transition, r.map(Request::facts).as_ref(), &staff.actor())
+        .map_err(|e| WebError::Forbidden(e.to_string()))
+}
+
+/// Records a planned transition (see `store::requests::record`); a request someone else
+/// changed first is refused with a message, and nothing is written.
+async fn record(
+    app: &Shared,
+    staff: &Staff,
+    target: RecordTarget,
+    plan: Plan,
+    edit: Option<(form::ValidRequest, Vec<NewAttachment>, Vec<i64>)>,
+    item: Option<(NewItem, Vec<NewTag>)>,
+) -> Result<i64, WebError> {
+    let (who, actor_id) = (staff.who(), staff.user.id);
+    let recorded = app
+        .store
+        .run(move |c| {
+            let target = match &target {
+                RecordTarget::New { fiscal_year, fields, files } => {
+                    Target::New { requester_id: actor_id, fiscal_year: *fiscal_year, fields, files }
+                }
+                RecordTarget::Existing(r) => Target::Existing(r),
+            };
+            let rec = Record {
+                who: &who,
+                actor_id,
+                edit: edit.as_ref().map(|(f, files, remove)| (f, files.as_slice(), remove.as_slice())),
+                item: item.as_ref().map(|(i, tags)| (i, tags.as_slice())),
+            };
+            Ok(requests::record(c, target, &plan, rec))
+        })
+        .await?;
+    match recorded {
+        Ok(id) => Ok(id),
+        Err(NotRecorded::Stale) => Err(WebError::Forbidden(NotRecorded::Stale.to_string())),
+        Err(NotRecorded::Store(e)) => Err(e.into()),
     }
 }
 
-/// Adds an in-app notification for each of `user_ids` (except `except`).
-fn notify(c: &Connection, user_ids: &[i64], except: i64, text: &str, link: &str) -> StoreResult<()> {
-    for id in user_ids.iter().filter(|&&id| id != except) {
-        notifications::add(c, *id, text, link)?;
-    }
-    Ok(())
+/// The request a handler records a transition on, owned so it can move to a blocking thread.
+enum RecordTarget {
+    New { fiscal_year: i32, fields: form::ValidRequest, files: Vec<NewAttachment> },
+    Existing(Request),
 }
 
-fn ids_with_role(c: &Connection, role: Role) -> StoreResult<Vec<i64>> {
-    Ok(users::with_role(c, role.as_str())?.into_iter().map(|u| u.id).collect())
+fn to_request(id: i64) -> Response {
+    Redirect::to(&paths::staff_request(id)).into_response()
 }
 
 /// `GET /staff`
@@ -97,12 +127,12 @@ pub async fn dashboard(State(app): State<Shared>, staff: Staff) -> Result<Respon
                 ..Dashboard::default()
             };
             if roles.contains(Role::Approver) {
-                d.to_approve = requests::in_states(c, &[Lifecycle::Submitted.as_str()])?;
+                d.to_approve = requests::in_states(c, &[Lifecycle::Submitted])?;
                 d.verbal = requests::verbal_pending(c)?;
             }
             if roles.contains(Role::WebMaster) {
-                d.to_publish = requests::in_states(c, &[Lifecycle::Approved.as_str()])?;
-                d.ending = items::ending_within(c, At::now(), ENDING_WITHIN_DAYS)?;
+                d.to_publish = requests::in_states(c, &[Lifecycle::Approved])?;
+                d.ending = crate::store::items::ending_within(c, At::now(), ENDING_WITHIN_DAYS)?;
             }
             Ok(d)
         })
@@ -219,35 +249,12 @@ pub async fn create(
         Ok(ok) => ok,
         Err(page) => return Ok(page),
     };
-    let submit = up.intent != "draft";
+    let plan = plan_for(&staff, &Transition::Create { submit: up.intent != "draft" }, None)?;
     let files = store_files(&app, up).await?;
-    let who = staff.who();
-    let user_id = staff.user.id;
-    let fy = thai::fiscal_year(thai::today());
-    let state = if submit { Lifecycle::Submitted } else { Lifecycle::Draft };
-    let topic = valid.topic.clone();
-    let id = app
-        .store
-        .run(move |c| {
-            requests::create(c, user_id, fy, state.as_str(), &valid, &files, |c, id| {
-                let object = format!("request/{id}");
-                audit::append(c, &who, "request.create", &object, &topic)?;
-                if submit {
-                    audit::append(c, &who, "request.submit", &object, "")?;
-                    let text = format!("มีคำขอเผยแพร่ข้อมูลรออนุมัติ: {topic}");
-                    notify(
-                        c,
-                        &ids_with_role(c, Role::Approver)?,
-                        user_id,
-                        &text,
-                        &format!("/staff/requests/{id}"),
-                    )?;
-                }
-                Ok(())
-            })
-        })
-        .await?;
-    Ok(Redirect::to(&format!("/staff/requests/{id}")).into_response())
+    let fiscal_year = thai::fiscal_year(thai::today());
+    let target = RecordTarget::New { fiscal_year, fields: valid, files };
+    let id = record(&app, &staff, target, plan, None, None).await?;
+    Ok(to_request(id))
 }
 
 async fn store_files(app: &Shared, up: upload::Upload) -> Result<Vec<NewAttachment>, WebError> {
@@ -265,15 +272,10 @@ async fn load(app: &Shared, id: &str) -> Result<Request, WebError> {
 
 /// Who may look at a request: its requester, approvers, web masters and admins.
 fn may_view(staff: &Staff, r: &Request) -> Result<(), WebError> {
-    let roles = staff.roles;
-    if staff.user.id == r.requester_id
-        || roles.contains(Role::Approver)
-        || roles.contains(Role::WebMaster)
-        || roles.contains(Role::Admin)
-    {
+    if state::may_view(&r.facts(), &staff.actor()) {
         Ok(())
     } else {
-        Err(WebError::Forbidden("ดูได้เฉพาะผู้ขอ ผู้อนุมัติ และผู้ดูแลเว็บไซต์".into()))
+        Err(WebError::Forbidden("ดูได้เฉพาะผู้ขอ และเมื่อส่งขออนุมัติแล้ว ผู้อนุมัติ ผู้ดูแลเว็บไซต์ และผู้ดูแลระบบ".into()))
     }
 }
 
@@ -290,15 +292,16 @@ pub async fn show(
         .store
         .run(move |c| audit::list(c, &audit::Filter { object: Some(object), ..Default::default() }))
         .await?;
-    let rejection = history.iter().rev().find(|e| e.action == "request.reject").map(|e| e.detail.as_str());
-    let actions = available(&facts(&r), &staff.actor());
+    let rejection =
+        history.iter().rev().find(|e| e.action == AuditAction::RequestReject).map(|e| e.detail.as_str());
+    let actions = available(&r.facts(), &staff.actor());
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     let page = RequestPage {
         request: &r,
         history: &history,
         actions: &actions,
-        editable: may_edit(&facts(&r), &staff.actor()),
+        editable: may_edit(&r.facts(), &staff.actor()),
         rejection,
     };
     Ok(html(view::request_page(&chrome, &bar, &page)))
@@ -311,9 +314,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let r = load(&app, &id).await?;
-    if !may_edit(&facts(&r), &staff.actor()) {
-        return Err(WebError::Forbidden("แก้ไขได้เฉพาะผู้ขอ และเฉพาะฉบับร่างหรือคำขอที่ไม่ได้รับอนุมัติ".into()));
-    }
+    plan_for(&staff, &Transition::Edit { submit: false }, Some(&r))?;
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     Ok(html(view::request_form(&chrome, &bar, &input_of(&r), Some(&r), &[], max_upload(&app) >> 20)))
@@ -328,50 +329,18 @@ pub async fn update(
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     let r = load(&app, &id).await?;
-    if !may_edit(&facts(&r), &staff.actor()) {
-        return Err(WebError::Forbidden("แก้ไขได้เฉพาะผู้ขอ และเฉพาะฉบับร่างหรือคำขอที่ไม่ได้รับอนุมัติ".into()));
-    }
+    // Who may edit is checked before the form is read.
+    plan_for(&staff, &Transition::Edit { submit: false }, Some(&r))?;
     let (valid, up) = match accept_form(&app, &staff, multipart, Some(&r)).await? {
         Ok(ok) => ok,
         Err(page) => return Ok(page),
     };
-    let submit = up.intent != "draft";
-    let next = if submit {
-        decide(&facts(&r), &Action::Submit, &staff.actor())
-            .map_err(|e| WebError::Forbidden(e.to_string()))?
-            .next
-    } else {
-        Lifecycle::parse(&r.state).unwrap_or(Lifecycle::Draft)
-    };
+    let plan = plan_for(&staff, &Transition::Edit { submit: up.intent != "draft" }, Some(&r))?;
     let remove = up.remove_files.clone();
     let files = store_files(&app, up).await?;
-    let (who, user_id, rid, from) = (staff.who(), staff.user.id, r.id, r.state.clone());
-    let topic = valid.topic.clone();
-    let changed = app
-        .store
-        .run(move |c| {
-            requests::update(c, rid, &from, next.as_str(), &valid, &files, &remove, |c| {
-                let object = format!("request/{rid}");
-                audit::append(c, &who, "request.edit", &object, "")?;
-                if submit {
-                    audit::append(c, &who, "request.submit", &object, "")?;
-                    let text = format!("มีคำขอเผยแพร่ข้อมูลรออนุมัติ: {topic}");
-                    notify(
-                        c,
-                        &ids_with_role(c, Role::Approver)?,
-                        user_id,
-                        &text,
-                        &format!("/staff/requests/{rid}"),
-                    )?;
-                }
-                Ok(())
-            })
-        })
-        .await?;
-    if !changed {
-        return Err(WebError::Forbidden("คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่".into()));
-    }
-    Ok(Redirect::to(&format!("/staff/requests/{rid}")).into_response())
+    let edit = Some((valid, files, remove));
+    let id = record(&app, &staff, RecordTarget::Existing(r), plan, edit, None).await?;
+    Ok(to_request(id))
 }
 
 /// A decision form's data.
@@ -400,117 +369,13 @@ pub async fn decide_on(
         "withdraw" => Action::Withdraw { reason: f.reason.trim().to_owned() },
         _ => return Err(WebError::NotFound),
     };
-    apply(&app, &staff.actor(), &staff.who(), &r, &action, None).await?;
-    if matches!(action, Action::Withdraw { .. }) {
+    let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
+    let takes_down = plan.effects.item != crate::workflow::transition::ItemChange::None;
+    let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, None).await?;
+    if takes_down {
         app.pages.invalidate();
     }
-    Ok(Redirect::to(&format!("/staff/requests/{}", r.id)).into_response())
-}
-
-/// Records a decided action: the state change, the audit line, the notifications, for a
-/// publication the new item with its compliance tags, and for a withdrawal the item coming
-/// down — all in one transaction.
-async fn apply(
-    app: &Shared,
-    actor: &Actor,
-    who: &Who,
-    r: &Request,
-    action: &Action,
-    item: Option<(NewItem, Vec<NewTag>)>,
-) -> Result<(), WebError> {
-    let outcome = decide(&facts(r), action, actor).map_err(|e| WebError::Forbidden(e.to_string()))?;
-    let (who, action, rid, from) = (who.clone(), action.clone(), r.id, r.state.clone());
-    let (requester, topic, existing_item) = (r.requester_id, r.fields.topic.clone(), r.item_id);
-    let actor_id = actor.user_id;
-    let done = app
-        .store
-        .run(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let item_id = match &item {
-                Some((new, tags)) => {
-                    let id = items::insert_in(&tx, new)?;
-                    crate::store::compliance::add_tags(&tx, id, tags)?;
-                    Some(id)
-                }
-                None => None,
-            };
-            let (verbal_by, verbal_on) = match &action {
-                Action::PublishOnVerbalApproval { approved_by, approved_on } => {
-                    (Some(approved_by.as_str()), Some(*approved_on))
-                }
-                _ => (None, None),
-            };
-            let change = Change {
-                from: &from,
-                to: outcome.next.as_str(),
-                verbal_pending: outcome.verbal_pending,
-                verbal_by,
-                verbal_on,
-                item_id,
-            };
-            let changed = requests::change_state(&tx, rid, &change, |c| {
-                let object = format!("request/{rid}");
-                let link = format!("/staff/requests/{rid}");
-                let (name, detail, text) = match &action {
-                    Action::Submit => ("request.submit", String::new(), None),
-                    Action::Approve => {
-                        ("request.approve", String::new(), Some(format!("คำขอ \"{topic}\" ได้รับอนุมัติแล้ว")))
-                    }
-                    Action::Reject { reason } => (
-                        "request.reject",
-                        reason.clone(),
-                        Some(format!("คำขอ \"{topic}\" ไม่ได้รับอนุมัติ: {reason}")),
-                    ),
-                    Action::Publish => ("request.publish", String::new(), None),
-                    Action::PublishOnVerbalApproval { approved_by, approved_on } => {
-                        ("request.publish_verbal", format!("{approved_by} ({approved_on})"), None)
-                    }
-                    Action::ConfirmVerbalApproval => ("request.confirm_verbal", String::new(), None),
-                    Action::Withdraw { reason } => (
-                        "request.withdraw",
-                        reason.clone(),
-                        Some(format!("ข้อมูล \"{topic}\" ถูกถอนการเผยแพร่: {reason}")),
-                    ),
-                    Action::Expire => ("request.expire", String::new(), None),
-                };
-                audit::append(c, &who, name, &object, &detail)?;
-                if let Some(text) = text {
-                    notify(c, &[requester], actor_id, &text, &link)?;
-                }
-                match &action {
-                    Action::Submit => {
-                        let text = format!("มีคำขอเผยแพร่ข้อมูลรออนุมัติ: {topic}");
-                        notify(c, &ids_with_role(c, Role::Approver)?, actor_id, &text, &link)?;
-                    }
-                    Action::Publish | Action::PublishOnVerbalApproval { .. } => {
-                        let public = paths::item(item_id.unwrap_or_default());
-                        let text = format!("ข้อมูล \"{topic}\" เผยแพร่บนเว็บไซต์แล้วที่ {public}");
-                        notify(c, &[requester], actor_id, &text, &public)?;
-                        if matches!(action, Action::PublishOnVerbalApproval { .. }) {
-                            let text = format!("เผยแพร่ตามการอนุมัติด้วยวาจา รอท่านยืนยันในระบบ: {topic}");
-                            notify(c, &ids_with_role(c, Role::Approver)?, actor_id, &text, &link)?;
-                        }
-                    }
-                    Action::Withdraw { .. } => {
-                        if let Some(item) = existing_item {
-                            items::withdraw(c, item)?;
-                        }
-                    }
-                    _ => {}
-                }
-                Ok(())
-            })?;
-            if changed {
-                tx.commit()?;
-            }
-            Ok(changed)
-        })
-        .await?;
-    if done {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden("คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่".into()))
-    }
+    Ok(to_request(id))
 }
 
 /// Query of `GET /staff/requests/{id}/publish`.
@@ -537,8 +402,15 @@ fn publish_defaults(r: &Request, verbal: bool) -> PublishInput {
     }
 }
 
-fn publish_action(verbal: bool) -> ActionKind {
-    if verbal { ActionKind::PublishOnVerbalApproval } else { ActionKind::Publish }
+/// Refuses unless `staff` may publish `r` now (a web master, on an approved request, or on a
+/// submitted one with a verbal approval).
+fn may_publish(staff: &Staff, r: &Request, verbal: bool) -> Result<(), WebError> {
+    let kind = if verbal { ActionKind::PublishOnVerbalApproval } else { ActionKind::Publish };
+    if available(&r.facts(), &staff.actor()).contains(&kind) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden("เผยแพร่ได้เฉพาะผู้ดูแลเว็บไซต์ และเฉพาะคำขอที่อนุมัติแล้ว".into()))
+    }
 }
 
 /// `GET /staff/requests/{id}/publish`
@@ -550,9 +422,7 @@ pub async fn publish_form(
 ) -> Result<Response, WebError> {
     let r = load(&app, &id).await?;
     let verbal = q.verbal == "1";
-    if !available(&facts(&r), &staff.actor()).contains(&publish_action(verbal)) {
-        return Err(WebError::Forbidden("เผยแพร่ได้เฉพาะผู้ดูแลเว็บไซต์ และเฉพาะคำขอที่อนุมัติแล้ว".into()));
-    }
+    may_publish(&staff, &r, verbal)?;
     let mut input = publish_defaults(&r, verbal);
     let lib = super::compliance::library(&app).await?;
     let suggested = status::suggested_year(r.fields.period_from, thai::today());
@@ -567,100 +437,6 @@ pub async fn publish_form(
     Ok(html(view::publish_form(&chrome, &bar, &r, &input, &choices, &[])))
 }
 
-fn check_publish(input: &PublishInput, images: &[&str], today: Date) -> Result<NewItemFields, Vec<Problem>> {
-    let mut problems = Vec::new();
-    // Every image needs a text alternative before it goes public (WCAG 1.1.1).
-    for (i, name) in images.iter().enumerate() {
-        let alt = input.alt.get(i).map_or("", |a| a.trim());
-        if alt.is_empty() || alt.chars().count() > 250 {
-            problems.push(Problem::new(
-                format!("alt-{i}"),
-                format!("คำอธิบายภาพ {name}: ต้องกรอกคำอธิบายภาพ (ไม่เกิน 250 ตัวอักษร) เพื่อผู้ใช้โปรแกรมอ่านหน้าจอ"),
-            ));
-        }
-    }
-    let mut date = |name: &str, label: &str, value: &str, required: bool| -> Option<Date> {
-        if value.trim().is_empty() {
-            if required {
-                problems.push(Problem::new(name, format!("{label}: ต้องเลือกวันที่")));
-            }
-            return None;
-        }
-        match value.trim().parse() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                problems.push(Problem::new(name, format!("{label}: รูปแบบวันที่ไม่ถูกต้อง")));
-                None
-            }
-        }
-    };
-    let period_from = date("period_from", "ช่วงวันที่ของข้อมูล (ตั้งแต่)", &input.period_from, false);
-    let period_to = date("period_to", "ช่วงวันที่ของข้อมูล (ถึง)", &input.period_to, false);
-    let publish_on = date("publish_on", "วันที่เผยแพร่", &input.publish_on, true);
-    let end = date("end_date", "วันสิ้นสุดการเผยแพร่", &input.end_date, false);
-    let verbal = input.verbal == "1";
-    let verbal_on = if verbal {
-        date("verbal_on", "วันที่อนุมัติด้วยวาจา", &input.verbal_on, true)
-    } else {
-        None
-    };
-    if Place::parse(&input.category).is_none() {
-        problems.push(Problem::new("category", "หมวดหมู่: ต้องเลือกหมวดหมู่ย่อย"));
-    }
-    if input.title.trim().is_empty() || input.title.chars().count() > 300 {
-        problems.push(Problem::new("title", "ชื่อเรื่อง: ต้องกรอก ไม่เกิน 300 ตัวอักษร"));
-    }
-    if input.source.trim().is_empty() {
-        problems.push(Problem::new("source", "แหล่งที่มา / เจ้าของข้อมูล: ต้องกรอก (ข้อ ๒.๑.๓)"));
-    }
-    if verbal && input.verbal_by.trim().is_empty() {
-        problems.push(Problem::new("verbal_by", "ผู้อนุมัติด้วยวาจา: ต้องกรอกชื่อ"));
-    }
-    if let (Some(f), Some(t)) = (period_from, period_to)
-        && f > t
-    {
-        problems.push(Problem::new("period_to", "ช่วงวันที่ของข้อมูล: วันเริ่มต้องไม่หลังวันสิ้นสุด"));
-    }
-    if let Some(p) = publish_on {
-        if p < today {
-            problems.push(Problem::new("publish_on", "วันที่เผยแพร่: ต้องเป็นวันนี้หรือวันถัดไป"));
-        }
-        if let Some(e) = end
-            && e < p
-        {
-            problems.push(Problem::new("end_date", "วันสิ้นสุดการเผยแพร่: ต้องไม่ก่อนวันที่เผยแพร่"));
-        }
-    }
-    match (problems.is_empty(), publish_on) {
-        (true, Some(publish_on)) => Ok(NewItemFields {
-            verbal: verbal.then(|| (input.verbal_by.trim().to_owned(), verbal_on.unwrap_or(today))),
-            category: input.category.clone(),
-            title: input.title.trim().into(),
-            summary: input.summary.trim().into(),
-            source: input.source.trim().into(),
-            period_from,
-            period_to,
-            publish_on,
-            end,
-        }),
-        _ => Err(problems),
-    }
-}
-
-/// The web master's choices when publishing.
-struct NewItemFields {
-    /// Who approved verbally and when, when publishing on a verbal approval.
-    verbal: Option<(String, Date)>,
-    category: String,
-    title: String,
-    summary: String,
-    source: String,
-    period_from: Option<Date>,
-    period_to: Option<Date>,
-    publish_on: Date,
-    end: Option<Date>,
-}
-
 /// `POST /staff/requests/{id}/publish`
 pub async fn publish(
     State(app): State<Shared>,
@@ -671,17 +447,20 @@ pub async fn publish(
 ) -> Result<Response, WebError> {
     staff.check_csrf(&input.csrf)?;
     let r = load(&app, &id).await?;
+    // Who may publish is checked before the form is read or shown back.
+    may_publish(&staff, &r, input.is_verbal())?;
     let today = thai::today();
     let lib = super::compliance::library(&app).await?;
     let fy_now = thai::fiscal_year(today);
     let images: Vec<&str> =
         r.files.iter().filter(|f| view::is_image(&f.kind)).map(|f| f.file_name.as_str()).collect();
-    let checked = check_publish(&input, &images, today);
+    let checked = publish::validate(&input, &images, today);
     let tags = super::compliance::check_tags(&lib, &input.tags, &input.tag_year, &input.tag_period, fy_now);
     let (fields, tags) = match (checked, tags) {
         (Ok(fields), Ok(tags)) => (fields, tags),
         (checked, tags) => {
-            let mut problems = checked.err().unwrap_or_default();
+            let mut problems: Vec<Problem> =
+                checked.err().unwrap_or_default().into_iter().map(Problem::from).collect();
             problems.extend(tags.err().unwrap_or_default());
             let fy = super::compliance::choice_year(&input.tag_year, fy_now);
             let choices = TagChoices::new(&lib, &input.category, fy);
@@ -691,6 +470,21 @@ pub async fn publish(
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(page)).into_response());
         }
     };
+    let action = match &fields.verbal {
+        Some((approved_by, approved_on)) => {
+            Action::PublishOnVerbalApproval { approved_by: approved_by.clone(), approved_on: *approved_on }
+        }
+        None => Action::Publish,
+    };
+    let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
+    let item = new_item(&r, fields, today);
+    let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
+    app.pages.invalidate();
+    Ok(to_request(id))
+}
+
+/// The item a request becomes, with the web master's metadata.
+fn new_item(r: &Request, fields: ValidPublication, today: Date) -> NewItem {
     // Publishing today means now; a later date means 08:00 that morning, Bangkok time.
     let published_at = if fields.publish_on == today {
         jiff::Timestamp::now()
@@ -702,8 +496,8 @@ pub async fn publish(
             .map(|z| z.timestamp())
             .unwrap_or_else(|_| jiff::Timestamp::now())
     };
-    let mut alts = input.alt.iter().map(|a| a.trim().to_owned());
-    let item = NewItem {
+    let mut alts = fields.alts.into_iter();
+    NewItem {
         category: fields.category,
         title: fields.title,
         summary: fields.summary,
@@ -712,6 +506,7 @@ pub async fn publish(
         link: r.fields.link.clone(),
         period_from: fields.period_from,
         period_to: fields.period_to,
+        timeless: fields.timeless,
         published_at,
         expires_on: fields.end,
         attachments: r
@@ -725,14 +520,7 @@ pub async fn publish(
             })
             .collect(),
         request_id: Some(r.id),
-    };
-    let action = match fields.verbal {
-        Some((approved_by, approved_on)) => Action::PublishOnVerbalApproval { approved_by, approved_on },
-        None => Action::Publish,
-    };
-    apply(&app, &staff.actor(), &staff.who(), &r, &action, Some((item, tags))).await?;
-    app.pages.invalidate();
-    Ok(Redirect::to(&format!("/staff/requests/{}", r.id)).into_response())
+    }
 }
 
 /// `GET /staff/requests/{id}/print`: the official A4 form with its signature blocks.
@@ -766,11 +554,11 @@ pub(super) async fn signatures(app: &Shared, r: &Request) -> Result<[Signature; 
         })
         .await?;
     let person = |id: Option<i64>| people.iter().find(|u| Some(u.id) == id);
-    let last = |names: &[&str]| history.iter().rev().find(|e| names.contains(&e.action.as_str()));
+    let last = |names: &[AuditAction]| history.iter().rev().find(|e| names.contains(&e.action));
     let day = |at: i64| jiff::Timestamp::from_second(at).ok().map(thai::date_of);
-    let submitted = last(&["request.submit"]);
-    let approved = last(&["request.approve", "request.confirm_verbal"]);
-    let published = last(&["request.publish", "request.publish_verbal"]);
+    let submitted = last(&[AuditAction::RequestSubmit]);
+    let approved = last(&[AuditAction::RequestApprove, AuditAction::RequestConfirmVerbal]);
+    let published = last(&[AuditAction::RequestPublish, AuditAction::RequestPublishVerbal]);
     Ok([
         Signature {
             role: "ผู้รับผิดชอบการให้ข้อมูล",
@@ -817,21 +605,7 @@ pub async fn file(
     request: HttpRequest,
 ) -> Result<Response, WebError> {
     let file_id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let found = app
-        .store
-        .run(move |c| {
-            let request_id: Option<i64> = rusqlite::OptionalExtension::optional(c.query_row(
-                "SELECT request_id FROM request_files WHERE id = ?1",
-                [file_id],
-                |r| r.get(0),
-            ))?;
-            match request_id {
-                Some(rid) => requests::get(c, rid),
-                None => Ok(None),
-            }
-        })
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let found = app.store.run(move |c| requests::with_file(c, file_id)).await?.ok_or(WebError::NotFound)?;
     may_view(&staff, &found)?;
     let f = found.files.iter().find(|f| f.id == file_id).ok_or(WebError::NotFound)?;
     download::serve(&app, f, request, download::Caching::Private).await

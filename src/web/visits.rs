@@ -43,8 +43,12 @@ pub fn classify(path: &str) -> Option<Hit> {
     if let Some(rest) = path.strip_prefix("/files/") {
         return rest.split('/').next().and_then(|id| id.parse().ok()).map(Hit::Download);
     }
-    let excluded = ["/assets/", "/staff", "/admin", "/login", "/logout", "/setup", "/healthz", "/feeds/"];
-    if excluded.iter().any(|p| path.starts_with(p)) || path.ends_with(".xml") || path.ends_with(".csv") {
+    let excluded = ["/assets/", "/healthz", "/feeds/"];
+    if crate::paths::is_private(path)
+        || excluded.iter().any(|p| path.starts_with(p))
+        || path.ends_with(".xml")
+        || path.ends_with(".csv")
+    {
         return None;
     }
     Some(Hit::Page)

@@ -20,13 +20,13 @@ pub fn check_identity(username: &str, name: &str) -> Vec<FieldError> {
         || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
     {
         problems.push(FieldError {
-            field: "username",
+            field: "username".into(),
             message: "ชื่อผู้ใช้: ใช้ตัวอักษรภาษาอังกฤษ ตัวเลข จุด ขีด หรือขีดล่าง 1–64 ตัว".into(),
         });
     }
     if name.trim().is_empty() {
         problems.push(FieldError {
-            field: "name", message: "ชื่อ-นามสกุล: ต้องกรอก".into()
+            field: "name".into(), message: "ชื่อ-นามสกุล: ต้องกรอก".into()
         });
     }
     problems
@@ -35,10 +35,10 @@ pub fn check_identity(username: &str, name: &str) -> Vec<FieldError> {
 /// Checks a new password, typed twice.
 pub fn check_password(username: &str, password: &str, password2: &str) -> Option<FieldError> {
     if let Err(why) = password::check(password, username) {
-        Some(FieldError { field: "password", message: format!("รหัสผ่าน: {why}") })
+        Some(FieldError { field: "password".into(), message: format!("รหัสผ่าน: {why}") })
     } else if password != password2 {
         Some(FieldError {
-            field: "password2", message: "ยืนยันรหัสผ่าน: ไม่ตรงกับรหัสผ่าน".into()
+            field: "password2".into(), message: "ยืนยันรหัสผ่าน: ไม่ตรงกับรหัสผ่าน".into()
         })
     } else {
         None
@@ -52,7 +52,7 @@ mod tests {
     #[test]
     fn every_problem_is_named() {
         let p = check("สมชาย", "", "short", "short");
-        let fields: Vec<&str> = p.iter().map(|e| e.field).collect();
+        let fields: Vec<&str> = p.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(fields, ["username", "name", "password"]);
         assert!(check("somchai", "นายสมชาย ใจดี", "ภูกระดึงเมืองเลย2569", "ภูกระดึงเมืองเลย2569").is_empty());
         let mismatch = check("somchai", "นายสมชาย", "ภูกระดึงเมืองเลย2569", "อื่น");

@@ -153,7 +153,8 @@ pub const DETAILS_MAX: usize = 5000;
 /// Checks a form; every problem names the field and the rule in Thai.
 pub fn validate(kind: Kind, input: &CaseInput) -> Result<ValidCase, Vec<super::request::FieldError>> {
     use super::request::FieldError;
-    let fe = |field: &'static str, message: &str| FieldError { field, message: message.to_owned() };
+    let fe =
+        |field: &'static str, message: &str| FieldError { field: field.into(), message: message.to_owned() };
     let mut problems = Vec::new();
     let subject = input.subject.trim();
     let details = input.details.trim();
@@ -238,11 +239,11 @@ mod tests {
     #[test]
     fn every_problem_names_its_field() {
         let bad = validate(Kind::Complaint, &CaseInput::default()).unwrap_err();
-        let fields: Vec<&str> = bad.iter().map(|p| p.field).collect();
+        let fields: Vec<&str> = bad.iter().map(|p| p.field.as_ref()).collect();
         assert_eq!(fields, vec!["category", "subject", "details", "pdpa"]);
         assert!(bad[0].message.starts_with("ประเภทเรื่อง:"));
         let info = validate(Kind::Info, &input("", "ขอสำเนา", "ขอสำเนาแผนปฏิบัติการ", "", "")).unwrap_err();
-        assert_eq!(info.iter().map(|p| p.field).collect::<Vec<_>>(), vec!["name", "contact"]);
+        assert_eq!(info.iter().map(|p| p.field.as_ref()).collect::<Vec<_>>(), vec!["name", "contact"]);
     }
 
     #[test]

@@ -92,14 +92,22 @@ pub struct ValidRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The field's name in [`RequestInput`], to place the message next to it.
-    pub field: &'static str,
+    pub field: std::borrow::Cow<'static, str>,
     /// Thai message, `"<label>: <rule>"`.
     pub message: String,
 }
 
 impl FieldError {
+    /// A problem with `field` whose message is already complete (it names the field).
+    pub fn message(
+        field: impl Into<std::borrow::Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> FieldError {
+        FieldError { field: field.into(), message: message.into() }
+    }
+
     fn new(field: &'static str, rule: impl std::fmt::Display) -> FieldError {
-        FieldError { field, message: format!("{}: {rule}", label_th(field)) }
+        FieldError { field: field.into(), message: format!("{}: {rule}", label_th(field)) }
     }
 }
 
@@ -163,7 +171,8 @@ pub fn validate(input: &RequestInput, today: Date) -> Result<ValidRequest, Vec<F
         && from > to
     {
         e.push(FieldError {
-            field: "period_to", message: "ช่วงวันที่ของข้อมูล: วันเริ่มต้องไม่หลังวันสิ้นสุด".into()
+            field: "period_to".into(),
+            message: "ช่วงวันที่ของข้อมูล: วันเริ่มต้องไม่หลังวันสิ้นสุด".into(),
         });
     }
 
@@ -304,8 +313,8 @@ mod tests {
         }
     }
 
-    fn fields(r: Result<ValidRequest, Vec<FieldError>>) -> Vec<&'static str> {
-        r.unwrap_err().into_iter().map(|e| e.field).collect()
+    fn fields(r: Result<ValidRequest, Vec<FieldError>>) -> Vec<String> {
+        r.unwrap_err().into_iter().map(|e| e.field.into_owned()).collect()
     }
 
     #[test]
@@ -350,7 +359,7 @@ mod tests {
             ..RequestInput::default()
         };
         let errs = validate(&input, TODAY).unwrap_err();
-        let got: Vec<_> = errs.iter().map(|e| e.field).collect();
+        let got: Vec<_> = errs.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(
             got,
             [

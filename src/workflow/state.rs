@@ -122,6 +122,23 @@ impl Role {
     }
 }
 
+impl serde::Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Role {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Role, D::Error> {
+        let name = String::deserialize(d)?;
+        Role::parse(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "ไม่รู้จักบทบาท \"{name}\" (unknown role \"{name}\"; ใช้ได้/allowed: staff, approver, webmaster, admin)"
+            ))
+        })
+    }
+}
+
 /// A set of roles, stored as a comma-separated list such as `webmaster,approver`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Roles(u8);
@@ -387,6 +404,15 @@ pub enum Refusal {
     /// Confirming a verbal approval on a request that has none pending.
     #[error("คำขอนี้ไม่มีการอนุมัติด้วยวาจาที่รอการยืนยัน")]
     NothingToConfirm,
+    /// Editing a request that is not the actor's own draft or rejected request.
+    #[error("แก้ไขได้เฉพาะผู้ขอ และเฉพาะฉบับร่างหรือคำขอที่ไม่ได้รับอนุมัติ")]
+    NotEditable,
+    /// Acting on a request that does not exist.
+    #[error("ไม่พบคำขอนี้")]
+    NoRequest,
+    /// The request changed since the page was opened (someone else acted first).
+    #[error("คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่")]
+    Stale,
 }
 
 /// Who may perform an action, checked after the state.
@@ -498,6 +524,39 @@ pub fn may_edit(facts: &RequestFacts, actor: &Actor) -> bool {
         && matches!(facts.state, State::Draft | State::Rejected)
 }
 
+/// Whether `actor` may see a request, its files and its printed form: its requester always;
+/// approvers, web masters and admins once it has been sent (a draft is the requester's alone).
+pub fn may_view(facts: &RequestFacts, actor: &Actor) -> bool {
+    if actor.is_system() {
+        return false;
+    }
+    let own = actor.user_id == facts.requester_id;
+    let office = [Role::Approver, Role::WebMaster, Role::Admin].into_iter().any(|r| actor.has(r));
+    own || (office && facts.state != State::Draft)
+}
+
+/// A filled-in action of each kind, for the table tests here and in the transition module.
+#[cfg(test)]
+pub(crate) fn sample_action(kind: ActionKind) -> Action {
+    match kind {
+        ActionKind::Submit => Action::Submit,
+        ActionKind::Approve => Action::Approve,
+        ActionKind::Reject => Action::Reject {
+            reason: "ไม่เกี่ยวข้องกับภารกิจของหน่วยงาน".into()
+        },
+        ActionKind::Publish => Action::Publish,
+        ActionKind::PublishOnVerbalApproval => Action::PublishOnVerbalApproval {
+            approved_by: "นางสาวสมใจ ใจดี".into(),
+            approved_on: jiff::civil::date(2026, 1, 31),
+        },
+        ActionKind::ConfirmVerbalApproval => Action::ConfirmVerbalApproval,
+        ActionKind::Withdraw => {
+            Action::Withdraw { reason: "ข้อมูลคลาดเคลื่อน".into() }
+        }
+        ActionKind::Expire => Action::Expire,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,23 +570,7 @@ mod tests {
     }
 
     fn sample(kind: ActionKind) -> Action {
-        match kind {
-            ActionKind::Submit => Action::Submit,
-            ActionKind::Approve => Action::Approve,
-            ActionKind::Reject => Action::Reject {
-                reason: "ไม่เกี่ยวข้องกับภารกิจของหน่วยงาน".into()
-            },
-            ActionKind::Publish => Action::Publish,
-            ActionKind::PublishOnVerbalApproval => Action::PublishOnVerbalApproval {
-                approved_by: "นางสาวสมใจ ใจดี".into(),
-                approved_on: date(2026, 1, 31),
-            },
-            ActionKind::ConfirmVerbalApproval => Action::ConfirmVerbalApproval,
-            ActionKind::Withdraw => {
-                Action::Withdraw { reason: "ข้อมูลคลาดเคลื่อน".into() }
-            }
-            ActionKind::Expire => Action::Expire,
-        }
+        super::sample_action(kind)
     }
 
     /// The explicit table of every allowed move, written out independently of [`rule`]:
@@ -724,6 +767,22 @@ mod tests {
         let odd = RequestFacts { state: State::Draft, requester_id: 0, verbal_pending: false };
         assert!(!may_edit(&odd, &Actor::system()));
         assert!(decide(&odd, &Action::Submit, &Actor::system()).is_err());
+    }
+
+    #[test]
+    fn drafts_are_the_requesters_alone() {
+        for state in State::ALL {
+            let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: false };
+            for actor in actors() {
+                let office = !actor.is_system()
+                    && (actor.roles.contains(Role::Approver)
+                        || actor.roles.contains(Role::WebMaster)
+                        || actor.roles.contains(Role::Admin));
+                let want =
+                    !actor.is_system() && (actor.user_id == REQUESTER || (office && state != State::Draft));
+                assert_eq!(may_view(&facts, &actor), want, "{state:?} {actor:?}");
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,405 @@
+//! What a change to a request *does*, as data: the state it moves to, the audit lines, who is
+//! told what, and what happens to the public item.
+//!
+//! [`plan`] is pure: it asks [`decide`] (or [`may_edit`]) whether the change is allowed and
+//! returns a [`Plan`]. `store::requests::record` applies a plan in one SQLite transaction.
+//! Web handlers and the scheduler only call the two, so every path through the workflow has the
+//! same consequences, and a new transition is one new arm here, tested in the table below.
+
+use super::audit::AuditAction;
+use super::state::{Action, Actor, Refusal, RequestFacts, Role, State, decide, may_edit};
+
+/// A change someone wants to make to a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transition {
+    /// A new request: kept as a draft, or sent to the approvers at once.
+    Create {
+        /// Send it at once.
+        submit: bool,
+    },
+    /// New fields and files for a draft or rejected request, optionally sent again.
+    Edit {
+        /// Send it after saving.
+        submit: bool,
+    },
+    /// A lifecycle action (approve, publish, withdraw, expire …).
+    Act(Action),
+}
+
+/// What an audit line is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The request (`request/N`).
+    Request,
+    /// Its public item (`item/N`).
+    Item,
+}
+
+/// The free text of an audit line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail {
+    /// Nothing to add.
+    None,
+    /// The request's topic (known to the store, not to the plan).
+    Topic,
+    /// A reason or a verbal approver, as typed.
+    Text(String),
+}
+
+/// One line the change adds to the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLine {
+    /// What happened.
+    pub action: AuditAction,
+    /// What it happened to.
+    pub subject: Subject,
+    /// What else the trail keeps.
+    pub detail: Detail,
+}
+
+/// Who a notice goes to. The person acting is never told about their own action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipients {
+    /// The request's requester.
+    Requester,
+    /// Every account holding this role.
+    Role(Role),
+}
+
+/// Which message a notice carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// A request waits for approval.
+    AwaitsApproval,
+    /// The request was approved.
+    Approved,
+    /// The request was rejected (the detail is the reason).
+    Rejected,
+    /// The request is on the public site.
+    Published,
+    /// A verbal approval waits for the approver to confirm it.
+    ConfirmVerbal,
+    /// The item was withdrawn (the detail is the reason).
+    Withdrawn,
+    /// The item reached its end date.
+    Expired,
+}
+
+impl NoticeKind {
+    /// The notice's Thai text. `reason` is the decision's reason (reject, withdraw) and
+    /// `public` the item's public address (publish).
+    pub fn text(self, topic: &str, reason: &str, public: &str) -> String {
+        match self {
+            NoticeKind::AwaitsApproval => format!("มีคำขอเผยแพร่ข้อมูลรออนุมัติ: {topic}"),
+            NoticeKind::Approved => format!("คำขอ \"{topic}\" ได้รับอนุมัติแล้ว"),
+            NoticeKind::Rejected => format!("คำขอ \"{topic}\" ไม่ได้รับอนุมัติ: {reason}"),
+            NoticeKind::Published => format!("ข้อมูล \"{topic}\" เผยแพร่บนเว็บไซต์แล้วที่ {public}"),
+            NoticeKind::ConfirmVerbal => format!("เผยแพร่ตามการอนุมัติด้วยวาจา รอท่านยืนยันในระบบ: {topic}"),
+            NoticeKind::Withdrawn => format!("ข้อมูล \"{topic}\" ถูกถอนการเผยแพร่: {reason}"),
+            NoticeKind::Expired => format!("ข้อมูล \"{topic}\" ครบระยะเวลาเผยแพร่และถูกนำลงจากเว็บไซต์แล้ว"),
+        }
+    }
+}
+
+/// Where a notice's link leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// The request's staff page.
+    Request,
+    /// The public item.
+    Item,
+}
+
+/// One in-app notice (and e-mail, when SMTP is set up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Notice {
+    /// Who is told.
+    pub to: Recipients,
+    /// What they are told.
+    pub kind: NoticeKind,
+    /// Where the notice links to.
+    pub link: Link,
+}
+
+/// What happens to the public item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemChange {
+    /// Nothing.
+    None,
+    /// A new item is created from the request (with the web master's metadata).
+    Create,
+    /// The item comes down as withdrawn (kept, not deleted).
+    Withdraw,
+    /// The item comes down as expired (kept, not deleted).
+    Expire,
+}
+
+/// Everything a change brings besides the new state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effects {
+    /// Audit lines, in order.
+    pub audit: Vec<AuditLine>,
+    /// Notices to send.
+    pub notices: Vec<Notice>,
+    /// The item change.
+    pub item: ItemChange,
+}
+
+/// An allowed change and all its consequences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The state the decision was based on; `None` for a new request. The store applies the
+    /// plan only if the request is still in this state.
+    pub from: Option<State>,
+    /// The new state.
+    pub next: State,
+    /// The new verbal-approval flag.
+    pub verbal_pending: bool,
+    /// Who approved verbally and when, when publishing on a verbal approval.
+    pub verbal_approval: Option<(String, jiff::civil::Date)>,
+    /// What follows.
+    pub effects: Effects,
+}
+
+/// Decides whether `actor` may make `transition` on a request (`facts`; `None` for a new one)
+/// and what it brings. Refusals carry the Thai message of [`decide`].
+pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor) -> Result<Plan, Refusal> {
+    use AuditAction as A;
+    let line = |action, detail: &str| AuditLine {
+        action,
+        subject: Subject::Request,
+        detail: if detail.is_empty() { Detail::None } else { Detail::Text(detail.to_owned()) },
+    };
+    let notice = |to, kind, link| Notice { to, kind, link };
+    let approvers = Recipients::Role(Role::Approver);
+    let awaits = notice(approvers, NoticeKind::AwaitsApproval, Link::Request);
+    match transition {
+        Transition::Create { submit } => {
+            let mut audit = vec![AuditLine {
+                action: A::RequestCreate,
+                subject: Subject::Request,
+                detail: Detail::Topic,
+            }];
+            let mut notices = Vec::new();
+            if *submit {
+                audit.push(line(A::RequestSubmit, ""));
+                notices.push(awaits);
+            }
+            let next = if *submit { State::Submitted } else { State::Draft };
+            Ok(Plan {
+                from: None,
+                next,
+                verbal_pending: false,
+                verbal_approval: None,
+                effects: Effects { audit, notices, item: ItemChange::None },
+            })
+        }
+        Transition::Edit { submit } => {
+            let facts = facts.ok_or(Refusal::NoRequest)?;
+            if !may_edit(facts, actor) {
+                return Err(Refusal::NotEditable);
+            }
+            let mut audit = vec![line(A::RequestEdit, "")];
+            let mut notices = Vec::new();
+            let (next, verbal_pending) = if *submit {
+                let out = decide(facts, &Action::Submit, actor)?;
+                audit.push(line(A::RequestSubmit, ""));
+                notices.push(awaits);
+                (out.next, out.verbal_pending)
+            } else {
+                (facts.state, facts.verbal_pending)
+            };
+            Ok(Plan {
+                from: Some(facts.state),
+                next,
+                verbal_pending,
+                verbal_approval: None,
+                effects: Effects { audit, notices, item: ItemChange::None },
+            })
+        }
+        Transition::Act(action) => {
+            let facts = facts.ok_or(Refusal::NoRequest)?;
+            let out = decide(facts, action, actor)?;
+            let requester = |kind, link| notice(Recipients::Requester, kind, link);
+            let (audit, notices, item) = match action {
+                Action::Submit => (vec![line(A::RequestSubmit, "")], vec![awaits], ItemChange::None),
+                Action::Approve => (
+                    vec![line(A::RequestApprove, "")],
+                    vec![requester(NoticeKind::Approved, Link::Request)],
+                    ItemChange::None,
+                ),
+                Action::Reject { reason } => (
+                    vec![line(A::RequestReject, reason.trim())],
+                    vec![requester(NoticeKind::Rejected, Link::Request)],
+                    ItemChange::None,
+                ),
+                Action::Publish => (
+                    vec![line(A::RequestPublish, "")],
+                    vec![requester(NoticeKind::Published, Link::Item)],
+                    ItemChange::Create,
+                ),
+                Action::PublishOnVerbalApproval { approved_by, approved_on } => (
+                    vec![line(A::RequestPublishVerbal, &format!("{} ({approved_on})", approved_by.trim()))],
+                    vec![
+                        requester(NoticeKind::Published, Link::Item),
+                        notice(approvers, NoticeKind::ConfirmVerbal, Link::Request),
+                    ],
+                    ItemChange::Create,
+                ),
+                Action::ConfirmVerbalApproval => {
+                    (vec![line(A::RequestConfirmVerbal, "")], Vec::new(), ItemChange::None)
+                }
+                Action::Withdraw { reason } => (
+                    vec![line(A::RequestWithdraw, reason.trim())],
+                    vec![requester(NoticeKind::Withdrawn, Link::Request)],
+                    ItemChange::Withdraw,
+                ),
+                Action::Expire => (
+                    vec![
+                        AuditLine { action: A::ItemExpire, subject: Subject::Item, detail: Detail::None },
+                        line(A::RequestExpire, ""),
+                    ],
+                    vec![requester(NoticeKind::Expired, Link::Request)],
+                    ItemChange::Expire,
+                ),
+            };
+            let verbal_approval = match action {
+                Action::PublishOnVerbalApproval { approved_by, approved_on } => {
+                    Some((approved_by.trim().to_owned(), *approved_on))
+                }
+                _ => None,
+            };
+            Ok(Plan {
+                from: Some(facts.state),
+                next: out.next,
+                verbal_pending: out.verbal_pending,
+                verbal_approval,
+                effects: Effects { audit, notices, item },
+            })
+        }
+    }
+}
+
+/// The reason a plan records (reject, withdraw), for notice texts; empty when there is none.
+pub fn reason(plan: &Plan) -> &str {
+    plan.effects
+        .audit
+        .iter()
+        .find_map(|l| match &l.detail {
+            Detail::Text(t) if l.subject == Subject::Request => Some(t.as_str()),
+            _ => None,
+        })
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::state::{ActionKind, Roles};
+    use AuditAction as A;
+    use ItemChange as I;
+    use Link as L;
+    use NoticeKind as N;
+    use jiff::civil::date;
+
+    const REQUESTER: i64 = 7;
+    const OTHER: i64 = 8;
+
+    fn actor(id: i64, roles: &str) -> Actor {
+        Actor { user_id: id, roles: Roles::parse_list(roles).unwrap() }
+    }
+
+    fn action(kind: ActionKind) -> Action {
+        crate::workflow::state::sample_action(kind)
+    }
+
+    type Row = (&'static str, State, bool, Actor, State, &'static [A], &'static [(Recipients, N, L)], I);
+
+    /// Every transition's consequences, written out: (what, from, verbal flag before, who,
+    /// to, audit actions, notices, item change).
+    fn table() -> Vec<(Transition, Row)> {
+        use State as S;
+        let staff = actor(REQUESTER, "staff");
+        let head = actor(OTHER, "approver");
+        let web = actor(OTHER, "webmaster");
+        let system = Actor::system();
+        const REQ: Recipients = Recipients::Requester;
+        const HEADS: Recipients = Recipients::Role(Role::Approver);
+        let act = |k| Transition::Act(action(k));
+        #[rustfmt::skip]
+        let rows: Vec<(Transition, Row)> = vec![
+            (Transition::Create { submit: false }, ("create draft", S::Draft, false, staff, S::Draft, &[A::RequestCreate], &[], I::None)),
+            (Transition::Create { submit: true }, ("create and send", S::Draft, false, staff, S::Submitted, &[A::RequestCreate, A::RequestSubmit], &[(HEADS, N::AwaitsApproval, L::Request)], I::None)),
+            (Transition::Edit { submit: false }, ("edit draft", S::Draft, false, staff, S::Draft, &[A::RequestEdit], &[], I::None)),
+            (Transition::Edit { submit: false }, ("edit rejected", S::Rejected, false, staff, S::Rejected, &[A::RequestEdit], &[], I::None)),
+            (Transition::Edit { submit: true }, ("edit and resend", S::Rejected, false, staff, S::Submitted, &[A::RequestEdit, A::RequestSubmit], &[(HEADS, N::AwaitsApproval, L::Request)], I::None)),
+            (act(ActionKind::Submit), ("submit", S::Draft, false, staff, S::Submitted, &[A::RequestSubmit], &[(HEADS, N::AwaitsApproval, L::Request)], I::None)),
+            (act(ActionKind::Approve), ("approve", S::Submitted, false, head, S::Approved, &[A::RequestApprove], &[(REQ, N::Approved, L::Request)], I::None)),
+            (act(ActionKind::Reject), ("reject", S::Submitted, false, head, S::Rejected, &[A::RequestReject], &[(REQ, N::Rejected, L::Request)], I::None)),
+            (act(ActionKind::Publish), ("publish", S::Approved, false, web, S::Published, &[A::RequestPublish], &[(REQ, N::Published, L::Item)], I::Create)),
+            (act(ActionKind::PublishOnVerbalApproval), ("publish verbal", S::Submitted, false, web, S::Published, &[A::RequestPublishVerbal], &[(REQ, N::Published, L::Item), (HEADS, N::ConfirmVerbal, L::Request)], I::Create)),
+            (act(ActionKind::ConfirmVerbalApproval), ("confirm verbal", S::Published, true, head, S::Published, &[A::RequestConfirmVerbal], &[], I::None)),
+            (act(ActionKind::Withdraw), ("withdraw", S::Published, false, web, S::Withdrawn, &[A::RequestWithdraw], &[(REQ, N::Withdrawn, L::Request)], I::Withdraw)),
+            (act(ActionKind::Expire), ("expire", S::Published, false, system, S::Expired, &[A::ItemExpire, A::RequestExpire], &[(REQ, N::Expired, L::Request)], I::Expire)),
+        ];
+        rows
+    }
+
+    #[test]
+    fn every_transition_has_the_effects_in_the_table() {
+        let rows = table();
+        // Every action kind and both create/edit variants appear.
+        for kind in ActionKind::ALL {
+            assert!(
+                rows.iter().any(|(t, _)| matches!(t, Transition::Act(a) if a.kind() == kind)),
+                "{kind:?}"
+            );
+        }
+        for (t, (what, from, verbal, who, to, audit, notices, item)) in rows {
+            let facts = RequestFacts { state: from, requester_id: REQUESTER, verbal_pending: verbal };
+            let facts = (!matches!(t, Transition::Create { .. })).then_some(facts);
+            let got = plan(&t, facts.as_ref(), &who).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(got.next, to, "{what}");
+            assert_eq!(got.from, facts.map(|f| f.state), "{what}");
+            assert_eq!(got.effects.audit.iter().map(|l| l.action).collect::<Vec<_>>(), audit, "{what}");
+            let want: Vec<Notice> =
+                notices.iter().map(|&(to, kind, link)| Notice { to, kind, link }).collect();
+            assert_eq!(got.effects.notices, want, "{what}");
+            assert_eq!(got.effects.item, item, "{what}");
+        }
+    }
+
+    #[test]
+    fn refused_transitions_plan_nothing() {
+        let staff = actor(REQUESTER, "staff");
+        let other = actor(OTHER, "staff,approver,webmaster,admin");
+        let published =
+            RequestFacts { state: State::Published, requester_id: REQUESTER, verbal_pending: false };
+        let draft = RequestFacts { state: State::Draft, ..published };
+        // Nobody edits a published request through Edit (amendments are their own transition).
+        assert!(plan(&Transition::Edit { submit: false }, Some(&published), &staff).is_err());
+        // Nobody else edits a draft.
+        assert!(plan(&Transition::Edit { submit: true }, Some(&draft), &other).is_err());
+        // The rules of `decide` hold: a staff member cannot approve.
+        assert!(plan(&Transition::Act(Action::Approve), Some(&draft), &staff).is_err());
+        assert!(plan(&Transition::Act(Action::Approve), None, &other).is_err());
+    }
+
+    #[test]
+    fn reasons_travel_to_the_trail_and_the_notice() {
+        let facts = RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false };
+        let reject =
+            Transition::Act(Action::Reject { reason: "  เอกสารไม่ครบ ".into() });
+        let p = plan(&reject, Some(&facts), &actor(OTHER, "approver")).unwrap();
+        assert_eq!(reason(&p), "เอกสารไม่ครบ");
+        assert_eq!(
+            NoticeKind::Rejected.text("ประกาศรับสมัคร", reason(&p), ""),
+            "คำขอ \"ประกาศรับสมัคร\" ไม่ได้รับอนุมัติ: เอกสารไม่ครบ"
+        );
+        let verbal = Transition::Act(action(ActionKind::PublishOnVerbalApproval));
+        let p = plan(&verbal, Some(&facts), &actor(OTHER, "webmaster")).unwrap();
+        assert_eq!(reason(&p), "นางสาวสมใจ ใจดี (2026-01-31)");
+        assert_eq!(p.verbal_approval, Some(("นางสาวสมใจ ใจดี".into(), date(2026, 1, 31))));
+        assert!(p.verbal_pending);
+    }
+}

@@ -309,7 +309,7 @@ write_firewall_unit() { # write_firewall_unit FILE BIN_DIR DATA_DIR
 [Unit]
 Description=Prakat firewall (nftables table inet prakat: 80 and 443 open, the rest office LAN only)
 Wants=network-pre.target
-Before=network-pre.target prakat.service
+Before=network-pre.target prakat.service shutdown.target
 DefaultDependencies=no
 Conflicts=shutdown.target
 

@@ -439,3 +439,18 @@ fn sd_card_bytes_written_per_day() {
     );
     assert!(day <= 100_000_000, "more than 100 MB a day: {:.1} MB", mb(day));
 }
+
+#[test]
+fn serve_names_the_path_when_it_cannot_start() {
+    let temp = tempfile::tempdir().unwrap();
+    // The data directory is a file: the error says which path.
+    let file = temp.path().join("not-a-folder");
+    std::fs::write(&file, b"x").unwrap();
+    let out = Command::new(common::binary())
+        .args(["serve", "--http", "127.0.0.1:0", "--data"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains(&file.display().to_string()), "{}", text(&out));
+}

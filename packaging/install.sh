@@ -250,7 +250,7 @@ User=prakat
 Group=prakat
 Environment=PRAKAT_DATA=/var/lib/prakat/data
 WorkingDirectory=/var/lib/prakat
-ExecStart=/var/lib/prakat/bin/prakat serve --http 0.0.0.0:80 --https 0.0.0.0:443
+ExecStart=/var/lib/prakat/bin/prakat serve --http [::]:80 --https [::]:443
 # The self-updater exits with 75 (EX_TEMPFAIL) after installing a new program, or after putting
 # the previous one back, to be started again on it. 75 must never count as success.
 Restart=on-failure
@@ -290,6 +290,7 @@ RemoveIPC=yes
 SystemCallArchitectures=native
 SystemCallFilter=@system-service
 SystemCallErrorNumber=EPERM
+# Up to 10 000 open connections (see web::listener), with room for files and the database.
 LimitNOFILE=65536
 
 [Install]
@@ -345,7 +346,7 @@ fi
 if [ "$live_systemd" = no ]; then
   systemctl_root enable prakat.service >/dev/null 2>&1 || true
   say "==> installed into ${root:-/}; systemd is not running here, so nothing was started."
-  say "    Start by hand: sudo prakat serve --http 0.0.0.0:80 --https 0.0.0.0:443"
+  say "    Start by hand: sudo prakat serve --http [::]:80 --https [::]:443"
   exit 0
 fi
 

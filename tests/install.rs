@@ -158,7 +158,7 @@ fn installs_into_a_throwaway_root_runs_as_the_service_user_upgrades_and_uninstal
         "Restart=on-failure",
         "RestartForceExitStatus=75",
         "Environment=PRAKAT_DATA=/var/lib/prakat/data",
-        "ExecStart=/var/lib/prakat/bin/prakat serve --http 0.0.0.0:80 --https 0.0.0.0:443",
+        "ExecStart=/var/lib/prakat/bin/prakat serve --http [::]:80 --https [::]:443",
     ] {
         assert!(unit.lines().any(|l| l == line), "the unit has {line}");
     }

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by the by-hand end-to-end scripts (e2e-update.sh, e2e-systemd.sh); sourced, not run.
 
 # make_test_ca DIR: a throwaway CA (DIR/ca.pem) and a certificate for 127.0.0.1 it signs

@@ -21,6 +21,7 @@ old=$(cd "${1:?usage: e2e-systemd.sh OLD_RELEASE_DIR NEW_RELEASE_DIR [WORK_DIR]}
 new=$(cd "${2:?}" && pwd)
 work=${3:-/var/tmp/prakat-e2e-systemd}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=packaging/e2e-lib.sh
 . "$here/e2e-lib.sh"
 target=$(uname -m)-unknown-linux-gnu
 old_zip=$(ls "$old"/prakat-*-"$target".zip)
@@ -157,6 +158,7 @@ press install
 wait_for_version "$new_version"
 sleep 2
 echo "restarts by systemd: $restarts -> $(inside systemctl show -p NRestarts --value prakat)"
+# shellcheck disable=SC2016 # expanded by the shell inside the container
 inside sh -c 'echo "marker: $(tr -d " \n" </var/lib/prakat/bin/prakat.update.json)"'
 inside ls -l /var/lib/prakat/bin
 inside journalctl -b -u prakat -o cat --no-pager | grep -E 'update|exit|75|trial|ready|Started|Main process' | tail -n 12
@@ -169,6 +171,7 @@ inside curl -sk -b "$jar" -c "$jar" -o /dev/null \
 press rollback
 wait_for_version "$old_version"
 echo "restarts by systemd: $(inside systemctl show -p NRestarts --value prakat)"
+# shellcheck disable=SC2016 # expanded by the shell inside the container
 inside sh -c 'echo "marker: $(tr -d " \n" </var/lib/prakat/bin/prakat.update.json)"'
 
 say "install.sh --uninstall --purge"

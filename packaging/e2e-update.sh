@@ -14,6 +14,7 @@ set -eu
 old=$(cd "${1:?usage: e2e-update.sh OLD_RELEASE_DIR NEW_RELEASE_DIR}" && pwd)
 new=$(cd "${2:?}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=packaging/e2e-lib.sh
 . "$here/e2e-lib.sh"
 target=$(uname -m)-unknown-linux-gnu
 
@@ -68,6 +69,7 @@ prakat update
 say "prakat --version"
 prakat --version
 say "ls -l $(dirname "$bin")"
+# shellcheck disable=SC2012 # shown to a person, not parsed
 ls -l "$(dirname "$bin")" | sed 's/^/  /'
 say "prakat serve (the new program's trial start, then stopped)"
 prakat serve --http 127.0.0.1:0 >"$work/serve.log" 2>&1 &

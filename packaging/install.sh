@@ -130,6 +130,7 @@ fetch() { # fetch URL FILE
 if [ -z "$file" ] && [ -z "$url" ]; then
   # A downloaded copy of this script may sit beside the program or its archive.
   here=""
+  # shellcheck disable=SC2015 # either failing leaves "here" empty, as meant
   case "$0" in *install*.sh) here=$(cd "$(dirname "$0")" 2>/dev/null && pwd || true) ;; esac
   if [ -n "$here" ] && [ -f "$here/prakat" ]; then
     file=$here/prakat
@@ -147,6 +148,7 @@ if [ -n "$url" ]; then
       say "==> reading ${url}manifest.json"
       fetch "${url}manifest.json" "$work/manifest.json" || die "cannot download ${url}manifest.json"
       # The manifest lists releases newest first; take the first archive for this target.
+      # shellcheck disable=SC2020 # each of , { } becomes a newline
       asset=$(tr ',{}' '\n\n\n' <"$work/manifest.json" | sed -n 's/^ *"url" *: *"\([^"]*'"$target"'\.zip\)".*/\1/p' | head -n 1)
       [ -n "$asset" ] || die "no archive for $target in ${url}manifest.json"
       case "$asset" in http://* | https://*) ;; *) asset=$url$asset ;; esac
@@ -308,7 +310,7 @@ write_firewall_unit() { # write_firewall_unit FILE BIN_DIR DATA_DIR
 [Unit]
 Description=Prakat firewall (nftables table inet prakat: 80 and 443 open, the rest office LAN only)
 Wants=network-pre.target
-Before=network-pre.target prakat.service
+Before=network-pre.target prakat.service shutdown.target
 DefaultDependencies=no
 Conflicts=shutdown.target
 

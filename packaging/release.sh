@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
 done
 die() { echo "release.sh: $*" >&2; exit 1; }
 echo "$version" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$' || die "VERSION like 1.2.3 is required (see --help)"
-[ -n "$key" ] && [ -f "$key" ] || die "--key FILE (a zipsign private key) is required"
+if [ -z "$key" ] || [ ! -f "$key" ]; then die "--key FILE (a zipsign private key) is required"; fi
 key=$(cd "$(dirname "$key")" && pwd)/$(basename "$key")
 
 started=$(date +%s)
@@ -212,6 +212,7 @@ EOF
 done >SHA256SUMS)
 
 step "release $version done in $out"
+# shellcheck disable=SC2012 # shown to a person, not parsed
 (cd "$out" && ls -l | sed 's/^/    /')
 echo "sizes (limit 15 MB a binary):$report"
 exit

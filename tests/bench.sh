@@ -44,9 +44,9 @@ fi
 WORK=$(mktemp -d)
 chmod 755 "$WORK"  # nginx workers must read the static copy
 cleanup() {
-  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
-  [ -n "${PI_CG:-}" ] && rmdir "$PI_CG" 2>/dev/null || true
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  if [ -n "${SERVER_PID:-}" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "${PI_CG:-}" ]; then rmdir "$PI_CG" 2>/dev/null || true; fi
+  if [ -f "$WORK/nginx.pid" ]; then kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -151,7 +151,7 @@ for n in $(seq 1 400); do
   t=$(curl -fsS -o /dev/null -w '%{time_total}' -G --data-urlencode "q=$q" \
     -H "X-Forwarded-For: 10.9.$((n / 250)).$((n % 250 + 1))" "http://127.0.0.1:$PORT/search")
   search_times+=("$t")
-  per_query[$i]="${per_query[$i]:-} $t"
+  per_query[i]="${per_query[i]:-} $t"
 done
 for i in "${!search_queries[@]}"; do
   # shellcheck disable=SC2086 # one time a word

@@ -299,6 +299,78 @@ fn dpkg_in(root: &Path, upper: &Path, args: &[&str]) -> Output {
     out
 }
 
+/// Runs ARGS chrooted into ROOT (with the same /usr overlay as [`dpkg_in`]), as root there: the
+/// way an administrator types `sudo prakat …` on the installed machine.
+fn chroot_in(root: &Path, upper: &Path, args: &[&str]) -> Output {
+    let script = format!(
+        "set -e
+         mount -t overlay overlay -o lowerdir=/usr,upperdir={up}/files,workdir={up}/work {root}/usr
+         mount --bind /dev/null {root}/dev/null
+         exec chroot {root} \"$@\"",
+        up = upper.display(),
+        root = root.display()
+    );
+    let out =
+        Command::new("unshare").args(["--mount", "sh", "-c", &script, "chroot"]).args(args).output().unwrap();
+    eprintln!("chroot {args:?}:\n{}{}", text_of(&out.stdout), text_of(&out.stderr));
+    out
+}
+
+/// The README's move to another machine, on the installed layout: `sudo prakat restore FILE`
+/// restores into the service's data directory (/var/lib/prakat/data), owned by the service
+/// user, keeping the program folder, the previous data and the backups; the old instruction
+/// (`--data /var/lib/prakat`) is refused without moving anything.
+fn restore_on_the_installed_layout(root: &Path, upper: &Path, uid: u32, gid: u32) {
+    let lib = root.join("var/lib/prakat");
+    let ok = |args: &[&str]| {
+        let out = chroot_in(root, upper, args);
+        assert!(out.status.success(), "{args:?} failed");
+        out
+    };
+    ok(&["/usr/bin/prakat", "demo", "--items", "0"]);
+    ok(&["/usr/bin/prakat", "backup", "now"]);
+    let zip = std::fs::read_dir(lib.join("data/backups")).unwrap().next().unwrap().unwrap().path();
+    // Brought from the old machine: a root-owned file outside the data directory.
+    std::fs::create_dir_all(root.join("tmp")).unwrap();
+    std::fs::copy(&zip, root.join("tmp/prakat-backup-moved.zip")).unwrap();
+    std::fs::set_permissions(
+        root.join("tmp/prakat-backup-moved.zip"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+
+    let refused = chroot_in(
+        root,
+        upper,
+        &["/usr/bin/prakat", "restore", "/tmp/prakat-backup-moved.zip", "--data", "/var/lib/prakat"],
+    );
+    assert!(!refused.status.success());
+    assert!(text_of(&refused.stderr).contains("installation folder"), "{}", text_of(&refused.stderr));
+    assert!(lib.join("bin/prakat").exists() && lib.join("data/prakat.db").exists(), "nothing moved");
+
+    ok(&["/usr/bin/prakat", "restore", "/tmp/prakat-backup-moved.zip"]);
+    assert!(lib.join("bin/prakat").exists(), "the program stays");
+    assert_owned(&lib.join("data"), uid, gid, 0o750);
+    let db = std::fs::metadata(lib.join("data/prakat.db")).unwrap();
+    assert_eq!((db.uid(), db.gid()), (uid, gid), "restored as the service user");
+    let aside: Vec<String> = std::fs::read_dir(&lib)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("data.before-restore-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the previous data is kept beside it: {aside:?}");
+    assert!(lib.join("data/backups").join(zip.file_name().unwrap()).exists(), "the backups stay");
+    ok(&["/usr/bin/prakat", "logs", "verify"]);
+    // The service can start on it (as the service user, from its installed place).
+    let prakat = as_service_user(root, uid, gid);
+    let server = common::Server::start_binary(&prakat, &lib.join("data"), &[]);
+    assert_eq!(server.get("/healthz").status, 200);
+    drop(server);
+    for name in aside {
+        std::fs::remove_dir_all(lib.join(name)).unwrap();
+    }
+}
+
 #[test]
 fn the_debian_package_installs_upgrades_removes_and_purges() {
     let id = Command::new("id").arg("-u").output().unwrap();
@@ -342,10 +414,15 @@ fn the_debian_package_installs_upgrades_removes_and_purges() {
             std::fs::copy(Path::new("/etc").join(f), root.join("etc").join(f)).unwrap();
         }
     }
-    // The package's one dependency, as this machine has it.
-    let util_linux = Command::new("dpkg-query").args(["-s", "util-linux"]).output().unwrap();
-    assert!(util_linux.status.success(), "util-linux is installed here");
-    std::fs::write(root.join("var/lib/dpkg/status"), &util_linux.stdout).unwrap();
+    // The package's dependencies, as this machine has them.
+    let mut status = Vec::new();
+    for dependency in ["util-linux", "init-system-helpers"] {
+        let found = Command::new("dpkg-query").args(["-s", dependency]).output().unwrap();
+        assert!(found.status.success(), "{dependency} is installed here");
+        status.extend_from_slice(&found.stdout);
+        status.push(b'\n');
+    }
+    std::fs::write(root.join("var/lib/dpkg/status"), &status).unwrap();
     std::fs::write(root.join("var/lib/dpkg/available"), b"").unwrap();
 
     // Two packages of the test binary; uncompressed, as xz takes a minute on a debug build.
@@ -381,6 +458,12 @@ fn the_debian_package_installs_upgrades_removes_and_purges() {
     // install.sh writes too (one function makes both).
     let unit = std::fs::read_to_string(upper.join("files/lib/systemd/system/prakat.service")).unwrap();
     assert_eq!(unit, std::fs::read_to_string(repo().join("packaging/prakat.service")).unwrap());
+    // Sarabun's licence ships with the font the binary embeds; a changelog and a manual page.
+    let copyright = std::fs::read_to_string(upper.join("files/share/doc/prakat/copyright")).unwrap();
+    assert!(copyright.contains("License: OFL-1.1") && copyright.contains("Sarabun"), "{copyright}");
+    assert!(copyright.contains("SIL OPEN FONT LICENSE") && copyright.contains("License: MIT"));
+    assert!(upper.join("files/share/doc/prakat/changelog.gz").exists());
+    assert!(upper.join("files/share/man/man1/prakat.1.gz").exists());
     let wrapper = std::fs::read_to_string(upper.join("files/bin/prakat")).unwrap();
     assert!(
         wrapper.contains("PRAKAT_DATA:-/var/lib/prakat/data")
@@ -402,6 +485,7 @@ fn the_debian_package_installs_upgrades_removes_and_purges() {
     let prakat = as_service_user(&root, uid, gid);
     let v = Command::new(&prakat).arg("--version").output().unwrap();
     assert_eq!(text_of(&v.stdout).trim(), format!("prakat {}", env!("CARGO_PKG_VERSION")));
+    restore_on_the_installed_layout(&root, &upper, uid, gid);
     std::fs::write(lib.join("data/keep-me"), b"data").unwrap();
 
     // An upgrade copies the packaged program over the one the self-updater may have replaced.

@@ -28,6 +28,11 @@ ensure_pkg setpriv util-linux
 ensure_pkg systemd-analyze systemd
 # The firewall of install.sh, loaded in a network namespace of the install test's own.
 ensure_pkg nft nftables
+# Power-safe writes: the order of fsync and commit (tests/durability.rs).
+ensure_pkg strace strace
+# Packaging lint: the shell scripts and the Debian package.
+ensure_pkg shellcheck shellcheck
+ensure_pkg lintian lintian
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "==> installing ${apt_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -79,7 +84,19 @@ cargo audit --no-fetch --db "$audit_tmp/advisory-db" --file Cargo.lock --deny wa
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
+echo "==> shellcheck"
+shellcheck -x packaging/*.sh tests/*.sh
 echo "==> cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 echo "==> cargo test"
 cargo test --all-targets --locked
+
+# The Debian package, made by packaging/deb.sh around the test build. Two tags are about that
+# build only and are not checked here: the release binary is static and stripped (and carries
+# the override for statically-linked-binary), the test binary is neither.
+echo "==> lintian"
+mkdir -p "$audit_tmp/deb"
+deb=$(PRAKAT_DEB_COMPRESS=xz sh packaging/deb.sh 0.0.0 "$(uname -m)-unknown-linux-gnu" \
+  "${CARGO_TARGET_DIR:-target}/debug/prakat" "$audit_tmp/deb")
+lintian --fail-on error,warning --tag-display-limit 0 \
+  --suppress-tags missing-dependency-on-libc,unstripped-binary-or-object "$deb"

@@ -97,6 +97,7 @@ pub fn report(store: &Store, inputs: &Inputs<'_>) -> Vec<Check> {
     vec![
         certificate(inputs.certificate.as_ref(), config, now),
         last_backup(store, config, now),
+        restore_drill(store, now),
         free_disk(&config.data_dir),
         sizes(&config.data_dir),
         traffic_logs(store, config, now),
@@ -211,6 +212,116 @@ fn last_backup(store: &Store, config: &Config, now: i64) -> Check {
                 format!("{detail} (ปิดการสำรองอัตโนมัติไว้)")
             };
             check(TOPIC, level, detail)
+        }
+    }
+}
+
+/// The data directory itself, checked without creating or changing anything: missing, not a
+/// folder, on a read-only file system, or not writable by this user (the folder or the files
+/// the server writes).
+pub fn data_dir_check(data_dir: &Path) -> Check {
+    const TOPIC: &str = "โฟลเดอร์ข้อมูล (data directory)";
+    let shown = data_dir.display();
+    let meta = match std::fs::metadata(data_dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return check(TOPIC, Level::Red, format!("{shown}: ไม่พบโฟลเดอร์นี้ (missing)"));
+        }
+        Err(e) => return check(TOPIC, Level::Red, format!("{shown}: เข้าถึงไม่ได้ ({e})")),
+    };
+    if !meta.is_dir() {
+        return check(TOPIC, Level::Red, format!("{shown}: ไม่ใช่โฟลเดอร์ (not a directory)"));
+    }
+    if rustix::fs::statvfs(data_dir).is_ok_and(|v| v.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY)) {
+        return check(
+            TOPIC,
+            Level::Red,
+            format!("{shown}: อยู่บนดิสก์ที่เมานต์แบบอ่านอย่างเดียว เขียนข้อมูลไม่ได้ (read-only file system)"),
+        );
+    }
+    let rw = rustix::fs::Access::READ_OK | rustix::fs::Access::WRITE_OK;
+    let mut denied = Vec::new();
+    for name in [".", "prakat.db", "prakat.db-wal", "files", "logs", "backups", "certs"] {
+        let path = data_dir.join(name);
+        if path.exists() && rustix::fs::access(&path, rw).is_err() {
+            denied.push(if name == "." { shown.to_string() } else { path.display().to_string() });
+        }
+    }
+    if !denied.is_empty() {
+        return check(
+            TOPIC,
+            Level::Red,
+            format!(
+                "ผู้ใช้นี้เขียนไม่ได้ (permission denied): {} — ใช้ `sudo prakat doctor` หรือแก้เจ้าของไฟล์ให้เป็นผู้ใช้ของบริการ",
+                denied.join(", ")
+            ),
+        );
+    }
+    check(TOPIC, Level::Green, format!("{shown}: อ่านและเขียนได้"))
+}
+
+/// `PRAGMA quick_check` of the database in `data_dir`, opened read-only (never created).
+pub fn quick_check(data_dir: &Path) -> Check {
+    const TOPIC: &str = "ความสมบูรณ์ของฐานข้อมูล (PRAGMA quick_check)";
+    let path = data_dir.join(crate::store::DB_FILE);
+    if !path.exists() {
+        return check(TOPIC, Level::Red, format!("{}: ไม่พบฐานข้อมูล (missing)", path.display()));
+    }
+    let run = |uri: String| -> rusqlite::Result<Vec<String>> {
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+        let conn = rusqlite::Connection::open_with_flags(uri, flags)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let mut stmt = conn.prepare("PRAGMA quick_check(20)")?;
+        stmt.query_map([], |r| r.get::<_, String>(0))?.collect()
+    };
+    // On a read-only disk the WAL index cannot be made; then the file is read as it is.
+    let uri = |extra: &str| {
+        format!("file:{}?mode=ro{extra}", path.display().to_string().replace('?', "%3f").replace('#', "%23"))
+    };
+    match run(uri("")).or_else(|_| run(uri("&immutable=1"))) {
+        Ok(lines) if lines == ["ok"] => check(TOPIC, Level::Green, format!("{}: ok", path.display())),
+        Ok(lines) => check(
+            TOPIC,
+            Level::Red,
+            format!(
+                "{}: เสียหาย (damaged): {} — กู้คืนจากไฟล์สำรอง (prakat restore)",
+                path.display(),
+                lines.join("; ")
+            ),
+        ),
+        Err(e) => check(TOPIC, Level::Red, format!("{}: ตรวจไม่ได้ ({e}) — ไฟล์อาจเสียหาย", path.display())),
+    }
+}
+
+/// The lines that need no database: for `doctor` when the database cannot be opened.
+pub fn report_without_database(inputs: &Inputs<'_>) -> Vec<Check> {
+    let config = inputs.config;
+    let now = jiff::Timestamp::now().as_second();
+    vec![
+        certificate(inputs.certificate.as_ref(), config, now),
+        free_disk(&config.data_dir),
+        sizes(&config.data_dir),
+        update(config, now),
+        clock(&config.settings.health.ntp_server),
+    ]
+}
+
+fn restore_drill(store: &Store, now: i64) -> Check {
+    const TOPIC: &str = "ซ้อมกู้คืน (restore drill)";
+    match store.run_sync(|c| crate::store::upkeep::last_drill(c)) {
+        Err(e) => check(TOPIC, Level::Amber, format!("อ่านผลการซ้อมกู้คืนไม่ได้: {e}")),
+        Ok(None) => check(
+            TOPIC,
+            Level::Amber,
+            "ยังไม่เคยซ้อมกู้คืน (ทำเองทุกสัปดาห์เมื่อมีไฟล์สำรอง: กู้คืนไฟล์ล่าสุดลงโฟลเดอร์ชั่วคราวแล้วตรวจ)",
+        ),
+        Ok(Some(d)) if !d.ok => {
+            check(TOPIC, Level::Red, format!("ครั้งล่าสุด ({}) ไม่สำเร็จ: {} {}", when(d.at), d.backup, d.detail))
+        }
+        Ok(Some(d)) => {
+            let level =
+                if now - d.at > super::backup::DRILL_EVERY + 86_400 { Level::Amber } else { Level::Green };
+            check(TOPIC, level, format!("สำเร็จเมื่อ {}: {} — {}", when(d.at), d.backup, d.detail))
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod firewall;
 pub mod health;
 pub mod mailer;
 pub mod scheduler;
+pub mod sweep;
 pub mod tls;
 pub mod traffic;
 pub mod update;

@@ -188,6 +188,38 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
             },
         ));
     }
+    // Nothing lost (issue 20): crash leftovers at start and daily; the weekly restore drill
+    // (checked hourly, run when a week has passed since the last, as recorded in the database).
+    {
+        let (sweep_store, dir) = (store.clone(), config.data_dir.clone());
+        jobs.push(Job::blocking(
+            "sweep",
+            "เก็บกวาดไฟล์ค้างจากการทำงานที่สะดุด",
+            Schedule::Every(super::sweep::EVERY),
+            move || {
+                let s = super::sweep::sweep_job(&sweep_store, &dir)?;
+                Ok(format!(
+                    "ลบ {} ย้ายไปพัก {} ลบที่พักครบกำหนด {}",
+                    s.removed.len(),
+                    s.quarantined.len(),
+                    s.expired.len()
+                ))
+            },
+        ));
+        let (store, dir) = (store.clone(), config.data_dir.clone());
+        jobs.push(Job::blocking(
+            "backup.drill",
+            "ซ้อมกู้คืนไฟล์สำรองล่าสุด (ทุกสัปดาห์)",
+            Schedule::Every(Duration::from_secs(3600)),
+            move || {
+                Ok(if super::backup::drill_job(&store, &dir)? {
+                    "ซ้อมกู้คืนแล้ว".into()
+                } else {
+                    "ยังไม่ถึงกำหนด".into()
+                })
+            },
+        ));
+    }
     {
         let (store, days) = (store.clone(), settings.eservices.retention_days);
         jobs.push(Job::blocking(

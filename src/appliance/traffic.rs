@@ -3,10 +3,18 @@
 //! that no request waits for the disk. Every line carries the hash of the previous line
 //! (`prev`) and its own (`hash`); each closed day's final hash is sealed in the database, so
 //! that a changed, inserted or deleted line, or a missing day, is found by [`verify`].
+//!
+//! Nothing is torn and nothing is lost silently: lines are written whole (a failed write is cut
+//! back to the last whole line); records that could not be written (full disk, full queue) are
+//! counted and, when writing works again, a gap line saying how many were lost joins the chain,
+//! so that [`verify`] reports a gap as a gap, not as tampering. The open day's chain head is
+//! checkpointed into the database every minute ([`CHECKPOINT_EVERY`]), so cutting lines from
+//! today's file, or re-hashing it, is found before the day is sealed at midnight.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead as _, BufReader, BufWriter, Write as _};
+use std::io::{BufRead as _, BufReader, Read as _, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::time::Duration;
 
@@ -20,6 +28,12 @@ use crate::store::{Store, StoreResult, logs};
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 /// Requests that may wait for the writer before new ones are dropped (and counted).
 const QUEUE: usize = 4096;
+/// How often the open day's chain head is synced to disk and checkpointed into the database.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(60);
+/// Lines are collected in memory up to this size (or one second) and written whole.
+const BATCH_BYTES: usize = 64 * 1024;
+/// The `method` of a gap line.
+pub const GAP_METHOD: &str = "GAP";
 
 /// What is recorded about one request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,16 +65,40 @@ pub struct Record {
 struct Line {
     #[serde(flatten)]
     record: Record,
+    /// On a gap line only: how many records could not be written before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lost: Option<u64>,
     prev: String,
     hash: String,
 }
 
-fn chain_hash(prev: &str, record: &Record) -> String {
+fn chain_hash(prev: &str, record: &Record, lost: Option<u64>) -> String {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(b"\n");
     h.update(serde_json::to_vec(record).expect("records serialize"));
+    // A gap line's count is part of its hash (and absent from every other line's, so older
+    // files verify as before).
+    if let Some(n) = lost {
+        h.update(format!("\nlost {n}").as_bytes());
+    }
     hex::encode(h.finalize())
+}
+
+/// A User-Agent (or any header) as text for the log, whatever bytes it holds: printable ASCII
+/// as is, a backslash as `\\`, every other byte as `\xNN`. Nothing is dropped, so a client
+/// cannot keep itself out of the log with a non-ASCII header, and the exact bytes can be read
+/// back.
+pub fn escape_header(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02X}")),
+        }
+    }
+    out
 }
 
 /// Where the daily files live.
@@ -83,6 +121,8 @@ fn day_of(record: &Record) -> Option<Date> {
 pub struct Recorder {
     sender: SyncSender<Record>,
     thread: std::sync::Arc<std::thread::JoinHandle<()>>,
+    /// Records dropped because the queue was full (the writer turns them into a gap line).
+    dropped: std::sync::Arc<AtomicU64>,
 }
 
 /// The writer thread, to wait for its last flush at shutdown.
@@ -109,6 +149,7 @@ impl Recorder {
     /// warning logged, rather than slowing the site.
     pub fn record(&self, record: Record) {
         if let Err(TrySendError::Full(_)) = self.sender.try_send(record) {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
             tracing::warn!("traffic log queue full; a record was dropped");
         }
     }
@@ -118,17 +159,31 @@ impl Recorder {
 pub fn start(store: Store, data_dir: PathBuf) -> std::io::Result<Recorder> {
     std::fs::create_dir_all(dir(&data_dir))?;
     let (sender, receiver) = std::sync::mpsc::sync_channel(QUEUE);
-    let thread = std::thread::Builder::new()
-        .name("traffic-log".into())
-        .spawn(move || Writer { store, data_dir, open: None, checked: None }.run(receiver))?;
-    Ok(Recorder { sender, thread: std::sync::Arc::new(thread) })
+    let dropped = std::sync::Arc::new(AtomicU64::new(0));
+    let writer = Writer::new(store, data_dir, dropped.clone());
+    let thread =
+        std::thread::Builder::new().name("traffic-log".into()).spawn(move || writer.run(receiver))?;
+    Ok(Recorder { sender, thread: std::sync::Arc::new(thread), dropped })
 }
 
 struct OpenDay {
     day: Date,
-    out: BufWriter<File>,
+    file: File,
+    /// Bytes of whole lines in the file.
+    len: u64,
+    /// The chain head on disk: the last written line's hash, and the number of lines.
     last_hash: String,
     lines: u64,
+    /// Lines not yet written, and the chain head including them.
+    pending: Vec<u8>,
+    pending_hash: String,
+    pending_lines: u64,
+    /// Real records (not a gap line) among the pending lines.
+    pending_records: u64,
+    /// A gap line among the pending ones: how many records it accounts for.
+    pending_gap: u64,
+    /// The head last checkpointed into the database (lines).
+    checkpointed: Option<u64>,
 }
 
 struct Writer {
@@ -137,35 +192,151 @@ struct Writer {
     open: Option<OpenDay>,
     /// The day up to which past days were last checked for a missing seal.
     checked: Option<Date>,
+    /// Records that could not be written yet (full disk, full queue), and since when.
+    lost: u64,
+    lost_since: Option<String>,
+    dropped: std::sync::Arc<AtomicU64>,
+    flushed_at: std::time::Instant,
+    checkpoint_at: std::time::Instant,
+}
+
+fn now_text() -> String {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(crate::thai::bangkok())
+        .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z")
+        .to_string()
 }
 
 impl Writer {
+    fn new(store: Store, data_dir: PathBuf, dropped: std::sync::Arc<AtomicU64>) -> Writer {
+        let now = std::time::Instant::now();
+        Writer {
+            store,
+            data_dir,
+            open: None,
+            checked: None,
+            lost: 0,
+            lost_since: None,
+            dropped,
+            flushed_at: now,
+            checkpoint_at: now,
+        }
+    }
+
     fn run(mut self, receiver: Receiver<Record>) {
         loop {
             match receiver.recv_timeout(Duration::from_secs(1)) {
                 Ok(record) => {
                     if let Err(e) = self.write(&record) {
+                        self.note_lost(1, &record.time);
                         tracing::error!(error = %e, "traffic log write failed");
                     }
+                    if self.flushed_at.elapsed() >= Duration::from_secs(1) {
+                        self.flush_logged();
+                    }
                 }
-                // At least every second the buffer reaches the disk; after midnight the past
+                // At least every second the lines reach the disk; after midnight the past
                 // day is sealed even when no request comes.
                 Err(RecvTimeoutError::Timeout) => {
-                    if let Some(open) = &mut self.open {
-                        let _ = open.out.flush();
-                    }
+                    self.flush_logged();
                     if let Err(e) = self.seal_past_days(crate::thai::today()) {
                         tracing::error!(error = %e, "sealing a past traffic-log day failed");
                     }
                 }
                 Err(RecvTimeoutError::Disconnected) => {
-                    if let Some(open) = &mut self.open {
-                        let _ = open.out.flush();
+                    self.flush_logged();
+                    if let Err(e) = self.checkpoint() {
+                        tracing::error!(error = %e, "traffic-log checkpoint failed");
                     }
                     return;
                 }
             }
+            if self.checkpoint_at.elapsed() >= CHECKPOINT_EVERY {
+                self.checkpoint_at = std::time::Instant::now();
+                if let Err(e) = self.checkpoint() {
+                    tracing::error!(error = %e, "traffic-log checkpoint failed");
+                }
+            }
         }
+    }
+
+    fn note_lost(&mut self, n: u64, since: &str) {
+        if self.lost == 0 {
+            self.lost_since = Some(since.to_string());
+        }
+        self.lost += n;
+    }
+
+    fn flush_logged(&mut self) {
+        self.flushed_at = std::time::Instant::now();
+        if let Err(e) = self.flush() {
+            tracing::error!(error = %e, "traffic log write failed (records are counted and a gap line follows)");
+        }
+    }
+
+    /// Writes the pending lines whole. On failure the file is cut back to its last whole line,
+    /// the pending records are counted as lost and the chain goes back to the head on disk.
+    fn flush(&mut self) -> std::io::Result<()> {
+        let Some(open) = self.open.as_mut() else { return Ok(()) };
+        if open.pending.is_empty() {
+            return Ok(());
+        }
+        match open.file.write_all(&open.pending) {
+            Ok(()) => {
+                open.len += open.pending.len() as u64;
+                open.last_hash = open.pending_hash.clone();
+                open.lines += open.pending_lines;
+                if open.pending_gap > 0 {
+                    // The gap line is written: those records are accounted for.
+                    self.lost = self.lost.saturating_sub(open.pending_gap);
+                    if self.lost == 0 {
+                        self.lost_since = None;
+                    }
+                }
+                open.pending.clear();
+                open.pending_lines = 0;
+                open.pending_records = 0;
+                open.pending_gap = 0;
+                Ok(())
+            }
+            Err(e) => {
+                // No torn line: back to the last whole one.
+                let _ = open.file.set_len(open.len);
+                let records = open.pending_records;
+                open.pending.clear();
+                open.pending_hash = open.last_hash.clone();
+                open.pending_lines = 0;
+                open.pending_records = 0;
+                open.pending_gap = 0;
+                let since = now_text();
+                self.note_lost(records, &since);
+                Err(e)
+            }
+        }
+    }
+
+    /// Syncs the open day's file and records its chain head in the database (when it moved).
+    fn checkpoint(&mut self) -> anyhow::Result<()> {
+        let Some(open) = self.open.as_mut() else { return Ok(()) };
+        if open.checkpointed == Some(open.lines) {
+            return Ok(());
+        }
+        // Only what is on the disk is checkpointed, so a power cut never looks like tampering.
+        open.file.sync_data()?;
+        let (day, hash, lines) = (open.day, open.last_hash.clone(), open.lines);
+        self.store.run_sync(|c| logs::checkpoint(c, day, &hash, lines))?;
+        open.checkpointed = Some(lines);
+        Ok(())
+    }
+
+    fn push_line(open: &mut OpenDay, record: &Record, lost: Option<u64>) -> anyhow::Result<()> {
+        let hash = chain_hash(&open.pending_hash, record, lost);
+        let line = Line { record: record.clone(), lost, prev: open.pending_hash.clone(), hash: hash.clone() };
+        serde_json::to_writer(&mut open.pending, &line)?;
+        open.pending.push(b'\n');
+        open.pending_hash = hash;
+        open.pending_lines += 1;
+        Ok(())
     }
 
     fn write(&mut self, record: &Record) -> anyhow::Result<()> {
@@ -173,13 +344,37 @@ impl Writer {
         if self.open.as_ref().is_none_or(|o| o.day != day) {
             self.switch_to(day)?;
         }
+        let dropped = self.dropped.swap(0, Ordering::Relaxed);
+        if dropped > 0 {
+            self.note_lost(dropped, &record.time);
+        }
         let open = self.open.as_mut().expect("a day is open");
-        let hash = chain_hash(&open.last_hash, record);
-        let line = Line { record: record.clone(), prev: open.last_hash.clone(), hash: hash.clone() };
-        serde_json::to_writer(&mut open.out, &line)?;
-        open.out.write_all(b"\n")?;
-        open.last_hash = hash;
-        open.lines += 1;
+        if self.lost > 0 && open.pending_gap == 0 {
+            let gap = Record {
+                time: record.time.clone(),
+                client: "-".into(),
+                forwarded: None,
+                method: GAP_METHOD.into(),
+                path: format!(
+                    "(บันทึกไม่ได้ {} รายการ ตั้งแต่ {}: ดิสก์เต็มหรือคิวเต็ม) ({} records lost)",
+                    self.lost,
+                    self.lost_since.as_deref().unwrap_or("?"),
+                    self.lost
+                ),
+                status: 0,
+                bytes: None,
+                agent: None,
+                account: None,
+                tls: false,
+            };
+            Self::push_line(open, &gap, Some(self.lost))?;
+            open.pending_gap = self.lost;
+        }
+        Self::push_line(open, record, None)?;
+        open.pending_records += 1;
+        if open.pending.len() >= BATCH_BYTES {
+            self.flush_logged();
+        }
         Ok(())
     }
 
@@ -187,9 +382,11 @@ impl Writer {
     /// but never sealed (no request after midnight, or the server was stopped), from the last
     /// line of its file. Runs the query once per new day.
     fn seal_past_days(&mut self, today: Date) -> anyhow::Result<()> {
-        if let Some(mut open) = self.open.take_if(|o| o.day < today) {
-            open.out.flush()?;
-            open.out.get_ref().sync_all()?;
+        if self.open.as_ref().is_some_and(|o| o.day < today) {
+            self.flush()?;
+            if let Some(open) = self.open.take() {
+                open.file.sync_all()?;
+            }
         }
         if self.checked == Some(today) {
             return Ok(());
@@ -210,14 +407,20 @@ impl Writer {
     }
 
     /// Seals the days before `day` and opens `day`, continuing the chain (also across a
-    /// restart).
+    /// restart). A torn last line (a power cut while writing) is cut off and counted as lost.
     fn switch_to(&mut self, day: Date) -> anyhow::Result<()> {
-        if let Some(mut old) = self.open.take() {
-            old.out.flush()?;
-            old.out.get_ref().sync_all()?;
+        if self.open.is_some() {
+            self.flush()?;
+            if let Some(old) = self.open.take() {
+                old.file.sync_all()?;
+            }
         }
         self.seal_past_days(day)?;
         let path = file_of(&self.data_dir, day);
+        let torn = if path.exists() { cut_torn_tail(&path)? } else { false };
+        if torn {
+            self.note_lost(1, &now_text());
+        }
         // Continue today's file after a restart: its last line is where the chain goes on.
         let (last_hash, lines) = if path.exists() { tail_of(&path)? } else { (None, 0) };
         let last_hash = match last_hash {
@@ -228,21 +431,66 @@ impl Writer {
                 start
             }
         };
-        let out = BufWriter::new(OpenOptions::new().create(true).append(true).open(&path)?);
-        self.open = Some(OpenDay { day, out, last_hash, lines });
+        let file = OpenOptions::new().create(true).append(true).open(&path)?;
+        let len = file.metadata()?.len();
+        self.open = Some(OpenDay {
+            day,
+            file,
+            len,
+            pending_hash: last_hash.clone(),
+            last_hash,
+            lines,
+            pending: Vec::new(),
+            pending_lines: 0,
+            pending_records: 0,
+            pending_gap: 0,
+            checkpointed: None,
+        });
         Ok(())
     }
+}
+
+/// Cuts a last line that does not end in a newline (written half when the power went) from the
+/// file; returns whether there was one.
+fn cut_torn_tail(path: &Path) -> std::io::Result<bool> {
+    let mut file = OpenOptions::new().read(true).write(true).open(path)?;
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(false);
+    }
+    // Find the last newline, reading backwards in blocks.
+    let mut end = len;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut last_newline = None;
+    while end > 0 && last_newline.is_none() {
+        let start = end.saturating_sub(buf.len() as u64);
+        let n = (end - start) as usize;
+        file.seek(std::io::SeekFrom::Start(start))?;
+        file.read_exact(&mut buf[..n])?;
+        last_newline = buf[..n].iter().rposition(|&b| b == b'\n').map(|i| start + i as u64);
+        end = start;
+    }
+    let whole = last_newline.map_or(0, |i| i + 1);
+    if whole == len {
+        return Ok(false);
+    }
+    file.set_len(whole)?;
+    file.sync_all()?;
+    Ok(true)
 }
 
 /// The hash of the last line of a day's file and its number of lines.
 fn tail_of(path: &Path) -> std::io::Result<(Option<String>, u64)> {
     let mut last = None;
     let mut n = 0;
-    for line in BufReader::new(File::open(path)?).lines() {
-        if let Ok(parsed) = serde_json::from_str::<Line>(&line?) {
+    let mut reader = BufReader::new(File::open(path)?);
+    let mut raw = Vec::new();
+    while reader.read_until(b'\n', &mut raw)? > 0 {
+        if let Ok(parsed) = serde_json::from_slice::<Line>(raw.strip_suffix(b"\n").unwrap_or(&raw)) {
             last = Some(parsed.hash);
         }
         n += 1;
+        raw.clear();
     }
     Ok((last, n))
 }
@@ -256,10 +504,19 @@ pub struct Finding {
     pub line: Option<u64>,
     /// What is wrong, in Thai and English.
     pub what: String,
+    /// A gap (records the writer could not write: full disk, full queue, a power cut while
+    /// writing), not tampering.
+    pub gap: bool,
+}
+
+fn finding(day: Date, line: Option<u64>, what: impl Into<String>) -> Finding {
+    Finding { day, line, what: what.into(), gap: false }
 }
 
 /// Checks every day in `[from, to]` that has a file or a seal: each line's hash, the chain
-/// between lines and between days, and the seal of closed days.
+/// between lines and between days, the seal of closed days and the last checkpoint of the open
+/// one. Gaps the writer recorded (and a torn last line) are reported as gaps, apart from
+/// tampering.
 pub fn verify(store: &Store, data_dir: &Path, from: Date, to: Date) -> anyhow::Result<(u64, Vec<Finding>)> {
     let days = store.run_sync(|c| logs::days(c, from, to))?;
     let mut findings = Vec::new();
@@ -267,63 +524,106 @@ pub fn verify(store: &Store, data_dir: &Path, from: Date, to: Date) -> anyhow::R
     for d in days {
         let path = file_of(data_dir, d.day);
         let Ok(file) = File::open(&path) else {
-            findings.push(Finding {
-                day: d.day, line: None, what: "ไม่พบไฟล์บันทึกของวันนี้ (missing day)".into()
-            });
+            findings.push(finding(d.day, None, "ไม่พบไฟล์บันทึกของวันนี้ (missing day)"));
             continue;
         };
+        let head = if d.final_hash.is_none() { store.run_sync(|c| logs::head(c, d.day))? } else { None };
         let mut prev = d.first_prev.clone();
         let mut count = 0u64;
-        // A day not sealed yet (today's) is being written while we read: its last line may be
-        // half-written, so reading stops at the last complete line. A sealed day's file is
-        // closed, and a partial last line there is a finding like any other.
         let open_day = d.final_hash.is_none();
-        for (n, line) in complete_lines(BufReader::new(file), open_day).enumerate() {
-            let n = n as u64 + 1;
-            count = n;
-            let bytes = line?;
-            let Ok(parsed) = serde_json::from_slice::<Line>(&bytes) else {
-                findings.push(Finding {
-                    day: d.day,
-                    line: Some(n),
-                    what: "บรรทัดอ่านไม่ได้ (unreadable line)".into(),
-                });
+        let mut hash_at_head = None;
+        let mut reader = BufReader::new(file);
+        let mut raw = Vec::new();
+        loop {
+            raw.clear();
+            if reader.read_until(b'\n', &mut raw)? == 0 {
+                break;
+            }
+            let whole = raw.last() == Some(&b'\n');
+            // A day not sealed yet (today's) is being written while we read: its last line may
+            // be half-written, so reading stops at the last complete line (a half line left by a
+            // power cut is cut and counted as a gap when the writer opens the day again). A
+            // sealed day's file is closed: a half line there is a torn line, reported as a gap.
+            if !whole && open_day {
+                break;
+            }
+            count += 1;
+            let n = count;
+            let text = String::from_utf8_lossy(raw.strip_suffix(b"\n").unwrap_or(&raw));
+            let Ok(parsed) = serde_json::from_str::<Line>(&text) else {
+                if whole {
+                    findings.push(finding(d.day, Some(n), "บรรทัดอ่านไม่ได้ (unreadable line)"));
+                } else {
+                    findings.push(Finding {
+                        day: d.day,
+                        line: Some(n),
+                        what: "บรรทัดสุดท้ายเขียนไม่จบ: ไฟดับหรือดิสก์เต็มขณะเขียน ไม่ใช่การแก้ไข (torn last line: a gap, not tampering)".into(),
+                        gap: true,
+                    });
+                }
                 continue;
             };
-            if chain_hash(&parsed.prev, &parsed.record) != parsed.hash {
-                findings.push(Finding {
-                    day: d.day,
-                    line: Some(n),
-                    what: "บรรทัดถูกแก้ไข (modified line)".into(),
-                });
+            if chain_hash(&parsed.prev, &parsed.record, parsed.lost) != parsed.hash {
+                findings.push(finding(d.day, Some(n), "บรรทัดถูกแก้ไข (modified line)"));
             }
             if parsed.prev != prev {
+                findings.push(finding(
+                    d.day,
+                    Some(n),
+                    "ลำดับขาดตอนก่อนบรรทัดนี้ (line inserted or deleted before it)",
+                ));
+            }
+            if let Some(lost) = parsed.lost {
                 findings.push(Finding {
                     day: d.day,
                     line: Some(n),
-                    what: "ลำดับขาดตอนก่อนบรรทัดนี้ (line inserted or deleted before it)".into(),
+                    what: format!(
+                        "ช่องว่าง: บันทึกไม่ได้ {lost} รายการก่อนเวลา {} (ดิสก์เต็มหรือคิวเต็ม) ไม่ใช่การแก้ไข (gap: {lost} records lost, not tampering)",
+                        parsed.record.time
+                    ),
+                    gap: true,
                 });
             }
             prev = parsed.hash;
+            if head.as_ref().is_some_and(|(_, lines)| *lines == n) {
+                hash_at_head = Some(prev.clone());
+            }
         }
         checked += count;
         if let (Some(final_hash), Some(lines)) = (&d.final_hash, d.lines) {
             if count < lines as u64 || (prev != *final_hash && count == lines as u64) {
-                findings.push(Finding {
-                    day: d.day,
-                    line: None,
-                    what: format!("จำนวนบรรทัดหรือค่าปิดท้ายไม่ตรงกับที่ผนึกไว้ ({count} จาก {lines}) (lines deleted or day changed)"),
-                });
+                findings.push(finding(
+                    d.day,
+                    None,
+                    format!("จำนวนบรรทัดหรือค่าปิดท้ายไม่ตรงกับที่ผนึกไว้ ({count} จาก {lines}) (lines deleted or day changed)"),
+                ));
             } else if count > lines as u64 {
-                findings.push(Finding {
-                    day: d.day,
-                    line: Some(lines as u64 + 1),
-                    what: "มีบรรทัดเพิ่มหลังผนึกวัน (lines added after the day was sealed)".into(),
-                });
+                findings.push(finding(
+                    d.day,
+                    Some(lines as u64 + 1),
+                    "มีบรรทัดเพิ่มหลังผนึกวัน (lines added after the day was sealed)",
+                ));
+            }
+        } else if let Some((hash, lines)) = &head {
+            if count < *lines {
+                findings.push(finding(
+                    d.day,
+                    None,
+                    format!(
+                        "วันนี้เหลือ {count} บรรทัด แต่บันทึกจุดตรวจไว้ {lines} บรรทัด (lines deleted from the open day)"
+                    ),
+                ));
+            } else if hash_at_head.as_ref() != Some(hash) {
+                findings.push(finding(
+                    d.day,
+                    Some(*lines),
+                    "ค่าแฮชไม่ตรงกับจุดตรวจล่าสุดของวันนี้ (the open day was changed or re-hashed)",
+                ));
             }
         }
     }
-    let summary = format!("{} lines, {} problems", checked, findings.len());
+    let gaps = findings.iter().filter(|f| f.gap).count();
+    let summary = format!("{} lines, {} gaps, {} problems", checked, gaps, findings.len() - gaps);
     store.run_sync(|c| logs::record_verification(c, &summary))?;
     Ok((checked, findings))
 }
@@ -462,8 +762,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         std::fs::create_dir_all(super::dir(dir.path())).unwrap();
-        let mut w =
-            Writer { store: store.clone(), data_dir: dir.path().to_path_buf(), open: None, checked: None };
+        let mut w = Writer::new(store.clone(), dir.path().to_path_buf(), Default::default());
         for n in 0..5 {
             w.write(&record(&format!("2026-11-24T10:00:0{n}.000+07:00"), &format!("/c/news?page={n}")))
                 .unwrap();
@@ -471,7 +770,7 @@ mod tests {
         for n in 0..3 {
             w.write(&record(&format!("2026-11-25T09:00:0{n}.000+07:00"), "/items/1")).unwrap();
         }
-        w.open.as_mut().unwrap().out.flush().unwrap();
+        w.flush().unwrap();
         (dir, store)
     }
 
@@ -549,12 +848,11 @@ mod tests {
         assert_eq!(sealed(date(2026, 11, 25)), None, "still open");
 
         // A new process (a restart) writes nothing until a quiet tick after midnight.
-        let mut w =
-            Writer { store: store.clone(), data_dir: dir.path().to_path_buf(), open: None, checked: None };
+        let mut w = Writer::new(store.clone(), dir.path().to_path_buf(), Default::default());
         w.seal_past_days(date(2026, 11, 26)).unwrap();
         assert_eq!(sealed(date(2026, 11, 25)), Some(3));
         w.write(&record("2026-11-26T00:00:05.000+07:00", "/")).unwrap();
-        w.open.as_mut().unwrap().out.flush().unwrap();
+        w.flush().unwrap();
         w.seal_past_days(date(2026, 11, 27)).unwrap();
         assert!(w.open.is_none(), "the past day is closed");
         assert_eq!(sealed(date(2026, 11, 26)), Some(1));
@@ -576,6 +874,91 @@ mod tests {
         );
         assert!(!stale.exists(), "copies past retention go");
         assert!(mirror(&store, dir.path(), copy.path(), date(2026, 2, 1)).unwrap().is_empty(), "once");
+    }
+
+    #[test]
+    fn a_full_disk_leaves_no_torn_line_and_the_gap_is_reported_as_a_gap() {
+        let (dir, store) = two_days();
+        let mut w = Writer::new(store.clone(), dir.path().to_path_buf(), Default::default());
+        w.write(&record("2026-11-25T10:00:00.000+07:00", "/a")).unwrap();
+        w.flush().unwrap();
+        // A full disk: the write fails half way. Simulated by a read-only handle.
+        let path = file_of(dir.path(), date(2026, 11, 25));
+        let good = std::fs::read(&path).unwrap();
+        w.open.as_mut().unwrap().file = File::open(&path).unwrap();
+        w.write(&record("2026-11-25T10:00:01.000+07:00", "/lost-1")).unwrap();
+        w.write(&record("2026-11-25T10:00:02.000+07:00", "/lost-2")).unwrap();
+        assert!(w.flush().is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), good, "nothing torn");
+        assert_eq!(w.lost, 2);
+        // Space is back: the next record follows a gap line that says how many were lost.
+        w.open.as_mut().unwrap().file = OpenOptions::new().append(true).open(&path).unwrap();
+        w.write(&record("2026-11-25T10:05:00.000+07:00", "/back")).unwrap();
+        w.flush().unwrap();
+        assert_eq!(w.lost, 0);
+        let (lines, f) = verify(&store, dir.path(), date(2026, 11, 1), date(2026, 11, 30)).unwrap();
+        assert_eq!(lines, 8 + 3);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].gap && f[0].what.contains("2 records lost"), "{f:?}");
+        let exported = records(dir.path(), date(2026, 11, 25), date(2026, 11, 25)).unwrap();
+        assert!(exported.iter().any(|r| r.method == GAP_METHOD), "the export shows the gap too");
+
+        // A power cut while writing: a half line at the end is a gap, and is cut on restart.
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(b"{\"time\":\"2026-11-25T10:06:00").unwrap();
+        let (_, f) = verify(&store, dir.path(), date(2026, 11, 1), date(2026, 11, 30)).unwrap();
+        // Today's file is open: its half line is not read (it may be being written), never tampering.
+        assert!(f.iter().all(|x| x.gap), "{f:?}");
+        let mut w = Writer::new(store.clone(), dir.path().to_path_buf(), Default::default());
+        w.write(&record("2026-11-25T10:07:00.000+07:00", "/after-restart")).unwrap();
+        w.flush().unwrap();
+        let (_, f) = verify(&store, dir.path(), date(2026, 11, 1), date(2026, 11, 30)).unwrap();
+        assert!(f.iter().all(|x| x.gap), "{f:?}");
+        assert!(f.iter().any(|x| x.what.contains("1 records lost")), "{f:?}");
+    }
+
+    #[test]
+    fn the_open_day_is_checkpointed_so_cutting_or_rehashing_it_is_found() {
+        let (dir, store) = two_days();
+        let mut w = Writer::new(store.clone(), dir.path().to_path_buf(), Default::default());
+        w.write(&record("2026-11-25T11:00:00.000+07:00", "/x")).unwrap();
+        w.flush().unwrap();
+        w.checkpoint().unwrap();
+        assert_eq!(store.run_sync(|c| logs::head(c, date(2026, 11, 25))).unwrap().map(|h| h.1), Some(4));
+        drop(w);
+        let path = file_of(dir.path(), date(2026, 11, 25));
+        let untouched = std::fs::read_to_string(&path).unwrap();
+
+        // The last lines cut: the chain itself is still whole, the checkpoint is not.
+        rewrite(&path, |l| l.truncate(2));
+        let (_, f) = verify(&store, dir.path(), date(2026, 11, 1), date(2026, 11, 30)).unwrap();
+        assert!(f.iter().any(|x| !x.gap && x.what.contains("deleted from the open day")), "{f:?}");
+
+        // The day re-hashed from a changed line on: every line checks, the checkpoint does not.
+        std::fs::write(&path, &untouched).unwrap();
+        let first_prev = store.run_sync(|c| logs::first_prev(c, date(2026, 11, 25))).unwrap().unwrap();
+        let mut prev = first_prev;
+        let mut out = String::new();
+        for text in untouched.lines() {
+            let mut line: Line = serde_json::from_str(text).unwrap();
+            line.record.client = "198.51.100.9".into();
+            line.prev = prev.clone();
+            line.hash = chain_hash(&prev, &line.record, line.lost);
+            prev = line.hash.clone();
+            out.push_str(&serde_json::to_string(&line).unwrap());
+            out.push('\n');
+        }
+        std::fs::write(&path, out).unwrap();
+        let (_, f) = verify(&store, dir.path(), date(2026, 11, 1), date(2026, 11, 30)).unwrap();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].what.contains("re-hashed"), "{f:?}");
+    }
+
+    #[test]
+    fn headers_keep_every_byte_escaped() {
+        assert_eq!(escape_header(b"Mozilla/5.0"), "Mozilla/5.0");
+        assert_eq!(escape_header("ไทย".as_bytes()), "\\xE0\\xB9\\x84\\xE0\\xB8\\x97\\xE0\\xB8\\xA2");
+        assert_eq!(escape_header(b"a\\b\xff\n"), "a\\\\b\\xFF\\x0A");
     }
 
     #[test]

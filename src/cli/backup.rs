@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
+
 use crate::appliance::backup::{self, ProgressBar};
 use crate::thai;
 
@@ -41,8 +43,13 @@ pub fn run(data: &std::path::Path, command: BackupCommand) -> anyhow::Result<()>
         BackupCommand::Now { to } => {
             let dest = to.unwrap_or_else(|| backup::default_dir(data));
             let progress = bar("สำรองข้อมูล (backup)");
-            let path = backup::create(data, &dest, &progress)?;
+            let made = backup::create(data, &dest, &progress);
             progress.finish_and_clear();
+            // Recorded like a scheduled backup, success or failure (doctor, the admin banner).
+            if let Err(e) = backup::record_console(data, &made) {
+                eprintln!("prakat: บันทึกประวัติการสำรองไม่ได้ (backup not recorded): {e:#}");
+            }
+            let path = made?;
             let size = std::fs::metadata(&path)?.len();
             println!(
                 "สำรองข้อมูลแล้ว (backup made): {} ({})",
@@ -74,15 +81,23 @@ pub fn run(data: &std::path::Path, command: BackupCommand) -> anyhow::Result<()>
 /// `prakat restore FILE`.
 pub fn restore(data: &std::path::Path, file: &std::path::Path) -> anyhow::Result<()> {
     let progress = bar("ตรวจแล้วกู้คืน (verify, restore)");
-    let restored = backup::restore(file, data, &progress)?;
+    let restored = backup::restore(file, data, &progress)
+        .with_context(|| format!("กู้คืน {} ไปที่ {} ไม่สำเร็จ (restore failed)", file.display(), data.display()))?;
     progress.finish_and_clear();
-    match restored {
+    match &restored.aside {
         Some(aside) => println!(
             "กู้คืนแล้ว (restored) ไปที่ {}; ข้อมูลเดิมเก็บไว้ที่ {} (the previous data is kept there)",
             data.display(),
             aside.display()
         ),
         None => println!("กู้คืนแล้ว (restored) ไปที่ {}", data.display()),
+    }
+    println!(
+        "คงไว้จากข้อมูลปัจจุบัน (kept from the live data): บันทึกการจราจร {} ไฟล์ ({} วันในสมุดบันทึก), ไฟล์สำรอง {} ไฟล์, ใบรับรองล่าสุด",
+        restored.log_files, restored.log_days, restored.backups
+    );
+    if let Some(warning) = &restored.warning {
+        eprintln!("prakat: คำเตือน (warning): {warning}");
     }
     Ok(())
 }

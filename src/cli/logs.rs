@@ -42,18 +42,24 @@ pub fn run(store: &Store, data_dir: &std::path::Path, command: LogsCommand) -> a
             let to = to.unwrap_or_else(crate::thai::today);
             let (lines, findings) = traffic::verify(store, data_dir, from, to)?;
             for f in &findings {
+                let mark = if f.gap { "ช่องว่าง (gap)" } else { "ปัญหา (problem)" };
                 match f.line {
-                    Some(n) => println!("{} บรรทัด {n}: {}", f.day, f.what),
-                    None => println!("{}: {}", f.day, f.what),
+                    Some(n) => println!("{} บรรทัด {n}: [{mark}] {}", f.day, f.what),
+                    None => println!("{}: [{mark}] {}", f.day, f.what),
                 }
             }
-            if !findings.is_empty() {
-                bail!(
-                    "พบปัญหา {} รายการในบันทึกการจราจร ({lines} บรรทัด) (traffic log problems found)",
-                    findings.len()
-                );
+            let gaps = findings.iter().filter(|f| f.gap).count();
+            let problems = findings.len() - gaps;
+            if problems > 0 {
+                bail!("พบปัญหา {problems} รายการในบันทึกการจราจร ({lines} บรรทัด) (traffic log problems found)");
             }
-            println!("ตรวจแล้ว {lines} บรรทัด ไม่พบการแก้ไข (verified {lines} lines, no tampering)");
+            if gaps > 0 {
+                println!(
+                    "ตรวจแล้ว {lines} บรรทัด ไม่พบการแก้ไข แต่มีช่องว่าง {gaps} แห่งที่บันทึกไม่ได้ (verified {lines} lines, no tampering, {gaps} gaps)"
+                );
+            } else {
+                println!("ตรวจแล้ว {lines} บรรทัด ไม่พบการแก้ไข (verified {lines} lines, no tampering)");
+            }
         }
         LogsCommand::Export { from, to, format } => {
             let records = traffic::records(data_dir, from, to)?;

@@ -173,12 +173,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     // First of all: a new binary's trial start, or the rollback after a failed one.
-    if appliance::update::on_start(&data)? == appliance::update::Start::Restart {
+    let start = appliance::update::on_start(&data)
+        .with_context(|| format!("ตรวจการอัปเดตตอนเริ่มไม่ได้ (data: {})", data.display()))?;
+    if start == appliance::update::Start::Restart {
         appliance::update::restart()?;
     }
     // Held while serving, so that a restore cannot swap the directory underneath.
     let _lock = appliance::backup::lock(&data)?;
-    let store = Store::open(&data)?;
+    let store = Store::open(&data).with_context(|| format!("เปิดข้อมูลใน {} ไม่ได้", data.display()))?;
     if args.demo && demo::fill_if_empty(&store, &data)? {
         println!("เติมข้อมูลตัวอย่างแล้ว (demo content added) ใน {}", data.display());
     }
@@ -196,7 +198,9 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().max_blocking_threads(16).enable_all().build()?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let traffic = appliance::traffic::start(store.clone(), config.data_dir.clone())?;
+    let traffic = appliance::traffic::start(store.clone(), config.data_dir.clone()).with_context(|| {
+        format!("เริ่มบันทึกการจราจรใน {} ไม่ได้", appliance::traffic::dir(&config.data_dir).display())
+    })?;
     let writer = traffic.writer();
     runtime.block_on(async move {
         let bind = |addrs: &[SocketAddr]| {
@@ -207,7 +211,12 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         let http = bind(&args.http)?;
         let https = if args.https.is_empty() { None } else { Some(bind(&args.https)?) };
         let tls = match &https {
-            Some(_) => Some(appliance::tls::initial_store(&config)?),
+            Some(_) => Some(appliance::tls::initial_store(&config).with_context(|| {
+                format!(
+                    "เตรียมใบรับรอง HTTPS ใน {} ไม่ได้",
+                    appliance::tls::certs_dir(&config.data_dir).display()
+                )
+            })?),
             None => None,
         };
         let http_addrs = http.iter().map(|l| l.local_addr()).collect::<std::io::Result<Vec<_>>>()?;

@@ -41,7 +41,8 @@ impl BlobStore {
     }
 
     /// Stores `bytes`, returning their hash. Writing goes to a temporary file that is synced and
-    /// then renamed, so a crash never leaves a half-written file under a real name.
+    /// then renamed (and the folder synced), so a crash never leaves a half-written file under a
+    /// real name.
     pub fn put(&self, bytes: &[u8]) -> std::io::Result<StoredBlob> {
         let sha256 = hex::encode(Sha256::digest(bytes));
         let size = bytes.len() as u64;
@@ -49,11 +50,9 @@ impl BlobStore {
         if path.exists() {
             return Ok(StoredBlob { sha256, size });
         }
-        std::fs::create_dir_all(path.parent().expect("blob path has a parent"))?;
         let mut tmp = tempfile::NamedTempFile::new_in(self.root.join("tmp"))?;
         tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(&path).map_err(|e| e.error)?;
+        self.place(tmp, &path)?;
         Ok(StoredBlob { sha256, size })
     }
 
@@ -74,11 +73,26 @@ impl BlobStore {
             .path(sha256)
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "bad hash"))?;
         if !path.exists() {
-            std::fs::create_dir_all(path.parent().expect("blob path has a parent"))?;
-            tmp.as_file().sync_all()?;
-            tmp.persist(&path).map_err(|e| e.error)?;
+            self.place(tmp, &path)?;
         }
         Ok(StoredBlob { sha256: sha256.to_owned(), size })
+    }
+
+    /// Power-safe placing: the content is synced, renamed to its real name, and the folder
+    /// holding the new name is synced too (and the store's folder when that folder is new),
+    /// all before the caller commits the row that refers to the file. After a power cut, a
+    /// committed row never names a file that is not there.
+    fn place(&self, tmp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<()> {
+        let dir = path.parent().expect("blob path has a parent");
+        let new_dir = !dir.exists();
+        std::fs::create_dir_all(dir)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        std::fs::File::open(dir)?.sync_all()?;
+        if new_dir {
+            std::fs::File::open(&self.root)?.sync_all()?;
+        }
+        Ok(())
     }
 
     /// Reads a stored file whole.

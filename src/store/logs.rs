@@ -108,3 +108,24 @@ pub fn summary(conn: &Connection) -> StoreResult<(u64, Option<(i64, String)>)> {
         .optional()?;
     Ok((days as u64, last))
 }
+
+/// Checkpoints the head of the open day's chain: its last hash and line count so far, so that
+/// lines cut from today's file (or the day re-hashed) are found before the day is sealed.
+pub fn checkpoint(conn: &Connection, day: Date, head_hash: &str, lines: u64) -> StoreResult<()> {
+    conn.execute(
+        "UPDATE log_days SET head_hash = ?2, head_lines = ?3, head_at = ?4 WHERE day = ?1",
+        (day.to_string(), head_hash, lines as i64, now_unix()),
+    )?;
+    Ok(())
+}
+
+/// The last checkpoint of `day`: (head hash, lines), if one was taken.
+pub fn head(conn: &Connection, day: Date) -> StoreResult<Option<(String, u64)>> {
+    Ok(conn
+        .query_row(
+            "SELECT head_hash, head_lines FROM log_days WHERE day = ?1 AND head_hash IS NOT NULL",
+            [day.to_string()],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)),
+        )
+        .optional()?)
+}

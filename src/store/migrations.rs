@@ -580,6 +580,27 @@ const MIGRATIONS: &[M<'static>] = &[
         ALTER TABLE compliance_tags DROP COLUMN confirmed_by;
         ALTER TABLE compliance_tags DROP COLUMN tagged_by;",
     ),
+    // 15: nothing lost, round two: the open traffic-log day's chain head, checkpointed every
+    // minute (so that cutting or re-hashing today's file is found before midnight), and the
+    // outcome of each restore drill (the newest backup restored into a scratch folder).
+    M::up(
+        "ALTER TABLE log_days ADD COLUMN head_hash TEXT;
+        ALTER TABLE log_days ADD COLUMN head_lines INTEGER;
+        ALTER TABLE log_days ADD COLUMN head_at INTEGER;
+        CREATE TABLE restore_drills (
+            id      INTEGER PRIMARY KEY,
+            at      INTEGER NOT NULL,
+            ok      INTEGER NOT NULL,
+            backup  TEXT NOT NULL DEFAULT '',
+            detail  TEXT NOT NULL DEFAULT ''
+        ) STRICT;",
+    )
+    .down(
+        "DROP TABLE restore_drills;
+        ALTER TABLE log_days DROP COLUMN head_at;
+        ALTER TABLE log_days DROP COLUMN head_lines;
+        ALTER TABLE log_days DROP COLUMN head_hash;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

@@ -20,6 +20,7 @@ pub mod requests;
 pub mod search;
 pub mod survey;
 pub mod totp;
+pub mod upkeep;
 pub mod users;
 pub mod visits;
 
@@ -63,7 +64,10 @@ pub enum StoreError {
 /// Result of a storage operation.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Settings applied to every connection as it is opened.
+/// Settings applied to every connection as it is opened. `synchronous = FULL`: in WAL mode
+/// NORMAL may lose the last commits on a power cut (durable only at the next checkpoint), and
+/// a submission, approval or publication that was acknowledged must survive one; FULL syncs
+/// the WAL at every commit (one fsync, no extra bytes written).
 fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     // `rarray(?)`: a list of ids from memory as a table (see search::search).
@@ -72,7 +76,7 @@ fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     search::register(conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = NORMAL;
+         PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;",
     )
@@ -88,8 +92,9 @@ impl Store {
         {
             let mut conn = Connection::open(&path)
                 .with_context(|| format!("cannot open database {}", path.display()))?;
-            configure(&mut conn)?;
-            migrations::apply(&mut conn)?;
+            configure(&mut conn).with_context(|| format!("cannot set up database {}", path.display()))?;
+            migrations::apply(&mut conn)
+                .with_context(|| format!("cannot update database {}", path.display()))?;
             search::keep_current(&mut conn)?;
         }
         let manager = SqliteConnectionManager::file(&path).with_init(configure);
@@ -101,8 +106,10 @@ impl Store {
             .idle_timeout(Some(Duration::from_secs(15)))
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
-            .context("cannot open database pool")?;
-        let blobs = BlobStore::open(data_dir.join("files"))?;
+            .with_context(|| format!("cannot open database {}", path.display()))?;
+        let files = data_dir.join("files");
+        let blobs = BlobStore::open(files.clone())
+            .with_context(|| format!("cannot create the file store {}", files.join("tmp").display()))?;
         Ok(Store { pool, blobs, search: search::Cache::default() })
     }
 

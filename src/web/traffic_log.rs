@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::Shared;
-use crate::appliance::traffic::Record;
+use crate::appliance::traffic::{Record, escape_header};
 
 /// Where the session layer leaves the logged-in account's id for the log (0: none).
 #[derive(Clone, Default)]
@@ -34,11 +34,12 @@ pub async fn record(State(app): State<Shared>, mut request: Request, next: Next)
     let access = &app.config.settings.access;
     let client = super::access::client_ip(peer, request.headers(), access);
     let forwarded = (client != peer)
-        .then(|| request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .then(|| request.headers().get("x-forwarded-for").map(|v| escape_header(v.as_bytes())))
         .flatten();
     let method = request.method().to_string();
     let path = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
-    let agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    // Every byte kept (non-ASCII escaped): a client cannot keep itself out of the legal log.
+    let agent = request.headers().get(header::USER_AGENT).map(|v| escape_header(v.as_bytes()));
     let slot = AccountSlot::default();
     request.extensions_mut().insert(slot.clone());
     let response = next.run(request).await;

@@ -96,11 +96,23 @@ pub enum AuditAction {
     ComplaintStatsPublish,
     /// A web master withdrew a quarter's published complaint statistics.
     ComplaintStatsWithdraw,
+    /// A backup was restored into the data directory (issue 20).
+    BackupRestore,
+    /// The weekly restore drill restored the newest backup and it passed every check.
+    BackupDrillOk,
+    /// The restore drill failed.
+    BackupDrillFailed,
+    /// A crash leftover (unfinished upload, partial backup, scratch folder) was deleted.
+    SweepRemove,
+    /// A stored file with no row was moved to quarantine.
+    SweepQuarantine,
+    /// A quarantined file was deleted after its 30 days.
+    SweepDelete,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 45] = [
+    pub const ALL: [AuditAction; 51] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -146,6 +158,12 @@ impl AuditAction {
         AuditAction::TagConfirm,
         AuditAction::ComplaintStatsPublish,
         AuditAction::ComplaintStatsWithdraw,
+        AuditAction::BackupRestore,
+        AuditAction::BackupDrillOk,
+        AuditAction::BackupDrillFailed,
+        AuditAction::SweepRemove,
+        AuditAction::SweepQuarantine,
+        AuditAction::SweepDelete,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -197,6 +215,12 @@ impl AuditAction {
             TagConfirm => "tag.confirm",
             ComplaintStatsPublish => "complaint_stats.publish",
             ComplaintStatsWithdraw => "complaint_stats.withdraw",
+            BackupRestore => "backup.restore",
+            BackupDrillOk => "backup.drill_ok",
+            BackupDrillFailed => "backup.drill_failed",
+            SweepRemove => "sweep.remove",
+            SweepQuarantine => "sweep.quarantine",
+            SweepDelete => "sweep.delete",
         }
     }
 
@@ -254,6 +278,12 @@ impl AuditAction {
             TagConfirm => "ยืนยันป้ายหลักฐานที่ต้องตรวจสอบ",
             ComplaintStatsPublish => "เผยแพร่สถิติเรื่องร้องเรียนรายไตรมาส",
             ComplaintStatsWithdraw => "ยกเลิกการเผยแพร่สถิติเรื่องร้องเรียนรายไตรมาส",
+            BackupRestore => "กู้คืนข้อมูลจากไฟล์สำรอง",
+            BackupDrillOk => "ซ้อมกู้คืนไฟล์สำรองสำเร็จ",
+            BackupDrillFailed => "ซ้อมกู้คืนไฟล์สำรองไม่สำเร็จ",
+            SweepRemove => "ลบไฟล์ค้างจากการทำงานที่สะดุด",
+            SweepQuarantine => "ย้ายไฟล์ที่ไม่มีในฐานข้อมูลไปพักไว้",
+            SweepDelete => "ลบไฟล์ที่พักไว้ครบ 30 วัน",
         }
     }
 
@@ -306,6 +336,12 @@ impl AuditAction {
             TagConfirm => "Compliance tag confirmed by a second web master",
             ComplaintStatsPublish => "Quarterly complaint statistics published",
             ComplaintStatsWithdraw => "Quarterly complaint statistics withdrawn",
+            BackupRestore => "Backup restored",
+            BackupDrillOk => "Restore drill passed",
+            BackupDrillFailed => "Restore drill failed",
+            SweepRemove => "Crash leftover deleted",
+            SweepQuarantine => "File without a row quarantined",
+            SweepDelete => "Quarantined file deleted after 30 days",
         }
     }
 }

@@ -48,6 +48,7 @@ pub mod compliance;
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod import;
 pub mod paths;
 pub mod store;
 pub mod thai;

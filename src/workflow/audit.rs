@@ -86,11 +86,17 @@ pub enum AuditAction {
     PageEdit,
     /// A compliance checklist was imported.
     ChecklistImport,
+    /// Content was imported from the office's old website.
+    ImportRun,
+    /// An import run was undone as a whole.
+    ImportUndo,
+    /// An imported post held for want of a category was given one and published.
+    ImportRelease,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 43] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -131,6 +137,9 @@ impl AuditAction {
         AuditAction::CasePurge,
         AuditAction::PageEdit,
         AuditAction::ChecklistImport,
+        AuditAction::ImportRun,
+        AuditAction::ImportUndo,
+        AuditAction::ImportRelease,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -177,6 +186,9 @@ impl AuditAction {
             CasePurge => "case.purge",
             PageEdit => "page.edit",
             ChecklistImport => "checklist.import",
+            ImportRun => "import.run",
+            ImportUndo => "import.undo",
+            ImportRelease => "import.release",
         }
     }
 
@@ -229,6 +241,9 @@ impl AuditAction {
             CasePurge => "ลบข้อมูลส่วนบุคคลที่พ้นระยะเก็บรักษา",
             PageEdit => "แก้ไขหน้านโยบาย",
             ChecklistImport => "นำเข้าเกณฑ์การประเมิน",
+            ImportRun => "นำเข้าจากเว็บไซต์เดิม",
+            ImportUndo => "ยกเลิกการนำเข้าทั้งรอบ",
+            ImportRelease => "จัดหมวดเรื่องที่นำเข้าแล้วเผยแพร่",
         }
     }
 
@@ -276,6 +291,9 @@ impl AuditAction {
             CasePurge => "Personal data past retention erased",
             PageEdit => "Policy page edited",
             ChecklistImport => "Checklist imported",
+            ImportRun => "Imported from the old website",
+            ImportUndo => "Import run undone",
+            ImportRelease => "Imported post sorted and published",
         }
     }
 }

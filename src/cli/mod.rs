@@ -15,6 +15,7 @@ use crate::{appliance, demo, web};
 mod backup;
 mod checklist;
 mod doctor;
+mod import;
 mod logs;
 mod update;
 mod user;
@@ -60,6 +61,9 @@ enum Command {
     /// Compliance checklists (MOIT, ITA, OIA, GWS): list them, import a newer file.
     #[command(subcommand)]
     Checklist(checklist::ChecklistCommand),
+    /// Bring the office's old website over: a WordPress export or a CSV file; list or undo runs.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Fill the data directory with demo content and N generated items (for benchmarks).
     #[command(hide = true)]
     Demo {
@@ -128,6 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Update(args) => update::run(&cli.data, args),
         Command::Doctor => doctor::run(&cli.data),
         Command::Checklist(command) => checklist::run(&Store::open(&cli.data)?, command),
+        Command::Import(command) => import::run(&cli.data, command),
         Command::Demo { items } => {
             let store = Store::open(&cli.data)?;
             demo::fill_if_empty(&store, &cli.data)?;

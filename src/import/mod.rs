@@ -377,10 +377,10 @@ pub fn wordpress(
         keys.extend(imports::url_key(&format!("/category/{}/", chain.join("/")), None));
         keys.extend(imports::url_key(&format!("/category/{}/", c.nicename), None));
         let keys = dedup(keys);
-        report.redirects += keys.len() as u64;
-        if let Some(run_id) = run.run_id {
-            store.run_sync(|conn| imports::add_place_urls(conn, run_id, place, &keys))?;
-        }
+        report.redirects += match run.run_id {
+            Some(run_id) => store.run_sync(|conn| imports::add_place_urls(conn, run_id, place, &keys))?,
+            None => keys.len() as u64,
+        };
     }
     let total = site.posts;
     let mut done = 0;
@@ -503,7 +503,7 @@ impl Runner<'_> {
             report.problem(
                 &label,
                 format!(
-                    "วันที่เผยแพร่ {} อยู่ในอนาคต: นำเข้าแล้ว และจะแสดงต่อประชาชนเมื่อถึงวันนั้น",
+                    "วันที่เผยแพร่ {} อยู่ในอนาคต: นำเข้าเป็นเรื่องที่ตั้งเวลาไว้ จะแสดงต่อประชาชนเมื่อถึงวันนั้น",
                     crate::thai::date_of(at)
                 ),
             );

@@ -281,16 +281,18 @@ pub fn held(conn: &Connection) -> StoreResult<Vec<Held>> {
     Ok(rows)
 }
 
-/// Records the old URLs of a category, pointing at `place` (`area/sub`); existing ones are kept.
-pub fn add_place_urls(conn: &Connection, run_id: i64, place: &str, urls: &[String]) -> StoreResult<()> {
+/// Records the old URLs of a category, pointing at `place` (`area/sub`); existing ones are
+/// kept. Returns how many were new.
+pub fn add_place_urls(conn: &Connection, run_id: i64, place: &str, urls: &[String]) -> StoreResult<u64> {
     let mut add = conn.prepare_cached(
         "INSERT OR IGNORE INTO legacy_urls (path, run_id, item_id, attachment_id, place)
          VALUES (?1, ?2, NULL, NULL, ?3)",
     )?;
+    let mut added = 0;
     for url in urls {
-        add.execute(params![url, run_id, place])?;
+        added += add.execute(params![url, run_id, place])? as u64;
     }
-    Ok(())
+    Ok(added)
 }
 
 /// Where an old URL key now points, if it was recorded.

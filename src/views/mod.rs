@@ -7,6 +7,7 @@ pub mod compliance;
 pub mod eservices;
 pub mod forms;
 pub mod health;
+pub mod import;
 pub mod layout;
 pub mod policies;
 pub mod prefs;

@@ -11,6 +11,8 @@ mod error;
 mod eservices;
 mod form_token;
 mod health;
+mod import;
+mod legacy;
 mod limits;
 pub mod listener;
 mod page_cache;
@@ -246,7 +248,13 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/compliance/report.csv", get(compliance::publication_csv))
         .route("/admin/compliance/forms", get(compliance::bulk_forms))
         .route("/admin/compliance/quarter", get(compliance::quarter))
+        .route("/admin/import", get(import::page).post(import::start).layer(DefaultBodyLimit::max(import::UPLOAD_LIMIT)))
+        .route("/admin/import/progress", get(import::progress))
+        .route("/admin/import/{run}/undo", post(import::undo))
+        .route("/admin/import/held/{id}", post(import::release))
         .fallback(public::not_found)
+        // Old website URLs recorded by an import answer 301 (only looked up on a 404).
+        .layer(axum::middleware::from_fn_with_state(app.clone(), legacy::redirect_old_urls))
         // Forms are small; the two upload routes above carry their own, larger limit.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(axum::middleware::from_fn_with_state(app.clone(), access::check))

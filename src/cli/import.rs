@@ -109,10 +109,11 @@ pub fn run(data: &Path, command: ImportCommand) -> anyhow::Result<()> {
                 }
             };
             let bar = bar();
-            let report = import::wordpress(&store, &file, &mut source, &map, &problems, &opts, &mut |done, total| {
-                bar.set_length(total);
-                bar.set_position(done);
-            })?;
+            let report =
+                import::wordpress(&store, &file, &mut source, &map, &problems, &opts, &mut |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })?;
             bar.finish_and_clear();
             print!("{}", report.to_text());
             if report.fatal.is_some() {

@@ -43,17 +43,26 @@ fn place_of(s: &str) -> Option<String> {
     if let Some(p) = Place::parse(s) {
         return Some(p.key());
     }
-    AREAS.iter().find_map(|a| a.subs.iter().find(|sub| sub.name_th == s).map(|sub| format!("{}/{}", a.slug, sub.slug)))
+    AREAS.iter().find_map(|a| {
+        a.subs.iter().find(|sub| sub.name_th == s).map(|sub| format!("{}/{}", a.slug, sub.slug))
+    })
 }
 
 /// Imports a CSV file; files are looked up in `files_dir`.
-pub fn import(store: &Store, csv_path: &Path, files_dir: Option<&Path>, opts: &Options) -> anyhow::Result<Report> {
+pub fn import(
+    store: &Store,
+    csv_path: &Path,
+    files_dir: Option<&Path>,
+    opts: &Options,
+) -> anyhow::Result<Report> {
     let mut report = Report { dry_run: opts.dry_run, file: opts.file_label.clone(), ..Report::default() };
     let mut uploads = match files_dir {
         Some(dir) => match Uploads::open(dir) {
             Ok(u) => u,
             Err(e) => {
-                report.problems.push(Problem { post: "โฟลเดอร์ไฟล์แนบ".into(), reason: e });
+                report.problems.push(Problem {
+                    post: "โฟลเดอร์ไฟล์แนบ".into(), reason: e
+                });
                 Uploads::None
             }
         },
@@ -67,7 +76,11 @@ pub fn import(store: &Store, csv_path: &Path, files_dir: Option<&Path>, opts: &O
         }
     };
     let headers: HashMap<String, usize> = match reader.headers() {
-        Ok(h) => h.iter().enumerate().map(|(i, name)| (name.trim().trim_start_matches('\u{feff}').to_lowercase(), i)).collect(),
+        Ok(h) => h
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.trim().trim_start_matches('\u{feff}').to_lowercase(), i))
+            .collect(),
         Err(e) => {
             report.fatal = Some(format!("อ่านหัวตาราง CSV ไม่ได้ (ต้องเป็น UTF-8): {e}"));
             return Ok(report);
@@ -75,10 +88,7 @@ pub fn import(store: &Store, csv_path: &Path, files_dir: Option<&Path>, opts: &O
     };
     for required in ["title", "date"] {
         if !headers.contains_key(required) {
-            report.fatal = Some(format!(
-                "ไฟล์ CSV ไม่มีคอลัมน์ {required} (คอลัมน์ที่ใช้: {})",
-                COLUMNS.join(", ")
-            ));
+            report.fatal = Some(format!("ไฟล์ CSV ไม่มีคอลัมน์ {required} (คอลัมน์ที่ใช้: {})", COLUMNS.join(", ")));
             return Ok(report);
         }
     }
@@ -93,7 +103,11 @@ pub fn import(store: &Store, csv_path: &Path, files_dir: Option<&Path>, opts: &O
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                report.problems.push(Problem { post: format!("แถวที่ {line}"), reason: format!("อ่านไม่ได้: {e}") });
+                report
+                    .problems
+                    .push(Problem {
+                        post: format!("แถวที่ {line}"), reason: format!("อ่านไม่ได้: {e}")
+                    });
                 continue;
             }
         };
@@ -101,7 +115,11 @@ pub fn import(store: &Store, csv_path: &Path, files_dir: Option<&Path>, opts: &O
         let title = col("title");
         let label = format!("แถวที่ {line} \"{title}\"");
         if title.is_empty() {
-            report.problems.push(Problem { post: format!("แถวที่ {line}"), reason: "ไม่มีชื่อเรื่อง (title) จึงไม่นำเข้า".into() });
+            report
+                .problems
+                .push(Problem {
+                    post: format!("แถวที่ {line}"), reason: "ไม่มีชื่อเรื่อง (title) จึงไม่นำเข้า".into()
+                });
             continue;
         }
         report.posts += 1;
@@ -112,7 +130,10 @@ pub fn import(store: &Store, csv_path: &Path, files_dir: Option<&Path>, opts: &O
             });
             continue;
         };
-        let guid = format!("csv:{}", hex::encode(Sha256::digest(format!("{title}\n{}\n{}", col("date"), col("area")))));
+        let guid = format!(
+            "csv:{}",
+            hex::encode(Sha256::digest(format!("{title}\n{}\n{}", col("date"), col("area"))))
+        );
         if store.run_sync(|c| imports::is_known(c, &guid))? {
             report.already += 1;
             continue;
@@ -120,7 +141,10 @@ pub fn import(store: &Store, csv_path: &Path, files_dir: Option<&Path>, opts: &O
         let area = col("area");
         let place = place_of(&area);
         if place.is_none() && !area.is_empty() {
-            report.problems.push(Problem { post: label.clone(), reason: format!("ไม่มีหมวดหมู่ \"{area}\" ในระบบ จึงรอจัดหมวด") });
+            report.problems.push(Problem {
+                post: label.clone(),
+                reason: format!("ไม่มีหมวดหมู่ \"{area}\" ในระบบ จึงรอจัดหมวด"),
+            });
         }
         let mut out_files = Vec::new();
         for name in col("files").split([';', '|']).map(str::trim).filter(|s| !s.is_empty()) {
@@ -133,7 +157,10 @@ pub fn import(store: &Store, csv_path: &Path, files_dir: Option<&Path>, opts: &O
                     alt: String::new(),
                     urls: Vec::new(),
                 }),
-                Err(reason) => report.problems.push(Problem { post: label.clone(), reason: format!("{reason} — นำเข้าเรื่องนี้โดยไม่มีไฟล์นี้") }),
+                Err(reason) => report.problems.push(Problem {
+                    post: label.clone(),
+                    reason: format!("{reason} — นำเข้าเรื่องนี้โดยไม่มีไฟล์นี้"),
+                }),
             }
         }
         let source = col("source");
@@ -142,7 +169,11 @@ pub fn import(store: &Store, csv_path: &Path, files_dir: Option<&Path>, opts: &O
             title,
             summary: col("summary"),
             body: col("body"),
-            source: if source.is_empty() { super::PROVENANCE.to_owned() } else { format!("{source} ({})", super::PROVENANCE) },
+            source: if source.is_empty() {
+                super::PROVENANCE.to_owned()
+            } else {
+                format!("{source} ({})", super::PROVENANCE)
+            },
             published_at: at.as_second(),
             files: out_files,
             urls: Vec::new(),

@@ -21,8 +21,26 @@ pub struct Converted {
 const DROPPED: &[&str] = &["script", "style", "noscript", "iframe", "object", "template", "svg", "head"];
 /// Elements that end a paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "figure", "pre",
-    "section", "article", "hr", "tr", "figcaption", "dl",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "table",
+    "blockquote",
+    "figure",
+    "pre",
+    "section",
+    "article",
+    "hr",
+    "tr",
+    "figcaption",
+    "dl",
 ];
 
 /// Converts `html` (WordPress `post_content`, where a blank line also separates paragraphs).
@@ -82,7 +100,9 @@ pub fn to_text(html: &str) -> Converted {
             "a" => {
                 if let Some(Some(href)) = link_stack.pop() {
                     let lower = href.to_ascii_lowercase();
-                    let shown = (lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:"))
+                    let shown = (lower.starts_with("http://")
+                        || lower.starts_with("https://")
+                        || lower.starts_with("mailto:"))
                         && !lower.contains("/wp-content/uploads/");
                     if shown && !text.ends_with(href.as_str()) {
                         text.push_str(" (");
@@ -236,7 +256,10 @@ mod tests {
              <figure><img src=\"http://old.go.th/wp-content/uploads/2024/01/p.jpg\" alt=\"ภาพ &quot;หนึ่ง&quot;\"/></figure> 3 < 4",
         );
         assert_eq!(c.text, "ดู กรมการปกครอง (https://www.dopa.go.th/) และ ไฟล์\n\n3 < 4");
-        assert_eq!(c.images, vec![("http://old.go.th/wp-content/uploads/2024/01/p.jpg".into(), "ภาพ \"หนึ่ง\"".into())]);
+        assert_eq!(
+            c.images,
+            vec![("http://old.go.th/wp-content/uploads/2024/01/p.jpg".into(), "ภาพ \"หนึ่ง\"".into())]
+        );
         assert_eq!(c.links.len(), 2);
     }
 }

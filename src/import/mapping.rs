@@ -86,11 +86,13 @@ impl CategoryMap {
     /// Parses a map file; each line naming an unknown sub-category is returned as a Thai
     /// problem (that category then falls back to suggestions), the rest is used.
     pub fn parse(text: &str) -> Result<(CategoryMap, Vec<String>), String> {
-        let file: MapFile =
-            toml::from_str(text).map_err(|e| format!("ไฟล์จับคู่หมวดหมู่อ่านไม่ได้ (ต้องเป็น TOML ที่มี [categories] และ [pages]): {e}"))?;
+        let file: MapFile = toml::from_str(text)
+            .map_err(|e| format!("ไฟล์จับคู่หมวดหมู่อ่านไม่ได้ (ต้องเป็น TOML ที่มี [categories] และ [pages]): {e}"))?;
         let mut problems = Vec::new();
         let mut map = CategoryMap::default();
-        for (section, from, to) in [("categories", file.categories, &mut map.categories), ("pages", file.pages, &mut map.pages)] {
+        for (section, from, to) in
+            [("categories", file.categories, &mut map.categories), ("pages", file.pages, &mut map.pages)]
+        {
             for (k, v) in from {
                 match decision(&v) {
                     Some(d) => {

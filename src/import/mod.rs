@@ -131,7 +131,11 @@ impl Report {
     /// The whole report as text, for the console.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let mode = if self.dry_run { "ทดลองนำเข้า (dry run) — ไม่มีการบันทึกใด ๆ" } else { "นำเข้าแล้ว" };
+        let mode = if self.dry_run {
+            "ทดลองนำเข้า (dry run) — ไม่มีการบันทึกใด ๆ"
+        } else {
+            "นำเข้าแล้ว"
+        };
         out.push_str(&format!("รายงานการนำเข้า {} — {mode}\n", self.file));
         if let Some(run) = self.run_id {
             out.push_str(&format!("รอบการนำเข้าที่ {run} (ยกเลิกทั้งรอบได้ด้วย prakat import undo {run})\n"));
@@ -199,7 +203,8 @@ fn first_pass(path: &Path, report: &mut Report) -> Result<Site, String> {
     for entry in open_wxr(path)? {
         match entry {
             Ok(Entry::Site(url)) => {
-                site.host = url.split("://").nth(1).unwrap_or(&url).split('/').next().unwrap_or("").to_owned();
+                site.host =
+                    url.split("://").nth(1).unwrap_or(&url).split('/').next().unwrap_or("").to_owned();
             }
             Ok(Entry::Author(a)) => {
                 let shown = if a.display_name.trim().is_empty() { a.login.clone() } else { a.display_name };
@@ -229,10 +234,7 @@ fn first_pass(path: &Path, report: &mut Report) -> Result<Site, String> {
                 }
             }
             Err(wxr::WxrError::Truncated { items }) => {
-                report.problem(
-                    "ไฟล์ส่งออก",
-                    wxr::WxrError::Truncated { items }.to_string(),
-                );
+                report.problem("ไฟล์ส่งออก", wxr::WxrError::Truncated { items }.to_string());
                 break;
             }
             Err(e) => return Err(e.to_string()),
@@ -243,7 +245,8 @@ fn first_pass(path: &Path, report: &mut Report) -> Result<Site, String> {
 
 /// The decision for each category (by slug), and the report lines.
 fn decide_categories(site: &Site, map: &CategoryMap) -> (HashMap<String, Option<String>>, Vec<CategoryLine>) {
-    let by_slug: HashMap<&str, &wxr::Category> = site.categories.iter().map(|c| (c.nicename.as_str(), c)).collect();
+    let by_slug: HashMap<&str, &wxr::Category> =
+        site.categories.iter().map(|c| (c.nicename.as_str(), c)).collect();
     let own = |c: &wxr::Category| -> Option<(Option<String>, How)> {
         match map.category(&c.name, &c.nicename) {
             Some(Decision::To(p)) => Some((Some(p), How::Map)),
@@ -320,7 +323,9 @@ fn post_urls(p: &Post) -> Vec<String> {
         keys.extend(imports::url_key(&format!("/{slug}/"), None));
         if p.post_type == "post" && p.post_date.len() >= 10 {
             let (y, m, d) = (&p.post_date[0..4], &p.post_date[5..7], &p.post_date[8..10]);
-            for form in [format!("/{y}/{m}/{slug}/"), format!("/{y}/{m}/{d}/{slug}/"), format!("/{y}/{slug}/")] {
+            for form in
+                [format!("/{y}/{m}/{slug}/"), format!("/{y}/{m}/{d}/{slug}/"), format!("/{y}/{slug}/")]
+            {
                 keys.extend(imports::url_key(&form, None));
             }
             keys.extend(imports::url_key(&format!("/archives/{}", p.post_id), None));
@@ -371,7 +376,12 @@ pub fn wordpress(
         let mut parent = c.parent.clone();
         while !parent.is_empty() && chain.len() < 16 {
             chain.insert(0, parent.clone());
-            parent = site.categories.iter().find(|x| x.nicename == parent).map(|x| x.parent.clone()).unwrap_or_default();
+            parent = site
+                .categories
+                .iter()
+                .find(|x| x.nicename == parent)
+                .map(|x| x.parent.clone())
+                .unwrap_or_default();
         }
         let mut keys = vec![format!("?cat={}", c.term_id)];
         keys.extend(imports::url_key(&format!("/category/{}/", chain.join("/")), None));
@@ -537,13 +547,19 @@ impl Runner<'_> {
             let alt = body
                 .images
                 .iter()
-                .find(|(src, _)| uploads::rel_of_url(src, &self.site.host).is_some_and(|r| r.eq_ignore_ascii_case(&a.rel)))
+                .find(|(src, _)| {
+                    uploads::rel_of_url(src, &self.site.host).is_some_and(|r| r.eq_ignore_ascii_case(&a.rel))
+                })
                 .map(|(_, alt)| alt.clone())
                 .unwrap_or_else(|| a.title.clone());
             let name = a.rel.rsplit('/').next().unwrap_or(&a.rel).to_owned();
             wanted.push((a.rel.clone(), name, alt, attachment_urls(a)));
         }
-        let referenced = body.images.iter().map(|(s, alt)| (s, alt.clone())).chain(body.links.iter().map(|l| (l, String::new())));
+        let referenced = body
+            .images
+            .iter()
+            .map(|(s, alt)| (s, alt.clone()))
+            .chain(body.links.iter().map(|l| (l, String::new())));
         for (url, alt) in referenced {
             let Some(rel) = uploads::rel_of_url(url, &self.site.host) else { continue };
             if !seen_rel.insert(rel.to_lowercase()) {
@@ -561,14 +577,24 @@ impl Runner<'_> {
             match bring_file(self.store, self.opts, self.run_id, self.uploads, &rel, &name) {
                 Ok((kind, sha256, size)) => {
                     let alt = if kind == "jpg" { alt } else { String::new() };
-                    files_out.push(ImportedFile { file_name: files::safe_display_name(&name), kind, sha256, size, alt, urls });
+                    files_out.push(ImportedFile {
+                        file_name: files::safe_display_name(&name),
+                        kind,
+                        sha256,
+                        size,
+                        alt,
+                        urls,
+                    });
                 }
                 Err(reason) => report.problem(&label, format!("{reason} — นำเข้าเรื่องนี้โดยไม่มีไฟล์นี้")),
             }
         }
         let author = self.site.authors.get(&post.creator).cloned().unwrap_or_else(|| post.creator.clone());
-        let source =
-            if author.trim().is_empty() { PROVENANCE.to_owned() } else { format!("{} ({PROVENANCE})", author.trim()) };
+        let source = if author.trim().is_empty() {
+            PROVENANCE.to_owned()
+        } else {
+            format!("{} ({PROVENANCE})", author.trim())
+        };
         let item = ImportedItem {
             guid,
             title: post.title.trim().to_owned(),
@@ -586,7 +612,10 @@ impl Runner<'_> {
             (Some(place), Some(run_id)) => {
                 let (_, clashes) = self.store.run_sync(|c| imports::add_item(c, run_id, place, &item))?;
                 for clash in &clashes {
-                    report.problem(&label, format!("ลิงก์เดิม {clash} เป็นของเรื่องอื่นที่นำเข้าก่อนแล้ว (slug ซ้ำ) จึงชี้ไปที่เรื่องนั้น"));
+                    report.problem(
+                        &label,
+                        format!("ลิงก์เดิม {clash} เป็นของเรื่องอื่นที่นำเข้าก่อนแล้ว (slug ซ้ำ) จึงชี้ไปที่เรื่องนั้น"),
+                    );
                 }
                 report.redirects += url_count - clashes.len() as u64;
             }
@@ -611,12 +640,12 @@ impl Runner<'_> {
 /// Checks one file by the upload rules while copying it into the blob store (or, in a dry
 /// run, nowhere). Returns (kind, sha256, size) or the Thai reason it was refused.
 pub(crate) fn bring_file(
-store: &Store,
-opts: &Options,
-run_id: Option<i64>,
-uploads: &mut Uploads,
-rel: &str,
-name: &str,
+    store: &Store,
+    opts: &Options,
+    run_id: Option<i64>,
+    uploads: &mut Uploads,
+    rel: &str,
+    name: &str,
 ) -> Result<(String, String, u64), String> {
     let display = files::safe_display_name(name);
     let kind = files::kind_of(&display).map_err(|e| e.to_string())?;
@@ -683,6 +712,7 @@ pub fn undo(store: &Store, run_id: i64, who: &Who) -> anyhow::Result<Option<impo
         undone.urls,
         undone.files.len()
     );
-    store.run_sync(|c| audit::append(c, who, AuditAction::ImportUndo, &format!("import/{run_id}"), &detail))?;
+    store
+        .run_sync(|c| audit::append(c, who, AuditAction::ImportUndo, &format!("import/{run_id}"), &detail))?;
     Ok(Some(undone))
 }

@@ -46,14 +46,21 @@ impl Uploads {
 
     /// The file at `rel` (a path under `uploads/`, e.g. `2024/01/a.pdf`), or `None`.
     pub fn open_file(&mut self, rel: &str) -> Option<Box<dyn Read + '_>> {
-        if rel.is_empty() || rel.split('/').any(|s| s == ".." || s == ".") || rel.starts_with('/') || rel.contains('\\') {
+        if rel.is_empty()
+            || rel.split('/').any(|s| s == ".." || s == ".")
+            || rel.starts_with('/')
+            || rel.contains('\\')
+        {
             return None;
         }
         match self {
             Uploads::None => None,
             Uploads::Dir(root) => {
-                let candidates =
-                    [root.join(rel), root.join("uploads").join(rel), root.join("wp-content/uploads").join(rel)];
+                let candidates = [
+                    root.join(rel),
+                    root.join("uploads").join(rel),
+                    root.join("wp-content/uploads").join(rel),
+                ];
                 candidates
                     .iter()
                     .find(|p| p.is_file())

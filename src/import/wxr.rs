@@ -290,7 +290,9 @@ impl<R: BufRead> WxrReader<R> {
                             e.try_get_attribute(key)
                                 .ok()
                                 .flatten()
-                                .and_then(|a| a.decode_and_unescape_value(decoder).ok().map(|v| v.into_owned()))
+                                .and_then(|a| {
+                                    a.decode_and_unescape_value(decoder).ok().map(|v| v.into_owned())
+                                })
                                 .unwrap_or_default()
                         };
                         self.item_category = Some((attr("domain"), attr("nicename")));
@@ -315,39 +317,33 @@ impl<R: BufRead> WxrReader<R> {
                         return Ok(Some(entry));
                     }
                 }
-                Event::Text(t) => {
-                    if self.path.len() >= 3 {
-                        let s = t.decode().map_err(|e| WxrError::Malformed {
-                            position: self.reader.buffer_position(),
-                            message: e.to_string(),
-                        })?;
-                        let s = s.into_owned();
-                        self.push_text(&s);
-                    }
+                Event::Text(t) if self.path.len() >= 3 => {
+                    let s = t.decode().map_err(|e| WxrError::Malformed {
+                        position: self.reader.buffer_position(),
+                        message: e.to_string(),
+                    })?;
+                    let s = s.into_owned();
+                    self.push_text(&s);
                 }
-                Event::CData(t) => {
-                    if self.path.len() >= 3 {
-                        let s = t.decode().map_err(|e| WxrError::Malformed {
-                            position: self.reader.buffer_position(),
-                            message: e.to_string(),
-                        })?;
-                        let s = s.into_owned();
-                        self.push_text(&s);
-                    }
+                Event::CData(t) if self.path.len() >= 3 => {
+                    let s = t.decode().map_err(|e| WxrError::Malformed {
+                        position: self.reader.buffer_position(),
+                        message: e.to_string(),
+                    })?;
+                    let s = s.into_owned();
+                    self.push_text(&s);
                 }
-                Event::GeneralRef(r) => {
-                    if self.path.len() >= 3 {
-                        let resolved = match r.resolve_char_ref() {
-                            Ok(Some(c)) => c.to_string(),
-                            _ => {
-                                let name = r.decode().map(|n| n.into_owned()).unwrap_or_default();
-                                quick_xml::escape::resolve_predefined_entity(&name)
-                                    .map(str::to_owned)
-                                    .unwrap_or_else(|| format!("&{name};"))
-                            }
-                        };
-                        self.push_text(&resolved);
-                    }
+                Event::GeneralRef(r) if self.path.len() >= 3 => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        _ => {
+                            let name = r.decode().map(|n| n.into_owned()).unwrap_or_default();
+                            quick_xml::escape::resolve_predefined_entity(&name)
+                                .map(str::to_owned)
+                                .unwrap_or_else(|| format!("&{name};"))
+                        }
+                    };
+                    self.push_text(&resolved);
                 }
                 Event::Eof => {
                     self.done = true;

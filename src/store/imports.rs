@@ -244,7 +244,12 @@ fn add_item_in(
 }
 
 /// Keeps a post whose category is not known yet; it is not public until released.
-pub fn add_held(conn: &Connection, run_id: i64, wp_categories: &str, post: &ImportedItem) -> StoreResult<i64> {
+pub fn add_held(
+    conn: &Connection,
+    run_id: i64,
+    wp_categories: &str,
+    post: &ImportedItem,
+) -> StoreResult<i64> {
     let payload = serde_json::to_string(post).expect("an imported item serialises");
     conn.execute(
         "INSERT INTO import_held (run_id, guid, title, wp_categories, payload, created_at)
@@ -264,8 +269,9 @@ pub fn release_held(conn: &mut Connection, held_id: i64, category: &str) -> Stor
         })
         .optional()?;
     let Some((run_id, payload)) = row else { return Ok(None) };
-    let post: ImportedItem = serde_json::from_str(&payload)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?;
+    let post: ImportedItem = serde_json::from_str(&payload).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })?;
     tx.execute("DELETE FROM import_held WHERE id = ?1", [held_id])?;
     let (item_id, _) = add_item_in(&tx, run_id, category, &post)?;
     tx.commit()?;
@@ -276,7 +282,9 @@ pub fn release_held(conn: &mut Connection, held_id: i64, category: &str) -> Stor
 pub fn held(conn: &Connection) -> StoreResult<Vec<Held>> {
     let rows = conn
         .prepare("SELECT id, run_id, title, wp_categories FROM import_held ORDER BY id")?
-        .query_map([], |r| Ok(Held { id: r.get(0)?, run_id: r.get(1)?, title: r.get(2)?, wp_categories: r.get(3)? }))?
+        .query_map([], |r| {
+            Ok(Held { id: r.get(0)?, run_id: r.get(1)?, title: r.get(2)?, wp_categories: r.get(3)? })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
@@ -297,7 +305,8 @@ pub fn add_place_urls(conn: &Connection, run_id: i64, place: &str, urls: &[Strin
 
 /// Where an old URL key now points, if it was recorded.
 pub fn resolve(conn: &Connection, key: &str) -> StoreResult<Option<Target>> {
-    let row: Option<(Option<i64>, Option<i64>, Option<String>, Option<String>)> = conn
+    type Row = (Option<i64>, Option<i64>, Option<String>, Option<String>);
+    let row: Option<Row> = conn
         .prepare_cached(
             "SELECT u.item_id, u.attachment_id, a.file_name, u.place FROM legacy_urls u
              LEFT JOIN attachments a ON a.id = u.attachment_id WHERE u.path = ?1",

@@ -37,7 +37,12 @@ fn html(m: maud::Markup) -> Response {
     Html(m.into_string()).into_response()
 }
 
-async fn show(app: &Shared, staff: &Staff, problems: &[Problem], status: StatusCode) -> Result<Response, WebError> {
+async fn show(
+    app: &Shared,
+    staff: &Staff,
+    problems: &[Problem],
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let (runs, held) = app.store.run(|c| Ok((imports::runs(c)?, imports::held(c)?))).await?;
     let bar = super::staff::bar(app, staff).await?;
     let page = view::page(&app.plain_chrome(), &bar, &runs, &held, problems, BUSY.load(Ordering::SeqCst));
@@ -51,7 +56,11 @@ pub async fn page(State(app): State<Shared>, staff: Staff) -> Result<Response, W
 }
 
 /// `POST /admin/import`: receives the files and starts the run.
-pub async fn start(State(app): State<Shared>, staff: Staff, mut multipart: Multipart) -> Result<Response, WebError> {
+pub async fn start(
+    State(app): State<Shared>,
+    staff: Staff,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
     may_import(&staff)?;
     let mut csrf_ok = false;
     let mut fields: HashMap<String, String> = HashMap::new();
@@ -62,7 +71,8 @@ pub async fn start(State(app): State<Shared>, staff: Staff, mut multipart: Multi
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(_) => {
-                problems.push(Problem::new("", "อ่านไฟล์ที่ส่งมาไม่สำเร็จ หรือใหญ่เกินไป (upload failed or too large)"));
+                problems
+                    .push(Problem::new("", "อ่านไฟล์ที่ส่งมาไม่สำเร็จ หรือใหญ่เกินไป (upload failed or too large)"));
                 break;
             }
         };
@@ -155,12 +165,20 @@ pub async fn start(State(app): State<Shared>, staff: Staff, mut multipart: Multi
             Some((u, tmp)) => (u, Some(tmp)),
             None => (Uploads::None, None),
         };
-        let result = import::wordpress(&store, wxr.path(), &mut source, &map, &map_problems, &opts, &mut |done, total| {
-            if let Some(p) = CURRENT.lock().expect("lock poisoned").as_mut() {
-                p.done = done;
-                p.total = total;
-            }
-        });
+        let result = import::wordpress(
+            &store,
+            wxr.path(),
+            &mut source,
+            &map,
+            &map_problems,
+            &opts,
+            &mut |done, total| {
+                if let Some(p) = CURRENT.lock().expect("lock poisoned").as_mut() {
+                    p.done = done;
+                    p.total = total;
+                }
+            },
+        );
         let mut current = CURRENT.lock().expect("lock poisoned");
         let p = current.get_or_insert_with(Progress::default);
         match result {

@@ -248,7 +248,10 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/compliance/report.csv", get(compliance::publication_csv))
         .route("/admin/compliance/forms", get(compliance::bulk_forms))
         .route("/admin/compliance/quarter", get(compliance::quarter))
-        .route("/admin/import", get(import::page).post(import::start).layer(DefaultBodyLimit::max(import::UPLOAD_LIMIT)))
+        .route(
+            "/admin/import",
+            get(import::page).post(import::start).layer(DefaultBodyLimit::max(import::UPLOAD_LIMIT)),
+        )
         .route("/admin/import/progress", get(import::progress))
         .route("/admin/import/{run}/undo", post(import::undo))
         .route("/admin/import/held/{id}", post(import::release))

@@ -478,8 +478,7 @@ pub async fn publish(
     };
     let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
     let item = new_item(&r, fields, today);
-    let id =
-        record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
+    let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
     app.pages.invalidate();
     Ok(to_request(id))
 }

@@ -411,4 +411,46 @@ mod tests {
         assert_eq!(url_key("/Category/ITA/", None).as_deref(), Some("/category/ita"));
         assert_eq!(url_key("/wp-content/../etc/passwd", None), None);
     }
+
+    fn post(guid: &str, urls: &[&str]) -> ImportedItem {
+        ImportedItem {
+            guid: guid.into(),
+            title: format!("เรื่อง {guid}"),
+            summary: String::new(),
+            body: "เนื้อหา".into(),
+            source: "งานประชาสัมพันธ์ (นำเข้าจากเว็บไซต์เดิม)".into(),
+            published_at: 1_700_000_000,
+            files: vec![],
+            urls: urls.iter().map(|u| u.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_duplicate_old_url_stays_with_the_first_post_and_undo_removes_exactly_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(dir.path()).unwrap();
+        store
+            .run_sync(|c| {
+                let run = start_run(c, "wordpress", "a.xml", &Who::console())?;
+                let (first, clashes) = add_item(c, run, "news/general", &post("g1", &["?p=1", "/ข่าว"]))?;
+                assert!(clashes.is_empty());
+                let (_, clashes) = add_item(c, run, "news/general", &post("g2", &["?p=2", "/ข่าว"]))?;
+                assert_eq!(clashes, vec!["/ข่าว".to_string()]);
+                assert_eq!(resolve(c, "/ข่าว")?, Some(Target::Item(first)));
+                assert!(is_known(c, "g1")?);
+                add_held(c, run, "เรื่องทั่วไป", &post("g3", &["?p=3"]))?;
+                assert!(is_known(c, "g3")?);
+                assert_eq!(resolve(c, "?p=3")?, None, "a held post has no redirect yet");
+                // Another run's item is untouched by this run's undo.
+                let other = start_run(c, "csv", "b.csv", &Who::console())?;
+                add_item(c, other, "news/jobs", &post("g4", &["?p=4"]))?;
+                let undone = undo(c, run)?.unwrap();
+                assert_eq!((undone.items, undone.held, undone.urls), (2, 1, 3));
+                assert!(!is_known(c, "g1")? && !is_known(c, "g3")? && is_known(c, "g4")?);
+                assert!(resolve(c, "?p=4")?.is_some());
+                assert!(undo(c, run)?.is_none(), "undone once only");
+                Ok(())
+            })
+            .unwrap();
+    }
 }

@@ -200,6 +200,7 @@ fn add_item_in(
         link: None,
         period_from: None,
         period_to: None,
+        timeless: false,
         published_at: jiff::Timestamp::from_second(post.published_at).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
         expires_on: None,
         attachments: post

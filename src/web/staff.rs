@@ -506,6 +506,7 @@ fn new_item(r: &Request, fields: ValidPublication, today: Date) -> NewItem {
         link: r.fields.link.clone(),
         period_from: fields.period_from,
         period_to: fields.period_to,
+        timeless: fields.timeless,
         published_at,
         expires_on: fields.end,
         attachments: r

@@ -5,7 +5,8 @@
 //! fixed content model, [`workflow`] the rules (pure Rust: no HTTP, no SQL), [`store`] is the only
 //! place that speaks SQL, [`views`] draws pages, [`web`] routes HTTP requests to them,
 //! [`appliance`] runs the duties of the box (scheduler, TLS, logs, backups, updates), [`demo`]
-//! fills a fresh site with sample content, and [`cli`] wires everything together.
+//! fills a fresh site with sample content, [`import`] brings an office's old website over
+//! (WordPress or CSV, old URLs kept as redirects), and [`cli`] wires everything together.
 //!
 //! # Architecture: the path of one request
 //!
@@ -48,6 +49,7 @@ pub mod compliance;
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod import;
 pub mod paths;
 pub mod search;
 pub mod store;

@@ -15,6 +15,7 @@ use crate::{appliance, demo, web};
 mod backup;
 mod checklist;
 mod doctor;
+mod import;
 mod logs;
 mod update;
 mod user;
@@ -66,6 +67,9 @@ enum Command {
     /// Make the search index again from the items (a server may keep running; searches wait
     /// for it to finish).
     Reindex,
+    /// Bring the office's old website over: a WordPress export or a CSV file; list or undo runs.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Fill the data directory with demo content and N generated items (for benchmarks).
     #[command(hide = true)]
     Demo {
@@ -158,6 +162,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Import(command) => import::run(&cli.data, command),
         Command::Demo { items } => {
             let store = Store::open(&cli.data)?;
             demo::fill_if_empty(&store, &cli.data)?;

@@ -601,6 +601,65 @@ const MIGRATIONS: &[M<'static>] = &[
         ALTER TABLE log_days DROP COLUMN head_lines;
         ALTER TABLE log_days DROP COLUMN head_hash;",
     ),
+    // 16: imports from the office's old website (WordPress, CSV): the runs, what each created
+    // (for idempotence by GUID and for undo), posts held until staff choose their category, and
+    // the old URLs answered with 301.
+    M::up(
+        "CREATE TABLE import_runs (
+            id           INTEGER PRIMARY KEY,
+            kind         TEXT NOT NULL,
+            file_name    TEXT NOT NULL,
+            user_id      INTEGER REFERENCES users (id),
+            address      TEXT NOT NULL DEFAULT '',
+            started_at   INTEGER NOT NULL,
+            finished_at  INTEGER,
+            summary      TEXT NOT NULL DEFAULT '',
+            undone_at    INTEGER
+        ) STRICT;
+        CREATE TABLE import_items (
+            guid     TEXT PRIMARY KEY,
+            run_id   INTEGER NOT NULL REFERENCES import_runs (id),
+            item_id  INTEGER NOT NULL UNIQUE REFERENCES items (id) ON DELETE CASCADE
+        ) STRICT;
+        CREATE INDEX import_items_by_run ON import_items (run_id);
+        CREATE TABLE import_held (
+            id             INTEGER PRIMARY KEY,
+            run_id         INTEGER NOT NULL REFERENCES import_runs (id),
+            guid           TEXT NOT NULL UNIQUE,
+            title          TEXT NOT NULL,
+            wp_categories  TEXT NOT NULL DEFAULT '',
+            payload        TEXT NOT NULL,
+            created_at     INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX import_held_by_run ON import_held (run_id);
+        CREATE TABLE import_blobs (
+            run_id  INTEGER NOT NULL REFERENCES import_runs (id),
+            sha256  TEXT NOT NULL,
+            PRIMARY KEY (run_id, sha256)
+        ) STRICT;
+        CREATE TABLE legacy_urls (
+            path           TEXT PRIMARY KEY,
+            run_id         INTEGER NOT NULL REFERENCES import_runs (id),
+            item_id        INTEGER REFERENCES items (id) ON DELETE CASCADE,
+            attachment_id  INTEGER REFERENCES attachments (id) ON DELETE CASCADE,
+            place          TEXT
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX legacy_urls_by_run ON legacy_urls (run_id);",
+    )
+    // Refused (changing nothing) while imported content or old links exist: dropping them
+    // would break the office's old URLs.
+    .down(
+        "CREATE TEMP TABLE import_guard (n INTEGER CHECK (n = 0));
+        INSERT INTO import_guard
+            SELECT (SELECT count(*) FROM legacy_urls) + (SELECT count(*) FROM import_items)
+                 + (SELECT count(*) FROM import_held);
+        DROP TABLE import_guard;
+        DROP TABLE legacy_urls;
+        DROP TABLE import_blobs;
+        DROP TABLE import_held;
+        DROP TABLE import_items;
+        DROP TABLE import_runs;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

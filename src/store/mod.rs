@@ -9,6 +9,7 @@ pub mod backups;
 pub mod blobs;
 pub mod cases;
 pub mod compliance;
+pub mod imports;
 pub mod items;
 pub mod jobs;
 pub mod logs;

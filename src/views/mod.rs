@@ -8,6 +8,7 @@ pub mod csv;
 pub mod eservices;
 pub mod forms;
 pub mod health;
+pub mod import;
 pub mod layout;
 pub mod policies;
 pub mod prefs;

@@ -14,6 +14,8 @@ mod eservices;
 mod form_token;
 mod health;
 mod hygiene;
+mod import;
+mod legacy;
 mod limits;
 pub mod listener;
 pub mod memory;
@@ -257,7 +259,16 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/compliance/tags/confirm", post(compliance::confirm_tags))
         .route("/admin/compliance/tags/{id}/confirm", post(compliance::confirm_tag))
         .route("/admin/compliance/complaint-stats", post(compliance::complaint_stats))
+        .route(
+            "/admin/import",
+            get(import::page).post(import::start).layer(DefaultBodyLimit::max(import::UPLOAD_LIMIT)),
+        )
+        .route("/admin/import/progress", get(import::progress))
+        .route("/admin/import/{run}/undo", post(import::undo))
+        .route("/admin/import/held/{id}", post(import::release))
         .fallback(public::not_found)
+        // Old website URLs recorded by an import answer 301 (only looked up on a 404).
+        .layer(axum::middleware::from_fn_with_state(app.clone(), legacy::redirect_old_urls))
         // Every URL-encoded form's text is cleaned before a handler reads it.
         .layer(axum::middleware::from_fn(hygiene::clean_forms))
         // Forms are small; the two upload routes above carry their own, larger limit.

@@ -108,11 +108,17 @@ pub enum AuditAction {
     SweepQuarantine,
     /// A quarantined file was deleted after its 30 days.
     SweepDelete,
+    /// Content was imported from the office's old website.
+    ImportRun,
+    /// An import run was undone as a whole.
+    ImportUndo,
+    /// An imported post held for want of a category was given one and published.
+    ImportRelease,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 51] = [
+    pub const ALL: [AuditAction; 54] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -164,6 +170,9 @@ impl AuditAction {
         AuditAction::SweepRemove,
         AuditAction::SweepQuarantine,
         AuditAction::SweepDelete,
+        AuditAction::ImportRun,
+        AuditAction::ImportUndo,
+        AuditAction::ImportRelease,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -221,6 +230,9 @@ impl AuditAction {
             SweepRemove => "sweep.remove",
             SweepQuarantine => "sweep.quarantine",
             SweepDelete => "sweep.delete",
+            ImportRun => "import.run",
+            ImportUndo => "import.undo",
+            ImportRelease => "import.release",
         }
     }
 
@@ -284,6 +296,9 @@ impl AuditAction {
             SweepRemove => "ลบไฟล์ค้างจากการทำงานที่สะดุด",
             SweepQuarantine => "ย้ายไฟล์ที่ไม่มีในฐานข้อมูลไปพักไว้",
             SweepDelete => "ลบไฟล์ที่พักไว้ครบ 30 วัน",
+            ImportRun => "นำเข้าจากเว็บไซต์เดิม",
+            ImportUndo => "ยกเลิกการนำเข้าทั้งรอบ",
+            ImportRelease => "จัดหมวดเรื่องที่นำเข้าแล้วเผยแพร่",
         }
     }
 
@@ -342,6 +357,9 @@ impl AuditAction {
             SweepRemove => "Crash leftover deleted",
             SweepQuarantine => "File without a row quarantined",
             SweepDelete => "Quarantined file deleted after 30 days",
+            ImportRun => "Imported from the old website",
+            ImportUndo => "Import run undone",
+            ImportRelease => "Imported post sorted and published",
         }
     }
 }

@@ -85,7 +85,7 @@ async fn record(
         .run(move |c| {
             let target = match &target {
                 RecordTarget::New { fiscal_year, fields, files } => {
-                    Target::New { requester_id: actor_id, fiscal_year: *fiscal_year, fields, files }
+                    Target::New { requester_id: actor_id, fiscal_year: *fiscal_year, fields, files, amendment: None }
                 }
                 RecordTarget::Existing(r) => Target::Existing(r),
             };
@@ -94,6 +94,7 @@ async fn record(
                 actor_id,
                 edit: edit.as_ref().map(|(f, files, remove)| (f, files.as_slice(), remove.as_slice())),
                 item: item.as_ref().map(|(i, tags)| (i, tags.as_slice())),
+                amendment: None,
             };
             Ok(requests::record(c, target, &plan, rec))
         })
@@ -101,6 +102,11 @@ async fn record(
     match recorded {
         Ok(id) => Ok(id),
         Err(NotRecorded::Stale) => Err(WebError::Forbidden(NotRecorded::Stale.to_string())),
+        Err(NotRecorded::OpenAmendment(open)) => Err(WebError::Forbidden(format!(
+            "{} — {}",
+            NotRecorded::OpenAmendment(open),
+            paths::staff_request(open)
+        ))),
         Err(NotRecorded::Store(e)) => Err(e.into()),
     }
 }

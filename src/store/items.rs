@@ -23,7 +23,7 @@ pub struct At {
 impl At {
     /// The present moment.
     pub fn now() -> At {
-        At::from(Timestamp::now())
+        At::from(crate::thai::now())
     }
 }
 

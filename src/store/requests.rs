@@ -484,7 +484,7 @@ pub fn record_in(
     let scheduled = match (plan.effects.item, item_id) {
         (ItemChange::Create, Some(item)) => {
             let at: i64 = tx.query_row("SELECT published_at FROM items WHERE id = ?1", [item], |r| r.get(0))?;
-            (at > now_unix())
+            (at > crate::thai::now().as_second())
                 .then(|| jiff::Timestamp::from_second(at).ok())
                 .flatten()
                 .map(|ts| crate::thai::date_long(crate::thai::date_of(ts), crate::thai::Digits::Arabic))

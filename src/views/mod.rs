@@ -2,6 +2,7 @@
 //! shared [`layout`].
 
 pub mod admin;
+pub mod amend;
 pub mod charts;
 pub mod compliance;
 pub mod eservices;

@@ -343,7 +343,7 @@ pub fn request_form(
     )
 }
 
-fn category_select(selected: &str, problems: &[Problem]) -> Markup {
+pub(crate) fn category_select(selected: &str, problems: &[Problem]) -> Markup {
     let problem = problems.iter().find(|p| p.field == "category");
     html! {
         div.field.invalid[problem.is_some()] {
@@ -377,6 +377,25 @@ pub struct RequestPage<'a> {
     pub editable: bool,
     /// The latest rejection reason, shown to the requester.
     pub rejection: Option<&'a str>,
+    /// The item as actually published (or amended): its dates and state.
+    pub item: Option<Published>,
+    /// Where to open an amendment of its item, when the viewer may.
+    pub amend: Option<String>,
+}
+
+/// The dates an item was actually published with, which may differ from those requested.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// The item.
+    pub item_id: i64,
+    /// When it goes (or went) live, Unix seconds.
+    pub start: i64,
+    /// Its last day, if any.
+    pub end: Option<jiff::civil::Date>,
+    /// `published`, `withdrawn` or `expired`.
+    pub state: String,
+    /// Whether its start is still to come.
+    pub scheduled: bool,
 }
 
 /// A request's page: its fields, files, state, history and the actions the viewer may take.
@@ -393,12 +412,34 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
         &[Crumb::here(format!("คำขอ {reference}"))],
         html! {
             h1 { (f.topic) }
-            p { "เลขที่คำขอ " strong { (reference) } " · สถานะ " (state_badge(r)) }
+            @let scheduled = p.item.as_ref().filter(|i| i.scheduled && r.state == State::Published);
+            p {
+                "เลขที่คำขอ " strong { (reference) } " · สถานะ "
+                @if let Some(i) = scheduled {
+                    span.state.state-scheduled { "กำหนดเผยแพร่ " (text::date_of_unix(i.start, digits)) }
+                } @else { (state_badge(r)) }
+            }
+            @if let Some(a) = &r.amendment {
+                div.notice {
+                    p { strong { "คำขอแก้ไขข้อมูลที่เผยแพร่แล้ว" } " — ที่อยู่เดิม "
+                        a href=(paths::item(a.item_id)) { (paths::item(a.item_id)) }
+                        " · " a href=(super::amend::revisions_url(a.item_id)) { "ประวัติการปรับปรุง" } }
+                    p { strong { "สิ่งที่แก้ไขและเหตุผล: " } (a.note) }
+                    @if !a.summary.is_empty() { p { strong { "สรุปฉบับแก้ไข: " } (a.summary) } }
+                }
+            }
             @if let (Some(reason), Some(State::Rejected)) = (p.rejection, Some(r.state)) {
                 div.warning role="alert" { strong { "เหตุผลที่ไม่อนุมัติ: " } (reason) }
             }
-            @if let Some(item) = r.item_id {
-                p { "เผยแพร่ที่ " a href=(paths::item(item)) { (paths::item(item)) } }
+            @if let Some(i) = &p.item {
+                p {
+                    @if i.scheduled { "จะเผยแพร่ที่ " } @else { "เผยแพร่ที่ " }
+                    a href=(paths::item(i.item_id)) { (paths::item(i.item_id)) }
+                    " · เผยแพร่จริงตั้งแต่ " (text::date_of_unix(i.start, digits))
+                    " ถึง " @match i.end { Some(d) => (text::date(d, digits)), None => "ไม่กำหนด" }
+                    @match i.state.as_str() { "withdrawn" => " (ถอนการเผยแพร่แล้ว)", "expired" => " (หมดระยะเวลาเผยแพร่แล้ว)", _ => "" }
+                    @if r.amendment.is_none() { " · " a href=(super::amend::revisions_url(i.item_id)) { "ประวัติการปรับปรุง" } }
+                }
             }
             dl.meta {
                 dt { "หน่วยงาน" } dd { (f.unit) }
@@ -428,6 +469,7 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
             p.actions-row {
                 a.button.secondary href=(format!("/staff/requests/{}/print", r.id)) { "พิมพ์แบบฟอร์ม" }
                 @if p.editable { " " a.button.secondary href=(format!("/staff/requests/{}/edit", r.id)) { "แก้ไขคำขอ" } }
+                @if let Some(url) = &p.amend { " " a.button href=(url) { "ขอแก้ไขข้อมูลที่เผยแพร่" } }
             }
             (action_forms(r, p.actions, bar.csrf))
             h2 { "ประวัติการดำเนินการ" }

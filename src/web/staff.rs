@@ -301,6 +301,7 @@ pub async fn show(
     let rejection =
         history.iter().rev().find(|e| e.action == AuditAction::RequestReject).map(|e| e.detail.as_str());
     let actions = available(&r.facts(), &staff.actor());
+    let item = super::amend::published(&app, &r).await?;
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     let page = RequestPage {
@@ -309,6 +310,8 @@ pub async fn show(
         actions: &actions,
         editable: may_edit(&r.facts(), &staff.actor()),
         rejection,
+        amend: super::amend::amend_link(&staff, &r),
+        item,
     };
     Ok(html(view::request_page(&chrome, &bar, &page)))
 }
@@ -397,7 +400,10 @@ fn publish_defaults(r: &Request, verbal: bool) -> PublishInput {
     PublishInput {
         category: f.category.clone(),
         title: f.topic.clone(),
-        summary: f.details.lines().next().unwrap_or_default().chars().take(300).collect(),
+        summary: match &r.amendment {
+            Some(a) => a.summary.clone(),
+            None => f.details.lines().next().unwrap_or_default().chars().take(300).collect(),
+        },
         source: f.unit.clone(),
         period_from: date(f.period_from),
         period_to: date(f.period_to),
@@ -493,15 +499,16 @@ pub async fn publish(
 /// The item a request becomes, with the web master's metadata.
 fn new_item(r: &Request, fields: ValidPublication, today: Date) -> NewItem {
     // Publishing today means now; a later date means 08:00 that morning, Bangkok time.
-    let published_at = if fields.publish_on == today {
-        jiff::Timestamp::now()
+    // An amendment goes live at once: the version online stays until then.
+    let published_at = if fields.publish_on == today || r.amendment.is_some() {
+        thai::now()
     } else {
         fields
             .publish_on
             .to_datetime(jiff::civil::Time::constant(8, 0, 0, 0))
             .to_zoned_datetime(thai::bangkok())
             .map(|z| z.timestamp())
-            .unwrap_or_else(|_| jiff::Timestamp::now())
+            .unwrap_or_else(|_| thai::now())
     };
     let mut alts = fields.alts.into_iter();
     NewItem {

@@ -159,7 +159,7 @@ pub fn preview(body: &str) -> Markup {
     html! {
         section.preview aria-labelledby="preview-h" {
             h2 #preview-h { "ตัวอย่างเนื้อหา (ยังไม่ได้บันทึก)" }
-            div.body { (text::body(body)) }
+            div.body { (super::rich::render(body)) }
         }
     }
 }

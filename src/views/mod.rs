@@ -12,6 +12,7 @@ pub mod layout;
 pub mod policies;
 pub mod prefs;
 pub mod public;
+pub mod rich;
 pub mod staff;
 pub mod stats;
 pub mod text;

@@ -157,7 +157,7 @@ pub fn item(
         html! {
             article.item {
                 h1 { (item.title) }
-                @if !item.summary.is_empty() { p.lead { (item.summary) } }
+                @if !item.summary.is_empty() { div.lead { (super::rich::render(&item.summary)) } }
                 dl.meta {
                     @if let Some(p) = place {
                         dt { (t("หมวดหมู่", "Category")) }
@@ -194,7 +194,7 @@ pub fn item(
                         }
                     }
                 }
-                div.body { (text::body(&item.body)) }
+                div.body { (super::rich::render(&item.body)) }
                 @if let Some(link) = &item.link {
                     p.external { (t("ลิงก์ภายนอก: ", "External link: ")) a href=(link) rel="noopener external" { (link) } }
                 }

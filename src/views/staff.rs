@@ -454,7 +454,7 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
                     dt { "อนุมัติด้วยวาจาโดย" } dd { (by) " เมื่อ " (text::date(on, digits)) @if r.verbal_pending { " (รอยืนยันในระบบ)" } }
                 }
             }
-            div.body { (text::body(&f.details)) }
+            div.body { (super::rich::render(&f.details)) }
             @if !r.files.is_empty() {
                 h2 { "เอกสารแนบ" }
                 ul {
@@ -568,7 +568,7 @@ pub fn publish_form(
             p.lead { "ตรวจสอบหมวดหมู่และข้อมูลกำกับ (metadata) ก่อนเผยแพร่ ประเภทและขนาดไฟล์จะแสดงตามไฟล์จริง" }
             details.panel open {
                 summary { "เนื้อหาและไฟล์ที่จะเผยแพร่" }
-                div.body { (text::body(&r.fields.details)) }
+                div.body { (super::rich::render(&r.fields.details)) }
                 @if r.files.is_empty() {
                     p.empty { "ไม่มีไฟล์แนบ" }
                 } @else {
@@ -664,7 +664,7 @@ pub fn print_sheet(
                 tr { th { "ชื่อหน่วยงาน" } td { (office.name_th) " " (office.address) } }
                 tr { th { "วัน/เดือน/ปี" } td { (thai::date_long(f.request_date, Digits::Thai)) } }
                 tr { th { "หัวข้อ" } td { (f.topic) } }
-                tr { th { "รายละเอียดข้อมูล (โดยสรุปหรือเอกสารแนบ)" } td { (text::body(&f.details))
+                tr { th { "รายละเอียดข้อมูล (โดยสรุปหรือเอกสารแนบ)" } td { (super::rich::render(&f.details))
                     @if !r.files.is_empty() {
                         p { "เอกสารแนบ: " @for (i, file) in r.files.iter().enumerate() { @if i > 0 { ", " } (file.file_name) } }
                     }

@@ -142,6 +142,14 @@ fn amend_approve_publish_keeps_the_address_and_the_history() {
     assert_eq!(refused.status, 422);
     assert!(refused.text().contains("ไม่ได้เปลี่ยนแปลงสิ่งใด"), "{}", refused.text());
 
+    // The preview button shows the body as it will look, saving nothing.
+    let mut preview = fields(&token, TITLE, "| ก | ข |\n|---|---|\n| 1 | 2 |\n\n<script>alert(1)</script>", "preview");
+    preview.push(("summary", SUMMARY));
+    let shown = p.staff.post_multipart(&amend_url, &preview, &[]);
+    assert_eq!(shown.status, 200);
+    let html = shown.text();
+    assert!(html.contains("ตัวอย่างเนื้อหา") && html.contains("<td>1</td>") && html.contains("&lt;script&gt;"));
+    assert!(!html.contains("<script>alert(1)"));
     // A note is required; the rest comes back as typed.
     let new_title = "ประกาศประกวดราคาซื้อครุภัณฑ์การแพทย์ (แก้ไขครั้งที่ 1)";
     let new_body = "ขอเชิญชวนผู้ประกอบการเสนอราคา\n\n| รายการ | จำนวน | ราคากลาง (บาท) |\n|---|---:|---:|\n| เครื่องวัดความดัน | 5 | 25,000 |\n| เตียงผู้ป่วย | 2 | 90,000 |";
@@ -187,7 +195,7 @@ fn amend_approve_publish_keeps_the_address_and_the_history() {
     assert!(html.contains(new_title));
     assert!(html.contains("ปรับปรุงล่าสุด"));
     assert!(html.contains(note), "the change log shows the note");
-    assert!(html.contains("เครื่องวัดความดัน"));
+    assert!(html.contains("<table>") && html.contains("<td class=\"num\">25,000</td>"), "the body table is a table");
     assert!(html.contains("ตารางราคากลาง.pdf") && html.contains("ร่างขอบเขตงาน.pdf"));
     // The replaced file is gone for the public, kept for staff.
     assert_eq!(server.get(&old_file).status, 404);
@@ -205,6 +213,28 @@ fn amend_approve_publish_keeps_the_address_and_the_history() {
     assert_eq!(diff.status, 200);
     let diff = diff.text();
     assert!(diff.contains("<del>") && diff.contains("<ins>") && diff.contains("เตียงผู้ป่วย"));
+    // Past revisions are not for every staff member.
+    let admin = Client::logged_in(&server, "admin");
+    let token = csrf_of(&admin.get("/admin/users").text());
+    let added = admin.post(
+        "/admin/users",
+        &[
+            ("csrf", &token),
+            ("username", "kanjana"),
+            ("name", "นางสาวกาญจนา แก้วมณี"),
+            ("position", "พยาบาลวิชาชีพชำนาญการ"),
+            ("roles", "staff"),
+            ("password", "ดอกฝ้ายคำเมืองเลย2569"),
+            ("password2", "ดอกฝ้ายคำเมืองเลย2569"),
+        ],
+    );
+    assert_eq!(added.status, 303, "{}", added.text());
+    let other = Client::logged_in_with(&server, "kanjana", "ดอกฝ้ายคำเมืองเลย2569");
+    assert_eq!(other.get(&amend_url).status, 403, "another staff member may not amend");
+    assert_eq!(other.get(&format!("/staff/items/{}/revisions", item_id(&item))).status, 403);
+    // The printed form says it is an amendment, with the note and the approver's block.
+    let print = p.staff.get(&format!("{amendment}/print")).text();
+    assert!(print.contains("ขอแก้ไขข้อมูลที่เผยแพร่แล้ว") && print.contains(note) && print.contains("ผู้อนุมัติรับรอง"));
     // The first request now stands superseded; the trail says so.
     let first = p.staff.get(&request).text();
     assert!(first.contains("มีฉบับแก้ไขแทนแล้ว"), "{first}");

@@ -26,6 +26,8 @@ pub struct AmendExtra {
     pub note: String,
     /// Ids of the item's current files ticked for removal.
     pub removed: Vec<i64>,
+    /// Show the body as it will look (the preview button was pressed).
+    pub preview: bool,
 }
 
 /// URL of an item's revisions page.
@@ -91,6 +93,7 @@ pub fn amend_form(
                 " จะยังแสดงตามเดิมจนกว่าคำขอแก้ไขนี้จะได้รับอนุมัติและเผยแพร่ — ที่อยู่ (URL) เดิมไม่เปลี่ยน"
             }
             (forms::summary(problems))
+            @if extra.preview { (preview(&input.details)) }
             form.request method="post" action=(amend_url(item.id)) enctype="multipart/form-data" {
                 (csrf(bar.csrf))
                 fieldset {

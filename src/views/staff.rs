@@ -270,6 +270,7 @@ pub fn request_form(
     existing: Option<&Request>,
     problems: &[Problem],
     max_mb: u64,
+    preview: bool,
 ) -> Markup {
     let action = existing.map_or("/staff/requests".to_string(), |r| format!("/staff/requests/{}", r.id));
     let title = match existing {
@@ -284,6 +285,7 @@ pub fn request_form(
         html! {
             h1 { (title) }
             (forms::summary(problems))
+            @if preview { (super::amend::preview(&input.details)) }
             form.request method="post" action=(action) enctype="multipart/form-data" {
                 (csrf(bar.csrf))
                 fieldset {
@@ -292,6 +294,8 @@ pub fn request_form(
                     (field("request_date", "วัน/เดือน/ปี ที่ขอ", &input.request_date, Input::Date, true, problems))
                     (field("topic", "หัวข้อ", &input.topic, Input::Text, true, problems))
                     (field("details", "รายละเอียดข้อมูล (โดยสรุป)", &input.details, Input::Area, true, problems))
+                    (super::amend::syntax_help())
+                    button.secondary type="submit" name="intent" value="preview" formnovalidate { "ดูตัวอย่างเนื้อหา" }
                     (field("link", "ลิงก์ภายนอก (ถ้ามี)", &input.link, Input::Url, false, problems))
                     (field("remarks", "หมายเหตุ", &input.remarks, Input::Text, false, problems))
                     (category_select(&input.category, problems))
@@ -660,7 +664,13 @@ pub fn print_sheet(
         main.sheet {
             p.ref { "เลขที่ " (digits.apply(&r.reference())) }
             h1 { "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์ของ" (office.name_th) }
+            @if let Some(a) = &r.amendment {
+                p.amendment { strong { "☑ ขอแก้ไขข้อมูลที่เผยแพร่แล้ว" } " ที่อยู่เดิม " (paths::item(a.item_id)) " (ที่อยู่ไม่เปลี่ยน)" }
+            }
             table.form {
+                @if let Some(a) = &r.amendment {
+                    tr { th { "สิ่งที่ขอแก้ไขและเหตุผล" } td { (a.note) } }
+                }
                 tr { th { "ชื่อหน่วยงาน" } td { (office.name_th) " " (office.address) } }
                 tr { th { "วัน/เดือน/ปี" } td { (thai::date_long(f.request_date, Digits::Thai)) } }
                 tr { th { "หัวข้อ" } td { (f.topic) } }

@@ -236,11 +236,15 @@ pub async fn create(
             if !up.files.is_empty() {
                 problems.push(Problem::new("files", "ไฟล์ใหม่ยังไม่ได้บันทึก กรุณาเลือกไฟล์อีกครั้งหลังแก้ไขข้อผิดพลาด"));
             }
-            let extra =
-                AmendExtra { summary: up.summary.clone(), note: up.note.clone(), removed: up.remove_files.clone() };
+            let extra = AmendExtra {
+                summary: up.summary.clone(),
+                note: up.note.clone(),
+                removed: up.remove_files.clone(),
+                preview,
+            };
             let bar = bar(&app, &staff).await?;
             let chrome = app.plain_chrome();
-            let mut page = view::amend_form(
+            let page = view::amend_form(
                 &chrome,
                 &bar,
                 &ctx.item,
@@ -251,7 +255,6 @@ pub async fn create(
                 max_upload(&app) >> 20,
             );
             if preview {
-                page = maud::html! { (view::preview(&up.input.details)) (page) };
                 return Ok(html(page));
             }
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html(page)).into_response());
@@ -301,9 +304,24 @@ pub async fn create(
     }
 }
 
+/// Who may see an item's past revisions (which may hold what was corrected or withdrawn):
+/// approvers, web masters and admins, and the owner of the item's current request.
+fn may_see_history(staff: &Staff, ctx: &Context) -> Result<(), WebError> {
+    let office = [Role::Approver, Role::WebMaster, Role::Admin].into_iter().any(|r| staff.roles.contains(r));
+    let owner = ctx.current.as_ref().is_some_and(|r| r.requester_id == staff.user.id);
+    if office || owner {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden(
+            "ประวัติการปรับปรุงดูได้เฉพาะเจ้าของข้อมูล ผู้อนุมัติ ผู้ดูแลเว็บไซต์ และผู้ดูแลระบบ".into(),
+        ))
+    }
+}
+
 /// `GET /staff/items/{id}/revisions`: every published version of an item.
 pub async fn list(State(app): State<Shared>, staff: Staff, Path(id): Path<String>) -> Result<Response, WebError> {
     let ctx = context(&app, &id).await?;
+    may_see_history(&staff, &ctx)?;
     let item_id = ctx.item.id;
     let (revs, amendments) = app
         .store
@@ -337,6 +355,7 @@ pub async fn diff(
     Query(q): Query<DiffQuery>,
 ) -> Result<Response, WebError> {
     let ctx = context(&app, &id).await?;
+    may_see_history(&staff, &ctx)?;
     let item_id = ctx.item.id;
     let revs = app.store.run(move |c| revisions::of_item(c, item_id)).await?;
     let pick = |n: &str, default: usize| -> Option<&revisions::Revision> {
@@ -359,9 +378,9 @@ pub async fn file(
     Path((id, _name)): Path<(String, String)>,
     request: HttpRequest,
 ) -> Result<Response, WebError> {
-    let _ = &staff;
     let file_id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let f = app.store.run(move |c| revisions::file(c, file_id)).await?.ok_or(WebError::NotFound)?;
+    may_see_history(&staff, &context(&app, &f.item_id.to_string()).await?)?;
     download::serve(&app, &f, request, download::Caching::Private).await
 }
 

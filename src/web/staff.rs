@@ -183,7 +183,7 @@ fn max_upload(app: &Shared) -> u64 {
 pub async fn new_form(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
-    Ok(html(view::request_form(&chrome, &bar, &blank_form(&staff), None, &[], max_upload(&app) >> 20)))
+    Ok(html(view::request_form(&chrome, &bar, &blank_form(&staff), None, &[], max_upload(&app) >> 20, false)))
 }
 
 fn input_of(r: &Request) -> RequestInput {
@@ -221,6 +221,18 @@ async fn accept_form(
         up.remove_files.retain(|id| r.files.iter().any(|f| f.id == *id));
     }
     let mut problems = std::mem::take(&mut up.problems);
+    // The preview button: the form again with the details as they will look; nothing saved.
+    if up.intent == "preview" {
+        let bar = bar(app, staff).await?;
+        let chrome = app.plain_chrome();
+        let unsaved = if up.files.is_empty() {
+            Vec::new()
+        } else {
+            vec![Problem::new("files", "ไฟล์ที่เลือกยังไม่ได้บันทึก (ดูตัวอย่างเท่านั้น) กรุณาเลือกไฟล์อีกครั้งก่อนส่ง")]
+        };
+        let page = view::request_form(&chrome, &bar, &up.input, existing, &unsaved, max_upload(app) >> 20, true);
+        return Ok(Err(html(page)));
+    }
     let valid = match form::validate(&up.input, thai::today()) {
         Ok(v) => Some(v),
         Err(errors) => {
@@ -239,7 +251,7 @@ async fn accept_form(
             let bar = bar(app, staff).await?;
             let chrome = app.plain_chrome();
             let page =
-                view::request_form(&chrome, &bar, &up.input, existing, &problems, max_upload(app) >> 20);
+                view::request_form(&chrome, &bar, &up.input, existing, &problems, max_upload(app) >> 20, false);
             Ok(Err((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(page)).into_response()))
         }
     }
@@ -326,7 +338,7 @@ pub async fn edit_form(
     plan_for(&staff, &Transition::Edit { submit: false }, Some(&r))?;
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
-    Ok(html(view::request_form(&chrome, &bar, &input_of(&r), Some(&r), &[], max_upload(&app) >> 20)))
+    Ok(html(view::request_form(&chrome, &bar, &input_of(&r), Some(&r), &[], max_upload(&app) >> 20, false)))
 }
 
 /// `POST /staff/requests/{id}`: saves an edited draft or rejected request, and resubmits it

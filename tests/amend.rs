@@ -43,7 +43,12 @@ fn fields<'a>(csrf: &'a str, topic: &'a str, details: &'a str, intent: &'a str) 
     ]
 }
 
-fn publish_fields<'a>(csrf: &'a str, title: &'a str, summary: &'a str, on: &'a str) -> Vec<(&'a str, &'a str)> {
+fn publish_fields<'a>(
+    csrf: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    on: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf", csrf),
         ("category", "news/procurement"),
@@ -87,14 +92,16 @@ impl People {
         let form = self.webmaster.get(&format!("{request}/publish"));
         assert_eq!(form.status, 200, "{}", form.text());
         let token = csrf_of(&form.text());
-        let published = self.webmaster.post(&format!("{request}/publish"), &publish_fields(&token, title, summary, on));
+        let published =
+            self.webmaster.post(&format!("{request}/publish"), &publish_fields(&token, title, summary, on));
         assert_eq!(published.status, 303, "{}", published.text());
     }
 
     /// A request with `files`, approved and published today; returns (request page, item URL).
     fn published(&self, title: &str, files: &[(&str, &str, &[u8])]) -> (String, String) {
         let token = csrf_of(&self.staff.get("/staff/requests/new").text());
-        let created = self.staff.post_multipart("/staff/requests", &fields(&token, title, BODY, "submit"), files);
+        let created =
+            self.staff.post_multipart("/staff/requests", &fields(&token, title, BODY, "submit"), files);
         assert_eq!(created.status, 303, "{}", created.text());
         let request = location(&created);
         self.approve(&request);
@@ -116,7 +123,10 @@ fn amend_approve_publish_keeps_the_address_and_the_history() {
         p.published(TITLE, &[("files", "ประกาศ.pdf", PDF_A), ("files", "ร่างขอบเขตงาน.pdf", PDF_C)]);
     let public = server.get(&item).text();
     let old_file = href(&public, "/files/");
-    assert!(old_file.contains(&prakat::paths::percent_encode_segment("ประกาศ.pdf")) || old_file.contains("/files/"));
+    assert!(
+        old_file.contains(&prakat::paths::percent_encode_segment("ประกาศ.pdf"))
+            || old_file.contains("/files/")
+    );
     assert_eq!(server.get(&old_file).status, 200);
 
     // The owner opens "ขอแก้ไข": a copy of the current content.
@@ -143,7 +153,8 @@ fn amend_approve_publish_keeps_the_address_and_the_history() {
     assert!(refused.text().contains("ไม่ได้เปลี่ยนแปลงสิ่งใด"), "{}", refused.text());
 
     // The preview button shows the body as it will look, saving nothing.
-    let mut preview = fields(&token, TITLE, "| ก | ข |\n|---|---|\n| 1 | 2 |\n\n<script>alert(1)</script>", "preview");
+    let mut preview =
+        fields(&token, TITLE, "| ก | ข |\n|---|---|\n| 1 | 2 |\n\n<script>alert(1)</script>", "preview");
     preview.push(("summary", SUMMARY));
     let shown = p.staff.post_multipart(&amend_url, &preview, &[]);
     assert_eq!(shown.status, 200);
@@ -156,7 +167,8 @@ fn amend_approve_publish_keeps_the_address_and_the_history() {
     let mut changed = fields(&token, new_title, new_body, "submit");
     changed.push(("summary", SUMMARY));
     changed.push(("remove_file", &old_attachment));
-    let files: &[(&str, &str, &[u8])] = &[("files", "ประกาศ.pdf", PDF_B), ("files", "ตารางราคากลาง.pdf", PDF_C)];
+    let files: &[(&str, &str, &[u8])] =
+        &[("files", "ประกาศ.pdf", PDF_B), ("files", "ตารางราคากลาง.pdf", PDF_C)];
     let no_note = p.staff.post_multipart(&amend_url, &changed, files);
     assert_eq!(no_note.status, 422);
     let html = no_note.text();
@@ -195,7 +207,10 @@ fn amend_approve_publish_keeps_the_address_and_the_history() {
     assert!(html.contains(new_title));
     assert!(html.contains("ปรับปรุงล่าสุด"));
     assert!(html.contains(note), "the change log shows the note");
-    assert!(html.contains("<table>") && html.contains("<td class=\"num\">25,000</td>"), "the body table is a table");
+    assert!(
+        html.contains("<table>") && html.contains("<td class=\"num\">25,000</td>"),
+        "the body table is a table"
+    );
     assert!(html.contains("ตารางราคากลาง.pdf") && html.contains("ร่างขอบเขตงาน.pdf"));
     // The replaced file is gone for the public, kept for staff.
     assert_eq!(server.get(&old_file).status, 404);
@@ -234,7 +249,11 @@ fn amend_approve_publish_keeps_the_address_and_the_history() {
     assert_eq!(other.get(&format!("/staff/items/{}/revisions", item_id(&item))).status, 403);
     // The printed form says it is an amendment, with the note and the approver's block.
     let print = p.staff.get(&format!("{amendment}/print")).text();
-    assert!(print.contains("ขอแก้ไขข้อมูลที่เผยแพร่แล้ว") && print.contains(note) && print.contains("ผู้อนุมัติรับรอง"));
+    assert!(
+        print.contains("ขอแก้ไขข้อมูลที่เผยแพร่แล้ว")
+            && print.contains(note)
+            && print.contains("ผู้อนุมัติรับรอง")
+    );
     // The first request now stands superseded; the trail says so.
     let first = p.staff.get(&request).text();
     assert!(first.contains("มีฉบับแก้ไขแทนแล้ว"), "{first}");
@@ -252,8 +271,9 @@ fn withdraw_then_republish_through_an_amendment_at_the_same_address() {
     let p = People::of(&server);
     let (request, item) = p.published("ประกาศรับสมัครอาสาสมัครสาธารณสุข", &[]);
     let token = csrf_of(&p.webmaster.get(&request).text());
-    let withdrawn =
-        p.webmaster.post(&format!("{request}/withdraw"), &[("csrf", &token), ("reason", "รอแก้ไขคุณสมบัติผู้สมัคร")]);
+    let withdrawn = p
+        .webmaster
+        .post(&format!("{request}/withdraw"), &[("csrf", &token), ("reason", "รอแก้ไขคุณสมบัติผู้สมัคร")]);
     assert_eq!(withdrawn.status, 303);
     assert_eq!(server.get(&item).status, 410);
 
@@ -315,7 +335,11 @@ fn a_verbal_approval_of_an_amendment_stays_flagged_until_confirmed() {
     let token = csrf_of(&form);
     let today = prakat::thai::today().to_string();
     let mut fields = publish_fields(&token, "แจ้งเตือนค่าฝุ่น PM2.5 เกินมาตรฐาน", SUMMARY, &today);
-    fields.extend([("verbal", "1"), ("verbal_on", today.as_str()), ("verbal_by", "นายวีระพงษ์ ทองมา (โทรศัพท์)")]);
+    fields.extend([
+        ("verbal", "1"),
+        ("verbal_on", today.as_str()),
+        ("verbal_by", "นายวีระพงษ์ ทองมา (โทรศัพท์)"),
+    ]);
     let published = p.webmaster.post(&format!("{amendment}/publish"), &fields);
     assert_eq!(published.status, 303, "{}", published.text());
     assert!(server.get(&item).text().contains("เกินมาตรฐาน"));
@@ -332,8 +356,11 @@ fn an_expired_item_cannot_be_amended_and_others_may_not_amend() {
     let server = Server::demo();
     let p = People::of(&server);
     let token = csrf_of(&p.staff.get("/staff/requests/new").text());
-    let created =
-        p.staff.post_multipart("/staff/requests", &fields(&token, "ประกาศรับฟังความคิดเห็น", BODY, "submit"), &[]);
+    let created = p.staff.post_multipart(
+        "/staff/requests",
+        &fields(&token, "ประกาศรับฟังความคิดเห็น", BODY, "submit"),
+        &[],
+    );
     let request = location(&created);
     p.approve(&request);
     let token = csrf_of(&p.webmaster.get(&format!("{request}/publish")).text());

@@ -152,7 +152,13 @@ pub fn fill(store: &Store, items: &HashMap<String, i64>) -> anyhow::Result<()> {
         let fy = crate::thai::fiscal_year(*day);
         let create =
             transition::plan(&Transition::Create { submit: true }, None, &actor(staff, Role::Staff))?;
-        let target = Target::New { requester_id: staff, fiscal_year: fy, fields: &fields, files: &[], amendment: None };
+        let target = Target::New {
+            requester_id: staff,
+            fiscal_year: fy,
+            fields: &fields,
+            files: &[],
+            amendment: None,
+        };
         let as_staff = who(staff);
         let rec = Record { who: &as_staff, actor_id: staff, edit: None, item: None, amendment: None };
         let id = store.run_sync(|c| Ok(requests::record(c, target, &create, rec)))??;

@@ -135,11 +135,9 @@ fn request_from_row(r: &Row) -> rusqlite::Result<Request> {
         updated_at: r.get("updated_at")?,
         files: Vec::new(),
         amendment: match r.get::<_, Option<i64>>("amended_item")? {
-            Some(item_id) => Some(Amendment {
-                item_id,
-                summary: r.get("amend_summary")?,
-                note: r.get("amend_note")?,
-            }),
+            Some(item_id) => {
+                Some(Amendment { item_id, summary: r.get("amend_summary")?, note: r.get("amend_note")? })
+            }
             None => None,
         },
     })
@@ -333,7 +331,9 @@ pub enum NotRecorded {
     #[error("คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่")]
     Stale,
     /// The item already has an amendment under way (this id); one at a time.
-    #[error("ข้อมูลนี้มีคำขอแก้ไขที่ยังดำเนินการอยู่แล้ว (คำขอเลขที่ภายใน {0}) แก้ไขได้ครั้งละหนึ่งคำขอ กรุณาดำเนินการคำขอนั้นให้เสร็จก่อน")]
+    #[error(
+        "ข้อมูลนี้มีคำขอแก้ไขที่ยังดำเนินการอยู่แล้ว (คำขอเลขที่ภายใน {0}) แก้ไขได้ครั้งละหนึ่งคำขอ กรุณาดำเนินการคำขอนั้นให้เสร็จก่อน"
+    )]
     OpenAmendment(i64),
     /// The database failed; nothing was written.
     #[error(transparent)]
@@ -483,7 +483,8 @@ pub fn record_in(
     // A publication dated later: the notice says when it goes live.
     let scheduled = match (plan.effects.item, item_id) {
         (ItemChange::Create, Some(item)) => {
-            let at: i64 = tx.query_row("SELECT published_at FROM items WHERE id = ?1", [item], |r| r.get(0))?;
+            let at: i64 =
+                tx.query_row("SELECT published_at FROM items WHERE id = ?1", [item], |r| r.get(0))?;
             (at > crate::thai::now().as_second())
                 .then(|| jiff::Timestamp::from_second(at).ok())
                 .flatten()
@@ -586,7 +587,9 @@ pub fn with_file(conn: &Connection, file_id: i64) -> StoreResult<Option<Request>
 /// Requests made by `user_id`, most recently changed first (without files).
 pub fn by_requester(conn: &Connection, user_id: i64) -> StoreResult<Vec<Request>> {
     let rows = conn
-        .prepare_cached(&format!("{SELECT} WHERE requester_id = ?1 ORDER BY updated_at DESC, requests.id DESC"))?
+        .prepare_cached(&format!(
+            "{SELECT} WHERE requester_id = ?1 ORDER BY updated_at DESC, requests.id DESC"
+        ))?
         .query_map([user_id], request_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
@@ -658,7 +661,9 @@ fn people(tx: &Connection, r: &Request, publisher: &Who) -> StoreResult<super::r
         )
         .optional()?;
     let publisher: Option<String> = match publisher.user_id {
-        Some(id) => tx.query_row("SELECT name FROM users WHERE id = ?1", [id], |row| row.get(0)).optional()?,
+        Some(id) => {
+            tx.query_row("SELECT name FROM users WHERE id = ?1", [id], |row| row.get(0)).optional()?
+        }
         None => None,
     };
     Ok(super::revisions::People {

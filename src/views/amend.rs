@@ -310,7 +310,11 @@ fn meta_text(r: &Revision) -> String {
 }
 
 fn files_text(r: &Revision) -> String {
-    r.files.iter().map(|f| format!("{} ({} ไบต์, {})", f.file_name, f.size, &f.sha256[..12.min(f.sha256.len())])).collect::<Vec<_>>().join("\n")
+    r.files
+        .iter()
+        .map(|f| format!("{} ({} ไบต์, {})", f.file_name, f.size, &f.sha256[..12.min(f.sha256.len())]))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The side-by-side difference of revisions `a` (older, left) and `b` (newer, right).

@@ -139,11 +139,8 @@ pub fn render(text: &str) -> Markup {
                 TagEnd::Emphasis => out.push_str("</em>"),
                 TagEnd::Strong => out.push_str("</strong>"),
                 TagEnd::Strikethrough => out.push_str("</del>"),
-                TagEnd::Link => {
-                    if links.pop() == Some(true) {
-                        out.push_str("</a>");
-                    }
-                }
+                // A refused link wrote no <a>, so it closes none.
+                TagEnd::Link if links.pop() == Some(true) => out.push_str("</a>"),
                 TagEnd::HtmlBlock => out.push_str("</p>"),
                 _ => {}
             },
@@ -158,7 +155,9 @@ pub fn render(text: &str) -> Markup {
             Event::SoftBreak | Event::HardBreak => out.push_str("<br>"),
             Event::Rule => out.push_str("<hr>"),
             Event::TaskListMarker(done) => out.push_str(if done { "☑ " } else { "☐ " }),
-            Event::FootnoteReference(t) | Event::InlineMath(t) | Event::DisplayMath(t) => escape(&mut out, &t),
+            Event::FootnoteReference(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                escape(&mut out, &t)
+            }
         }
     }
     PreEscaped(out)
@@ -174,9 +173,13 @@ mod tests {
 
     #[test]
     fn tables_headings_and_lists() {
-        let out = html("## ราคากลาง\n\n| รายการ | จำนวนเงิน |\n|---|---:|\n| ครุภัณฑ์ | 25,000 |\n\n- หนึ่ง\n- สอง");
+        let out =
+            html("## ราคากลาง\n\n| รายการ | จำนวนเงิน |\n|---|---:|\n| ครุภัณฑ์ | 25,000 |\n\n- หนึ่ง\n- สอง");
         assert!(out.contains("<h3>ราคากลาง</h3>"), "{out}");
-        assert!(out.contains("<div class=\"table-scroll\"><table><thead><tr><th scope=\"col\">รายการ</th>"), "{out}");
+        assert!(
+            out.contains("<div class=\"table-scroll\"><table><thead><tr><th scope=\"col\">รายการ</th>"),
+            "{out}"
+        );
         assert!(out.contains("<td class=\"num\">25,000</td>"), "{out}");
         assert!(out.contains("<ul><li>หนึ่ง</li><li>สอง</li></ul>"), "{out}");
         assert_eq!(html("# หัวข้อ"), "<h2>หัวข้อ</h2>");
@@ -192,7 +195,9 @@ mod tests {
 
     #[test]
     fn links_only_web_mail_and_this_site() {
-        let out = html("[กรม](https://ddc.moph.go.th/) [อีเมล](mailto:saraban@example.go.th) [หน้า](/c/news) [x](http://a.b)");
+        let out = html(
+            "[กรม](https://ddc.moph.go.th/) [อีเมล](mailto:saraban@example.go.th) [หน้า](/c/news) [x](http://a.b)",
+        );
         assert_eq!(out.matches("<a href=").count(), 4, "{out}");
         for bad in [
             "[คลิก](javascript:alert(1))",
@@ -227,8 +232,17 @@ mod tests {
             "<style>body{display:none}</style>",
         ] {
             let out = html(payload);
-            assert!(!out.contains("<script") && !out.contains("<img") && !out.contains("<svg"), "{payload} → {out}");
-            assert!(!out.contains("<iframe") && !out.contains("<b ") && !out.contains("<a ") && !out.contains("<style"), "{payload} → {out}");
+            assert!(
+                !out.contains("<script") && !out.contains("<img") && !out.contains("<svg"),
+                "{payload} → {out}"
+            );
+            assert!(
+                !out.contains("<iframe")
+                    && !out.contains("<b ")
+                    && !out.contains("<a ")
+                    && !out.contains("<style"),
+                "{payload} → {out}"
+            );
             assert!(out.contains("&lt;"), "{payload} is shown, escaped: {out}");
         }
         // Images in the text are not loaded; their description is shown.

@@ -106,7 +106,11 @@ impl Context {
                 if u.unit.is_empty() { i.source.clone() } else { u.unit.clone() },
                 u.name.clone(),
                 u.position.clone(),
-                [u.phone.as_str(), u.email.as_str()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" "),
+                [u.phone.as_str(), u.email.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
             ),
         };
         RequestInput {
@@ -144,7 +148,11 @@ fn max_upload(app: &Shared) -> u64 {
 }
 
 /// `GET /staff/items/{id}/amend`: the amendment form, a copy of the current content.
-pub async fn form(State(app): State<Shared>, staff: Staff, Path(id): Path<String>) -> Result<Response, WebError> {
+pub async fn form(
+    State(app): State<Shared>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let ctx = context(&app, &id).await?;
     allowed(&staff, &ctx)?;
     if let Some(open) = ctx.open {
@@ -312,14 +320,16 @@ fn may_see_history(staff: &Staff, ctx: &Context) -> Result<(), WebError> {
     if office || owner {
         Ok(())
     } else {
-        Err(WebError::Forbidden(
-            "ประวัติการปรับปรุงดูได้เฉพาะเจ้าของข้อมูล ผู้อนุมัติ ผู้ดูแลเว็บไซต์ และผู้ดูแลระบบ".into(),
-        ))
+        Err(WebError::Forbidden("ประวัติการปรับปรุงดูได้เฉพาะเจ้าของข้อมูล ผู้อนุมัติ ผู้ดูแลเว็บไซต์ และผู้ดูแลระบบ".into()))
     }
 }
 
 /// `GET /staff/items/{id}/revisions`: every published version of an item.
-pub async fn list(State(app): State<Shared>, staff: Staff, Path(id): Path<String>) -> Result<Response, WebError> {
+pub async fn list(
+    State(app): State<Shared>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let ctx = context(&app, &id).await?;
     may_see_history(&staff, &ctx)?;
     let item_id = ctx.item.id;
@@ -393,7 +403,10 @@ pub(super) fn amend_link(staff: &Staff, r: &Request) -> Option<String> {
 }
 
 /// The item a request published (or amends, once published), with its actual dates.
-pub(super) async fn published(app: &Shared, r: &Request) -> Result<Option<crate::views::staff::Published>, WebError> {
+pub(super) async fn published(
+    app: &Shared,
+    r: &Request,
+) -> Result<Option<crate::views::staff::Published>, WebError> {
     let Some(item_id) = r.item_id else { return Ok(None) };
     let found = app.store.run(move |c| items::by_id(c, item_id)).await?;
     Ok(found.map(|(item, _, state)| crate::views::staff::Published {

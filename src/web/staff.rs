@@ -84,9 +84,13 @@ async fn record(
         .store
         .run(move |c| {
             let target = match &target {
-                RecordTarget::New { fiscal_year, fields, files } => {
-                    Target::New { requester_id: actor_id, fiscal_year: *fiscal_year, fields, files, amendment: None }
-                }
+                RecordTarget::New { fiscal_year, fields, files } => Target::New {
+                    requester_id: actor_id,
+                    fiscal_year: *fiscal_year,
+                    fields,
+                    files,
+                    amendment: None,
+                },
                 RecordTarget::Existing(r) => Target::Existing(r),
             };
             let rec = Record {
@@ -230,7 +234,8 @@ async fn accept_form(
         } else {
             vec![Problem::new("files", "ไฟล์ที่เลือกยังไม่ได้บันทึก (ดูตัวอย่างเท่านั้น) กรุณาเลือกไฟล์อีกครั้งก่อนส่ง")]
         };
-        let page = view::request_form(&chrome, &bar, &up.input, existing, &unsaved, max_upload(app) >> 20, true);
+        let page =
+            view::request_form(&chrome, &bar, &up.input, existing, &unsaved, max_upload(app) >> 20, true);
         return Ok(Err(html(page)));
     }
     let valid = match form::validate(&up.input, thai::today()) {
@@ -250,8 +255,15 @@ async fn accept_form(
             // The checked temporary files are dropped here, and deleted with them.
             let bar = bar(app, staff).await?;
             let chrome = app.plain_chrome();
-            let page =
-                view::request_form(&chrome, &bar, &up.input, existing, &problems, max_upload(app) >> 20, false);
+            let page = view::request_form(
+                &chrome,
+                &bar,
+                &up.input,
+                existing,
+                &problems,
+                max_upload(app) >> 20,
+                false,
+            );
             Ok(Err((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(page)).into_response()))
         }
     }
@@ -502,8 +514,7 @@ pub async fn publish(
     };
     let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
     let item = new_item(&r, fields, today);
-    let id =
-        record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
+    let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
     app.pages.invalidate();
     Ok(to_request(id))
 }

@@ -433,7 +433,11 @@ pub enum Refusal {
 }
 
 fn expired_hint(state: &State) -> &'static str {
-    if *state == State::Expired { " หากต้องการเผยแพร่อีกครั้ง กรุณายื่นคำขอเผยแพร่ใหม่" } else { "" }
+    if *state == State::Expired {
+        " หากต้องการเผยแพร่อีกครั้ง กรุณายื่นคำขอเผยแพร่ใหม่"
+    } else {
+        ""
+    }
 }
 
 /// Who may perform an action, checked after the state.
@@ -465,9 +469,7 @@ impl Who {
             Who::Requester => !actor.is_system() && actor.user_id == facts.requester_id,
             Who::Role(r) => actor.has(r),
             Who::WebMasterOrAdmin => actor.has(Role::WebMaster) || actor.has(Role::Admin),
-            Who::RequesterOrWebMaster => {
-                Who::Requester.admits(facts, actor) || actor.has(Role::WebMaster)
-            }
+            Who::RequesterOrWebMaster => Who::Requester.admits(facts, actor) || actor.has(Role::WebMaster),
             Who::System => actor.is_system(),
         }
     }
@@ -689,7 +691,8 @@ mod tests {
         let mut refused = 0;
         for state in State::ALL {
             for verbal in [false, true] {
-                let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: verbal, amendment: false };
+                let facts =
+                    RequestFacts { state, requester_id: REQUESTER, verbal_pending: verbal, amendment: false };
                 for kind in ActionKind::ALL {
                     for actor in actors() {
                         let got = decide(&facts, &sample(kind), &actor);
@@ -725,7 +728,8 @@ mod tests {
 
     #[test]
     fn refusals_name_the_most_basic_problem() {
-        let facts = |state| RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
+        let facts =
+            |state| RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
         let approver = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         // Wrong state wins over a wrong role.
         for state in State::ALL {
@@ -747,7 +751,12 @@ mod tests {
 
     #[test]
     fn separation_of_duties() {
-        let facts = RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false, amendment: false };
+        let facts = RequestFacts {
+            state: State::Submitted,
+            requester_id: REQUESTER,
+            verbal_pending: false,
+            amendment: false,
+        };
         let head = Actor { user_id: REQUESTER, roles: Roles::parse_list("approver,webmaster").unwrap() };
         for a in [Action::Approve, sample(ActionKind::Reject)] {
             assert_eq!(decide(&facts, &a, &head), Err(Refusal::OwnRequest));
@@ -764,8 +773,12 @@ mod tests {
     fn reasons_and_verbal_approver_are_required() {
         let approver = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         let webmaster = Actor { user_id: OTHER, roles: Roles::parse_list("webmaster").unwrap() };
-        let submitted =
-            RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false, amendment: false };
+        let submitted = RequestFacts {
+            state: State::Submitted,
+            requester_id: REQUESTER,
+            verbal_pending: false,
+            amendment: false,
+        };
         let published = RequestFacts { state: State::Published, ..submitted };
         let blank = " \t\u{3000}\n".to_string();
         assert_eq!(
@@ -800,14 +813,16 @@ mod tests {
     #[test]
     fn only_the_requester_edits_and_only_before_submitting() {
         for state in State::ALL {
-            let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
+            let facts =
+                RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
             for actor in actors() {
                 let want = actor.user_id == REQUESTER && matches!(state, State::Draft | State::Rejected);
                 assert_eq!(may_edit(&facts, &actor), want, "{state:?} {actor:?}");
             }
         }
         // The system is nobody's requester, even against a malformed row with requester 0.
-        let odd = RequestFacts { state: State::Draft, requester_id: 0, verbal_pending: false, amendment: false };
+        let odd =
+            RequestFacts { state: State::Draft, requester_id: 0, verbal_pending: false, amendment: false };
         assert!(!may_edit(&odd, &Actor::system()));
         assert!(decide(&odd, &Action::Submit, &Actor::system()).is_err());
     }
@@ -815,7 +830,8 @@ mod tests {
     #[test]
     fn drafts_are_the_requesters_alone() {
         for state in State::ALL {
-            let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
+            let facts =
+                RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
             for actor in actors() {
                 let office = !actor.is_system()
                     && (actor.roles.contains(Role::Approver)
@@ -847,11 +863,12 @@ mod tests {
                     let own = !actor.is_system() && actor.user_id == REQUESTER;
                     let web = !actor.is_system() && actor.roles.contains(Role::WebMaster);
                     let want = AMENDABLE.iter().any(|(s, who)| {
-                        *s == state && match who {
-                            May::Requester => own,
-                            May::WebMaster => web,
-                            _ => false,
-                        }
+                        *s == state
+                            && match who {
+                                May::Requester => own,
+                                May::WebMaster => web,
+                                _ => false,
+                            }
                     });
                     let got = may_amend(&facts, &actor);
                     assert_eq!(got.is_ok(), want, "{state:?} {actor:?}: {got:?}");
@@ -859,9 +876,17 @@ mod tests {
             }
         }
         // An expired item: the reason says so and points to a new request.
-        let expired = RequestFacts { state: State::Expired, requester_id: REQUESTER, verbal_pending: false, amendment: false };
+        let expired = RequestFacts {
+            state: State::Expired,
+            requester_id: REQUESTER,
+            verbal_pending: false,
+            amendment: false,
+        };
         let err = may_amend(&expired, &Actor { user_id: REQUESTER, roles: Roles::EMPTY }).unwrap_err();
-        assert!(err.to_string().contains("หมดระยะเวลาเผยแพร่") && err.to_string().contains("ยื่นคำขอเผยแพร่ใหม่"), "{err}");
+        assert!(
+            err.to_string().contains("หมดระยะเวลาเผยแพร่") && err.to_string().contains("ยื่นคำขอเผยแพร่ใหม่"),
+            "{err}"
+        );
         // Content with no request (the system as requester): web masters only.
         let orphan = RequestFacts { requester_id: Actor::SYSTEM_USER_ID, state: State::Published, ..expired };
         assert!(may_amend(&orphan, &Actor::system()).is_err());
@@ -873,7 +898,12 @@ mod tests {
 
     #[test]
     fn confirming_a_superseded_verbal_approval_keeps_it_superseded() {
-        let facts = RequestFacts { state: State::Superseded, requester_id: REQUESTER, verbal_pending: true, amendment: false };
+        let facts = RequestFacts {
+            state: State::Superseded,
+            requester_id: REQUESTER,
+            verbal_pending: true,
+            amendment: false,
+        };
         let head = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         let out = decide(&facts, &Action::ConfirmVerbalApproval, &head).unwrap();
         assert_eq!(out, Outcome { next: State::Superseded, verbal_pending: false });

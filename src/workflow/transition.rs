@@ -245,11 +245,8 @@ pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor
         Transition::Amend { submit } => {
             let current = facts.ok_or(Refusal::NoRequest)?;
             may_amend(current, actor)?;
-            let mut audit = vec![AuditLine {
-                action: A::RequestAmend,
-                subject: Subject::Request,
-                detail: Detail::Topic,
-            }];
+            let mut audit =
+                vec![AuditLine { action: A::RequestAmend, subject: Subject::Request, detail: Detail::Topic }];
             let mut notices = Vec::new();
             if *submit {
                 audit.push(line(A::RequestSubmit, ""));
@@ -275,7 +272,11 @@ pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor
             let revised = |first: AuditLine| {
                 let mut lines = vec![first];
                 if facts.amendment {
-                    lines.push(AuditLine { action: A::ItemRevise, subject: Subject::Item, detail: Detail::None });
+                    lines.push(AuditLine {
+                        action: A::ItemRevise,
+                        subject: Subject::Item,
+                        detail: Detail::None,
+                    });
                     lines.push(AuditLine {
                         action: A::RequestSupersede,
                         subject: Subject::Superseded,
@@ -301,7 +302,10 @@ pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor
                     (revised(line(A::RequestPublish, "")), vec![requester(told, Link::Item)], made)
                 }
                 Action::PublishOnVerbalApproval { approved_by, approved_on } => (
-                    revised(line(A::RequestPublishVerbal, &format!("{} ({approved_on})", approved_by.trim()))),
+                    revised(line(
+                        A::RequestPublishVerbal,
+                        &format!("{} ({approved_on})", approved_by.trim()),
+                    )),
                     vec![
                         requester(told, Link::Item),
                         notice(approvers, NoticeKind::ConfirmVerbal, Link::Request),
@@ -460,9 +464,11 @@ mod tests {
                 "{kind:?}"
             );
         }
-        let rows = rows.into_iter().map(|r| (false, r)).chain(amendment_table().into_iter().map(|r| (true, r)));
+        let rows =
+            rows.into_iter().map(|r| (false, r)).chain(amendment_table().into_iter().map(|r| (true, r)));
         for (amendment, (t, (what, from, verbal, who, to, audit, notices, item))) in rows {
-            let facts = RequestFacts { state: from, requester_id: REQUESTER, verbal_pending: verbal, amendment };
+            let facts =
+                RequestFacts { state: from, requester_id: REQUESTER, verbal_pending: verbal, amendment };
             let facts = (!matches!(t, Transition::Create { .. })).then_some(facts);
             let got = plan(&t, facts.as_ref(), &who).unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(got.next, to, "{what}");
@@ -480,8 +486,12 @@ mod tests {
     fn refused_transitions_plan_nothing() {
         let staff = actor(REQUESTER, "staff");
         let other = actor(OTHER, "staff,approver,webmaster,admin");
-        let published =
-            RequestFacts { state: State::Published, requester_id: REQUESTER, verbal_pending: false, amendment: false };
+        let published = RequestFacts {
+            state: State::Published,
+            requester_id: REQUESTER,
+            verbal_pending: false,
+            amendment: false,
+        };
         let draft = RequestFacts { state: State::Draft, ..published };
         // Nobody edits a published request through Edit (amendments are their own transition).
         assert!(plan(&Transition::Edit { submit: false }, Some(&published), &staff).is_err());
@@ -496,7 +506,14 @@ mod tests {
             plan(&Transition::Amend { submit: true }, Some(&expired), &staff),
             Err(Refusal::NotAmendable { state: State::Expired })
         ));
-        assert!(plan(&Transition::Amend { submit: true }, Some(&published), &actor(OTHER, "staff,approver,admin")).is_err());
+        assert!(
+            plan(
+                &Transition::Amend { submit: true },
+                Some(&published),
+                &actor(OTHER, "staff,approver,admin")
+            )
+            .is_err()
+        );
         assert!(plan(&Transition::Amend { submit: true }, None, &staff).is_err());
         assert!(plan(&Transition::Amend { submit: true }, Some(&draft), &staff).is_err());
     }
@@ -504,14 +521,24 @@ mod tests {
     #[test]
     fn scheduled_publication_notices_say_when() {
         let text = NoticeKind::Published.text("ประกาศ", "", "/items/5", Some("1 ม.ค. 2570"));
-        assert!(text.contains("กำหนดเผยแพร่") && text.contains("1 ม.ค. 2570") && !text.contains("เผยแพร่บนเว็บไซต์แล้ว"), "{text}");
+        assert!(
+            text.contains("กำหนดเผยแพร่")
+                && text.contains("1 ม.ค. 2570")
+                && !text.contains("เผยแพร่บนเว็บไซต์แล้ว"),
+            "{text}"
+        );
         let text = NoticeKind::Revised.text("ประกาศ", "", "/items/5", None);
         assert!(text.contains("/items/5") && text.contains("ฉบับแก้ไข"), "{text}");
     }
 
     #[test]
     fn reasons_travel_to_the_trail_and_the_notice() {
-        let facts = RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false, amendment: false };
+        let facts = RequestFacts {
+            state: State::Submitted,
+            requester_id: REQUESTER,
+            verbal_pending: false,
+            amendment: false,
+        };
         let reject =
             Transition::Act(Action::Reject { reason: "  เอกสารไม่ครบ ".into() });
         let p = plan(&reject, Some(&facts), &actor(OTHER, "approver")).unwrap();

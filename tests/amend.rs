@@ -374,6 +374,18 @@ fn an_expired_item_cannot_be_amended_and_others_may_not_amend() {
     assert_eq!(p.staff.get(&amend_url).status, 200);
     // The approver is neither the owner nor a web master.
     assert_eq!(p.head.get(&amend_url).status, 403);
+    // An amendment sent and approved before the end date…
+    let token = csrf_of(&p.staff.get(&amend_url).text());
+    let mut f = fields(&token, "ประกาศรับฟังความคิดเห็น (ขยายเวลา)", BODY, "submit");
+    f.retain(|(k, _)| *k != "no_end");
+    f.retain(|(k, _)| *k != "end_date");
+    f.push(("end_date", today.as_str()));
+    f.push(("summary", SUMMARY));
+    f.push(("note", "ขยายเวลารับฟังความคิดเห็น"));
+    let sent = p.staff.post_multipart(&amend_url, &f, &[]);
+    assert_eq!(sent.status, 303, "{}", sent.text());
+    let amendment = location(&sent);
+    p.approve(&amendment);
     // Two days later the item has expired: refused with the reason, for the owner and the
     // web master alike.
     std::fs::write(server.data.join("test-clock-offset"), (2 * 86_400).to_string()).unwrap();
@@ -383,4 +395,19 @@ fn an_expired_item_cannot_be_amended_and_others_may_not_amend() {
         let html = refused.text();
         assert!(html.contains("หมดระยะเวลาเผยแพร่") && html.contains("ยื่นคำขอเผยแพร่ใหม่"), "{html}");
     }
+    // …cannot bring it back when published after it expired.
+    assert_eq!(p.webmaster.get(&format!("{amendment}/publish")).status, 403);
+    let token = csrf_of(&p.webmaster.get(&amendment).text());
+    let late = p.webmaster.post(
+        &format!("{amendment}/publish"),
+        &publish_fields(
+            &token,
+            "ประกาศรับฟังความคิดเห็น (ขยายเวลา)",
+            SUMMARY,
+            &prakat::thai::today().to_string(),
+        ),
+    );
+    assert_eq!(late.status, 403, "{}", late.text());
+    assert!(late.text().contains("หมดระยะเวลาเผยแพร่แล้ว"));
+    assert_eq!(server.get(&format!("{item}?late")).status, 410);
 }

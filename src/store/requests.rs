@@ -330,6 +330,11 @@ pub enum NotRecorded {
     /// Someone else changed the request first; nothing was written.
     #[error("คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่")]
     Stale,
+    /// The amended item reached its end date (or was taken down as expired) meanwhile.
+    #[error(
+        "เผยแพร่ฉบับแก้ไขไม่ได้ เพราะข้อมูลที่ขอแก้ไขหมดระยะเวลาเผยแพร่แล้ว หากต้องการเผยแพร่อีกครั้ง กรุณายื่นคำขอเผยแพร่ใหม่"
+    )]
+    ItemExpired,
     /// The item already has an amendment under way (this id); one at a time.
     #[error(
         "ข้อมูลนี้มีคำขอแก้ไขที่ยังดำเนินการอยู่แล้ว (คำขอเลขที่ภายใน {0}) แก้ไขได้ครั้งละหนึ่งคำขอ กรุณาดำเนินการคำขอนั้นให้เสร็จก่อน"
@@ -424,6 +429,9 @@ pub fn record_in(
                     Some(item_id)
                 }
                 (ItemChange::Revise, Some((item, tags)), Some(a)) => {
+                    if expired(tx, a.item_id)? {
+                        return Err(NotRecorded::ItemExpired);
+                    }
                     if !super::revisions::has_any(tx, a.item_id)? {
                         snapshot(tx, a.item_id)?;
                     }
@@ -534,7 +542,8 @@ pub fn expire_due(conn: &mut Connection, today: Date) -> StoreResult<usize> {
                     amendment: None,
                 };
                 match record_in(&tx, Target::Existing(r), &p, rec) {
-                    Ok(_) | Err(NotRecorded::Stale | NotRecorded::OpenAmendment(_)) => {}
+                    Ok(_)
+                    | Err(NotRecorded::Stale | NotRecorded::OpenAmendment(_) | NotRecorded::ItemExpired) => {}
                     Err(NotRecorded::Store(e)) => return Err(e),
                 }
             }
@@ -613,6 +622,21 @@ pub fn verbal_pending(conn: &Connection) -> StoreResult<Vec<Request>> {
         .query_map([], request_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// Whether item `item_id` is down as expired, or past its end date (Bangkok time) and about
+/// to be taken down.
+pub fn expired(conn: &Connection, item_id: i64) -> StoreResult<bool> {
+    let today = crate::thai::today().to_string();
+    Ok(conn
+        .query_row(
+            "SELECT state = 'expired' OR (state = 'published' AND expires_on IS NOT NULL AND expires_on < ?2)
+             FROM items WHERE id = ?1",
+            (item_id, today),
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
 }
 
 /// The amendment of item `item_id` under way (draft, submitted or approved), if any.

@@ -307,7 +307,7 @@ pub async fn create(
     match recorded {
         Ok(id) => Ok(Redirect::to(&paths::staff_request(id)).into_response()),
         Err(NotRecorded::OpenAmendment(open)) => open_page(&app, &staff, &ctx, open).await,
-        Err(NotRecorded::Stale) => Err(WebError::Forbidden(NotRecorded::Stale.to_string())),
+        Err(e @ (NotRecorded::Stale | NotRecorded::ItemExpired)) => Err(WebError::Forbidden(e.to_string())),
         Err(NotRecorded::Store(e)) => Err(e.into()),
     }
 }

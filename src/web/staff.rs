@@ -106,6 +106,7 @@ async fn record(
     match recorded {
         Ok(id) => Ok(id),
         Err(NotRecorded::Stale) => Err(WebError::Forbidden(NotRecorded::Stale.to_string())),
+        Err(NotRecorded::ItemExpired) => Err(WebError::Forbidden(NotRecorded::ItemExpired.to_string())),
         Err(NotRecorded::OpenAmendment(open)) => Err(WebError::Forbidden(format!(
             "{} — {}",
             NotRecorded::OpenAmendment(open),
@@ -449,6 +450,16 @@ fn may_publish(staff: &Staff, r: &Request, verbal: bool) -> Result<(), WebError>
     }
 }
 
+/// Refuses to publish an amendment whose item expired meanwhile (the store checks again).
+async fn amended_item_live(app: &Shared, r: &Request) -> Result<(), WebError> {
+    if let Some(item) = r.amendment.as_ref().map(|a| a.item_id)
+        && app.store.run(move |c| requests::expired(c, item)).await?
+    {
+        return Err(WebError::Forbidden(NotRecorded::ItemExpired.to_string()));
+    }
+    Ok(())
+}
+
 /// `GET /staff/requests/{id}/publish`
 pub async fn publish_form(
     State(app): State<Shared>,
@@ -459,6 +470,7 @@ pub async fn publish_form(
     let r = load(&app, &id).await?;
     let verbal = q.verbal == "1";
     may_publish(&staff, &r, verbal)?;
+    amended_item_live(&app, &r).await?;
     let mut input = publish_defaults(&r, verbal);
     let lib = super::compliance::library(&app).await?;
     let suggested = status::suggested_year(r.fields.period_from, thai::today());
@@ -485,6 +497,7 @@ pub async fn publish(
     let r = load(&app, &id).await?;
     // Who may publish is checked before the form is read or shown back.
     may_publish(&staff, &r, input.is_verbal())?;
+    amended_item_live(&app, &r).await?;
     let today = thai::today();
     let lib = super::compliance::library(&app).await?;
     let fy_now = thai::fiscal_year(today);

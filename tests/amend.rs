@@ -312,8 +312,10 @@ fn a_scheduled_item_says_when_and_answers_404_until_then() {
     assert!(page.contains("เผยแพร่จริงตั้งแต่"), "actual dates shown");
     let item = href(&page, "/items/");
     assert_eq!(server.get(&item).status, 404);
-    // The notice says when it goes live.
-    assert!(p.staff.get("/staff").text().contains("กำหนดเผยแพร่บนเว็บไซต์วันที่"));
+    // The notice says when it goes live, and the dashboard's list says it is scheduled.
+    let dashboard = p.staff.get("/staff").text();
+    assert!(dashboard.contains("กำหนดเผยแพร่บนเว็บไซต์วันที่"));
+    assert!(dashboard.contains("state-scheduled"), "the list shows it as scheduled");
     // Two days later (the debug build's movable clock), it is online.
     std::fs::write(server.data.join("test-clock-offset"), (2 * 86_400).to_string()).unwrap();
     assert_eq!(server.get(&format!("{item}?later")).status, 200);

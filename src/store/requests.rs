@@ -728,3 +728,15 @@ fn snapshot(tx: &Connection, item_id: i64) -> StoreResult<()> {
     super::revisions::add_in(tx, item_id, &as_new, "", &super::revisions::People::default())?;
     Ok(())
 }
+
+/// Published requests whose item goes live after `now` (Unix seconds): (request id, start).
+pub fn scheduled(conn: &Connection, now: i64) -> StoreResult<Vec<(i64, i64)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT r.id, i.published_at FROM requests r JOIN items i ON i.id = r.item_id
+             WHERE r.state = 'published' AND i.state = 'published' AND i.published_at > ?1",
+        )?
+        .query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

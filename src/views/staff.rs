@@ -153,7 +153,7 @@ pub fn setup(chrome: &Chrome, form: &super::admin::NewAccount, problems: &[Probl
 }
 
 /// One row of a request list.
-fn request_rows(requests: &[Request], digits: Digits) -> Markup {
+fn request_rows(requests: &[Request], digits: Digits, scheduled: &[(i64, i64)]) -> Markup {
     html! {
         @if requests.is_empty() {
             p.empty { "ไม่มีรายการ" }
@@ -165,7 +165,12 @@ fn request_rows(requests: &[Request], digits: Digits) -> Markup {
                         tr {
                             td { (digits.apply(&r.reference())) }
                             td { a href=(format!("/staff/requests/{}", r.id)) { (r.fields.topic) } }
-                            td { (state_badge(r)) }
+                            td {
+                                @match scheduled.iter().find(|(id, _)| *id == r.id) {
+                                    Some((_, start)) => span.state.state-scheduled { "กำหนดเผยแพร่ " (text::date_of_unix(*start, digits)) },
+                                    None => (state_badge(r)),
+                                }
+                            }
                             td { (text::date_of_unix(r.updated_at, digits)) }
                         }
                     }
@@ -198,6 +203,8 @@ pub struct Dashboard {
     pub ending: Vec<(ItemSummary, jiff::civil::Date)>,
     /// The inbox.
     pub inbox: Vec<Notification>,
+    /// Published requests whose item starts later: (request id, start in Unix seconds).
+    pub scheduled: Vec<(i64, i64)>,
 }
 
 /// The staff home page.
@@ -216,17 +223,17 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
             @if approver {
                 section.panel {
                     h2 { "รออนุมัติ (" (d.to_approve.len()) ")" }
-                    (request_rows(&d.to_approve, digits))
+                    (request_rows(&d.to_approve, digits, &d.scheduled))
                     @if !d.verbal.is_empty() {
                         h3 { "เผยแพร่ตามการอนุมัติด้วยวาจา — รอยืนยันในระบบ" }
-                        (request_rows(&d.verbal, digits))
+                        (request_rows(&d.verbal, digits, &d.scheduled))
                     }
                 }
             }
             @if webmaster {
                 section.panel {
                     h2 { "รอเผยแพร่ (" (d.to_publish.len()) ")" }
-                    (request_rows(&d.to_publish, digits))
+                    (request_rows(&d.to_publish, digits, &d.scheduled))
                     h3 { "รายการที่จะสิ้นสุดการเผยแพร่ภายใน ๑๔ วัน" }
                     @if d.ending.is_empty() { p.empty { "ไม่มี" } }
                     ul {
@@ -238,7 +245,7 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
             }
             section.panel {
                 h2 { "คำขอของฉัน" }
-                (request_rows(&d.mine, digits))
+                (request_rows(&d.mine, digits, &d.scheduled))
             }
             section.panel #inbox {
                 h2 { "การแจ้งเตือน" }

@@ -135,6 +135,7 @@ pub async fn dashboard(State(app): State<Shared>, staff: Staff) -> Result<Respon
             let mut d = Dashboard {
                 mine: requests::by_requester(c, user_id)?,
                 inbox: notifications::recent(c, user_id, 30)?,
+                scheduled: requests::scheduled(c, thai::now().as_second())?,
                 ..Dashboard::default()
             };
             if roles.contains(Role::Approver) {

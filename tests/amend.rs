@@ -413,3 +413,37 @@ fn an_expired_item_cannot_be_amended_and_others_may_not_amend() {
     assert!(late.text().contains("หมดระยะเวลาเผยแพร่แล้ว"));
     assert_eq!(server.get(&format!("{item}?late")).status, 410);
 }
+
+#[test]
+fn a_rejected_amendment_is_edited_with_its_note_and_sent_again() {
+    let server = Server::demo();
+    let p = People::of(&server);
+    let (_, item) = p.published("ประกาศผลการคัดเลือก", &[]);
+    let amend_url = format!("/staff/items/{}/amend", item_id(&item));
+    let token = csrf_of(&p.staff.get(&amend_url).text());
+    let mut f = fields(&token, "ประกาศผลการคัดเลือก (แก้ไข)", BODY, "submit");
+    f.push(("summary", SUMMARY));
+    f.push(("note", "แก้ชื่อเรื่อง"));
+    let amendment = location(&p.staff.post_multipart(&amend_url, &f, &[]));
+    let token = csrf_of(&p.head.get(&amendment).text());
+    let rejected =
+        p.head.post(&format!("{amendment}/reject"), &[("csrf", &token), ("reason", "กรุณาระบุเหตุผลให้ชัดเจน")]);
+    assert_eq!(rejected.status, 303);
+    // Rejected, it no longer blocks the item; its owner edits it, note included.
+    let edit = p.staff.get(&format!("{amendment}/edit"));
+    assert_eq!(edit.status, 200);
+    let edit = edit.text();
+    assert!(edit.contains("แก้ชื่อเรื่อง"), "the note is on the edit form");
+    let token = csrf_of(&edit);
+    let mut f = fields(&token, "ประกาศผลการคัดเลือก (แก้ไข)", BODY, "submit");
+    f.push(("summary", SUMMARY));
+    f.push(("note", "แก้ชื่อเรื่องให้ตรงกับคำสั่งแต่งตั้งคณะกรรมการ"));
+    let resent = p.staff.post_multipart(&amendment, &f, &[]);
+    assert_eq!(resent.status, 303, "{}", resent.text());
+    let page = p.staff.get(&amendment).text();
+    assert!(page.contains("รออนุมัติ") && page.contains("แก้ชื่อเรื่องให้ตรงกับคำสั่งแต่งตั้งคณะกรรมการ"));
+    // Now it is open again: a second amendment is refused with a link to it.
+    let again = p.webmaster.get(&amend_url);
+    assert_eq!(again.status, 409);
+    assert!(again.text().contains(&format!("href=\"{amendment}\"")));
+}

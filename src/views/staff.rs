@@ -295,6 +295,13 @@ pub fn request_form(
             @if preview { (super::amend::preview(&input.details)) }
             form.request method="post" action=(action) enctype="multipart/form-data" {
                 (csrf(bar.csrf))
+                @if let Some(a) = existing.and_then(|r| r.amendment.as_ref()) {
+                    fieldset {
+                        legend { "คำขอแก้ไขข้อมูลที่เผยแพร่แล้ว (" (paths::item(a.item_id)) ")" }
+                        (field("note", "แก้ไขอะไร และเพราะเหตุใด", &a.note, Input::Area, true, problems))
+                        (field("summary", "สรุป (แสดงในรายการ)", &a.summary, Input::Area, false, problems))
+                    }
+                }
                 fieldset {
                     legend { "ข้อมูลที่ขอเผยแพร่" }
                     (field("unit", "หน่วยงาน / กลุ่มงาน", &input.unit, Input::Text, true, problems))

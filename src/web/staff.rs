@@ -76,7 +76,7 @@ async fn record(
     staff: &Staff,
     target: RecordTarget,
     plan: Plan,
-    edit: Option<(form::ValidRequest, Vec<NewAttachment>, Vec<i64>)>,
+    edit: Option<(form::ValidRequest, Vec<NewAttachment>, Vec<i64>, Option<requests::Amendment>)>,
     item: Option<(NewItem, Vec<NewTag>)>,
 ) -> Result<i64, WebError> {
     let (who, actor_id) = (staff.who(), staff.user.id);
@@ -96,9 +96,9 @@ async fn record(
             let rec = Record {
                 who: &who,
                 actor_id,
-                edit: edit.as_ref().map(|(f, files, remove)| (f, files.as_slice(), remove.as_slice())),
+                edit: edit.as_ref().map(|(f, files, remove, _)| (f, files.as_slice(), remove.as_slice())),
                 item: item.as_ref().map(|(i, tags)| (i, tags.as_slice())),
-                amendment: None,
+                amendment: edit.as_ref().and_then(|e| e.3.as_ref()),
             };
             Ok(requests::record(c, target, &plan, rec))
         })
@@ -372,8 +372,14 @@ pub async fn update(
     };
     let plan = plan_for(&staff, &Transition::Edit { submit: up.intent != "draft" }, Some(&r))?;
     let remove = up.remove_files.clone();
+    // An amendment's summary and note are edited with it (a note left blank stays as it was).
+    let amendment = r.amendment.as_ref().map(|a| requests::Amendment {
+        item_id: a.item_id,
+        summary: up.summary.trim().to_owned(),
+        note: if up.note.trim().is_empty() { a.note.clone() } else { up.note.trim().to_owned() },
+    });
     let files = store_files(&app, up).await?;
-    let edit = Some((valid, files, remove));
+    let edit = Some((valid, files, remove, amendment));
     let id = record(&app, &staff, RecordTarget::Existing(r), plan, edit, None).await?;
     Ok(to_request(id))
 }

@@ -184,6 +184,15 @@ fn amend_approve_publish_keeps_the_address_and_the_history() {
     let page = p.staff.get(&amendment).text();
     assert!(page.contains("รออนุมัติ") && page.contains("คำขอแก้ไขข้อมูลที่เผยแพร่แล้ว") && page.contains(note));
 
+    // The approver compares it with the version online before deciding.
+    let before = p.head.get(&format!("{amendment}/diff"));
+    assert_eq!(before.status, 200);
+    let before = before.text();
+    assert!(
+        before.contains("<del>ประกาศประกวดราคาซื้อครุภัณฑ์การแพทย์</del>") && before.contains("เตียงผู้ป่วย"),
+        "{before}"
+    );
+    assert!(p.head.get(&amendment).text().contains(&format!("{amendment}/diff")));
     // One open amendment at a time, with a link to it.
     let again = p.webmaster.get(&amend_url);
     assert_eq!(again.status, 409);
@@ -212,6 +221,10 @@ fn amend_approve_publish_keeps_the_address_and_the_history() {
         "the body table is a table"
     );
     assert!(html.contains("ตารางราคากลาง.pdf") && html.contains("ร่างขอบเขตงาน.pdf"));
+    // Search finds the new text.
+    let found =
+        server.get(&format!("/search?q={}", prakat::paths::percent_encode_segment("เตียงผู้ป่วย"))).text();
+    assert!(found.contains(&format!("href=\"{item}\"")), "search finds the amended body");
     // The replaced file is gone for the public, kept for staff.
     assert_eq!(server.get(&old_file).status, 404);
     let revisions = p.staff.get(&format!("/staff/items/{}/revisions", item_id(&item)));

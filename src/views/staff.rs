@@ -441,7 +441,10 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
                 div.notice {
                     p { strong { "คำขอแก้ไขข้อมูลที่เผยแพร่แล้ว" } " — ที่อยู่เดิม "
                         a href=(paths::item(a.item_id)) { (paths::item(a.item_id)) }
-                        " · " a href=(super::amend::revisions_url(a.item_id)) { "ประวัติการปรับปรุง" } }
+                        " · " a href=(super::amend::revisions_url(a.item_id)) { "ประวัติการปรับปรุง" }
+                        @if matches!(r.state, State::Draft | State::Submitted | State::Approved | State::Rejected) {
+                            " · " a href=(format!("/staff/requests/{}/diff", r.id)) { "เปรียบเทียบกับฉบับที่เผยแพร่อยู่" }
+                        } }
                     p { strong { "สิ่งที่แก้ไขและเหตุผล: " } (a.note) }
                     @if !a.summary.is_empty() { p { strong { "สรุปฉบับแก้ไข: " } (a.summary) } }
                 }

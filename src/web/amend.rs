@@ -417,3 +417,48 @@ pub(super) async fn published(
         state,
     }))
 }
+
+/// `GET /staff/requests/{id}/diff`: an amendment next to the version online, for the approver
+/// (and anyone who may see the request) before deciding.
+pub async fn proposed(
+    State(app): State<Shared>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let r = app.store.run(move |c| requests::get(c, id)).await?.ok_or(WebError::NotFound)?;
+    if !crate::workflow::state::may_view(&r.facts(), &staff.actor()) {
+        return Err(WebError::Forbidden("ดูได้เฉพาะผู้ขอ และเมื่อส่งขออนุมัติแล้ว ผู้อนุมัติ ผู้ดูแลเว็บไซต์ และผู้ดูแลระบบ".into()));
+    }
+    let a = r.amendment.clone().ok_or(WebError::NotFound)?;
+    let ctx = context(&app, &a.item_id.to_string()).await?;
+    let item_id = ctx.item.id;
+    let revs = app.store.run(move |c| revisions::of_item(c, item_id)).await?;
+    let Some(online) = revs.last() else { return Err(WebError::NotFound) };
+    let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
+    let f = &r.fields;
+    let asked = revisions::Revision {
+        id: 0,
+        item_id,
+        number: online.number + 1,
+        category: f.category.clone(),
+        title: f.topic.clone(),
+        summary: a.summary.clone(),
+        body: f.details.clone(),
+        source: online.source.clone(),
+        link: f.link.clone(),
+        period_from: date(f.period_from),
+        period_to: date(f.period_to),
+        published_at: r.updated_at,
+        expires_on: date(f.end),
+        request_id: Some(r.id),
+        note: a.note.clone(),
+        requested_by: f.requester_name.clone(),
+        approved_by: String::new(),
+        published_by: String::new(),
+        created_at: r.updated_at,
+        files: r.files.clone(),
+    };
+    let bar = bar(&app, &staff).await?;
+    Ok(html(view::diff_page(&app.plain_chrome(), &bar, &ctx.item, online, &asked)))
+}

@@ -223,6 +223,7 @@ pub fn router(app: Shared) -> Router {
             get(amend::form).post(amend::create).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/staff/items/{id}/revisions", get(amend::list))
+        .route("/staff/requests/{id}/diff", get(amend::proposed))
         .route("/staff/items/{id}/diff", get(amend::diff))
         .route("/staff/revision-files/{id}/{name}", get(amend::file))
         .route("/admin/users", get(admin::list_users).post(admin::add_user))

@@ -460,3 +460,59 @@ fn a_rejected_amendment_is_edited_with_its_note_and_sent_again() {
     assert_eq!(again.status, 409);
     assert!(again.text().contains(&format!("href=\"{amendment}\"")));
 }
+
+#[test]
+fn a_web_master_amends_content_published_before_revisions_were_kept() {
+    let server = Server::demo();
+    let p = People::of(&server);
+    let item = common::item_links(&server.get("/c/news/general").text())[0].clone();
+    let amend_url = format!("/staff/items/{}/amend", item_id(&item));
+    // Demo content was stored directly (no revision yet). An approver who does not own it may
+    // not amend it; a web master may.
+    assert_eq!(p.head.get(&amend_url).status, 403);
+    let form = p.webmaster.get(&amend_url);
+    assert_eq!(form.status, 200, "{}", form.text());
+    let form = form.text();
+    let title = form[form.find("id=\"f-topic\"").unwrap()..]
+        .split("value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let token = csrf_of(&form);
+    let new_title = format!("{title} (ฉบับปรับปรุง)");
+    let mut f = fields(&token, &new_title, "เนื้อหาที่ปรับปรุงแล้ว", "submit");
+    f.retain(|(k, _)| *k != "category");
+    let category = form[form.find("<option value=\"").unwrap()..]
+        .split("selected")
+        .next()
+        .unwrap()
+        .rsplit("value=\"")
+        .next()
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    f.push(("category", &category));
+    f.push(("note", "ปรับปรุงเนื้อหาให้เป็นปัจจุบัน"));
+    let sent = p.webmaster.post_multipart(&amend_url, &f, &[]);
+    assert_eq!(sent.status, 303, "{}", sent.text());
+    let amendment = location(&sent);
+    p.approve(&amendment);
+    let form = p.webmaster.get(&format!("{amendment}/publish")).text();
+    let token = csrf_of(&form);
+    let today = prakat::thai::today().to_string();
+    let mut pf = publish_fields(&token, &new_title, "", &today);
+    pf.retain(|(k, _)| *k != "category");
+    pf.push(("category", &category));
+    let published = p.webmaster.post(&format!("{amendment}/publish"), &pf);
+    assert_eq!(published.status, 303, "{}", published.text());
+    let html = server.get(&format!("{item}?v2")).text();
+    assert!(html.contains("(ฉบับปรับปรุง)") && html.contains("ปรับปรุงเนื้อหาให้เป็นปัจจุบัน"));
+    // Its content before the amendment was kept as revision 1.
+    let revisions = p.webmaster.get(&format!("/staff/items/{}/revisions", item_id(&item))).text();
+    assert!(revisions.contains(&title) && revisions.contains("เผยแพร่ครั้งแรก"), "{revisions}");
+}

@@ -253,6 +253,9 @@ pub fn revisions(chrome: &Chrome, bar: &Bar, p: &RevisionsPage) -> Markup {
                     button type="submit" { "เปรียบเทียบ" }
                 }
             }
+            @if p.revisions.is_empty() {
+                p.empty { "ยังไม่มีฉบับที่บันทึกไว้ (ข้อมูลนี้เผยแพร่ก่อนระบบเก็บประวัติ) ฉบับปัจจุบันจะถูกบันทึกเป็นฉบับที่ ๑ เมื่อมีการแก้ไขครั้งแรก" }
+            }
             table.list.revisions {
                 thead { tr { th { "ฉบับที่" } th { "เมื่อ" } th { "หัวข้อ" } th { "ผู้ขอ / ผู้อนุมัติ / ผู้เผยแพร่" } th { "สิ่งที่แก้ไข" } th { "ไฟล์" } } }
                 tbody {

@@ -397,9 +397,7 @@ pub async fn file(
 /// The amendment button's target for a request page: the item, when `staff` may amend it now.
 pub(super) fn amend_link(staff: &Staff, r: &Request) -> Option<String> {
     let item = r.item_id?;
-    let facts = RequestFacts { amendment: false, ..r.facts() };
-    let own_or_web = r.requester_id == staff.user.id || staff.roles.contains(Role::WebMaster);
-    (own_or_web && may_amend(&facts, &staff.actor()).is_ok()).then(|| view::amend_url(item))
+    may_amend(&r.facts(), &staff.actor()).is_ok().then(|| view::amend_url(item))
 }
 
 /// The item a request published (or amends, once published), with its actual dates.

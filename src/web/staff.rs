@@ -76,7 +76,7 @@ async fn record(
     staff: &Staff,
     target: RecordTarget,
     plan: Plan,
-    edit: Option<(form::ValidRequest, Vec<NewAttachment>, Vec<i64>, Option<requests::Amendment>)>,
+    edit: Option<Edit>,
     item: Option<(NewItem, Vec<NewTag>)>,
 ) -> Result<i64, WebError> {
     let (who, actor_id) = (staff.who(), staff.user.id);
@@ -115,6 +115,10 @@ async fn record(
         Err(NotRecorded::Store(e)) => Err(e.into()),
     }
 }
+
+/// An edit: new fields, added files, ids of files to remove, and an amendment's new summary
+/// and note.
+type Edit = (form::ValidRequest, Vec<NewAttachment>, Vec<i64>, Option<requests::Amendment>);
 
 /// The request a handler records a transition on, owned so it can move to a blocking thread.
 enum RecordTarget {

@@ -26,6 +26,11 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 install -D -m 0755 "$binary" "$root/usr/lib/prakat/prakat"
 install -D -m 0644 "$here/prakat.service" "$root/usr/lib/systemd/system/prakat.service"
+# The firewall service of install.sh, the same unit from the same function; opt-in for the
+# package (sudo systemctl enable --now prakat-firewall).
+eval "$(sed -n '/^# BEGIN write_firewall_unit/,/^# END write_firewall_unit/p' "$here/install.sh")"
+command -v write_firewall_unit >/dev/null || { echo "deb.sh: no write_firewall_unit in install.sh" >&2; exit 1; }
+write_firewall_unit "$root/usr/lib/systemd/system/prakat-firewall.service" /var/lib/prakat/bin /var/lib/prakat/data
 install -d -m 0755 "$root/usr/bin" "$root/DEBIAN"
 # The same command install.sh writes, from the same function.
 eval "$(sed -n '/^# BEGIN write_wrapper/,/^# END write_wrapper/p' "$here/install.sh")"
@@ -67,6 +72,7 @@ if [ "$1" = configure ]; then
     systemctl restart prakat.service || true
     echo "Prakat runs as the service prakat. First-admin setup link and addresses:"
     echo "  journalctl -u prakat -o cat | grep -E 'setup link|https://'"
+    echo "Firewall (80/443 open, the rest office LAN only), opt-in: sudo systemctl enable --now prakat-firewall"
   else
     systemctl enable prakat.service >/dev/null 2>&1 || true
   fi
@@ -78,6 +84,7 @@ cat >"$root/DEBIAN/prerm" <<'EOF'
 set -e
 if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
   systemctl disable --now prakat.service >/dev/null 2>&1 || true
+  systemctl disable --now prakat-firewall.service >/dev/null 2>&1 || true
 fi
 EOF
 

@@ -19,6 +19,8 @@
 #   /usr/local/bin/prakat                 runs the program as the service user on that data
 #
 # --root DIR installs into DIR instead of / (tests; nothing is started there).
+# --no-firewall leaves the machine's firewall alone (by default an nftables table of Prakat's
+# own opens 80 and 443 to all and everything else, SSH included, only to the office LAN).
 set -eu
 # The whole script is one block, read before it runs (safe to edit, or to pipe from curl).
 {
@@ -31,6 +33,7 @@ root=""
 mode=install
 purge=no
 start=yes
+firewall=yes
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
     --uninstall) mode=uninstall; shift ;;
     --purge) purge=yes; shift ;;
     --no-start) start=no; shift ;;
+    --no-firewall) firewall=no; shift ;;
     -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" 2>/dev/null; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -61,6 +65,7 @@ bin_dir=$home/bin
 data_dir=$home/data
 unit=/etc/systemd/system/prakat.service
 wrapper=/usr/local/bin/prakat
+fw_unit=/etc/systemd/system/prakat-firewall.service
 
 [ "$(id -u)" = 0 ] || die "run it as root (sudo sh install.sh …)"
 
@@ -77,10 +82,13 @@ systemctl_root() { # systemctl on DIR's unit files (works without a running syst
 if [ "$mode" = uninstall ]; then
   if [ "$live_systemd" = yes ]; then
     systemctl disable --now prakat.service 2>/dev/null || true
-  elif [ -f "$root$unit" ]; then
-    systemctl_root disable prakat.service >/dev/null 2>&1 || true
+    # Stopping the firewall unit deletes exactly its own table (inet prakat).
+    systemctl disable --now prakat-firewall.service 2>/dev/null || true
+  else
+    [ ! -f "$root$unit" ] || systemctl_root disable prakat.service >/dev/null 2>&1 || true
+    [ ! -f "$root$fw_unit" ] || systemctl_root disable prakat-firewall.service >/dev/null 2>&1 || true
   fi
-  rm -f "$root$unit" "$root$wrapper"
+  rm -f "$root$unit" "$root$wrapper" "$root$fw_unit"
   rm -rf "$root$bin_dir"
   [ "$live_systemd" = no ] || systemctl daemon-reload
   if [ "$purge" = yes ]; then
@@ -240,7 +248,7 @@ User=prakat
 Group=prakat
 Environment=PRAKAT_DATA=/var/lib/prakat/data
 WorkingDirectory=/var/lib/prakat
-ExecStart=/var/lib/prakat/bin/prakat serve --http 0.0.0.0:80 --https 0.0.0.0:443
+ExecStart=/var/lib/prakat/bin/prakat serve --http [::]:80 --https [::]:443
 # The self-updater exits with 75 (EX_TEMPFAIL) after installing a new program, or after putting
 # the previous one back, to be started again on it. 75 must never count as success.
 Restart=on-failure
@@ -280,6 +288,7 @@ RemoveIPC=yes
 SystemCallArchitectures=native
 SystemCallFilter=@system-service
 SystemCallErrorNumber=EPERM
+# Up to 10 000 open connections (see web::listener), with room for files and the database.
 LimitNOFILE=65536
 
 [Install]
@@ -289,10 +298,53 @@ EOF
 chmod 0644 "$root$unit.tmp"
 mv -f "$root$unit.tmp" "$root$unit"
 
+# --- firewall (seed 2.6) ---------------------------------------------------------------------
+# One nftables table of Prakat's own: TCP 80 and 443 open to all, everything else (SSH
+# included) only from the office LAN of the settings. --no-firewall skips it.
+# BEGIN write_firewall_unit (deb.sh reads this function from here, so both ship the same unit)
+write_firewall_unit() { # write_firewall_unit FILE BIN_DIR DATA_DIR
+  # The ruleset is made from the settings at every start, so it follows staff_networks.
+  cat >"$1.tmp" <<UNIT
+[Unit]
+Description=Prakat firewall (nftables table inet prakat: 80 and 443 open, the rest office LAN only)
+Wants=network-pre.target
+Before=network-pre.target prakat.service
+DefaultDependencies=no
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStartPre=/bin/sh -c 'umask 022; $2/prakat firewall print --data $3 >/run/prakat-firewall.nft'
+ExecStart=/usr/sbin/nft -f /run/prakat-firewall.nft
+ExecStop=/usr/sbin/nft delete table inet prakat
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  chmod 0644 "$1.tmp"
+  mv -f "$1.tmp" "$1"
+}
+# END write_firewall_unit
+if [ "$firewall" = yes ]; then
+  write_firewall_unit "$root$fw_unit" "$bin_dir" "$data_dir"
+  if [ -z "$root" ] && ! command -v nft >/dev/null 2>&1; then
+    say "==> nft is not installed: the firewall service is written but off (sudo apt install nftables, then"
+    say "    sudo systemctl enable --now prakat-firewall)."
+  elif [ "$live_systemd" = yes ]; then
+    systemctl daemon-reload
+    systemctl enable --now prakat-firewall.service >/dev/null 2>&1 ||
+      say "==> the firewall did not start: journalctl -u prakat-firewall -e"
+    say "==> firewall on: 80 and 443 open to all, the rest only from the office LAN (nft list table inet prakat)"
+  else
+    systemctl_root enable prakat-firewall.service >/dev/null 2>&1 || true
+  fi
+fi
+
 if [ "$live_systemd" = no ]; then
   systemctl_root enable prakat.service >/dev/null 2>&1 || true
   say "==> installed into ${root:-/}; systemd is not running here, so nothing was started."
-  say "    Start by hand: sudo prakat serve --http 0.0.0.0:80 --https 0.0.0.0:443"
+  say "    Start by hand: sudo prakat serve --http [::]:80 --https [::]:443"
   exit 0
 fi
 

@@ -131,6 +131,20 @@ pub fn datetime_short(ts: Timestamp, digits: Digits) -> String {
     digits.apply(&format!("{date} {:02}:{:02} น.", z.hour(), z.minute()))
 }
 
+/// `6 ธันวาคม 2569 เวลา 14.30 น.` for an instant, in Bangkok time: the date and time of
+/// publication as Thai official documents write it (seed 1.3).
+pub fn datetime_long(ts: Timestamp, digits: Digits) -> String {
+    let z = ts.to_zoned_datetime(bangkok());
+    let date = date_long(z.date(), digits);
+    digits.apply(&format!("{date} เวลา {:02}.{:02} น.", z.hour(), z.minute()))
+}
+
+/// An instant as RFC 3339 with Bangkok's offset (`2026-12-06T14:30:00+07:00`), for feeds,
+/// sitemaps and `<time datetime>`.
+pub fn rfc3339_bangkok(ts: Timestamp) -> String {
+    ts.to_zoned_datetime(bangkok()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
 /// The Thai fiscal year (ปีงบประมาณ) a date falls in, as a Buddhist-Era year.
 ///
 /// A fiscal year runs from 1 October to 30 September and is named by the B.E. year in which it
@@ -171,6 +185,14 @@ pub fn file_size(bytes: u64, digits: Digits) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn publication_time_reads_like_an_official_document() {
+        let ts: Timestamp = "2026-12-06T07:30:00Z".parse().unwrap();
+        assert_eq!(datetime_long(ts, Digits::Arabic), "6 ธันวาคม 2569 เวลา 14.30 น.");
+        assert_eq!(datetime_long(ts, Digits::Thai), "๖ ธันวาคม ๒๕๖๙ เวลา ๑๔.๓๐ น.");
+        assert_eq!(rfc3339_bangkok(ts), "2026-12-06T14:30:00+07:00");
+    }
+
     use super::*;
     use jiff::civil::date;
 

@@ -57,6 +57,7 @@ fn publish_fields<'a>(
         ("source", "กลุ่มงานบริหารทั่วไป"),
         ("period_from", ""),
         ("period_to", ""),
+        ("timeless", "1"),
         ("publish_on", on),
         ("end_date", ""),
     ]

@@ -644,6 +644,7 @@ async fn browser_amendment_flow() {
                 ("title", title),
                 ("summary", "ประกวดราคาซื้อครุภัณฑ์การแพทย์"),
                 ("source", "กลุ่มงานบริหารทั่วไป"),
+                ("timeless", "1"),
                 ("publish_on", today.as_str()),
             ],
         );

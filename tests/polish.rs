@@ -110,6 +110,7 @@ fn images_need_a_text_alternative_to_be_published() {
         ("title", "ภาพกิจกรรมรณรงค์ออกกำลังกาย"),
         ("source", "กลุ่มงานส่งเสริมสุขภาพ"),
         ("publish_on", today.as_str()),
+        ("period_from", today.as_str()),
         ("alt", "  "),
     ];
     let refused = webmaster.post(&format!("{page_path}/publish"), &fields);
@@ -117,7 +118,7 @@ fn images_need_a_text_alternative_to_be_published() {
     let text = refused.text();
     assert!(text.contains("คำอธิบายภาพ กิจกรรม.jpg: ต้องกรอก"), "Thai message naming the image");
     assert!(text.contains("aria-describedby=\"f-alt-0-err\""), "error tied to the field");
-    fields[5] = ("alt", "ประชาชนเต้นแอโรบิกที่ลานหน้าสำนักงาน");
+    fields[6] = ("alt", "ประชาชนเต้นแอโรบิกที่ลานหน้าสำนักงาน");
     assert_eq!(webmaster.post(&format!("{page_path}/publish"), &fields).status, 303);
     let page = staff.get(&page_path).text();
     let item = page[page.find("href=\"/items/").unwrap() + 6..].split('"').next().unwrap().to_string();

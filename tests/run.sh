@@ -24,6 +24,8 @@ ensure_pkg curl curl
 ensure_pkg useradd passwd
 ensure_pkg setpriv util-linux
 ensure_pkg systemd-analyze systemd
+# The firewall of install.sh, loaded in a network namespace of the install test's own.
+ensure_pkg nft nftables
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "==> installing ${apt_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -104,8 +104,27 @@ pub fn report(store: &Store, inputs: &Inputs<'_>) -> Vec<Check> {
         web_masters(store),
         overdue_items(store),
         scheduled_jobs(store),
+        firewall(),
         clock(&config.settings.health.ntp_server),
     ]
+}
+
+/// The host firewall of install.sh (seed 2.6).
+fn firewall() -> Check {
+    const TOPIC: &str = "ไฟร์วอลล์ (firewall)";
+    match super::firewall::active() {
+        Some(true) => check(
+            TOPIC,
+            Level::Green,
+            "เปิดอยู่: เว็บไซต์ (80, 443) เปิดให้ทุกคน ส่วนอื่นเฉพาะเครือข่ายสำนักงาน (nft list table inet prakat)",
+        ),
+        Some(false) => check(
+            TOPIC,
+            Level::Amber,
+            "ยังไม่ได้เปิดไฟร์วอลล์ของ Prakat: sudo systemctl enable --now prakat-firewall (ติดตั้งด้วย install.sh)",
+        ),
+        None => check(TOPIC, Level::Amber, "ตรวจไม่ได้ (เครื่องนี้ไม่ได้ใช้ systemd) ตรวจเองด้วย nft list ruleset"),
+    }
 }
 
 /// The scheduler's jobs: red when the last run of any of them failed.

@@ -3,6 +3,7 @@
 
 pub mod acme;
 pub mod backup;
+pub mod firewall;
 pub mod health;
 pub mod mailer;
 pub mod scheduler;

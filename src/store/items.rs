@@ -56,6 +56,8 @@ pub struct NewItem {
     pub period_from: Option<Date>,
     /// Last day of the period the information covers.
     pub period_to: Option<Date>,
+    /// The information covers no period of time (a law, a manual), said so publicly.
+    pub timeless: bool,
     /// When it is (or was) published; may be in the future.
     pub published_at: Timestamp,
     /// Last day it is shown; `None` for no end.
@@ -80,6 +82,7 @@ impl NewItem {
             link: None,
             period_from: None,
             period_to: None,
+            timeless: false,
             published_at: published.parse().expect("an RFC 3339 time"),
             expires_on: None,
             attachments: vec![],
@@ -122,6 +125,8 @@ pub struct Item {
     pub period_from: Option<Date>,
     /// Period covered, last day.
     pub period_to: Option<Date>,
+    /// Covers no period of time (a law, a manual).
+    pub timeless: bool,
     /// Publication time, Unix seconds.
     pub published_at: i64,
     /// End of publication.
@@ -214,6 +219,7 @@ fn item_from_row(row: &Row) -> rusqlite::Result<Item> {
         link: row.get("link")?,
         period_from: date_col(row, "period_from")?,
         period_to: date_col(row, "period_to")?,
+        timeless: row.get("timeless")?,
         published_at: row.get("published_at")?,
         expires_on: date_col(row, "expires_on")?,
         updated_at: row.get("updated_at")?,
@@ -232,9 +238,9 @@ pub fn insert(conn: &mut Connection, item: &NewItem) -> StoreResult<i64> {
 pub fn insert_in(tx: &Connection, item: &NewItem) -> StoreResult<i64> {
     let now = super::now_unix();
     tx.execute(
-        "INSERT INTO items (category, title, summary, body, source, link, period_from, period_to,
+        "INSERT INTO items (category, title, summary, body, source, link, period_from, period_to, timeless,
                             published_at, expires_on, request_id, created_at, updated_at)
-         VALUES (:category, :title, :summary, :body, :source, :link, :from, :to,
+         VALUES (:category, :title, :summary, :body, :source, :link, :from, :to, :timeless,
                  :published, :expires, :request, :now, :now)",
         named_params! {
             ":category": item.category,
@@ -245,6 +251,7 @@ pub fn insert_in(tx: &Connection, item: &NewItem) -> StoreResult<i64> {
             ":link": item.link,
             ":from": item.period_from.map(|d| d.to_string()),
             ":to": item.period_to.map(|d| d.to_string()),
+            ":timeless": item.timeless,
             ":published": item.published_at.as_second(),
             ":expires": item.expires_on.map(|d| d.to_string()),
             ":request": item.request_id,
@@ -330,7 +337,8 @@ pub fn revise_in(tx: &Connection, id: i64, item: &NewItem) -> StoreResult<()> {
     tx.execute(
         "UPDATE items SET category = :category, title = :title, summary = :summary, body = :body,
                 source = :source, link = :link, period_from = :from, period_to = :to,
-                expires_on = :expires, request_id = :request, state = 'published', updated_at = :now
+                timeless = :timeless, expires_on = :expires, request_id = :request,
+                state = 'published', updated_at = :now
          WHERE id = :id",
         named_params! {
             ":id": id,
@@ -342,6 +350,7 @@ pub fn revise_in(tx: &Connection, id: i64, item: &NewItem) -> StoreResult<()> {
             ":link": item.link,
             ":from": item.period_from.map(|d| d.to_string()),
             ":to": item.period_to.map(|d| d.to_string()),
+            ":timeless": item.timeless,
             ":expires": item.expires_on.map(|d| d.to_string()),
             ":request": item.request_id,
             ":now": now,
@@ -412,6 +421,24 @@ pub(super) fn summary_of(r: &rusqlite::Row<'_>, kinds_at: usize) -> rusqlite::Re
         published_at: r.get(4)?,
         attachment_kinds: kinds.map(|k| k.split(',').map(str::to_owned).collect()).unwrap_or_default(),
     })
+}
+
+/// Visible items that state no period covered and are not marked as covering none: what web
+/// masters should complete (seed 2.1.3), newest first.
+pub fn without_period(conn: &Connection, at: At) -> StoreResult<Vec<ItemSummary>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT i.id, i.category, i.title, i.summary, i.published_at,
+                    (SELECT group_concat(kind) FROM attachments WHERE item_id = i.id) AS kinds
+             FROM items i
+             WHERE i.state = 'published' AND i.published_at <= ?1
+               AND (i.expires_on IS NULL OR i.expires_on >= ?2)
+               AND i.period_from IS NULL AND i.period_to IS NULL AND i.timeless = 0
+             ORDER BY i.published_at DESC, i.id DESC",
+        )?
+        .query_map((at.unix, at.today.to_string()), |r| summary_of(r, 5))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// Published items whose end date is before `today` (the scheduler should have taken them
@@ -639,6 +666,7 @@ mod tests {
             body: "เนื้อหา".into(),
             period_from: Some(date(2025, 10, 1)),
             period_to: Some(date(2026, 9, 30)),
+            timeless: false,
             expires_on: expires,
             ..NewItem::sample(category, title, published)
         }

@@ -411,7 +411,12 @@ const MIGRATIONS: &[M<'static>] = &[
         ) STRICT;",
     )
     .down("DROP TABLE jobs;"),
-    // 12: content that lives. Amendments (a request that changes a published or withdrawn
+    // 12: items that cover no period of time (laws, manuals), said so publicly instead of
+    // "not stated" (seed 2.1.3, 3.2: the period is part of the metadata). Going back loses only
+    // this flag: such items then read "ไม่ระบุ" again.
+    M::up("ALTER TABLE items ADD COLUMN timeless INTEGER NOT NULL DEFAULT 0;")
+        .down("ALTER TABLE items DROP COLUMN timeless;"),
+    // 13: content that lives. Amendments (a request that changes a published or withdrawn
     // item), and every published version of an item with its files. The `down` keeps these
     // tables (an older release ignores them) and only folds the new request state
     // `superseded` back to `published`, which an older release understands; going up again

@@ -712,6 +712,7 @@ fn snapshot(tx: &Connection, item_id: i64) -> StoreResult<()> {
         link: item.link,
         period_from: item.period_from,
         period_to: item.period_to,
+        timeless: item.timeless,
         published_at: jiff::Timestamp::from_second(item.published_at).unwrap_or_default(),
         expires_on: item.expires_on,
         attachments: files

@@ -81,6 +81,8 @@ pub struct Dashboard<'a> {
     pub schemes: Vec<SchemeStatus<'a>>,
     /// Published items without any tag.
     pub untagged: usize,
+    /// Published items that state no period covered (seed 2.1.3), to complete.
+    pub without_period: Vec<crate::store::items::ItemSummary>,
 }
 
 fn card_class(colour: Colour, group: bool, member: bool) -> String {
@@ -148,6 +150,21 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
                 " " a.button.secondary href="/admin/compliance/reports" { "รายงานหลักฐาน" }
                 " " a.button.secondary href="/admin/compliance/checklists" { "เกณฑ์ที่ใช้ / นำเข้าเกณฑ์ใหม่" }
                 " " a.button.secondary href="/ita" { "หน้าสาธารณะ /ita" }
+            }
+            @if !d.without_period.is_empty() {
+                details.panel #without-period {
+                    summary {
+                        "ข้อมูลที่ยังไม่ระบุช่วงวันที่ของข้อมูล (" (digits.apply(&d.without_period.len().to_string())) " รายการ)"
+                    }
+                    div.body {
+                        p { "ประกาศฯ ข้อ ๒.๑.๓ และ ๓.๒ ให้ระบุข้อมูลกำกับครบถ้วน รวมถึงช่วงเวลาของข้อมูล รายการเหล่านี้เผยแพร่ก่อนที่ระบบจะบังคับ กรุณาขอแก้ไขให้ระบุช่วงวันที่ หรือระบุว่าไม่จำกัดช่วงเวลา" }
+                        ul {
+                            @for it in &d.without_period {
+                                li { a href=(crate::paths::item(it.id)) { (it.title) } " — " (text::date_of_unix(it.published_at, digits)) }
+                            }
+                        }
+                    }
+                }
             }
             form.inline-form method="get" action=(HOME) {
                 input type="hidden" name="year" value=(d.fiscal_year);

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod amend;
 pub mod charts;
 pub mod compliance;
+pub mod csv;
 pub mod eservices;
 pub mod forms;
 pub mod health;

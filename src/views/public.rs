@@ -171,14 +171,15 @@ pub fn item(
                             (Some(f), Some(to)) => { (text::date(f, digits)) " – " (text::date(to, digits)) },
                             (Some(f), None) => { (t("ตั้งแต่ ", "From ")) (text::date(f, digits)) },
                             (None, Some(to)) => { (t("ถึง ", "Until ")) (text::date(to, digits)) },
+                            (None, None) if item.timeless => (t("ไม่จำกัดช่วงเวลา", "Not time-bound")),
                             (None, None) => (t("ไม่ระบุ", "Not stated")),
                         }
                     }
-                    dt { (t("วันที่เผยแพร่", "Published")) }
-                    dd { (text::date_of_unix(item.published_at, digits)) }
+                    dt { (t("วันและเวลาที่เผยแพร่", "Published")) }
+                    dd { (text::datetime_of_unix(item.published_at, digits)) }
                     @if let Some((at, _)) = changes.first() {
                         dt { (t("ปรับปรุงล่าสุด", "Last updated")) }
-                        dd.updated { (text::date_of_unix(*at, digits)) }
+                        dd.updated { (text::datetime_of_unix(*at, digits)) }
                     }
                     dt { (t("ปีงบประมาณ", "Fiscal year")) }
                     dd {
@@ -417,7 +418,7 @@ fn item_list(rows: &[ItemSummary], digits: thai::Digits, show_place: bool) -> Ma
                     li {
                         a.title href=(paths::item(row.id)) { (row.title) }
                         div.info {
-                            (text::date_of_unix(row.published_at, digits))
+                            (text::datetime_of_unix(row.published_at, digits))
                             @if show_place {
                                 @if let Some(p) = Place::parse(&row.category) {
                                     " · " a href=(paths::place(p)) { (p.sub.name_th) }

@@ -617,7 +617,16 @@ pub fn publish_form(
                 (field("source", "แหล่งที่มา / เจ้าของข้อมูล", &input.source, Input::Text, true, problems))
                 div.pair {
                     (field("period_from", "ช่วงวันที่ของข้อมูล ตั้งแต่", &input.period_from, Input::Date, false, problems))
-                    (field("period_to", "ถึง", &input.period_to, Input::Date, false, problems))
+                    (field("period_to", "ถึง (เว้นว่างได้ถ้ายังมีผลอยู่)", &input.period_to, Input::Date, false, problems))
+                    div.field.check {
+                        input #f-timeless type="checkbox" name="timeless" value="1" checked[input.timeless == "1"]
+                            aria-describedby="timeless-help";
+                        label for="f-timeless" { "ไม่จำกัดช่วงเวลา (ข้อมูลไม่ผูกกับช่วงเวลา เช่น กฎหมาย คู่มือ)" }
+                        p.help #timeless-help { "ต้องระบุช่วงวันที่ของข้อมูล หรือเลือกข้อนี้ ระบบจะแสดงต่อสาธารณะว่าไม่จำกัดช่วงเวลา" }
+                        @if let Some(p) = problems.iter().find(|p| p.field == "timeless") {
+                            p.error { (p.message) }
+                        }
+                    }
                 }
                 (field("publish_on", "วันที่เผยแพร่ (วันนี้ หรือกำหนดล่วงหน้า)", &input.publish_on, Input::Date, true, problems))
                 (field("end_date", "วันสิ้นสุดการเผยแพร่ (เว้นว่าง = ไม่กำหนด)", &input.end_date, Input::Date, false, problems))

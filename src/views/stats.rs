@@ -179,13 +179,7 @@ pub fn survey_thanks(chrome: &Chrome, again: bool) -> Markup {
 /// `GET /survey/results?fy=`
 pub fn survey_results(chrome: &Chrome, fiscal_year: i32, years: &[i32], r: &Results) -> Markup {
     let digits = chrome.digits;
-    let level_name = |avg: f64| match avg {
-        a if a >= 4.5 => "มากที่สุด",
-        a if a >= 3.5 => "มาก",
-        a if a >= 2.5 => "ปานกลาง",
-        a if a >= 1.5 => "น้อย",
-        _ => "น้อยที่สุด",
-    };
+    let level_name = crate::workflow::survey::band;
     let bars: Vec<(String, u64)> =
         LEVELS.iter().rev().map(|(l, name)| (format!("{l} {name}"), r.overall[(*l - 1) as usize])).collect();
     page(
@@ -211,6 +205,10 @@ pub fn survey_results(chrome: &Chrome, fiscal_year: i32, years: &[i32], r: &Resu
                             }
                         }
                     }
+                }
+                p.note {
+                    "เกณฑ์การแปลผลค่าเฉลี่ย: "
+                    (digits.apply("4.51–5.00 มากที่สุด, 3.51–4.50 มาก, 2.51–3.50 ปานกลาง, 1.51–2.50 น้อย, 1.00–1.50 น้อยที่สุด"))
                 }
                 h2 { "การกระจายของความพึงพอใจโดยรวม" }
                 (charts::bars("จำนวนผู้ตอบตามระดับความพึงพอใจโดยรวม", &bars, 1))

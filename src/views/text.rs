@@ -27,7 +27,16 @@ pub fn body(text: &str) -> Markup {
     }
 }
 
-/// A publication time as a Buddhist-Era date, in a `<time>` element for machines.
+/// A publication time as a Buddhist-Era date and Bangkok time (`6 ธันวาคม 2569 เวลา 14.30 น.`),
+/// in a `<time>` element for machines.
+pub fn datetime_of_unix(unix: i64, digits: Digits) -> Markup {
+    match Timestamp::from_second(unix) {
+        Ok(ts) => html! { time datetime=(thai::rfc3339_bangkok(ts)) { (thai::datetime_long(ts, digits)) } },
+        Err(_) => html! { "-" },
+    }
+}
+
+/// A Unix time as its Bangkok date, long form, in a `<time>` element.
 pub fn date_of_unix(unix: i64, digits: Digits) -> Markup {
     match Timestamp::from_second(unix) {
         Ok(ts) => {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use jiff::civil::Date;
@@ -121,7 +121,7 @@ pub async fn dashboard(
     let lib = library(&app).await?;
     let schemes: Vec<String> = lib.schemes().into_iter().map(str::to_owned).collect();
     let at = at_on(on);
-    let (evidence, untagged) = app
+    let (evidence, untagged, without_period) = app
         .store
         .run(move |c| {
             let mut all = HashMap::new();
@@ -129,7 +129,8 @@ pub async fn dashboard(
                 let ev = tags::evidence(c, &s, fy, at)?;
                 all.insert(s, ev);
             }
-            Ok((all, tags::items_with_tags(c, true, 10_000)?.len()))
+            let untagged = tags::items_with_tags(c, true, 10_000)?.len();
+            Ok((all, untagged, crate::store::items::without_period(c, crate::store::items::At::now())?))
         })
         .await?;
     let results = lib
@@ -147,6 +148,7 @@ pub async fn dashboard(
         years: years_around(thai::fiscal_year(today), fy),
         schemes: results,
         untagged,
+        without_period,
     };
     let bar = super::staff::bar(&app, &staff).await?;
     Ok(html(view::dashboard(&app.plain_chrome(), &bar, &d)))
@@ -487,22 +489,12 @@ pub async fn publication_csv(
 ) -> Result<Response, WebError> {
     may_see(&staff)?;
     let (fy, rows) = publication_rows(&app, &q).await?;
-    // A byte-order mark so that Excel opens the Thai text as UTF-8.
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let _ = out.write_record(view::LOG_HEADER);
+    let mut out = crate::views::csv::CsvWriter::in_memory();
+    let _ = out.row(view::LOG_HEADER);
     for row in &rows {
-        let _ = out.write_record(view::log_cells(row, ""));
+        let _ = out.row(view::log_cells(row, ""));
     }
-    let body = out.into_inner().unwrap_or_default();
-    let disposition = format!("attachment; filename=\"prakat-publication-{fy}.csv\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(out.download(&format!("prakat-publication-{fy}.csv")))
 }
 
 /// `GET /admin/compliance/forms?from=…&to=…`: every request's official form in the period.

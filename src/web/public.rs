@@ -192,7 +192,13 @@ pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
         push(&paths::policy(policy.slug));
     }
     for row in rows {
-        push(&paths::item(row.id));
+        let lastmod = jiff::Timestamp::from_second(row.published_at)
+            .map(crate::thai::rfc3339_bangkok)
+            .unwrap_or_default();
+        xml.push_str(&format!(
+            "<url><loc>{origin}{}</loc><lastmod>{lastmod}</lastmod></url>\n",
+            paths::item(row.id)
+        ));
     }
     xml.push_str("</urlset>\n");
     Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())

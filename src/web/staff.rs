@@ -483,6 +483,14 @@ pub async fn publish_form(
     may_publish(&staff, &r, verbal)?;
     amended_item_live(&app, &r).await?;
     let mut input = publish_defaults(&r, verbal);
+    // An amendment of an item that covers no period keeps saying so unless changed.
+    if let Some(item) = r.amendment.as_ref().map(|a| a.item_id)
+        && r.fields.period_from.is_none()
+        && r.fields.period_to.is_none()
+        && app.store.run(move |c| crate::store::items::by_id(c, item)).await?.is_some_and(|(i, _, _)| i.timeless)
+    {
+        input.timeless = "1".into();
+    }
     let lib = super::compliance::library(&app).await?;
     let suggested = status::suggested_year(r.fields.period_from, thai::today());
     let fy = super::compliance::choice_year(&suggested.to_string(), thai::fiscal_year(thai::today()));
@@ -567,6 +575,7 @@ fn new_item(r: &Request, fields: ValidPublication, today: Date) -> NewItem {
         link: r.fields.link.clone(),
         period_from: fields.period_from,
         period_to: fields.period_to,
+        timeless: fields.timeless,
         published_at,
         expires_on: fields.end,
         attachments: r

@@ -31,6 +31,8 @@ pub struct PublishInput {
     pub period_from: String,
     /// Period covered, to.
     pub period_to: String,
+    /// `"1"` when the information covers no period of time (a law, a manual).
+    pub timeless: String,
     /// Publication date (today or later).
     pub publish_on: String,
     /// End of publication, or empty for none.
@@ -75,8 +77,10 @@ pub struct ValidPublication {
     pub source: String,
     /// First day the information covers.
     pub period_from: Option<Date>,
-    /// Last day the information covers.
+    /// Last day the information covers (none: still in force).
     pub period_to: Option<Date>,
+    /// Covers no period of time; then both period dates are `None`.
+    pub timeless: bool,
     /// Publication day: today or later.
     pub publish_on: Date,
     /// Last day of publication.
@@ -129,7 +133,10 @@ pub fn validate(
             }
         }
     };
-    let period_from = date("period_from", "ช่วงวันที่ของข้อมูล (ตั้งแต่)", &input.period_from, false);
+    // The period covered is part of the metadata (seed 2.1.3, 3.2): required, unless the web
+    // master says the information covers no period (a law, a manual).
+    let timeless = input.timeless == "1";
+    let period_from = date("period_from", "ช่วงวันที่ของข้อมูล (ตั้งแต่)", &input.period_from, !timeless);
     let period_to = date("period_to", "ช่วงวันที่ของข้อมูล (ถึง)", &input.period_to, false);
     let publish_on = date("publish_on", "วันที่เผยแพร่", &input.publish_on, true);
     let end = date("end_date", "วันสิ้นสุดการเผยแพร่", &input.end_date, false);
@@ -156,6 +163,12 @@ pub fn validate(
     {
         problems.push(FieldError::message("verbal_on", "วันที่อนุมัติด้วยวาจา: ต้องไม่หลังวันนี้"));
     }
+    if timeless && (period_from.is_some() || period_to.is_some()) {
+        problems.push(FieldError::message(
+            "timeless",
+            "ช่วงวันที่ของข้อมูล: เลือก \"ไม่จำกัดช่วงเวลา\" แล้วต้องไม่ระบุวันที่ (ลบวันที่ออก หรือยกเลิกการเลือก)",
+        ));
+    }
     if let (Some(f), Some(t)) = (period_from, period_to)
         && f > t
     {
@@ -180,6 +193,7 @@ pub fn validate(
             source: input.source.trim().into(),
             period_from,
             period_to,
+            timeless,
             publish_on,
             end,
             alts,
@@ -262,5 +276,23 @@ mod tests {
         assert_eq!(v.verbal, Some(("นายแพทย์สาธารณสุขอำเภอ".into(), date(2026, 12, 5))));
         let later = PublishInput { verbal_on: "2026-12-07".into(), ..input };
         assert!(validate(&later, &[], date(2026, 12, 6)).is_err(), "a verbal approval is not in the future");
+    }
+
+    #[test]
+    fn the_period_covered_is_required_unless_not_time_bound() {
+        let today = date(2026, 12, 6);
+        let missing = PublishInput { period_from: String::new(), period_to: String::new(), ..filled() };
+        let errs = validate(&missing, &["ภาพ.jpg"], today).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].field, "period_from");
+        assert!(errs[0].message.starts_with("ช่วงวันที่ของข้อมูล (ตั้งแต่): ต้องเลือกวันที่"), "{}", errs[0].message);
+        let law = PublishInput { timeless: "1".into(), ..missing.clone() };
+        let v = validate(&law, &["ภาพ.jpg"], today).unwrap();
+        assert!(v.timeless && v.period_from.is_none());
+        let both = PublishInput { timeless: "1".into(), ..filled() };
+        let errs = validate(&both, &["ภาพ.jpg"], today).unwrap_err();
+        assert_eq!(errs[0].field, "timeless");
+        let open_ended = PublishInput { period_to: String::new(), ..filled() };
+        assert!(validate(&open_ended, &["ภาพ.jpg"], today).is_ok(), "still in force: no last day");
     }
 }

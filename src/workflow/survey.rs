@@ -17,6 +17,20 @@ pub const ASPECTS: [(&str, &str); 5] = [
 /// The five levels, from 5 (best) down, with their Thai names.
 pub const LEVELS: [(u8, &str); 5] = [(5, "มากที่สุด"), (4, "มาก"), (3, "ปานกลาง"), (2, "น้อย"), (1, "น้อยที่สุด")];
 
+/// The Thai five-level band of an average score, as Thai reports read it: 4.51–5.00 มากที่สุด,
+/// 3.51–4.50 มาก, 2.51–3.50 ปานกลาง, 1.51–2.50 น้อย, 1.00–1.50 น้อยที่สุด. The average is first
+/// rounded to the two decimals people see, so the band always agrees with the printed number.
+pub fn band(average: f64) -> &'static str {
+    let hundredths = (average * 100.0).round() as i64;
+    match hundredths {
+        451.. => "มากที่สุด",
+        351..=450 => "มาก",
+        251..=350 => "ปานกลาง",
+        151..=250 => "น้อย",
+        _ => "น้อยที่สุด",
+    }
+}
+
 /// Longest comment, in characters.
 pub const COMMENT_MAX: usize = 1000;
 
@@ -66,5 +80,26 @@ mod tests {
         let bad = validate(&f).unwrap_err();
         assert_eq!(bad.iter().map(|p| p.field.as_ref()).collect::<Vec<_>>(), vec!["content", "speed"]);
         assert!(bad[0].message.starts_with("ความถูกต้อง"));
+    }
+
+    #[test]
+    fn bands_start_at_the_usual_thai_boundaries() {
+        let cases = [
+            (5.00, "มากที่สุด"),
+            (4.51, "มากที่สุด"),
+            (4.505, "มากที่สุด"),
+            (4.50, "มาก"),
+            (4.504, "มาก"),
+            (3.51, "มาก"),
+            (3.50, "ปานกลาง"),
+            (2.51, "ปานกลาง"),
+            (2.50, "น้อย"),
+            (1.51, "น้อย"),
+            (1.50, "น้อยที่สุด"),
+            (1.00, "น้อยที่สุด"),
+        ];
+        for (avg, want) in cases {
+            assert_eq!(band(avg), want, "{avg}");
+        }
     }
 }

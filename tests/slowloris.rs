@@ -1,5 +1,8 @@
-//! A thousand idle or trickling connections from one address (127.0.0.2) must not stop a
-//! normal visitor (127.0.0.1) from being served, and are cut off by the header deadline.
+//! Slowloris: a thousand idle or trickling connections from one address (127.0.0.2) must not
+//! stop a normal visitor (127.0.0.1) from being served, and are cut off by the header
+//! deadline; and about 5 000 trickling, reconnecting sockets from 253 addresses of the
+//! visitor's own /24 (64 addresses with 64 each, 189 with 5) for 30 s leave the visitor at
+//! least 99 % of its requests, with the server under 120 MB.
 
 mod common;
 
@@ -166,6 +169,9 @@ fn slowloris_from_many_addresses_does_not_stop_a_normal_visitor() {
             Ok(reply) if reply.status() == 200 => {
                 ok += 1;
                 slowest = slowest.max(t.elapsed());
+                if t.elapsed() > Duration::from_secs(1) {
+                    eprintln!("{path}: slow, {:?}", t.elapsed());
+                }
             }
             Ok(reply) => eprintln!("{path}: status {}", reply.status()),
             Err(e) => eprintln!("{path}: {e}"),

@@ -1,20 +1,23 @@
 //! Accepting connections for a box on the open internet, built to hold against a slowloris
 //! attack from many addresses at once:
 //!
-//! - **Caps** per source address, per network (an IPv4 /24 or an IPv6 /64: one IPv6 host owns
-//!   a whole /64) and overall. IPv4-mapped IPv6 peers (`::ffff:a.b.c.d`, what a dual-stack
-//!   `[::]` listener reports for IPv4 clients) count as the IPv4 address they are.
+//! - **Caps** per source address (64), per network (256 in an IPv4 /24 or an IPv6 /64: one
+//!   IPv6 host owns a whole /64) and overall. IPv4-mapped IPv6 peers (`::ffff:a.b.c.d`, what a
+//!   dual-stack `[::]` listener reports for IPv4 clients) count as the IPv4 address they are.
 //! - **A large overall capacity** (10 000, fitted to the open-file limit, which is raised to
-//!   its hard limit at start). A connection that has not sent its first byte costs only a
-//!   small task: HTTP and TLS buffers are allocated once the first byte arrives.
+//!   its hard limit at start), cheap while waiting: a connection costs a small task until its
+//!   client has sent a whole request head (plain HTTP: the head waits in the kernel's socket
+//!   buffer, peeked at, not read, like FreeBSD's `accf_http`) or its first byte (TLS). Only
+//!   then does it take one of [`Limits::active`] places that carry TLS and HTTP buffers.
 //! - **A minimum data rate** (like Apache's mod_reqtimeout): a connection waiting on its client
 //!   (for request headers, or idle between requests) must make progress at a minimum rate
 //!   after a grace time, and a request body must arrive at a minimum rate. Both tighten as the
-//!   server, or the connection's network, fills up ([`Limits::pace`]).
-//! - **Shedding**: when a network or the whole server is full, the connection furthest behind
-//!   the minimum rate is closed to make room for the newcomer, so an attacker's trickling
-//!   sockets make way for real visitors instead of locking them out. Connections with a
-//!   request being answered are never shed.
+//!   server, its network or its active places fill up ([`Limits::pace`]).
+//! - **Fair shedding**: when a network, the server or the active places are full, a newcomer
+//!   is not turned away while someone holds more than it: the address (or network) holding
+//!   the most gives up its connection furthest behind the minimum rate. So an attacker's
+//!   trickling sockets make way for real visitors instead of locking them out. Connections
+//!   with a request being answered are never shed.
 //! - A deadline for the TLS handshake and request headers, and graceful shutdown.
 
 use std::collections::{HashMap, HashSet};
@@ -50,6 +53,9 @@ pub struct Limits {
     pub per_network: usize,
     /// Open connections allowed in all (lowered at start to fit the open-file limit).
     pub total: usize,
+    /// Connections allowed past the waiting stage at once (TLS and HTTP buffers, some tens of
+    /// kilobytes each: this bounds the memory an attack can take).
+    pub active: usize,
     /// Time allowed for a request's headers, and for an idle keep-alive connection, when the
     /// server is quiet; shorter under load (see [`Limits::pace`]).
     pub header_timeout: Duration,
@@ -65,6 +71,7 @@ impl Default for Limits {
             per_address: 64,
             per_network: 256,
             total: 10_000,
+            active: 1536,
             header_timeout: Duration::from_secs(10),
             handshake_timeout: Duration::from_secs(10),
             min_rate: 500,
@@ -82,8 +89,8 @@ pub struct Pace {
 }
 
 impl Limits {
-    /// Rules for a connection at `load` (the fuller of the server and its network): lenient
-    /// when quiet, strict when nearly full, in three steps.
+    /// Rules for a connection at `load` (the fullest of the server, its network and the
+    /// active places): lenient when quiet, strict when nearly full, in three steps.
     pub fn pace(&self, load: f64) -> Pace {
         if load < 0.5 {
             Pace { grace: self.header_timeout, rate: (self.min_rate / 5).max(1) }
@@ -121,7 +128,7 @@ fn network_of(ip: IpAddr) -> Network {
 struct Conn {
     ip: IpAddr,
     network: Network,
-    /// Bytes read from and written to the client so far.
+    /// Bytes received from (or seen waiting from) and written to the client so far.
     progress: AtomicU64,
     /// `progress` when the connection last began waiting on its client.
     mark_progress: AtomicU64,
@@ -129,26 +136,57 @@ struct Conn {
     mark_ms: AtomicU64,
     /// Requests being answered on it now.
     busy: AtomicUsize,
+    /// Whether it holds an active place.
+    active: AtomicBool,
     /// Set once it no longer counts (shed, or closed).
     gone: AtomicBool,
     /// Wakes the connection's task to close it.
     shed: Notify,
 }
 
+/// Connections counted for an address or a network: all, and those holding active places.
+#[derive(Default)]
+struct Held {
+    all: HashSet<u64>,
+    active: HashSet<u64>,
+}
+
 #[derive(Default)]
 struct Counts {
-    total: usize,
-    by_ip: HashMap<IpAddr, usize>,
-    /// The connections of each network.
-    by_network: HashMap<Network, HashSet<u64>>,
+    active: usize,
+    by_ip: HashMap<IpAddr, Held>,
+    by_network: HashMap<Network, Held>,
     conns: HashMap<u64, Arc<Conn>>,
     next_id: u64,
+}
+
+impl Counts {
+    fn ip(&self, ip: &IpAddr) -> (usize, usize) {
+        self.by_ip.get(ip).map_or((0, 0), |h| (h.all.len(), h.active.len()))
+    }
+
+    fn network(&self, network: &Network) -> (usize, usize) {
+        self.by_network.get(network).map_or((0, 0), |h| (h.all.len(), h.active.len()))
+    }
+}
+
+/// Where room is being made.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scope {
+    /// The newcomer's network is full.
+    Network,
+    /// The server is full.
+    Server,
+    /// The active places are full.
+    Active,
 }
 
 /// Counts open connections and decides which to admit and which to shed.
 #[derive(Clone)]
 struct Tracker {
     counts: Arc<Mutex<Counts>>,
+    /// Woken when an active place is freed.
+    freed: Arc<Notify>,
     epoch: Instant,
     limits: Limits,
 }
@@ -176,7 +214,7 @@ impl Drop for Busy {
 
 impl Tracker {
     fn new(limits: Limits) -> Tracker {
-        Tracker { counts: Arc::default(), epoch: Instant::now(), limits }
+        Tracker { counts: Arc::default(), freed: Arc::default(), epoch: Instant::now(), limits }
     }
 
     fn now_ms(&self) -> u64 {
@@ -189,12 +227,13 @@ impl Tracker {
         conn.mark_ms.store(self.now_ms(), Ordering::Release);
     }
 
-    /// The load a connection on `network` is under: the fuller of the server and the network.
+    /// The load a connection on `network` is under: the fullest of the server, the network
+    /// and the active places.
     fn load(&self, counts: &Counts, network: Network) -> f64 {
-        let total = counts.total as f64 / self.limits.total.max(1) as f64;
-        let net = counts.by_network.get(&network).map_or(0, HashSet::len) as f64
-            / self.limits.per_network.max(1) as f64;
-        total.max(net)
+        let share = |n: usize, of: usize| n as f64 / of.max(1) as f64;
+        share(counts.conns.len(), self.limits.total)
+            .max(share(counts.network(&network).0, self.limits.per_network))
+            .max(share(counts.active, self.limits.active))
     }
 
     /// How far `conn` is behind the minimum rate (positive: behind), in bytes, at `pace`.
@@ -219,60 +258,92 @@ impl Tracker {
         waited_ms > allowed_ms
     }
 
-    /// Removes `id` from the counts (once).
-    fn forget(counts: &mut Counts, id: u64) -> Option<Arc<Conn>> {
+    /// Removes `id` from the counts (once), freeing its active place if it held one.
+    fn forget(&self, counts: &mut Counts, id: u64) -> Option<Arc<Conn>> {
         let conn = counts.conns.remove(&id)?;
         conn.gone.store(true, Ordering::Release);
-        counts.total -= 1;
-        if let Some(n) = counts.by_ip.get_mut(&conn.ip) {
-            *n -= 1;
-            if *n == 0 {
+        let was_active = conn.active.swap(false, Ordering::AcqRel);
+        if was_active {
+            counts.active -= 1;
+        }
+        if let Some(held) = counts.by_ip.get_mut(&conn.ip) {
+            held.all.remove(&id);
+            held.active.remove(&id);
+            if held.all.is_empty() {
                 counts.by_ip.remove(&conn.ip);
             }
         }
-        if let Some(ids) = counts.by_network.get_mut(&conn.network) {
-            ids.remove(&id);
-            if ids.is_empty() {
+        if let Some(held) = counts.by_network.get_mut(&conn.network) {
+            held.all.remove(&id);
+            held.active.remove(&id);
+            if held.all.is_empty() {
                 counts.by_network.remove(&conn.network);
             }
+        }
+        if was_active {
+            self.freed.notify_one();
         }
         Some(conn)
     }
 
-    /// Makes room for a newcomer from `ip` on `network` by closing another connection, fairly:
-    /// the newcomer may only displace a connection of an address (when its network is full)
-    /// or of a network (when the server is full) that holds at least two more connections
-    /// than its own, or one more if that connection is behind the minimum rate. Among those,
-    /// the heaviest holder's connection furthest behind goes. Busy connections never do.
-    /// Returns whether one was shed.
-    fn make_room(&self, counts: &mut Counts, ip: IpAddr, network: Network, whole_server: bool) -> bool {
+    /// The connection among `candidates` to give up for a newcomer whose own holding is
+    /// `mine`: its holder (by `holding`) must hold at least two more, or one more if the
+    /// connection is behind the minimum rate; the heaviest holder's connection furthest
+    /// behind is chosen. Busy connections are never chosen.
+    fn pick(
+        &self,
+        counts: &Counts,
+        candidates: impl Iterator<Item = u64>,
+        mine: usize,
+        holding: impl Fn(&Conn) -> (usize, usize),
+    ) -> Option<u64> {
         let now_ms = self.now_ms();
-        let ip_count = |counts: &Counts, ip: &IpAddr| counts.by_ip.get(ip).copied().unwrap_or(0);
-        let net_count = |counts: &Counts, n: &Network| counts.by_network.get(n).map_or(0, HashSet::len);
-        let mine = if whole_server { net_count(counts, &network) } else { ip_count(counts, &ip) };
-        let candidates: Vec<u64> = if whole_server {
-            counts.conns.keys().copied().collect()
-        } else {
-            counts.by_network.get(&network).map(|ids| ids.iter().copied().collect()).unwrap_or_default()
-        };
-        let victim = candidates
-            .into_iter()
+        candidates
             .filter_map(|id| {
                 let c = counts.conns.get(&id)?;
                 if c.busy.load(Ordering::Acquire) > 0 {
                     return None;
                 }
-                let (holder, within) = if whole_server {
-                    (net_count(counts, &c.network), ip_count(counts, &c.ip))
-                } else {
-                    (ip_count(counts, &c.ip), 0)
-                };
+                let (holder, within) = holding(c);
                 let deficit = self.deficit(c, self.limits.pace(self.load(counts, c.network)), now_ms);
                 let eligible = holder >= mine + 2 || (holder > mine && deficit > 0);
                 eligible.then_some((id, (holder, within, deficit)))
             })
-            .max_by_key(|(_, rank)| *rank);
-        match victim.and_then(|(id, _)| Self::forget(counts, id)) {
+            .max_by_key(|(_, rank)| *rank)
+            .map(|(id, _)| id)
+    }
+
+    /// Makes room in `scope` for a newcomer from `ip` by closing another connection, fairly
+    /// (see [`Tracker::pick`]): in a full network, between its addresses; in a full server,
+    /// between networks; for active places, between networks and then between the addresses
+    /// of the newcomer's own network. Returns whether one was shed.
+    fn make_room(&self, counts: &mut Counts, ip: IpAddr, scope: Scope) -> bool {
+        let network = network_of(ip);
+        let victim = match scope {
+            Scope::Network => {
+                let ids = counts.by_network.get(&network).map(|h| h.all.clone()).unwrap_or_default();
+                self.pick(counts, ids.into_iter(), counts.ip(&ip).0, |c| (counts.ip(&c.ip).0, 0))
+            }
+            Scope::Server => {
+                let mine = counts.network(&network).0;
+                let ids = heaviest(counts, mine, |h| &h.all);
+                self.pick(counts, ids.into_iter(), mine, |c| {
+                    (counts.network(&c.network).0, counts.ip(&c.ip).0)
+                })
+            }
+            Scope::Active => {
+                let mine = counts.network(&network).1;
+                let ids = heaviest(counts, mine, |h| &h.active);
+                self.pick(counts, ids.into_iter(), mine, |c| {
+                    (counts.network(&c.network).1, counts.ip(&c.ip).1)
+                })
+                .or_else(|| {
+                    let ids = counts.by_network.get(&network).map(|h| h.active.clone()).unwrap_or_default();
+                    self.pick(counts, ids.into_iter(), counts.ip(&ip).1, |c| (counts.ip(&c.ip).1, 0))
+                })
+            }
+        };
+        match victim.and_then(|id| self.forget(counts, id)) {
             Some(conn) => {
                 conn.shed.notify_one();
                 true
@@ -287,35 +358,55 @@ impl Tracker {
         let ip = canonical(ip);
         let network = network_of(ip);
         let mut counts = self.counts.lock().expect("tracker lock");
-        if counts.by_ip.get(&ip).copied().unwrap_or(0) >= self.limits.per_address {
+        if counts.ip(&ip).0 >= self.limits.per_address {
             return None;
         }
-        if counts.by_network.get(&network).map_or(0, HashSet::len) >= self.limits.per_network
-            && !self.make_room(&mut counts, ip, network, false)
+        if counts.network(&network).0 >= self.limits.per_network
+            && !self.make_room(&mut counts, ip, Scope::Network)
         {
             return None;
         }
-        if counts.total >= self.limits.total && !self.make_room(&mut counts, ip, network, true) {
+        if counts.conns.len() >= self.limits.total && !self.make_room(&mut counts, ip, Scope::Server) {
             return None;
         }
         let id = counts.next_id;
         counts.next_id += 1;
-        let now_ms = self.now_ms();
         let conn = Arc::new(Conn {
             ip,
             network,
             progress: AtomicU64::new(0),
             mark_progress: AtomicU64::new(0),
-            mark_ms: AtomicU64::new(now_ms),
+            mark_ms: AtomicU64::new(self.now_ms()),
             busy: AtomicUsize::new(0),
+            active: AtomicBool::new(false),
             gone: AtomicBool::new(false),
             shed: Notify::new(),
         });
-        counts.total += 1;
-        *counts.by_ip.entry(ip).or_default() += 1;
-        counts.by_network.entry(network).or_default().insert(id);
+        counts.by_ip.entry(ip).or_default().all.insert(id);
+        counts.by_network.entry(network).or_default().all.insert(id);
         counts.conns.insert(id, conn.clone());
         Some(Slot { tracker: self.clone(), id, conn })
+    }
+
+    /// Gives the connection an active place (making room fairly if they are all taken);
+    /// `false` when it must wait for one.
+    fn activate(&self, slot: &Slot) -> bool {
+        let mut counts = self.counts.lock().expect("tracker lock");
+        let conn = &slot.conn;
+        if conn.gone.load(Ordering::Acquire) {
+            return false;
+        }
+        if conn.active.load(Ordering::Acquire) {
+            return true;
+        }
+        if counts.active >= self.limits.active && !self.make_room(&mut counts, conn.ip, Scope::Active) {
+            return false;
+        }
+        conn.active.store(true, Ordering::Release);
+        counts.active += 1;
+        counts.by_ip.entry(conn.ip).or_default().active.insert(slot.id);
+        counts.by_network.entry(conn.network).or_default().active.insert(slot.id);
+        true
     }
 
     /// Closes every idle connection that has waited on its client past what the current
@@ -331,9 +422,13 @@ impl Tracker {
             .map(|(id, _)| *id)
             .collect();
         for id in &slow {
-            if let Some(conn) = Self::forget(&mut counts, *id) {
+            if let Some(conn) = self.forget(&mut counts, *id) {
                 conn.shed.notify_one();
             }
+        }
+        // A waiter whose turn was lost (it was shed meanwhile) must not leave a place unused.
+        if counts.active < self.limits.active {
+            self.freed.notify_one();
         }
         slow.len()
     }
@@ -345,11 +440,103 @@ impl Tracker {
     }
 }
 
+/// The connections of the networks holding the most (by `which`), if that is more than
+/// `mine`; at most eight networks are looked at.
+fn heaviest(counts: &Counts, mine: usize, which: impl Fn(&Held) -> &HashSet<u64>) -> Vec<u64> {
+    let most = counts.by_network.values().map(|h| which(h).len()).max().unwrap_or(0);
+    if most <= mine {
+        return Vec::new();
+    }
+    counts
+        .by_network
+        .values()
+        .filter(|h| which(h).len() == most)
+        .take(8)
+        .flat_map(|h| which(h).iter().copied())
+        .collect()
+}
+
 impl Drop for Slot {
     fn drop(&mut self) {
         if !self.conn.gone.load(Ordering::Acquire) {
             let mut counts = self.tracker.counts.lock().expect("tracker lock");
-            Tracker::forget(&mut counts, self.id);
+            self.tracker.forget(&mut counts, self.id);
+        }
+    }
+}
+
+/// How much of a request head is looked at while waiting for it; a longer head is handed on
+/// to HTTP (which refuses heads over its own limit).
+const PEEK_BYTES: usize = 8 * 1024;
+
+/// Whether the bytes hold a whole request head (they end with an empty line).
+fn has_whole_head(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"\r\n\r\n").is_some() || memchr::memmem::find(bytes, b"\n\n").is_some()
+}
+
+/// Looks at what waits in the socket without taking it: how many bytes, and whether they are
+/// enough (a whole request head with `whole_head`, else any byte). `Ok(0)` at the end of
+/// the stream.
+fn peek_head(stream: &TcpStream, whole_head: bool) -> std::io::Result<(usize, bool)> {
+    let mut buf = [0u8; PEEK_BYTES];
+    let (n, _) = rustix::net::recv(stream, &mut buf[..], rustix::net::RecvFlags::PEEK)?;
+    let enough = if whole_head { n >= PEEK_BYTES || has_whole_head(&buf[..n]) } else { n > 0 };
+    Ok((n, enough))
+}
+
+/// Waits, cheaply, until the client has sent something worth serving: its first byte or,
+/// with `whole_head`, a whole request head (which stays in the kernel's buffer meanwhile).
+/// Bytes seen count as progress. `false` when the client closed or the socket failed.
+async fn wait_for_request(stream: &TcpStream, conn: &Conn, whole_head: bool) -> bool {
+    use std::io::ErrorKind::WouldBlock;
+    let mut seen = 0;
+    let mut idle_rounds = 0u32;
+    loop {
+        let Ok(ready) = stream.ready(tokio::io::Interest::READABLE).await else { return false };
+        // Peeking leaves the socket readable: when there is nothing new, report WouldBlock so
+        // that tokio clears the readiness and the next wait is for new bytes (no busy loop).
+        let looked = stream.try_io(tokio::io::Interest::READABLE, || match peek_head(stream, whole_head) {
+            Ok((n, enough)) if n == 0 || enough || n > seen => Ok((n, enough)),
+            Ok(_) => Err(WouldBlock.into()),
+            Err(e) => Err(e),
+        });
+        let looked = match looked {
+            Err(e) if e.kind() == WouldBlock => {
+                // Bytes may have come between that look and the clearing: look once more.
+                match peek_head(stream, whole_head) {
+                    // Nothing there yet (the readiness was stale): wait again.
+                    Err(e) if e.kind() == WouldBlock => {
+                        idle_rounds += 1;
+                        if idle_rounds > 2 {
+                            tokio::time::sleep(Duration::from_millis(100)).await;
+                        }
+                        continue;
+                    }
+                    other => other,
+                }
+            }
+            other => other,
+        };
+        match looked {
+            Ok((0, _)) | Err(_) => return false,
+            Ok((_, true)) => return true,
+            Ok((n, false)) => {
+                // The client stopped sending (half-closed) before a whole head: nothing to serve.
+                if ready.is_read_closed() {
+                    return false;
+                }
+                if n > seen {
+                    seen = n;
+                    idle_rounds = 0;
+                    conn.progress.fetch_max(seen as u64, Ordering::AcqRel);
+                } else {
+                    idle_rounds += 1;
+                }
+            }
+        }
+        // A safety net should the socket keep reporting readiness without new bytes.
+        if idle_rounds > 2 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 }
@@ -570,6 +757,8 @@ pub async fn serve(
         }
     });
 
+    // Connections still waiting (not yet served by HTTP) are closed at once on shutdown.
+    let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -602,59 +791,73 @@ pub async fn serve(
             }
         });
         let service = TowerToHyperService::new(service);
-        let mut builder = builder.clone();
-        // Under load, a newcomer gets less time for its headers too.
-        builder.http1().header_read_timeout(tracker.pace_for(&conn).grace);
         let watcher = graceful.watcher();
-        let tls = tls.clone();
+        let (tls, builder, tracker) = (tls.clone(), builder.clone(), tracker.clone());
+        let mut stopping = stopping.clone();
         tokio::spawn(async move {
-            let _slot = slot;
             let shed = conn.shed.notified();
             tokio::pin!(shed);
-            // Nothing is allocated for HTTP or TLS until the client sends its first byte.
+            // Waiting costs only this task: nothing for HTTP or TLS yet.
             tokio::select! {
                 biased;
                 () = &mut shed => return,
-                ready = stream.readable() => if ready.is_err() { return },
+                _ = stopping.wait_for(|stop| *stop) => return,
+                ready = wait_for_request(&stream, &conn, tls.is_none()) => if !ready { return },
             }
-            let io = Metered { stream, conn: conn.clone() };
-            let result = match tls {
-                Some(acceptor) => {
-                    let handshake = tokio::time::timeout(limits.handshake_timeout, acceptor.accept(io));
-                    let stream = tokio::select! {
-                        biased;
-                        () = &mut shed => return,
-                        done = handshake => match done {
-                            Ok(Ok(stream)) => stream,
+            loop {
+                let freed = tracker.freed.notified();
+                tokio::pin!(freed);
+                freed.as_mut().enable();
+                if tracker.activate(&slot) {
+                    break;
+                }
+                tokio::select! {
+                    biased;
+                    () = &mut shed => return,
+                    _ = stopping.wait_for(|stop| *stop) => return,
+                    () = freed => {}
+                }
+            }
+            // Under load, the headers get less time too.
+            let mut builder = builder;
+            builder.http1().header_read_timeout(tracker.pace_for(&conn).grace);
+            let metered = conn.clone();
+            let serving = Box::pin(async move {
+                let io = Metered { stream, conn: metered };
+                let result = match tls {
+                    Some(acceptor) => {
+                        match tokio::time::timeout(limits.handshake_timeout, acceptor.accept(io)).await {
+                            Ok(Ok(stream)) => {
+                                let conn =
+                                    builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                                watcher.watch(conn.into_owned()).await
+                            }
                             // Failed or too slow handshakes (old TLS versions, scanners) just end.
                             _ => return,
-                        },
-                    };
-                    let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-                    tokio::select! {
-                        biased;
-                        () = &mut shed => return,
-                        result = watcher.watch(conn.into_owned()) => result,
+                        }
                     }
-                }
-                None => {
-                    let conn = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
-                    tokio::select! {
-                        biased;
-                        () = &mut shed => return,
-                        result = watcher.watch(conn.into_owned()) => result,
+                    None => {
+                        let conn = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
+                        watcher.watch(conn.into_owned()).await
                     }
+                };
+                if let Err(e) = result {
+                    tracing::debug!(error = %e, %peer, "connection ended with an error");
                 }
-            };
-            if let Err(e) = result {
-                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            });
+            tokio::select! {
+                biased;
+                () = &mut shed => {}
+                () = serving => {}
             }
+            drop(slot);
         });
     }
     for task in accepting {
         task.abort();
     }
     sweeper.abort();
+    let _ = stopping_tx.send(true);
     // Give open requests a little time to finish.
     tokio::select! {
         () = graceful.shutdown() => {},
@@ -734,6 +937,90 @@ mod tests {
         // Nobody may now take the visitor's or the other address's only connection.
         assert!(tracker.acquire(ip("192.0.2.11")).is_some(), "the greedy one still holds four");
         assert!(!visitor.conn.gone.load(Ordering::Acquire) && !_other.conn.gone.load(Ordering::Acquire));
+    }
+
+    #[test]
+    fn a_full_server_makes_room_from_the_heaviest_network() {
+        let limits = Limits { per_address: 64, per_network: 64, total: 5, ..Limits::default() };
+        let tracker = Tracker::new(limits);
+        let heavy: Vec<Slot> =
+            (1..=3).map(|n| tracker.acquire(ip(&format!("198.51.100.{n}"))).unwrap()).collect();
+        let light: Vec<Slot> =
+            (1..=2).map(|n| tracker.acquire(ip(&format!("203.0.113.{n}"))).unwrap()).collect();
+        let newcomer = tracker.acquire(ip("192.0.2.1")).expect("room made");
+        assert_eq!(heavy.iter().filter(|s| s.conn.gone.load(Ordering::Acquire)).count(), 1);
+        assert!(light.iter().all(|s| !s.conn.gone.load(Ordering::Acquire)));
+        // Now 2, 2 and 1: a second newcomer from 192.0.2.0/24 (1) may not take from a network of 2.
+        assert!(tracker.acquire(ip("192.0.2.2")).is_none());
+        drop(newcomer);
+    }
+
+    #[test]
+    fn active_places_go_to_light_networks_and_addresses_first() {
+        let limits = Limits { active: 4, ..Limits::default() };
+        let tracker = Tracker::new(limits);
+        let heavy: Vec<Slot> =
+            (1..=4).map(|n| tracker.acquire(ip(&format!("198.51.100.{n}"))).unwrap()).collect();
+        assert!(heavy.iter().all(|s| tracker.activate(s)));
+        // A second address of the same network waits: nobody there holds two more than it.
+        let same = tracker.acquire(ip("198.51.100.9")).unwrap();
+        assert!(!tracker.activate(&same));
+        // Another network holds none: the heavy one gives a place up.
+        let visitor = tracker.acquire(ip("203.0.113.5")).unwrap();
+        assert!(tracker.activate(&visitor));
+        assert_eq!(heavy.iter().filter(|s| s.conn.gone.load(Ordering::Acquire)).count(), 1);
+        // Within one network, an address holding many gives way to one holding none.
+        let tracker = Tracker::new(limits);
+        let greedy: Vec<Slot> = (0..4).map(|_| tracker.acquire(ip("192.0.2.66")).unwrap()).collect();
+        assert!(greedy.iter().all(|s| tracker.activate(s)));
+        let neighbour = tracker.acquire(ip("192.0.2.7")).unwrap();
+        assert!(tracker.activate(&neighbour));
+        // Closing an active connection frees its place.
+        drop(neighbour);
+        let next = tracker.acquire(ip("192.0.2.8")).unwrap();
+        assert!(tracker.activate(&next));
+    }
+
+    #[test]
+    fn a_request_head_is_whole_at_its_empty_line() {
+        assert!(has_whole_head(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assert!(has_whole_head(b"GET / HTTP/1.0\n\n"));
+        assert!(!has_whole_head(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: a\r\n"));
+    }
+
+    #[tokio::test]
+    async fn waiting_for_a_head_leaves_it_in_the_socket() {
+        use std::io::Write as _;
+        use tokio::io::AsyncReadExt as _;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let tracker = Tracker::new(Limits::default());
+        let slot = tracker.acquire(ip("127.0.0.1")).unwrap();
+        client.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+        let waiting =
+            tokio::time::timeout(Duration::from_millis(300), wait_for_request(&stream, &slot.conn, true));
+        assert!(waiting.await.is_err(), "a partial head is not a request yet");
+        assert_eq!(slot.conn.progress.load(Ordering::Acquire), 25, "the bytes seen count as progress");
+        client.write_all(b"\r\n").unwrap();
+        let ready = tokio::time::timeout(Duration::from_secs(2), wait_for_request(&stream, &slot.conn, true));
+        assert_eq!(ready.await, Ok(true));
+        let mut head = vec![0; 27];
+        stream.read_exact(&mut head).await.unwrap();
+        assert_eq!(&head[..], b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "nothing was taken out");
+        drop(client);
+        let mut rest = Vec::new();
+        stream.read_to_end(&mut rest).await.unwrap();
+        assert!(!wait_for_request(&stream, &slot.conn, true).await, "end of stream");
+
+        // A partial head and then the end of the stream: given up at once, without spinning.
+        let mut client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (stream, _) = listener.accept().await.unwrap();
+        client.write_all(b"GET / HTTP/1.1\r\nHost:").unwrap();
+        client.shutdown(std::net::Shutdown::Write).unwrap();
+        let gave_up =
+            tokio::time::timeout(Duration::from_secs(2), wait_for_request(&stream, &slot.conn, true));
+        assert_eq!(gave_up.await, Ok(false));
     }
 
     #[test]

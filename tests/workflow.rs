@@ -190,6 +190,7 @@ fn verbal_approval_is_flagged_until_confirmed() {
         ("source", "กลุ่มงานควบคุมโรคติดต่อ"),
         ("period_from", ""),
         ("period_to", ""),
+        ("timeless", "1"),
         ("publish_on", today.as_str()),
         ("end_date", ""),
         ("verbal_on", today.as_str()),

@@ -487,7 +487,11 @@ pub async fn publish_form(
     if let Some(item) = r.amendment.as_ref().map(|a| a.item_id)
         && r.fields.period_from.is_none()
         && r.fields.period_to.is_none()
-        && app.store.run(move |c| crate::store::items::by_id(c, item)).await?.is_some_and(|(i, _, _)| i.timeless)
+        && app
+            .store
+            .run(move |c| crate::store::items::by_id(c, item))
+            .await?
+            .is_some_and(|(i, _, _)| i.timeless)
     {
         input.timeless = "1".into();
     }

@@ -14,6 +14,7 @@ pub mod policies;
 pub mod prefs;
 pub mod public;
 pub mod rich;
+pub mod search_admin;
 pub mod staff;
 pub mod stats;
 pub mod text;

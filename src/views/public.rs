@@ -249,7 +249,8 @@ pub fn search(
     results: Option<&search::Found>,
 ) -> Markup {
     let digits = chrome.digits;
-    let terms = search::terms(&query.text);
+    let none = crate::search::Marks::default();
+    let marks = results.map_or(&none, |f| &f.marks);
     let mut base = format!("/search?q={}", paths::percent_encode_segment(&query.text));
     if let Some(area) = query.area {
         base.push_str(&format!("&area={area}"));
@@ -294,6 +295,12 @@ pub fn search(
                 p role="status" {
                     (t("พบ ", "Found ")) @if found.more { (t("มากกว่า ", "more than ")) }
                     (digits.apply(&page.total.to_string())) (t(" รายการสำหรับ “", " items for “")) (query.text) "”"
+                    @if let Some(better) = &found.suggestion {
+                        br;
+                        (t("คุณหมายถึง ", "Did you mean "))
+                        a href=(format!("/search?q={}", paths::percent_encode_segment(better))) { "“" (better) "”" }
+                        (t(" (ผลลัพธ์ด้านล่างรวมคำที่สะกดใกล้เคียงแล้ว)", " (the results below include it)"))
+                    }
                     @if found.more {
                         br;
                         (t("แสดงเฉพาะรายการล่าสุดที่ตรงกับคำค้น เลือกหมวดหรือปีงบประมาณเพื่อดูรายการที่เก่ากว่า",
@@ -308,7 +315,7 @@ pub fn search(
                         @for hit in &page.rows {
                             @let row = &hit.item;
                             li {
-                                a.title href=(paths::item(row.id)) { (marked(&row.title, &terms)) }
+                                a.title href=(paths::item(row.id)) { (marked(&row.title, marks)) }
                                 div.info {
                                     (text::date_of_unix(row.published_at, digits))
                                     @if let Some(p) = Place::parse(&row.category) {
@@ -318,8 +325,8 @@ pub fn search(
                                         " " span.kind { (k.to_uppercase()) }
                                     }
                                 }
-                                @if !row.summary.is_empty() { p { (marked(&row.summary, &terms)) } }
-                                @if !hit.excerpt.is_empty() { p.excerpt { (marked(&hit.excerpt, &terms)) } }
+                                @if !row.summary.is_empty() { p { (marked(&row.summary, marks)) } }
+                                @if !hit.excerpt.is_empty() { p.excerpt { (marked(&hit.excerpt, marks)) } }
                             }
                         }
                     }
@@ -330,10 +337,10 @@ pub fn search(
     )
 }
 
-/// `text` with the search terms in `<mark>`; every piece is escaped by maud.
-fn marked(text: &str, terms: &[String]) -> Markup {
+/// `text` with the matched words in `<mark>`; every piece is escaped by maud.
+fn marked(text: &str, marks: &crate::search::Marks) -> Markup {
     html! {
-        @for (piece, hit) in search::highlight(text, terms) {
+        @for (piece, hit) in crate::search::highlight(text, marks) {
             @if hit { mark { (piece) } } @else { (piece) }
         }
     }

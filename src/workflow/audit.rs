@@ -92,11 +92,15 @@ pub enum AuditAction {
     PageEdit,
     /// A compliance checklist was imported.
     ChecklistImport,
+    /// Search synonyms were added at /admin/search.
+    SynonymAdd,
+    /// Search synonyms added earlier were removed.
+    SynonymRemove,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 43] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -140,6 +144,8 @@ impl AuditAction {
         AuditAction::CasePurge,
         AuditAction::PageEdit,
         AuditAction::ChecklistImport,
+        AuditAction::SynonymAdd,
+        AuditAction::SynonymRemove,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -189,6 +195,8 @@ impl AuditAction {
             CasePurge => "case.purge",
             PageEdit => "page.edit",
             ChecklistImport => "checklist.import",
+            SynonymAdd => "search.synonym.add",
+            SynonymRemove => "search.synonym.remove",
         }
     }
 
@@ -244,6 +252,8 @@ impl AuditAction {
             CasePurge => "ลบข้อมูลส่วนบุคคลที่พ้นระยะเก็บรักษา",
             PageEdit => "แก้ไขหน้านโยบาย",
             ChecklistImport => "นำเข้าเกณฑ์การประเมิน",
+            SynonymAdd => "เพิ่มคำพ้องสำหรับค้นหา",
+            SynonymRemove => "ลบคำพ้องสำหรับค้นหา",
         }
     }
 
@@ -294,6 +304,8 @@ impl AuditAction {
             CasePurge => "Personal data past retention erased",
             PageEdit => "Policy page edited",
             ChecklistImport => "Checklist imported",
+            SynonymAdd => "Search synonyms added",
+            SynonymRemove => "Search synonyms removed",
         }
     }
 }

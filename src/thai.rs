@@ -21,7 +21,36 @@ pub fn bangkok() -> TimeZone {
 
 /// Today's date in Bangkok.
 pub fn today() -> Date {
-    Timestamp::now().to_zoned_datetime(bangkok()).date()
+    now().to_zoned_datetime(bangkok()).date()
+}
+
+/// The present moment, by which publication times and end dates are judged.
+///
+/// In debug builds only (the test suite), a file `test-clock-offset` in the data directory
+/// named by [`use_test_clock`] moves this clock by the whole seconds it holds, so tests can
+/// see a scheduled item go live. Release builds have no such file check at all.
+pub fn now() -> Timestamp {
+    #[cfg(debug_assertions)]
+    if let Some(dir) = TEST_CLOCK_DIR.get()
+        && let Ok(text) = std::fs::read_to_string(dir.join("test-clock-offset"))
+        && let Ok(secs) = text.trim().parse::<i64>()
+        && let Ok(moved) = Timestamp::now().checked_add(jiff::SignedDuration::from_secs(secs))
+    {
+        return moved;
+    }
+    Timestamp::now()
+}
+
+#[cfg(debug_assertions)]
+static TEST_CLOCK_DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// Debug builds: lets a `test-clock-offset` file in `data` move [`now`]. Does nothing in
+/// release builds.
+pub fn use_test_clock(data: &std::path::Path) {
+    #[cfg(debug_assertions)]
+    let _ = TEST_CLOCK_DIR.set(data.to_path_buf());
+    #[cfg(not(debug_assertions))]
+    let _ = data;
 }
 
 /// The Bangkok calendar date of an instant.

@@ -676,3 +676,151 @@ async fn hostile_text_stays_in_its_place() {
     b.close().await;
     drop(driver);
 }
+
+/// Content that lives, in a real browser: the owner opens "ขอแก้ไข" on a published item, changes
+/// the title and adds a table, previews it, sends it; the approver approves, the web master
+/// publishes; the visitor sees the new version at the same address with "ปรับปรุงล่าสุด" and the
+/// change log; the web master looks at the side-by-side difference. Screenshots at 390 and
+/// 1366 px (`tests/out/browser/amend-*.png`); nothing may be wider than a 390 px phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_amendment_flow() {
+    const PHONE_390: (u32, u32) = (390, 844);
+    const WIDE: (u32, u32) = (1366, 900);
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = Server::demo();
+    let base = server.base.clone();
+
+    // A published item to amend, made over HTTP (the browser flow of a new request is above).
+    let title = "ประกาศประกวดราคาซื้อครุภัณฑ์การแพทย์";
+    let (request, item) = {
+        let staff = common::Client::logged_in(&server, "staff");
+        let head = common::Client::logged_in(&server, "head");
+        let web = common::Client::logged_in(&server, "webmaster");
+        let token = common::csrf_of(&staff.get("/staff/requests/new").text());
+        let created = staff.post_multipart(
+            "/staff/requests",
+            &[
+                ("csrf", token.as_str()),
+                ("unit", "กลุ่มงานบริหารทั่วไป"),
+                ("request_date", "2026-11-20"),
+                ("topic", title),
+                ("details", "ขอเชิญชวนผู้ประกอบการเสนอราคา\n\nรายละเอียดตามเอกสารแนบ"),
+                ("requester_name", "นางสาวณภาพัช สอนสุภาพ"),
+                ("requester_position", "นักวิชาการเงินและบัญชี"),
+                ("requester_contact", "042 812665"),
+                ("category", "news/procurement"),
+                ("no_end", "on"),
+                ("intent", "submit"),
+            ],
+            &[],
+        );
+        let request = created.header("location").expect("created").to_string();
+        let token = common::csrf_of(&head.get(&request).text());
+        assert_eq!(head.post(&format!("{request}/approve"), &[("csrf", &token)]).status, 303);
+        let token = common::csrf_of(&web.get(&format!("{request}/publish")).text());
+        let today = prakat::thai::today().to_string();
+        let published = web.post(
+            &format!("{request}/publish"),
+            &[
+                ("csrf", token.as_str()),
+                ("category", "news/procurement"),
+                ("title", title),
+                ("summary", "ประกวดราคาซื้อครุภัณฑ์การแพทย์"),
+                ("source", "กลุ่มงานบริหารทั่วไป"),
+                ("timeless", "1"),
+                ("publish_on", today.as_str()),
+            ],
+        );
+        assert_eq!(published.status, 303, "{}", published.text());
+        let page = staff.get(&request).text();
+        let at = page.find("href=\"/items/").unwrap() + 6;
+        (request, page[at..].split('"').next().unwrap().to_string())
+    };
+
+    let driver = Driver::start(&chromedriver);
+    let staff = Browser::open(&driver, &chromium).await;
+    staff.login(&base, "staff").await;
+    staff.goto(&format!("{base}{request}")).await;
+    staff.wait("a[href$='/amend']").await.click().await.expect("open the amendment form");
+    staff.wait("#f-note").await;
+    staff.size(PHONE_390).await;
+    staff.no_overflow("amendment form at 390 px").await;
+    staff.shot("amend-01-form-390").await;
+    staff.size(WIDE).await;
+    staff.shot("amend-02-form-1366").await;
+    let new_title = "ประกาศประกวดราคาซื้อครุภัณฑ์การแพทย์ (แก้ไขครั้งที่ ๑)";
+    staff.type_into("#f-topic", new_title).await;
+    let body = "ขอเชิญชวนผู้ประกอบการเสนอราคา\n\n| รายการ | จำนวน | ราคากลาง (บาท) |\n|---|---:|---:|\n| เครื่องวัดความดันโลหิตอัตโนมัติชนิดตั้งโต๊ะ | 5 | 125,000 |\n| เตียงผู้ป่วยปรับระดับด้วยไฟฟ้า | 2 | 190,000 |";
+    staff.type_into("#f-details", body).await;
+    staff.type_into("#f-note", "เพิ่มตารางราคากลางและแก้ชื่อเรื่อง").await;
+    staff.click("button[name=intent][value=preview]").await;
+    staff.wait("section.preview table").await;
+    assert_eq!(
+        staff.find("#f-note").await.prop("value").await.unwrap().as_deref(),
+        Some("เพิ่มตารางราคากลางและแก้ชื่อเรื่อง"),
+        "the preview keeps what was typed"
+    );
+    staff.shot("amend-03-preview-1366").await;
+    staff.size(PHONE_390).await;
+    staff.no_overflow("preview with a table at 390 px").await;
+    staff.shot("amend-04-preview-390").await;
+    staff.size(WIDE).await;
+    staff.click("button[name=intent][value=submit]").await;
+    staff.wait("span.state.state-submitted").await;
+    let amendment = staff.c.current_url().await.unwrap().to_string();
+    assert!(staff.text("main").await.contains("คำขอแก้ไขข้อมูลที่เผยแพร่แล้ว"));
+    staff.shot("amend-05-sent").await;
+    staff.close().await;
+
+    let head = Browser::open(&driver, &chromium).await;
+    head.login(&base, "head").await;
+    head.goto(&amendment).await;
+    head.wait("form[action$='/approve'] button").await.click().await.expect("approve");
+    head.wait("span.state.state-approved").await;
+    head.close().await;
+
+    let web = Browser::open(&driver, &chromium).await;
+    web.login(&base, "webmaster").await;
+    web.goto(&amendment).await;
+    web.wait("form[action$='/publish'] button").await.click().await.expect("open publish form");
+    let t = web.wait("#f-title").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(t, new_title, "the publish form starts from the amendment");
+    web.click("form[action$='/publish'] div.actions button[type=submit]").await;
+    web.wait("span.state.state-published").await;
+    let same = web.find("main a[href^='/items/']").await.attr("href").await.unwrap().unwrap();
+    assert_eq!(same, item, "same address");
+
+    // The difference of the two revisions, side by side.
+    let id = item.trim_start_matches("/items/");
+    web.goto(&format!("{base}/staff/items/{id}/revisions")).await;
+    web.wait("table.revisions").await;
+    web.shot("amend-06-revisions-1366").await;
+    web.goto(&format!("{base}/staff/items/{id}/diff?from=1&to=2")).await;
+    web.wait("table.diff").await;
+    let diff = web.text("table.diff").await;
+    assert!(diff.contains("แก้ไขครั้งที่") && diff.contains("เตียงผู้ป่วย"), "{diff}");
+    web.size(WIDE).await;
+    web.shot("amend-07-diff-1366").await;
+    web.size(PHONE_390).await;
+    web.no_overflow("difference page at 390 px").await;
+    web.shot("amend-08-diff-390").await;
+    web.close().await;
+
+    // The visitor: same address, new content, "ปรับปรุงล่าสุด" and the change log.
+    let visitor = Browser::open(&driver, &chromium).await;
+    visitor.goto(&format!("{base}{item}")).await;
+    let h1 = visitor.wait("article.item h1").await.text().await.unwrap();
+    assert_eq!(h1, new_title);
+    let meta = visitor.text("article.item dl.meta").await;
+    assert!(meta.contains("ปรับปรุงล่าสุด"), "{meta}");
+    assert!(visitor.text("section.changes").await.contains("เพิ่มตารางราคากลาง"));
+    visitor.wait("article.item div.body table").await;
+    visitor.size(WIDE).await;
+    visitor.shot("amend-09-item-1366").await;
+    visitor.size(PHONE_390).await;
+    visitor.no_overflow("amended item with a table at 390 px").await;
+    visitor.shot("amend-10-item-390").await;
+    visitor.close().await;
+    drop(driver);
+}

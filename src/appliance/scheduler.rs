@@ -508,9 +508,14 @@ mod tests {
                 let actor = Actor { user_id: uid, roles: Roles::parse_list("staff").unwrap() };
                 let create = plan(&Transition::Create { submit: true }, None, &actor).unwrap();
                 let who = Who { user_id: Some(uid), address: "127.0.0.1".into() };
-                let target =
-                    Target::New { requester_id: uid, fiscal_year: 2569, fields: &fields, files: &[] };
-                let rec = Record { who: &who, actor_id: uid, edit: None, item: None };
+                let target = Target::New {
+                    requester_id: uid,
+                    fiscal_year: 2569,
+                    fields: &fields,
+                    files: &[],
+                    amendment: None,
+                };
+                let rec = Record { who: &who, actor_id: uid, edit: None, item: None, amendment: None };
                 let rid = requests::record(c, target, &create, rec).unwrap();
                 let item = |title: &str, end, request_id| NewItem {
                     expires_on: end,

@@ -185,6 +185,7 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     }
     // Held while serving, so that a restore cannot swap the directory underneath.
     let _lock = appliance::backup::lock(&data)?;
+    crate::thai::use_test_clock(&data);
     let store = Store::open(&data).with_context(|| format!("เปิดข้อมูลใน {} ไม่ได้", data.display()))?;
     if args.demo && demo::fill_if_empty(&store, &data)? {
         println!("เติมข้อมูลตัวอย่างแล้ว (demo content added) ใน {}", data.display());

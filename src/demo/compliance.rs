@@ -162,9 +162,15 @@ pub fn fill(store: &Store, items: &HashMap<String, i64>) -> anyhow::Result<()> {
         let fy = crate::thai::fiscal_year(*day);
         let create =
             transition::plan(&Transition::Create { submit: true }, None, &actor(staff, Role::Staff))?;
-        let target = Target::New { requester_id: staff, fiscal_year: fy, fields: &fields, files: &[] };
+        let target = Target::New {
+            requester_id: staff,
+            fiscal_year: fy,
+            fields: &fields,
+            files: &[],
+            amendment: None,
+        };
         let as_staff = who(staff);
-        let rec = Record { who: &as_staff, actor_id: staff, edit: None, item: None };
+        let rec = Record { who: &as_staff, actor_id: staff, edit: None, item: None, amendment: None };
         let id = store.run_sync(|c| Ok(requests::record(c, target, &create, rec)))??;
         let steps = match (item, rejection) {
             (Some(_), _) => {
@@ -177,7 +183,7 @@ pub fn fill(store: &Store, items: &HashMap<String, i64>) -> anyhow::Result<()> {
             let r = store.run_sync(|c| requests::get(c, id))?.context("demo request")?;
             let p = transition::plan(&Transition::Act(action), Some(&r.facts()), &actor(uid, role))?;
             let by = who(uid);
-            let rec = Record { who: &by, actor_id: uid, edit: None, item: None };
+            let rec = Record { who: &by, actor_id: uid, edit: None, item: None, amendment: None };
             store.run_sync(|c| Ok(requests::record(c, Target::Existing(&r), &p, rec)))??;
         }
         if let Some(item) = item {

@@ -23,7 +23,7 @@ pub struct At {
 impl At {
     /// The present moment.
     pub fn now() -> At {
-        At::from(Timestamp::now())
+        At::from(crate::thai::now())
     }
 }
 
@@ -271,6 +271,92 @@ pub fn insert_in(tx: &Connection, item: &NewItem) -> StoreResult<i64> {
         )?;
     }
     Ok(id)
+}
+
+/// An item in any state with its current attachments and its state (`published`, `withdrawn`
+/// or `expired`), for staff pages.
+pub fn by_id(conn: &Connection, id: i64) -> StoreResult<Option<(Item, Vec<Attachment>, String)>> {
+    let found = conn
+        .prepare_cached("SELECT * FROM items WHERE id = ?1")?
+        .query_row([id], |r| Ok((item_from_row(r)?, r.get::<_, String>("state")?)))
+        .optional()?;
+    let Some((item, state)) = found else { return Ok(None) };
+    let attachments = conn
+        .prepare_cached(
+            "SELECT id, item_id, file_name, kind, sha256, size, alt FROM attachments
+             WHERE item_id = ?1 ORDER BY position",
+        )?
+        .query_map([id], attachment_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some((item, attachments, state)))
+}
+
+/// Replaces item `id`'s content, metadata and files with `item` (a published amendment) inside
+/// the caller's transaction, keeping its id and so its address; a withdrawn item is back on
+/// the site. Its first publication time stays (the revision records when it changed). A file
+/// that is still there (same name and bytes) keeps its row, and so its
+/// download address; files no longer listed lose theirs (their bytes stay for the revisions).
+pub fn revise_in(tx: &Connection, id: i64, item: &NewItem) -> StoreResult<()> {
+    let now = super::now_unix();
+    let old: Vec<(i64, String, String)> = tx
+        .prepare_cached("SELECT id, file_name, sha256 FROM attachments WHERE item_id = ?1 ORDER BY position")?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut kept = Vec::new();
+    // Positions are moved out of the way first, then set in the new order.
+    tx.execute("UPDATE attachments SET position = position + 100000 WHERE item_id = ?1", [id])?;
+    for (position, a) in item.attachments.iter().enumerate() {
+        let same = old
+            .iter()
+            .find(|(row, name, sha)| !kept.contains(row) && *name == a.file_name && *sha == a.blob.sha256);
+        match same {
+            Some((row, _, _)) => {
+                kept.push(*row);
+                tx.execute(
+                    "UPDATE attachments SET position = ?2, alt = ?3 WHERE id = ?1",
+                    (row, position as i64, &a.alt),
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT OR IGNORE INTO blobs (sha256, size, created_at) VALUES (?1, ?2, ?3)",
+                    (&a.blob.sha256, a.blob.size as i64, now),
+                )?;
+                tx.execute(
+                    "INSERT INTO attachments (item_id, position, file_name, kind, sha256, size, alt)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    (id, position as i64, &a.file_name, &a.kind, &a.blob.sha256, a.blob.size as i64, &a.alt),
+                )?;
+            }
+        }
+    }
+    for (row, _, _) in old.iter().filter(|(row, _, _)| !kept.contains(row)) {
+        tx.execute("DELETE FROM attachments WHERE id = ?1", [row])?;
+    }
+    // Written after the files, so the search triggers index the new file names.
+    tx.execute(
+        "UPDATE items SET category = :category, title = :title, summary = :summary, body = :body,
+                source = :source, link = :link, period_from = :from, period_to = :to,
+                timeless = :timeless, expires_on = :expires, request_id = :request,
+                state = 'published', updated_at = :now
+         WHERE id = :id",
+        named_params! {
+            ":id": id,
+            ":category": item.category,
+            ":title": item.title,
+            ":summary": item.summary,
+            ":body": item.body,
+            ":source": item.source,
+            ":link": item.link,
+            ":from": item.period_from.map(|d| d.to_string()),
+            ":to": item.period_to.map(|d| d.to_string()),
+            ":timeless": item.timeless,
+            ":expires": item.expires_on.map(|d| d.to_string()),
+            ":request": item.request_id,
+            ":now": now,
+        },
+    )?;
+    Ok(())
 }
 
 /// Why a stored item is not shown any more.

@@ -660,6 +660,84 @@ const MIGRATIONS: &[M<'static>] = &[
         DROP TABLE import_items;
         DROP TABLE import_runs;",
     ),
+    // 17: content that lives. Amendments (a request that changes a published or withdrawn
+    // item), and every published version of an item with its files. The `down` keeps these
+    // tables (an older release ignores them) and only folds the new request state
+    // `superseded` back to `published`, which an older release understands; going up again
+    // restores it from the revisions. So nothing is lost either way.
+    M::up(
+        "CREATE TABLE IF NOT EXISTS amendments (
+            request_id    INTEGER PRIMARY KEY REFERENCES requests (id) ON DELETE CASCADE,
+            amended_item  INTEGER NOT NULL REFERENCES items (id),
+            summary       TEXT NOT NULL DEFAULT '',
+            note          TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS amendments_by_item ON amendments (amended_item);
+
+        CREATE TABLE IF NOT EXISTS item_revisions (
+            id            INTEGER PRIMARY KEY,
+            item_id       INTEGER NOT NULL REFERENCES items (id),
+            number        INTEGER NOT NULL,
+            category      TEXT NOT NULL,
+            title         TEXT NOT NULL,
+            summary       TEXT NOT NULL,
+            body          TEXT NOT NULL,
+            source        TEXT NOT NULL,
+            link          TEXT,
+            period_from   TEXT,
+            period_to     TEXT,
+            published_at  INTEGER NOT NULL,
+            expires_on    TEXT,
+            request_id    INTEGER REFERENCES requests (id),
+            note          TEXT NOT NULL DEFAULT '',
+            requested_by  TEXT NOT NULL DEFAULT '',
+            approved_by   TEXT NOT NULL DEFAULT '',
+            published_by  TEXT NOT NULL DEFAULT '',
+            created_at    INTEGER NOT NULL,
+            UNIQUE (item_id, number)
+        ) STRICT;
+
+        CREATE TABLE IF NOT EXISTS item_revision_files (
+            id           INTEGER PRIMARY KEY,
+            revision_id  INTEGER NOT NULL REFERENCES item_revisions (id) ON DELETE CASCADE,
+            position     INTEGER NOT NULL,
+            file_name    TEXT NOT NULL,
+            kind         TEXT NOT NULL,
+            sha256       TEXT NOT NULL REFERENCES blobs (sha256),
+            size         INTEGER NOT NULL,
+            alt          TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS item_revision_files_by_revision
+            ON item_revision_files (revision_id, position);
+
+        -- Revision 1 of every item that has none yet: its content as it stands.
+        CREATE TEMP TABLE revision_todo AS
+            SELECT i.id FROM items i WHERE NOT EXISTS (SELECT 1 FROM item_revisions r WHERE r.item_id = i.id);
+        INSERT INTO item_revisions (item_id, number, category, title, summary, body, source, link,
+                                    period_from, period_to, published_at, expires_on, request_id,
+                                    requested_by, created_at)
+        SELECT i.id, 1, i.category, i.title, i.summary, i.body, i.source, i.link, i.period_from,
+               i.period_to, i.published_at, i.expires_on, i.request_id,
+               coalesce((SELECT requester_name FROM requests WHERE id = i.request_id), ''),
+               i.published_at
+        FROM items i WHERE i.id IN (SELECT id FROM revision_todo);
+        INSERT INTO item_revision_files (revision_id, position, file_name, kind, sha256, size, alt)
+        SELECT r.id, a.position, a.file_name, a.kind, a.sha256, a.size, a.alt
+        FROM attachments a JOIN item_revisions r ON r.item_id = a.item_id AND r.number = 1
+        WHERE a.item_id IN (SELECT id FROM revision_todo);
+        DROP TABLE revision_todo;
+
+        -- After a round trip through an older release: requests whose content is a past
+        -- revision of their item are superseded again.
+        UPDATE requests SET state = 'superseded'
+        WHERE state IN ('published', 'withdrawn') AND EXISTS (
+            SELECT 1 FROM item_revisions r
+            WHERE r.request_id = requests.id
+              AND r.number < (SELECT max(number) FROM item_revisions WHERE item_id = r.item_id)
+              AND requests.id <> coalesce((SELECT request_id FROM item_revisions
+                                           WHERE item_id = r.item_id ORDER BY number DESC LIMIT 1), 0));",
+    )
+    .down("UPDATE requests SET state = 'published' WHERE state = 'superseded';"),
 ];
 
 /// Brings the database schema up to the newest version.

@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod pages;
 pub mod reports;
 pub mod requests;
+pub mod revisions;
 pub mod search;
 pub mod survey;
 pub mod totp;

@@ -49,7 +49,25 @@ pub struct Request {
     pub updated_at: i64,
     /// Attached files, in order.
     pub files: Vec<super::items::Attachment>,
+    /// What it amends, when it is an amendment of a published item.
+    pub amendment: Option<Amendment>,
 }
+
+/// What makes a request an amendment: the item it changes, the new summary (the title is the
+/// topic and the body the details), and the note of what changed and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amendment {
+    /// The item amended; it keeps its id and address.
+    pub item_id: i64,
+    /// The item's new summary.
+    pub summary: String,
+    /// What changed and why (shown in the public change log).
+    pub note: String,
+}
+
+/// The columns of a request with its amendment, if any: `FROM requests` in every read.
+const SELECT: &str = "SELECT requests.*, a.amended_item, a.summary AS amend_summary, a.note AS amend_note
+     FROM requests LEFT JOIN amendments a ON a.request_id = requests.id";
 
 impl Request {
     /// What the workflow's rules need to know about it.
@@ -58,6 +76,7 @@ impl Request {
             state: self.state,
             requester_id: self.requester_id,
             verbal_pending: self.verbal_pending,
+            amendment: self.amendment.is_some(),
         }
     }
 
@@ -115,6 +134,12 @@ fn request_from_row(r: &Row) -> rusqlite::Result<Request> {
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
         files: Vec::new(),
+        amendment: match r.get::<_, Option<i64>>("amended_item")? {
+            Some(item_id) => {
+                Some(Amendment { item_id, summary: r.get("amend_summary")?, note: r.get("amend_note")? })
+            }
+            None => None,
+        },
     })
 }
 
@@ -275,6 +300,8 @@ pub enum Target<'a> {
         fields: &'a Fields,
         /// Its files, already in the file store.
         files: &'a [NewAttachment],
+        /// The item it amends, for an amendment.
+        amendment: Option<&'a Amendment>,
     },
     /// A stored request, as it was read when the decision was made.
     Existing(&'a Request),
@@ -290,8 +317,11 @@ pub struct Record<'a> {
     pub actor_id: i64,
     /// New fields, added files and files to remove, for an edit.
     pub edit: Option<(&'a Fields, &'a [NewAttachment], &'a [i64])>,
-    /// The item to create, with its compliance tags, for a publication.
+    /// The item to create, with its compliance tags, for a publication (for an amendment:
+    /// the item's new content).
     pub item: Option<(&'a NewItem, &'a [NewTag])>,
+    /// The new summary and note, when an amendment is edited.
+    pub amendment: Option<&'a Amendment>,
 }
 
 /// Why [`record`] did not apply a plan.
@@ -300,6 +330,16 @@ pub enum NotRecorded {
     /// Someone else changed the request first; nothing was written.
     #[error("คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่")]
     Stale,
+    /// The amended item reached its end date (or was taken down as expired) meanwhile.
+    #[error(
+        "เผยแพร่ฉบับแก้ไขไม่ได้ เพราะข้อมูลที่ขอแก้ไขหมดระยะเวลาเผยแพร่แล้ว หากต้องการเผยแพร่อีกครั้ง กรุณายื่นคำขอเผยแพร่ใหม่"
+    )]
+    ItemExpired,
+    /// The item already has an amendment under way (this id); one at a time.
+    #[error(
+        "ข้อมูลนี้มีคำขอแก้ไขที่ยังดำเนินการอยู่แล้ว (คำขอเลขที่ภายใน {0}) แก้ไขได้ครั้งละหนึ่งคำขอ กรุณาดำเนินการคำขอนั้นให้เสร็จก่อน"
+    )]
+    OpenAmendment(i64),
     /// The database failed; nothing was written.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -336,9 +376,20 @@ pub fn record_in(
     rec: Record<'_>,
 ) -> Result<i64, NotRecorded> {
     let (id, requester_id, topic) = match target {
-        Target::New { requester_id, fiscal_year, fields, files } => {
+        Target::New { requester_id, fiscal_year, fields, files, amendment } => {
+            if let Some(a) = amendment
+                && let Some(open) = open_amendment(tx, a.item_id)?
+            {
+                return Err(NotRecorded::OpenAmendment(open));
+            }
             let id = insert(tx, requester_id, fiscal_year, plan.next, fields)?;
             add_files(tx, id, files)?;
+            if let Some(a) = amendment {
+                tx.execute(
+                    "INSERT INTO amendments (request_id, amended_item, summary, note) VALUES (?1, ?2, ?3, ?4)",
+                    (id, a.item_id, &a.summary, a.note.trim()),
+                )?;
+            }
             (id, requester_id, fields.topic.clone())
         }
         Target::Existing(r) => {
@@ -357,11 +408,37 @@ pub fn record_in(
                 add_files(tx, r.id, files)?;
                 topic = fields.topic.clone();
             }
-            let item_id = match (plan.effects.item, rec.item) {
-                (ItemChange::Create, Some((item, tags))) => {
+            if let (Some(a), Some(_)) = (rec.amendment, &r.amendment) {
+                tx.execute(
+                    "UPDATE amendments SET summary = ?2, note = ?3 WHERE request_id = ?1",
+                    (r.id, &a.summary, a.note.trim()),
+                )?;
+            }
+            // Sending an amendment again (after a rejection): still one at a time.
+            if let Some(a) = &r.amendment
+                && plan.next == State::Submitted
+                && let Some(open) = open_amendment(tx, a.item_id)?.filter(|&o| o != r.id)
+            {
+                return Err(NotRecorded::OpenAmendment(open));
+            }
+            let item_id = match (plan.effects.item, rec.item, &r.amendment) {
+                (ItemChange::Create, Some((item, tags)), _) => {
                     let item_id = items::insert_in(tx, item)?;
                     super::compliance::add_tags(tx, item_id, tags, rec.who.user_id)?;
+                    super::revisions::add_in(tx, item_id, item, "", &people(tx, r, rec.who)?)?;
                     Some(item_id)
+                }
+                (ItemChange::Revise, Some((item, tags)), Some(a)) => {
+                    if expired(tx, a.item_id)? {
+                        return Err(NotRecorded::ItemExpired);
+                    }
+                    if !super::revisions::has_any(tx, a.item_id)? {
+                        snapshot(tx, a.item_id)?;
+                    }
+                    items::revise_in(tx, a.item_id, item)?;
+                    super::compliance::add_tags(tx, a.item_id, tags, rec.who.user_id)?;
+                    super::revisions::add_in(tx, a.item_id, item, &a.note, &people(tx, r, rec.who)?)?;
+                    Some(a.item_id)
                 }
                 _ => None,
             };
@@ -383,25 +460,52 @@ pub fn record_in(
     };
     let item_id: Option<i64> =
         tx.query_row("SELECT item_id FROM requests WHERE id = ?1", [id], |r| r.get(0))?;
+    // A published amendment replaces the item's earlier requests (published or withdrawn).
+    let superseded: Vec<i64> = match (plan.effects.item, item_id) {
+        (ItemChange::Revise, Some(item)) => tx
+            .prepare(
+                "UPDATE requests SET state = 'superseded', updated_at = ?3
+                 WHERE item_id = ?1 AND id <> ?2 AND state IN ('published', 'withdrawn') RETURNING id",
+            )?
+            .query_map((item, id, now_unix()), |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+        _ => Vec::new(),
+    };
     for line in &plan.effects.audit {
-        let object = match (line.subject, item_id) {
-            (Subject::Item, Some(item)) => format!("item/{item}"),
-            _ => format!("request/{id}"),
+        let objects = match (line.subject, item_id) {
+            (Subject::Item, Some(item)) => vec![format!("item/{item}")],
+            (Subject::Superseded, _) => superseded.iter().map(|s| format!("request/{s}")).collect(),
+            _ => vec![format!("request/{id}")],
         };
         let detail = match &line.detail {
-            Detail::None => "",
-            Detail::Topic => topic.as_str(),
-            Detail::Text(t) => t.as_str(),
+            Detail::None if line.subject == Subject::Superseded => format!("request/{id}"),
+            Detail::None => String::new(),
+            Detail::Topic => topic.clone(),
+            Detail::Text(t) => t.clone(),
         };
-        audit::append(tx, rec.who, line.action, &object, detail)?;
+        for object in objects {
+            audit::append(tx, rec.who, line.action, &object, &detail)?;
+        }
     }
     let public = item_id.map(paths::item).unwrap_or_default();
+    // A publication dated later: the notice says when it goes live.
+    let scheduled = match (plan.effects.item, item_id) {
+        (ItemChange::Create, Some(item)) => {
+            let at: i64 =
+                tx.query_row("SELECT published_at FROM items WHERE id = ?1", [item], |r| r.get(0))?;
+            (at > crate::thai::now().as_second())
+                .then(|| jiff::Timestamp::from_second(at).ok())
+                .flatten()
+                .map(|ts| crate::thai::date_long(crate::thai::date_of(ts), crate::thai::Digits::Arabic))
+        }
+        _ => None,
+    };
     for notice in &plan.effects.notices {
         let recipients = match notice.to {
             Recipients::Requester => vec![requester_id],
             Recipients::Role(role) => super::users::with_role(tx, role)?.into_iter().map(|u| u.id).collect(),
         };
-        let text = notice.kind.text(&topic, transition::reason(plan), &public);
+        let text = notice.kind.text(&topic, transition::reason(plan), &public, scheduled.as_deref());
         let link = match notice.link {
             Link::Item if !public.is_empty() => public.clone(),
             _ => paths::staff_request(id),
@@ -430,9 +534,16 @@ pub fn expire_due(conn: &mut Connection, today: Date) -> StoreResult<usize> {
         });
         match planned {
             Some((r, p)) if r.item_id == Some(*item_id) => {
-                let rec = Record { who: &system, actor_id: Actor::SYSTEM_USER_ID, edit: None, item: None };
+                let rec = Record {
+                    who: &system,
+                    actor_id: Actor::SYSTEM_USER_ID,
+                    edit: None,
+                    item: None,
+                    amendment: None,
+                };
                 match record_in(&tx, Target::Existing(r), &p, rec) {
-                    Ok(_) | Err(NotRecorded::Stale) => {}
+                    Ok(_)
+                    | Err(NotRecorded::Stale | NotRecorded::OpenAmendment(_) | NotRecorded::ItemExpired) => {}
                     Err(NotRecorded::Store(e)) => return Err(e),
                 }
             }
@@ -459,7 +570,7 @@ pub fn link_item(conn: &Connection, id: i64, item_id: i64) -> StoreResult<()> {
 /// A request with its files.
 pub fn get(conn: &Connection, id: i64) -> StoreResult<Option<Request>> {
     let found = conn
-        .prepare_cached("SELECT * FROM requests WHERE id = ?1")?
+        .prepare_cached(&format!("{SELECT} WHERE requests.id = ?1"))?
         .query_row([id], request_from_row)
         .optional()?;
     match found {
@@ -485,7 +596,9 @@ pub fn with_file(conn: &Connection, file_id: i64) -> StoreResult<Option<Request>
 /// Requests made by `user_id`, most recently changed first (without files).
 pub fn by_requester(conn: &Connection, user_id: i64) -> StoreResult<Vec<Request>> {
     let rows = conn
-        .prepare_cached("SELECT * FROM requests WHERE requester_id = ?1 ORDER BY updated_at DESC, id DESC")?
+        .prepare_cached(&format!(
+            "{SELECT} WHERE requester_id = ?1 ORDER BY updated_at DESC, requests.id DESC"
+        ))?
         .query_map([user_id], request_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
@@ -494,7 +607,7 @@ pub fn by_requester(conn: &Connection, user_id: i64) -> StoreResult<Vec<Request>
 /// Requests in any of `states`, oldest change first (a queue), without files.
 pub fn in_states(conn: &Connection, states: &[State]) -> StoreResult<Vec<Request>> {
     let marks = vec!["?"; states.len()].join(", ");
-    let sql = format!("SELECT * FROM requests WHERE state IN ({marks}) ORDER BY updated_at, id");
+    let sql = format!("{SELECT} WHERE state IN ({marks}) ORDER BY updated_at, requests.id");
     let rows = conn
         .prepare(&sql)?
         .query_map(rusqlite::params_from_iter(states.iter().map(|s| s.as_str())), request_from_row)?
@@ -505,8 +618,126 @@ pub fn in_states(conn: &Connection, states: &[State]) -> StoreResult<Vec<Request
 /// Published requests still waiting for the approver to confirm a verbal approval.
 pub fn verbal_pending(conn: &Connection) -> StoreResult<Vec<Request>> {
     let rows = conn
-        .prepare_cached("SELECT * FROM requests WHERE verbal_pending = 1 ORDER BY updated_at, id")?
+        .prepare_cached(&format!("{SELECT} WHERE verbal_pending = 1 ORDER BY updated_at, requests.id"))?
         .query_map([], request_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Whether item `item_id` is down as expired, or past its end date (Bangkok time) and about
+/// to be taken down.
+pub fn expired(conn: &Connection, item_id: i64) -> StoreResult<bool> {
+    let today = crate::thai::today().to_string();
+    Ok(conn
+        .query_row(
+            "SELECT state = 'expired' OR (state = 'published' AND expires_on IS NOT NULL AND expires_on < ?2)
+             FROM items WHERE id = ?1",
+            (item_id, today),
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// The amendment of item `item_id` under way (draft, submitted or approved), if any.
+pub fn open_amendment(conn: &Connection, item_id: i64) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT r.id FROM requests r JOIN amendments a ON a.request_id = r.id
+             WHERE a.amended_item = ?1 AND r.state IN ('draft', 'submitted', 'approved')
+             ORDER BY r.id LIMIT 1",
+            [item_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The request an item currently stands on (the last published one), with its files.
+pub fn current_of_item(conn: &Connection, item_id: i64) -> StoreResult<Option<Request>> {
+    let id: Option<i64> = conn
+        .query_row("SELECT request_id FROM items WHERE id = ?1", [item_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    match id {
+        Some(id) => get(conn, id),
+        None => Ok(None),
+    }
+}
+
+/// Amendments of item `item_id`, newest first (without files).
+pub fn amendments_of(conn: &Connection, item_id: i64) -> StoreResult<Vec<Request>> {
+    let rows = conn
+        .prepare_cached(&format!("{SELECT} WHERE a.amended_item = ?1 ORDER BY requests.id DESC"))?
+        .query_map([item_id], request_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The names kept with a revision: the requester, the approver (from the request's trail, or
+/// the verbal approval) and the web master publishing it now.
+fn people(tx: &Connection, r: &Request, publisher: &Who) -> StoreResult<super::revisions::People> {
+    let approver: Option<String> = tx
+        .query_row(
+            "SELECT u.name FROM audit a JOIN users u ON u.id = a.user_id
+             WHERE a.object = ?1 AND a.action = ?2 ORDER BY a.id DESC LIMIT 1",
+            (format!("request/{}", r.id), AuditAction::RequestApprove.as_str()),
+            |row| row.get(0),
+        )
+        .optional()?;
+    let publisher: Option<String> = match publisher.user_id {
+        Some(id) => {
+            tx.query_row("SELECT name FROM users WHERE id = ?1", [id], |row| row.get(0)).optional()?
+        }
+        None => None,
+    };
+    Ok(super::revisions::People {
+        requested_by: r.fields.requester_name.clone(),
+        approved_by: approver.unwrap_or_else(|| match &r.verbal_by {
+            Some(by) => format!("{by} (อนุมัติด้วยวาจา)"),
+            None => String::new(),
+        }),
+        published_by: publisher.unwrap_or_default(),
+    })
+}
+
+/// Records an item with no revision yet (published before revisions were kept) as revision 1.
+fn snapshot(tx: &Connection, item_id: i64) -> StoreResult<()> {
+    let Some((item, files, _)) = items::by_id(tx, item_id)? else { return Ok(()) };
+    let as_new = NewItem {
+        category: item.category,
+        title: item.title,
+        summary: item.summary,
+        body: item.body,
+        source: item.source,
+        link: item.link,
+        period_from: item.period_from,
+        period_to: item.period_to,
+        timeless: item.timeless,
+        published_at: jiff::Timestamp::from_second(item.published_at).unwrap_or_default(),
+        expires_on: item.expires_on,
+        attachments: files
+            .into_iter()
+            .map(|f| NewAttachment {
+                file_name: f.file_name,
+                kind: f.kind,
+                blob: super::blobs::StoredBlob { sha256: f.sha256, size: f.size },
+                alt: f.alt,
+            })
+            .collect(),
+        request_id: None,
+    };
+    super::revisions::add_in(tx, item_id, &as_new, "", &super::revisions::People::default())?;
+    Ok(())
+}
+
+/// Published requests whose item goes live after `now` (Unix seconds): (request id, start).
+pub fn scheduled(conn: &Connection, now: i64) -> StoreResult<Vec<(i64, i64)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT r.id, i.published_at FROM requests r JOIN items i ON i.id = r.item_id
+             WHERE r.state = 'published' AND i.state = 'published' AND i.published_at > ?1",
+        )?
+        .query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

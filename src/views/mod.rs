@@ -2,6 +2,7 @@
 //! shared [`layout`].
 
 pub mod admin;
+pub mod amend;
 pub mod charts;
 pub mod compliance;
 pub mod csv;
@@ -13,6 +14,7 @@ pub mod layout;
 pub mod policies;
 pub mod prefs;
 pub mod public;
+pub mod rich;
 pub mod search_admin;
 pub mod staff;
 pub mod stats;

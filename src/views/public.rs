@@ -133,7 +133,15 @@ pub fn place(chrome: &Chrome, place: Place, items: &Page<ItemSummary>) -> Markup
 }
 
 /// An item with the metadata the seed requires to be shown publicly (2.1.3, 3.2).
-pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachment]) -> Markup {
+///
+/// `changes` is the public change log: (when, note) of each published amendment, newest first.
+pub fn item(
+    chrome: &Chrome,
+    item: &Item,
+    place: Option<Place>,
+    files: &[Attachment],
+    changes: &[(i64, String)],
+) -> Markup {
     let digits = chrome.digits;
     let mut crumbs = Vec::new();
     if let Some(p) = place {
@@ -149,7 +157,7 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
         html! {
             article.item {
                 h1 { (item.title) }
-                @if !item.summary.is_empty() { p.lead { (item.summary) } }
+                @if !item.summary.is_empty() { div.lead { (super::rich::render(&item.summary)) } }
                 dl.meta {
                     @if let Some(p) = place {
                         dt { (t("หมวดหมู่", "Category")) }
@@ -169,6 +177,10 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
                     }
                     dt { (t("วันและเวลาที่เผยแพร่", "Published")) }
                     dd { (text::datetime_of_unix(item.published_at, digits)) }
+                    @if let Some((at, _)) = changes.first() {
+                        dt { (t("ปรับปรุงล่าสุด", "Last updated")) }
+                        dd.updated { (text::datetime_of_unix(*at, digits)) }
+                    }
                     dt { (t("ปีงบประมาณ", "Fiscal year")) }
                     dd {
                         @if let Ok(ts) = jiff::Timestamp::from_second(item.published_at) {
@@ -183,7 +195,7 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
                         }
                     }
                 }
-                div.body { (text::body(&item.body)) }
+                div.body { (super::rich::render(&item.body)) }
                 @if let Some(link) = &item.link {
                     p.external { (t("ลิงก์ภายนอก: ", "External link: ")) a href=(link) rel="noopener external" { (link) } }
                 }
@@ -209,6 +221,16 @@ pub fn item(chrome: &Chrome, item: &Item, place: Option<Place>, files: &[Attachm
                                         td { (thai::file_size(f.size, digits)) }
                                     }
                                 }
+                            }
+                        }
+                    }
+                }
+                @if !changes.is_empty() {
+                    section.changes aria-labelledby="changes-h" {
+                        h2 #changes-h { (t("ประวัติการปรับปรุง", "Change log")) }
+                        ul {
+                            @for (at, note) in changes {
+                                li { (text::date_of_unix(*at, digits)) " — " (note) }
                             }
                         }
                     }

@@ -154,7 +154,7 @@ pub fn setup(chrome: &Chrome, form: &super::admin::NewAccount, problems: &[Probl
 }
 
 /// One row of a request list.
-fn request_rows(requests: &[Request], digits: Digits) -> Markup {
+fn request_rows(requests: &[Request], digits: Digits, scheduled: &[(i64, i64)]) -> Markup {
     html! {
         @if requests.is_empty() {
             p.empty { "ไม่มีรายการ" }
@@ -166,7 +166,12 @@ fn request_rows(requests: &[Request], digits: Digits) -> Markup {
                         tr {
                             td { (digits.apply(&r.reference())) }
                             td { a href=(format!("/staff/requests/{}", r.id)) { (r.fields.topic) } }
-                            td { (state_badge(r)) }
+                            td {
+                                @match scheduled.iter().find(|(id, _)| *id == r.id) {
+                                    Some((_, start)) => span.state.state-scheduled { "กำหนดเผยแพร่ " (text::date_of_unix(*start, digits)) },
+                                    None => (state_badge(r)),
+                                }
+                            }
                             td { (text::date_of_unix(r.updated_at, digits)) }
                         }
                     }
@@ -199,6 +204,8 @@ pub struct Dashboard {
     pub ending: Vec<(ItemSummary, jiff::civil::Date)>,
     /// The inbox.
     pub inbox: Vec<Notification>,
+    /// Published requests whose item starts later: (request id, start in Unix seconds).
+    pub scheduled: Vec<(i64, i64)>,
 }
 
 /// The staff home page.
@@ -217,17 +224,17 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
             @if approver {
                 section.panel {
                     h2 { "รออนุมัติ (" (d.to_approve.len()) ")" }
-                    (request_rows(&d.to_approve, digits))
+                    (request_rows(&d.to_approve, digits, &d.scheduled))
                     @if !d.verbal.is_empty() {
                         h3 { "เผยแพร่ตามการอนุมัติด้วยวาจา — รอยืนยันในระบบ" }
-                        (request_rows(&d.verbal, digits))
+                        (request_rows(&d.verbal, digits, &d.scheduled))
                     }
                 }
             }
             @if webmaster {
                 section.panel {
                     h2 { "รอเผยแพร่ (" (d.to_publish.len()) ")" }
-                    (request_rows(&d.to_publish, digits))
+                    (request_rows(&d.to_publish, digits, &d.scheduled))
                     h3 { "รายการที่จะสิ้นสุดการเผยแพร่ภายใน ๑๔ วัน" }
                     @if d.ending.is_empty() { p.empty { "ไม่มี" } }
                     ul {
@@ -239,7 +246,7 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
             }
             section.panel {
                 h2 { "คำขอของฉัน" }
-                (request_rows(&d.mine, digits))
+                (request_rows(&d.mine, digits, &d.scheduled))
             }
             section.panel #inbox {
                 h2 { "การแจ้งเตือน" }
@@ -271,6 +278,7 @@ pub fn request_form(
     existing: Option<&Request>,
     problems: &[Problem],
     max_mb: u64,
+    preview: bool,
 ) -> Markup {
     let action = existing.map_or("/staff/requests".to_string(), |r| format!("/staff/requests/{}", r.id));
     let title = match existing {
@@ -285,14 +293,24 @@ pub fn request_form(
         html! {
             h1 { (title) }
             (forms::summary(problems))
+            @if preview { (super::amend::preview(&input.details)) }
             form.request method="post" action=(action) enctype="multipart/form-data" {
                 (csrf(bar.csrf))
+                @if let Some(a) = existing.and_then(|r| r.amendment.as_ref()) {
+                    fieldset {
+                        legend { "คำขอแก้ไขข้อมูลที่เผยแพร่แล้ว (" (paths::item(a.item_id)) ")" }
+                        (field("note", "แก้ไขอะไร และเพราะเหตุใด", &a.note, Input::Area, true, problems))
+                        (field("summary", "สรุป (แสดงในรายการ)", &a.summary, Input::Area, false, problems))
+                    }
+                }
                 fieldset {
                     legend { "ข้อมูลที่ขอเผยแพร่" }
                     (field("unit", "หน่วยงาน / กลุ่มงาน", &input.unit, Input::Text, true, problems))
                     (field("request_date", "วัน/เดือน/ปี ที่ขอ", &input.request_date, Input::Date, true, problems))
                     (field("topic", "หัวข้อ", &input.topic, Input::Text, true, problems))
                     (field("details", "รายละเอียดข้อมูล (โดยสรุป)", &input.details, Input::Area, true, problems))
+                    (super::amend::syntax_help())
+                    button.secondary type="submit" name="intent" value="preview" formnovalidate { "ดูตัวอย่างเนื้อหา" }
                     (field("link", "ลิงก์ภายนอก (ถ้ามี)", &input.link, Input::Url, false, problems))
                     (field("remarks", "หมายเหตุ", &input.remarks, Input::Text, false, problems))
                     (category_select(&input.category, problems))
@@ -344,7 +362,7 @@ pub fn request_form(
     )
 }
 
-fn category_select(selected: &str, problems: &[Problem]) -> Markup {
+pub(crate) fn category_select(selected: &str, problems: &[Problem]) -> Markup {
     let problem = problems.iter().find(|p| p.field == "category");
     html! {
         div.field.invalid[problem.is_some()] {
@@ -378,6 +396,25 @@ pub struct RequestPage<'a> {
     pub editable: bool,
     /// The latest rejection reason, shown to the requester.
     pub rejection: Option<&'a str>,
+    /// The item as actually published (or amended): its dates and state.
+    pub item: Option<Published>,
+    /// Where to open an amendment of its item, when the viewer may.
+    pub amend: Option<String>,
+}
+
+/// The dates an item was actually published with, which may differ from those requested.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// The item.
+    pub item_id: i64,
+    /// When it goes (or went) live, Unix seconds.
+    pub start: i64,
+    /// Its last day, if any.
+    pub end: Option<jiff::civil::Date>,
+    /// `published`, `withdrawn` or `expired`.
+    pub state: String,
+    /// Whether its start is still to come.
+    pub scheduled: bool,
 }
 
 /// A request's page: its fields, files, state, history and the actions the viewer may take.
@@ -394,12 +431,37 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
         &[Crumb::here(format!("คำขอ {reference}"))],
         html! {
             h1 { (f.topic) }
-            p { "เลขที่คำขอ " strong { (reference) } " · สถานะ " (state_badge(r)) }
+            @let scheduled = p.item.as_ref().filter(|i| i.scheduled && r.state == State::Published);
+            p {
+                "เลขที่คำขอ " strong { (reference) } " · สถานะ "
+                @if let Some(i) = scheduled {
+                    span.state.state-scheduled { "กำหนดเผยแพร่ " (text::date_of_unix(i.start, digits)) }
+                } @else { (state_badge(r)) }
+            }
+            @if let Some(a) = &r.amendment {
+                div.notice {
+                    p { strong { "คำขอแก้ไขข้อมูลที่เผยแพร่แล้ว" } " — ที่อยู่เดิม "
+                        a href=(paths::item(a.item_id)) { (paths::item(a.item_id)) }
+                        " · " a href=(super::amend::revisions_url(a.item_id)) { "ประวัติการปรับปรุง" }
+                        @if matches!(r.state, State::Draft | State::Submitted | State::Approved | State::Rejected) {
+                            " · " a href=(format!("/staff/requests/{}/diff", r.id)) { "เปรียบเทียบกับฉบับที่เผยแพร่อยู่" }
+                        } }
+                    p { strong { "สิ่งที่แก้ไขและเหตุผล: " } (a.note) }
+                    @if !a.summary.is_empty() { p { strong { "สรุปฉบับแก้ไข: " } (a.summary) } }
+                }
+            }
             @if let (Some(reason), Some(State::Rejected)) = (p.rejection, Some(r.state)) {
                 div.warning role="alert" { strong { "เหตุผลที่ไม่อนุมัติ: " } (reason) }
             }
-            @if let Some(item) = r.item_id {
-                p { "เผยแพร่ที่ " a href=(paths::item(item)) { (paths::item(item)) } }
+            @if let Some(i) = &p.item {
+                p {
+                    @if i.scheduled { "จะเผยแพร่ที่ " } @else { "เผยแพร่ที่ " }
+                    a href=(paths::item(i.item_id)) { (paths::item(i.item_id)) }
+                    " · เผยแพร่จริงตั้งแต่ " (text::date_of_unix(i.start, digits))
+                    " ถึง " @match i.end { Some(d) => (text::date(d, digits)), None => "ไม่กำหนด" }
+                    @match i.state.as_str() { "withdrawn" => " (ถอนการเผยแพร่แล้ว)", "expired" => " (หมดระยะเวลาเผยแพร่แล้ว)", _ => "" }
+                    @if r.amendment.is_none() { " · " a href=(super::amend::revisions_url(i.item_id)) { "ประวัติการปรับปรุง" } }
+                }
             }
             dl.meta {
                 dt { "หน่วยงาน" } dd { (f.unit) }
@@ -414,7 +476,7 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
                     dt { "อนุมัติด้วยวาจาโดย" } dd { (by) " เมื่อ " (text::date(on, digits)) @if r.verbal_pending { " (รอยืนยันในระบบ)" } }
                 }
             }
-            div.body { (text::body(&f.details)) }
+            div.body { (super::rich::render(&f.details)) }
             @if !r.files.is_empty() {
                 h2 { "เอกสารแนบ" }
                 ul {
@@ -429,6 +491,7 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
             p.actions-row {
                 a.button.secondary href=(format!("/staff/requests/{}/print", r.id)) { "พิมพ์แบบฟอร์ม" }
                 @if p.editable { " " a.button.secondary href=(format!("/staff/requests/{}/edit", r.id)) { "แก้ไขคำขอ" } }
+                @if let Some(url) = &p.amend { " " a.button href=(url) { "ขอแก้ไขข้อมูลที่เผยแพร่" } }
             }
             (action_forms(r, p.actions, bar.csrf))
             h2 { "ประวัติการดำเนินการ" }
@@ -527,7 +590,7 @@ pub fn publish_form(
             p.lead { "ตรวจสอบหมวดหมู่และข้อมูลกำกับ (metadata) ก่อนเผยแพร่ ประเภทและขนาดไฟล์จะแสดงตามไฟล์จริง" }
             details.panel open {
                 summary { "เนื้อหาและไฟล์ที่จะเผยแพร่" }
-                div.body { (text::body(&r.fields.details)) }
+                div.body { (super::rich::render(&r.fields.details)) }
                 @if r.files.is_empty() {
                     p.empty { "ไม่มีไฟล์แนบ" }
                 } @else {
@@ -628,11 +691,17 @@ pub fn print_sheet(
         main.sheet {
             p.ref { "เลขที่ " (digits.apply(&r.reference())) }
             h1 { "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์ของ" (office.name_th) }
+            @if let Some(a) = &r.amendment {
+                p.amendment { strong { "☑ ขอแก้ไขข้อมูลที่เผยแพร่แล้ว" } " ที่อยู่เดิม " (paths::item(a.item_id)) " (ที่อยู่ไม่เปลี่ยน)" }
+            }
             table.form {
+                @if let Some(a) = &r.amendment {
+                    tr { th { "สิ่งที่ขอแก้ไขและเหตุผล" } td { (a.note) } }
+                }
                 tr { th { "ชื่อหน่วยงาน" } td { (office.name_th) " " (office.address) } }
                 tr { th { "วัน/เดือน/ปี" } td { (thai::date_long(f.request_date, Digits::Thai)) } }
                 tr { th { "หัวข้อ" } td { (f.topic) } }
-                tr { th { "รายละเอียดข้อมูล (โดยสรุปหรือเอกสารแนบ)" } td { (text::body(&f.details))
+                tr { th { "รายละเอียดข้อมูล (โดยสรุปหรือเอกสารแนบ)" } td { (super::rich::render(&f.details))
                     @if !r.files.is_empty() {
                         p { "เอกสารแนบ: " @for (i, file) in r.files.iter().enumerate() { @if i > 0 { ", " } (file.file_name) } }
                     }

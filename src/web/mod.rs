@@ -3,6 +3,7 @@
 
 mod access;
 mod admin;
+mod amend;
 mod assets;
 mod auth;
 mod cache_policy;
@@ -227,6 +228,14 @@ pub fn router(app: Shared) -> Router {
         .route("/staff/requests/{id}/print", get(staff::print))
         .route("/staff/requests/{id}/{action}", post(staff::decide_on))
         .route("/staff/files/{id}/{name}", get(staff::file))
+        .route(
+            "/staff/items/{id}/amend",
+            get(amend::form).post(amend::create).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/staff/items/{id}/revisions", get(amend::list))
+        .route("/staff/requests/{id}/diff", get(amend::proposed))
+        .route("/staff/items/{id}/diff", get(amend::diff))
+        .route("/staff/revision-files/{id}/{name}", get(amend::file))
         .route("/admin/users", get(admin::list_users).post(admin::add_user))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/admin/users/{id}/password", post(admin::set_password))

@@ -106,19 +106,19 @@ pub async fn item(State(app): State<Shared>, Path(id): Path<String>) -> Result<R
         .run(move |c| {
             let at = At::now();
             Ok(match items::visible(c, id, at)? {
-                Some(found) => Ok(found),
+                Some((item, files)) => Ok((item, files, crate::store::revisions::change_log(c, id)?)),
                 None => Err(items::gone(c, id, at)?),
             })
         })
         .await?;
-    let (item, files) = match found {
+    let (item, files, changes) = match found {
         Ok(found) => found,
         Err(Some(_)) => return Err(WebError::Gone),
         Err(None) => return Err(WebError::NotFound),
     };
     let place = Place::parse(&item.category);
     let chrome = app.chrome(place.map(|p| p.area.slug)).await?;
-    Ok(html(views::public::item(&chrome, &item, place, &files)))
+    Ok(html(views::public::item(&chrome, &item, place, &files, &changes)))
 }
 
 /// `GET /files/{id}/{name}`: an attachment of a visible item, byte for byte, with its type.

@@ -76,7 +76,7 @@ async fn record(
     staff: &Staff,
     target: RecordTarget,
     plan: Plan,
-    edit: Option<(form::ValidRequest, Vec<NewAttachment>, Vec<i64>)>,
+    edit: Option<Edit>,
     item: Option<(NewItem, Vec<NewTag>)>,
 ) -> Result<i64, WebError> {
     let (who, actor_id) = (staff.who(), staff.user.id);
@@ -84,16 +84,21 @@ async fn record(
         .store
         .run(move |c| {
             let target = match &target {
-                RecordTarget::New { fiscal_year, fields, files } => {
-                    Target::New { requester_id: actor_id, fiscal_year: *fiscal_year, fields, files }
-                }
+                RecordTarget::New { fiscal_year, fields, files } => Target::New {
+                    requester_id: actor_id,
+                    fiscal_year: *fiscal_year,
+                    fields,
+                    files,
+                    amendment: None,
+                },
                 RecordTarget::Existing(r) => Target::Existing(r),
             };
             let rec = Record {
                 who: &who,
                 actor_id,
-                edit: edit.as_ref().map(|(f, files, remove)| (f, files.as_slice(), remove.as_slice())),
+                edit: edit.as_ref().map(|(f, files, remove, _)| (f, files.as_slice(), remove.as_slice())),
                 item: item.as_ref().map(|(i, tags)| (i, tags.as_slice())),
+                amendment: edit.as_ref().and_then(|e| e.3.as_ref()),
             };
             Ok(requests::record(c, target, &plan, rec))
         })
@@ -101,9 +106,19 @@ async fn record(
     match recorded {
         Ok(id) => Ok(id),
         Err(NotRecorded::Stale) => Err(WebError::Forbidden(NotRecorded::Stale.to_string())),
+        Err(NotRecorded::ItemExpired) => Err(WebError::Forbidden(NotRecorded::ItemExpired.to_string())),
+        Err(NotRecorded::OpenAmendment(open)) => Err(WebError::Forbidden(format!(
+            "{} — {}",
+            NotRecorded::OpenAmendment(open),
+            paths::staff_request(open)
+        ))),
         Err(NotRecorded::Store(e)) => Err(e.into()),
     }
 }
+
+/// An edit: new fields, added files, ids of files to remove, and an amendment's new summary
+/// and note.
+type Edit = (form::ValidRequest, Vec<NewAttachment>, Vec<i64>, Option<requests::Amendment>);
 
 /// The request a handler records a transition on, owned so it can move to a blocking thread.
 enum RecordTarget {
@@ -124,6 +139,7 @@ pub async fn dashboard(State(app): State<Shared>, staff: Staff) -> Result<Respon
             let mut d = Dashboard {
                 mine: requests::by_requester(c, user_id)?,
                 inbox: notifications::recent(c, user_id, 30)?,
+                scheduled: requests::scheduled(c, thai::now().as_second())?,
                 ..Dashboard::default()
             };
             if roles.contains(Role::Approver) {
@@ -177,7 +193,7 @@ fn max_upload(app: &Shared) -> u64 {
 pub async fn new_form(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
-    Ok(html(view::request_form(&chrome, &bar, &blank_form(&staff), None, &[], max_upload(&app) >> 20)))
+    Ok(html(view::request_form(&chrome, &bar, &blank_form(&staff), None, &[], max_upload(&app) >> 20, false)))
 }
 
 fn input_of(r: &Request) -> RequestInput {
@@ -215,6 +231,19 @@ async fn accept_form(
         up.remove_files.retain(|id| r.files.iter().any(|f| f.id == *id));
     }
     let mut problems = std::mem::take(&mut up.problems);
+    // The preview button: the form again with the details as they will look; nothing saved.
+    if up.intent == "preview" {
+        let bar = bar(app, staff).await?;
+        let chrome = app.plain_chrome();
+        let unsaved = if up.files.is_empty() {
+            Vec::new()
+        } else {
+            vec![Problem::new("files", "ไฟล์ที่เลือกยังไม่ได้บันทึก (ดูตัวอย่างเท่านั้น) กรุณาเลือกไฟล์อีกครั้งก่อนส่ง")]
+        };
+        let page =
+            view::request_form(&chrome, &bar, &up.input, existing, &unsaved, max_upload(app) >> 20, true);
+        return Ok(Err(html(page)));
+    }
     let valid = match form::validate(&up.input, thai::today()) {
         Ok(v) => Some(v),
         Err(errors) => {
@@ -232,8 +261,15 @@ async fn accept_form(
             // The checked temporary files are dropped here, and deleted with them.
             let bar = bar(app, staff).await?;
             let chrome = app.plain_chrome();
-            let page =
-                view::request_form(&chrome, &bar, &up.input, existing, &problems, max_upload(app) >> 20);
+            let page = view::request_form(
+                &chrome,
+                &bar,
+                &up.input,
+                existing,
+                &problems,
+                max_upload(app) >> 20,
+                false,
+            );
             Ok(Err((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html(page)).into_response()))
         }
     }
@@ -295,6 +331,7 @@ pub async fn show(
     let rejection =
         history.iter().rev().find(|e| e.action == AuditAction::RequestReject).map(|e| e.detail.as_str());
     let actions = available(&r.facts(), &staff.actor());
+    let item = super::amend::published(&app, &r).await?;
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     let page = RequestPage {
@@ -303,6 +340,8 @@ pub async fn show(
         actions: &actions,
         editable: may_edit(&r.facts(), &staff.actor()),
         rejection,
+        amend: super::amend::amend_link(&staff, &r),
+        item,
     };
     Ok(html(view::request_page(&chrome, &bar, &page)))
 }
@@ -317,7 +356,7 @@ pub async fn edit_form(
     plan_for(&staff, &Transition::Edit { submit: false }, Some(&r))?;
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
-    Ok(html(view::request_form(&chrome, &bar, &input_of(&r), Some(&r), &[], max_upload(&app) >> 20)))
+    Ok(html(view::request_form(&chrome, &bar, &input_of(&r), Some(&r), &[], max_upload(&app) >> 20, false)))
 }
 
 /// `POST /staff/requests/{id}`: saves an edited draft or rejected request, and resubmits it
@@ -337,8 +376,14 @@ pub async fn update(
     };
     let plan = plan_for(&staff, &Transition::Edit { submit: up.intent != "draft" }, Some(&r))?;
     let remove = up.remove_files.clone();
+    // An amendment's summary and note are edited with it (a note left blank stays as it was).
+    let amendment = r.amendment.as_ref().map(|a| requests::Amendment {
+        item_id: a.item_id,
+        summary: up.summary.trim().to_owned(),
+        note: if up.note.trim().is_empty() { a.note.clone() } else { up.note.trim().to_owned() },
+    });
     let files = store_files(&app, up).await?;
-    let edit = Some((valid, files, remove));
+    let edit = Some((valid, files, remove, amendment));
     let id = record(&app, &staff, RecordTarget::Existing(r), plan, edit, None).await?;
     Ok(to_request(id))
 }
@@ -391,7 +436,10 @@ fn publish_defaults(r: &Request, verbal: bool) -> PublishInput {
     PublishInput {
         category: f.category.clone(),
         title: f.topic.clone(),
-        summary: f.details.lines().next().unwrap_or_default().chars().take(300).collect(),
+        summary: match &r.amendment {
+            Some(a) => a.summary.clone(),
+            None => f.details.lines().next().unwrap_or_default().chars().take(300).collect(),
+        },
         source: f.unit.clone(),
         period_from: date(f.period_from),
         period_to: date(f.period_to),
@@ -413,6 +461,16 @@ fn may_publish(staff: &Staff, r: &Request, verbal: bool) -> Result<(), WebError>
     }
 }
 
+/// Refuses to publish an amendment whose item expired meanwhile (the store checks again).
+async fn amended_item_live(app: &Shared, r: &Request) -> Result<(), WebError> {
+    if let Some(item) = r.amendment.as_ref().map(|a| a.item_id)
+        && app.store.run(move |c| requests::expired(c, item)).await?
+    {
+        return Err(WebError::Forbidden(NotRecorded::ItemExpired.to_string()));
+    }
+    Ok(())
+}
+
 /// `GET /staff/requests/{id}/publish`
 pub async fn publish_form(
     State(app): State<Shared>,
@@ -423,7 +481,20 @@ pub async fn publish_form(
     let r = load(&app, &id).await?;
     let verbal = q.verbal == "1";
     may_publish(&staff, &r, verbal)?;
+    amended_item_live(&app, &r).await?;
     let mut input = publish_defaults(&r, verbal);
+    // An amendment of an item that covers no period keeps saying so unless changed.
+    if let Some(item) = r.amendment.as_ref().map(|a| a.item_id)
+        && r.fields.period_from.is_none()
+        && r.fields.period_to.is_none()
+        && app
+            .store
+            .run(move |c| crate::store::items::by_id(c, item))
+            .await?
+            .is_some_and(|(i, _, _)| i.timeless)
+    {
+        input.timeless = "1".into();
+    }
     let lib = super::compliance::library(&app).await?;
     let suggested = status::suggested_year(r.fields.period_from, thai::today());
     let fy = super::compliance::choice_year(&suggested.to_string(), thai::fiscal_year(thai::today()));
@@ -449,6 +520,7 @@ pub async fn publish(
     let r = load(&app, &id).await?;
     // Who may publish is checked before the form is read or shown back.
     may_publish(&staff, &r, input.is_verbal())?;
+    amended_item_live(&app, &r).await?;
     let today = thai::today();
     let lib = super::compliance::library(&app).await?;
     let fy_now = thai::fiscal_year(today);
@@ -488,15 +560,16 @@ pub async fn publish(
 /// The item a request becomes, with the web master's metadata.
 fn new_item(r: &Request, fields: ValidPublication, today: Date) -> NewItem {
     // Publishing today means now; a later date means 08:00 that morning, Bangkok time.
-    let published_at = if fields.publish_on == today {
-        jiff::Timestamp::now()
+    // An amendment goes live at once: the version online stays until then.
+    let published_at = if fields.publish_on == today || r.amendment.is_some() {
+        thai::now()
     } else {
         fields
             .publish_on
             .to_datetime(jiff::civil::Time::constant(8, 0, 0, 0))
             .to_zoned_datetime(thai::bangkok())
             .map(|z| z.timestamp())
-            .unwrap_or_else(|_| jiff::Timestamp::now())
+            .unwrap_or_else(|_| thai::now())
     };
     let mut alts = fields.alts.into_iter();
     NewItem {

@@ -44,6 +44,22 @@ pub struct Upload {
     pub files: Vec<Checked>,
     /// Problems found with the files, in Thai, naming each file.
     pub problems: Vec<Problem>,
+    /// The proposed summary (amendment form).
+    pub summary: String,
+    /// What changed and why (amendment form).
+    pub note: String,
+}
+
+impl Checked {
+    /// The file's name as it will be shown.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The hash of its bytes.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
 }
 
 impl Upload {
@@ -107,6 +123,8 @@ pub async fn read(mut multipart: Multipart, blobs: &BlobStore, max_bytes: u64, a
         let f = &mut up.input;
         match name.as_str() {
             "csrf" => up.csrf = value,
+            "summary" => up.summary = value,
+            "note" => up.note = value,
             "intent" => up.intent = value,
             "remove_file" => up.remove_files.extend(value.parse::<i64>().ok()),
             "unit" => f.unit = value,

@@ -26,6 +26,12 @@ pub enum AuditAction {
     RequestWithdraw,
     /// A request's item reached its end date.
     RequestExpire,
+    /// An amendment of a published (or withdrawn) item was requested.
+    RequestAmend,
+    /// A request's item was replaced by a published amendment (its content is a past revision).
+    RequestSupersede,
+    /// A published amendment became the item's new revision, at the same address.
+    ItemRevise,
     /// An item reached its end date and came down.
     ItemExpire,
     /// An item's compliance tags were changed.
@@ -118,7 +124,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 54] = [
+    pub const ALL: [AuditAction; 57] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -129,6 +135,9 @@ impl AuditAction {
         AuditAction::RequestConfirmVerbal,
         AuditAction::RequestWithdraw,
         AuditAction::RequestExpire,
+        AuditAction::RequestAmend,
+        AuditAction::RequestSupersede,
+        AuditAction::ItemRevise,
         AuditAction::ItemExpire,
         AuditAction::ItemTags,
         AuditAction::LoginOk,
@@ -189,6 +198,9 @@ impl AuditAction {
             RequestConfirmVerbal => "request.confirm_verbal",
             RequestWithdraw => "request.withdraw",
             RequestExpire => "request.expire",
+            RequestAmend => "request.amend",
+            RequestSupersede => "request.supersede",
+            ItemRevise => "item.revise",
             ItemExpire => "item.expire",
             ItemTags => "item.tags",
             LoginOk => "login.ok",
@@ -255,6 +267,9 @@ impl AuditAction {
             RequestConfirmVerbal => "ยืนยันการอนุมัติด้วยวาจา",
             RequestWithdraw => "ถอนการเผยแพร่",
             RequestExpire => "สิ้นสุดการเผยแพร่อัตโนมัติ",
+            RequestAmend => "ขอแก้ไขข้อมูลที่เผยแพร่",
+            RequestSupersede => "ถูกแทนที่ด้วยฉบับแก้ไข",
+            ItemRevise => "ปรับปรุงข้อมูลที่เผยแพร่ (ฉบับแก้ไข)",
             ItemExpire => "นำข้อมูลลงเมื่อครบกำหนด",
             ItemTags => "แก้ไขการจัดเข้าเกณฑ์ ITA/MOIT",
             LoginOk => "เข้าสู่ระบบ",
@@ -316,6 +331,9 @@ impl AuditAction {
             RequestConfirmVerbal => "Verbal approval confirmed",
             RequestWithdraw => "Withdrawn",
             RequestExpire => "Publication ended",
+            RequestAmend => "Amendment requested",
+            RequestSupersede => "Superseded by an amendment",
+            ItemRevise => "Item revised (amendment published)",
             ItemExpire => "Item taken down at its end date",
             ItemTags => "Compliance tags changed",
             LoginOk => "Logged in",

@@ -7,6 +7,7 @@
 //! `store::requests::record` applies it in one transaction.
 
 pub mod account;
+pub mod amend;
 pub mod audit;
 pub mod eservice;
 pub mod files;

@@ -4,6 +4,10 @@
 //! draft ─submit→ submitted ─approve→ approved ─publish→ published ─expire→ expired
 //!   ↑               │  └─reject→ rejected ─submit→ submitted        └─withdraw→ withdrawn
 //!   (edit)          └─publish on verbal approval→ published (flagged until confirmed)
+//!
+//! published or withdrawn item ─amend→ a new request (an amendment) that goes the same way;
+//! publishing it revises the item at the same address and the item's previous request
+//! becomes `superseded` (a verbal approval on it can still be confirmed).
 //! ```
 //!
 //! [`decide`] is the single place these rules live: the web layer asks it before every change
@@ -28,11 +32,13 @@ pub enum State {
     Expired,
     /// Taken down by a web master or administrator before its end date; kept.
     Withdrawn,
+    /// Its item was revised by a published amendment: its content is a past revision.
+    Superseded,
 }
 
 impl State {
     /// Every state, in lifecycle order.
-    pub const ALL: [State; 7] = [
+    pub const ALL: [State; 8] = [
         State::Draft,
         State::Submitted,
         State::Approved,
@@ -40,6 +46,7 @@ impl State {
         State::Published,
         State::Expired,
         State::Withdrawn,
+        State::Superseded,
     ];
 
     /// The stored name, lower-case English.
@@ -52,6 +59,7 @@ impl State {
             State::Published => "published",
             State::Expired => "expired",
             State::Withdrawn => "withdrawn",
+            State::Superseded => "superseded",
         }
     }
 
@@ -70,6 +78,7 @@ impl State {
             State::Published => "เผยแพร่แล้ว",
             State::Expired => "หมดระยะเวลาเผยแพร่",
             State::Withdrawn => "ถอนการเผยแพร่",
+            State::Superseded => "มีฉบับแก้ไขแทนแล้ว",
         }
     }
 }
@@ -359,6 +368,8 @@ pub struct RequestFacts {
     pub requester_id: i64,
     /// Published on a verbal approval that no approver has confirmed yet.
     pub verbal_pending: bool,
+    /// It amends an item already published: publishing it revises that item.
+    pub amendment: bool,
 }
 
 /// The request after an allowed action.
@@ -410,9 +421,23 @@ pub enum Refusal {
     /// Acting on a request that does not exist.
     #[error("ไม่พบคำขอนี้")]
     NoRequest,
+    /// An amendment of an item that is neither published nor withdrawn (expired, say).
+    #[error("ขอแก้ไขไม่ได้ เพราะข้อมูลนี้อยู่ในสถานะ \"{}\" — แก้ไขได้เฉพาะข้อมูลที่เผยแพร่อยู่หรือถอนการเผยแพร่แล้ว{}", .state.label_th(), expired_hint(.state))]
+    NotAmendable {
+        /// The state of the item's current request.
+        state: State,
+    },
     /// The request changed since the page was opened (someone else acted first).
     #[error("คำขอนี้ถูกเปลี่ยนสถานะไปแล้ว กรุณาเปิดหน้าใหม่")]
     Stale,
+}
+
+fn expired_hint(state: &State) -> &'static str {
+    if *state == State::Expired {
+        " หากต้องการเผยแพร่อีกครั้ง กรุณายื่นคำขอเผยแพร่ใหม่"
+    } else {
+        ""
+    }
 }
 
 /// Who may perform an action, checked after the state.
@@ -421,6 +446,7 @@ enum Who {
     Requester,
     Role(Role),
     WebMasterOrAdmin,
+    RequesterOrWebMaster,
     System,
 }
 
@@ -433,6 +459,7 @@ impl Who {
             Who::Role(Role::WebMaster) => "ผู้ดูแลเว็บไซต์ (Web Master)",
             Who::Role(Role::Admin) => "ผู้ดูแลระบบ",
             Who::WebMasterOrAdmin => "ผู้ดูแลเว็บไซต์ (Web Master) หรือผู้ดูแลระบบ",
+            Who::RequesterOrWebMaster => "ผู้ขอเผยแพร่ (เจ้าของข้อมูล) หรือผู้ดูแลเว็บไซต์ (Web Master)",
             Who::System => "ระบบ (ตามกำหนดวันสิ้นสุดการเผยแพร่)",
         }
     }
@@ -442,6 +469,7 @@ impl Who {
             Who::Requester => !actor.is_system() && actor.user_id == facts.requester_id,
             Who::Role(r) => actor.has(r),
             Who::WebMasterOrAdmin => actor.has(Role::WebMaster) || actor.has(Role::Admin),
+            Who::RequesterOrWebMaster => Who::Requester.admits(facts, actor) || actor.has(Role::WebMaster),
             Who::System => actor.is_system(),
         }
     }
@@ -456,7 +484,7 @@ fn rule(kind: ActionKind) -> (&'static [State], Who) {
         ActionKind::Reject => (&[Submitted], Who::Role(Role::Approver)),
         ActionKind::Publish => (&[Approved], Who::Role(Role::WebMaster)),
         ActionKind::PublishOnVerbalApproval => (&[Submitted], Who::Role(Role::WebMaster)),
-        ActionKind::ConfirmVerbalApproval => (&[Published], Who::Role(Role::Approver)),
+        ActionKind::ConfirmVerbalApproval => (&[Published, Superseded], Who::Role(Role::Approver)),
         ActionKind::Withdraw => (&[Published], Who::WebMasterOrAdmin),
         ActionKind::Expire => (&[Published], Who::System),
     }
@@ -507,7 +535,29 @@ pub fn decide(facts: &RequestFacts, action: &Action, actor: &Actor) -> Result<Ou
         ActionKind::Withdraw | ActionKind::Expire => facts.verbal_pending,
         _ => false,
     };
-    Ok(Outcome { next: kind.target(), verbal_pending })
+    // Confirming changes only the flag: a superseded request stays superseded.
+    let next = if kind == ActionKind::ConfirmVerbalApproval { facts.state } else { kind.target() };
+    Ok(Outcome { next, verbal_pending })
+}
+
+/// Who may amend an item, and from which states.
+const AMEND: Who = Who::RequesterOrWebMaster;
+
+/// The Thai name of opening an amendment, on buttons and in refusals.
+pub const AMEND_LABEL: &str = "ขอแก้ไข";
+
+/// Whether `actor` may open an amendment of an item whose current request is `facts`: the item
+/// must be on the site or withdrawn (not expired), and the actor its requester or a web master.
+/// An item with no request (imported or demo content) is judged with the system as requester,
+/// so only web masters may amend it.
+pub fn may_amend(facts: &RequestFacts, actor: &Actor) -> Result<(), Refusal> {
+    if !matches!(facts.state, State::Published | State::Withdrawn) {
+        return Err(Refusal::NotAmendable { state: facts.state });
+    }
+    if !AMEND.admits(facts, actor) {
+        return Err(Refusal::NotAllowed { action: AMEND_LABEL, needed: AMEND.label_th() });
+    }
+    Ok(())
 }
 
 /// The actions `actor` could take on a request now, for drawing its buttons. Whether a reason
@@ -600,6 +650,7 @@ mod tests {
         (S::Submitted, false, K::PublishOnVerbalApproval, May::WebMaster,        S::Published, true),
         (S::Submitted, true,  K::PublishOnVerbalApproval, May::WebMaster,        S::Published, true),
         (S::Published, true,  K::ConfirmVerbalApproval,   May::Approver,         S::Published, false),
+        (S::Superseded, true, K::ConfirmVerbalApproval,   May::Approver,         S::Superseded, false),
         (S::Published, false, K::Withdraw,                May::WebMasterOrAdmin, S::Withdrawn, false),
         (S::Published, true,  K::Withdraw,                May::WebMasterOrAdmin, S::Withdrawn, true),
         (S::Published, false, K::Expire,                  May::System,           S::Expired,   false),
@@ -646,7 +697,8 @@ mod tests {
         let mut refused = 0;
         for state in State::ALL {
             for verbal in [false, true] {
-                let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: verbal };
+                let facts =
+                    RequestFacts { state, requester_id: REQUESTER, verbal_pending: verbal, amendment: false };
                 for kind in ActionKind::ALL {
                     for actor in actors() {
                         let got = decide(&facts, &sample(kind), &actor);
@@ -675,14 +727,15 @@ mod tests {
                 }
             }
         }
-        // 7 states × 2 flags × 8 actions × 33 actors.
-        assert_eq!(allowed + refused, 7 * 2 * 8 * 33);
+        // 8 states × 2 flags × 8 actions × 33 actors.
+        assert_eq!(allowed + refused, 8 * 2 * 8 * 33);
         assert!(allowed > 0 && refused > allowed);
     }
 
     #[test]
     fn refusals_name_the_most_basic_problem() {
-        let facts = |state| RequestFacts { state, requester_id: REQUESTER, verbal_pending: false };
+        let facts =
+            |state| RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
         let approver = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         // Wrong state wins over a wrong role.
         for state in State::ALL {
@@ -704,7 +757,12 @@ mod tests {
 
     #[test]
     fn separation_of_duties() {
-        let facts = RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false };
+        let facts = RequestFacts {
+            state: State::Submitted,
+            requester_id: REQUESTER,
+            verbal_pending: false,
+            amendment: false,
+        };
         let head = Actor { user_id: REQUESTER, roles: Roles::parse_list("approver,webmaster").unwrap() };
         for a in [Action::Approve, sample(ActionKind::Reject)] {
             assert_eq!(decide(&facts, &a, &head), Err(Refusal::OwnRequest));
@@ -721,8 +779,12 @@ mod tests {
     fn reasons_and_verbal_approver_are_required() {
         let approver = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         let webmaster = Actor { user_id: OTHER, roles: Roles::parse_list("webmaster").unwrap() };
-        let submitted =
-            RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false };
+        let submitted = RequestFacts {
+            state: State::Submitted,
+            requester_id: REQUESTER,
+            verbal_pending: false,
+            amendment: false,
+        };
         let published = RequestFacts { state: State::Published, ..submitted };
         let blank = " \t\u{3000}\n".to_string();
         assert_eq!(
@@ -746,7 +808,7 @@ mod tests {
         let mut can = Vec::new();
         for state in State::ALL {
             for verbal_pending in [false, true] {
-                let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending };
+                let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending, amendment: false };
                 can.extend(available(&facts, &admin));
             }
         }
@@ -757,14 +819,16 @@ mod tests {
     #[test]
     fn only_the_requester_edits_and_only_before_submitting() {
         for state in State::ALL {
-            let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: false };
+            let facts =
+                RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
             for actor in actors() {
                 let want = actor.user_id == REQUESTER && matches!(state, State::Draft | State::Rejected);
                 assert_eq!(may_edit(&facts, &actor), want, "{state:?} {actor:?}");
             }
         }
         // The system is nobody's requester, even against a malformed row with requester 0.
-        let odd = RequestFacts { state: State::Draft, requester_id: 0, verbal_pending: false };
+        let odd =
+            RequestFacts { state: State::Draft, requester_id: 0, verbal_pending: false, amendment: false };
         assert!(!may_edit(&odd, &Actor::system()));
         assert!(decide(&odd, &Action::Submit, &Actor::system()).is_err());
     }
@@ -772,7 +836,8 @@ mod tests {
     #[test]
     fn drafts_are_the_requesters_alone() {
         for state in State::ALL {
-            let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: false };
+            let facts =
+                RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
             for actor in actors() {
                 let office = !actor.is_system()
                     && (actor.roles.contains(Role::Approver)
@@ -783,6 +848,75 @@ mod tests {
                 assert_eq!(may_view(&facts, &actor), want, "{state:?} {actor:?}");
             }
         }
+    }
+
+    /// Who may open an amendment, from which state of the item's current request: written out
+    /// independently of [`may_amend`].
+    #[rustfmt::skip]
+    const AMENDABLE: &[(State, May)] = &[
+        (S::Published, May::Requester),
+        (S::Published, May::WebMaster),
+        (S::Withdrawn, May::Requester),
+        (S::Withdrawn, May::WebMaster),
+    ];
+
+    #[test]
+    fn amendments_from_published_or_withdrawn_by_owner_or_web_master() {
+        for state in State::ALL {
+            for verbal_pending in [false, true] {
+                let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending, amendment: false };
+                for actor in actors() {
+                    let own = !actor.is_system() && actor.user_id == REQUESTER;
+                    let web = !actor.is_system() && actor.roles.contains(Role::WebMaster);
+                    let want = AMENDABLE.iter().any(|(s, who)| {
+                        *s == state
+                            && match who {
+                                May::Requester => own,
+                                May::WebMaster => web,
+                                _ => false,
+                            }
+                    });
+                    let got = may_amend(&facts, &actor);
+                    assert_eq!(got.is_ok(), want, "{state:?} {actor:?}: {got:?}");
+                }
+            }
+        }
+        // An expired item: the reason says so and points to a new request.
+        let expired = RequestFacts {
+            state: State::Expired,
+            requester_id: REQUESTER,
+            verbal_pending: false,
+            amendment: false,
+        };
+        let err = may_amend(&expired, &Actor { user_id: REQUESTER, roles: Roles::EMPTY }).unwrap_err();
+        assert!(
+            err.to_string().contains("หมดระยะเวลาเผยแพร่") && err.to_string().contains("ยื่นคำขอเผยแพร่ใหม่"),
+            "{err}"
+        );
+        // Content with no request (the system as requester): web masters only.
+        let orphan = RequestFacts { requester_id: Actor::SYSTEM_USER_ID, state: State::Published, ..expired };
+        assert!(may_amend(&orphan, &Actor::system()).is_err());
+        let staff = Actor { user_id: OTHER, roles: Roles::parse_list("staff,approver,admin").unwrap() };
+        assert!(may_amend(&orphan, &staff).is_err());
+        let web = Actor { user_id: OTHER, roles: Roles::parse_list("webmaster").unwrap() };
+        assert!(may_amend(&orphan, &web).is_ok());
+    }
+
+    #[test]
+    fn confirming_a_superseded_verbal_approval_keeps_it_superseded() {
+        let facts = RequestFacts {
+            state: State::Superseded,
+            requester_id: REQUESTER,
+            verbal_pending: true,
+            amendment: false,
+        };
+        let head = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
+        let out = decide(&facts, &Action::ConfirmVerbalApproval, &head).unwrap();
+        assert_eq!(out, Outcome { next: State::Superseded, verbal_pending: false });
+        // A superseded request is not withdrawn or expired itself: its item follows its amendment.
+        let web = Actor { user_id: OTHER, roles: Roles::parse_list("webmaster,admin").unwrap() };
+        assert!(decide(&facts, &Action::Withdraw { reason: "x".into() }, &web).is_err());
+        assert!(decide(&facts, &Action::Expire, &Actor::system()).is_err());
     }
 
     #[test]

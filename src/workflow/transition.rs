@@ -7,7 +7,7 @@
 //! same consequences, and a new transition is one new arm here, tested in the table below.
 
 use super::audit::AuditAction;
-use super::state::{Action, Actor, Refusal, RequestFacts, Role, State, decide, may_edit};
+use super::state::{Action, Actor, Refusal, RequestFacts, Role, State, decide, may_amend, may_edit};
 
 /// A change someone wants to make to a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,13 @@ pub enum Transition {
         /// Send it after saving.
         submit: bool,
     },
+    /// A new request that amends a published or withdrawn item, planned against the item's
+    /// current request (its facts decide who may). It then goes the way of any request; when
+    /// it is published the item is revised at the same address.
+    Amend {
+        /// Send it at once.
+        submit: bool,
+    },
     /// A lifecycle action (approve, publish, withdraw, expire …).
     Act(Action),
 }
@@ -33,6 +40,8 @@ pub enum Subject {
     Request,
     /// Its public item (`item/N`).
     Item,
+    /// Each earlier request of the item that a published amendment replaces (`request/M`).
+    Superseded,
 }
 
 /// The free text of an audit line.
@@ -83,12 +92,24 @@ pub enum NoticeKind {
     Withdrawn,
     /// The item reached its end date.
     Expired,
+    /// An amendment was published: the item shows its new revision at the same address.
+    Revised,
 }
 
 impl NoticeKind {
-    /// The notice's Thai text. `reason` is the decision's reason (reject, withdraw) and
-    /// `public` the item's public address (publish).
-    pub fn text(self, topic: &str, reason: &str, public: &str) -> String {
+    /// The notice's Thai text. `reason` is the decision's reason (reject, withdraw),
+    /// `public` the item's public address (publish), and `scheduled` the Thai date it goes
+    /// live when that is still to come.
+    pub fn text(self, topic: &str, reason: &str, public: &str, scheduled: Option<&str>) -> String {
+        match (self, scheduled) {
+            (NoticeKind::Published, Some(on)) => {
+                return format!("ข้อมูล \"{topic}\" กำหนดเผยแพร่บนเว็บไซต์วันที่ {on} ที่ {public}");
+            }
+            (NoticeKind::Revised, Some(on)) => {
+                return format!("ฉบับแก้ไขของ \"{topic}\" กำหนดเผยแพร่วันที่ {on} ที่ {public}");
+            }
+            _ => {}
+        }
         match self {
             NoticeKind::AwaitsApproval => format!("มีคำขอเผยแพร่ข้อมูลรออนุมัติ: {topic}"),
             NoticeKind::Approved => format!("คำขอ \"{topic}\" ได้รับอนุมัติแล้ว"),
@@ -97,6 +118,7 @@ impl NoticeKind {
             NoticeKind::ConfirmVerbal => format!("เผยแพร่ตามการอนุมัติด้วยวาจา รอท่านยืนยันในระบบ: {topic}"),
             NoticeKind::Withdrawn => format!("ข้อมูล \"{topic}\" ถูกถอนการเผยแพร่: {reason}"),
             NoticeKind::Expired => format!("ข้อมูล \"{topic}\" ครบระยะเวลาเผยแพร่และถูกนำลงจากเว็บไซต์แล้ว"),
+            NoticeKind::Revised => format!("ฉบับแก้ไขของ \"{topic}\" เผยแพร่แล้วที่ {public} (ที่อยู่เดิม)"),
         }
     }
 }
@@ -128,6 +150,9 @@ pub enum ItemChange {
     None,
     /// A new item is created from the request (with the web master's metadata).
     Create,
+    /// The amended item gets the request's content as a new revision, at the same address,
+    /// and is back on the site if it was withdrawn.
+    Revise,
     /// The item comes down as withdrawn (kept, not deleted).
     Withdraw,
     /// The item comes down as expired (kept, not deleted).
@@ -217,9 +242,49 @@ pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor
                 effects: Effects { audit, notices, item: ItemChange::None },
             })
         }
+        Transition::Amend { submit } => {
+            let current = facts.ok_or(Refusal::NoRequest)?;
+            may_amend(current, actor)?;
+            let mut audit =
+                vec![AuditLine { action: A::RequestAmend, subject: Subject::Request, detail: Detail::Topic }];
+            let mut notices = Vec::new();
+            if *submit {
+                audit.push(line(A::RequestSubmit, ""));
+                notices.push(awaits);
+            }
+            Ok(Plan {
+                from: None,
+                next: if *submit { State::Submitted } else { State::Draft },
+                verbal_pending: false,
+                verbal_approval: None,
+                effects: Effects { audit, notices, item: ItemChange::None },
+            })
+        }
         Transition::Act(action) => {
             let facts = facts.ok_or(Refusal::NoRequest)?;
             let out = decide(facts, action, actor)?;
+            // Publishing an amendment revises its item instead of making a new one.
+            let (made, told) = if facts.amendment {
+                (ItemChange::Revise, NoticeKind::Revised)
+            } else {
+                (ItemChange::Create, NoticeKind::Published)
+            };
+            let revised = |first: AuditLine| {
+                let mut lines = vec![first];
+                if facts.amendment {
+                    lines.push(AuditLine {
+                        action: A::ItemRevise,
+                        subject: Subject::Item,
+                        detail: Detail::None,
+                    });
+                    lines.push(AuditLine {
+                        action: A::RequestSupersede,
+                        subject: Subject::Superseded,
+                        detail: Detail::None,
+                    });
+                }
+                lines
+            };
             let requester = |kind, link| notice(Recipients::Requester, kind, link);
             let (audit, notices, item) = match action {
                 Action::Submit => (vec![line(A::RequestSubmit, "")], vec![awaits], ItemChange::None),
@@ -233,18 +298,19 @@ pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor
                     vec![requester(NoticeKind::Rejected, Link::Request)],
                     ItemChange::None,
                 ),
-                Action::Publish => (
-                    vec![line(A::RequestPublish, "")],
-                    vec![requester(NoticeKind::Published, Link::Item)],
-                    ItemChange::Create,
-                ),
+                Action::Publish => {
+                    (revised(line(A::RequestPublish, "")), vec![requester(told, Link::Item)], made)
+                }
                 Action::PublishOnVerbalApproval { approved_by, approved_on } => (
-                    vec![line(A::RequestPublishVerbal, &format!("{} ({approved_on})", approved_by.trim()))],
+                    revised(line(
+                        A::RequestPublishVerbal,
+                        &format!("{} ({approved_on})", approved_by.trim()),
+                    )),
                     vec![
-                        requester(NoticeKind::Published, Link::Item),
+                        requester(told, Link::Item),
                         notice(approvers, NoticeKind::ConfirmVerbal, Link::Request),
                     ],
-                    ItemChange::Create,
+                    made,
                 ),
                 Action::ConfirmVerbalApproval => {
                     (vec![line(A::RequestConfirmVerbal, "")], Vec::new(), ItemChange::None)
@@ -326,6 +392,7 @@ mod tests {
         const REQ: Recipients = Recipients::Requester;
         const HEADS: Recipients = Recipients::Role(Role::Approver);
         let act = |k| Transition::Act(action(k));
+        let amend = |submit| Transition::Amend { submit };
         #[rustfmt::skip]
         let rows: Vec<(Transition, Row)> = vec![
             (Transition::Create { submit: false }, ("create draft", S::Draft, false, staff, S::Draft, &[A::RequestCreate], &[], I::None)),
@@ -341,6 +408,32 @@ mod tests {
             (act(ActionKind::ConfirmVerbalApproval), ("confirm verbal", S::Published, true, head, S::Published, &[A::RequestConfirmVerbal], &[], I::None)),
             (act(ActionKind::Withdraw), ("withdraw", S::Published, false, web, S::Withdrawn, &[A::RequestWithdraw], &[(REQ, N::Withdrawn, L::Request)], I::Withdraw)),
             (act(ActionKind::Expire), ("expire", S::Published, false, system, S::Expired, &[A::ItemExpire, A::RequestExpire], &[(REQ, N::Expired, L::Request)], I::Expire)),
+            (act(ActionKind::ConfirmVerbalApproval), ("confirm verbal of a superseded request", S::Superseded, true, head, S::Superseded, &[A::RequestConfirmVerbal], &[], I::None)),
+            // Amendments: planned against the item's current request (from = None: a new request).
+            (amend(false), ("amend (draft)", S::Published, false, staff, S::Draft, &[A::RequestAmend], &[], I::None)),
+            (amend(true), ("amend and send", S::Published, false, staff, S::Submitted, &[A::RequestAmend, A::RequestSubmit], &[(HEADS, N::AwaitsApproval, L::Request)], I::None)),
+            (amend(true), ("web master amends", S::Published, false, web, S::Submitted, &[A::RequestAmend, A::RequestSubmit], &[(HEADS, N::AwaitsApproval, L::Request)], I::None)),
+            (amend(true), ("amend a withdrawn item (republish)", S::Withdrawn, false, staff, S::Submitted, &[A::RequestAmend, A::RequestSubmit], &[(HEADS, N::AwaitsApproval, L::Request)], I::None)),
+        ];
+        rows
+    }
+
+    /// Rows for requests that are amendments (`amendment: true`).
+    fn amendment_table() -> Vec<(Transition, Row)> {
+        use State as S;
+        let head = actor(OTHER, "approver");
+        let web = actor(OTHER, "webmaster");
+        const REQ: Recipients = Recipients::Requester;
+        const HEADS: Recipients = Recipients::Role(Role::Approver);
+        let act = |k| Transition::Act(action(k));
+        #[rustfmt::skip]
+        let rows: Vec<(Transition, Row)> = vec![
+            (act(ActionKind::Approve), ("approve amendment", S::Submitted, false, head, S::Approved, &[A::RequestApprove], &[(REQ, N::Approved, L::Request)], I::None)),
+            (act(ActionKind::Reject), ("reject amendment", S::Submitted, false, head, S::Rejected, &[A::RequestReject], &[(REQ, N::Rejected, L::Request)], I::None)),
+            (act(ActionKind::Publish), ("publish amendment", S::Approved, false, web, S::Published, &[A::RequestPublish, A::ItemRevise, A::RequestSupersede], &[(REQ, N::Revised, L::Item)], I::Revise)),
+            (act(ActionKind::PublishOnVerbalApproval), ("publish amendment verbal", S::Submitted, false, web, S::Published, &[A::RequestPublishVerbal, A::ItemRevise, A::RequestSupersede], &[(REQ, N::Revised, L::Item), (HEADS, N::ConfirmVerbal, L::Request)], I::Revise)),
+            (act(ActionKind::ConfirmVerbalApproval), ("confirm verbal amendment", S::Published, true, head, S::Published, &[A::RequestConfirmVerbal], &[], I::None)),
+            (act(ActionKind::Withdraw), ("withdraw amended item", S::Published, false, web, S::Withdrawn, &[A::RequestWithdraw], &[(REQ, N::Withdrawn, L::Request)], I::Withdraw)),
         ];
         rows
     }
@@ -355,12 +448,16 @@ mod tests {
                 "{kind:?}"
             );
         }
-        for (t, (what, from, verbal, who, to, audit, notices, item)) in rows {
-            let facts = RequestFacts { state: from, requester_id: REQUESTER, verbal_pending: verbal };
+        let rows =
+            rows.into_iter().map(|r| (false, r)).chain(amendment_table().into_iter().map(|r| (true, r)));
+        for (amendment, (t, (what, from, verbal, who, to, audit, notices, item))) in rows {
+            let facts =
+                RequestFacts { state: from, requester_id: REQUESTER, verbal_pending: verbal, amendment };
             let facts = (!matches!(t, Transition::Create { .. })).then_some(facts);
             let got = plan(&t, facts.as_ref(), &who).unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(got.next, to, "{what}");
-            assert_eq!(got.from, facts.map(|f| f.state), "{what}");
+            let new_request = matches!(t, Transition::Amend { .. });
+            assert_eq!(got.from, facts.filter(|_| !new_request).map(|f| f.state), "{what}");
             assert_eq!(got.effects.audit.iter().map(|l| l.action).collect::<Vec<_>>(), audit, "{what}");
             let want: Vec<Notice> =
                 notices.iter().map(|&(to, kind, link)| Notice { to, kind, link }).collect();
@@ -373,8 +470,12 @@ mod tests {
     fn refused_transitions_plan_nothing() {
         let staff = actor(REQUESTER, "staff");
         let other = actor(OTHER, "staff,approver,webmaster,admin");
-        let published =
-            RequestFacts { state: State::Published, requester_id: REQUESTER, verbal_pending: false };
+        let published = RequestFacts {
+            state: State::Published,
+            requester_id: REQUESTER,
+            verbal_pending: false,
+            amendment: false,
+        };
         let draft = RequestFacts { state: State::Draft, ..published };
         // Nobody edits a published request through Edit (amendments are their own transition).
         assert!(plan(&Transition::Edit { submit: false }, Some(&published), &staff).is_err());
@@ -383,17 +484,51 @@ mod tests {
         // The rules of `decide` hold: a staff member cannot approve.
         assert!(plan(&Transition::Act(Action::Approve), Some(&draft), &staff).is_err());
         assert!(plan(&Transition::Act(Action::Approve), None, &other).is_err());
+        // Amendments: not of an expired item, not by another staff member, not of nothing.
+        let expired = RequestFacts { state: State::Expired, ..published };
+        assert!(matches!(
+            plan(&Transition::Amend { submit: true }, Some(&expired), &staff),
+            Err(Refusal::NotAmendable { state: State::Expired })
+        ));
+        assert!(
+            plan(
+                &Transition::Amend { submit: true },
+                Some(&published),
+                &actor(OTHER, "staff,approver,admin")
+            )
+            .is_err()
+        );
+        assert!(plan(&Transition::Amend { submit: true }, None, &staff).is_err());
+        assert!(plan(&Transition::Amend { submit: true }, Some(&draft), &staff).is_err());
+    }
+
+    #[test]
+    fn scheduled_publication_notices_say_when() {
+        let text = NoticeKind::Published.text("ประกาศ", "", "/items/5", Some("1 ม.ค. 2570"));
+        assert!(
+            text.contains("กำหนดเผยแพร่")
+                && text.contains("1 ม.ค. 2570")
+                && !text.contains("เผยแพร่บนเว็บไซต์แล้ว"),
+            "{text}"
+        );
+        let text = NoticeKind::Revised.text("ประกาศ", "", "/items/5", None);
+        assert!(text.contains("/items/5") && text.contains("ฉบับแก้ไข"), "{text}");
     }
 
     #[test]
     fn reasons_travel_to_the_trail_and_the_notice() {
-        let facts = RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false };
+        let facts = RequestFacts {
+            state: State::Submitted,
+            requester_id: REQUESTER,
+            verbal_pending: false,
+            amendment: false,
+        };
         let reject =
             Transition::Act(Action::Reject { reason: "  เอกสารไม่ครบ ".into() });
         let p = plan(&reject, Some(&facts), &actor(OTHER, "approver")).unwrap();
         assert_eq!(reason(&p), "เอกสารไม่ครบ");
         assert_eq!(
-            NoticeKind::Rejected.text("ประกาศรับสมัคร", reason(&p), ""),
+            NoticeKind::Rejected.text("ประกาศรับสมัคร", reason(&p), "", None),
             "คำขอ \"ประกาศรับสมัคร\" ไม่ได้รับอนุมัติ: เอกสารไม่ครบ"
         );
         let verbal = Transition::Act(action(ActionKind::PublishOnVerbalApproval));

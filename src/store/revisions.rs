@@ -1,0 +1,216 @@
+//! Every published version of an item (its revisions), with its files and who brought it.
+//!
+//! Revision 1 is what was first published; each published amendment adds the next one. The
+//! item row always holds the newest revision; the rows here are the history (and the files of
+//! old revisions stay in the blob store, downloadable by staff).
+
+use rusqlite::{Connection, OptionalExtension as _, Row};
+
+use super::StoreResult;
+use super::items::{Attachment, NewItem};
+
+/// One published version of an item.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    /// Row id.
+    pub id: i64,
+    /// The item.
+    pub item_id: i64,
+    /// 1 for the first publication, then 2, 3, …
+    pub number: i64,
+    /// `area/sub` key.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Body (CommonMark).
+    pub body: String,
+    /// Source of the information.
+    pub source: String,
+    /// External link.
+    pub link: Option<String>,
+    /// Period covered, first day (ISO date).
+    pub period_from: Option<String>,
+    /// Period covered, last day (ISO date).
+    pub period_to: Option<String>,
+    /// When this version went (or goes) live, Unix seconds.
+    pub published_at: i64,
+    /// End of publication (ISO date).
+    pub expires_on: Option<String>,
+    /// The request (or amendment) it came from.
+    pub request_id: Option<i64>,
+    /// What changed and why (empty for the first publication).
+    pub note: String,
+    /// Who asked for it.
+    pub requested_by: String,
+    /// Who approved it (a verbal approval says so).
+    pub approved_by: String,
+    /// Who published it.
+    pub published_by: String,
+    /// When it was recorded, Unix seconds.
+    pub created_at: i64,
+    /// Its files, in order (their `item_id` is the item).
+    pub files: Vec<Attachment>,
+}
+
+/// Who brought a revision, as names kept with it (accounts may be renamed or removed later).
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    /// The requester's name.
+    pub requested_by: String,
+    /// The approver's name.
+    pub approved_by: String,
+    /// The web master's name.
+    pub published_by: String,
+}
+
+fn from_row(r: &Row) -> rusqlite::Result<Revision> {
+    Ok(Revision {
+        id: r.get("id")?,
+        item_id: r.get("item_id")?,
+        number: r.get("number")?,
+        category: r.get("category")?,
+        title: r.get("title")?,
+        summary: r.get("summary")?,
+        body: r.get("body")?,
+        source: r.get("source")?,
+        link: r.get("link")?,
+        period_from: r.get("period_from")?,
+        period_to: r.get("period_to")?,
+        published_at: r.get("published_at")?,
+        expires_on: r.get("expires_on")?,
+        request_id: r.get("request_id")?,
+        note: r.get("note")?,
+        requested_by: r.get("requested_by")?,
+        approved_by: r.get("approved_by")?,
+        published_by: r.get("published_by")?,
+        created_at: r.get("created_at")?,
+        files: Vec::new(),
+    })
+}
+
+/// Records `item` as the next revision of item `item_id` (inside the caller's transaction)
+/// and returns its number.
+pub fn add_in(
+    tx: &Connection,
+    item_id: i64,
+    item: &NewItem,
+    note: &str,
+    people: &People,
+) -> StoreResult<i64> {
+    let number: i64 = tx.query_row(
+        "SELECT coalesce(max(number), 0) + 1 FROM item_revisions WHERE item_id = ?1",
+        [item_id],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "INSERT INTO item_revisions (item_id, number, category, title, summary, body, source, link,
+                                     period_from, period_to, published_at, expires_on, request_id,
+                                     note, requested_by, approved_by, published_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        rusqlite::params![
+            item_id,
+            number,
+            item.category,
+            item.title,
+            item.summary,
+            item.body,
+            item.source,
+            item.link,
+            item.period_from.map(|d| d.to_string()),
+            item.period_to.map(|d| d.to_string()),
+            item.published_at.as_second(),
+            item.expires_on.map(|d| d.to_string()),
+            item.request_id,
+            note.trim(),
+            people.requested_by,
+            people.approved_by,
+            people.published_by,
+            super::now_unix(),
+        ],
+    )?;
+    let revision = tx.last_insert_rowid();
+    for (position, a) in item.attachments.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO item_revision_files (revision_id, position, file_name, kind, sha256, size, alt)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            (revision, position as i64, &a.file_name, &a.kind, &a.blob.sha256, a.blob.size as i64, &a.alt),
+        )?;
+    }
+    Ok(number)
+}
+
+/// Whether item `item_id` has any revision recorded.
+pub fn has_any(conn: &Connection, item_id: i64) -> StoreResult<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM item_revisions WHERE item_id = ?1)", [item_id], |r| {
+        r.get(0)
+    })?)
+}
+
+fn files(conn: &Connection, revision_id: i64, item_id: i64) -> StoreResult<Vec<Attachment>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT id, file_name, kind, sha256, size, alt FROM item_revision_files
+             WHERE revision_id = ?1 ORDER BY position",
+        )?
+        .query_map([revision_id], |r| {
+            Ok(Attachment {
+                id: r.get(0)?,
+                item_id,
+                file_name: r.get(1)?,
+                kind: r.get(2)?,
+                sha256: r.get(3)?,
+                size: r.get::<_, i64>(4)? as u64,
+                alt: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Every revision of an item with its files, oldest first.
+pub fn of_item(conn: &Connection, item_id: i64) -> StoreResult<Vec<Revision>> {
+    let mut rows = conn
+        .prepare_cached("SELECT * FROM item_revisions WHERE item_id = ?1 ORDER BY number")?
+        .query_map([item_id], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for rev in &mut rows {
+        rev.files = files(conn, rev.id, item_id)?;
+    }
+    Ok(rows)
+}
+
+/// The public change log of an item: (when recorded, note) of each revision after the first,
+/// newest first.
+pub fn change_log(conn: &Connection, item_id: i64) -> StoreResult<Vec<(i64, String)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT created_at, note FROM item_revisions WHERE item_id = ?1 AND number > 1
+             ORDER BY number DESC",
+        )?
+        .query_map([item_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A file of any revision (for staff), with the item it belongs to.
+pub fn file(conn: &Connection, file_id: i64) -> StoreResult<Option<Attachment>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT f.id, r.item_id, f.file_name, f.kind, f.sha256, f.size, f.alt
+             FROM item_revision_files f JOIN item_revisions r ON r.id = f.revision_id WHERE f.id = ?1",
+        )?
+        .query_row([file_id], |r| {
+            Ok(Attachment {
+                id: r.get(0)?,
+                item_id: r.get(1)?,
+                file_name: r.get(2)?,
+                kind: r.get(3)?,
+                sha256: r.get(4)?,
+                size: r.get::<_, i64>(5)? as u64,
+                alt: r.get(6)?,
+            })
+        })
+        .optional()?)
+}

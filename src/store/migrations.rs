@@ -416,6 +416,41 @@ const MIGRATIONS: &[M<'static>] = &[
     // this flag: such items then read "ไม่ระบุ" again.
     M::up("ALTER TABLE items ADD COLUMN timeless INTEGER NOT NULL DEFAULT 0;")
         .down("ALTER TABLE items DROP COLUMN timeless;"),
+    // 13: the office's units (กลุ่มงาน) and acting approvers (ปฏิบัติราชการแทน). Every account's
+    // unit becomes a row, matched by the name it already carries; `users.unit` keeps the name,
+    // so going back loses only short names, unit ids and delegations.
+    M::up(
+        "CREATE TABLE units (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL UNIQUE,
+            short_name  TEXT NOT NULL DEFAULT '',
+            created_at  INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO units (name, created_at)
+            SELECT DISTINCT trim(unit), unixepoch() FROM users WHERE trim(unit) <> '';
+        -- No REFERENCES clause: SQLite cannot drop a column that has one, and `down` must.
+        ALTER TABLE users ADD COLUMN unit_id INTEGER;
+        UPDATE users SET unit_id = (SELECT id FROM units WHERE units.name = trim(users.unit));
+
+        CREATE TABLE delegations (
+            id          INTEGER PRIMARY KEY,
+            from_user   INTEGER NOT NULL REFERENCES users (id),
+            to_user     INTEGER NOT NULL REFERENCES users (id),
+            starts_on   TEXT NOT NULL,
+            ends_on     TEXT NOT NULL,
+            created_by  INTEGER,
+            created_at  INTEGER NOT NULL,
+            ended_at    INTEGER,
+            CHECK (from_user <> to_user),
+            CHECK (starts_on <= ends_on)
+        ) STRICT;
+        CREATE INDEX delegations_by_from ON delegations (from_user, starts_on);",
+    )
+    .down(
+        "DROP TABLE delegations;
+        ALTER TABLE users DROP COLUMN unit_id;
+        DROP TABLE units;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

@@ -20,6 +20,7 @@ pub mod requests;
 pub mod search;
 pub mod survey;
 pub mod totp;
+pub mod units;
 pub mod users;
 pub mod visits;
 

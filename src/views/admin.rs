@@ -67,7 +67,7 @@ pub fn users(
                 tbody {
                     @for u in all {
                         tr {
-                            td { (u.username) }
+                            td { a href=(format!("/admin/users/{}", u.id)) { (u.username) } }
                             td { (u.name) }
                             td { (u.position) " / " (u.unit) }
                             td { (u.roles.iter().map(Role::label_th).collect::<Vec<_>>().join(", ")) }

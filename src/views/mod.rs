@@ -8,6 +8,7 @@ pub mod eservices;
 pub mod forms;
 pub mod health;
 pub mod layout;
+pub mod people;
 pub mod policies;
 pub mod prefs;
 pub mod public;

@@ -55,6 +55,7 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                     a href="/staff#inbox" { "การแจ้งเตือน" @if bar.unread > 0 { " " span.badge { (bar.unread) } } }
                     @if bar.roles.contains(Role::Admin) {
                         a href="/admin/users" { "ผู้ใช้งาน" }
+                        a href="/admin/units" { "กลุ่มงาน" }
                         a href="/admin/system" { "ระบบ" }
                         a href="/admin/backups" { "สำรองข้อมูล" }
                         a href="/admin/health" { "สุขภาพระบบ" }
@@ -68,6 +69,9 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                         a href="/staff/cases" { "เรื่องจากประชาชน" }
                         a href="/admin/stats" { "สถิติเว็บไซต์" }
                         a href="/admin/audit" { "บันทึกการใช้งาน" }
+                    }
+                    @if !bar.roles.contains(Role::Admin) && (bar.roles.contains(Role::Approver) || bar.roles.contains(Role::Director)) {
+                        a href="/staff/delegations" { "ผู้ปฏิบัติราชการแทน" }
                     }
                     a href="/staff/totp" { "ยืนยันตัวตนสองขั้นตอน" }
                     form.inline method="post" action="/logout" {
@@ -203,7 +207,10 @@ pub struct Dashboard {
 /// The staff home page.
 pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
     let digits = chrome.digits;
-    let approver = bar.roles.contains(Role::Approver);
+    let approver = bar.roles.contains(Role::Approver)
+        || bar.roles.contains(Role::Director)
+        || !d.to_approve.is_empty()
+        || !d.verbal.is_empty();
     let webmaster = bar.roles.contains(Role::WebMaster);
     staff_page(
         chrome,

@@ -14,6 +14,7 @@ mod health;
 mod limits;
 pub mod listener;
 mod page_cache;
+mod people;
 mod policies;
 mod prefs;
 mod public;
@@ -218,6 +219,11 @@ pub fn router(app: Shared) -> Router {
         .route("/staff/requests/{id}/{action}", post(staff::decide_on))
         .route("/staff/files/{id}/{name}", get(staff::file))
         .route("/admin/users", get(admin::list_users).post(admin::add_user))
+        .route("/admin/users/{id}", get(people::account).post(people::save_account))
+        .route("/admin/units", get(people::units_list).post(people::add_unit))
+        .route("/admin/units/{id}", post(people::rename_unit))
+        .route("/staff/delegations", get(people::delegations).post(people::add_delegation))
+        .route("/staff/delegations/{id}/end", post(people::end_delegation))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/admin/users/{id}/password", post(admin::set_password))
         .route("/admin/users/{id}/totp", post(totp::admin_reset))

@@ -86,11 +86,21 @@ pub enum AuditAction {
     PageEdit,
     /// A compliance checklist was imported.
     ChecklistImport,
+    /// An account's details, unit, roles or status were changed (before → after in the detail).
+    UserEdit,
+    /// A unit was added.
+    UnitAdd,
+    /// A unit was renamed (before → after in the detail).
+    UnitEdit,
+    /// An acting approver was named for a date range.
+    DelegationAdd,
+    /// A delegation was ended before its last day.
+    DelegationEnd,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -131,6 +141,11 @@ impl AuditAction {
         AuditAction::CasePurge,
         AuditAction::PageEdit,
         AuditAction::ChecklistImport,
+        AuditAction::UserEdit,
+        AuditAction::UnitAdd,
+        AuditAction::UnitEdit,
+        AuditAction::DelegationAdd,
+        AuditAction::DelegationEnd,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -177,6 +192,11 @@ impl AuditAction {
             CasePurge => "case.purge",
             PageEdit => "page.edit",
             ChecklistImport => "checklist.import",
+            UserEdit => "user.edit",
+            UnitAdd => "unit.add",
+            UnitEdit => "unit.edit",
+            DelegationAdd => "delegation.add",
+            DelegationEnd => "delegation.end",
         }
     }
 
@@ -229,6 +249,11 @@ impl AuditAction {
             CasePurge => "ลบข้อมูลส่วนบุคคลที่พ้นระยะเก็บรักษา",
             PageEdit => "แก้ไขหน้านโยบาย",
             ChecklistImport => "นำเข้าเกณฑ์การประเมิน",
+            UserEdit => "แก้ไขข้อมูลบัญชีผู้ใช้",
+            UnitAdd => "เพิ่มกลุ่มงาน",
+            UnitEdit => "แก้ไขกลุ่มงาน",
+            DelegationAdd => "มอบหมายผู้ปฏิบัติราชการแทน",
+            DelegationEnd => "ยกเลิกการปฏิบัติราชการแทน",
         }
     }
 
@@ -276,6 +301,11 @@ impl AuditAction {
             CasePurge => "Personal data past retention erased",
             PageEdit => "Policy page edited",
             ChecklistImport => "Checklist imported",
+            UserEdit => "Account changed",
+            UnitAdd => "Unit added",
+            UnitEdit => "Unit changed",
+            DelegationAdd => "Acting approver named",
+            DelegationEnd => "Acting approver ended early",
         }
     }
 }

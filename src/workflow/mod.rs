@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod delegation;
 pub mod eservice;
 pub mod files;
 pub mod password;

@@ -85,11 +85,14 @@ pub enum Role {
     WebMaster,
     /// Manages accounts and settings; in the workflow only withdraws published items.
     Admin,
+    /// The office director (ผู้อำนวยการ / สาธารณสุขอำเภอ), above the units: decides the requests
+    /// of unit heads and of units without an available head.
+    Director,
 }
 
 impl Role {
     /// Every role, in the stable order used by [`Roles::to_list`].
-    pub const ALL: [Role; 4] = [Role::Staff, Role::Approver, Role::WebMaster, Role::Admin];
+    pub const ALL: [Role; 5] = [Role::Staff, Role::Approver, Role::WebMaster, Role::Admin, Role::Director];
 
     /// The stored name, lower-case English.
     pub fn as_str(self) -> &'static str {
@@ -98,6 +101,7 @@ impl Role {
             Role::Approver => "approver",
             Role::WebMaster => "webmaster",
             Role::Admin => "admin",
+            Role::Director => "director",
         }
     }
 
@@ -114,6 +118,7 @@ impl Role {
             Role::Approver => "หัวหน้ากลุ่มงาน (ผู้อนุมัติ)",
             Role::WebMaster => "ผู้ดูแลเว็บไซต์ (Web Master)",
             Role::Admin => "ผู้ดูแลระบบ",
+            Role::Director => "ผู้อำนวยการ (ผู้บริหารสูงสุดของหน่วยงาน)",
         }
     }
 
@@ -133,7 +138,7 @@ impl<'de> serde::Deserialize<'de> for Role {
         let name = String::deserialize(d)?;
         Role::parse(&name).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "ไม่รู้จักบทบาท \"{name}\" (unknown role \"{name}\"; ใช้ได้/allowed: staff, approver, webmaster, admin)"
+                "ไม่รู้จักบทบาท \"{name}\" (unknown role \"{name}\"; ใช้ได้/allowed: staff, approver, webmaster, admin, director)"
             ))
         })
     }
@@ -177,7 +182,7 @@ impl Roles {
                 None => {
                     return Err(format!(
                         "ไม่รู้จักบทบาท \"{part}\" (unknown role \"{part}\"; \
-                         ใช้ได้/allowed: staff, approver, webmaster, admin)"
+                         ใช้ได้/allowed: staff, approver, webmaster, admin, director)"
                     ));
                 }
             }
@@ -350,8 +355,26 @@ impl Action {
     }
 }
 
+/// Someone a request is routed to for a decision (computed by the store from the requester's
+/// unit, its heads, the director and the delegations in force).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approver {
+    /// The account.
+    pub user_id: i64,
+    /// When deciding as an acting approver (ปฏิบัติราชการแทน), the name of the person stood in
+    /// for; it goes to the audit line and the printed form.
+    pub acting_for: Option<String>,
+}
+
+impl Approver {
+    /// An approver in their own right.
+    pub fn own(user_id: i64) -> Approver {
+        Approver { user_id, acting_for: None }
+    }
+}
+
 /// What the rules need to know about a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestFacts {
     /// Its current state.
     pub state: State,
@@ -359,6 +382,20 @@ pub struct RequestFacts {
     pub requester_id: i64,
     /// Published on a verbal approval that no approver has confirmed yet.
     pub verbal_pending: bool,
+    /// Who may approve, reject or confirm it: its unit's heads, or the director when the
+    /// requester is a head or the unit has none available, and their delegates. Nobody else,
+    /// whatever their roles (a head of unit B cannot decide unit A's request).
+    pub approvers: Vec<Approver>,
+}
+
+impl RequestFacts {
+    /// How `actor` would decide the request, if it is routed to them.
+    pub fn approver(&self, actor: &Actor) -> Option<&Approver> {
+        if actor.is_system() {
+            return None;
+        }
+        self.approvers.iter().find(|a| a.user_id == actor.user_id)
+    }
 }
 
 /// The request after an allowed action.
@@ -419,6 +456,8 @@ pub enum Refusal {
 #[derive(Clone, Copy)]
 enum Who {
     Requester,
+    /// One of the request's routed approvers ([`RequestFacts::approvers`]).
+    Approver,
     Role(Role),
     WebMasterOrAdmin,
     System,
@@ -428,10 +467,12 @@ impl Who {
     fn label_th(self) -> &'static str {
         match self {
             Who::Requester => "ผู้ขอเผยแพร่ (เจ้าของคำขอ)",
+            Who::Approver => "ผู้อนุมัติของคำขอนี้ (หัวหน้ากลุ่มงานของผู้ขอ ผู้อำนวยการ หรือผู้ปฏิบัติราชการแทน)",
             Who::Role(Role::Staff) => "เจ้าหน้าที่ผู้ขอเผยแพร่",
             Who::Role(Role::Approver) => "หัวหน้ากลุ่มงาน (ผู้อนุมัติ)",
             Who::Role(Role::WebMaster) => "ผู้ดูแลเว็บไซต์ (Web Master)",
             Who::Role(Role::Admin) => "ผู้ดูแลระบบ",
+            Who::Role(Role::Director) => "ผู้อำนวยการ",
             Who::WebMasterOrAdmin => "ผู้ดูแลเว็บไซต์ (Web Master) หรือผู้ดูแลระบบ",
             Who::System => "ระบบ (ตามกำหนดวันสิ้นสุดการเผยแพร่)",
         }
@@ -440,6 +481,7 @@ impl Who {
     fn admits(self, facts: &RequestFacts, actor: &Actor) -> bool {
         match self {
             Who::Requester => !actor.is_system() && actor.user_id == facts.requester_id,
+            Who::Approver => facts.approver(actor).is_some(),
             Who::Role(r) => actor.has(r),
             Who::WebMasterOrAdmin => actor.has(Role::WebMaster) || actor.has(Role::Admin),
             Who::System => actor.is_system(),
@@ -452,11 +494,11 @@ fn rule(kind: ActionKind) -> (&'static [State], Who) {
     use State::*;
     match kind {
         ActionKind::Submit => (&[Draft, Rejected], Who::Requester),
-        ActionKind::Approve => (&[Submitted], Who::Role(Role::Approver)),
-        ActionKind::Reject => (&[Submitted], Who::Role(Role::Approver)),
+        ActionKind::Approve => (&[Submitted], Who::Approver),
+        ActionKind::Reject => (&[Submitted], Who::Approver),
         ActionKind::Publish => (&[Approved], Who::Role(Role::WebMaster)),
         ActionKind::PublishOnVerbalApproval => (&[Submitted], Who::Role(Role::WebMaster)),
-        ActionKind::ConfirmVerbalApproval => (&[Published], Who::Role(Role::Approver)),
+        ActionKind::ConfirmVerbalApproval => (&[Published], Who::Approver),
         ActionKind::Withdraw => (&[Published], Who::WebMasterOrAdmin),
         ActionKind::Expire => (&[Published], Who::System),
     }
@@ -525,13 +567,17 @@ pub fn may_edit(facts: &RequestFacts, actor: &Actor) -> bool {
 }
 
 /// Whether `actor` may see a request, its files and its printed form: its requester always;
-/// approvers, web masters and admins once it has been sent (a draft is the requester's alone).
+/// approvers (including its routed acting approvers), the director, web masters and admins once
+/// it has been sent (a draft is the requester's alone).
 pub fn may_view(facts: &RequestFacts, actor: &Actor) -> bool {
     if actor.is_system() {
         return false;
     }
     let own = actor.user_id == facts.requester_id;
-    let office = [Role::Approver, Role::WebMaster, Role::Admin].into_iter().any(|r| actor.has(r));
+    let office = [Role::Approver, Role::WebMaster, Role::Admin, Role::Director]
+        .into_iter()
+        .any(|r| actor.has(r))
+        || facts.approver(actor).is_some();
     own || (office && facts.state != State::Draft)
 }
 
@@ -544,7 +590,7 @@ mod tests {
     const OTHER: i64 = 8;
 
     fn all_role_sets() -> impl Iterator<Item = Roles> {
-        (0u8..16).map(Roles)
+        (0u8..32).map(Roles)
     }
 
     fn sample(kind: ActionKind) -> Action {
@@ -600,13 +646,15 @@ mod tests {
         (S::Published, true,  K::Expire,                  May::System,           S::Expired,   true),
     ];
 
-    /// What the table says for one combination; `None` means refused.
+    /// What the table says for one combination; `None` means refused. `routed` are the
+    /// request's approvers.
     fn expected(
         state: State,
         verbal: bool,
         kind: ActionKind,
         actor: &Actor,
         requester: i64,
+        routed: &[i64],
     ) -> Option<Outcome> {
         let own = actor.user_id == requester;
         let sys = actor.is_system();
@@ -616,7 +664,8 @@ mod tests {
             .find(|row| row.0 == state && row.1 == verbal && row.2 == kind)
             .filter(|row| match row.3 {
                 May::Requester => own && !sys,
-                May::Approver => has(Role::Approver) && !own,
+                // Routing, not the role, says who decides: an approver of another unit may not.
+                May::Approver => !sys && routed.contains(&actor.user_id) && !own,
                 May::WebMaster => has(Role::WebMaster),
                 May::WebMasterOrAdmin => has(Role::WebMaster) || has(Role::Admin),
                 May::System => sys,
@@ -634,19 +683,33 @@ mod tests {
         v
     }
 
+    /// Facts of a request by [`REQUESTER`] routed to `routed`.
+    fn facts_of(state: State, verbal_pending: bool, routed: &[i64]) -> RequestFacts {
+        RequestFacts {
+            state,
+            requester_id: REQUESTER,
+            verbal_pending,
+            approvers: routed.iter().map(|&id| Approver::own(id)).collect(),
+        }
+    }
+
+    /// Routings: to nobody, to someone else, and (a damaged routing) to the requester too.
+    const ROUTINGS: [&[i64]; 3] = [&[], &[OTHER], &[OTHER, REQUESTER]];
+
     #[test]
     fn every_state_action_and_role_set_matches_the_table() {
         let mut allowed = 0;
         let mut refused = 0;
         for state in State::ALL {
             for verbal in [false, true] {
-                let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: verbal };
+              for routed in ROUTINGS {
+                let facts = facts_of(state, verbal, routed);
                 for kind in ActionKind::ALL {
                     for actor in actors() {
                         let got = decide(&facts, &sample(kind), &actor);
-                        let want = expected(state, verbal, kind, &actor, REQUESTER);
+                        let want = expected(state, verbal, kind, &actor, REQUESTER, routed);
                         let case = format!(
-                            "{state:?} verbal={verbal} {kind:?} user={} roles={}",
+                            "{state:?} verbal={verbal} routed={routed:?} {kind:?} user={} roles={}",
                             actor.user_id,
                             actor.roles.to_list()
                         );
@@ -667,16 +730,17 @@ mod tests {
                         );
                     }
                 }
+              }
             }
         }
-        // 7 states × 2 flags × 8 actions × 33 actors.
-        assert_eq!(allowed + refused, 7 * 2 * 8 * 33);
+        // 7 states × 2 flags × 3 routings × 8 actions × 65 actors.
+        assert_eq!(allowed + refused, 7 * 2 * 3 * 8 * 65);
         assert!(allowed > 0 && refused > allowed);
     }
 
     #[test]
     fn refusals_name_the_most_basic_problem() {
-        let facts = |state| RequestFacts { state, requester_id: REQUESTER, verbal_pending: false };
+        let facts = |state| facts_of(state, false, &[OTHER]);
         let approver = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         // Wrong state wins over a wrong role.
         for state in State::ALL {
@@ -691,14 +755,17 @@ mod tests {
         assert_eq!(err.to_string(), "ทำรายการ \"อนุมัติ\" ไม่ได้ เพราะคำขออยู่ในสถานะ \"ฉบับร่าง\"");
         let staff = Actor { user_id: OTHER, roles: Roles::parse_list("staff").unwrap() };
         let err = decide(&facts(State::Submitted), &Action::Approve, &staff).unwrap_err();
-        assert_eq!(err.to_string(), "ทำรายการ \"อนุมัติ\" ได้เฉพาะหัวหน้ากลุ่มงาน (ผู้อนุมัติ)เท่านั้น");
+        assert_eq!(
+            err.to_string(),
+            "ทำรายการ \"อนุมัติ\" ได้เฉพาะผู้อนุมัติของคำขอนี้ (หัวหน้ากลุ่มงานของผู้ขอ ผู้อำนวยการ หรือผู้ปฏิบัติราชการแทน)เท่านั้น"
+        );
         let err = decide(&facts(State::Published), &Action::Expire, &staff).unwrap_err();
         assert!(err.to_string().contains("ระบบ"), "{err}");
     }
 
     #[test]
     fn separation_of_duties() {
-        let facts = RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false };
+        let facts = facts_of(State::Submitted, false, &[OTHER, REQUESTER]);
         let head = Actor { user_id: REQUESTER, roles: Roles::parse_list("approver,webmaster").unwrap() };
         for a in [Action::Approve, sample(ActionKind::Reject)] {
             assert_eq!(decide(&facts, &a, &head), Err(Refusal::OwnRequest));
@@ -706,7 +773,7 @@ mod tests {
         // A web master may still publish their own request on someone else's verbal approval,
         // but not confirm it themselves.
         let out = decide(&facts, &sample(ActionKind::PublishOnVerbalApproval), &head).unwrap();
-        let published = RequestFacts { state: out.next, verbal_pending: out.verbal_pending, ..facts };
+        let published = RequestFacts { state: out.next, verbal_pending: out.verbal_pending, ..facts.clone() };
         assert_eq!(decide(&published, &Action::ConfirmVerbalApproval, &head), Err(Refusal::OwnRequest));
         assert!(Refusal::OwnRequest.to_string().contains("ของตนเอง"));
     }
@@ -715,9 +782,8 @@ mod tests {
     fn reasons_and_verbal_approver_are_required() {
         let approver = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         let webmaster = Actor { user_id: OTHER, roles: Roles::parse_list("webmaster").unwrap() };
-        let submitted =
-            RequestFacts { state: State::Submitted, requester_id: REQUESTER, verbal_pending: false };
-        let published = RequestFacts { state: State::Published, ..submitted };
+        let submitted = facts_of(State::Submitted, false, &[OTHER]);
+        let published = RequestFacts { state: State::Published, ..submitted.clone() };
         let blank = " \t\u{3000}\n".to_string();
         assert_eq!(
             decide(&submitted, &Action::Reject { reason: blank.clone() }, &approver),
@@ -740,7 +806,7 @@ mod tests {
         let mut can = Vec::new();
         for state in State::ALL {
             for verbal_pending in [false, true] {
-                let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending };
+                let facts = facts_of(state, verbal_pending, &[]);
                 can.extend(available(&facts, &admin));
             }
         }
@@ -751,14 +817,14 @@ mod tests {
     #[test]
     fn only_the_requester_edits_and_only_before_submitting() {
         for state in State::ALL {
-            let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: false };
+            let facts = facts_of(state, false, &[OTHER]);
             for actor in actors() {
                 let want = actor.user_id == REQUESTER && matches!(state, State::Draft | State::Rejected);
                 assert_eq!(may_edit(&facts, &actor), want, "{state:?} {actor:?}");
             }
         }
         // The system is nobody's requester, even against a malformed row with requester 0.
-        let odd = RequestFacts { state: State::Draft, requester_id: 0, verbal_pending: false };
+        let odd = RequestFacts { requester_id: 0, ..facts_of(State::Draft, false, &[]) };
         assert!(!may_edit(&odd, &Actor::system()));
         assert!(decide(&odd, &Action::Submit, &Actor::system()).is_err());
     }
@@ -766,17 +832,37 @@ mod tests {
     #[test]
     fn drafts_are_the_requesters_alone() {
         for state in State::ALL {
-            let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending: false };
+            let facts = facts_of(state, false, &[]);
             for actor in actors() {
                 let office = !actor.is_system()
                     && (actor.roles.contains(Role::Approver)
                         || actor.roles.contains(Role::WebMaster)
-                        || actor.roles.contains(Role::Admin));
+                        || actor.roles.contains(Role::Admin)
+                        || actor.roles.contains(Role::Director));
                 let want =
                     !actor.is_system() && (actor.user_id == REQUESTER || (office && state != State::Draft));
                 assert_eq!(may_view(&facts, &actor), want, "{state:?} {actor:?}");
             }
         }
+    }
+
+    #[test]
+    fn only_the_routed_approvers_decide() {
+        // Head of another unit: the role alone is not enough.
+        let other_head = Actor { user_id: 9, roles: Roles::parse_list("approver,director").unwrap() };
+        let facts = facts_of(State::Submitted, false, &[OTHER]);
+        assert!(decide(&facts, &Action::Approve, &other_head).is_err());
+        assert!(available(&facts, &other_head).is_empty());
+        // A delegate without the approver role decides while routed to them.
+        let delegate = Actor { user_id: OTHER, roles: Roles::parse_list("staff").unwrap() };
+        let acting = RequestFacts {
+            approvers: vec![Approver { user_id: OTHER, acting_for: Some("นายวีระพงษ์".into()) }],
+            ..facts
+        };
+        assert!(decide(&acting, &Action::Approve, &delegate).is_ok());
+        assert_eq!(acting.approver(&delegate).and_then(|a| a.acting_for.as_deref()), Some("นายวีระพงษ์"));
+        assert!(may_view(&acting, &delegate));
+        assert!(acting.approver(&Actor::system()).is_none());
     }
 
     #[test]

@@ -740,7 +740,7 @@ mod tests {
 
     #[test]
     fn refusals_name_the_most_basic_problem() {
-        let facts = |state| facts_of(state, false, &[OTHER]);
+        let facts = |state| facts_of(state, false, &[]);
         let approver = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         // Wrong state wins over a wrong role.
         for state in State::ALL {

@@ -27,6 +27,14 @@ fn submit(client: &Client, topic: &str) -> String {
     created.header("location").unwrap().to_string()
 }
 
+/// The id of `username` on the accounts page (its name links to the account's page).
+fn user_id(page: &str, username: &str) -> String {
+    let at = page.find(&format!("<td>{username}</td>")).unwrap_or_else(|| panic!("{username} listed"));
+    let rest = &page[at..];
+    let link = rest.find("/admin/users/").unwrap() + "/admin/users/".len();
+    rest[link..].split(|c: char| !c.is_ascii_digit()).next().unwrap().to_string()
+}
+
 fn queue(client: &Client) -> String {
     let page = client.get("/staff").text();
     // The approver's panel comes before "my requests".
@@ -88,11 +96,7 @@ fn a_delegation_moves_the_queue_for_its_dates_only() {
     let path = submit(&staffhp, topic);
 
     let users = Client::logged_in(&server, "admin").get("/admin/users").text();
-    let id_of = |name: &str| {
-        let at = users.find(&format!(">{name}</a>")).unwrap_or_else(|| panic!("{name} listed"));
-        let href = users[..at].rsplit("/admin/users/").next().unwrap();
-        href.trim_end_matches('"').to_string()
-    };
+    let id_of = |name: &str| user_id(&users, name);
     let (headhp_id, staff_id) = (id_of("headhp"), id_of("staff"));
     let today = prakat::thai::today();
     let day = |n: i64| today.checked_add(jiff::Span::new().days(n)).unwrap().to_string();
@@ -147,10 +151,7 @@ fn account_changes_are_audited_and_take_effect_at_once() {
     let server = Server::demo();
     let admin = Client::logged_in(&server, "admin");
     let users = admin.get("/admin/users").text();
-    let id_of = |name: &str| {
-        let at = users.find(&format!(">{name}</a>")).unwrap_or_else(|| panic!("{name} listed"));
-        users[..at].rsplit("/admin/users/").next().unwrap().trim_end_matches('"').to_string()
-    };
+    let id_of = |name: &str| user_id(&users, name);
     let (admin_id, wm2_id, staff_id) = (id_of("admin"), id_of("webmaster2"), id_of("staff"));
     let page = admin.get(&format!("/admin/users/{staff_id}")).text();
     assert!(page.contains("value=\"นางสาวณภาพัช สอนสุภาพ\""));
@@ -233,8 +234,7 @@ fn admin_creates_a_unit_and_moves_a_user_into_it() {
 
     // Move staff into the new unit (no head there): the request goes to the director.
     let users = admin.get("/admin/users").text();
-    let at = users.find(">staff</a>").unwrap();
-    let staff_id = users[..at].rsplit("/admin/users/").next().unwrap().trim_end_matches('"').to_string();
+    let staff_id = user_id(&users, "staff");
     let form = admin.get(&format!("/admin/users/{staff_id}")).text();
     let unit_id = form
         .split("<option value=\"")
@@ -259,4 +259,70 @@ fn admin_creates_a_unit_and_moves_a_user_into_it() {
     submit(&staff, topic);
     assert!(queue(&Client::logged_in(&server, "director")).contains(topic));
     assert!(!queue(&Client::logged_in(&server, "headhp")).contains(topic));
+}
+
+#[test]
+fn settings_saved_in_the_browser_survive_a_restart_and_bad_values_write_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let server = Server::start(&data, &["--demo"]);
+    let admin = Client::logged_in(&server, "admin");
+    assert_eq!(Client::logged_in(&server, "webmaster").get("/admin/settings").status, 403);
+    let page = admin.get("/admin/settings").text();
+    assert!(page.contains("สำนักงานสาธารณสุขอำเภอเมืองเลย"));
+    let token = csrf_of(&page);
+    let value = |name: &str| -> String {
+        let at = page.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("{name}"));
+        let rest = &page[at..];
+        let tag_end = rest.find('>').unwrap();
+        let tag = &rest[..tag_end];
+        if let Some(v) = tag.find("value=\"") {
+            return tag[v + 7..].split('"').next().unwrap().replace("&amp;", "&").replace("&quot;", "\"");
+        }
+        // A textarea's text.
+        rest[tag_end + 1..].split("</textarea>").next().unwrap().replace("&amp;", "&").to_string()
+    };
+    let names = [
+        "name_th", "name_en", "address", "phone", "fax", "email", "map_url", "links", "staff_networks",
+        "backups_daily_at", "backups_keep", "backups_second_dir", "backups_second_keep", "smtp_host", "smtp_port",
+        "smtp_username", "smtp_from", "smtp_site_url",
+    ];
+    let mut fields: Vec<(String, String)> = names.iter().map(|n| (n.to_string(), value(n))).collect();
+    fields.push(("csrf".into(), token.clone()));
+    fields.push(("smtp_security".into(), "starttls".into()));
+    let set = |fields: &mut Vec<(String, String)>, k: &str, v: &str| {
+        fields.iter_mut().find(|(n, _)| n == k).unwrap().1 = v.into();
+    };
+    let post = |fields: &Vec<(String, String)>| {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        admin.post("/admin/settings", &pairs)
+    };
+
+    // A bad value: refused naming the field, what was typed kept, the file untouched.
+    let before = std::fs::read(data.join("prakat.toml")).unwrap();
+    let mut bad = fields.clone();
+    set(&mut bad, "staff_networks", "127.0.0.0/8\n10.0.0.300/8");
+    set(&mut bad, "phone", "042 999 999");
+    let refused = post(&bad);
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("เครือข่ายของเจ้าหน้าที่: \"10.0.0.300/8\""));
+    assert!(refused.text().contains("value=\"042 999 999\""));
+    assert_eq!(std::fs::read(data.join("prakat.toml")).unwrap(), before, "nothing written");
+
+    // A good one: written (0600), audited, and in force after a restart.
+    set(&mut fields, "phone", "042 811 234");
+    let saved = post(&fields);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    assert!(admin.get("/admin/settings?saved=1").text().contains("มีผลเมื่อเริ่มโปรแกรมใหม่"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(data.join("prakat.toml")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert!(admin.get("/admin/audit").text().contains("office.phone"));
+    drop(admin);
+    drop(server);
+    let server = Server::start(&data, &[]);
+    assert!(server.get("/").text().contains("042 811 234"), "the new phone is on the public site");
 }

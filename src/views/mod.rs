@@ -11,6 +11,7 @@ pub mod layout;
 pub mod people;
 pub mod policies;
 pub mod prefs;
+pub mod settings;
 pub mod public;
 pub mod staff;
 pub mod stats;

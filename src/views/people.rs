@@ -306,7 +306,7 @@ pub fn units(
                     (field("short_name", "ชื่อย่อ", &unit_form.short_name, Input::Text, false, &unit_problems))
                     button type="submit" { "เพิ่มกลุ่มงาน" }
                 }
-                p { "ย้ายผู้ใช้เข้ากลุ่มงานได้ที่หน้า " a href="/admin/users" { "ผู้ใช้งาน" } " (คลิกชื่อผู้ใช้)" }
+                p { "ย้ายผู้ใช้เข้ากลุ่มงานได้ที่หน้า " a href="/admin/users" { "ผู้ใช้งาน" } " (ลิงก์ \"แก้ไข\" ท้ายแถว)" }
             }
             (delegation_section(bar, page, "/staff/delegations", delegation_form, &delegation_problems, digits))
         },
@@ -329,6 +329,74 @@ pub fn my_delegations(
         html! {
             h1 { "ผู้ปฏิบัติราชการแทน" }
             (delegation_section(bar, page, "/staff/delegations", form, problems, chrome.digits))
+        },
+    )
+}
+
+/// One section of the office's requests: a title, an anchor and the rows.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// The section's Thai title.
+    pub title: &'static str,
+    /// Its anchor.
+    pub anchor: &'static str,
+    /// The requests, each with its requester's unit name.
+    pub rows: Vec<(crate::store::requests::Request, String)>,
+    /// Whether the rows offer the urgent verbal-approval path (seed 3.2.1).
+    pub verbal: bool,
+}
+
+/// Every request of the office by state, filterable by unit: where a web master starts the
+/// urgent verbal-approval path and follows what is waiting.
+pub fn overview(chrome: &Chrome, bar: &Bar, units: &[Unit], unit: Option<i64>, sections: &[Overview]) -> Markup {
+    let digits = chrome.digits;
+    staff_page(
+        chrome,
+        bar,
+        "คำขอทั้งหมด",
+        &[Crumb::here("คำขอทั้งหมด")],
+        html! {
+            h1 { "คำขอเผยแพร่ทั้งหมดของหน่วยงาน" }
+            form.inline-filter method="get" action="/staff/requests" {
+                label for="f-unit" { "กลุ่มงาน " }
+                select #f-unit name="unit" {
+                    option value="" selected[unit.is_none()] { "ทุกกลุ่มงาน" }
+                    @for u in units { option value=(u.id) selected[unit == Some(u.id)] { (u.name) } }
+                }
+                " " button.secondary type="submit" { "กรอง" }
+            }
+            nav aria-label="สถานะ" {
+                ul.inline {
+                    @for s in sections { li { a href=(format!("#{}", s.anchor)) { (s.title) " (" (s.rows.len()) ")" } } }
+                }
+            }
+            @for s in sections {
+                section.panel {
+                    h2 id=(s.anchor) { (s.title) " (" (s.rows.len()) ")" }
+                    @if s.rows.is_empty() { p.empty { "ไม่มีรายการ" } } @else {
+                        table.list {
+                            thead { tr { th { "เลขที่" } th { "เรื่อง" } th { "ผู้ขอ / กลุ่มงาน" } th { "สถานะ" } th { "ปรับปรุงล่าสุด" } @if s.verbal { th { "กรณีเร่งด่วน" } } } }
+                            tbody {
+                                @for (r, unit_name) in &s.rows {
+                                    tr {
+                                        td { (digits.apply(&r.reference())) }
+                                        td { a href=(format!("/staff/requests/{}", r.id)) { (r.fields.topic) } }
+                                        td { (r.fields.requester_name) " / " (unit_name) }
+                                        td {
+                                            (super::staff::state_badge(r))
+                                            @if let Some(end) = r.fields.end { " สิ้นสุด " (text::date(end, digits)) }
+                                        }
+                                        td { (text::date_of_unix(r.updated_at, digits)) }
+                                        @if s.verbal {
+                                            td { a href=(format!("/staff/requests/{}/publish?verbal=1", r.id)) { "เผยแพร่ตามการอนุมัติด้วยวาจา" } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         },
     )
 }

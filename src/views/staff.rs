@@ -56,10 +56,14 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                     @if bar.roles.contains(Role::Admin) {
                         a href="/admin/users" { "ผู้ใช้งาน" }
                         a href="/admin/units" { "กลุ่มงาน" }
+                        a href="/admin/settings" { "ตั้งค่าหน่วยงาน" }
                         a href="/admin/system" { "ระบบ" }
                         a href="/admin/backups" { "สำรองข้อมูล" }
                         a href="/admin/health" { "สุขภาพระบบ" }
                         a href="/admin/update" { "อัปเดต" }
+                    }
+                    @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) || bar.roles.contains(Role::Director) {
+                        a href="/staff/requests" { "คำขอทั้งหมด" }
                     }
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/admin/compliance" { "ความครบถ้วน ITA/MOIT" }
@@ -179,7 +183,8 @@ fn request_rows(requests: &[Request], digits: Digits) -> Markup {
     }
 }
 
-fn state_badge(r: &Request) -> Markup {
+/// The state of a request as a badge (with the pending verbal approval).
+pub(crate) fn state_badge(r: &Request) -> Markup {
     let state = r.state;
     html! {
         span class=(format!("state state-{}", state.as_str())) { (state.label_th()) }

@@ -15,6 +15,7 @@ mod limits;
 pub mod listener;
 mod page_cache;
 mod people;
+mod settings;
 mod policies;
 mod prefs;
 mod public;
@@ -208,7 +209,10 @@ pub fn router(app: Shared) -> Router {
         .route("/staff/totp/recovery", post(totp::new_recovery_codes))
         .route("/staff/totp/off", post(totp::turn_off))
         .route("/staff/requests/new", get(staff::new_form))
-        .route("/staff/requests", post(staff::create).layer(DefaultBodyLimit::max(upload_limit)))
+        .route(
+            "/staff/requests",
+            get(people::overview).post(staff::create).layer(DefaultBodyLimit::max(upload_limit)),
+        )
         .route(
             "/staff/requests/{id}",
             get(staff::show).post(staff::update).layer(DefaultBodyLimit::max(upload_limit)),
@@ -220,6 +224,7 @@ pub fn router(app: Shared) -> Router {
         .route("/staff/files/{id}/{name}", get(staff::file))
         .route("/admin/users", get(admin::list_users).post(admin::add_user))
         .route("/admin/users/{id}", get(people::account).post(people::save_account))
+        .route("/admin/settings", get(settings::page).post(settings::save))
         .route("/admin/units", get(people::units_list).post(people::add_unit))
         .route("/admin/units/{id}", post(people::rename_unit))
         .route("/staff/delegations", get(people::delegations).post(people::add_delegation))

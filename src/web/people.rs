@@ -381,3 +381,60 @@ pub async fn end_delegation(
         .await?;
     Ok(Redirect::to(if admin { "/admin/units#delegation" } else { "/staff/delegations" }).into_response())
 }
+
+/// `GET /staff/requests`: every request of the office by state (submitted, approved,
+/// published, ending within 14 days), filterable by the requester's unit. For web masters,
+/// admins and the director.
+pub async fn overview(
+    State(app): State<Shared>,
+    staff: Staff,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    use crate::store::requests::{self, Request};
+    use crate::workflow::state::State as Lifecycle;
+    staff.require_any(
+        &[Role::WebMaster, Role::Admin, Role::Director],
+        "รายการคำขอทั้งหมดดูได้เฉพาะผู้ดูแลเว็บไซต์ ผู้ดูแลระบบ และผู้อำนวยการ",
+    )?;
+    let unit = q.get("unit").and_then(|u| u.trim().parse::<i64>().ok());
+    let today = thai::today();
+    let soon = today.checked_add(jiff::Span::new().days(14)).unwrap_or(today);
+    let (all_units, sections) = app
+        .store
+        .run(move |c| {
+            let people = users::all(c)?;
+            let all_units = units::all(c)?;
+            let unit_of = |r: &Request| people.iter().find(|u| u.id == r.requester_id).and_then(|u| u.unit_id);
+            let name_of = |id: Option<i64>| {
+                all_units.iter().find(|u| Some(u.id) == id).map(|u| u.name.clone()).unwrap_or_else(|| "-".into())
+            };
+            let pick = |states: &[Lifecycle], keep: &dyn Fn(&Request) -> bool| -> crate::store::StoreResult<Vec<(Request, String)>> {
+                Ok(requests::in_states(c, states)?
+                    .into_iter()
+                    .filter(|r| unit.is_none() || unit_of(r) == unit)
+                    .filter(|r| keep(r))
+                    .map(|r| {
+                        let name = name_of(unit_of(&r));
+                        (r, name)
+                    })
+                    .collect())
+            };
+            let any = |_: &Request| true;
+            let sections = vec![
+                view::Overview { title: "รออนุมัติ", anchor: "submitted", rows: pick(&[Lifecycle::Submitted], &any)?, verbal: true },
+                view::Overview { title: "อนุมัติแล้ว รอเผยแพร่", anchor: "approved", rows: pick(&[Lifecycle::Approved], &any)?, verbal: false },
+                view::Overview { title: "เผยแพร่แล้ว", anchor: "published", rows: pick(&[Lifecycle::Published], &any)?, verbal: false },
+                view::Overview {
+                    title: "จะสิ้นสุดการเผยแพร่ภายใน 14 วัน",
+                    anchor: "ending",
+                    rows: pick(&[Lifecycle::Published], &|r: &Request| r.fields.end.is_some_and(|e| e <= soon))?,
+                    verbal: false,
+                },
+            ];
+            Ok((all_units, sections))
+        })
+        .await?;
+    let bar = super::staff::bar(&app, &staff).await?;
+    let chrome = app.plain_chrome();
+    Ok(Html(view::overview(&chrome, &bar, &all_units, unit, &sections).into_string()).into_response())
+}

@@ -96,11 +96,13 @@ pub enum AuditAction {
     DelegationAdd,
     /// A delegation was ended before its last day.
     DelegationEnd,
+    /// The office's settings were changed in the browser (the keys in the detail).
+    SettingsEdit,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 45] = [
+    pub const ALL: [AuditAction; 46] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -146,6 +148,7 @@ impl AuditAction {
         AuditAction::UnitEdit,
         AuditAction::DelegationAdd,
         AuditAction::DelegationEnd,
+        AuditAction::SettingsEdit,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -197,6 +200,7 @@ impl AuditAction {
             UnitEdit => "unit.edit",
             DelegationAdd => "delegation.add",
             DelegationEnd => "delegation.end",
+            SettingsEdit => "settings.edit",
         }
     }
 
@@ -254,6 +258,7 @@ impl AuditAction {
             UnitEdit => "แก้ไขกลุ่มงาน",
             DelegationAdd => "มอบหมายผู้ปฏิบัติราชการแทน",
             DelegationEnd => "ยกเลิกการปฏิบัติราชการแทน",
+            SettingsEdit => "แก้ไขการตั้งค่าหน่วยงาน",
         }
     }
 
@@ -306,6 +311,7 @@ impl AuditAction {
             UnitEdit => "Unit changed",
             DelegationAdd => "Acting approver named",
             DelegationEnd => "Acting approver ended early",
+            SettingsEdit => "Office settings changed",
         }
     }
 }

@@ -305,7 +305,7 @@ fn settings_saved_in_the_browser_survive_a_restart_and_bad_values_write_nothing(
     set(&mut bad, "phone", "042 999 999");
     let refused = post(&bad);
     assert_eq!(refused.status, 422);
-    assert!(refused.text().contains("เครือข่ายของเจ้าหน้าที่: \"10.0.0.300/8\""));
+    assert!(refused.text().contains("เครือข่ายของเจ้าหน้าที่: &quot;10.0.0.300/8&quot; ไม่ใช่เครือข่าย"));
     assert!(refused.text().contains("value=\"042 999 999\""));
     assert_eq!(std::fs::read(data.join("prakat.toml")).unwrap(), before, "nothing written");
 

@@ -105,7 +105,13 @@ fn a_delegation_moves_the_queue_for_its_dates_only() {
     let token = csrf_of(&headhp.get("/staff/delegations").text());
     let planned = headhp.post(
         "/staff/delegations",
-        &[("csrf", &token), ("from", &headhp_id), ("to", &staff_id), ("starts_on", &day(7)), ("ends_on", &day(9))],
+        &[
+            ("csrf", &token),
+            ("from", &headhp_id),
+            ("to", &staff_id),
+            ("starts_on", &day(7)),
+            ("ends_on", &day(9)),
+        ],
     );
     assert_eq!(planned.status, 303, "{}", planned.text());
     assert!(!queue(&staff).contains(topic));
@@ -114,7 +120,13 @@ fn a_delegation_moves_the_queue_for_its_dates_only() {
     // A bad range is refused, naming the field, and nothing is recorded.
     let bad = headhp.post(
         "/staff/delegations",
-        &[("csrf", &token), ("from", &headhp_id), ("to", &staff_id), ("starts_on", &day(3)), ("ends_on", &day(1))],
+        &[
+            ("csrf", &token),
+            ("from", &headhp_id),
+            ("to", &staff_id),
+            ("starts_on", &day(3)),
+            ("ends_on", &day(1)),
+        ],
     );
     assert_eq!(bad.status, 422);
     assert!(bad.text().contains("วันที่สิ้นสุด: ต้องไม่ก่อนวันที่เริ่ม"));
@@ -123,14 +135,26 @@ fn a_delegation_moves_the_queue_for_its_dates_only() {
     let token_cd = csrf_of(&headcd.get("/staff/delegations").text());
     let theirs = headcd.post(
         "/staff/delegations",
-        &[("csrf", &token_cd), ("from", &headhp_id), ("to", &staff_id), ("starts_on", &day(0)), ("ends_on", &day(1))],
+        &[
+            ("csrf", &token_cd),
+            ("from", &headhp_id),
+            ("to", &staff_id),
+            ("starts_on", &day(0)),
+            ("ends_on", &day(1)),
+        ],
     );
     assert_eq!(theirs.status, 403);
 
     // In force today: the delegate sees and decides the queue.
     let now = headhp.post(
         "/staff/delegations",
-        &[("csrf", &token), ("from", &headhp_id), ("to", &staff_id), ("starts_on", &day(0)), ("ends_on", &day(1))],
+        &[
+            ("csrf", &token),
+            ("from", &headhp_id),
+            ("to", &staff_id),
+            ("starts_on", &day(0)),
+            ("ends_on", &day(1)),
+        ],
     );
     assert_eq!(now.status, 303);
     assert!(queue(&staff).contains(topic), "the delegate's queue");
@@ -226,8 +250,8 @@ fn admin_creates_a_unit_and_moves_a_user_into_it() {
     let empty = admin.post("/admin/units", &[("csrf", &token), ("name", "  "), ("short_name", "")]);
     assert_eq!(empty.status, 422);
     assert!(empty.text().contains("ชื่อกลุ่มงาน: ต้องกรอก"));
-    let added =
-        admin.post("/admin/units", &[("csrf", &token), ("name", "กลุ่มงานคุ้มครองผู้บริโภค"), ("short_name", "คบ.")]);
+    let added = admin
+        .post("/admin/units", &[("csrf", &token), ("name", "กลุ่มงานคุ้มครองผู้บริโภค"), ("short_name", "คบ.")]);
     assert_eq!(added.status, 303);
     let twice = admin.post("/admin/units", &[("csrf", &token), ("name", "กลุ่มงานคุ้มครองผู้บริโภค")]);
     assert_eq!(twice.status, 422);
@@ -283,9 +307,24 @@ fn settings_saved_in_the_browser_survive_a_restart_and_bad_values_write_nothing(
         rest[tag_end + 1..].split("</textarea>").next().unwrap().replace("&amp;", "&").to_string()
     };
     let names = [
-        "name_th", "name_en", "address", "phone", "fax", "email", "map_url", "links", "staff_networks",
-        "backups_daily_at", "backups_keep", "backups_second_dir", "backups_second_keep", "smtp_host", "smtp_port",
-        "smtp_username", "smtp_from", "smtp_site_url",
+        "name_th",
+        "name_en",
+        "address",
+        "phone",
+        "fax",
+        "email",
+        "map_url",
+        "links",
+        "staff_networks",
+        "backups_daily_at",
+        "backups_keep",
+        "backups_second_dir",
+        "backups_second_keep",
+        "smtp_host",
+        "smtp_port",
+        "smtp_username",
+        "smtp_from",
+        "smtp_site_url",
     ];
     let mut fields: Vec<(String, String)> = names.iter().map(|n| (n.to_string(), value(n))).collect();
     fields.push(("csrf".into(), token.clone()));

@@ -203,7 +203,12 @@ fn find(store: &Store, username: &str) -> anyhow::Result<(users::User, String)> 
 
 /// Applies `changes` to `user` in one transaction with its audit line; refuses (naming why)
 /// what would leave the office without an active administrator.
-fn apply(store: &Store, user: &users::User, changes: &Changes, action: AuditAction) -> anyhow::Result<Vec<String>> {
+fn apply(
+    store: &Store,
+    user: &users::User,
+    changes: &Changes,
+    action: AuditAction,
+) -> anyhow::Result<Vec<String>> {
     let id = user.id;
     let outcome = store.run_sync(|c| {
         let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

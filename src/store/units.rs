@@ -114,7 +114,8 @@ impl Delegation {
     }
 }
 
-const DELEGATION: &str = "SELECT d.id, d.from_user, f.name, d.to_user, t.name, d.starts_on, d.ends_on, d.ended_at
+const DELEGATION: &str =
+    "SELECT d.id, d.from_user, f.name, d.to_user, t.name, d.starts_on, d.ends_on, d.ended_at
      FROM delegations d JOIN users f ON f.id = d.from_user JOIN users t ON t.id = d.to_user";
 
 fn delegation_from_row(r: &Row) -> rusqlite::Result<Delegation> {
@@ -194,7 +195,8 @@ pub fn current_and_planned(conn: &Connection, day: Date) -> StoreResult<Vec<Dele
 pub fn approvers_for(conn: &Connection, requester_id: i64, day: Date) -> StoreResult<Vec<Approver>> {
     let requester = users::by_id(conn, requester_id)?;
     let is_head = requester.as_ref().is_some_and(|u| u.roles.contains(Role::Approver));
-    let others = |list: Vec<User>| -> Vec<User> { list.into_iter().filter(|u| u.id != requester_id).collect() };
+    let others =
+        |list: Vec<User>| -> Vec<User> { list.into_iter().filter(|u| u.id != requester_id).collect() };
     let mut base = match requester.as_ref().and_then(|u| u.unit_id) {
         Some(unit) if !is_head => others(heads(conn, unit)?),
         _ => Vec::new(),

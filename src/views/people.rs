@@ -348,7 +348,13 @@ pub struct Overview {
 
 /// Every request of the office by state, filterable by unit: where a web master starts the
 /// urgent verbal-approval path and follows what is waiting.
-pub fn overview(chrome: &Chrome, bar: &Bar, units: &[Unit], unit: Option<i64>, sections: &[Overview]) -> Markup {
+pub fn overview(
+    chrome: &Chrome,
+    bar: &Bar,
+    units: &[Unit],
+    unit: Option<i64>,
+    sections: &[Overview],
+) -> Markup {
     let digits = chrome.digits;
     staff_page(
         chrome,

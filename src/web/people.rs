@@ -61,7 +61,11 @@ pub async fn account(
 ) -> Result<Response, WebError> {
     staff.require(Role::Admin)?;
     let user = app.store.run(move |c| users::by_id(c, id)).await?.ok_or(WebError::NotFound)?;
-    let notes = if q.contains_key("saved") { vec!["บันทึกการเปลี่ยนแปลงแล้ว".to_owned()] } else { Vec::new() };
+    let notes = if q.contains_key("saved") {
+        vec!["บันทึกการเปลี่ยนแปลงแล้ว".to_owned()]
+    } else {
+        Vec::new()
+    };
     account_page(&app, &staff, &user, &AccountForm::of(&user), &[], notes).await
 }
 
@@ -325,7 +329,10 @@ pub async fn add_delegation(
             let from = users::by_id(&tx, valid.from)?;
             let to = users::by_id(&tx, valid.to)?;
             let problem = match (&from, &to) {
-                (Some(f), _) if !(f.active && (f.roles.contains(Role::Approver) || f.roles.contains(Role::Director))) => {
+                (Some(f), _)
+                    if !(f.active
+                        && (f.roles.contains(Role::Approver) || f.roles.contains(Role::Director))) =>
+                {
                     Some(Problem::new("from", "ผู้มอบหมาย: ต้องเป็นหัวหน้ากลุ่มงานหรือผู้อำนวยการที่ใช้งานได้"))
                 }
                 (None, _) => Some(Problem::new("from", "ผู้มอบหมาย: ไม่พบบัญชีนี้")),
@@ -350,7 +357,8 @@ pub async fn add_delegation(
         })
         .await?;
     match outcome {
-        Ok(_) => Ok(Redirect::to(if admin { "/admin/units#delegation" } else { "/staff/delegations" }).into_response()),
+        Ok(_) => Ok(Redirect::to(if admin { "/admin/units#delegation" } else { "/staff/delegations" })
+            .into_response()),
         Err(p) => units_page(&app, &staff, &UnitForm::default(), &form, &[p]).await,
     }
 }
@@ -404,11 +412,18 @@ pub async fn overview(
         .run(move |c| {
             let people = users::all(c)?;
             let all_units = units::all(c)?;
-            let unit_of = |r: &Request| people.iter().find(|u| u.id == r.requester_id).and_then(|u| u.unit_id);
+            let unit_of =
+                |r: &Request| people.iter().find(|u| u.id == r.requester_id).and_then(|u| u.unit_id);
             let name_of = |id: Option<i64>| {
-                all_units.iter().find(|u| Some(u.id) == id).map(|u| u.name.clone()).unwrap_or_else(|| "-".into())
+                all_units
+                    .iter()
+                    .find(|u| Some(u.id) == id)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_else(|| "-".into())
             };
-            let pick = |states: &[Lifecycle], keep: &dyn Fn(&Request) -> bool| -> crate::store::StoreResult<Vec<(Request, String)>> {
+            let pick = |states: &[Lifecycle],
+                        keep: &dyn Fn(&Request) -> bool|
+             -> crate::store::StoreResult<Vec<(Request, String)>> {
                 Ok(requests::in_states(c, states)?
                     .into_iter()
                     .filter(|r| unit.is_none() || unit_of(r) == unit)
@@ -421,13 +436,30 @@ pub async fn overview(
             };
             let any = |_: &Request| true;
             let sections = vec![
-                view::Overview { title: "รออนุมัติ", anchor: "submitted", rows: pick(&[Lifecycle::Submitted], &any)?, verbal: true },
-                view::Overview { title: "อนุมัติแล้ว รอเผยแพร่", anchor: "approved", rows: pick(&[Lifecycle::Approved], &any)?, verbal: false },
-                view::Overview { title: "เผยแพร่แล้ว", anchor: "published", rows: pick(&[Lifecycle::Published], &any)?, verbal: false },
+                view::Overview {
+                    title: "รออนุมัติ",
+                    anchor: "submitted",
+                    rows: pick(&[Lifecycle::Submitted], &any)?,
+                    verbal: true,
+                },
+                view::Overview {
+                    title: "อนุมัติแล้ว รอเผยแพร่",
+                    anchor: "approved",
+                    rows: pick(&[Lifecycle::Approved], &any)?,
+                    verbal: false,
+                },
+                view::Overview {
+                    title: "เผยแพร่แล้ว",
+                    anchor: "published",
+                    rows: pick(&[Lifecycle::Published], &any)?,
+                    verbal: false,
+                },
                 view::Overview {
                     title: "จะสิ้นสุดการเผยแพร่ภายใน 14 วัน",
                     anchor: "ending",
-                    rows: pick(&[Lifecycle::Published], &|r: &Request| r.fields.end.is_some_and(|e| e <= soon))?,
+                    rows: pick(&[Lifecycle::Published], &|r: &Request| {
+                        r.fields.end.is_some_and(|e| e <= soon)
+                    })?,
                     verbal: false,
                 },
             ];

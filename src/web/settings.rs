@@ -89,7 +89,10 @@ pub fn apply(form: &SettingsForm, s: &mut Settings) -> Vec<Problem> {
     o.links = links;
     let mut nets = Vec::new();
     for line in form.staff_networks.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        match line.parse::<ipnet::IpNet>().or_else(|_| line.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)) {
+        match line
+            .parse::<ipnet::IpNet>()
+            .or_else(|_| line.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        {
             Ok(n) => nets.push(n),
             Err(_) => problems.push(Problem::new(
                 "staff_networks",
@@ -116,7 +119,8 @@ pub fn apply(form: &SettingsForm, s: &mut Settings) -> Vec<Problem> {
         match text.trim().parse::<usize>() {
             Ok(n) if (1..=365).contains(&n) => n,
             _ => {
-                problems.push(Problem::new(field, format!("{label}: ต้องเป็นจำนวน 1–365 ได้ \"{}\"", text.trim())));
+                problems
+                    .push(Problem::new(field, format!("{label}: ต้องเป็นจำนวน 1–365 ได้ \"{}\"", text.trim())));
                 1
             }
         }
@@ -184,7 +188,13 @@ fn changed_keys(before: &Settings, after: &Settings) -> Vec<String> {
     out
 }
 
-async fn show(app: &Shared, staff: &Staff, form: &SettingsForm, problems: &[Problem], saved: bool) -> Result<Response, WebError> {
+async fn show(
+    app: &Shared,
+    staff: &Staff,
+    form: &SettingsForm,
+    problems: &[Problem],
+    saved: bool,
+) -> Result<Response, WebError> {
     let bar = super::staff::bar(app, staff).await?;
     let chrome = app.plain_chrome();
     let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };

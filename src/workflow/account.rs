@@ -38,7 +38,9 @@ pub fn check_identity(username: &str, name: &str) -> Vec<FieldError> {
 pub fn check_changes(name: &str, email: &str, roles: &str) -> (Vec<FieldError>, Roles) {
     let mut problems = Vec::new();
     if name.trim().is_empty() {
-        problems.push(FieldError { field: "name".into(), message: "ชื่อ-นามสกุล: ต้องกรอก".into() });
+        problems.push(FieldError {
+            field: "name".into(), message: "ชื่อ-นามสกุล: ต้องกรอก".into()
+        });
     }
     let email = email.trim();
     let plausible = |e: &str| {
@@ -55,7 +57,10 @@ pub fn check_changes(name: &str, email: &str, roles: &str) -> (Vec<FieldError>, 
     }
     let roles = match Roles::parse_list(roles) {
         Ok(r) if r.is_empty() => {
-            problems.push(FieldError { field: "roles".into(), message: "บทบาท: ต้องเลือกอย่างน้อย 1 บทบาท".into() });
+            problems
+                .push(FieldError {
+                    field: "roles".into(), message: "บทบาท: ต้องเลือกอย่างน้อย 1 บทบาท".into()
+                });
             r
         }
         Ok(r) => r,

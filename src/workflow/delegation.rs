@@ -20,9 +20,16 @@ pub struct ValidDelegation {
 /// Checks a delegation as typed (account ids and ISO dates): two different accounts, real
 /// dates, the first not after the last, and not entirely in the past (`today`). Every message
 /// names the field.
-pub fn check(from: &str, to: &str, starts_on: &str, ends_on: &str, today: Date) -> Result<ValidDelegation, Vec<FieldError>> {
+pub fn check(
+    from: &str,
+    to: &str,
+    starts_on: &str,
+    ends_on: &str,
+    today: Date,
+) -> Result<ValidDelegation, Vec<FieldError>> {
     let mut problems = Vec::new();
-    let mut err = |field: &'static str, message: String| problems.push(FieldError { field: field.into(), message });
+    let mut err =
+        |field: &'static str, message: String| problems.push(FieldError { field: field.into(), message });
     let from = from.trim().parse::<i64>().ok();
     let to = to.trim().parse::<i64>().ok();
     if from.is_none() {

@@ -574,10 +574,9 @@ pub fn may_view(facts: &RequestFacts, actor: &Actor) -> bool {
         return false;
     }
     let own = actor.user_id == facts.requester_id;
-    let office = [Role::Approver, Role::WebMaster, Role::Admin, Role::Director]
-        .into_iter()
-        .any(|r| actor.has(r))
-        || facts.approver(actor).is_some();
+    let office =
+        [Role::Approver, Role::WebMaster, Role::Admin, Role::Director].into_iter().any(|r| actor.has(r))
+            || facts.approver(actor).is_some();
     own || (office && facts.state != State::Draft)
 }
 
@@ -702,35 +701,35 @@ mod tests {
         let mut refused = 0;
         for state in State::ALL {
             for verbal in [false, true] {
-              for routed in ROUTINGS {
-                let facts = facts_of(state, verbal, routed);
-                for kind in ActionKind::ALL {
-                    for actor in actors() {
-                        let got = decide(&facts, &sample(kind), &actor);
-                        let want = expected(state, verbal, kind, &actor, REQUESTER, routed);
-                        let case = format!(
-                            "{state:?} verbal={verbal} routed={routed:?} {kind:?} user={} roles={}",
-                            actor.user_id,
-                            actor.roles.to_list()
-                        );
-                        match want {
-                            Some(o) => {
-                                assert_eq!(got, Ok(o), "{case}");
-                                allowed += 1;
+                for routed in ROUTINGS {
+                    let facts = facts_of(state, verbal, routed);
+                    for kind in ActionKind::ALL {
+                        for actor in actors() {
+                            let got = decide(&facts, &sample(kind), &actor);
+                            let want = expected(state, verbal, kind, &actor, REQUESTER, routed);
+                            let case = format!(
+                                "{state:?} verbal={verbal} routed={routed:?} {kind:?} user={} roles={}",
+                                actor.user_id,
+                                actor.roles.to_list()
+                            );
+                            match want {
+                                Some(o) => {
+                                    assert_eq!(got, Ok(o), "{case}");
+                                    allowed += 1;
+                                }
+                                None => {
+                                    assert!(got.is_err(), "{case} should be refused");
+                                    refused += 1;
+                                }
                             }
-                            None => {
-                                assert!(got.is_err(), "{case} should be refused");
-                                refused += 1;
-                            }
+                            assert_eq!(
+                                available(&facts, &actor).contains(&kind),
+                                want.is_some(),
+                                "available(): {case}"
+                            );
                         }
-                        assert_eq!(
-                            available(&facts, &actor).contains(&kind),
-                            want.is_some(),
-                            "available(): {case}"
-                        );
                     }
                 }
-              }
             }
         }
         // 7 states × 2 flags × 3 routings × 8 actions × 65 actors.
@@ -856,7 +855,9 @@ mod tests {
         // A delegate without the approver role decides while routed to them.
         let delegate = Actor { user_id: OTHER, roles: Roles::parse_list("staff").unwrap() };
         let acting = RequestFacts {
-            approvers: vec![Approver { user_id: OTHER, acting_for: Some("นายวีระพงษ์".into()) }],
+            approvers: vec![Approver {
+                user_id: OTHER, acting_for: Some("นายวีระพงษ์".into())
+            }],
             ..facts
         };
         assert!(decide(&acting, &Action::Approve, &delegate).is_ok());

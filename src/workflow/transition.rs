@@ -401,7 +401,12 @@ mod tests {
             let got = plan(&t, facts.as_ref(), &who).unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(got.next, to, "{what}");
             assert_eq!(got.from, facts.map(|f| f.state), "{what}");
-            assert!(got.effects.audit.iter().all(|l| !matches!(&l.detail, Detail::Text(t) if t.contains(ACTING_FOR))));
+            assert!(
+                got.effects
+                    .audit
+                    .iter()
+                    .all(|l| !matches!(&l.detail, Detail::Text(t) if t.contains(ACTING_FOR)))
+            );
             assert_eq!(got.effects.audit.iter().map(|l| l.action).collect::<Vec<_>>(), audit, "{what}");
             let want: Vec<Notice> =
                 notices.iter().map(|&(to, kind, link)| Notice { to, kind, link }).collect();

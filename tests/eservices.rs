@@ -75,14 +75,24 @@ fn a_complaint_is_tracked_answered_and_closed() {
     assert_eq!(refused.status, 422);
     assert!(refused.text().contains("แบบฟอร์มไม่สมบูรณ์"));
 
-    // A web master answers and closes it in /staff.
-    let web = Client::logged_in(&server, "webmaster");
+    // A corruption complaint is the complaints officer's and the director's alone: a web
+    // master (IT staff) neither lists nor opens it.
+    let web = Client::logged_in(&server, "complaints");
     let list = web.get("/staff/cases").text();
     assert!(list.contains(&code));
-    let at = list.find("href=\"/staff/cases/").unwrap() + "href=\"".len();
+    let at = list[..list.find(&code).unwrap()].rfind("href=\"/staff/cases/").unwrap() + "href=\"".len();
     let link = list[at..at + list[at..].find('"').unwrap()].to_string();
+    let webmaster = Client::logged_in(&server, "webmaster");
+    assert!(!webmaster.get("/staff/cases").text().contains(&code));
+    assert_eq!(webmaster.get(&link).status, 403);
+    let director = Client::logged_in(&server, "director");
+    assert!(director.get("/staff").text().contains("มีเรื่องร้องเรียนใหม่"), "the director was told");
+    assert!(director.get(&link).text().contains("0812345678"));
     let case_page = web.get(&link).text();
-    assert!(case_page.contains("0812345678"), "staff see the contact");
+    assert!(case_page.contains("0812345678"), "the officer sees the contact");
+    // Every view of the sender's personal data is on the trail.
+    let trail = Client::logged_in(&server, "admin").get("/admin/audit").text();
+    assert!(trail.matches("เปิดดูข้อมูลส่วนบุคคลของผู้ส่งเรื่อง").count() >= 2);
     let csrf = csrf_of(&case_page);
     let no_answer = web.post(&link, &[("csrf", &csrf), ("status", "closed"), ("answer", "")]);
     assert_eq!(no_answer.status, 422);

@@ -117,7 +117,7 @@ pub const DEMO_PASSWORD: &str = "Prakat-demo-2569";
 /// The demo admin's user name.
 pub const DEMO_ADMIN: &str = "admin";
 /// The demo accounts and what each can do.
-pub const DEMO_ACCOUNTS: [(&str, &str); 9] = [
+pub const DEMO_ACCOUNTS: [(&str, &str); 10] = [
     ("admin", "ผู้ดูแลระบบ (admin)"),
     ("webmaster", "ผู้ดูแลเว็บไซต์ (web master)"),
     ("webmaster2", "ผู้ดูแลเว็บไซต์คนที่ ๒ (web master)"),
@@ -127,6 +127,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str); 9] = [
     ("headhp", "หัวหน้ากลุ่มงานส่งเสริมสุขภาพ (approver)"),
     ("headcd", "หัวหน้ากลุ่มงานควบคุมโรคติดต่อ (approver)"),
     ("staffhp", "เจ้าหน้าที่ กลุ่มงานส่งเสริมสุขภาพ (staff)"),
+    ("complaints", "เจ้าหน้าที่รับเรื่องร้องเรียน (complaints)"),
 ];
 
 /// The demo office's units: (name, short name).
@@ -169,6 +170,13 @@ fn demo_users() -> Vec<NewUser> {
         user("headhp", "นางสุดารัตน์ พรหมมา", "หัวหน้ากลุ่มงานส่งเสริมสุขภาพ", "กลุ่มงานส่งเสริมสุขภาพ", "approver,staff"),
         user("headcd", "นายอนุชา แก้วมณี", "หัวหน้ากลุ่มงานควบคุมโรคติดต่อ", "กลุ่มงานควบคุมโรคติดต่อ", "approver,staff"),
         user("staffhp", "นางสาวปวีณา ใจงาม", "พยาบาลวิชาชีพชำนาญการ", "กลุ่มงานส่งเสริมสุขภาพ", "staff"),
+        user(
+            "complaints",
+            "นางสาวมาลัย ศรีสวัสดิ์",
+            "นิติกร (เจ้าหน้าที่รับเรื่องร้องเรียน)",
+            "กลุ่มงานบริหารทั่วไป",
+            "complaints,staff",
+        ),
     ]
 }
 

@@ -69,8 +69,10 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                         a href="/admin/compliance" { "ความครบถ้วน ITA/MOIT" }
                         a href="/admin/pages" { "หน้านโยบาย" }
                     }
-                    @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
+                    @if [Role::Admin, Role::WebMaster, Role::Complaints, Role::Director].iter().any(|r| bar.roles.contains(*r)) {
                         a href="/staff/cases" { "เรื่องจากประชาชน" }
+                    }
+                    @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/admin/stats" { "สถิติเว็บไซต์" }
                         a href="/admin/audit" { "บันทึกการใช้งาน" }
                     }

@@ -98,11 +98,13 @@ pub enum AuditAction {
     DelegationEnd,
     /// The office's settings were changed in the browser (the keys in the detail).
     SettingsEdit,
+    /// Staff opened a case showing its sender's personal data (name, contact).
+    CaseView,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 46] = [
+    pub const ALL: [AuditAction; 47] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -149,6 +151,7 @@ impl AuditAction {
         AuditAction::DelegationAdd,
         AuditAction::DelegationEnd,
         AuditAction::SettingsEdit,
+        AuditAction::CaseView,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -201,6 +204,7 @@ impl AuditAction {
             DelegationAdd => "delegation.add",
             DelegationEnd => "delegation.end",
             SettingsEdit => "settings.edit",
+            CaseView => "case.view",
         }
     }
 
@@ -259,6 +263,7 @@ impl AuditAction {
             DelegationAdd => "มอบหมายผู้ปฏิบัติราชการแทน",
             DelegationEnd => "ยกเลิกการปฏิบัติราชการแทน",
             SettingsEdit => "แก้ไขการตั้งค่าหน่วยงาน",
+            CaseView => "เปิดดูข้อมูลส่วนบุคคลของผู้ส่งเรื่อง",
         }
     }
 
@@ -312,6 +317,7 @@ impl AuditAction {
             DelegationAdd => "Acting approver named",
             DelegationEnd => "Acting approver ended early",
             SettingsEdit => "Office settings changed",
+            CaseView => "Sender's personal data viewed",
         }
     }
 }

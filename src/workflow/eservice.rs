@@ -71,6 +71,30 @@ pub fn category_label(key: &str) -> &str {
     COMPLAINT_CATEGORIES.iter().find(|(k, _)| *k == key).map_or(key, |(_, l)| l)
 }
 
+/// Whether a case is a corruption or misconduct complaint (the ITA channel), whose sender
+/// must be protected most.
+pub fn is_corruption(kind: Kind, category: &str) -> bool {
+    kind == Kind::Complaint && category == "corruption"
+}
+
+/// Who may see and handle a case (`roles` of the person; `officers_exist` whether the office has
+/// an active complaints officer or director):
+///
+/// - a corruption or misconduct complaint: only the director and complaints officers;
+/// - another complaint: complaints officers and the director; web masters and admins only while
+///   the office has neither, so that a complaint is never left unread;
+/// - questions and information requests: web masters, admins, complaints officers, the director.
+pub fn may_see_case(kind: Kind, category: &str, roles: crate::workflow::state::Roles, officers_exist: bool) -> bool {
+    use crate::workflow::state::Role;
+    let officer = roles.contains(Role::Complaints) || roles.contains(Role::Director);
+    let it = roles.contains(Role::WebMaster) || roles.contains(Role::Admin);
+    match kind {
+        _ if is_corruption(kind, category) => officer,
+        Kind::Complaint => officer || (it && !officers_exist),
+        Kind::Question | Kind::Info => officer || it,
+    }
+}
+
 /// Where a case is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -224,6 +248,22 @@ pub fn normalise_code(typed: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn corruption_cases_are_for_the_director_and_complaints_officers_only() {
+        use crate::workflow::state::Roles;
+        let r = |s: &str| Roles::parse_list(s).unwrap();
+        for officers in [false, true] {
+            assert!(!may_see_case(Kind::Complaint, "corruption", r("webmaster,admin,approver"), officers));
+            assert!(may_see_case(Kind::Complaint, "corruption", r("director"), officers));
+            assert!(may_see_case(Kind::Complaint, "corruption", r("complaints"), officers));
+            assert!(may_see_case(Kind::Question, "", r("webmaster"), officers));
+            assert!(!may_see_case(Kind::Question, "", r("staff,approver"), officers));
+        }
+        assert!(may_see_case(Kind::Complaint, "service", r("webmaster"), false), "nobody else to read it");
+        assert!(!may_see_case(Kind::Complaint, "service", r("webmaster"), true));
+        assert!(may_see_case(Kind::Complaint, "service", r("complaints"), true));
+    }
 
     fn input(category: &str, subject: &str, details: &str, name: &str, contact: &str) -> CaseInput {
         CaseInput {

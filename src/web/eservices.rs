@@ -227,7 +227,8 @@ fn announce(c: &rusqlite::Connection, code: &str) -> crate::store::StoreResult<(
     let mut people = Vec::new();
     for role in [Role::Complaints, Role::Director, Role::WebMaster, Role::Admin] {
         for u in users::with_role(c, role)? {
-            if eservice::may_see_case(case.kind, &case.category, u.roles, officers) && !people.contains(&u.id) {
+            if eservice::may_see_case(case.kind, &case.category, u.roles, officers) && !people.contains(&u.id)
+            {
                 people.push(u.id);
             }
         }
@@ -248,7 +249,10 @@ pub async fn staff_list(State(app): State<Shared>, staff: Staff) -> Result<Respo
         .run(move |c| {
             let officers = officers_exist(c)?;
             let all = cases::list(c, 500)?;
-            Ok(all.into_iter().filter(|k| eservice::may_see_case(k.kind, &k.category, roles, officers)).collect::<Vec<_>>())
+            Ok(all
+                .into_iter()
+                .filter(|k| eservice::may_see_case(k.kind, &k.category, roles, officers))
+                .collect::<Vec<_>>())
         })
         .await?;
     let bar = super::staff::bar(&app, &staff).await?;
@@ -264,15 +268,16 @@ pub async fn staff_case(
 ) -> Result<Response, WebError> {
     may_handle(&staff)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let (case, officers) =
-        app.store.run(move |c| Ok((cases::get(c, id)?, officers_exist(c)?))).await?;
+    let (case, officers) = app.store.run(move |c| Ok((cases::get(c, id)?, officers_exist(c)?))).await?;
     let case = case.ok_or(WebError::NotFound)?;
     may_see(&staff, &case, officers)?;
     // Every look at a sender's name and contact is on the trail (PDPA).
     if !case.name.is_empty() || !case.contact.is_empty() {
         let who = staff.who();
         app.store
-            .run(move |c| crate::store::audit::append(c, &who, AuditAction::CaseView, &format!("case/{id}"), ""))
+            .run(move |c| {
+                crate::store::audit::append(c, &who, AuditAction::CaseView, &format!("case/{id}"), "")
+            })
             .await?;
     }
     let bar = super::staff::bar(&app, &staff).await?;
@@ -290,8 +295,7 @@ pub async fn staff_answer(
     may_handle(&staff)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     staff.check_csrf(&field(&fields, "csrf"))?;
-    let (case, officers) =
-        app.store.run(move |c| Ok((cases::get(c, id)?, officers_exist(c)?))).await?;
+    let (case, officers) = app.store.run(move |c| Ok((cases::get(c, id)?, officers_exist(c)?))).await?;
     let mut case = case.ok_or(WebError::NotFound)?;
     may_see(&staff, &case, officers)?;
     let answer = field(&fields, "answer").trim().to_owned();

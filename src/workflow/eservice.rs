@@ -84,7 +84,12 @@ pub fn is_corruption(kind: Kind, category: &str) -> bool {
 /// - another complaint: complaints officers and the director; web masters and admins only while
 ///   the office has neither, so that a complaint is never left unread;
 /// - questions and information requests: web masters, admins, complaints officers, the director.
-pub fn may_see_case(kind: Kind, category: &str, roles: crate::workflow::state::Roles, officers_exist: bool) -> bool {
+pub fn may_see_case(
+    kind: Kind,
+    category: &str,
+    roles: crate::workflow::state::Roles,
+    officers_exist: bool,
+) -> bool {
     use crate::workflow::state::Role;
     let officer = roles.contains(Role::Complaints) || roles.contains(Role::Director);
     let it = roles.contains(Role::WebMaster) || roles.contains(Role::Admin);

@@ -106,6 +106,14 @@ fn a_complaint_is_tracked_answered_and_closed() {
     // Staff without the role cannot answer.
     assert_eq!(Client::logged_in(&server, "staff").get("/staff/cases").status, 403);
 
+    // The director decides who handles corruption cases: un-named, the officer loses them at once.
+    let page = director.get("/staff/cases/officers").text();
+    assert!(page.contains("นางสาวมาลัย ศรีสวัสดิ์") && page.contains("checked"));
+    let token = csrf_of(&page);
+    assert_eq!(director.post("/staff/cases/officers", &[("csrf", &token)]).status, 303);
+    assert_eq!(web.get(&link).status, 403);
+    assert_eq!(webmaster.get("/staff/cases/officers").status, 403);
+
     let stats = server.get("/eservices/stats").text();
     assert!(!stats.contains("id=\"no-complaints\""), "the complaint is counted");
     assert!(stats.contains("รับเรื่อง 1 เรื่อง"), "corruption count");

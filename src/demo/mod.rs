@@ -180,8 +180,9 @@ fn demo_users() -> Vec<NewUser> {
     ]
 }
 
-/// The demo's units with their short names, and one delegation in force: the head of general
-/// administration stands in for the director for the coming week.
+/// The demo's units with their short names, one delegation in force (the head of general
+/// administration stands in for the director for the coming week), and the complaints officer
+/// named for corruption cases.
 fn demo_units(c: &rusqlite::Connection) -> crate::store::StoreResult<()> {
     for (name, short) in DEMO_UNITS {
         let id = crate::store::units::ensure(c, name)?;
@@ -192,6 +193,10 @@ fn demo_units(c: &rusqlite::Connection) -> crate::store::StoreResult<()> {
         let today = crate::thai::today();
         let ends = today.checked_add(jiff::Span::new().days(6)).unwrap_or(today);
         crate::store::units::delegate(c, director, head, today, ends, None)?;
+        // The director has named the complaints officer for corruption cases.
+        if let Some(officer) = id_of("complaints")? {
+            crate::store::units::set_corruption_officers(c, &[officer], director)?;
+        }
     }
     Ok(())
 }

@@ -416,9 +416,10 @@ const MIGRATIONS: &[M<'static>] = &[
     // this flag: such items then read "ไม่ระบุ" again.
     M::up("ALTER TABLE items ADD COLUMN timeless INTEGER NOT NULL DEFAULT 0;")
         .down("ALTER TABLE items DROP COLUMN timeless;"),
-    // 13: the office's units (กลุ่มงาน) and acting approvers (ปฏิบัติราชการแทน). Every account's
-    // unit becomes a row, matched by the name it already carries; `users.unit` keeps the name,
-    // so going back loses only short names, unit ids and delegations.
+    // 13: the office's units (กลุ่มงาน), acting approvers (ปฏิบัติราชการแทน) and the officers
+    // named for corruption cases. Every account's unit becomes a row, matched by the name it
+    // already carries; `users.unit` keeps the name, so going back loses only short names, unit
+    // ids, delegations and the named officers.
     M::up(
         "CREATE TABLE units (
             id          INTEGER PRIMARY KEY,
@@ -444,10 +445,18 @@ const MIGRATIONS: &[M<'static>] = &[
             CHECK (from_user <> to_user),
             CHECK (starts_on <= ends_on)
         ) STRICT;
-        CREATE INDEX delegations_by_from ON delegations (from_user, starts_on);",
+        CREATE INDEX delegations_by_from ON delegations (from_user, starts_on);
+
+        -- Complaints officers the director has named for corruption and misconduct cases.
+        CREATE TABLE corruption_officers (
+            user_id   INTEGER PRIMARY KEY REFERENCES users (id),
+            named_by  INTEGER,
+            named_at  INTEGER NOT NULL
+        ) STRICT;",
     )
     .down(
-        "DROP TABLE delegations;
+        "DROP TABLE corruption_officers;
+        DROP TABLE delegations;
         ALTER TABLE users DROP COLUMN unit_id;
         DROP TABLE units;",
     ),

@@ -182,6 +182,27 @@ pub fn current_and_planned(conn: &Connection, day: Date) -> StoreResult<Vec<Dele
     Ok(rows)
 }
 
+/// The complaints officers the director has named for corruption and misconduct cases.
+pub fn corruption_officers(conn: &Connection) -> StoreResult<Vec<i64>> {
+    let rows = conn
+        .prepare_cached("SELECT user_id FROM corruption_officers ORDER BY user_id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(rows)
+}
+
+/// Replaces the named corruption officers with `ids`.
+pub fn set_corruption_officers(conn: &Connection, ids: &[i64], named_by: i64) -> StoreResult<()> {
+    conn.execute("DELETE FROM corruption_officers", [])?;
+    for id in ids {
+        conn.execute(
+            "INSERT OR IGNORE INTO corruption_officers (user_id, named_by, named_at) VALUES (?1, ?2, ?3)",
+            (id, named_by, now_unix()),
+        )?;
+    }
+    Ok(())
+}
+
 /// Who decides the requests of `requester_id` on `day`:
 ///
 /// 1. the heads of the requester's unit, unless the requester is a head themselves;

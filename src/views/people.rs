@@ -406,3 +406,42 @@ pub fn overview(
         },
     )
 }
+
+/// The director's page naming the complaints officers who handle corruption and misconduct
+/// cases (`officers`: every active complaints officer; `named`: those named now).
+pub fn corruption_officers(
+    chrome: &Chrome,
+    bar: &Bar,
+    officers: &[User],
+    named: &[i64],
+    saved: bool,
+) -> Markup {
+    staff_page(
+        chrome,
+        bar,
+        "ผู้รับผิดชอบเรื่องร้องเรียนการทุจริต",
+        &[Crumb::link("เรื่องจากประชาชน", "/staff/cases"), Crumb::here("ผู้รับผิดชอบเรื่องทุจริต")],
+        html! {
+            h1 { "ผู้รับผิดชอบเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ" }
+            @if saved { div.notice role="status" { p { "บันทึกแล้ว" } } }
+            p { "เรื่องร้องเรียนการทุจริตและประพฤติมิชอบเปิดดูได้เฉพาะผู้อำนวยการและเจ้าหน้าที่รับเรื่องร้องเรียนที่ผู้อำนวยการเลือกไว้ที่นี่ ผู้ดูแลเว็บไซต์และผู้ดูแลระบบเปิดดูไม่ได้" }
+            @if officers.is_empty() {
+                p.empty { "ยังไม่มีบัญชีที่มีบทบาท \"เจ้าหน้าที่รับเรื่องร้องเรียน\" — ให้ผู้ดูแลระบบกำหนดบทบาทก่อน" }
+            } @else {
+                form.request method="post" action="/staff/cases/officers" {
+                    (csrf(bar.csrf))
+                    fieldset {
+                        legend { "เจ้าหน้าที่ที่ได้รับมอบหมาย" }
+                        @for u in officers {
+                            div.check {
+                                input id=(format!("o-{}", u.id)) type="checkbox" name="officer" value=(u.id) checked[named.contains(&u.id)];
+                                label for=(format!("o-{}", u.id)) { (u.name) " — " (u.position) }
+                            }
+                        }
+                    }
+                    button type="submit" { "บันทึก" }
+                }
+            }
+        },
+    )
+}

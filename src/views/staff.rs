@@ -72,6 +72,9 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                     @if [Role::Admin, Role::WebMaster, Role::Complaints, Role::Director].iter().any(|r| bar.roles.contains(*r)) {
                         a href="/staff/cases" { "เรื่องจากประชาชน" }
                     }
+                    @if bar.roles.contains(Role::Director) {
+                        a href="/staff/cases/officers" { "ผู้รับผิดชอบเรื่องทุจริต" }
+                    }
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/admin/stats" { "สถิติเว็บไซต์" }
                         a href="/admin/audit" { "บันทึกการใช้งาน" }

@@ -201,13 +201,26 @@ fn officers_exist(c: &rusqlite::Connection) -> crate::store::StoreResult<bool> {
         || !crate::store::users::with_role(c, Role::Director)?.is_empty())
 }
 
+/// `user_id` with `roles` as the case rules see them.
+fn viewer(
+    c: &rusqlite::Connection,
+    user_id: i64,
+    roles: crate::workflow::state::Roles,
+) -> crate::store::StoreResult<eservice::Viewer> {
+    Ok(eservice::Viewer {
+        roles,
+        named: crate::store::units::corruption_officers(c)?.contains(&user_id),
+        officers_exist: officers_exist(c)?,
+    })
+}
+
 /// Refuses a case the person may not see (a corruption complaint for a web master …).
-fn may_see(staff: &Staff, case: &cases::Case, officers: bool) -> Result<(), WebError> {
-    if eservice::may_see_case(case.kind, &case.category, staff.roles, officers) {
+fn may_see(case: &cases::Case, v: eservice::Viewer) -> Result<(), WebError> {
+    if eservice::may_see_case(case.kind, &case.category, v) {
         Ok(())
     } else if eservice::is_corruption(case.kind, &case.category) {
         Err(WebError::Forbidden(
-            "เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ เปิดดูได้เฉพาะผู้อำนวยการและเจ้าหน้าที่รับเรื่องร้องเรียน".into(),
+            "เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ เปิดดูได้เฉพาะผู้อำนวยการและเจ้าหน้าที่ที่ผู้อำนวยการมอบหมาย".into(),
         ))
     } else {
         Err(WebError::Forbidden("เรื่องร้องเรียนเปิดดูได้เฉพาะเจ้าหน้าที่รับเรื่องร้องเรียนและผู้อำนวยการ".into()))
@@ -223,12 +236,11 @@ fn announce(c: &rusqlite::Connection, code: &str) -> crate::store::StoreResult<(
     if case.kind != Kind::Complaint {
         return Ok(());
     }
-    let officers = officers_exist(c)?;
     let mut people = Vec::new();
     for role in [Role::Complaints, Role::Director, Role::WebMaster, Role::Admin] {
         for u in users::with_role(c, role)? {
-            if eservice::may_see_case(case.kind, &case.category, u.roles, officers) && !people.contains(&u.id)
-            {
+            let v = viewer(c, u.id, u.roles)?;
+            if eservice::may_see_case(case.kind, &case.category, v) && !people.contains(&u.id) {
                 people.push(u.id);
             }
         }
@@ -243,16 +255,13 @@ fn announce(c: &rusqlite::Connection, code: &str) -> crate::store::StoreResult<(
 /// `GET /staff/cases`
 pub async fn staff_list(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
     may_handle(&staff)?;
-    let roles = staff.roles;
+    let (user_id, roles) = (staff.user.id, staff.roles);
     let all = app
         .store
         .run(move |c| {
-            let officers = officers_exist(c)?;
+            let v = viewer(c, user_id, roles)?;
             let all = cases::list(c, 500)?;
-            Ok(all
-                .into_iter()
-                .filter(|k| eservice::may_see_case(k.kind, &k.category, roles, officers))
-                .collect::<Vec<_>>())
+            Ok(all.into_iter().filter(|k| eservice::may_see_case(k.kind, &k.category, v)).collect::<Vec<_>>())
         })
         .await?;
     let bar = super::staff::bar(&app, &staff).await?;
@@ -268,9 +277,10 @@ pub async fn staff_case(
 ) -> Result<Response, WebError> {
     may_handle(&staff)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let (case, officers) = app.store.run(move |c| Ok((cases::get(c, id)?, officers_exist(c)?))).await?;
+    let (user_id, roles) = (staff.user.id, staff.roles);
+    let (case, v) = app.store.run(move |c| Ok((cases::get(c, id)?, viewer(c, user_id, roles)?))).await?;
     let case = case.ok_or(WebError::NotFound)?;
-    may_see(&staff, &case, officers)?;
+    may_see(&case, v)?;
     // Every look at a sender's name and contact is on the trail (PDPA).
     if !case.name.is_empty() || !case.contact.is_empty() {
         let who = staff.who();
@@ -295,9 +305,10 @@ pub async fn staff_answer(
     may_handle(&staff)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     staff.check_csrf(&field(&fields, "csrf"))?;
-    let (case, officers) = app.store.run(move |c| Ok((cases::get(c, id)?, officers_exist(c)?))).await?;
+    let (user_id, roles) = (staff.user.id, staff.roles);
+    let (case, v) = app.store.run(move |c| Ok((cases::get(c, id)?, viewer(c, user_id, roles)?))).await?;
     let mut case = case.ok_or(WebError::NotFound)?;
-    may_see(&staff, &case, officers)?;
+    may_see(&case, v)?;
     let answer = field(&fields, "answer").trim().to_owned();
     let status = Status::parse(&field(&fields, "status")).unwrap_or(case.status);
     let publish = fields.get("publish").is_some_and(|v| v == "yes");

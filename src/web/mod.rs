@@ -195,6 +195,10 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/stats.csv", get(stats::admin_csv))
         .route("/admin/survey.csv", get(stats::survey_csv))
         .route("/staff/cases", get(eservices::staff_list))
+        .route(
+            "/staff/cases/officers",
+            get(people::corruption_officers).post(people::save_corruption_officers),
+        )
         .route("/staff/cases/{id}", get(eservices::staff_case).post(eservices::staff_answer))
         .route("/healthz", get(public::healthz))
         .route("/ita", get(compliance::ita))

@@ -470,3 +470,51 @@ pub async fn overview(
     let chrome = app.plain_chrome();
     Ok(Html(view::overview(&chrome, &bar, &all_units, unit, &sections).into_string()).into_response())
 }
+
+/// `GET /staff/cases/officers`: the director names who handles corruption cases.
+pub async fn corruption_officers(
+    State(app): State<Shared>,
+    staff: Staff,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    staff.require(Role::Director)?;
+    let (officers, named) = app
+        .store
+        .run(|c| Ok((users::with_role(c, Role::Complaints)?, units::corruption_officers(c)?)))
+        .await?;
+    let bar = super::staff::bar(&app, &staff).await?;
+    let chrome = app.plain_chrome();
+    let page = view::corruption_officers(&chrome, &bar, &officers, &named, q.contains_key("saved"));
+    Ok(Html(page.into_string()).into_response())
+}
+
+/// `POST /staff/cases/officers`: replaces the named officers (only active complaints officers
+/// can be named); audited with the names.
+pub async fn save_corruption_officers(
+    State(app): State<Shared>,
+    staff: Staff,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    staff.require(Role::Director)?;
+    let csrf = form.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str());
+    staff.check_csrf(csrf)?;
+    let chosen: Vec<i64> =
+        form.iter().filter(|(k, _)| k == "officer").filter_map(|(_, v)| v.trim().parse().ok()).collect();
+    let (who, by) = (staff.who(), staff.user.id);
+    app.store
+        .run(move |c| {
+            let tx = c.transaction()?;
+            let officers: Vec<User> = users::with_role(&tx, Role::Complaints)?
+                .into_iter()
+                .filter(|u| chosen.contains(&u.id))
+                .collect();
+            let ids: Vec<i64> = officers.iter().map(|u| u.id).collect();
+            units::set_corruption_officers(&tx, &ids, by)?;
+            let names = officers.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ");
+            audit::append(&tx, &who, AuditAction::CaseOfficers, "cases/corruption", &names)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to("/staff/cases/officers?saved=1").into_response())
+}

@@ -100,11 +100,13 @@ pub enum AuditAction {
     SettingsEdit,
     /// Staff opened a case showing its sender's personal data (name, contact).
     CaseView,
+    /// The director named the officers who handle corruption cases.
+    CaseOfficers,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 47] = [
+    pub const ALL: [AuditAction; 48] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -152,6 +154,7 @@ impl AuditAction {
         AuditAction::DelegationEnd,
         AuditAction::SettingsEdit,
         AuditAction::CaseView,
+        AuditAction::CaseOfficers,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -205,6 +208,7 @@ impl AuditAction {
             DelegationEnd => "delegation.end",
             SettingsEdit => "settings.edit",
             CaseView => "case.view",
+            CaseOfficers => "case.officers",
         }
     }
 
@@ -264,6 +268,7 @@ impl AuditAction {
             DelegationEnd => "ยกเลิกการปฏิบัติราชการแทน",
             SettingsEdit => "แก้ไขการตั้งค่าหน่วยงาน",
             CaseView => "เปิดดูข้อมูลส่วนบุคคลของผู้ส่งเรื่อง",
+            CaseOfficers => "มอบหมายผู้รับผิดชอบเรื่องร้องเรียนการทุจริต",
         }
     }
 
@@ -318,6 +323,7 @@ impl AuditAction {
             DelegationEnd => "Acting approver ended early",
             SettingsEdit => "Office settings changed",
             CaseView => "Sender's personal data viewed",
+            CaseOfficers => "Corruption-case officers named",
         }
     }
 }

@@ -26,27 +26,11 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 install -D -m 0755 "$binary" "$root/usr/lib/prakat/prakat"
 install -D -m 0644 "$here/prakat.service" "$root/usr/lib/systemd/system/prakat.service"
-# The firewall of install.sh, opt-in for the package (sudo systemctl enable --now
-# prakat-firewall): the ruleset is made from the settings at each start.
-cat >"$root/usr/lib/systemd/system/prakat-firewall.service" <<'UNIT'
-[Unit]
-Description=Prakat firewall (nftables table inet prakat: 80 and 443 open, the rest office LAN only)
-Wants=network-pre.target
-Before=network-pre.target prakat.service
-DefaultDependencies=no
-Conflicts=shutdown.target
-
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStartPre=/bin/sh -c '/var/lib/prakat/bin/prakat firewall print --data /var/lib/prakat/data >/run/prakat-firewall.nft'
-ExecStart=/usr/sbin/nft -f /run/prakat-firewall.nft
-ExecStop=/usr/sbin/nft delete table inet prakat
-
-[Install]
-WantedBy=multi-user.target
-UNIT
-chmod 0644 "$root/usr/lib/systemd/system/prakat-firewall.service"
+# The firewall service of install.sh, the same unit from the same function; opt-in for the
+# package (sudo systemctl enable --now prakat-firewall).
+eval "$(sed -n '/^# BEGIN write_firewall_unit/,/^# END write_firewall_unit/p' "$here/install.sh")"
+command -v write_firewall_unit >/dev/null || { echo "deb.sh: no write_firewall_unit in install.sh" >&2; exit 1; }
+write_firewall_unit "$root/usr/lib/systemd/system/prakat-firewall.service" /var/lib/prakat/bin /var/lib/prakat/data
 install -d -m 0755 "$root/usr/bin" "$root/DEBIAN"
 # The same command install.sh writes, from the same function.
 eval "$(sed -n '/^# BEGIN write_wrapper/,/^# END write_wrapper/p' "$here/install.sh")"

@@ -66,7 +66,6 @@ data_dir=$home/data
 unit=/etc/systemd/system/prakat.service
 wrapper=/usr/local/bin/prakat
 fw_unit=/etc/systemd/system/prakat-firewall.service
-fw_rules=/etc/prakat/firewall.nft
 
 [ "$(id -u)" = 0 ] || die "run it as root (sudo sh install.sh …)"
 
@@ -89,8 +88,7 @@ if [ "$mode" = uninstall ]; then
     [ ! -f "$root$unit" ] || systemctl_root disable prakat.service >/dev/null 2>&1 || true
     [ ! -f "$root$fw_unit" ] || systemctl_root disable prakat-firewall.service >/dev/null 2>&1 || true
   fi
-  rm -f "$root$unit" "$root$wrapper" "$root$fw_unit" "$root$fw_rules"
-  rmdir "$root/etc/prakat" 2>/dev/null || true
+  rm -f "$root$unit" "$root$wrapper" "$root$fw_unit"
   rm -rf "$root$bin_dir"
   [ "$live_systemd" = no ] || systemctl daemon-reload
   if [ "$purge" = yes ]; then
@@ -250,7 +248,7 @@ User=prakat
 Group=prakat
 Environment=PRAKAT_DATA=/var/lib/prakat/data
 WorkingDirectory=/var/lib/prakat
-ExecStart=/var/lib/prakat/bin/prakat serve --http 0.0.0.0:80 --https 0.0.0.0:443
+ExecStart=/var/lib/prakat/bin/prakat serve --http [::]:80 --https [::]:443
 # The self-updater exits with 75 (EX_TEMPFAIL) after installing a new program, or after putting
 # the previous one back, to be started again on it. 75 must never count as success.
 Restart=on-failure
@@ -290,6 +288,7 @@ RemoveIPC=yes
 SystemCallArchitectures=native
 SystemCallFilter=@system-service
 SystemCallErrorNumber=EPERM
+# Up to 10 000 open connections (see web::listener), with room for files and the database.
 LimitNOFILE=65536
 
 [Install]
@@ -302,13 +301,10 @@ mv -f "$root$unit.tmp" "$root$unit"
 # --- firewall (seed 2.6) ---------------------------------------------------------------------
 # One nftables table of Prakat's own: TCP 80 and 443 open to all, everything else (SSH
 # included) only from the office LAN of the settings. --no-firewall skips it.
-if [ "$firewall" = yes ]; then
-  install -d -m 0755 "$root/etc/prakat"
-  "$root$bin_dir/prakat" firewall print --data "$root$data_dir" >"$root$fw_rules.tmp" ||
-    die "cannot write the firewall rules"
-  chmod 0644 "$root$fw_rules.tmp"
-  mv -f "$root$fw_rules.tmp" "$root$fw_rules"
-  cat >"$root$fw_unit.tmp" <<UNIT
+# BEGIN write_firewall_unit (deb.sh reads this function from here, so both ship the same unit)
+write_firewall_unit() { # write_firewall_unit FILE BIN_DIR DATA_DIR
+  # The ruleset is made from the settings at every start, so it follows staff_networks.
+  cat >"$1.tmp" <<UNIT
 [Unit]
 Description=Prakat firewall (nftables table inet prakat: 80 and 443 open, the rest office LAN only)
 Wants=network-pre.target
@@ -319,16 +315,21 @@ Conflicts=shutdown.target
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=/usr/sbin/nft -f $fw_rules
+ExecStartPre=/bin/sh -c 'umask 022; $2/prakat firewall print --data $3 >/run/prakat-firewall.nft'
+ExecStart=/usr/sbin/nft -f /run/prakat-firewall.nft
 ExecStop=/usr/sbin/nft delete table inet prakat
 
 [Install]
 WantedBy=multi-user.target
 UNIT
-  chmod 0644 "$root$fw_unit.tmp"
-  mv -f "$root$fw_unit.tmp" "$root$fw_unit"
+  chmod 0644 "$1.tmp"
+  mv -f "$1.tmp" "$1"
+}
+# END write_firewall_unit
+if [ "$firewall" = yes ]; then
+  write_firewall_unit "$root$fw_unit" "$bin_dir" "$data_dir"
   if [ -z "$root" ] && ! command -v nft >/dev/null 2>&1; then
-    say "==> nft is not installed: the firewall is written but not on (sudo apt install nftables, then"
+    say "==> nft is not installed: the firewall service is written but off (sudo apt install nftables, then"
     say "    sudo systemctl enable --now prakat-firewall)."
   elif [ "$live_systemd" = yes ]; then
     systemctl daemon-reload
@@ -343,7 +344,7 @@ fi
 if [ "$live_systemd" = no ]; then
   systemctl_root enable prakat.service >/dev/null 2>&1 || true
   say "==> installed into ${root:-/}; systemd is not running here, so nothing was started."
-  say "    Start by hand: sudo prakat serve --http 0.0.0.0:80 --https 0.0.0.0:443"
+  say "    Start by hand: sudo prakat serve --http [::]:80 --https [::]:443"
   exit 0
 fi
 

@@ -592,3 +592,87 @@ async fn browser_accessibility() {
     drop(driver);
     assert!(problems.is_empty(), "serious or critical accessibility problems:\n{}", problems.join("\n"));
 }
+
+/// Publishes an item and a public Q&A answer whose text carries what broke pages before: 120
+/// stacked tone marks, a right-to-left override, a NUL, and a 200-character unbroken string.
+fn publish_hostile_text(server: &Server) -> String {
+    use common::{Client as Http, csrf_of};
+    let hostile =
+        format!("ประกาศ\u{202e}ทดสอบ\u{0} ก{} {}", "\u{e48}".repeat(120), "ข้อความยาวไม่มีช่องว่าง".repeat(9));
+    let staff = Http::logged_in(server, "staff");
+    let head = Http::logged_in(server, "head");
+    let webmaster = Http::logged_in(server, "webmaster");
+    let token = csrf_of(&staff.get("/staff/requests/new").text());
+    let fields = [
+        ("csrf", token.as_str()),
+        ("unit", "กลุ่มงานควบคุมโรคติดต่อ"),
+        ("request_date", "2026-11-20"),
+        ("topic", hostile.as_str()),
+        ("details", hostile.as_str()),
+        ("requester_name", "นายทดสอบ ระบบ"),
+        ("requester_position", "นักวิชาการ"),
+        ("requester_contact", "042 812665"),
+        ("category", "news/alerts"),
+        ("no_end", "on"),
+        ("intent", "submit"),
+    ];
+    let created = staff.post_multipart("/staff/requests", &fields, &[]);
+    assert_eq!(created.status, 303, "{}", created.text());
+    let page = created.header("location").unwrap().to_string();
+    let token = csrf_of(&head.get(&page).text());
+    assert_eq!(head.post(&format!("{page}/approve"), &[("csrf", &token)]).status, 303);
+    let token = csrf_of(&webmaster.get(&format!("{page}/publish")).text());
+    let today = prakat::thai::today().to_string();
+    let published = webmaster.post(
+        &format!("{page}/publish"),
+        &[
+            ("csrf", &token),
+            ("category", "news/alerts"),
+            ("title", &hostile),
+            ("summary", &hostile),
+            ("source", "กลุ่มงานควบคุมโรคติดต่อ"),
+            ("period_from", &today),
+            ("publish_on", &today),
+            ("end_date", ""),
+        ],
+    );
+    assert_eq!(published.status, 303, "{}", published.text());
+    let html = staff.get(&page).text();
+    html[html.find("href=\"/items/").unwrap() + 6..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_stays_in_its_place() {
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = Server::demo();
+    let base = server.base.clone();
+    let item = tokio::task::block_in_place(|| publish_hostile_text(&server));
+    let driver = Driver::start(&chromedriver);
+    let b = Browser::open(&driver, &chromium).await;
+    b.size(PHONE).await;
+    for (path, name) in [(item.as_str(), "hostile-item-360"), ("/c/news/alerts", "hostile-list-360")] {
+        b.goto(&format!("{base}{path}")).await;
+        b.wait("main").await;
+        b.no_overflow(path).await;
+        // The header stays clear: nothing of the main content starts above it, and no text
+        // carries more than three stacked marks or a direction override.
+        let v = b
+            .js("const h = document.querySelector('body > header') || document.querySelector('header');
+                 const main = document.querySelector('main');
+                 const text = main.innerText;
+                 const stacked = /[\\u0E31\\u0E34-\\u0E3A\\u0E47-\\u0E4E]{4,}/.test(text);
+                 return [h ? h.getBoundingClientRect().bottom : 0, main.getBoundingClientRect().top,
+                         stacked, /[\\u202A-\\u202E\\u2066-\\u2069\\u0000]/.test(text)];")
+            .await;
+        assert!(
+            v[0].as_f64().unwrap() <= v[1].as_f64().unwrap() + 0.5,
+            "{path}: content over the header: {v}"
+        );
+        assert_eq!(v[2], json!(false), "{path}: stacked marks kept");
+        assert_eq!(v[3], json!(false), "{path}: direction override or NUL kept");
+        b.shot(name).await;
+    }
+    b.close().await;
+    drop(driver);
+}

@@ -95,6 +95,10 @@ fn self_signed_https_with_redirects_and_no_hsts() {
     let login = https_get(addr, "localhost", "/login", &cert, "");
     let set_cookie = login.header("set-cookie").expect("login form cookie");
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"), "{set_cookie}");
+    assert!(
+        set_cookie.contains("Secure") && set_cookie.contains("Path=/login"),
+        "login form cookie: {set_cookie}"
+    );
     let page = String::from_utf8_lossy(&login.body).into_owned();
     let csrf = common::csrf_of(&page);
     let form_cookie = set_cookie.split(';').next().unwrap().to_string();
@@ -120,6 +124,17 @@ fn self_signed_https_with_redirects_and_no_hsts() {
         .collect::<Vec<_>>();
     assert!(post.starts_with("HTTP/1.1 303"), "{post}");
     assert!(session.iter().any(|c| c.contains("Secure") && c.contains("HttpOnly")), "{session:?}");
+    // The login form's cookie is removed with the path it was set with (else it stays).
+    let removed: Vec<&str> = post
+        .lines()
+        .filter(|l| l.to_ascii_lowercase().starts_with("set-cookie:") && l.contains("prakat_login="))
+        .collect();
+    assert!(
+        removed
+            .iter()
+            .any(|c| c.contains("Path=/login") && (c.contains("Max-Age=0") || c.contains("Expires"))),
+        "login form cookie not removed: {removed:?}"
+    );
 
     // The admin page shows the certificate's fingerprint, to compare when trusting it on a PC,
     // and offers the certificate (never the key) for download.

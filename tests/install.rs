@@ -158,7 +158,7 @@ fn installs_into_a_throwaway_root_runs_as_the_service_user_upgrades_and_uninstal
         "Restart=on-failure",
         "RestartForceExitStatus=75",
         "Environment=PRAKAT_DATA=/var/lib/prakat/data",
-        "ExecStart=/var/lib/prakat/bin/prakat serve --http 0.0.0.0:80 --https 0.0.0.0:443",
+        "ExecStart=/var/lib/prakat/bin/prakat serve --http [::]:80 --https [::]:443",
     ] {
         assert!(unit.lines().any(|l| l == line), "the unit has {line}");
     }
@@ -187,17 +187,30 @@ fn installs_into_a_throwaway_root_runs_as_the_service_user_upgrades_and_uninstal
 
     // The firewall (seed 2.6): its own nftables table, enabled at boot, loaded here in a network
     // namespace of the test's own (never the host's rules), and removed exactly.
-    let rules = root.join("etc/prakat/firewall.nft");
     let fw_unit = root.join("etc/systemd/system/prakat-firewall.service");
-    let ruleset = std::fs::read_to_string(&rules).unwrap();
-    assert!(ruleset.contains("tcp dport { 80, 443 } accept") && ruleset.contains("policy drop"), "{ruleset}");
-    assert!(ruleset.contains("192.168.0.0/16"), "the office LAN of the settings: {ruleset}");
     let fw = std::fs::read_to_string(&fw_unit).unwrap();
-    assert!(fw.contains("ExecStop=/usr/sbin/nft delete table inet prakat"), "{fw}");
+    for line in [
+        "ExecStartPre=/bin/sh -c 'umask 022; /var/lib/prakat/bin/prakat firewall print --data /var/lib/prakat/data >/run/prakat-firewall.nft'",
+        "ExecStart=/usr/sbin/nft -f /run/prakat-firewall.nft",
+        "ExecStop=/usr/sbin/nft delete table inet prakat",
+    ] {
+        assert!(fw.lines().any(|l| l == line), "the firewall unit has {line}: {fw}");
+    }
     if units.is_dir() {
         let wanted = root.join("etc/systemd/system/multi-user.target.wants/prakat-firewall.service");
         assert!(wanted.symlink_metadata().is_ok(), "the firewall is enabled at boot");
     }
+    // What ExecStartPre writes, from the installed program and the installed data directory.
+    let print = Command::new(lib.join("bin/prakat"))
+        .args(["firewall", "print", "--data"])
+        .arg(lib.join("data"))
+        .output()
+        .unwrap();
+    let ruleset = text_of(&print.stdout);
+    assert!(ruleset.contains("tcp dport { 80, 443 } accept") && ruleset.contains("policy drop"), "{ruleset}");
+    assert!(ruleset.contains("192.168.0.0/16"), "the office LAN of the settings: {ruleset}");
+    let rules = temp.path().join("firewall.nft");
+    std::fs::write(&rules, &ruleset).unwrap();
     if Command::new("sh").args(["-c", "command -v nft"]).output().unwrap().stdout.is_empty() {
         missing("nft (nftables) is not installed");
     } else {
@@ -258,7 +271,7 @@ fn installs_into_a_throwaway_root_runs_as_the_service_user_upgrades_and_uninstal
     // Uninstall keeps the data and the user; purge removes them.
     install_sh(root, &["--uninstall"]);
     assert!(!unit_path.exists() && !wrapper.exists() && !lib.join("bin").exists());
-    assert!(!rules.exists() && !fw_unit.exists(), "the firewall files go with it");
+    assert!(!fw_unit.exists(), "the firewall service goes with it");
     assert!(enabled.symlink_metadata().is_err(), "no longer enabled");
     assert!(data.join("prakat.db").exists(), "the data stays");
     assert!(account(root).is_some());
@@ -376,6 +389,15 @@ fn the_debian_package_installs_upgrades_removes_and_purges() {
     assert!(
         root.join("etc/systemd/system/multi-user.target.wants/prakat.service").symlink_metadata().is_ok(),
         "enabled for multi-user.target"
+    );
+    // The firewall service ships too, the same unit as install.sh's, switched off (opt-in).
+    let fw = std::fs::read_to_string(upper.join("files/lib/systemd/system/prakat-firewall.service")).unwrap();
+    assert!(fw.contains("ExecStop=/usr/sbin/nft delete table inet prakat"), "{fw}");
+    assert!(
+        root.join("etc/systemd/system/multi-user.target.wants/prakat-firewall.service")
+            .symlink_metadata()
+            .is_err(),
+        "the package's firewall is opt-in"
     );
     let prakat = as_service_user(&root, uid, gid);
     let v = Command::new(&prakat).arg("--version").output().unwrap();

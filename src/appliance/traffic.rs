@@ -274,11 +274,15 @@ pub fn verify(store: &Store, data_dir: &Path, from: Date, to: Date) -> anyhow::R
         };
         let mut prev = d.first_prev.clone();
         let mut count = 0u64;
-        for (n, line) in BufReader::new(file).lines().enumerate() {
+        // A day not sealed yet (today's) is being written while we read: its last line may be
+        // half-written, so reading stops at the last complete line. A sealed day's file is
+        // closed, and a partial last line there is a finding like any other.
+        let open_day = d.final_hash.is_none();
+        for (n, line) in complete_lines(BufReader::new(file), open_day).enumerate() {
             let n = n as u64 + 1;
             count = n;
-            let text = line?;
-            let Ok(parsed) = serde_json::from_str::<Line>(&text) else {
+            let bytes = line?;
+            let Ok(parsed) = serde_json::from_slice::<Line>(&bytes) else {
                 findings.push(Finding {
                     day: d.day,
                     line: Some(n),
@@ -324,14 +328,36 @@ pub fn verify(store: &Store, data_dir: &Path, from: Date, to: Date) -> anyhow::R
     Ok((checked, findings))
 }
 
+/// The lines of a log file as bytes (not text: a damaged line must be reported, not stop the
+/// check). With `stop_at_partial`, a last line without its newline, still being written, is
+/// left out.
+fn complete_lines(
+    mut reader: impl std::io::BufRead,
+    stop_at_partial: bool,
+) -> impl Iterator<Item = std::io::Result<Vec<u8>>> {
+    std::iter::from_fn(move || {
+        let mut line = Vec::new();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => None,
+            Ok(_) if line.last() == Some(&b'\n') => {
+                line.pop();
+                Some(Ok(line))
+            }
+            Ok(_) if stop_at_partial => None,
+            Ok(_) => Some(Ok(line)),
+            Err(e) => Some(Err(e)),
+        }
+    })
+}
+
 /// Reads the records of `[from, to]` in order.
 pub fn records(data_dir: &Path, from: Date, to: Date) -> anyhow::Result<Vec<Record>> {
     let mut out = Vec::new();
     let mut day = from;
     while day <= to {
         if let Ok(file) = File::open(file_of(data_dir, day)) {
-            for line in BufReader::new(file).lines() {
-                if let Ok(parsed) = serde_json::from_str::<Line>(&line?) {
+            for line in complete_lines(BufReader::new(file), true) {
+                if let Ok(parsed) = serde_json::from_slice::<Line>(&line?) {
                     out.push(parsed.record);
                 }
             }
@@ -462,6 +488,25 @@ mod tests {
         let (lines, findings) = verify(&store, dir.path(), date(2026, 11, 1), date(2026, 11, 30)).unwrap();
         assert_eq!((lines, findings.len()), (8, 0), "{findings:?}");
         assert_eq!(records(dir.path(), date(2026, 11, 24), date(2026, 11, 24)).unwrap().len(), 5);
+    }
+
+    #[test]
+    fn a_half_written_last_line_of_the_open_day_is_not_a_finding() {
+        let (dir, store) = two_days();
+        // The writer is in the middle of today's next line (a Thai character cut in half too).
+        let today = file_of(dir.path(), date(2026, 11, 25));
+        let mut file = OpenOptions::new().append(true).open(&today).unwrap();
+        file.write_all(b"{\"time\":\"2026-11-25T09:00:09.000+07:00\",\"path\":\"/\xE0\xB8").unwrap();
+        let (lines, findings) = verify(&store, dir.path(), date(2026, 11, 1), date(2026, 11, 30)).unwrap();
+        assert_eq!((lines, findings.len()), (8, 0), "{findings:?}");
+        assert_eq!(records(dir.path(), date(2026, 11, 25), date(2026, 11, 25)).unwrap().len(), 3);
+
+        // On a sealed (closed) day the same bytes are a finding.
+        let sealed = file_of(dir.path(), date(2026, 11, 24));
+        let mut file = OpenOptions::new().append(true).open(&sealed).unwrap();
+        file.write_all(b"{\"time\":").unwrap();
+        let (_, findings) = verify(&store, dir.path(), date(2026, 11, 1), date(2026, 11, 30)).unwrap();
+        assert!(findings.iter().any(|f| f.day == date(2026, 11, 24) && f.line == Some(6)), "{findings:?}");
     }
 
     #[test]

@@ -67,8 +67,10 @@ pub fn run(store: &Store, data_dir: &std::path::Path, command: LogsCommand) -> a
                     }
                 }
                 "csv" => {
-                    let mut w = csv::Writer::from_writer(out);
-                    w.write_record([
+                    // Paths and user agents come from anyone on the internet: the shared
+                    // writer keeps them from being run as spreadsheet formulas.
+                    let mut w = crate::views::csv::CsvWriter::to_writer(out)?;
+                    w.row([
                         "time",
                         "client",
                         "forwarded",
@@ -81,7 +83,7 @@ pub fn run(store: &Store, data_dir: &std::path::Path, command: LogsCommand) -> a
                         "tls",
                     ])?;
                     for r in &records {
-                        w.write_record([
+                        w.row([
                             r.time.clone(),
                             r.client.clone(),
                             r.forwarded.clone().unwrap_or_default(),
@@ -94,7 +96,7 @@ pub fn run(store: &Store, data_dir: &std::path::Path, command: LogsCommand) -> a
                             r.tls.to_string(),
                         ])?;
                     }
-                    w.flush()?;
+                    w.finish()?.flush()?;
                 }
                 other => bail!("--format ต้องเป็น csv หรือ jsonl (got {other})"),
             }

@@ -81,15 +81,16 @@ enum FirewallCommand {
 
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
-    /// Address for plain HTTP. The default listens on every interface so that office staff
-    /// can reach it over the LAN.
-    #[arg(long, default_value = "0.0.0.0:8080", value_name = "ADDR")]
-    http: SocketAddr,
+    /// Addresses for plain HTTP, repeated or comma-separated. The default, `[::]:8080`,
+    /// listens on every interface for IPv6 and IPv4 alike (dual stack) so that office staff
+    /// can reach it over the LAN; without IPv6 on the machine it falls back to IPv4.
+    #[arg(long, default_value = "[::]:8080", value_name = "ADDR", value_delimiter = ',')]
+    http: Vec<SocketAddr>,
 
-    /// Also serve HTTPS on this address (e.g. 0.0.0.0:443); plain HTTP then only redirects
-    /// to it (and answers certificate challenges).
-    #[arg(long, value_name = "ADDR")]
-    https: Option<SocketAddr>,
+    /// Also serve HTTPS on these addresses (e.g. `[::]:443`), repeated or comma-separated;
+    /// plain HTTP then only redirects to it (and answers certificate challenges).
+    #[arg(long, value_name = "ADDR", value_delimiter = ',')]
+    https: Vec<SocketAddr>,
 
     /// The public name for a Let's Encrypt certificate (turns on ACME mode).
     #[arg(long, value_name = "NAME")]
@@ -182,24 +183,27 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     let traffic = appliance::traffic::start(store.clone(), config.data_dir.clone())?;
     let writer = traffic.writer();
     runtime.block_on(async move {
-        let bind = |addr: SocketAddr| async move {
-            tokio::net::TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("เปิดพอร์ต {addr} ไม่ได้ (cannot listen on {addr})"))
+        let bind = |addrs: &[SocketAddr]| {
+            let list = addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            web::listener::bind(addrs)
+                .with_context(|| format!("เปิดพอร์ต {list} ไม่ได้ (cannot listen on {list})"))
         };
-        let http = bind(args.http).await?;
-        let https = match args.https {
-            Some(addr) => Some(bind(addr).await?),
-            None => None,
-        };
+        let http = bind(&args.http)?;
+        let https = if args.https.is_empty() { None } else { Some(bind(&args.https)?) };
         let tls = match &https {
             Some(_) => Some(appliance::tls::initial_store(&config)?),
             None => None,
         };
-        let http_addr = http.local_addr()?;
-        let https_addr = https.as_ref().map(|l| l.local_addr()).transpose()?;
-        print_urls(http_addr, https_addr, &config);
-        print_login_help(&store, https_addr.unwrap_or(http_addr), https_addr.is_some(), args.demo)?;
+        let http_addrs = http.iter().map(|l| l.local_addr()).collect::<std::io::Result<Vec<_>>>()?;
+        let https_addrs = match &https {
+            Some(listeners) => {
+                listeners.iter().map(|l| l.local_addr()).collect::<std::io::Result<Vec<_>>>()?
+            }
+            None => Vec::new(),
+        };
+        print_urls(&http_addrs, &https_addrs, &config);
+        let first = https_addrs.first().or(http_addrs.first()).copied().context("no address to listen on")?;
+        print_login_help(&store, first, !https_addrs.is_empty(), args.demo)?;
 
         let challenges = appliance::acme::Challenges::default();
         let app = web::App::new(config, store.clone(), tls.clone(), Some(traffic), stop_tx.clone());
@@ -240,7 +244,7 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         match (https, tls) {
             (Some(https), Some(store)) => {
                 let acceptor = tokio_rustls::TlsAcceptor::from(appliance::tls::server_config(store)?);
-                let port = https_addr.map_or(443, |a| a.port());
+                let port = https_addrs.first().map_or(443, |a| a.port());
                 let redirect = web::listener::serve(
                     http,
                     web::redirect::router(port, challenges),
@@ -291,32 +295,36 @@ fn print_login_help(store: &Store, bound: SocketAddr, https: bool, demo: bool) -
 }
 
 /// Prints where the site can be reached: loopback first, then each LAN address.
-fn print_urls(http: SocketAddr, https: Option<SocketAddr>, config: &Config) {
+fn print_urls(http: &[SocketAddr], https: &[SocketAddr], config: &Config) {
     println!("Prakat {} — ข้อมูลอยู่ที่ (data): {}", env!("CARGO_PKG_VERSION"), config.data_dir.display());
-    println!("listening on http://{http}");
-    if let Some(https) = https {
-        println!("listening on https://{https}");
+    for addr in http {
+        println!("listening on http://{addr}");
+    }
+    for addr in https {
+        println!("listening on https://{addr}");
     }
     println!("เปิดเว็บไซต์ได้ที่ (open the site at):");
-    let (scheme, bound) = match https {
-        Some(addr) => ("https", addr),
-        None => ("http", http),
-    };
-    let port = bound.port();
-    let url = |ip: IpAddr| match ip {
+    let (scheme, bound) = if https.is_empty() { ("http", http) } else { ("https", https) };
+    let url = |ip: IpAddr, port: u16| match ip {
         IpAddr::V4(v4) => format!("{scheme}://{v4}:{port}/"),
         IpAddr::V6(v6) => format!("{scheme}://[{v6}]:{port}/"),
     };
-    if bound.ip().is_unspecified() {
-        println!("  {}", url(IpAddr::from([127, 0, 0, 1])));
-        for iface in if_addrs::get_if_addrs().unwrap_or_default() {
-            let ip = iface.ip();
-            if !ip.is_loopback() && ip.is_ipv4() == bound.is_ipv4() {
-                println!("  {}   ({})", url(ip), iface.name);
+    for addr in bound {
+        let port = addr.port();
+        if addr.ip().is_unspecified() {
+            // `[::]` is dual stack: IPv4 and IPv6 addresses both reach it.
+            println!("  {}", url(IpAddr::from([127, 0, 0, 1]), port));
+            for iface in if_addrs::get_if_addrs().unwrap_or_default() {
+                let ip = iface.ip();
+                let reachable = addr.is_ipv6() || ip.is_ipv4();
+                let link_local = matches!(ip, IpAddr::V6(v6) if v6.is_unicast_link_local());
+                if !ip.is_loopback() && reachable && !link_local {
+                    println!("  {}   ({})", url(ip, port), iface.name);
+                }
             }
+        } else {
+            println!("  {}", url(addr.ip(), port));
         }
-    } else {
-        println!("  {}", url(bound.ip()));
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod charts;
 pub mod compliance;
+pub mod csv;
 pub mod eservices;
 pub mod forms;
 pub mod health;

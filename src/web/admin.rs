@@ -13,6 +13,7 @@ use crate::crypto;
 use crate::store::audit;
 use crate::store::users::{self, NewUser};
 use crate::views::admin::{self as view, NewAccount};
+use crate::views::csv::CsvWriter;
 use crate::views::forms::Problem;
 use crate::workflow::account;
 use crate::workflow::audit::AuditAction;
@@ -158,16 +159,15 @@ pub async fn audit_csv(
     may_read_audit(&staff)?;
     let filter = audit_filter(&params, None);
     let entries = app.store.run(move |c| audit::list(c, &filter)).await?;
-    // A byte-order mark so that Excel opens the Thai text as UTF-8.
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut out = CsvWriter::in_memory();
     let time = |at: i64| {
         jiff::Timestamp::from_second(at)
             .map(|t| t.to_zoned_datetime(crate::thai::bangkok()).strftime("%Y-%m-%d %H:%M:%S%:z").to_string())
             .unwrap_or_default()
     };
-    let _ = out.write_record(["id", "time", "user", "address", "action", "object", "detail"]);
+    let _ = out.row(["id", "time", "user", "address", "action", "object", "detail"]);
     for e in &entries {
-        let _ = out.write_record([
+        let _ = out.row([
             e.id.to_string(),
             time(e.at),
             e.user_name.clone().unwrap_or_default(),
@@ -177,15 +177,7 @@ pub async fn audit_csv(
             e.detail.clone(),
         ]);
     }
-    let body = out.into_inner().unwrap_or_default();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"prakat-audit.csv\""),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(out.download("prakat-audit.csv"))
 }
 
 /// `POST /admin/users/{id}/password`: sets a new password for an account (ends its sessions).

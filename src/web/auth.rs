@@ -6,7 +6,6 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 use super::session::{self, ClientAddr, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Staff};
@@ -23,10 +22,7 @@ use crate::workflow::state::Role;
 
 /// Where to go after logging in: only local paths, never another site.
 fn safe_next(next: Option<&String>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
-        _ => "/staff".into(),
-    }
+    super::safe_redirect::local_or(next.map(String::as_str), "/staff")
 }
 
 /// The login form's data.
@@ -50,11 +46,7 @@ pub(super) fn login_page(
     // Before there is a session, the login form's CSRF token is a random value that must come
     // back both as a cookie and as a form field (double submit).
     let token = crypto::random_token();
-    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
-        .path("/login")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .build();
+    let cookie = session::login_form_cookie(token.clone(), app.https);
     let chrome = app.plain_chrome();
     let page = views::staff::login(&chrome, username, next, &token, problem.as_deref());
     (jar.add(cookie), Html(page.into_string())).into_response()
@@ -178,9 +170,8 @@ pub async fn login(
             } else {
                 next
             };
-            let jar = jar
-                .remove(session::removal(LOGIN_CSRF_COOKIE))
-                .add(session::session_cookie(token, app.https));
+            let jar =
+                jar.remove(session::login_form_removal()).add(session::session_cookie(token, app.https));
             Ok((jar, Redirect::to(&next)).into_response())
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use jiff::civil::Date;
@@ -489,22 +489,12 @@ pub async fn publication_csv(
 ) -> Result<Response, WebError> {
     may_see(&staff)?;
     let (fy, rows) = publication_rows(&app, &q).await?;
-    // A byte-order mark so that Excel opens the Thai text as UTF-8.
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let _ = out.write_record(view::LOG_HEADER);
+    let mut out = crate::views::csv::CsvWriter::in_memory();
+    let _ = out.row(view::LOG_HEADER);
     for row in &rows {
-        let _ = out.write_record(view::log_cells(row, ""));
+        let _ = out.row(view::log_cells(row, ""));
     }
-    let body = out.into_inner().unwrap_or_default();
-    let disposition = format!("attachment; filename=\"prakat-publication-{fy}.csv\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(out.download(&format!("prakat-publication-{fy}.csv")))
 }
 
 /// `GET /admin/compliance/forms?from=…&to=…`: every request's official form in the period.

@@ -11,6 +11,7 @@ mod error;
 mod eservices;
 mod form_token;
 mod health;
+mod hygiene;
 mod limits;
 pub mod listener;
 mod page_cache;
@@ -19,6 +20,7 @@ mod policies;
 mod prefs;
 mod public;
 pub mod redirect;
+mod safe_redirect;
 mod session;
 mod settings;
 mod staff;
@@ -262,6 +264,8 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/compliance/forms", get(compliance::bulk_forms))
         .route("/admin/compliance/quarter", get(compliance::quarter))
         .fallback(public::not_found)
+        // Every URL-encoded form's text is cleaned before a handler reads it.
+        .layer(axum::middleware::from_fn(hygiene::clean_forms))
         // Forms are small; the two upload routes above carry their own, larger limit.
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(axum::middleware::from_fn_with_state(app.clone(), access::check))
@@ -315,11 +319,11 @@ async fn private_pages_not_stored(
     response
 }
 
-/// Serves `app` on an already bound listener (over TLS when `tls` is given) until `shutdown`
+/// Serves `app` on already bound listeners (over TLS when `tls` is given) until `shutdown`
 /// completes.
 pub async fn serve(
     app: Shared,
-    listener: tokio::net::TcpListener,
+    listeners: Vec<tokio::net::TcpListener>,
     tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -339,5 +343,5 @@ pub async fn serve(
             counting.visits.flush(&counting.store).await;
         }
     });
-    listener::serve(listener, router(app), tls, listener::Limits::default(), shutdown).await
+    listener::serve(listeners, router(app), tls, listener::Limits::default(), shutdown).await
 }

@@ -102,8 +102,26 @@ pub async fn save(
 /// Items in a feed.
 const FEED_ITEMS: u32 = 30;
 
+/// Text for an XML element or attribute: markup characters escaped, and characters XML 1.0
+/// does not allow at all (NUL and the other C0 controls but tab and newlines, U+FFFE, U+FFFF)
+/// left out, so that text stored before the input filter, or from anywhere, can never make
+/// the feed invalid. A vertical tab (Word's Shift+Enter) or form feed becomes a line break.
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\u{b}' | '\u{c}' => out.push('\n'),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn rfc3339(unix: i64) -> String {
@@ -159,4 +177,15 @@ pub async fn feed(
     }
     xml.push_str("</feed>\n");
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_text_is_always_valid_xml() {
+        assert_eq!(xml_escape("a\u{0}b\u{b}c\u{1f}<&>\"'\u{ffff}"), "ab\nc&lt;&amp;&gt;&quot;&apos;");
+        assert_eq!(xml_escape("ประกาศ\tวันที่"), "ประกาศ\tวันที่");
+    }
 }

@@ -25,13 +25,9 @@ pub async fn apply(request: Request, next: Next) -> Response {
     prefs.scope(path, next.run(request)).await
 }
 
-/// Where to go back to: a path on this site only (never `//host` or a full URL).
+/// Where to go back to: a path on this site only (see [`super::safe_redirect`]).
 fn back_to(params: &HashMap<String, String>) -> String {
-    params
-        .get("back")
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') && b.len() < 500)
-        .cloned()
-        .unwrap_or_else(|| "/".into())
+    super::safe_redirect::local_or(params.get("back").map(String::as_str), "/")
 }
 
 /// `GET /prefs/{choice}?back=/path`: remembers the choice and goes back to the page.
@@ -65,5 +61,6 @@ mod tests {
         assert_eq!(p("//evil.example"), "/");
         assert_eq!(p("https://evil.example"), "/");
         assert_eq!(p("/\\evil"), "/");
+        assert_eq!(p("/\t/evil.example/phish"), "/");
     }
 }

@@ -145,6 +145,25 @@ pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
         .build()
 }
 
+/// The login form's double-submit CSRF cookie: HttpOnly, SameSite=Strict, Secure when served
+/// over HTTPS, and only sent to `/login…`.
+pub fn login_form_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((LOGIN_CSRF_COOKIE, token))
+        .path(LOGIN_FORM_PATH)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .build()
+}
+
+/// Clears the login form's cookie: a removal only takes effect with the path it was set with.
+pub fn login_form_removal() -> Cookie<'static> {
+    Cookie::build((LOGIN_CSRF_COOKIE, "")).path(LOGIN_FORM_PATH).build()
+}
+
+/// Where the login form's cookie lives.
+const LOGIN_FORM_PATH: &str = "/login";
+
 /// A cookie that clears `name`.
 pub fn removal(name: &'static str) -> Cookie<'static> {
     Cookie::build((name, "")).path("/").build()

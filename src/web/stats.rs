@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form};
 
@@ -14,6 +13,7 @@ use super::{Shared, WebError, limits};
 use crate::store::items::At;
 use crate::store::{survey, visits};
 use crate::thai;
+use crate::views::csv::CsvWriter;
 use crate::views::forms::Problem;
 use crate::views::stats as view;
 use crate::workflow::state::Role;
@@ -69,26 +69,13 @@ pub async fn admin(State(app): State<Shared>, staff: Staff) -> Result<Response, 
     Ok(html(view::admin(&app.plain_chrome(), &bar, &days, &months)))
 }
 
-/// A CSV cell that spreadsheet programs will not run as a formula.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
-}
-
+/// The rows as a CSV download (the shared writer: byte-order mark, no formulas).
 fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
-    // A byte-order mark so that Excel opens the Thai text as UTF-8.
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut out = CsvWriter::in_memory();
     for row in rows {
-        let _ = out.write_record(row);
+        let _ = out.row(row);
     }
-    let body = out.into_inner().unwrap_or_default();
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        body,
-    )
-        .into_response()
+    out.download(name)
 }
 
 /// `GET /admin/stats.csv`: every stored day.
@@ -115,7 +102,7 @@ pub async fn survey_csv(State(app): State<Shared>, staff: Staff) -> Result<Respo
             .unwrap_or_default();
         let mut row = vec![time, fy.to_string()];
         row.extend(levels.iter().map(|l| l.to_string()));
-        row.push(cell(&comment));
+        row.push(comment);
         rows.push(row);
     }
     Ok(csv_response("prakat-survey.csv", rows))
@@ -175,15 +162,4 @@ pub async fn survey_results(
     let (fy, years) = super::public::past_fiscal_year(&params);
     let results = app.store.run(move |c| survey::results(c, fy)).await?;
     Ok(html(view::survey_results(&app.chrome(None).await?, fy, &years, &results)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_cells_cannot_be_formulas() {
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(cell("ดีมาก"), "ดีมาก");
-    }
 }

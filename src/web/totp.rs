@@ -65,11 +65,7 @@ pub struct CodeForm {
 
 fn login_code_page(app: &Shared, jar: CookieJar, problems: &[Problem]) -> Response {
     let token = crypto::random_token();
-    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
-        .path("/login")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .build();
+    let cookie = session::login_form_cookie(token.clone(), app.https);
     let chrome = app.plain_chrome();
     (jar.add(cookie), Html(view::login_code(&chrome, &token, problems).into_string())).into_response()
 }
@@ -218,9 +214,9 @@ pub async fn login_code(
     let next = if recovery_left.is_some() { "/staff/totp".to_owned() } else { pending.next };
     let jar = jar
         .remove(pending_removal())
-        .remove(Cookie::build((LOGIN_CSRF_COOKIE, "")).path("/login").build())
+        .remove(session::login_form_removal())
         .add(session::session_cookie(session_token, app.https));
-    Ok((jar, Redirect::to(&next)).into_response())
+    Ok((jar, super::safe_redirect::to(Some(&next), "/staff")).into_response())
 }
 
 async fn bar<'a>(app: &Shared, staff: &'a Staff) -> Result<Bar<'a>, WebError> {

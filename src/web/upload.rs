@@ -1,5 +1,9 @@
 //! Reading the request form: text fields and attachments streamed to disk.
 //!
+//! Text fields are read with a limit each ([`text_limit`], e.g. 64 KB for the details) while
+//! streaming: a longer one is refused in Thai naming the field, without ever being held
+//! whole in memory, and every text field goes through [`super::hygiene::clean`].
+//!
 //! Each file is written to a temporary file in the store as it arrives, hashed and checked on
 //! the way (extension, size limit while streaming, magic number, inner parts); nothing is kept
 //! unless the whole form is accepted, so a refused upload leaves no file behind.
@@ -14,7 +18,7 @@ use crate::store::BlobStore;
 use crate::store::items::NewAttachment;
 use crate::views::forms::Problem;
 use crate::workflow::files::{self, FileRefusal, Sniffer};
-use crate::workflow::request::RequestInput;
+use crate::workflow::request::{self, RequestInput};
 
 /// A file that passed every check, still in a temporary file.
 pub struct Checked {
@@ -63,10 +67,7 @@ pub async fn read(mut multipart: Multipart, blobs: &BlobStore, max_bytes: u64, a
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => {
-                up.problems.push(Problem::new(
-                    "files",
-                    format!("อ่านข้อมูลที่ส่งมาไม่สำเร็จ ({}) — ไฟล์อาจใหญ่เกินกำหนด", e.body_text()),
-                ));
+                up.problems.push(Problem::new("files", next_field_problem(&e)));
                 break;
             }
         };
@@ -82,7 +83,27 @@ pub async fn read(mut multipart: Multipart, blobs: &BlobStore, max_bytes: u64, a
             }
             continue;
         }
-        let value = field.text().await.unwrap_or_default();
+        let limit = text_limit(&name);
+        let value = match read_text(field, limit).await {
+            Ok(value) => value,
+            Err((kept, TextProblem::TooLong)) => {
+                up.problems.push(Problem::new(
+                    &name,
+                    format!(
+                        "{}: ข้อความยาวเกิน {} กิโลไบต์ ส่วนที่เกินไม่ได้รับ กรุณาย่อให้สั้นลง (too long)",
+                        label_of(&name),
+                        limit / 1024
+                    ),
+                ));
+                kept
+            }
+            Err((kept, TextProblem::Broken(why))) => {
+                up.problems
+                    .push(Problem::new(&name, format!("{}: อ่านข้อความที่ส่งมาไม่สำเร็จ ({why})", label_of(&name))));
+                kept
+            }
+        };
+        let value = crate::web::hygiene::clean(&value).into_owned();
         let f = &mut up.input;
         match name.as_str() {
             "csrf" => up.csrf = value,
@@ -106,6 +127,94 @@ pub async fn read(mut multipart: Multipart, blobs: &BlobStore, max_bytes: u64, a
         }
     }
     up
+}
+
+/// What to tell the person when the form's next part cannot be read: a size limit is named
+/// only when it is the cause; a malformed part (such as a file name with a NUL or another
+/// control character, which the multipart parser refuses) is named as that.
+fn next_field_problem(e: &axum::extract::multipart::MultipartError) -> String {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        "อ่านข้อมูลที่ส่งมาไม่ครบ: ไฟล์หรือข้อมูลรวมกันใหญ่เกินกำหนด กรุณาลดขนาดไฟล์แล้วส่งใหม่ (too large)".to_owned()
+    } else {
+        format!(
+            "อ่านข้อมูลที่ส่งมาไม่สำเร็จ: ชื่อไฟล์หรือหัวของข้อมูลผิดรูปแบบ (เช่น มีอักขระควบคุมในชื่อไฟล์) \
+             กรุณาเปลี่ยนชื่อไฟล์ให้มีแต่ตัวอักษรธรรมดาแล้วแนบใหม่ ({})",
+            e.body_text()
+        )
+    }
+}
+
+/// Bytes a text field of the request form may take, read while streaming: room for its
+/// character limit in Thai (3 bytes a character) with line breaks sent as CR LF.
+pub fn text_limit(field: &str) -> usize {
+    if field == "details" {
+        return 64 * 1024;
+    }
+    let chars = match field {
+        "remarks" => request::MAX_REMARKS,
+        "link" => request::MAX_LINK,
+        "topic" => request::MAX_TOPIC,
+        "unit" | "requester_name" | "requester_position" | "requester_contact" => request::MAX_NAME,
+        // Tokens, dates, categories, buttons.
+        _ => 256,
+    };
+    (chars * 4 + 1024).max(4 * 1024).next_multiple_of(1024)
+}
+
+/// The field's Thai label, or its name when it has none.
+fn label_of(name: &str) -> &str {
+    match request::label_th(name) {
+        "" => name,
+        label => label,
+    }
+}
+
+/// Why a text field was not read whole.
+enum TextProblem {
+    TooLong,
+    Broken(String),
+}
+
+/// Reads a text field, keeping at most `limit` bytes; the rest is read and dropped, so a
+/// 40 MB field costs no memory. On a problem, what was kept comes back with it.
+async fn read_text(
+    mut field: axum::extract::multipart::Field<'_>,
+    limit: usize,
+) -> Result<String, (String, TextProblem)> {
+    let mut bytes = Vec::new();
+    let mut too_long = false;
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                if too_long {
+                    continue;
+                }
+                let room = limit - bytes.len();
+                if chunk.len() > room {
+                    bytes.extend_from_slice(&chunk[..room]);
+                    too_long = true;
+                } else {
+                    bytes.extend_from_slice(&chunk);
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return Err((lossy(bytes), TextProblem::Broken(e.body_text()))),
+        }
+    }
+    if too_long { Err((lossy(bytes), TextProblem::TooLong)) } else { Ok(lossy(bytes)) }
+}
+
+/// Text from bytes; a character cut at the limit (or invalid UTF-8) becomes U+FFFD rather
+/// than losing the field.
+fn lossy(mut bytes: Vec<u8>) -> String {
+    // Drop a trailing partial character left by the cut.
+    let valid = match std::str::from_utf8(&bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(_) => bytes.len(),
+    };
+    bytes.truncate(valid);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Streams one file to a temporary file, checking it on the way. The refusal is a Thai

@@ -587,6 +587,28 @@ pub fn may_view(facts: &RequestFacts, actor: &Actor) -> bool {
     own || (office && facts.state != State::Draft)
 }
 
+/// A filled-in action of each kind, for the table tests here and in the transition module.
+#[cfg(test)]
+pub(crate) fn sample_action(kind: ActionKind) -> Action {
+    match kind {
+        ActionKind::Submit => Action::Submit,
+        ActionKind::Approve => Action::Approve,
+        ActionKind::Reject => Action::Reject {
+            reason: "ไม่เกี่ยวข้องกับภารกิจของหน่วยงาน".into()
+        },
+        ActionKind::Publish => Action::Publish,
+        ActionKind::PublishOnVerbalApproval => Action::PublishOnVerbalApproval {
+            approved_by: "นางสาวสมใจ ใจดี".into(),
+            approved_on: jiff::civil::date(2026, 1, 31),
+        },
+        ActionKind::ConfirmVerbalApproval => Action::ConfirmVerbalApproval,
+        ActionKind::Withdraw => {
+            Action::Withdraw { reason: "ข้อมูลคลาดเคลื่อน".into() }
+        }
+        ActionKind::Expire => Action::Expire,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -600,23 +622,7 @@ mod tests {
     }
 
     fn sample(kind: ActionKind) -> Action {
-        match kind {
-            ActionKind::Submit => Action::Submit,
-            ActionKind::Approve => Action::Approve,
-            ActionKind::Reject => Action::Reject {
-                reason: "ไม่เกี่ยวข้องกับภารกิจของหน่วยงาน".into()
-            },
-            ActionKind::Publish => Action::Publish,
-            ActionKind::PublishOnVerbalApproval => Action::PublishOnVerbalApproval {
-                approved_by: "นางสาวสมใจ ใจดี".into(),
-                approved_on: date(2026, 1, 31),
-            },
-            ActionKind::ConfirmVerbalApproval => Action::ConfirmVerbalApproval,
-            ActionKind::Withdraw => {
-                Action::Withdraw { reason: "ข้อมูลคลาดเคลื่อน".into() }
-            }
-            ActionKind::Expire => Action::Expire,
-        }
+        super::sample_action(kind)
     }
 
     /// The explicit table of every allowed move, written out independently of [`rule`]:

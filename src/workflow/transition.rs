@@ -324,23 +324,7 @@ mod tests {
     }
 
     fn action(kind: ActionKind) -> Action {
-        match kind {
-            ActionKind::Submit => Action::Submit,
-            ActionKind::Approve => Action::Approve,
-            ActionKind::Reject => Action::Reject {
-                reason: "ไม่เกี่ยวข้องกับภารกิจ".into()
-            },
-            ActionKind::Publish => Action::Publish,
-            ActionKind::PublishOnVerbalApproval => Action::PublishOnVerbalApproval {
-                approved_by: "นายแพทย์สมชาย".into(),
-                approved_on: date(2026, 12, 1),
-            },
-            ActionKind::ConfirmVerbalApproval => Action::ConfirmVerbalApproval,
-            ActionKind::Withdraw => {
-                Action::Withdraw { reason: "ข้อมูลคลาดเคลื่อน".into() }
-            }
-            ActionKind::Expire => Action::Expire,
-        }
+        crate::workflow::state::sample_action(kind)
     }
 
     /// A request by [`REQUESTER`] routed to [`OTHER`].
@@ -443,8 +427,8 @@ mod tests {
         );
         let verbal = Transition::Act(action(ActionKind::PublishOnVerbalApproval));
         let p = plan(&verbal, Some(&facts), &actor(OTHER, "webmaster")).unwrap();
-        assert_eq!(reason(&p), "นายแพทย์สมชาย (2026-12-01)");
-        assert_eq!(p.verbal_approval, Some(("นายแพทย์สมชาย".into(), date(2026, 12, 1))));
+        assert_eq!(reason(&p), "นางสาวสมใจ ใจดี (2026-01-31)");
+        assert_eq!(p.verbal_approval, Some(("นางสาวสมใจ ใจดี".into(), date(2026, 1, 31))));
         assert!(p.verbal_pending);
     }
 

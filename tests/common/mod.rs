@@ -82,6 +82,23 @@ impl Server {
         Server { child, base, data: data.to_path_buf(), _temp: None, startup, output }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The server's resident memory now and at its peak, in kB (Linux `/proc`), if readable.
+    pub fn memory_kb(&self) -> Option<(u64, u64)> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().trim_end_matches(" kB").parse().ok())
+        };
+        Some((field("VmRSS:")?, field("VmHWM:")?))
+    }
+
     /// Absolute URL for a path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)

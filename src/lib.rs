@@ -49,6 +49,7 @@ pub mod config;
 pub mod crypto;
 pub mod demo;
 pub mod paths;
+pub mod search;
 pub mod store;
 pub mod thai;
 pub mod views;

@@ -449,7 +449,7 @@ async fn browser_publication_flow() {
     assert_eq!(h1, topic2);
     let meta = visitor.text("article.item dl.meta").await;
     for label in
-        ["หมวดหมู่", "แหล่งที่มา / เจ้าของข้อมูล", "ช่วงวันที่ของข้อมูล", "วันที่เผยแพร่", "ปีงบประมาณ", "สิ้นสุดการเผยแพร่"]
+        ["หมวดหมู่", "แหล่งที่มา / เจ้าของข้อมูล", "ช่วงวันที่ของข้อมูล", "วันและเวลาที่เผยแพร่", "ปีงบประมาณ", "สิ้นสุดการเผยแพร่"]
     {
         assert!(meta.contains(label), "metadata label {label} shown: {meta}");
     }

@@ -188,7 +188,7 @@ fn verbal_approval_is_flagged_until_confirmed() {
         ("title", "แจ้งเตือนด่วนฝุ่นPM2.5"),
         ("summary", ""),
         ("source", "กลุ่มงานควบคุมโรคติดต่อ"),
-        ("period_from", ""),
+        ("period_from", today.as_str()),
         ("period_to", ""),
         ("publish_on", today.as_str()),
         ("end_date", ""),

@@ -63,6 +63,9 @@ enum Command {
     /// The host firewall (nftables table `inet prakat`) that install.sh sets up.
     #[command(subcommand)]
     Firewall(FirewallCommand),
+    /// Make the search index again from the items (a server may keep running; searches wait
+    /// for it to finish).
+    Reindex,
     /// Fill the data directory with demo content and N generated items (for benchmarks).
     #[command(hide = true)]
     Demo {
@@ -144,6 +147,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Checklist(command) => checklist::run(&Store::open(&cli.data)?, command),
+        Command::Reindex => {
+            let store = Store::open(&cli.data)?;
+            let started = std::time::Instant::now();
+            let n = store.run_sync(crate::store::search::reindex)?;
+            println!(
+                "สร้างดัชนีค้นหาใหม่ {n} รายการ ใน {:.1} วินาที (re-indexed {n} items in {:.1} s)",
+                started.elapsed().as_secs_f64(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Demo { items } => {
             let store = Store::open(&cli.data)?;
             demo::fill_if_empty(&store, &cli.data)?;

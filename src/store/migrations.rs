@@ -416,7 +416,146 @@ const MIGRATIONS: &[M<'static>] = &[
     // this flag: such items then read "ไม่ระบุ" again.
     M::up("ALTER TABLE items ADD COLUMN timeless INTEGER NOT NULL DEFAULT 0;")
         .down("ALTER TABLE items DROP COLUMN timeless;"),
-    // 13: the office's units (กลุ่มงาน), acting approvers (ปฏิบัติราชการแทน) and the officers
+    // 13: the index of words (search::index_words: normalised, Thai split by dictionary) in
+    // place of the trigram index and the short texts. Filled by store::search::keep_current
+    // (its lexicon version starts empty), kept in step by triggers calling the SQL function
+    // prakat_words, which every connection registers. Admin additions to the synonyms.
+    M::up(
+        "DROP TRIGGER items_fts_insert;
+        DROP TRIGGER items_fts_update;
+        DROP TRIGGER items_fts_delete;
+        DROP TRIGGER items_fts_files;
+        DROP TABLE items_fts;
+        DROP TRIGGER items_brief_version_insert;
+        DROP TRIGGER items_brief_version_update;
+        DROP TRIGGER items_brief_version_delete;
+        DROP TABLE items_brief_version;
+        DROP TRIGGER items_brief_insert;
+        DROP TRIGGER items_brief_update;
+        DROP TRIGGER items_brief_delete;
+        DROP TRIGGER items_brief_files;
+        DROP TABLE items_brief;
+
+        -- The body last: ranking reads the short columns of hundreds of matches, and a column
+        -- after a long body would be reached only through the body's overflow pages.
+        CREATE VIRTUAL TABLE items_words USING fts5(
+            title, summary, source, files, body, tokenize = 'ascii'
+        );
+        CREATE VIRTUAL TABLE items_words_vocab USING fts5vocab(items_words, 'row');
+        -- lexicon: the version of the lexicon the index was made with; changes and synonyms
+        -- count the changes to the index and to the synonyms, so that the copies in memory
+        -- know when to reload.
+        CREATE TABLE search_state (
+            lexicon   TEXT NOT NULL,
+            changes   INTEGER NOT NULL,
+            synonyms  INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO search_state (lexicon, changes, synonyms) VALUES ('', 0, 0);
+        CREATE TABLE search_synonyms (
+            id        INTEGER PRIMARY KEY,
+            terms     TEXT NOT NULL,
+            added_by  TEXT NOT NULL,
+            added_at  INTEGER NOT NULL
+        ) STRICT;
+        CREATE TRIGGER items_words_insert AFTER INSERT ON items WHEN new.state = 'published' BEGIN
+            INSERT INTO items_words (rowid, title, summary, body, source, files)
+            VALUES (new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.body),
+                    prakat_words(new.source), '');
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_update AFTER UPDATE OF title, summary, body, source, state ON items BEGIN
+            DELETE FROM items_words WHERE rowid = old.id;
+            INSERT INTO items_words (rowid, title, summary, body, source, files)
+            SELECT new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.body),
+                   prakat_words(new.source),
+                   prakat_words(coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = new.id), ''))
+            WHERE new.state = 'published';
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_delete AFTER DELETE ON items BEGIN
+            DELETE FROM items_words WHERE rowid = old.id;
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_files AFTER INSERT ON attachments BEGIN
+            UPDATE items_words SET files = trim(files || ' ' || prakat_words(new.file_name))
+            WHERE rowid = new.item_id;
+            UPDATE search_state SET changes = changes + 1;
+        END;",
+    )
+    // Derived data only: the trigram index and the short texts are made again.
+    .down(
+        "DROP TRIGGER items_words_insert;
+        DROP TRIGGER items_words_update;
+        DROP TRIGGER items_words_delete;
+        DROP TRIGGER items_words_files;
+        DROP TABLE items_words_vocab;
+        DROP TABLE items_words;
+        DROP TABLE search_state;
+        DROP TABLE search_synonyms;
+
+        CREATE VIRTUAL TABLE items_fts USING fts5(
+            title, summary, body, source, files, tokenize = 'trigram'
+        );
+        CREATE TRIGGER items_fts_insert AFTER INSERT ON items WHEN new.state = 'published' BEGIN
+            INSERT INTO items_fts (rowid, title, summary, body, source, files)
+            VALUES (new.id, new.title, new.summary, new.body, new.source, '');
+        END;
+        CREATE TRIGGER items_fts_update AFTER UPDATE ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = old.id;
+            INSERT INTO items_fts (rowid, title, summary, body, source, files)
+            SELECT new.id, new.title, new.summary, new.body, new.source,
+                   coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = new.id), '')
+            WHERE new.state = 'published';
+        END;
+        CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER items_fts_files AFTER INSERT ON attachments BEGIN
+            UPDATE items_fts SET files = trim(files || ' ' || new.file_name) WHERE rowid = new.item_id;
+        END;
+        INSERT INTO items_fts (rowid, title, summary, body, source, files)
+        SELECT i.id, i.title, i.summary, i.body, i.source,
+               coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = i.id), '')
+        FROM items i WHERE i.state = 'published';
+
+        CREATE TABLE items_brief (
+            id    INTEGER PRIMARY KEY,
+            text  TEXT NOT NULL
+        ) STRICT;
+        CREATE TRIGGER items_brief_insert AFTER INSERT ON items WHEN new.state = 'published' BEGIN
+            INSERT INTO items_brief (id, text)
+            VALUES (new.id, lower(new.title || ' ' || new.summary || ' ' || new.source));
+        END;
+        CREATE TRIGGER items_brief_update AFTER UPDATE ON items BEGIN
+            DELETE FROM items_brief WHERE id = old.id;
+            INSERT INTO items_brief (id, text)
+            SELECT new.id, lower(new.title || ' ' || new.summary || ' ' || new.source || ' ' ||
+                   coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = new.id), ''))
+            WHERE new.state = 'published';
+        END;
+        CREATE TRIGGER items_brief_delete AFTER DELETE ON items BEGIN
+            DELETE FROM items_brief WHERE id = old.id;
+        END;
+        CREATE TRIGGER items_brief_files AFTER INSERT ON attachments BEGIN
+            UPDATE items_brief SET text = text || ' ' || lower(new.file_name) WHERE id = new.item_id;
+        END;
+        INSERT INTO items_brief (id, text)
+        SELECT i.id, lower(i.title || ' ' || i.summary || ' ' || i.source || ' ' ||
+               coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = i.id), ''))
+        FROM items i WHERE i.state = 'published';
+        CREATE TABLE items_brief_version (n INTEGER NOT NULL) STRICT;
+        INSERT INTO items_brief_version (n) VALUES (0);
+        CREATE TRIGGER items_brief_version_insert AFTER INSERT ON items_brief BEGIN
+            UPDATE items_brief_version SET n = n + 1;
+        END;
+        CREATE TRIGGER items_brief_version_update AFTER UPDATE ON items_brief BEGIN
+            UPDATE items_brief_version SET n = n + 1;
+        END;
+        CREATE TRIGGER items_brief_version_delete AFTER DELETE ON items_brief BEGIN
+            UPDATE items_brief_version SET n = n + 1;
+        END;",
+    ),
+    // 14: the office's units (กลุ่มงาน), acting approvers (ปฏิบัติราชการแทน) and the officers
     // named for corruption cases. Every account's unit becomes a row, matched by the name it
     // already carries; `users.unit` keeps the name, so going back loses only short names, unit
     // ids, delegations and the named officers.

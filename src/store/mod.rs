@@ -41,7 +41,7 @@ pub const DB_FILE: &str = "prakat.db";
 pub struct Store {
     pool: r2d2::Pool<SqliteConnectionManager>,
     blobs: BlobStore,
-    briefs: search::Briefs,
+    search: search::Cache,
 }
 
 /// Errors from the storage layer.
@@ -67,8 +67,10 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Settings applied to every connection as it is opened.
 fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
-    // `rarray(?)`: a list of ids from memory as a table (see search::Briefs).
+    // `rarray(?)`: a list of ids from memory as a table (see search::search).
     rusqlite::vtab::array::load_module(conn)?;
+    // `prakat_words(text)`, which the search index's triggers call.
+    search::register(conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
@@ -89,6 +91,7 @@ impl Store {
                 .with_context(|| format!("cannot open database {}", path.display()))?;
             configure(&mut conn)?;
             migrations::apply(&mut conn)?;
+            search::keep_current(&mut conn)?;
         }
         let manager = SqliteConnectionManager::file(&path).with_init(configure);
         let pool = r2d2::Pool::builder()
@@ -98,7 +101,7 @@ impl Store {
             .build(manager)
             .context("cannot open database pool")?;
         let blobs = BlobStore::open(data_dir.join("files"))?;
-        Ok(Store { pool, blobs, briefs: search::Briefs::default() })
+        Ok(Store { pool, blobs, search: search::Cache::default() })
     }
 
     /// The content-addressed file store beside the database.
@@ -106,9 +109,9 @@ impl Store {
         &self.blobs
     }
 
-    /// The items' short texts in memory, for searches of one or two characters.
-    pub fn briefs(&self) -> &search::Briefs {
-        &self.briefs
+    /// The search index's vocabulary and the synonyms, in memory.
+    pub fn search_cache(&self) -> &search::Cache {
+        &self.search
     }
 
     /// Runs `f` with a pooled connection on a blocking thread.

@@ -1,43 +1,46 @@
-//! Full-text search over visible items.
+//! Full-text search over visible items: the index of words and how it is asked.
 //!
-//! Thai is written without spaces between words, so the index (`items_fts`, FTS5 with the
-//! trigram tokenizer) finds any run of three or more characters anywhere in a title, summary,
-//! body, source or attachment name. Triggers keep it to the published items; the time rules
-//! (publication start, end date) are applied here, as in every public query. Terms shorter
-//! than three characters cannot use a trigram index; they are looked for in the titles,
-//! summaries, sources and file names, not the bodies (one or two Thai letters occur in nearly
-//! every body). Those short texts (`items_brief`) are kept in memory too ([`Briefs`]) and
-//! scanned there, because SQLite's `instr` over them took 20–40 ms for 10 000 items. Results
-//! with at least one indexed term are ranked by bm25 (a hit in the title counts most), others
-//! newest first; either way a search covers at most the [`COUNT_MAX`] newest matches, which
-//! bounds its cost however common the words are.
+//! `items_words` (FTS5, `ascii` tokenizer) holds each published item's title, summary, body,
+//! source and file names in indexed form ([`crate::search::index_words`]: normalised, Thai split
+//! into dictionary words, separated by spaces), so every word, even of one or two letters, is
+//! found whole (ยา finds ยา, not โรงพยาบาล). Triggers keep it in step by calling the SQL function
+//! `prakat_words`, which [`register`] gives every connection; [`keep_current`] makes it again
+//! when the lexicon has changed. The time rules (publication start, end date), the area and the
+//! fiscal year are applied in SQL, as in every public query.
+//!
+//! A query is planned by [`crate::search::plan`] into groups (one per word), each matched by
+//! any of its alternatives (the word, a prefix, synonyms, corrections of slips from the index's
+//! own vocabulary, kept in memory as an `fst` map). Items holding every group come first; if
+//! fewer than [`RELAX_BELOW`] do, items holding all but one (then all but two) follow, so a
+//! query with a word too many still finds. Each level covers at most the [`COUNT_MAX`] newest
+//! matches, which bounds the cost however common the words. Within a level: how the words
+//! match (exact > prefix > synonym > slip), where (title > summary > body > file names and
+//! source), bm25, then newest first.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use memchr::memmem;
-use rusqlite::Connection;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreResult;
 use super::items::{At, ItemSummary, Page};
+use crate::search::synonyms::{BUILT_IN_SYNONYMS, LEXICON, Synonyms};
+use crate::search::typo::Vocabulary;
+use crate::search::{Kind, Marks};
 
-/// At most this many terms of a query are used.
-const MAX_TERMS: usize = 8;
 /// A search shows at most this many results (the newest matches); more is shown as "more
 /// than".
 pub const COUNT_MAX: u64 = 500;
-/// The shortest term the trigram index can serve, in characters (Unicode code points).
-pub const TRIGRAM: usize = 3;
-/// Up to this many items matched by short terms are looked up by id; more are found by
-/// walking the items by date (measured on 10 000 items: 1 137 matches took 3 ms by look-up and
-/// 0.2 ms by walking; 92 matches took under 1 ms either way).
-const LOOK_UP_MAX: usize = 300;
+/// When fewer items than this hold every word, items holding most of them are added.
+pub const RELAX_BELOW: usize = 10;
 
 /// What a visitor asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Query {
-    /// The words typed, separated by spaces; every word must occur.
+    /// The words typed.
     pub text: String,
     /// Only this content area (slug).
     pub area: Option<&'static str>,
@@ -54,95 +57,8 @@ pub struct Query {
 pub struct Hit {
     /// The item as listings show it.
     pub item: ItemSummary,
-    /// Plain text (not escaped) around the first matched term; highlight with [`terms`].
+    /// Plain text (not escaped) around the first matched word; highlight with [`Found::marks`].
     pub excerpt: String,
-}
-
-/// The distinct search terms of `text`: words split on white space, lower-cased (ASCII only,
-/// like the trigram tokenizer), at most [`MAX_TERMS`].
-pub fn terms(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        let w = word.to_ascii_lowercase();
-        if !out.contains(&w) && out.len() < MAX_TERMS {
-            out.push(w);
-        }
-    }
-    out
-}
-
-/// An FTS5 phrase for one term: quoted, with quotes doubled, so punctuation and operators in
-/// what the visitor typed are never read as query syntax.
-fn phrase(term: &str) -> String {
-    format!("\"{}\"", term.replace('"', "\"\""))
-}
-
-/// Relevance of a full-text match (lower is better); weights per column: title, summary,
-/// body, source, file names.
-const RANK: &str = "bm25(items_fts, 10.0, 4.0, 1.0, 2.0, 3.0)";
-
-/// An in-memory copy of `items_brief` (the short texts of the published items), read again
-/// whenever the database's change counter for it (`items_brief_version`) has moved. Cheap to
-/// clone; one per [`Store`](super::Store).
-#[derive(Clone, Default)]
-pub struct Briefs(Arc<Mutex<Option<Arc<BriefCopy>>>>);
-
-/// One reading of `items_brief`: every text one after another, each followed by a line break
-/// (search terms never contain white space, so no match spans two items).
-struct BriefCopy {
-    version: i64,
-    text: String,
-    /// Where each item's text ends in `text`, ascending.
-    ends: Vec<usize>,
-    /// The item of each text.
-    ids: Vec<i64>,
-}
-
-impl Briefs {
-    /// The current copy, read from `conn` if the database has changed since the last reading.
-    fn current(&self, conn: &Connection) -> StoreResult<Arc<BriefCopy>> {
-        let version: i64 =
-            conn.prepare_cached("SELECT n FROM items_brief_version")?.query_row([], |r| r.get(0))?;
-        // Held while reading, so that concurrent searches after a change read the table once.
-        let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(copy) = slot.as_ref().filter(|c| c.version == version) {
-            return Ok(copy.clone());
-        }
-        let mut copy = BriefCopy { version, text: String::new(), ends: Vec::new(), ids: Vec::new() };
-        let mut stmt = conn.prepare_cached("SELECT id, text FROM items_brief ORDER BY id")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            copy.text.push_str(row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?);
-            copy.ends.push(copy.text.len());
-            copy.text.push('\n');
-            copy.ids.push(row.get(0)?);
-        }
-        let copy = Arc::new(copy);
-        *slot = Some(copy.clone());
-        Ok(copy)
-    }
-
-    /// The items whose short text contains every one of `terms` (none if `terms` is empty), in
-    /// the form `rarray(?)` takes.
-    fn matching(&self, conn: &Connection, terms: &[&String]) -> StoreResult<Vec<Value>> {
-        let copy = self.current(conn)?;
-        let Some((first, rest)) = terms.split_first() else { return Ok(Vec::new()) };
-        let first = memmem::Finder::new(first.as_bytes());
-        let rest: Vec<memmem::Finder> = rest.iter().map(|t| memmem::Finder::new(t.as_bytes())).collect();
-        let bytes = copy.text.as_bytes();
-        let mut out = Vec::new();
-        let mut from = 0;
-        while let Some(pos) = first.find(&bytes[from..]) {
-            let k = copy.ends.partition_point(|&end| end <= from + pos);
-            let start = if k == 0 { 0 } else { copy.ends[k - 1] + 1 };
-            let item = &bytes[start..copy.ends[k]];
-            if rest.iter().all(|f| f.find(item).is_some()) {
-                out.push(Value::Integer(copy.ids[k]));
-            }
-            from = copy.ends[k] + 1;
-        }
-        Ok(out)
-    }
 }
 
 /// What a search found.
@@ -152,184 +68,338 @@ pub struct Found {
     pub page: Page<Hit>,
     /// More than [`COUNT_MAX`] items matched: only the newest of them are shown.
     pub more: bool,
+    /// The words to mark in the results.
+    pub marks: Marks,
+    /// The query with its typing slips corrected, when corrections were used.
+    pub suggestion: Option<String>,
 }
 
-/// Searches the visible items. An empty query finds nothing. `briefs` is the store's
-/// ([`Store::briefs`](super::Store::briefs)).
-///
-/// A search shows at most [`COUNT_MAX`] results, taken from the newest matching items: the
-/// same limit bounds the work of every search, however common the words. With a term of three
-/// or more characters they are ranked by relevance; otherwise newest first.
-pub fn search(conn: &Connection, briefs: &Briefs, q: &Query, at: At) -> StoreResult<Found> {
-    let page = q.page.max(1);
-    let empty = Found { page: Page { rows: Vec::new(), total: 0, page, per_page: q.per_page }, more: false };
-    let terms = terms(&q.text);
-    if terms.is_empty() {
-        return Ok(empty);
-    }
-    let (long, short): (Vec<&String>, Vec<&String>) =
-        terms.iter().partition(|t| t.chars().count() >= TRIGRAM);
-    let ranked = !long.is_empty();
+/// Registers `prakat_words(text)`, the indexed form of a text, on `conn`. The index's triggers
+/// call it, so every connection that writes items needs it.
+pub fn register(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "prakat_words",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text =
+                ctx.get_raw(0).as_str_or_null().map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+            Ok(crate::search::index_words(text.unwrap_or("")))
+        },
+    )
+}
 
-    let mut values: Vec<(String, Box<dyn rusqlite::ToSql>)> =
-        vec![(":now".into(), Box::new(at.unix)), (":today".into(), Box::new(at.today.to_string()))];
+/// Makes the index again, in one transaction; returns the number of items indexed.
+pub fn reindex(conn: &mut Connection) -> StoreResult<usize> {
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM items_words", [])?;
+    let n = tx.execute(
+        "INSERT INTO items_words (rowid, title, summary, body, source, files)
+         SELECT i.id, prakat_words(i.title), prakat_words(i.summary), prakat_words(i.body),
+                prakat_words(i.source),
+                prakat_words(coalesce((SELECT group_concat(file_name, ' ') FROM attachments
+                                       WHERE item_id = i.id), ''))
+         FROM items i WHERE i.state = 'published'",
+        [],
+    )?;
+    tx.execute("INSERT INTO items_words (items_words) VALUES ('optimize')", [])?;
+    tx.execute("UPDATE search_state SET lexicon = ?1, changes = changes + 1", [LEXICON.version()])?;
+    tx.commit()?;
+    Ok(n)
+}
+
+/// Makes the index again if it was made with another lexicon (or never); returns whether it
+/// did. Called when the store opens.
+pub fn keep_current(conn: &mut Connection) -> StoreResult<bool> {
+    let made_with: String = conn.query_row("SELECT lexicon FROM search_state", [], |r| r.get(0))?;
+    if made_with == LEXICON.version() {
+        return Ok(false);
+    }
+    reindex(conn)?;
+    Ok(true)
+}
+
+/// The vocabulary and synonyms in memory. The synonyms are read again as soon as an admin
+/// changes them; the vocabulary (only used to correct slips, reading it takes a moment on a
+/// large site) after the index has changed, at most once every [`VOCABULARY_AGE`]. Cheap to
+/// clone; one per [`Store`](super::Store).
+#[derive(Clone, Default)]
+pub struct Cache(Arc<Mutex<Option<Arc<Loaded>>>>);
+
+/// How stale the vocabulary in memory may be after the index changed.
+pub const VOCABULARY_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// One reading of the index's vocabulary and the synonyms.
+struct Loaded {
+    changes: i64,
+    synonyms_version: i64,
+    read_at: std::time::Instant,
+    vocabulary: Arc<Vocabulary>,
+    synonyms: Arc<Synonyms>,
+}
+
+impl Cache {
+    fn current(&self, conn: &Connection) -> StoreResult<Arc<Loaded>> {
+        let (changes, synonyms_version): (i64, i64) = conn
+            .prepare_cached("SELECT changes, synonyms FROM search_state")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        // Held while reading, so that concurrent searches after a change read once.
+        let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let old = slot.clone();
+        let fresh_vocabulary =
+            old.as_ref().filter(|l| l.changes == changes || l.read_at.elapsed() < VOCABULARY_AGE);
+        let fresh_synonyms = old.as_ref().filter(|l| l.synonyms_version == synonyms_version);
+        if let (Some(l), Some(_)) = (fresh_vocabulary, fresh_synonyms) {
+            return Ok(l.clone());
+        }
+        let (vocabulary, changes, read_at) = match fresh_vocabulary {
+            Some(l) => (l.vocabulary.clone(), l.changes, l.read_at),
+            None => {
+                let mut words = Vec::new();
+                let mut stmt = conn.prepare_cached("SELECT term, doc FROM items_words_vocab")?;
+                let mut rows = stmt.query([])?;
+                while let Some(row) = rows.next()? {
+                    words.push((row.get::<_, String>(0)?, row.get::<_, i64>(1)?.max(0) as u64));
+                }
+                (Arc::new(Vocabulary::from_sorted(words)), changes, std::time::Instant::now())
+            }
+        };
+        let synonyms = match fresh_synonyms {
+            Some(l) => l.synonyms.clone(),
+            None => {
+                let mut synonyms = BUILT_IN_SYNONYMS.clone();
+                for terms in added_synonyms(conn)?.into_iter().map(|s| s.terms) {
+                    synonyms.add_lines(&terms);
+                }
+                Arc::new(synonyms)
+            }
+        };
+        let loaded = Arc::new(Loaded { changes, synonyms_version, read_at, vocabulary, synonyms });
+        *slot = Some(loaded.clone());
+        Ok(loaded)
+    }
+}
+
+/// A line of synonyms added by an admin.
+#[derive(Debug, Clone)]
+pub struct AddedSynonym {
+    /// Row id.
+    pub id: i64,
+    /// The terms, split by `=`.
+    pub terms: String,
+    /// Who added it (username).
+    pub added_by: String,
+    /// When (Unix seconds).
+    pub added_at: i64,
+}
+
+/// The synonyms admins added, oldest first.
+pub fn added_synonyms(conn: &Connection) -> StoreResult<Vec<AddedSynonym>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, terms, added_by, added_at FROM search_synonyms ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(AddedSynonym { id: r.get(0)?, terms: r.get(1)?, added_by: r.get(2)?, added_at: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Adds a line of synonyms (terms split by `=`, checked by the caller); returns its id.
+pub fn add_synonym(conn: &Connection, terms: &str, by: &str, at: i64) -> StoreResult<i64> {
+    conn.execute(
+        "INSERT INTO search_synonyms (terms, added_by, added_at) VALUES (?1, ?2, ?3)",
+        params![terms, by, at],
+    )?;
+    let id = conn.last_insert_rowid();
+    conn.execute("UPDATE search_state SET synonyms = synonyms + 1", [])?;
+    Ok(id)
+}
+
+/// Removes an added line of synonyms; returns its terms if it existed.
+pub fn remove_synonym(conn: &Connection, id: i64) -> StoreResult<Option<String>> {
+    let terms: Option<String> = conn
+        .query_row("DELETE FROM search_synonyms WHERE id = ?1 RETURNING terms", [id], |r| r.get(0))
+        .optional()?;
+    conn.execute("UPDATE search_state SET synonyms = synonyms + 1", [])?;
+    Ok(terms)
+}
+
+/// Relevance of a full-text match (lower is better); weights per column: title, summary,
+/// source, file names, body.
+const RANK: &str = "bm25(items_words, 8.0, 4.0, 1.0, 1.0, 2.0)";
+
+/// A candidate from one level of the search.
+struct Candidate {
+    id: i64,
+    at: i64,
+    /// The level it was found at: more of the query's groups held is higher.
+    level: usize,
+    /// How well and where the groups match (see [`judge`]).
+    score: u32,
+    /// Sum over groups of how they match (see [`Kind`]).
+    kinds: u32,
+    bm25: f64,
+}
+
+/// Column weights for ranking: title, summary, file names, source (body is the rest).
+const COLUMN_WEIGHTS: [u32; 4] = [8, 4, 1, 1];
+const BODY_WEIGHT: u32 = 2;
+
+/// Searches the visible items. An empty query finds nothing. `cache` is the store's
+/// ([`Store::search_cache`](super::Store::search_cache)).
+pub fn search(conn: &Connection, cache: &Cache, q: &Query, at: At) -> StoreResult<Found> {
+    let page = q.page.max(1);
+    let loaded = cache.current(conn)?;
+    let plan = crate::search::plan(&q.text, &loaded.synonyms, &loaded.vocabulary);
+    let mut found = Found {
+        page: Page { rows: Vec::new(), total: 0, page, per_page: q.per_page },
+        more: false,
+        marks: plan.marks(),
+        suggestion: plan.suggestion.clone(),
+    };
+    let n = plan.groups.len();
+    if n == 0 {
+        return Ok(found);
+    }
+
+    let mut values: Vec<(&str, Box<dyn rusqlite::ToSql>)> =
+        vec![(":now", Box::new(at.unix)), (":today", Box::new(at.today.to_string()))];
     let mut filter = String::from(
         "i.state = 'published' AND i.published_at <= :now \
          AND (i.expires_on IS NULL OR i.expires_on >= :today)",
     );
-    if ranked {
-        let expr: Vec<String> = long.iter().map(|t| phrase(t)).collect();
-        filter.push_str(" AND items_fts MATCH :match");
-        values.push((":match".into(), Box::new(expr.join(" AND "))));
-    }
-    if !short.is_empty() {
-        // One or two characters: a substring of the items' short text, found in memory.
-        let ids = briefs.matching(conn, &short)?;
-        if ids.is_empty() {
-            return Ok(empty);
-        }
-        // Few matches are looked up one by one. Many are better tested while walking the items
-        // newest first, which stops as soon as the page (or the count) is full; the unary `+`
-        // keeps SQLite from choosing the look-ups. With a long term, the index's order leads.
-        let id = if ids.len() > LOOK_UP_MAX || ranked { "+i.id" } else { "i.id" };
-        filter.push_str(&format!(" AND {id} IN rarray(:short)"));
-        values.push((":short".into(), Box::new(Rc::new(ids))));
-    }
     if let Some(area) = q.area {
         filter.push_str(" AND i.category >= :a0 AND i.category < :a1");
-        values.push((":a0".into(), Box::new(format!("{area}/"))));
-        values.push((":a1".into(), Box::new(format!("{area}0"))));
+        values.push((":a0", Box::new(format!("{area}/"))));
+        values.push((":a1", Box::new(format!("{area}0"))));
     }
     if let Some((start, end)) = q.fiscal_year.and_then(crate::thai::fiscal_year_bounds) {
         filter.push_str(" AND i.published_at >= :fy0 AND i.published_at < :fy1");
-        values.push((":fy0".into(), Box::new(start)));
-        values.push((":fy1".into(), Box::new(end)));
+        values.push((":fy0", Box::new(start)));
+        values.push((":fy1", Box::new(end)));
     }
-    let limit = i64::from(q.per_page);
-    let offset = i64::from(page - 1) * limit;
-    values.push((":limit".into(), Box::new(limit)));
-    values.push((":offset".into(), Box::new(offset)));
-    let params: Vec<(&str, &dyn rusqlite::ToSql)> =
-        values.iter().map(|(k, v)| (k.as_str(), v.as_ref() as &dyn rusqlite::ToSql)).collect();
-
-    let kinds = "(SELECT group_concat(kind, ',') FROM
-                    (SELECT kind FROM attachments WHERE item_id = i.id ORDER BY position))";
-    // `matches` holds up to COUNT_MAX + 1 items (one more tells that there are more), the
-    // newest first; `shown`, the first COUNT_MAX of them in the order of the results (by score,
-    // then newest first; unranked scores are all 0); the page is cut from those. Every row
-    // carries the number of matches.
-    let order = "score, at DESC, id DESC";
-    let matches = if ranked {
-        // Newest by id, so that FTS5 hands the matches over in that order and stops at the
-        // limit; only those are scored with bm25. The index items_visible answers the time
-        // rules and filters without reading the items' rows.
-        format!(
-            "SELECT i.id AS id, i.published_at AS at, {RANK} AS score
-                 FROM items_fts f JOIN items i INDEXED BY items_visible ON i.id = f.rowid
-                 WHERE {filter} ORDER BY f.rowid DESC LIMIT {}",
-            COUNT_MAX + 1
-        )
-    } else {
-        format!(
-            "SELECT i.id AS id, i.published_at AS at, 0 AS score FROM items i
-                 WHERE {filter} ORDER BY i.published_at DESC, i.id DESC LIMIT {}",
-            COUNT_MAX + 1
-        )
-    };
+    // Newest by id, so that FTS5 hands the matches over in that order and stops at the limit;
+    // the index items_visible answers the time rules and filters without reading the items'
+    // rows and bodies.
     let sql = format!(
-        "WITH matches AS MATERIALIZED ({matches}),
-              shown AS (SELECT * FROM matches ORDER BY {order} LIMIT {COUNT_MAX}),
-              page AS (SELECT * FROM shown ORDER BY {order} LIMIT :limit OFFSET :offset)
-         SELECT i.id, i.category, i.title, i.summary, i.published_at, i.body, {kinds},
-                (SELECT count(*) FROM matches)
-         FROM page JOIN items i ON i.id = page.id
-         ORDER BY page.score, page.at DESC, page.id DESC"
+        "SELECT i.id, i.published_at, {RANK}, w.title, w.summary, w.files, w.source
+         FROM items_words w JOIN items i INDEXED BY items_visible ON i.id = w.rowid
+         WHERE items_words MATCH :match AND {filter} ORDER BY w.rowid DESC LIMIT {}",
+        COUNT_MAX + 1
     );
-    let mut found: Option<u64> = None;
-    let rows = conn
-        .prepare_cached(&sql)?
-        .query_map(params.as_slice(), |r| {
-            Ok((super::items::summary_of(r, 6)?, r.get::<_, String>(5)?, r.get::<_, i64>(7)?))
-        })?
-        .map(|row| {
-            row.map(|(item, body, n)| {
-                found = Some(n as u64);
-                Hit { excerpt: excerpt(&body, &terms), item }
-            })
-        })
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let patterns: Vec<Vec<(String, Kind)>> = plan.groups.iter().map(|g| g.patterns()).collect();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut seen: HashMap<i64, ()> = HashMap::new();
+    // Every group first; then all but one, all but two of the informative ones (never fewer
+    // than half of them).
+    let informative = plan.informative();
+    let m = informative.len();
+    let lowest = m.div_ceil(2).max(m.saturating_sub(2)).max(1);
+    let levels = std::iter::once(m + 1).chain((lowest..m).rev());
+    for level in levels {
+        let expr = if level > m {
+            plan.all_of(&(0..n).collect::<Vec<_>>())
+        } else {
+            plan.at_least(&informative, level)
+        };
+        let mut params: Vec<(&str, &dyn rusqlite::ToSql)> =
+            values.iter().map(|(k, v)| (*k, v.as_ref() as &dyn rusqlite::ToSql)).collect();
+        params.push((":match", &expr));
+        let mut rows = stmt.query(params.as_slice())?;
+        let mut got = 0u64;
+        while let Some(r) = rows.next()? {
+            got += 1;
+            let id: i64 = r.get(0)?;
+            if seen.insert(id, ()).is_some() {
+                continue;
+            }
+            let mut columns: [String; 4] = Default::default();
+            for (k, c) in columns.iter_mut().enumerate() {
+                let text = r.get_ref(3 + k)?.as_str().map_err(rusqlite::Error::from)?;
+                c.reserve(text.len() + 2);
+                c.push(' ');
+                c.push_str(text);
+                c.push(' ');
+            }
+            let (score, kinds) = judge(&patterns, &columns);
+            candidates.push(Candidate { id, at: r.get(1)?, level, score, kinds, bm25: r.get(2)? });
+        }
+        found.more |= got > COUNT_MAX;
+        if candidates.len() >= RELAX_BELOW {
+            break;
+        }
+    }
+    candidates.sort_by(|a, b| {
+        b.level
+            .cmp(&a.level)
+            .then(b.score.cmp(&a.score))
+            .then(b.kinds.cmp(&a.kinds))
+            .then(a.bm25.total_cmp(&b.bm25))
+            .then(b.at.cmp(&a.at))
+            .then(b.id.cmp(&a.id))
+    });
+    found.more |= candidates.len() as u64 > COUNT_MAX;
+    candidates.truncate(COUNT_MAX as usize);
+    found.page.total = candidates.len() as u64;
+
+    let per = q.per_page.max(1) as usize;
+    let from = (page as usize - 1).saturating_mul(per);
+    let ids: Vec<i64> = candidates.iter().skip(from).take(per).map(|c| c.id).collect();
+    if ids.is_empty() {
+        return Ok(found);
+    }
+    let order: HashMap<i64, usize> = ids.iter().enumerate().map(|(k, id)| (*id, k)).collect();
+    let list: Vec<Value> = ids.iter().map(|id| Value::Integer(*id)).collect();
+    let mut rows = conn
+        .prepare_cached(
+            "SELECT i.id, i.category, i.title, i.summary, i.published_at, i.body,
+                    (SELECT group_concat(kind, ',') FROM
+                       (SELECT kind FROM attachments WHERE item_id = i.id ORDER BY position))
+             FROM items i WHERE i.id IN rarray(?1)",
+        )?
+        .query_map([Rc::new(list)], |r| Ok((super::items::summary_of(r, 6)?, r.get::<_, String>(5)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let found = match found {
-        Some(n) => n,
-        // A page past the end: count for the pager.
-        None if page > 1 => {
-            conn.prepare_cached(&format!("SELECT count(*) FROM ({matches})"))?
-                .query_row(&params[..params.len() - 2], |r| r.get::<_, i64>(0))? as u64
-        }
-        None => 0,
-    };
-    Ok(Found {
-        page: Page { rows, total: found.min(COUNT_MAX), page, per_page: q.per_page },
-        more: found > COUNT_MAX,
-    })
+    rows.sort_by_key(|(item, _)| order.get(&item.id).copied().unwrap_or(usize::MAX));
+    found.page.rows = rows
+        .into_iter()
+        .map(|(item, body)| Hit { excerpt: crate::search::excerpt(&body, &found.marks), item })
+        .collect();
+    Ok(found)
 }
 
-/// Characters of context kept before and after the first match in an excerpt.
-const BEFORE: usize = 60;
-const AFTER: usize = 140;
-
-/// The part of `body` around the first occurrence of any term, with `…` where it was cut;
-/// the start of the body when no term occurs in it.
-pub fn excerpt(body: &str, terms: &[String]) -> String {
-    let body = body.split_whitespace().collect::<Vec<_>>().join(" ");
-    let lower = body.to_ascii_lowercase();
-    let first = terms.iter().filter_map(|t| lower.find(t.as_str())).min();
-    let start_char = first.map_or(0, |byte| body[..byte].chars().count().saturating_sub(BEFORE));
-    let total = body.chars().count();
-    let end_char = (start_char + BEFORE + AFTER).min(total);
-    // Never start on a Thai vowel or tone mark: it would be drawn on a dotted circle.
-    let start_char = start_char
-        + body.chars().skip(start_char).take_while(|c| is_thai_mark(*c)).count().min(end_char - start_char);
-    let mut out: String = body.chars().skip(start_char).take(end_char - start_char).collect();
-    if start_char > 0 {
-        out.insert(0, '…');
+/// How much a match of each kind counts, times the weight of the column it is in: a synonym
+/// in the title counts more than the exact word in the body.
+fn factor(k: Kind) -> u32 {
+    match k {
+        Kind::Exact => 4,
+        Kind::Prefix | Kind::Synonym => 3,
+        Kind::Typo => 2,
     }
-    if end_char < total {
-        out.push('…');
-    }
-    out
 }
 
-/// Thai combining marks (vowels above and below, tone marks), which cannot start a text.
-fn is_thai_mark(c: char) -> bool {
-    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
-}
-
-/// Splits `text` into pieces, each marked whether it is an occurrence of one of the terms
-/// (matched like the search: ASCII case ignored). The pieces joined give `text` back.
-pub fn highlight<'t>(text: &'t str, terms: &[String]) -> Vec<(&'t str, bool)> {
-    // ASCII lower-casing keeps byte offsets, so positions found in `lower` cut `text`.
-    let lower = text.to_ascii_lowercase();
-    let mut marked = vec![false; text.len()];
-    for term in terms.iter().filter(|t| !t.is_empty()) {
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(term.as_str()) {
-            let at = from + pos;
-            marked[at..at + term.len()].iter_mut().for_each(|m| *m = true);
-            from = at + term.len();
-        }
+/// How well and where an item's short columns (title, summary, file names, source; each with a
+/// space before and after) hold the plan's groups (their [`Group::patterns`](crate::search::plan::Group::patterns));
+/// a group found in none of them is in the body: the sum over groups of the column's weight
+/// times the kind's [`factor`], and the sum of the kinds.
+fn judge(groups: &[Vec<(String, Kind)>], columns: &[String; 4]) -> (u32, u32) {
+    let mut score = 0;
+    let mut kinds = 0;
+    for patterns in groups {
+        let best = columns
+            .iter()
+            .zip(COLUMN_WEIGHTS)
+            .filter_map(|(c, w)| crate::search::plan::best_of(patterns, c).map(|k| (k, w)))
+            .max_by_key(|(k, w)| (w * factor(*k), *k));
+        let (k, w) = best.unwrap_or_else(|| {
+            // In the body: a group with corrections has them because the words as typed are
+            // not in the index; any other is taken as matching as typed.
+            let typo = patterns.iter().any(|(_, k)| *k == Kind::Typo);
+            (if typo { Kind::Typo } else { Kind::Exact }, BODY_WEIGHT)
+        });
+        score += w * factor(k);
+        kinds += k as u32;
     }
-    let mut out = Vec::new();
-    if text.is_empty() {
-        return out;
-    }
-    let mut start = 0;
-    for (i, _) in text.char_indices().skip(1).chain(std::iter::once((text.len(), ' '))) {
-        if i == text.len() || marked[i] != marked[start] {
-            out.push((&text[start..i], marked[start]));
-            start = i;
-        }
-    }
-    out
+    (score, kinds)
 }
 
 /// The fiscal years (Buddhist Era) that have visible items, newest first, for the filter.
@@ -347,45 +417,9 @@ pub fn fiscal_years(conn: &Connection, at: At) -> StoreResult<Vec<i32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn terms_are_split_lowered_and_unique() {
-        assert_eq!(terms("  จัดซื้อ  PDF จัดซื้อ pdf "), vec!["จัดซื้อ", "pdf"]);
-        assert!(terms("   ").is_empty());
-        assert_eq!(terms("a b c d e f g h i j").len(), MAX_TERMS);
-    }
-
-    #[test]
-    fn phrases_cannot_inject_syntax() {
-        assert_eq!(phrase(r#"ab" OR "c"#), r#""ab"" OR ""c""#);
-    }
-
-    #[test]
-    fn highlight_marks_every_occurrence_and_keeps_text() {
-        let text = "ประกาศแผนจัดซื้อจัดจ้าง PDF และ pdf";
-        let parts = highlight(text, &terms("จัดซื้อ pdf"));
-        assert_eq!(parts.iter().map(|(s, _)| *s).collect::<String>(), text);
-        let marked: Vec<&str> = parts.iter().filter(|(_, m)| *m).map(|(s, _)| *s).collect();
-        assert_eq!(marked, vec!["จัดซื้อ", "PDF", "pdf"]);
-        assert_eq!(highlight("", &terms("x")), vec![]);
-    }
-
-    #[test]
-    fn excerpt_centres_on_the_first_match() {
-        let body = format!("{}จัดซื้อ{}", "ก".repeat(500), "ข".repeat(500));
-        let e = excerpt(&body, &terms("จัดซื้อ"));
-        assert!(e.starts_with('…') && e.ends_with('…'));
-        assert!(e.contains("จัดซื้อ"));
-        assert!(e.chars().count() <= BEFORE + AFTER + 2);
-        assert_eq!(excerpt("สั้น", &terms("x")), "สั้น");
-        // A cut that would fall on a vowel mark moves past it.
-        let body = format!("ขี{}จัดซื้อ", "ก".repeat(BEFORE - 1));
-        let e = excerpt(&body, &terms("จัดซื้อ"));
-        assert_eq!(e.chars().nth(1), Some('ก'), "{e}");
-    }
+    use crate::store::items::{NewAttachment, NewItem, insert, insert_in};
 
     fn store_with_items() -> (tempfile::TempDir, crate::store::Store, Vec<i64>) {
-        use crate::store::items::{NewAttachment, NewItem, insert};
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::Store::open(dir.path()).unwrap();
         let blob = store.blobs().put(b"%PDF-1.4 test").unwrap();
@@ -407,103 +441,46 @@ mod tests {
                     insert(c, &plan)?,
                     insert(
                         c,
-                        &new("news/general", "ข่าวรณรงค์ไข้เลือดออก", "ชุมชนร่วมใจ จัดซื้อ", "2025-09-01T03:00:00Z"),
+                        &new(
+                            "news/general",
+                            "ข่าวรณรงค์ไข้เลือดออก",
+                            "ชุมชนร่วมใจ จัดซื้อ ยา",
+                            "2025-09-01T03:00:00Z",
+                        ),
                     )?,
-                    insert(c, &new("law/announcements", "คำสั่งแต่งตั้ง", "เรื่องอื่น", "2026-04-01T03:00:00Z"))?,
+                    insert(
+                        c,
+                        &new("law/announcements", "คำสั่งแต่งตั้ง", "โรงพยาบาล ความยาว", "2026-04-01T03:00:00Z"),
+                    )?,
                 ])
             })
             .unwrap();
         (dir, store, ids)
     }
 
-    #[test]
-    fn many_short_matches_are_walked_newest_first_with_the_time_rules() {
-        use crate::store::items::{NewItem, insert_in};
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(dir.path()).unwrap();
-        // More than a search shows, and more than are looked up one by one.
-        let n = COUNT_MAX as i64 + 20;
-        assert!(n as usize > LOOK_UP_MAX);
-        let day = |d: i64| jiff::Timestamp::from_second(1_767_225_600 + d * 86_400).unwrap();
-        store
-            .run_sync(|c| {
-                let tx = c.transaction()?;
-                for d in 0..n {
-                    let category = if d % 2 == 0 { "news/general" } else { "law/announcements" };
-                    let item = NewItem {
-                        // The newest has ended; it must not be shown.
-                        expires_on: (d == n - 1).then(|| "2026-01-02".parse().unwrap()),
-                        ..NewItem::sample(category, &format!("แจกยาฟรีครั้งที่{d:04}"), &day(d).to_string())
-                    };
-                    insert_in(&tx, &item)?;
-                }
-                tx.commit()?;
-                Ok(())
-            })
-            .unwrap();
-        let b = store.briefs().clone();
-        let at = At::from(day(n + 10));
-        store
-            .run_sync(|c| {
-                let title = |d: i64| format!("แจกยาฟรีครั้งที่{d:04}");
-                let newest = n - 2;
-                for text in ["ยา", "ยาฟรี"] {
-                    // Short (walked by date) and long (ranked; equal scores, so newest first).
-                    let q = Query { text: text.into(), page: 1, per_page: 5, ..Query::default() };
-                    let found = search(c, &b, &q, at)?;
-                    assert!(found.more, "{text}");
-                    assert_eq!(found.page.total, COUNT_MAX);
-                    let titles: Vec<&str> = found.page.rows.iter().map(|h| h.item.title.as_str()).collect();
-                    assert_eq!(titles[0], title(newest), "{text}");
-                    assert_eq!(titles[4], title(newest - 4), "{text}");
-                    // The last page ends with the oldest shown; past it, nothing but the count.
-                    let last = Query { page: (COUNT_MAX / 5) as u32, ..q.clone() };
-                    let rows = search(c, &b, &last, at)?.page.rows;
-                    assert_eq!(
-                        rows.last().unwrap().item.title,
-                        title(newest - COUNT_MAX as i64 + 1),
-                        "{text}"
-                    );
-                    let past = search(c, &b, &Query { page: last.page + 1, ..q.clone() }, at)?;
-                    assert!(past.page.rows.is_empty() && past.more && past.page.total == COUNT_MAX);
-                    let q = Query { area: Some("news"), ..q };
-                    let found = search(c, &b, &q, at)?;
-                    assert!(!found.more);
-                    assert_eq!(found.page.total, (n / 2) as u64, "{text}");
-                    assert!(found.page.rows.iter().all(|h| h.item.category.starts_with("news/")));
-                }
-                Ok(())
-            })
-            .unwrap();
-    }
-
-    fn found(c: &Connection, b: &Briefs, text: &str) -> Vec<i64> {
+    fn found(c: &Connection, cache: &Cache, text: &str) -> Vec<i64> {
         let at = At::from("2026-06-01T05:00:00Z".parse::<jiff::Timestamp>().unwrap());
         let q = Query { text: text.into(), page: 1, per_page: 20, ..Query::default() };
-        search(c, b, &q, at).unwrap().page.rows.iter().map(|h| h.item.id).collect()
+        search(c, cache, &q, at).unwrap().page.rows.iter().map(|h| h.item.id).collect()
     }
 
     #[test]
-    fn thai_queries_of_every_length_are_found_ranked_and_kept_in_step() {
+    fn words_are_found_whole_ranked_and_kept_in_step() {
         let (_dir, store, ids) = store_with_items();
-        let b = store.briefs().clone();
+        let cache = store.search_cache().clone();
         store
             .run_sync(|c| {
-                // 1 and 2 characters: the fallback; 3 and more: the trigram index.
-                assert_eq!(found(c, &b, "ข"), vec![ids[1]]);
-                assert_eq!(found(c, &b, "คำ"), vec![ids[2]]);
-                assert_eq!(found(c, &b, "แผ"), vec![ids[0]]);
-                assert_eq!(found(c, &b, "ข่ ไข"), vec![ids[1]], "every short term must occur");
-                assert!(found(c, &b, "ข่ คำ").is_empty());
-                assert!(found(c, &b, "ชุ").is_empty(), "short terms are not looked for in bodies");
-                assert_eq!(found(c, &b, "ซื้"), vec![ids[0], ids[1]]);
+                // Short words are whole words: ยา is not in โรงพยาบาล or ความยาว.
+                assert_eq!(found(c, &cache, "ยา"), vec![ids[1]]);
+                assert!(found(c, &cache, "ข").is_empty());
                 // A title hit ranks above a body hit even though the body hit is older.
-                assert_eq!(found(c, &b, "จัดซื้อ"), vec![ids[0], ids[1]]);
-                assert_eq!(found(c, &b, "จัดซื้อ ชุมชน"), vec![ids[1]]);
-                assert_eq!(found(c, &b, "จัดซื้อ ข่"), vec![ids[1]], "long and short terms together");
-                assert_eq!(found(c, &b, "ราคากลาง"), vec![ids[0]], "attachment names are searched");
-                assert_eq!(found(c, &b, "PDF"), vec![ids[0]], "case is ignored");
-                assert!(found(c, &b, "\"\" OR *").is_empty(), "syntax is never parsed");
+                assert_eq!(found(c, &cache, "จัดซื้อ"), vec![ids[0], ids[1]]);
+                assert_eq!(found(c, &cache, "จัดซื้อ ชุมชน"), vec![ids[1], ids[0]], "all words first");
+                assert_eq!(found(c, &cache, "ราคากลาง"), vec![ids[0]], "file names are searched");
+                assert_eq!(found(c, &cache, "PDF"), vec![ids[0]], "case is ignored");
+                assert_eq!(found(c, &cache, "รพ"), vec![ids[2]], "abbreviations expand");
+                assert!(found(c, &cache, "\"\" OR * NEAR(").is_empty(), "syntax is never parsed");
+                assert!(found(c, &cache, "ab\u{0}c").is_empty(), "control characters are spaces");
                 // Area and fiscal-year filters.
                 let at = At::from("2026-06-01T05:00:00Z".parse::<jiff::Timestamp>().unwrap());
                 let q = Query {
@@ -513,15 +490,99 @@ mod tests {
                     page: 1,
                     per_page: 20,
                 };
-                let hits = search(c, &b, &q, at)?.page;
+                let hits = search(c, &cache, &q, at)?.page;
                 assert_eq!(hits.rows.iter().map(|h| h.item.id).collect::<Vec<_>>(), vec![ids[1]]);
-                // Withdrawn and expired items leave the index.
+                // Withdrawn and expired items leave the index; the vocabulary follows.
                 crate::store::items::take_down(c, ids[0], crate::store::items::Gone::Withdrawn)?;
-                assert_eq!(found(c, &b, "จัดซื้อ"), vec![ids[1]]);
-                assert!(found(c, &b, "ราคากลาง").is_empty());
-                assert!(found(c, &b, "แผ").is_empty(), "the copy in memory follows the database");
+                assert_eq!(found(c, &cache, "จัดซื้อ"), vec![ids[1]]);
+                assert!(found(c, &cache, "ราคากลาง").is_empty());
                 c.execute("UPDATE items SET expires_on = '2026-01-01' WHERE id = ?1", [ids[1]])?;
-                assert!(found(c, &b, "จัดซื้อ").is_empty(), "past its end date");
+                assert!(found(c, &cache, "จัดซื้อ").is_empty(), "past its end date");
+                // Made again from scratch, the index says the same.
+                assert_eq!(reindex(c)?, 2);
+                assert_eq!(found(c, &cache, "คำสั่ง"), vec![ids[2]]);
+                assert!(!keep_current(c)?, "the lexicon has not changed");
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn slips_are_corrected_and_admin_synonyms_apply_at_once() {
+        let (_dir, store, ids) = store_with_items();
+        let cache = store.search_cache().clone();
+        store
+            .run_sync(|c| {
+                let at = At::from("2026-06-01T05:00:00Z".parse::<jiff::Timestamp>().unwrap());
+                let q = Query {
+                    text: "ไข้เลือดอก".into(), page: 1, per_page: 20, ..Query::default()
+                };
+                assert_eq!(search(c, &cache, &q, at)?.page.rows[0].item.id, ids[1]);
+                let q =
+                    Query {
+                        text: "ประกาศแผนจัดซื้อจัดจ้าก".into(), page: 1, per_page: 20, ..Query::default()
+                    };
+                let f = search(c, &cache, &q, at)?;
+                assert_eq!(f.page.rows.first().map(|h| h.item.id), Some(ids[0]));
+                assert!(f.suggestion.is_some(), "{f:?}");
+                assert!(found(c, &cache, "แต่งตั้งกรรมการ").contains(&ids[2]), "a word too many");
+                assert!(found(c, &cache, "คำสั่งแต่งตั้งใหม่").contains(&ids[2]));
+                assert!(found(c, &cache, "ทดสอบคำพ้อง").is_empty());
+                let id = add_synonym(c, "ทดสอบคำพ้อง = คำสั่ง", "admin", 0)?;
+                assert_eq!(found(c, &cache, "ทดสอบคำพ้อง"), vec![ids[2]]);
+                assert_eq!(added_synonyms(c)?.len(), 1);
+                assert!(remove_synonym(c, id)?.is_some());
+                assert!(found(c, &cache, "ทดสอบคำพ้อง").is_empty());
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn many_matches_are_bounded_newest_first_with_the_time_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(dir.path()).unwrap();
+        let n = COUNT_MAX as i64 + 20;
+        let day = |d: i64| jiff::Timestamp::from_second(1_767_225_600 + d * 86_400).unwrap();
+        store
+            .run_sync(|c| {
+                let tx = c.transaction()?;
+                for d in 0..n {
+                    let category = if d % 2 == 0 { "news/general" } else { "law/announcements" };
+                    let item = NewItem {
+                        // The newest has ended; it must not be shown.
+                        expires_on: (d == n - 1).then(|| "2026-01-02".parse().unwrap()),
+                        ..NewItem::sample(category, &format!("แจกยาฟรีครั้งที่ {d:04}"), &day(d).to_string())
+                    };
+                    insert_in(&tx, &item)?;
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .unwrap();
+        let cache = store.search_cache().clone();
+        let at = At::from(day(n + 10));
+        store
+            .run_sync(|c| {
+                let title = |d: i64| format!("แจกยาฟรีครั้งที่ {d:04}");
+                let newest = n - 2;
+                let q = Query { text: "ยา".into(), page: 1, per_page: 5, ..Query::default() };
+                let found = search(c, &cache, &q, at)?;
+                assert!(found.more);
+                assert_eq!(found.page.total, COUNT_MAX);
+                let titles: Vec<&str> = found.page.rows.iter().map(|h| h.item.title.as_str()).collect();
+                assert_eq!(titles[0], title(newest));
+                assert_eq!(titles[4], title(newest - 4));
+                let last = Query { page: (COUNT_MAX / 5) as u32, ..q.clone() };
+                let rows = search(c, &cache, &last, at)?.page.rows;
+                assert_eq!(rows.last().unwrap().item.title, title(newest - COUNT_MAX as i64 + 1));
+                let past = search(c, &cache, &Query { page: last.page + 1, ..q.clone() }, at)?;
+                assert!(past.page.rows.is_empty() && past.more && past.page.total == COUNT_MAX);
+                let q = Query { area: Some("news"), ..q };
+                let found = search(c, &cache, &q, at)?;
+                assert!(!found.more);
+                assert_eq!(found.page.total, (n / 2) as u64);
+                assert!(found.page.rows.iter().all(|h| h.item.category.starts_with("news/")));
                 Ok(())
             })
             .unwrap();

@@ -13,6 +13,7 @@ pub mod people;
 pub mod policies;
 pub mod prefs;
 pub mod public;
+pub mod search_admin;
 pub mod settings;
 pub mod staff;
 pub mod stats;

@@ -68,6 +68,7 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/admin/compliance" { "ความครบถ้วน ITA/MOIT" }
                         a href="/admin/pages" { "หน้านโยบาย" }
+                        a href="/admin/search" { "คำพ้องสำหรับค้นหา" }
                     }
                     @if [Role::Admin, Role::WebMaster, Role::Complaints, Role::Director].iter().any(|r| bar.roles.contains(*r)) {
                         a href="/staff/cases" { "เรื่องจากประชาชน" }

@@ -21,6 +21,7 @@ mod prefs;
 mod public;
 pub mod redirect;
 mod safe_redirect;
+mod search_admin;
 mod session;
 mod settings;
 mod staff;
@@ -188,6 +189,8 @@ pub fn router(app: Shared) -> Router {
         .route("/prefs/{choice}", get(prefs::set))
         .route("/policy/{slug}", get(policies::show))
         .route("/feeds/{file}", get(policies::feed))
+        .route("/admin/search", get(search_admin::page).post(search_admin::add))
+        .route("/admin/search/{id}/delete", post(search_admin::remove))
         .route("/admin/pages", get(policies::edit_form))
         .route("/admin/pages/{slug}", get(policies::edit_form).post(policies::save))
         .route("/stats", get(stats::public))

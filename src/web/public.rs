@@ -143,7 +143,11 @@ pub async fn search(
     Query(params): Params,
 ) -> Result<Response, WebError> {
     app.limits.check(limits::Kind::Search, ip)?;
-    let text: String = params.get("q").map(|q| q.trim().chars().take(200).collect()).unwrap_or_default();
+    // Control characters (a NUL included) are never part of a query.
+    let text: String = params
+        .get("q")
+        .map(|q| q.chars().filter(|c| !c.is_control()).take(200).collect::<String>().trim().to_owned())
+        .unwrap_or_default();
     let area = params.get("area").and_then(|a| categories::area(a)).map(|a| a.slug);
     let fiscal_year =
         params.get("fy").and_then(|y| y.parse::<i32>().ok()).filter(|y| (2500..3000).contains(y));
@@ -155,12 +159,12 @@ pub async fn search(
         per_page: app.config.settings.display.per_page,
     };
     let q = query.clone();
-    let briefs = app.store.briefs().clone();
+    let cache = app.store.search_cache().clone();
     let (years, results) = app
         .store
         .run(move |c| {
             let at = At::now();
-            let results = if q.text.is_empty() { None } else { Some(search::search(c, &briefs, &q, at)?) };
+            let results = if q.text.is_empty() { None } else { Some(search::search(c, &cache, &q, at)?) };
             Ok((search::fiscal_years(c, at)?, results))
         })
         .await?;

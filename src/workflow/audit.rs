@@ -86,6 +86,10 @@ pub enum AuditAction {
     PageEdit,
     /// A compliance checklist was imported.
     ChecklistImport,
+    /// Search synonyms were added at /admin/search.
+    SynonymAdd,
+    /// Search synonyms added earlier were removed.
+    SynonymRemove,
     /// An account's details, unit, roles or status were changed (before → after in the detail).
     UserEdit,
     /// A unit was added.
@@ -106,7 +110,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 48] = [
+    pub const ALL: [AuditAction; 50] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -147,6 +151,8 @@ impl AuditAction {
         AuditAction::CasePurge,
         AuditAction::PageEdit,
         AuditAction::ChecklistImport,
+        AuditAction::SynonymAdd,
+        AuditAction::SynonymRemove,
         AuditAction::UserEdit,
         AuditAction::UnitAdd,
         AuditAction::UnitEdit,
@@ -201,6 +207,8 @@ impl AuditAction {
             CasePurge => "case.purge",
             PageEdit => "page.edit",
             ChecklistImport => "checklist.import",
+            SynonymAdd => "search.synonym.add",
+            SynonymRemove => "search.synonym.remove",
             UserEdit => "user.edit",
             UnitAdd => "unit.add",
             UnitEdit => "unit.edit",
@@ -261,6 +269,8 @@ impl AuditAction {
             CasePurge => "ลบข้อมูลส่วนบุคคลที่พ้นระยะเก็บรักษา",
             PageEdit => "แก้ไขหน้านโยบาย",
             ChecklistImport => "นำเข้าเกณฑ์การประเมิน",
+            SynonymAdd => "เพิ่มคำพ้องสำหรับค้นหา",
+            SynonymRemove => "ลบคำพ้องสำหรับค้นหา",
             UserEdit => "แก้ไขข้อมูลบัญชีผู้ใช้",
             UnitAdd => "เพิ่มกลุ่มงาน",
             UnitEdit => "แก้ไขกลุ่มงาน",
@@ -316,6 +326,8 @@ impl AuditAction {
             CasePurge => "Personal data past retention erased",
             PageEdit => "Policy page edited",
             ChecklistImport => "Checklist imported",
+            SynonymAdd => "Search synonyms added",
+            SynonymRemove => "Search synonyms removed",
             UserEdit => "Account changed",
             UnitAdd => "Unit added",
             UnitEdit => "Unit changed",

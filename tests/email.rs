@@ -78,6 +78,8 @@ fn approvers_are_mailed_when_a_request_is_submitted() {
     assert!(out.status.success());
     let mut add = Command::new(common::binary())
         .args(["user", "add", "--username", "head2", "--name", "นางสมใจ รักษ์สุขภาพ", "--role", "approver"])
+        // A second head of the staff account's unit: requests are routed by unit.
+        .args(["--unit", "กลุ่มงานบริหารทั่วไป"])
         .args(["--email", "head2@mueangloei.example", "--password-stdin", "--data"])
         .arg(&data)
         .stdin(Stdio::piped())

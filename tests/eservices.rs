@@ -75,14 +75,24 @@ fn a_complaint_is_tracked_answered_and_closed() {
     assert_eq!(refused.status, 422);
     assert!(refused.text().contains("แบบฟอร์มไม่สมบูรณ์"));
 
-    // A web master answers and closes it in /staff.
-    let web = Client::logged_in(&server, "webmaster");
+    // A corruption complaint is the complaints officer's and the director's alone: a web
+    // master (IT staff) neither lists nor opens it.
+    let web = Client::logged_in(&server, "complaints");
     let list = web.get("/staff/cases").text();
     assert!(list.contains(&code));
-    let at = list.find("href=\"/staff/cases/").unwrap() + "href=\"".len();
+    let at = list[..list.find(&code).unwrap()].rfind("href=\"/staff/cases/").unwrap() + "href=\"".len();
     let link = list[at..at + list[at..].find('"').unwrap()].to_string();
+    let webmaster = Client::logged_in(&server, "webmaster");
+    assert!(!webmaster.get("/staff/cases").text().contains(&code));
+    assert_eq!(webmaster.get(&link).status, 403);
+    let director = Client::logged_in(&server, "director");
+    assert!(director.get("/staff").text().contains("มีเรื่องร้องเรียนใหม่"), "the director was told");
+    assert!(director.get(&link).text().contains("0812345678"));
     let case_page = web.get(&link).text();
-    assert!(case_page.contains("0812345678"), "staff see the contact");
+    assert!(case_page.contains("0812345678"), "the officer sees the contact");
+    // Every view of the sender's personal data is on the trail.
+    let trail = Client::logged_in(&server, "admin").get("/admin/audit").text();
+    assert!(trail.matches("เปิดดูข้อมูลส่วนบุคคลของผู้ส่งเรื่อง").count() >= 2);
     let csrf = csrf_of(&case_page);
     let no_answer = web.post(&link, &[("csrf", &csrf), ("status", "closed"), ("answer", "")]);
     assert_eq!(no_answer.status, 422);
@@ -95,6 +105,14 @@ fn a_complaint_is_tracked_answered_and_closed() {
 
     // Staff without the role cannot answer.
     assert_eq!(Client::logged_in(&server, "staff").get("/staff/cases").status, 403);
+
+    // The director decides who handles corruption cases: un-named, the officer loses them at once.
+    let page = director.get("/staff/cases/officers").text();
+    assert!(page.contains("นางสาวมาลัย ศรีสวัสดิ์") && page.contains("checked"));
+    let token = csrf_of(&page);
+    assert_eq!(director.post("/staff/cases/officers", &[("csrf", &token)]).status, 303);
+    assert_eq!(web.get(&link).status, 403);
+    assert_eq!(webmaster.get("/staff/cases/officers").status, 403);
 
     let stats = server.get("/eservices/stats").text();
     assert!(!stats.contains("id=\"no-complaints\""), "the complaint is counted");

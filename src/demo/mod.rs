@@ -117,12 +117,25 @@ pub const DEMO_PASSWORD: &str = "Prakat-demo-2569";
 /// The demo admin's user name.
 pub const DEMO_ADMIN: &str = "admin";
 /// The demo accounts and what each can do.
-pub const DEMO_ACCOUNTS: [(&str, &str); 5] = [
+pub const DEMO_ACCOUNTS: [(&str, &str); 10] = [
     ("admin", "ผู้ดูแลระบบ (admin)"),
     ("webmaster", "ผู้ดูแลเว็บไซต์ (web master)"),
     ("webmaster2", "ผู้ดูแลเว็บไซต์คนที่ ๒ (web master)"),
-    ("head", "หัวหน้ากลุ่มงาน ผู้อนุมัติ (approver)"),
-    ("staff", "เจ้าหน้าที่ผู้ขอเผยแพร่ (staff)"),
+    ("head", "หัวหน้ากลุ่มงานบริหารทั่วไป ผู้อนุมัติ (approver)"),
+    ("staff", "เจ้าหน้าที่ผู้ขอเผยแพร่ กลุ่มงานบริหารทั่วไป (staff)"),
+    ("director", "สาธารณสุขอำเภอ ผู้อำนวยการ (director); head ปฏิบัติราชการแทนสัปดาห์นี้"),
+    ("headhp", "หัวหน้ากลุ่มงานส่งเสริมสุขภาพ (approver)"),
+    ("headcd", "หัวหน้ากลุ่มงานควบคุมโรคติดต่อ (approver)"),
+    ("staffhp", "เจ้าหน้าที่ กลุ่มงานส่งเสริมสุขภาพ (staff)"),
+    ("complaints", "เจ้าหน้าที่รับเรื่องร้องเรียน (complaints)"),
+];
+
+/// The demo office's units: (name, short name).
+const DEMO_UNITS: [(&str, &str); 4] = [
+    ("กลุ่มงานบริหารทั่วไป", "บท."),
+    ("กลุ่มงานส่งเสริมสุขภาพ", "สส."),
+    ("กลุ่มงานควบคุมโรคติดต่อ", "คร."),
+    ("สำนักงานสาธารณสุขอำเภอ", "สสอ."),
 ];
 
 fn demo_users() -> Vec<NewUser> {
@@ -145,9 +158,47 @@ fn demo_users() -> Vec<NewUser> {
             "กลุ่มงานบริหารทั่วไป",
             "webmaster,staff",
         ),
-        user("head", "นายวีระพงษ์ ทองมา", "สาธารณสุขอำเภอเมืองเลย", "สำนักงานสาธารณสุขอำเภอ", "approver,staff"),
+        user("head", "นายวีระพงษ์ ทองมา", "หัวหน้ากลุ่มงานบริหารทั่วไป", "กลุ่มงานบริหารทั่วไป", "approver,staff"),
         user("staff", "นางสาวณภาพัช สอนสุภาพ", "นักวิชาการเงินและบัญชี", "กลุ่มงานบริหารทั่วไป", "staff"),
+        user(
+            "director",
+            "นายแพทย์ประเสริฐ ศรีเมือง",
+            "สาธารณสุขอำเภอเมืองเลย",
+            "สำนักงานสาธารณสุขอำเภอ",
+            "director,staff",
+        ),
+        user("headhp", "นางสุดารัตน์ พรหมมา", "หัวหน้ากลุ่มงานส่งเสริมสุขภาพ", "กลุ่มงานส่งเสริมสุขภาพ", "approver,staff"),
+        user("headcd", "นายอนุชา แก้วมณี", "หัวหน้ากลุ่มงานควบคุมโรคติดต่อ", "กลุ่มงานควบคุมโรคติดต่อ", "approver,staff"),
+        user("staffhp", "นางสาวปวีณา ใจงาม", "พยาบาลวิชาชีพชำนาญการ", "กลุ่มงานส่งเสริมสุขภาพ", "staff"),
+        user(
+            "complaints",
+            "นางสาวมาลัย ศรีสวัสดิ์",
+            "นิติกร (เจ้าหน้าที่รับเรื่องร้องเรียน)",
+            "กลุ่มงานบริหารทั่วไป",
+            "complaints,staff",
+        ),
     ]
+}
+
+/// The demo's units with their short names, one delegation in force (the head of general
+/// administration stands in for the director for the coming week), and the complaints officer
+/// named for corruption cases.
+fn demo_units(c: &rusqlite::Connection) -> crate::store::StoreResult<()> {
+    for (name, short) in DEMO_UNITS {
+        let id = crate::store::units::ensure(c, name)?;
+        crate::store::units::rename(c, id, name, short)?;
+    }
+    let id_of = |username: &str| users::for_login(c, username).map(|u| u.map(|(u, _)| u.id));
+    if let (Some(director), Some(head)) = (id_of("director")?, id_of("head")?) {
+        let today = crate::thai::today();
+        let ends = today.checked_add(jiff::Span::new().days(6)).unwrap_or(today);
+        crate::store::units::delegate(c, director, head, today, ends, None)?;
+        // The director has named the complaints officer for corruption cases.
+        if let Some(officer) = id_of("complaints")? {
+            crate::store::units::set_corruption_officers(c, &[officer], director)?;
+        }
+    }
+    Ok(())
 }
 
 /// Publication time of a demo item: 09:00 Bangkok time on its date.
@@ -216,7 +267,7 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         for user in demo_users() {
             users::insert(c, &user, &hash)?;
         }
-        Ok(())
+        demo_units(c)
     })?;
     let content = content()?;
     let new_items = content.item.iter().map(|d| to_new_item(store, d)).collect::<anyhow::Result<Vec<_>>>()?;

@@ -738,6 +738,50 @@ const MIGRATIONS: &[M<'static>] = &[
                                            WHERE item_id = r.item_id ORDER BY number DESC LIMIT 1), 0));",
     )
     .down("UPDATE requests SET state = 'published' WHERE state = 'superseded';"),
+    // 18: the office's units (กลุ่มงาน), acting approvers (ปฏิบัติราชการแทน) and the officers
+    // named for corruption cases. Every account's unit becomes a row, matched by the name it
+    // already carries; `users.unit` keeps the name, so going back loses only short names, unit
+    // ids, delegations and the named officers.
+    M::up(
+        "CREATE TABLE units (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL UNIQUE,
+            short_name  TEXT NOT NULL DEFAULT '',
+            created_at  INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO units (name, created_at)
+            SELECT DISTINCT trim(unit), unixepoch() FROM users WHERE trim(unit) <> '';
+        -- No REFERENCES clause: SQLite cannot drop a column that has one, and `down` must.
+        ALTER TABLE users ADD COLUMN unit_id INTEGER;
+        UPDATE users SET unit_id = (SELECT id FROM units WHERE units.name = trim(users.unit));
+
+        CREATE TABLE delegations (
+            id          INTEGER PRIMARY KEY,
+            from_user   INTEGER NOT NULL REFERENCES users (id),
+            to_user     INTEGER NOT NULL REFERENCES users (id),
+            starts_on   TEXT NOT NULL,
+            ends_on     TEXT NOT NULL,
+            created_by  INTEGER,
+            created_at  INTEGER NOT NULL,
+            ended_at    INTEGER,
+            CHECK (from_user <> to_user),
+            CHECK (starts_on <= ends_on)
+        ) STRICT;
+        CREATE INDEX delegations_by_from ON delegations (from_user, starts_on);
+
+        -- Complaints officers the director has named for corruption and misconduct cases.
+        CREATE TABLE corruption_officers (
+            user_id   INTEGER PRIMARY KEY REFERENCES users (id),
+            named_by  INTEGER,
+            named_at  INTEGER NOT NULL
+        ) STRICT;",
+    )
+    .down(
+        "DROP TABLE corruption_officers;
+        DROP TABLE delegations;
+        ALTER TABLE users DROP COLUMN unit_id;
+        DROP TABLE units;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

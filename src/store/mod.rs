@@ -22,6 +22,7 @@ pub mod revisions;
 pub mod search;
 pub mod survey;
 pub mod totp;
+pub mod units;
 pub mod upkeep;
 pub mod users;
 pub mod visits;

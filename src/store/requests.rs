@@ -14,7 +14,7 @@ use super::items::{self, NewAttachment, NewItem};
 use super::{StoreError, StoreResult, notifications, now_unix};
 use crate::paths;
 use crate::workflow::audit::AuditAction;
-use crate::workflow::state::{RequestFacts, State};
+use crate::workflow::state::{Approver, RequestFacts, State};
 use crate::workflow::transition::{self, Detail, ItemChange, Link, Plan, Recipients, Subject};
 
 /// The fields of the request form, as validated by the workflow.
@@ -51,6 +51,9 @@ pub struct Request {
     pub files: Vec<super::items::Attachment>,
     /// What it amends, when it is an amendment of a published item.
     pub amendment: Option<Amendment>,
+    /// Who decides it today (`store::units::approvers_for`); filled by [`get`] and
+    /// [`awaiting`], empty in other listings.
+    pub approvers: Vec<Approver>,
 }
 
 /// What makes a request an amendment: the item it changes, the new summary (the title is the
@@ -77,6 +80,7 @@ impl Request {
             requester_id: self.requester_id,
             verbal_pending: self.verbal_pending,
             amendment: self.amendment.is_some(),
+            approvers: self.approvers.clone(),
         }
     }
 
@@ -140,6 +144,7 @@ fn request_from_row(r: &Row) -> rusqlite::Result<Request> {
             }
             None => None,
         },
+        approvers: Vec::new(),
     })
 }
 
@@ -504,6 +509,10 @@ pub fn record_in(
         let recipients = match notice.to {
             Recipients::Requester => vec![requester_id],
             Recipients::Role(role) => super::users::with_role(tx, role)?.into_iter().map(|u| u.id).collect(),
+            Recipients::UnitApprovers => super::units::approvers_for(tx, requester_id, crate::thai::today())?
+                .into_iter()
+                .map(|a| a.user_id)
+                .collect(),
         };
         let text = notice.kind.text(&topic, transition::reason(plan), &public, scheduled.as_deref());
         let link = match notice.link {
@@ -576,6 +585,7 @@ pub fn get(conn: &Connection, id: i64) -> StoreResult<Option<Request>> {
     match found {
         Some(mut r) => {
             r.files = files_of(conn, id)?;
+            r.approvers = super::units::approvers_for(conn, r.requester_id, crate::thai::today())?;
             Ok(Some(r))
         }
         None => Ok(None),
@@ -613,6 +623,25 @@ pub fn in_states(conn: &Connection, states: &[State]) -> StoreResult<Vec<Request
         .query_map(rusqlite::params_from_iter(states.iter().map(|s| s.as_str())), request_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// The requests routed to `user_id` for a decision today: submitted ones to approve, and
+/// published ones whose verbal approval waits for confirmation (oldest change first, with
+/// their approvers, without files).
+pub fn awaiting(conn: &Connection, user_id: i64, today: Date) -> StoreResult<(Vec<Request>, Vec<Request>)> {
+    let routed = |list: Vec<Request>| -> StoreResult<Vec<Request>> {
+        let mut out = Vec::new();
+        for mut r in list {
+            r.approvers = super::units::approvers_for(conn, r.requester_id, today)?;
+            if r.approvers.iter().any(|a| a.user_id == user_id) {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    };
+    let submitted = routed(in_states(conn, &[State::Submitted])?)?;
+    let verbal = routed(verbal_pending(conn)?)?;
+    Ok((submitted, verbal))
 }
 
 /// Published requests still waiting for the approver to confirm a verbal approval.

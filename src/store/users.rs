@@ -20,7 +20,7 @@ pub struct User {
     pub name: String,
     /// Position (ตำแหน่ง).
     pub position: String,
-    /// Unit (กลุ่มงาน).
+    /// Unit (กลุ่มงาน), by name (kept in step with [`User::unit_id`]).
     pub unit: String,
     /// Telephone.
     pub phone: String,
@@ -30,6 +30,8 @@ pub struct User {
     pub roles: Roles,
     /// Whether the account may log in.
     pub active: bool,
+    /// The unit's row id (`store::units`), which routes the account's requests.
+    pub unit_id: Option<i64>,
 }
 
 /// A new account's details.
@@ -41,7 +43,7 @@ pub struct NewUser {
     pub name: String,
     /// Position.
     pub position: String,
-    /// Unit.
+    /// Unit, by name: an existing unit of that name, or a new one (blank: none).
     pub unit: String,
     /// Telephone.
     pub phone: String,
@@ -51,7 +53,7 @@ pub struct NewUser {
     pub roles: Roles,
 }
 
-const COLUMNS: &str = "id, username, name, position, unit, phone, email, roles, active";
+const COLUMNS: &str = "id, username, name, position, unit, phone, email, roles, active, unit_id";
 
 fn user_from_row(r: &Row) -> rusqlite::Result<User> {
     Ok(User {
@@ -74,20 +76,26 @@ fn user_from_row(r: &Row) -> rusqlite::Result<User> {
             })?
         },
         active: r.get(8)?,
+        unit_id: r.get(9)?,
     })
 }
 
 /// Creates an account with an already hashed password; `None` if the name is taken.
+/// The unit is found by name, or created when no unit has that name yet.
 pub fn insert(conn: &Connection, user: &NewUser, password_hash: &str) -> StoreResult<Option<i64>> {
+    let unit = user.unit.trim();
+    let unit_id = if unit.is_empty() { None } else { Some(super::units::ensure(conn, unit)?) };
     let inserted = conn.execute(
-        "INSERT INTO users (username, name, position, unit, phone, email, roles, password_hash, created_at)
-         VALUES (:username, :name, :position, :unit, :phone, :email, :roles, :hash, :now)
+        "INSERT INTO users (username, name, position, unit, unit_id, phone, email, roles, password_hash,
+                            created_at)
+         VALUES (:username, :name, :position, :unit, :unit_id, :phone, :email, :roles, :hash, :now)
          ON CONFLICT (username) DO NOTHING",
         named_params! {
             ":username": user.username,
             ":name": user.name,
             ":position": user.position,
-            ":unit": user.unit,
+            ":unit": unit,
+            ":unit_id": unit_id,
             ":phone": user.phone,
             ":email": user.email,
             ":roles": user.roles.to_list(),
@@ -117,7 +125,7 @@ pub fn by_id(conn: &Connection, id: i64) -> StoreResult<Option<User>> {
 pub fn for_login(conn: &Connection, username: &str) -> StoreResult<Option<(User, String)>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS}, password_hash FROM users WHERE username = ?1"))?
-        .query_row([username], |r| Ok((user_from_row(r)?, r.get(9)?)))
+        .query_row([username], |r| Ok((user_from_row(r)?, r.get(10)?)))
         .optional()?)
 }
 
@@ -149,6 +157,117 @@ pub fn set_active(conn: &mut Connection, id: i64, active: bool) -> StoreResult<b
     }
     tx.commit()?;
     Ok(n == 1)
+}
+
+/// What an administrator may change about an account (everything but the user name and the
+/// password, which have their own paths).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// Thai display name.
+    pub name: String,
+    /// Position.
+    pub position: String,
+    /// Unit's row id; `None` for no unit.
+    pub unit_id: Option<i64>,
+    /// Telephone.
+    pub phone: String,
+    /// E-mail.
+    pub email: String,
+    /// Roles.
+    pub roles: Roles,
+    /// May log in.
+    pub active: bool,
+}
+
+impl Changes {
+    /// The account's current values, as a starting point.
+    pub fn of(user: &User) -> Changes {
+        Changes {
+            name: user.name.clone(),
+            position: user.position.clone(),
+            unit_id: user.unit_id,
+            phone: user.phone.clone(),
+            email: user.email.clone(),
+            roles: user.roles,
+            active: user.active,
+        }
+    }
+}
+
+/// Why [`update`] refused a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocked {
+    /// No such account.
+    NoAccount,
+    /// No such unit.
+    NoUnit,
+    /// It would leave the office without an active administrator.
+    LastAdmin,
+}
+
+/// Applies `changes` to account `id` (the unit's name is copied to `users.unit`). Removing or
+/// disabling the last active administrator is refused; a change that removes rights or disables
+/// the account ends its sessions, so nobody keeps a right they lost. Returns the account
+/// before and after. Call inside a transaction (the check and the write belong together).
+pub fn update(conn: &Connection, id: i64, changes: &Changes) -> StoreResult<Result<(User, User), Blocked>> {
+    let Some(before) = by_id(conn, id)? else {
+        return Ok(Err(Blocked::NoAccount));
+    };
+    let unit_name = match changes.unit_id {
+        Some(unit) => match super::units::by_id(conn, unit)? {
+            Some(u) => u.name,
+            None => return Ok(Err(Blocked::NoUnit)),
+        },
+        None => String::new(),
+    };
+    let admin_before = before.active && before.roles.contains(Role::Admin);
+    let admin_after = changes.active && changes.roles.contains(Role::Admin);
+    if admin_before && !admin_after && count_with_role(conn, Role::Admin)? <= 1 {
+        return Ok(Err(Blocked::LastAdmin));
+    }
+    conn.execute(
+        "UPDATE users SET name = :name, position = :position, unit = :unit, unit_id = :unit_id,
+                phone = :phone, email = :email, roles = :roles, active = :active
+         WHERE id = :id",
+        named_params! {
+            ":id": id,
+            ":name": changes.name,
+            ":position": changes.position,
+            ":unit": unit_name,
+            ":unit_id": changes.unit_id,
+            ":phone": changes.phone,
+            ":email": changes.email,
+            ":roles": changes.roles.to_list(),
+            ":active": changes.active,
+        },
+    )?;
+    let lost_role = before.roles.iter().any(|r| !changes.roles.contains(r));
+    if !changes.active || lost_role {
+        conn.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+    }
+    let after = by_id(conn, id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    Ok(Ok((before, after)))
+}
+
+/// The differences between two versions of an account, one `field: before → after` per
+/// change (unit names and role labels in Thai), for the audit trail.
+pub fn describe_changes(before: &User, after: &User) -> Vec<String> {
+    let roles = |r: Roles| r.iter().map(Role::as_str).collect::<Vec<_>>().join(",");
+    let active = |a: bool| if a { "ใช้งาน" } else { "ระงับ" };
+    let mut out = Vec::new();
+    let mut diff = |label: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{label}: {a} → {b}"));
+        }
+    };
+    diff("ชื่อ", before.name.clone(), after.name.clone());
+    diff("ตำแหน่ง", before.position.clone(), after.position.clone());
+    diff("กลุ่มงาน", before.unit.clone(), after.unit.clone());
+    diff("โทรศัพท์", before.phone.clone(), after.phone.clone());
+    diff("อีเมล", before.email.clone(), after.email.clone());
+    diff("บทบาท", roles(before.roles), roles(after.roles));
+    diff("สถานะ", active(before.active).into(), active(after.active).into());
+    out
 }
 
 /// Number of active accounts holding `role`.
@@ -197,7 +316,7 @@ pub fn session(conn: &Connection, token: &str, limits: SessionLimits) -> StoreRe
             COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         ))?
         .query_row([&digest], |r| {
-            Ok((user_from_row(r)?, r.get::<_, String>(9)?, r.get::<_, i64>(10)?, r.get::<_, i64>(11)?))
+            Ok((user_from_row(r)?, r.get::<_, String>(10)?, r.get::<_, i64>(11)?, r.get::<_, i64>(12)?))
         })
         .optional()?;
     let Some((user, csrf, created, seen)) = found else {

@@ -63,7 +63,7 @@ pub fn users(
             h1 { "ผู้ใช้งานและสิทธิ์" }
             (forms::summary(&problems.iter().filter(|p| p.field.starts_with("password-")).cloned().collect::<Vec<_>>()))
             table.list {
-                thead { tr { th { "ชื่อผู้ใช้" } th { "ชื่อ-นามสกุล" } th { "ตำแหน่ง / กลุ่มงาน" } th { "บทบาท" } th { "สถานะ" } th { "ยืนยันตัวตนสองขั้นตอน" } th { "ตั้งรหัสผ่านใหม่" } } }
+                thead { tr { th { "ชื่อผู้ใช้" } th { "ชื่อ-นามสกุล" } th { "ตำแหน่ง / กลุ่มงาน" } th { "บทบาท" } th { "สถานะ" } th { "ยืนยันตัวตนสองขั้นตอน" } th { "ตั้งรหัสผ่านใหม่" } th { "แก้ไข" } } }
                 tbody {
                     @for u in all {
                         tr {
@@ -106,6 +106,7 @@ pub fn users(
                                     button.secondary type="submit" { "ตั้งรหัส" }
                                 }
                             }
+                            td { a href=(format!("/admin/users/{}", u.id)) aria-label=(format!("แก้ไขบัญชี {}", u.username)) { "แก้ไข" } }
                         }
                     }
                 }

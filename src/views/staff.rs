@@ -55,20 +55,33 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                     a href="/staff#inbox" { "การแจ้งเตือน" @if bar.unread > 0 { " " span.badge { (bar.unread) } } }
                     @if bar.roles.contains(Role::Admin) {
                         a href="/admin/users" { "ผู้ใช้งาน" }
+                        a href="/admin/units" { "กลุ่มงาน" }
+                        a href="/admin/settings" { "ตั้งค่าหน่วยงาน" }
                         a href="/admin/system" { "ระบบ" }
                         a href="/admin/backups" { "สำรองข้อมูล" }
                         a href="/admin/health" { "สุขภาพระบบ" }
                         a href="/admin/update" { "อัปเดต" }
+                    }
+                    @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) || bar.roles.contains(Role::Director) {
+                        a href="/staff/requests" { "คำขอทั้งหมด" }
                     }
                     @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/admin/compliance" { "ความครบถ้วน ITA/MOIT" }
                         a href="/admin/pages" { "หน้านโยบาย" }
                         a href="/admin/search" { "คำพ้องสำหรับค้นหา" }
                     }
-                    @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
+                    @if [Role::Admin, Role::WebMaster, Role::Complaints, Role::Director].iter().any(|r| bar.roles.contains(*r)) {
                         a href="/staff/cases" { "เรื่องจากประชาชน" }
+                    }
+                    @if bar.roles.contains(Role::Director) {
+                        a href="/staff/cases/officers" { "ผู้รับผิดชอบเรื่องทุจริต" }
+                    }
+                    @if bar.roles.contains(Role::Admin) || bar.roles.contains(Role::WebMaster) {
                         a href="/admin/stats" { "สถิติเว็บไซต์" }
                         a href="/admin/audit" { "บันทึกการใช้งาน" }
+                    }
+                    @if !bar.roles.contains(Role::Admin) && (bar.roles.contains(Role::Approver) || bar.roles.contains(Role::Director)) {
+                        a href="/staff/delegations" { "ผู้ปฏิบัติราชการแทน" }
                     }
                     a href="/staff/totp" { "ยืนยันตัวตนสองขั้นตอน" }
                     form.inline method="post" action="/logout" {
@@ -181,7 +194,8 @@ fn request_rows(requests: &[Request], digits: Digits, scheduled: &[(i64, i64)]) 
     }
 }
 
-fn state_badge(r: &Request) -> Markup {
+/// The state of a request as a badge (with the pending verbal approval).
+pub(crate) fn state_badge(r: &Request) -> Markup {
     let state = r.state;
     html! {
         span class=(format!("state state-{}", state.as_str())) { (state.label_th()) }
@@ -211,7 +225,10 @@ pub struct Dashboard {
 /// The staff home page.
 pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
     let digits = chrome.digits;
-    let approver = bar.roles.contains(Role::Approver);
+    let approver = bar.roles.contains(Role::Approver)
+        || bar.roles.contains(Role::Director)
+        || !d.to_approve.is_empty()
+        || !d.verbal.is_empty();
     let webmaster = bar.roles.contains(Role::WebMaster);
     staff_page(
         chrome,

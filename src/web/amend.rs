@@ -71,6 +71,7 @@ impl Context {
             requester_id: self.current.as_ref().map_or(Actor::SYSTEM_USER_ID, |r| r.requester_id),
             verbal_pending: false,
             amendment: false,
+            approvers: Vec::new(),
         }
     }
 

@@ -97,7 +97,16 @@ pub async fn submit(
         }
     };
     let code = eservice::tracking_code(kind, rand::random());
-    let outcome = app.store.run(move |c| cases::insert(c, kind, &valid, &code, &nonce)).await?;
+    let outcome = app
+        .store
+        .run(move |c| {
+            let outcome = cases::insert(c, kind, &valid, &code, &nonce)?;
+            if let Inserted::New(code) = &outcome {
+                announce(c, code)?;
+            }
+            Ok(outcome)
+        })
+        .await?;
     match outcome {
         Inserted::New(code) => Ok(Redirect::to(&format!("/track?code={code}&sent=1")).into_response()),
         Inserted::Duplicate => {
@@ -191,13 +200,81 @@ fn quarter_bounds(fy: i32, n: usize) -> Option<(i64, i64)> {
 }
 
 fn may_handle(staff: &Staff) -> Result<(), WebError> {
-    staff.require_any(&[Role::Admin, Role::WebMaster], "เฉพาะผู้ดูแลเว็บไซต์และผู้ดูแลระบบที่ตอบเรื่องจากประชาชนได้")
+    staff.require_any(
+        &[Role::Admin, Role::WebMaster, Role::Complaints, Role::Director],
+        "เฉพาะเจ้าหน้าที่รับเรื่องร้องเรียน ผู้อำนวยการ ผู้ดูแลเว็บไซต์และผู้ดูแลระบบที่ตอบเรื่องจากประชาชนได้",
+    )
+}
+
+/// Whether the office has an active complaints officer or director (then complaints are theirs).
+fn officers_exist(c: &rusqlite::Connection) -> crate::store::StoreResult<bool> {
+    Ok(!crate::store::users::with_role(c, Role::Complaints)?.is_empty()
+        || !crate::store::users::with_role(c, Role::Director)?.is_empty())
+}
+
+/// `user_id` with `roles` as the case rules see them.
+fn viewer(
+    c: &rusqlite::Connection,
+    user_id: i64,
+    roles: crate::workflow::state::Roles,
+) -> crate::store::StoreResult<eservice::Viewer> {
+    Ok(eservice::Viewer {
+        roles,
+        named: crate::store::units::corruption_officers(c)?.contains(&user_id),
+        officers_exist: officers_exist(c)?,
+    })
+}
+
+/// Refuses a case the person may not see (a corruption complaint for a web master …).
+fn may_see(case: &cases::Case, v: eservice::Viewer) -> Result<(), WebError> {
+    if eservice::may_see_case(case.kind, &case.category, v) {
+        Ok(())
+    } else if eservice::is_corruption(case.kind, &case.category) {
+        Err(WebError::Forbidden(
+            "เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ เปิดดูได้เฉพาะผู้อำนวยการและเจ้าหน้าที่ที่ผู้อำนวยการมอบหมาย".into(),
+        ))
+    } else {
+        Err(WebError::Forbidden("เรื่องร้องเรียนเปิดดูได้เฉพาะเจ้าหน้าที่รับเรื่องร้องเรียนและผู้อำนวยการ".into()))
+    }
+}
+
+/// Tells those who handle a new complaint (complaints officers and the director; web masters
+/// and admins only when the office has neither). Questions and information requests are not
+/// announced: they wait on `/staff/cases`.
+fn announce(c: &rusqlite::Connection, code: &str) -> crate::store::StoreResult<()> {
+    use crate::store::{notifications, users};
+    let Some(case) = cases::by_code(c, code)? else { return Ok(()) };
+    if case.kind != Kind::Complaint {
+        return Ok(());
+    }
+    let mut people = Vec::new();
+    for role in [Role::Complaints, Role::Director, Role::WebMaster, Role::Admin] {
+        for u in users::with_role(c, role)? {
+            let v = viewer(c, u.id, u.roles)?;
+            if eservice::may_see_case(case.kind, &case.category, v) && !people.contains(&u.id) {
+                people.push(u.id);
+            }
+        }
+    }
+    let text = format!("มีเรื่องร้องเรียนใหม่ ({}) เลขที่ {}", eservice::category_label(&case.category), case.code);
+    for id in people {
+        notifications::add(c, id, &text, &format!("/staff/cases/{}", case.id))?;
+    }
+    Ok(())
 }
 
 /// `GET /staff/cases`
 pub async fn staff_list(State(app): State<Shared>, staff: Staff) -> Result<Response, WebError> {
     may_handle(&staff)?;
-    let all = app.store.run(|c| cases::list(c, 500)).await?;
+    let (user_id, roles) = (staff.user.id, staff.roles);
+    let all = app
+        .store
+        .run(move |c| {
+            let v = viewer(c, user_id, roles)?;
+            let all = cases::list(c, 500)?;
+            Ok(all.into_iter().filter(|k| eservice::may_see_case(k.kind, &k.category, v)).collect::<Vec<_>>())
+        })
+        .await?;
     let bar = super::staff::bar(&app, &staff).await?;
     Ok(html(view::staff_list(&app.plain_chrome(), &bar, &all)))
 }
@@ -211,7 +288,19 @@ pub async fn staff_case(
 ) -> Result<Response, WebError> {
     may_handle(&staff)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let case = app.store.run(move |c| cases::get(c, id)).await?.ok_or(WebError::NotFound)?;
+    let (user_id, roles) = (staff.user.id, staff.roles);
+    let (case, v) = app.store.run(move |c| Ok((cases::get(c, id)?, viewer(c, user_id, roles)?))).await?;
+    let case = case.ok_or(WebError::NotFound)?;
+    may_see(&case, v)?;
+    // Every look at a sender's name and contact is on the trail (PDPA).
+    if !case.name.is_empty() || !case.contact.is_empty() {
+        let who = staff.who();
+        app.store
+            .run(move |c| {
+                crate::store::audit::append(c, &who, AuditAction::CaseView, &format!("case/{id}"), "")
+            })
+            .await?;
+    }
     let bar = super::staff::bar(&app, &staff).await?;
     let saved = params.contains_key("saved");
     Ok(html(view::staff_case(&app.plain_chrome(), &bar, &case, &[], saved)))
@@ -227,7 +316,10 @@ pub async fn staff_answer(
     may_handle(&staff)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     staff.check_csrf(&field(&fields, "csrf"))?;
-    let mut case = app.store.run(move |c| cases::get(c, id)).await?.ok_or(WebError::NotFound)?;
+    let (user_id, roles) = (staff.user.id, staff.roles);
+    let (case, v) = app.store.run(move |c| Ok((cases::get(c, id)?, viewer(c, user_id, roles)?))).await?;
+    let mut case = case.ok_or(WebError::NotFound)?;
+    may_see(&case, v)?;
     let answer = field(&fields, "answer").trim().to_owned();
     let status = Status::parse(&field(&fields, "status")).unwrap_or(case.status);
     let publish = fields.get("publish").is_some_and(|v| v == "yes");

@@ -26,7 +26,6 @@ pub fn note_request() {
 /// visited now and then, or by a crawler, still gives its memory back.
 const QUIET_REQUESTS: u64 = 30;
 
-
 /// Tells a quiet moment from a busy one.
 #[derive(Default)]
 pub struct Quiet {

@@ -21,6 +21,7 @@ mod limits;
 pub mod listener;
 pub mod memory;
 mod page_cache;
+mod people;
 mod policies;
 mod prefs;
 mod public;
@@ -28,6 +29,7 @@ pub mod redirect;
 mod safe_redirect;
 mod search_admin;
 mod session;
+mod settings;
 mod staff;
 mod stats;
 mod throttle;
@@ -204,6 +206,10 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/stats.csv", get(stats::admin_csv))
         .route("/admin/survey.csv", get(stats::survey_csv))
         .route("/staff/cases", get(eservices::staff_list))
+        .route(
+            "/staff/cases/officers",
+            get(people::corruption_officers).post(people::save_corruption_officers),
+        )
         .route("/staff/cases/{id}", get(eservices::staff_case).post(eservices::staff_answer))
         .route("/healthz", get(public::healthz))
         .route("/ita", get(compliance::ita))
@@ -218,7 +224,10 @@ pub fn router(app: Shared) -> Router {
         .route("/staff/totp/recovery", post(totp::new_recovery_codes))
         .route("/staff/totp/off", post(totp::turn_off))
         .route("/staff/requests/new", get(staff::new_form))
-        .route("/staff/requests", post(staff::create).layer(DefaultBodyLimit::max(upload_limit)))
+        .route(
+            "/staff/requests",
+            get(people::overview).post(staff::create).layer(DefaultBodyLimit::max(upload_limit)),
+        )
         .route(
             "/staff/requests/{id}",
             get(staff::show).post(staff::update).layer(DefaultBodyLimit::max(upload_limit)),
@@ -237,6 +246,12 @@ pub fn router(app: Shared) -> Router {
         .route("/staff/items/{id}/diff", get(amend::diff))
         .route("/staff/revision-files/{id}/{name}", get(amend::file))
         .route("/admin/users", get(admin::list_users).post(admin::add_user))
+        .route("/admin/users/{id}", get(people::account).post(people::save_account))
+        .route("/admin/settings", get(settings::page).post(settings::save))
+        .route("/admin/units", get(people::units_list).post(people::add_unit))
+        .route("/admin/units/{id}", post(people::rename_unit))
+        .route("/staff/delegations", get(people::delegations).post(people::add_delegation))
+        .route("/staff/delegations/{id}/end", post(people::end_delegation))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/admin/users/{id}/password", post(admin::set_password))
         .route("/admin/users/{id}/totp", post(totp::admin_reset))

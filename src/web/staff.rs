@@ -24,7 +24,7 @@ use crate::views::staff::{self as view, Bar, Dashboard, RequestPage, Signature};
 use crate::workflow::publish::{self, PublishInput, ValidPublication};
 use crate::workflow::request::{self as form, RequestInput};
 use crate::workflow::state::{self, Action, ActionKind, Role, State as Lifecycle, available, may_edit};
-use crate::workflow::transition::{Plan, Transition, plan};
+use crate::workflow::transition::{ACTING_FOR, Plan, Transition, plan};
 
 /// Days ahead that the web masters' dashboard looks for items ending (seed 4.2).
 const ENDING_WITHIN_DAYS: i64 = 14;
@@ -142,10 +142,8 @@ pub async fn dashboard(State(app): State<Shared>, staff: Staff) -> Result<Respon
                 scheduled: requests::scheduled(c, thai::now().as_second())?,
                 ..Dashboard::default()
             };
-            if roles.contains(Role::Approver) {
-                d.to_approve = requests::in_states(c, &[Lifecycle::Submitted])?;
-                d.verbal = requests::verbal_pending(c)?;
-            }
+            // Routed by unit (and delegation), so an acting approver's queue shows too.
+            (d.to_approve, d.verbal) = requests::awaiting(c, user_id, thai::today())?;
             if roles.contains(Role::WebMaster) {
                 d.to_publish = requests::in_states(c, &[Lifecycle::Approved])?;
                 d.ending = crate::store::items::ending_within(c, At::now(), ENDING_WITHIN_DAYS)?;
@@ -645,7 +643,11 @@ pub(super) async fn signatures(app: &Shared, r: &Request) -> Result<[Signature; 
             (Some(e), _) => Signature {
                 role: "ผู้อนุมัติรับรอง",
                 name: person(e.user_id).map(|u| u.name.clone()),
-                position: person(e.user_id).map(|u| u.position.clone()),
+                // An acting approver signs "ปฏิบัติราชการแทน <name>" under their position.
+                position: person(e.user_id).map(|u| match e.detail.starts_with(ACTING_FOR) {
+                    true => format!("{} {}", u.position, e.detail).trim().to_owned(),
+                    false => u.position.clone(),
+                }),
                 date: day(e.at),
             },
             (None, Some(by)) => Signature {

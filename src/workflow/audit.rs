@@ -120,11 +120,27 @@ pub enum AuditAction {
     ImportUndo,
     /// An imported post held for want of a category was given one and published.
     ImportRelease,
+    /// An account's details, unit, roles or status were changed (before → after in the detail).
+    UserEdit,
+    /// A unit was added.
+    UnitAdd,
+    /// A unit was renamed (before → after in the detail).
+    UnitEdit,
+    /// An acting approver was named for a date range.
+    DelegationAdd,
+    /// A delegation was ended before its last day.
+    DelegationEnd,
+    /// The office's settings were changed in the browser (the keys in the detail).
+    SettingsEdit,
+    /// Staff opened a case showing its sender's personal data (name, contact).
+    CaseView,
+    /// The director named the officers who handle corruption cases.
+    CaseOfficers,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 57] = [
+    pub const ALL: [AuditAction; 65] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -182,6 +198,14 @@ impl AuditAction {
         AuditAction::ImportRun,
         AuditAction::ImportUndo,
         AuditAction::ImportRelease,
+        AuditAction::UserEdit,
+        AuditAction::UnitAdd,
+        AuditAction::UnitEdit,
+        AuditAction::DelegationAdd,
+        AuditAction::DelegationEnd,
+        AuditAction::SettingsEdit,
+        AuditAction::CaseView,
+        AuditAction::CaseOfficers,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -245,6 +269,14 @@ impl AuditAction {
             ImportRun => "import.run",
             ImportUndo => "import.undo",
             ImportRelease => "import.release",
+            UserEdit => "user.edit",
+            UnitAdd => "unit.add",
+            UnitEdit => "unit.edit",
+            DelegationAdd => "delegation.add",
+            DelegationEnd => "delegation.end",
+            SettingsEdit => "settings.edit",
+            CaseView => "case.view",
+            CaseOfficers => "case.officers",
         }
     }
 
@@ -314,6 +346,14 @@ impl AuditAction {
             ImportRun => "นำเข้าจากเว็บไซต์เดิม",
             ImportUndo => "ยกเลิกการนำเข้าทั้งรอบ",
             ImportRelease => "จัดหมวดเรื่องที่นำเข้าแล้วเผยแพร่",
+            UserEdit => "แก้ไขข้อมูลบัญชีผู้ใช้",
+            UnitAdd => "เพิ่มกลุ่มงาน",
+            UnitEdit => "แก้ไขกลุ่มงาน",
+            DelegationAdd => "มอบหมายผู้ปฏิบัติราชการแทน",
+            DelegationEnd => "ยกเลิกการปฏิบัติราชการแทน",
+            SettingsEdit => "แก้ไขการตั้งค่าหน่วยงาน",
+            CaseView => "เปิดดูข้อมูลส่วนบุคคลของผู้ส่งเรื่อง",
+            CaseOfficers => "มอบหมายผู้รับผิดชอบเรื่องร้องเรียนการทุจริต",
         }
     }
 
@@ -378,6 +418,14 @@ impl AuditAction {
             ImportRun => "Imported from the old website",
             ImportUndo => "Import run undone",
             ImportRelease => "Imported post sorted and published",
+            UserEdit => "Account changed",
+            UnitAdd => "Unit added",
+            UnitEdit => "Unit changed",
+            DelegationAdd => "Acting approver named",
+            DelegationEnd => "Acting approver ended early",
+            SettingsEdit => "Office settings changed",
+            CaseView => "Sender's personal data viewed",
+            CaseOfficers => "Corruption-case officers named",
         }
     }
 }

@@ -71,6 +71,42 @@ pub fn category_label(key: &str) -> &str {
     COMPLAINT_CATEGORIES.iter().find(|(k, _)| *k == key).map_or(key, |(_, l)| l)
 }
 
+/// Whether a case is a corruption or misconduct complaint (the ITA channel), whose sender
+/// must be protected most.
+pub fn is_corruption(kind: Kind, category: &str) -> bool {
+    kind == Kind::Complaint && category == "corruption"
+}
+
+/// Who is looking at a case, as far as the rules care.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer {
+    /// Their roles.
+    pub roles: crate::workflow::state::Roles,
+    /// Whether the director has named them for corruption cases.
+    pub named: bool,
+    /// Whether the office has an active complaints officer or director at all.
+    pub officers_exist: bool,
+}
+
+/// Who may see and handle a case:
+///
+/// - a corruption or misconduct complaint: only the director and the complaints officers the
+///   director has named;
+/// - another complaint: complaints officers and the director; web masters and admins only while
+///   the office has neither, so that a complaint is never left unread;
+/// - questions and information requests: web masters, admins, complaints officers, the director.
+pub fn may_see_case(kind: Kind, category: &str, v: Viewer) -> bool {
+    use crate::workflow::state::Role;
+    let director = v.roles.contains(Role::Director);
+    let officer = v.roles.contains(Role::Complaints) || director;
+    let it = v.roles.contains(Role::WebMaster) || v.roles.contains(Role::Admin);
+    match kind {
+        _ if is_corruption(kind, category) => director || (v.roles.contains(Role::Complaints) && v.named),
+        Kind::Complaint => officer || (it && !v.officers_exist),
+        Kind::Question | Kind::Info => officer || it,
+    }
+}
+
 /// Where a case is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -224,6 +260,29 @@ pub fn normalise_code(typed: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn corruption_cases_are_for_the_director_and_named_officers_only() {
+        use crate::workflow::state::Roles;
+        let v = |s: &str, named: bool, officers_exist: bool| Viewer {
+            roles: Roles::parse_list(s).unwrap(),
+            named,
+            officers_exist,
+        };
+        let corruption = |viewer| may_see_case(Kind::Complaint, "corruption", viewer);
+        for officers in [false, true] {
+            assert!(!corruption(v("webmaster,admin,approver", true, officers)));
+            assert!(corruption(v("director", false, officers)));
+            assert!(corruption(v("complaints", true, officers)));
+            assert!(!corruption(v("complaints", false, officers)), "not named by the director");
+            assert!(may_see_case(Kind::Question, "", v("webmaster", false, officers)));
+            assert!(!may_see_case(Kind::Question, "", v("staff,approver", false, officers)));
+        }
+        let service = |viewer| may_see_case(Kind::Complaint, "service", viewer);
+        assert!(service(v("webmaster", false, false)), "nobody else to read it");
+        assert!(!service(v("webmaster", false, true)));
+        assert!(service(v("complaints", false, true)));
+    }
 
     fn input(category: &str, subject: &str, details: &str, name: &str, contact: &str) -> CaseInput {
         CaseInput {

@@ -9,6 +9,7 @@
 pub mod account;
 pub mod amend;
 pub mod audit;
+pub mod delegation;
 pub mod eservice;
 pub mod files;
 pub mod password;

@@ -94,11 +94,18 @@ pub enum Role {
     WebMaster,
     /// Manages accounts and settings; in the workflow only withdraws published items.
     Admin,
+    /// The office director (ผู้อำนวยการ / สาธารณสุขอำเภอ), above the units: decides the requests
+    /// of unit heads and of units without an available head.
+    Director,
+    /// Complaints officer (เจ้าหน้าที่รับเรื่องร้องเรียน): handles complaints from the public;
+    /// corruption and misconduct cases are theirs and the director's alone.
+    Complaints,
 }
 
 impl Role {
     /// Every role, in the stable order used by [`Roles::to_list`].
-    pub const ALL: [Role; 4] = [Role::Staff, Role::Approver, Role::WebMaster, Role::Admin];
+    pub const ALL: [Role; 6] =
+        [Role::Staff, Role::Approver, Role::WebMaster, Role::Admin, Role::Director, Role::Complaints];
 
     /// The stored name, lower-case English.
     pub fn as_str(self) -> &'static str {
@@ -107,6 +114,8 @@ impl Role {
             Role::Approver => "approver",
             Role::WebMaster => "webmaster",
             Role::Admin => "admin",
+            Role::Director => "director",
+            Role::Complaints => "complaints",
         }
     }
 
@@ -123,6 +132,8 @@ impl Role {
             Role::Approver => "หัวหน้ากลุ่มงาน (ผู้อนุมัติ)",
             Role::WebMaster => "ผู้ดูแลเว็บไซต์ (Web Master)",
             Role::Admin => "ผู้ดูแลระบบ",
+            Role::Director => "ผู้อำนวยการ (ผู้บริหารสูงสุดของหน่วยงาน)",
+            Role::Complaints => "เจ้าหน้าที่รับเรื่องร้องเรียน",
         }
     }
 
@@ -142,7 +153,7 @@ impl<'de> serde::Deserialize<'de> for Role {
         let name = String::deserialize(d)?;
         Role::parse(&name).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "ไม่รู้จักบทบาท \"{name}\" (unknown role \"{name}\"; ใช้ได้/allowed: staff, approver, webmaster, admin)"
+                "ไม่รู้จักบทบาท \"{name}\" (unknown role \"{name}\"; ใช้ได้/allowed: staff, approver, webmaster, admin, director, complaints)"
             ))
         })
     }
@@ -186,7 +197,7 @@ impl Roles {
                 None => {
                     return Err(format!(
                         "ไม่รู้จักบทบาท \"{part}\" (unknown role \"{part}\"; \
-                         ใช้ได้/allowed: staff, approver, webmaster, admin)"
+                         ใช้ได้/allowed: staff, approver, webmaster, admin, director, complaints)"
                     ));
                 }
             }
@@ -359,8 +370,26 @@ impl Action {
     }
 }
 
+/// Someone a request is routed to for a decision (computed by the store from the requester's
+/// unit, its heads, the director and the delegations in force).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approver {
+    /// The account.
+    pub user_id: i64,
+    /// When deciding as an acting approver (ปฏิบัติราชการแทน), the name of the person stood in
+    /// for; it goes to the audit line and the printed form.
+    pub acting_for: Option<String>,
+}
+
+impl Approver {
+    /// An approver in their own right.
+    pub fn own(user_id: i64) -> Approver {
+        Approver { user_id, acting_for: None }
+    }
+}
+
 /// What the rules need to know about a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestFacts {
     /// Its current state.
     pub state: State,
@@ -370,6 +399,20 @@ pub struct RequestFacts {
     pub verbal_pending: bool,
     /// It amends an item already published: publishing it revises that item.
     pub amendment: bool,
+    /// Who may approve, reject or confirm it: its unit's heads, or the director when the
+    /// requester is a head or the unit has none available, and their delegates. Nobody else,
+    /// whatever their roles (a head of unit B cannot decide unit A's request).
+    pub approvers: Vec<Approver>,
+}
+
+impl RequestFacts {
+    /// How `actor` would decide the request, if it is routed to them.
+    pub fn approver(&self, actor: &Actor) -> Option<&Approver> {
+        if actor.is_system() {
+            return None;
+        }
+        self.approvers.iter().find(|a| a.user_id == actor.user_id)
+    }
 }
 
 /// The request after an allowed action.
@@ -444,6 +487,8 @@ fn expired_hint(state: &State) -> &'static str {
 #[derive(Clone, Copy)]
 enum Who {
     Requester,
+    /// One of the request's routed approvers ([`RequestFacts::approvers`]).
+    Approver,
     Role(Role),
     WebMasterOrAdmin,
     RequesterOrWebMaster,
@@ -454,10 +499,13 @@ impl Who {
     fn label_th(self) -> &'static str {
         match self {
             Who::Requester => "ผู้ขอเผยแพร่ (เจ้าของคำขอ)",
+            Who::Approver => "ผู้อนุมัติของคำขอนี้ (หัวหน้ากลุ่มงานของผู้ขอ ผู้อำนวยการ หรือผู้ปฏิบัติราชการแทน)",
             Who::Role(Role::Staff) => "เจ้าหน้าที่ผู้ขอเผยแพร่",
             Who::Role(Role::Approver) => "หัวหน้ากลุ่มงาน (ผู้อนุมัติ)",
             Who::Role(Role::WebMaster) => "ผู้ดูแลเว็บไซต์ (Web Master)",
             Who::Role(Role::Admin) => "ผู้ดูแลระบบ",
+            Who::Role(Role::Director) => "ผู้อำนวยการ",
+            Who::Role(Role::Complaints) => "เจ้าหน้าที่รับเรื่องร้องเรียน",
             Who::WebMasterOrAdmin => "ผู้ดูแลเว็บไซต์ (Web Master) หรือผู้ดูแลระบบ",
             Who::RequesterOrWebMaster => "ผู้ขอเผยแพร่ (เจ้าของข้อมูล) หรือผู้ดูแลเว็บไซต์ (Web Master)",
             Who::System => "ระบบ (ตามกำหนดวันสิ้นสุดการเผยแพร่)",
@@ -467,6 +515,7 @@ impl Who {
     fn admits(self, facts: &RequestFacts, actor: &Actor) -> bool {
         match self {
             Who::Requester => !actor.is_system() && actor.user_id == facts.requester_id,
+            Who::Approver => facts.approver(actor).is_some(),
             Who::Role(r) => actor.has(r),
             Who::WebMasterOrAdmin => actor.has(Role::WebMaster) || actor.has(Role::Admin),
             Who::RequesterOrWebMaster => Who::Requester.admits(facts, actor) || actor.has(Role::WebMaster),
@@ -480,11 +529,11 @@ fn rule(kind: ActionKind) -> (&'static [State], Who) {
     use State::*;
     match kind {
         ActionKind::Submit => (&[Draft, Rejected], Who::Requester),
-        ActionKind::Approve => (&[Submitted], Who::Role(Role::Approver)),
-        ActionKind::Reject => (&[Submitted], Who::Role(Role::Approver)),
+        ActionKind::Approve => (&[Submitted], Who::Approver),
+        ActionKind::Reject => (&[Submitted], Who::Approver),
         ActionKind::Publish => (&[Approved], Who::Role(Role::WebMaster)),
         ActionKind::PublishOnVerbalApproval => (&[Submitted], Who::Role(Role::WebMaster)),
-        ActionKind::ConfirmVerbalApproval => (&[Published, Superseded], Who::Role(Role::Approver)),
+        ActionKind::ConfirmVerbalApproval => (&[Published, Superseded], Who::Approver),
         ActionKind::Withdraw => (&[Published], Who::WebMasterOrAdmin),
         ActionKind::Expire => (&[Published], Who::System),
     }
@@ -575,13 +624,16 @@ pub fn may_edit(facts: &RequestFacts, actor: &Actor) -> bool {
 }
 
 /// Whether `actor` may see a request, its files and its printed form: its requester always;
-/// approvers, web masters and admins once it has been sent (a draft is the requester's alone).
+/// approvers (including its routed acting approvers), the director, web masters and admins once
+/// it has been sent (a draft is the requester's alone).
 pub fn may_view(facts: &RequestFacts, actor: &Actor) -> bool {
     if actor.is_system() {
         return false;
     }
     let own = actor.user_id == facts.requester_id;
-    let office = [Role::Approver, Role::WebMaster, Role::Admin].into_iter().any(|r| actor.has(r));
+    let office =
+        [Role::Approver, Role::WebMaster, Role::Admin, Role::Director].into_iter().any(|r| actor.has(r))
+            || facts.approver(actor).is_some();
     own || (office && facts.state != State::Draft)
 }
 
@@ -616,7 +668,7 @@ mod tests {
     const OTHER: i64 = 8;
 
     fn all_role_sets() -> impl Iterator<Item = Roles> {
-        (0u8..16).map(Roles)
+        (0u8..(1 << Role::ALL.len())).map(Roles)
     }
 
     fn sample(kind: ActionKind) -> Action {
@@ -657,13 +709,15 @@ mod tests {
         (S::Published, true,  K::Expire,                  May::System,           S::Expired,   true),
     ];
 
-    /// What the table says for one combination; `None` means refused.
+    /// What the table says for one combination; `None` means refused. `routed` are the
+    /// request's approvers.
     fn expected(
         state: State,
         verbal: bool,
         kind: ActionKind,
         actor: &Actor,
         requester: i64,
+        routed: &[i64],
     ) -> Option<Outcome> {
         let own = actor.user_id == requester;
         let sys = actor.is_system();
@@ -673,7 +727,8 @@ mod tests {
             .find(|row| row.0 == state && row.1 == verbal && row.2 == kind)
             .filter(|row| match row.3 {
                 May::Requester => own && !sys,
-                May::Approver => has(Role::Approver) && !own,
+                // Routing, not the role, says who decides: an approver of another unit may not.
+                May::Approver => !sys && routed.contains(&actor.user_id) && !own,
                 May::WebMaster => has(Role::WebMaster),
                 May::WebMasterOrAdmin => has(Role::WebMaster) || has(Role::Admin),
                 May::System => sys,
@@ -691,51 +746,65 @@ mod tests {
         v
     }
 
+    /// Facts of a request by [`REQUESTER`] routed to `routed`.
+    fn facts_of(state: State, verbal_pending: bool, routed: &[i64]) -> RequestFacts {
+        RequestFacts {
+            state,
+            requester_id: REQUESTER,
+            verbal_pending,
+            amendment: false,
+            approvers: routed.iter().map(|&id| Approver::own(id)).collect(),
+        }
+    }
+
+    /// Routings: to nobody, to someone else, and (a damaged routing) to the requester too.
+    const ROUTINGS: [&[i64]; 3] = [&[], &[OTHER], &[OTHER, REQUESTER]];
+
     #[test]
     fn every_state_action_and_role_set_matches_the_table() {
         let mut allowed = 0;
         let mut refused = 0;
         for state in State::ALL {
             for verbal in [false, true] {
-                let facts =
-                    RequestFacts { state, requester_id: REQUESTER, verbal_pending: verbal, amendment: false };
-                for kind in ActionKind::ALL {
-                    for actor in actors() {
-                        let got = decide(&facts, &sample(kind), &actor);
-                        let want = expected(state, verbal, kind, &actor, REQUESTER);
-                        let case = format!(
-                            "{state:?} verbal={verbal} {kind:?} user={} roles={}",
-                            actor.user_id,
-                            actor.roles.to_list()
-                        );
-                        match want {
-                            Some(o) => {
-                                assert_eq!(got, Ok(o), "{case}");
-                                allowed += 1;
+                for routed in ROUTINGS {
+                    let facts = facts_of(state, verbal, routed);
+                    for kind in ActionKind::ALL {
+                        for actor in actors() {
+                            let got = decide(&facts, &sample(kind), &actor);
+                            let want = expected(state, verbal, kind, &actor, REQUESTER, routed);
+                            let case = format!(
+                                "{state:?} verbal={verbal} routed={routed:?} {kind:?} user={} roles={}",
+                                actor.user_id,
+                                actor.roles.to_list()
+                            );
+                            match want {
+                                Some(o) => {
+                                    assert_eq!(got, Ok(o), "{case}");
+                                    allowed += 1;
+                                }
+                                None => {
+                                    assert!(got.is_err(), "{case} should be refused");
+                                    refused += 1;
+                                }
                             }
-                            None => {
-                                assert!(got.is_err(), "{case} should be refused");
-                                refused += 1;
-                            }
+                            assert_eq!(
+                                available(&facts, &actor).contains(&kind),
+                                want.is_some(),
+                                "available(): {case}"
+                            );
                         }
-                        assert_eq!(
-                            available(&facts, &actor).contains(&kind),
-                            want.is_some(),
-                            "available(): {case}"
-                        );
                     }
                 }
             }
         }
-        // 8 states × 2 flags × 8 actions × 33 actors.
-        assert_eq!(allowed + refused, 8 * 2 * 8 * 33);
+        // states × 2 flags × 3 routings × 8 actions × (the system + 2 people × every role set).
+        assert_eq!(allowed + refused, State::ALL.len() * 2 * 3 * 8 * (1 + 2 * (1 << Role::ALL.len())));
         assert!(allowed > 0 && refused > allowed);
     }
 
     #[test]
     fn refusals_name_the_most_basic_problem() {
-        let facts =
-            |state| RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
+        let facts = |state| facts_of(state, false, &[]);
         let approver = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         // Wrong state wins over a wrong role.
         for state in State::ALL {
@@ -750,19 +819,17 @@ mod tests {
         assert_eq!(err.to_string(), "ทำรายการ \"อนุมัติ\" ไม่ได้ เพราะคำขออยู่ในสถานะ \"ฉบับร่าง\"");
         let staff = Actor { user_id: OTHER, roles: Roles::parse_list("staff").unwrap() };
         let err = decide(&facts(State::Submitted), &Action::Approve, &staff).unwrap_err();
-        assert_eq!(err.to_string(), "ทำรายการ \"อนุมัติ\" ได้เฉพาะหัวหน้ากลุ่มงาน (ผู้อนุมัติ)เท่านั้น");
+        assert_eq!(
+            err.to_string(),
+            "ทำรายการ \"อนุมัติ\" ได้เฉพาะผู้อนุมัติของคำขอนี้ (หัวหน้ากลุ่มงานของผู้ขอ ผู้อำนวยการ หรือผู้ปฏิบัติราชการแทน)เท่านั้น"
+        );
         let err = decide(&facts(State::Published), &Action::Expire, &staff).unwrap_err();
         assert!(err.to_string().contains("ระบบ"), "{err}");
     }
 
     #[test]
     fn separation_of_duties() {
-        let facts = RequestFacts {
-            state: State::Submitted,
-            requester_id: REQUESTER,
-            verbal_pending: false,
-            amendment: false,
-        };
+        let facts = facts_of(State::Submitted, false, &[OTHER, REQUESTER]);
         let head = Actor { user_id: REQUESTER, roles: Roles::parse_list("approver,webmaster").unwrap() };
         for a in [Action::Approve, sample(ActionKind::Reject)] {
             assert_eq!(decide(&facts, &a, &head), Err(Refusal::OwnRequest));
@@ -770,7 +837,7 @@ mod tests {
         // A web master may still publish their own request on someone else's verbal approval,
         // but not confirm it themselves.
         let out = decide(&facts, &sample(ActionKind::PublishOnVerbalApproval), &head).unwrap();
-        let published = RequestFacts { state: out.next, verbal_pending: out.verbal_pending, ..facts };
+        let published = RequestFacts { state: out.next, verbal_pending: out.verbal_pending, ..facts.clone() };
         assert_eq!(decide(&published, &Action::ConfirmVerbalApproval, &head), Err(Refusal::OwnRequest));
         assert!(Refusal::OwnRequest.to_string().contains("ของตนเอง"));
     }
@@ -779,13 +846,8 @@ mod tests {
     fn reasons_and_verbal_approver_are_required() {
         let approver = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         let webmaster = Actor { user_id: OTHER, roles: Roles::parse_list("webmaster").unwrap() };
-        let submitted = RequestFacts {
-            state: State::Submitted,
-            requester_id: REQUESTER,
-            verbal_pending: false,
-            amendment: false,
-        };
-        let published = RequestFacts { state: State::Published, ..submitted };
+        let submitted = facts_of(State::Submitted, false, &[OTHER]);
+        let published = RequestFacts { state: State::Published, ..submitted.clone() };
         let blank = " \t\u{3000}\n".to_string();
         assert_eq!(
             decide(&submitted, &Action::Reject { reason: blank.clone() }, &approver),
@@ -808,7 +870,7 @@ mod tests {
         let mut can = Vec::new();
         for state in State::ALL {
             for verbal_pending in [false, true] {
-                let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending, amendment: false };
+                let facts = facts_of(state, verbal_pending, &[]);
                 can.extend(available(&facts, &admin));
             }
         }
@@ -819,16 +881,14 @@ mod tests {
     #[test]
     fn only_the_requester_edits_and_only_before_submitting() {
         for state in State::ALL {
-            let facts =
-                RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
+            let facts = facts_of(state, false, &[OTHER]);
             for actor in actors() {
                 let want = actor.user_id == REQUESTER && matches!(state, State::Draft | State::Rejected);
                 assert_eq!(may_edit(&facts, &actor), want, "{state:?} {actor:?}");
             }
         }
         // The system is nobody's requester, even against a malformed row with requester 0.
-        let odd =
-            RequestFacts { state: State::Draft, requester_id: 0, verbal_pending: false, amendment: false };
+        let odd = RequestFacts { requester_id: 0, ..facts_of(State::Draft, false, &[]) };
         assert!(!may_edit(&odd, &Actor::system()));
         assert!(decide(&odd, &Action::Submit, &Actor::system()).is_err());
     }
@@ -836,13 +896,13 @@ mod tests {
     #[test]
     fn drafts_are_the_requesters_alone() {
         for state in State::ALL {
-            let facts =
-                RequestFacts { state, requester_id: REQUESTER, verbal_pending: false, amendment: false };
+            let facts = facts_of(state, false, &[]);
             for actor in actors() {
                 let office = !actor.is_system()
                     && (actor.roles.contains(Role::Approver)
                         || actor.roles.contains(Role::WebMaster)
-                        || actor.roles.contains(Role::Admin));
+                        || actor.roles.contains(Role::Admin)
+                        || actor.roles.contains(Role::Director));
                 let want =
                     !actor.is_system() && (actor.user_id == REQUESTER || (office && state != State::Draft));
                 assert_eq!(may_view(&facts, &actor), want, "{state:?} {actor:?}");
@@ -864,7 +924,7 @@ mod tests {
     fn amendments_from_published_or_withdrawn_by_owner_or_web_master() {
         for state in State::ALL {
             for verbal_pending in [false, true] {
-                let facts = RequestFacts { state, requester_id: REQUESTER, verbal_pending, amendment: false };
+                let facts = facts_of(state, verbal_pending, &[]);
                 for actor in actors() {
                     let own = !actor.is_system() && actor.user_id == REQUESTER;
                     let web = !actor.is_system() && actor.roles.contains(Role::WebMaster);
@@ -882,12 +942,7 @@ mod tests {
             }
         }
         // An expired item: the reason says so and points to a new request.
-        let expired = RequestFacts {
-            state: State::Expired,
-            requester_id: REQUESTER,
-            verbal_pending: false,
-            amendment: false,
-        };
+        let expired = facts_of(State::Expired, false, &[]);
         let err = may_amend(&expired, &Actor { user_id: REQUESTER, roles: Roles::EMPTY }).unwrap_err();
         assert!(
             err.to_string().contains("หมดระยะเวลาเผยแพร่") && err.to_string().contains("ยื่นคำขอเผยแพร่ใหม่"),
@@ -904,12 +959,7 @@ mod tests {
 
     #[test]
     fn confirming_a_superseded_verbal_approval_keeps_it_superseded() {
-        let facts = RequestFacts {
-            state: State::Superseded,
-            requester_id: REQUESTER,
-            verbal_pending: true,
-            amendment: false,
-        };
+        let facts = facts_of(State::Superseded, true, &[OTHER]);
         let head = Actor { user_id: OTHER, roles: Roles::parse_list("approver").unwrap() };
         let out = decide(&facts, &Action::ConfirmVerbalApproval, &head).unwrap();
         assert_eq!(out, Outcome { next: State::Superseded, verbal_pending: false });
@@ -917,6 +967,27 @@ mod tests {
         let web = Actor { user_id: OTHER, roles: Roles::parse_list("webmaster,admin").unwrap() };
         assert!(decide(&facts, &Action::Withdraw { reason: "x".into() }, &web).is_err());
         assert!(decide(&facts, &Action::Expire, &Actor::system()).is_err());
+    }
+
+    #[test]
+    fn only_the_routed_approvers_decide() {
+        // Head of another unit: the role alone is not enough.
+        let other_head = Actor { user_id: 9, roles: Roles::parse_list("approver,director").unwrap() };
+        let facts = facts_of(State::Submitted, false, &[OTHER]);
+        assert!(decide(&facts, &Action::Approve, &other_head).is_err());
+        assert!(available(&facts, &other_head).is_empty());
+        // A delegate without the approver role decides while routed to them.
+        let delegate = Actor { user_id: OTHER, roles: Roles::parse_list("staff").unwrap() };
+        let acting = RequestFacts {
+            approvers: vec![Approver {
+                user_id: OTHER, acting_for: Some("นายวีระพงษ์".into())
+            }],
+            ..facts
+        };
+        assert!(decide(&acting, &Action::Approve, &delegate).is_ok());
+        assert_eq!(acting.approver(&delegate).and_then(|a| a.acting_for.as_deref()), Some("นายวีระพงษ์"));
+        assert!(may_view(&acting, &delegate));
+        assert!(acting.approver(&Actor::system()).is_none());
     }
 
     #[test]

@@ -73,6 +73,10 @@ pub enum Recipients {
     Requester,
     /// Every account holding this role.
     Role(Role),
+    /// The request's routed approvers: its unit's heads, or the director when the requester is
+    /// a head or the unit has no head available, and their acting approvers
+    /// ([`RequestFacts::approvers`], resolved by the store).
+    UnitApprovers,
 }
 
 /// Which message a notice carries.
@@ -186,6 +190,9 @@ pub struct Plan {
     pub effects: Effects,
 }
 
+/// What an acting approver's decisions say before the name of the person stood in for.
+pub const ACTING_FOR: &str = "ปฏิบัติราชการแทน";
+
 /// Decides whether `actor` may make `transition` on a request (`facts`; `None` for a new one)
 /// and what it brings. Refusals carry the Thai message of [`decide`].
 pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor) -> Result<Plan, Refusal> {
@@ -196,7 +203,7 @@ pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor
         detail: if detail.is_empty() { Detail::None } else { Detail::Text(detail.to_owned()) },
     };
     let notice = |to, kind, link| Notice { to, kind, link };
-    let approvers = Recipients::Role(Role::Approver);
+    let approvers = Recipients::UnitApprovers;
     let awaits = notice(approvers, NoticeKind::AwaitsApproval, Link::Request);
     match transition {
         Transition::Create { submit } => {
@@ -285,16 +292,23 @@ pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor
                 }
                 lines
             };
+            // An acting approver's decision says for whom it was made (ปฏิบัติราชการแทน).
+            let acting = facts.approver(actor).and_then(|a| a.acting_for.as_deref());
+            let on_behalf = |text: &str| match (acting, text.is_empty()) {
+                (Some(name), true) => format!("{ACTING_FOR} {name}"),
+                (Some(name), false) => format!("{text} ({ACTING_FOR} {name})"),
+                (None, _) => text.to_owned(),
+            };
             let requester = |kind, link| notice(Recipients::Requester, kind, link);
             let (audit, notices, item) = match action {
                 Action::Submit => (vec![line(A::RequestSubmit, "")], vec![awaits], ItemChange::None),
                 Action::Approve => (
-                    vec![line(A::RequestApprove, "")],
+                    vec![line(A::RequestApprove, &on_behalf(""))],
                     vec![requester(NoticeKind::Approved, Link::Request)],
                     ItemChange::None,
                 ),
                 Action::Reject { reason } => (
-                    vec![line(A::RequestReject, reason.trim())],
+                    vec![line(A::RequestReject, &on_behalf(reason.trim()))],
                     vec![requester(NoticeKind::Rejected, Link::Request)],
                     ItemChange::None,
                 ),
@@ -313,7 +327,7 @@ pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor
                     made,
                 ),
                 Action::ConfirmVerbalApproval => {
-                    (vec![line(A::RequestConfirmVerbal, "")], Vec::new(), ItemChange::None)
+                    (vec![line(A::RequestConfirmVerbal, &on_behalf(""))], Vec::new(), ItemChange::None)
                 }
                 Action::Withdraw { reason } => (
                     vec![line(A::RequestWithdraw, reason.trim())],
@@ -379,6 +393,17 @@ mod tests {
         crate::workflow::state::sample_action(kind)
     }
 
+    /// A request by [`REQUESTER`] routed to [`OTHER`].
+    fn facts_of(state: State, verbal_pending: bool) -> RequestFacts {
+        RequestFacts {
+            state,
+            requester_id: REQUESTER,
+            verbal_pending,
+            amendment: false,
+            approvers: vec![crate::workflow::state::Approver::own(OTHER)],
+        }
+    }
+
     type Row = (&'static str, State, bool, Actor, State, &'static [A], &'static [(Recipients, N, L)], I);
 
     /// Every transition's consequences, written out: (what, from, verbal flag before, who,
@@ -390,7 +415,7 @@ mod tests {
         let web = actor(OTHER, "webmaster");
         let system = Actor::system();
         const REQ: Recipients = Recipients::Requester;
-        const HEADS: Recipients = Recipients::Role(Role::Approver);
+        const HEADS: Recipients = Recipients::UnitApprovers;
         let act = |k| Transition::Act(action(k));
         let amend = |submit| Transition::Amend { submit };
         #[rustfmt::skip]
@@ -424,7 +449,7 @@ mod tests {
         let head = actor(OTHER, "approver");
         let web = actor(OTHER, "webmaster");
         const REQ: Recipients = Recipients::Requester;
-        const HEADS: Recipients = Recipients::Role(Role::Approver);
+        const HEADS: Recipients = Recipients::UnitApprovers;
         let act = |k| Transition::Act(action(k));
         #[rustfmt::skip]
         let rows: Vec<(Transition, Row)> = vec![
@@ -451,13 +476,18 @@ mod tests {
         let rows =
             rows.into_iter().map(|r| (false, r)).chain(amendment_table().into_iter().map(|r| (true, r)));
         for (amendment, (t, (what, from, verbal, who, to, audit, notices, item))) in rows {
-            let facts =
-                RequestFacts { state: from, requester_id: REQUESTER, verbal_pending: verbal, amendment };
+            let facts = RequestFacts { amendment, ..facts_of(from, verbal) };
             let facts = (!matches!(t, Transition::Create { .. })).then_some(facts);
             let got = plan(&t, facts.as_ref(), &who).unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(got.next, to, "{what}");
             let new_request = matches!(t, Transition::Amend { .. });
-            assert_eq!(got.from, facts.filter(|_| !new_request).map(|f| f.state), "{what}");
+            assert_eq!(got.from, facts.as_ref().filter(|_| !new_request).map(|f| f.state), "{what}");
+            assert!(
+                got.effects
+                    .audit
+                    .iter()
+                    .all(|l| !matches!(&l.detail, Detail::Text(t) if t.contains(ACTING_FOR)))
+            );
             assert_eq!(got.effects.audit.iter().map(|l| l.action).collect::<Vec<_>>(), audit, "{what}");
             let want: Vec<Notice> =
                 notices.iter().map(|&(to, kind, link)| Notice { to, kind, link }).collect();
@@ -470,13 +500,8 @@ mod tests {
     fn refused_transitions_plan_nothing() {
         let staff = actor(REQUESTER, "staff");
         let other = actor(OTHER, "staff,approver,webmaster,admin");
-        let published = RequestFacts {
-            state: State::Published,
-            requester_id: REQUESTER,
-            verbal_pending: false,
-            amendment: false,
-        };
-        let draft = RequestFacts { state: State::Draft, ..published };
+        let published = facts_of(State::Published, false);
+        let draft = facts_of(State::Draft, false);
         // Nobody edits a published request through Edit (amendments are their own transition).
         assert!(plan(&Transition::Edit { submit: false }, Some(&published), &staff).is_err());
         // Nobody else edits a draft.
@@ -485,7 +510,7 @@ mod tests {
         assert!(plan(&Transition::Act(Action::Approve), Some(&draft), &staff).is_err());
         assert!(plan(&Transition::Act(Action::Approve), None, &other).is_err());
         // Amendments: not of an expired item, not by another staff member, not of nothing.
-        let expired = RequestFacts { state: State::Expired, ..published };
+        let expired = RequestFacts { state: State::Expired, ..published.clone() };
         assert!(matches!(
             plan(&Transition::Amend { submit: true }, Some(&expired), &staff),
             Err(Refusal::NotAmendable { state: State::Expired })
@@ -517,12 +542,7 @@ mod tests {
 
     #[test]
     fn reasons_travel_to_the_trail_and_the_notice() {
-        let facts = RequestFacts {
-            state: State::Submitted,
-            requester_id: REQUESTER,
-            verbal_pending: false,
-            amendment: false,
-        };
+        let facts = facts_of(State::Submitted, false);
         let reject =
             Transition::Act(Action::Reject { reason: "  เอกสารไม่ครบ ".into() });
         let p = plan(&reject, Some(&facts), &actor(OTHER, "approver")).unwrap();
@@ -536,5 +556,24 @@ mod tests {
         assert_eq!(reason(&p), "นางสาวสมใจ ใจดี (2026-01-31)");
         assert_eq!(p.verbal_approval, Some(("นางสาวสมใจ ใจดี".into(), date(2026, 1, 31))));
         assert!(p.verbal_pending);
+    }
+
+    #[test]
+    fn an_acting_approver_decides_for_the_person_stood_in_for() {
+        let facts = RequestFacts {
+            approvers: vec![crate::workflow::state::Approver {
+                user_id: OTHER,
+                acting_for: Some("นายวีระพงษ์ ทองมา".into()),
+            }],
+            ..facts_of(State::Submitted, false)
+        };
+        let delegate = actor(OTHER, "staff");
+        let p = plan(&Transition::Act(Action::Approve), Some(&facts), &delegate).unwrap();
+        assert_eq!(p.effects.audit[0].detail, Detail::Text("ปฏิบัติราชการแทน นายวีระพงษ์ ทองมา".into()));
+        let reject = Transition::Act(Action::Reject { reason: "ซ้ำ".into() });
+        let p = plan(&reject, Some(&facts), &delegate).unwrap();
+        assert_eq!(reason(&p), "ซ้ำ (ปฏิบัติราชการแทน นายวีระพงษ์ ทองมา)");
+        // Someone else with the approver role is not routed, so refused.
+        assert!(plan(&Transition::Act(Action::Approve), Some(&facts), &actor(9, "approver")).is_err());
     }
 }

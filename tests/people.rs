@@ -1,0 +1,367 @@
+//! People and the office over HTTP: requests routed by unit (heads, the director, acting
+//! approvers), account changes with their audit, the last admin, and units made in the browser.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Client, Server, csrf_of};
+
+fn submit(client: &Client, topic: &str) -> String {
+    let token = csrf_of(&client.get("/staff/requests/new").text());
+    let fields = [
+        ("csrf", token.as_str()),
+        ("unit", "กลุ่มงาน"),
+        ("request_date", "2026-11-20"),
+        ("topic", topic),
+        ("details", "รายละเอียดของคำขอเพื่อทดสอบการส่งคำขอตามกลุ่มงาน"),
+        ("requester_name", "ผู้ขอ"),
+        ("requester_position", "ตำแหน่ง"),
+        ("requester_contact", "042 812665"),
+        ("category", "news/general"),
+        ("no_end", "on"),
+        ("intent", "submit"),
+    ];
+    let created = client.post_multipart("/staff/requests", &fields, &[]);
+    assert_eq!(created.status, 303, "{}", created.text());
+    created.header("location").unwrap().to_string()
+}
+
+/// The id of `username` on the accounts page (its name links to the account's page).
+fn user_id(page: &str, username: &str) -> String {
+    let at = page.find(&format!("<td>{username}</td>")).unwrap_or_else(|| panic!("{username} listed"));
+    let rest = &page[at..];
+    let link = rest.find("/admin/users/").unwrap() + "/admin/users/".len();
+    rest[link..].split(|c: char| !c.is_ascii_digit()).next().unwrap().to_string()
+}
+
+fn queue(client: &Client) -> String {
+    let page = client.get("/staff").text();
+    // The approver's panel comes before "my requests".
+    page.split("คำขอของฉัน").next().unwrap_or_default().to_string()
+}
+
+fn act(client: &Client, path: &str, action: &str) -> u16 {
+    let token = csrf_of(&client.get("/staff").text());
+    client.post(&format!("{path}/{action}"), &[("csrf", &token), ("reason", "ทดสอบ")]).status
+}
+
+#[test]
+fn requests_reach_only_their_units_approvers_and_heads_go_to_the_director() {
+    let server = Server::demo();
+    let staffhp = Client::logged_in(&server, "staffhp");
+    let headhp = Client::logged_in(&server, "headhp");
+    let headcd = Client::logged_in(&server, "headcd");
+    let head = Client::logged_in(&server, "head");
+    let director = Client::logged_in(&server, "director");
+
+    // Unit A's request reaches unit A's head only.
+    let topic = "ประกาศกลุ่มงานส่งเสริมสุขภาพ";
+    let path = submit(&staffhp, topic);
+    assert!(queue(&headhp).contains(topic), "the unit's head has it");
+    assert!(headhp.get("/staff").text().contains("มีคำขอเผยแพร่ข้อมูลรออนุมัติ"), "and was told");
+    for other in [&headcd, &head, &director] {
+        assert!(!queue(other).contains(topic), "another unit's head or the director has it");
+    }
+    // A head of unit B cannot decide unit A's request.
+    assert_eq!(act(&headcd, &path, "approve"), 403);
+    assert!(staffhp.get(&path).text().contains("รออนุมัติ"));
+    assert_eq!(act(&headhp, &path, "approve"), 303);
+
+    // A head's own request goes to the director (and to the head standing in for the director
+    // this week, in the demo), not to the other heads.
+    let own = "ประกาศของหัวหน้ากลุ่มงานควบคุมโรค";
+    let path = submit(&headcd, own);
+    assert!(queue(&director).contains(own));
+    assert!(!queue(&headhp).contains(own));
+    assert_eq!(act(&headhp, &path, "approve"), 403);
+    assert_eq!(act(&headcd, &path, "approve"), 403, "nobody approves their own request");
+    // The acting approver decides it, and the trail and the printed form say so.
+    assert!(queue(&head).contains(own), "the delegate sees the director's queue");
+    assert_eq!(act(&head, &path, "approve"), 303);
+    let print = head.get(&format!("{path}/print")).text();
+    assert!(print.contains("ปฏิบัติราชการแทน นายแพทย์ประเสริฐ ศรีเมือง"), "{print}");
+    let admin = Client::logged_in(&server, "admin");
+    let trail = admin.get("/admin/audit").text();
+    assert!(trail.contains("ปฏิบัติราชการแทน นายแพทย์ประเสริฐ ศรีเมือง"));
+}
+
+#[test]
+fn a_delegation_moves_the_queue_for_its_dates_only() {
+    let server = Server::demo();
+    let staffhp = Client::logged_in(&server, "staffhp");
+    let headhp = Client::logged_in(&server, "headhp");
+    let staff = Client::logged_in(&server, "staff");
+    let topic = "ประกาศรอผู้ปฏิบัติราชการแทน";
+    let path = submit(&staffhp, topic);
+
+    let users = Client::logged_in(&server, "admin").get("/admin/users").text();
+    let id_of = |name: &str| user_id(&users, name);
+    let (headhp_id, staff_id) = (id_of("headhp"), id_of("staff"));
+    let today = prakat::thai::today();
+    let day = |n: i64| today.checked_add(jiff::Span::new().days(n)).unwrap().to_string();
+
+    // Planned for next week: nothing moves yet.
+    let token = csrf_of(&headhp.get("/staff/delegations").text());
+    let planned = headhp.post(
+        "/staff/delegations",
+        &[
+            ("csrf", &token),
+            ("from", &headhp_id),
+            ("to", &staff_id),
+            ("starts_on", &day(7)),
+            ("ends_on", &day(9)),
+        ],
+    );
+    assert_eq!(planned.status, 303, "{}", planned.text());
+    assert!(!queue(&staff).contains(topic));
+    assert_eq!(act(&staff, &path, "approve"), 403);
+
+    // A bad range is refused, naming the field, and nothing is recorded.
+    let bad = headhp.post(
+        "/staff/delegations",
+        &[
+            ("csrf", &token),
+            ("from", &headhp_id),
+            ("to", &staff_id),
+            ("starts_on", &day(3)),
+            ("ends_on", &day(1)),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.text().contains("วันที่สิ้นสุด: ต้องไม่ก่อนวันที่เริ่ม"));
+    // Nobody names a delegate for someone else, unless an admin.
+    let headcd = Client::logged_in(&server, "headcd");
+    let token_cd = csrf_of(&headcd.get("/staff/delegations").text());
+    let theirs = headcd.post(
+        "/staff/delegations",
+        &[
+            ("csrf", &token_cd),
+            ("from", &headhp_id),
+            ("to", &staff_id),
+            ("starts_on", &day(0)),
+            ("ends_on", &day(1)),
+        ],
+    );
+    assert_eq!(theirs.status, 403);
+
+    // In force today: the delegate sees and decides the queue.
+    let now = headhp.post(
+        "/staff/delegations",
+        &[
+            ("csrf", &token),
+            ("from", &headhp_id),
+            ("to", &staff_id),
+            ("starts_on", &day(0)),
+            ("ends_on", &day(1)),
+        ],
+    );
+    assert_eq!(now.status, 303);
+    assert!(queue(&staff).contains(topic), "the delegate's queue");
+    let page = headhp.get("/staff/delegations").text();
+    assert_eq!(page.matches("/end\"").count(), 2, "both listed: {page}");
+    // The current one is listed first; ended early, the queue goes back at once.
+    let end = page.split("/staff/delegations/").nth(1).unwrap();
+    let end_id = end.split('/').next().unwrap().to_string();
+    let ended = headhp.post(&format!("/staff/delegations/{end_id}/end"), &[("csrf", &token)]);
+    assert_eq!(ended.status, 303);
+    assert!(!queue(&staff).contains(topic));
+    assert_eq!(act(&staff, &path, "approve"), 403);
+    assert_eq!(act(&headhp, &path, "approve"), 303);
+}
+
+#[test]
+fn account_changes_are_audited_and_take_effect_at_once() {
+    let server = Server::demo();
+    let admin = Client::logged_in(&server, "admin");
+    let users = admin.get("/admin/users").text();
+    let id_of = |name: &str| user_id(&users, name);
+    let (admin_id, wm2_id, staff_id) = (id_of("admin"), id_of("webmaster2"), id_of("staff"));
+    let page = admin.get(&format!("/admin/users/{staff_id}")).text();
+    assert!(page.contains("value=\"นางสาวณภาพัช สอนสุภาพ\""));
+    let token = csrf_of(&page);
+
+    // Bad input: every field named, what was typed kept, nothing written.
+    let bad = admin.post(
+        &format!("/admin/users/{staff_id}"),
+        &[("csrf", &token), ("name", " "), ("email", "napapat@"), ("position", "ตำแหน่งใหม่"), ("active", "1")],
+    );
+    assert_eq!(bad.status, 422);
+    let html = bad.text();
+    assert!(html.contains("ชื่อ-นามสกุล: ต้องกรอก") && html.contains("อีเมล:") && html.contains("บทบาท:"));
+    assert!(html.contains("value=\"ตำแหน่งใหม่\""));
+    assert!(admin.get(&format!("/admin/users/{staff_id}")).text().contains("value=\"นักวิชาการเงินและบัญชี\""));
+
+    // The last active admin cannot lose the role.
+    let last = admin.post(
+        &format!("/admin/users/{admin_id}"),
+        &[("csrf", &token), ("name", "นายธนากร ศรีสุข"), ("roles", "staff"), ("active", "1")],
+    );
+    assert_eq!(last.status, 422);
+    assert!(last.text().contains("ผู้ดูแลระบบที่ใช้งานได้คนสุดท้าย"));
+
+    // Demoting the second web master is allowed, warned, audited, and the rights go at once.
+    let webmaster2 = Client::logged_in(&server, "webmaster2");
+    assert_eq!(webmaster2.get("/admin/compliance").status, 200);
+    let demote = admin.post(
+        &format!("/admin/users/{wm2_id}"),
+        &[
+            ("csrf", &token),
+            ("name", "นางสาวศิริพร คำภูแก้ว"),
+            ("position", "เจ้าพนักงานธุรการชำนาญงาน"),
+            ("roles", "staff"),
+            ("active", "1"),
+        ],
+    );
+    assert_eq!(demote.status, 303, "{}", demote.text());
+    let saved = admin.get(demote.header("location").unwrap()).text();
+    assert!(saved.contains("บันทึกการเปลี่ยนแปลงแล้ว") && saved.contains("ควรมีอย่างน้อย 2 คน"), "{saved}");
+    assert_ne!(webmaster2.get("/admin/compliance").status, 200, "the removed right is gone");
+    let trail = admin.get("/admin/audit?action=user.").text();
+    assert!(trail.contains("แก้ไขข้อมูลบัญชีผู้ใช้"));
+    assert!(trail.contains("บทบาท: staff,webmaster → staff"), "{trail}");
+
+    // The console: `prakat user edit` changes, audits, and refuses the last admin.
+    let data = server.data.clone();
+    let out = Command::new(common::binary())
+        .args(["user", "edit", "staff", "--position", "นักวิชาการเงินและบัญชีชำนาญการ", "--unit", "กลุ่มงานใหม่"])
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("กลุ่มงาน: กลุ่มงานบริหารทั่วไป → กลุ่มงานใหม่"));
+    let out = Command::new(common::binary())
+        .args(["user", "edit", "admin", "--roles", "staff", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ผู้ดูแลระบบที่ใช้งานได้คนสุดท้าย"));
+}
+
+#[test]
+fn admin_creates_a_unit_and_moves_a_user_into_it() {
+    let server = Server::demo();
+    let admin = Client::logged_in(&server, "admin");
+    let page = admin.get("/admin/units").text();
+    assert!(page.contains("กลุ่มงานส่งเสริมสุขภาพ") && page.contains("นางสุดารัตน์ พรหมมา"));
+    let token = csrf_of(&page);
+    let empty = admin.post("/admin/units", &[("csrf", &token), ("name", "  "), ("short_name", "")]);
+    assert_eq!(empty.status, 422);
+    assert!(empty.text().contains("ชื่อกลุ่มงาน: ต้องกรอก"));
+    let added = admin
+        .post("/admin/units", &[("csrf", &token), ("name", "กลุ่มงานคุ้มครองผู้บริโภค"), ("short_name", "คบ.")]);
+    assert_eq!(added.status, 303);
+    let twice = admin.post("/admin/units", &[("csrf", &token), ("name", "กลุ่มงานคุ้มครองผู้บริโภค")]);
+    assert_eq!(twice.status, 422);
+
+    // Move staff into the new unit (no head there): the request goes to the director.
+    let users = admin.get("/admin/users").text();
+    let staff_id = user_id(&users, "staff");
+    let form = admin.get(&format!("/admin/users/{staff_id}")).text();
+    let unit_id = form
+        .split("<option value=\"")
+        .find(|o| o.contains("กลุ่มงานคุ้มครองผู้บริโภค"))
+        .and_then(|o| o.split('"').next())
+        .unwrap()
+        .to_string();
+    let moved = admin.post(
+        &format!("/admin/users/{staff_id}"),
+        &[
+            ("csrf", &token),
+            ("name", "นางสาวณภาพัช สอนสุภาพ"),
+            ("position", "นักวิชาการเงินและบัญชี"),
+            ("unit", &unit_id),
+            ("roles", "staff"),
+            ("active", "1"),
+        ],
+    );
+    assert_eq!(moved.status, 303, "{}", moved.text());
+    let staff = Client::logged_in(&server, "staff");
+    let topic = "คำขอจากกลุ่มงานที่ยังไม่มีหัวหน้า";
+    submit(&staff, topic);
+    assert!(queue(&Client::logged_in(&server, "director")).contains(topic));
+    assert!(!queue(&Client::logged_in(&server, "headhp")).contains(topic));
+}
+
+#[test]
+fn settings_saved_in_the_browser_survive_a_restart_and_bad_values_write_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let server = Server::start(&data, &["--demo"]);
+    let admin = Client::logged_in(&server, "admin");
+    assert_eq!(Client::logged_in(&server, "webmaster").get("/admin/settings").status, 403);
+    let page = admin.get("/admin/settings").text();
+    assert!(page.contains("สำนักงานสาธารณสุขอำเภอเมืองเลย"));
+    let token = csrf_of(&page);
+    let value = |name: &str| -> String {
+        let at = page.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("{name}"));
+        let rest = &page[at..];
+        let tag_end = rest.find('>').unwrap();
+        let tag = &rest[..tag_end];
+        if let Some(v) = tag.find("value=\"") {
+            return tag[v + 7..].split('"').next().unwrap().replace("&amp;", "&").replace("&quot;", "\"");
+        }
+        // A textarea's text.
+        rest[tag_end + 1..].split("</textarea>").next().unwrap().replace("&amp;", "&").to_string()
+    };
+    let names = [
+        "name_th",
+        "name_en",
+        "address",
+        "phone",
+        "fax",
+        "email",
+        "map_url",
+        "links",
+        "staff_networks",
+        "backups_daily_at",
+        "backups_keep",
+        "backups_second_dir",
+        "backups_second_keep",
+        "smtp_host",
+        "smtp_port",
+        "smtp_username",
+        "smtp_from",
+        "smtp_site_url",
+    ];
+    let mut fields: Vec<(String, String)> = names.iter().map(|n| (n.to_string(), value(n))).collect();
+    fields.push(("csrf".into(), token.clone()));
+    fields.push(("smtp_security".into(), "starttls".into()));
+    let set = |fields: &mut Vec<(String, String)>, k: &str, v: &str| {
+        fields.iter_mut().find(|(n, _)| n == k).unwrap().1 = v.into();
+    };
+    let post = |fields: &Vec<(String, String)>| {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        admin.post("/admin/settings", &pairs)
+    };
+
+    // A bad value: refused naming the field, what was typed kept, the file untouched.
+    let before = std::fs::read(data.join("prakat.toml")).unwrap();
+    let mut bad = fields.clone();
+    set(&mut bad, "staff_networks", "127.0.0.0/8\n10.0.0.300/8");
+    set(&mut bad, "phone", "042 999 999");
+    let refused = post(&bad);
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("เครือข่ายของเจ้าหน้าที่: &quot;10.0.0.300/8&quot; ไม่ใช่เครือข่าย"));
+    assert!(refused.text().contains("value=\"042 999 999\""));
+    assert_eq!(std::fs::read(data.join("prakat.toml")).unwrap(), before, "nothing written");
+
+    // A good one: written (0600), audited, and in force after a restart.
+    set(&mut fields, "phone", "042 811 234");
+    let saved = post(&fields);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    assert!(admin.get("/admin/settings?saved=1").text().contains("มีผลเมื่อเริ่มโปรแกรมใหม่"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(data.join("prakat.toml")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert!(admin.get("/admin/audit").text().contains("office.phone"));
+    drop(admin);
+    drop(server);
+    let server = Server::start(&data, &[]);
+    assert!(server.get("/").text().contains("042 811 234"), "the new phone is on the public site");
+}

@@ -10,7 +10,7 @@ use crate::thai::Digits;
 use crate::workflow::state::{Role, Roles};
 
 /// Name of the settings file inside the data directory.
-pub const SETTINGS_FILE: &str = "prakat.toml";
+pub const SETTINGS_FILE: &str = crate::paths::data::SETTINGS;
 
 /// Everything the running appliance needs to know, in one place.
 #[derive(Debug, Clone)]

@@ -2,6 +2,29 @@
 
 use crate::categories::{Area, Place};
 
+/// Names inside the data directory, in one place: every part of the program that reads or
+/// writes there (store, backups, restore, sweep, health, logs, TLS, updates) uses these.
+pub mod data {
+    /// The SQLite database.
+    pub const DB: &str = "prakat.db";
+    /// The settings file.
+    pub const SETTINGS: &str = "prakat.toml";
+    /// Stored attachments (content-addressed), with `tmp/` for uploads in progress.
+    pub const FILES: &str = "files";
+    /// Traffic logs, one file a day.
+    pub const LOGS: &str = "logs";
+    /// Backup zips.
+    pub const BACKUPS: &str = "backups";
+    /// HTTPS certificates and keys.
+    pub const CERTS: &str = "certs";
+    /// Files found with no row, kept 30 days before deletion.
+    pub const QUARANTINE: &str = "quarantine";
+    /// The lock a running server or restore holds.
+    pub const LOCK: &str = "prakat.lock";
+    /// What the last release check found.
+    pub const UPDATE_STATUS: &str = "update-status.json";
+}
+
 /// The home page.
 pub const HOME: &str = "/";
 /// Search (`?q=`).

@@ -218,7 +218,7 @@ pi_peak=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 kill "$SERVER_PID" 2>/dev/null || true
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=
-[ -n "$PI_CG" ] && rmdir "$PI_CG" 2>/dev/null || true
+if [ -n "$PI_CG" ]; then rmdir "$PI_CG" 2>/dev/null || true; fi
 
 echo "== summary"
 echo "items:                 $ITEMS"

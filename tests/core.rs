@@ -140,13 +140,15 @@ fn a_typo_in_an_enumerated_setting_stops_serve_and_doctor() {
             .stdin(std::process::Stdio::null())
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        // `serve` stops with the error; `doctor` prints it in its report (and still exits 1).
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(!out.status.success(), "{args:?} accepted a typo");
         assert!(
-            stderr.contains("security.totp_required_roles")
-                && stderr.contains("admn")
-                && stderr.contains("prakat.toml"),
-            "{args:?}: {stderr}"
+            text.contains("security.totp_required_roles")
+                && text.contains("admn")
+                && text.contains("prakat.toml"),
+            "{args:?}: {text}"
         );
     }
 }

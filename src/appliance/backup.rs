@@ -26,7 +26,7 @@ use zip::write::SimpleFileOptions;
 /// Name of the manifest inside a backup.
 const MANIFEST: &str = "manifest.json";
 /// Name of the database snapshot inside a backup.
-const DB_ENTRY: &str = "prakat.db";
+const DB_ENTRY: &str = crate::paths::data::DB;
 
 /// What a backup holds.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -80,7 +80,7 @@ fn allowed_name(name: &str) -> bool {
 
 /// Where backups go unless told otherwise.
 pub fn default_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("backups")
+    data_dir.join(crate::paths::data::BACKUPS)
 }
 
 fn files_to_include(data_dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
@@ -148,14 +148,8 @@ pub fn create(data_dir: &Path, dest: &Path, progress: &ProgressBar) -> anyhow::R
     let snapshot = work.path().join(DB_ENTRY);
     let db_path = data_dir.join(crate::store::DB_FILE);
     anyhow::ensure!(db_path.exists(), "ไม่พบฐานข้อมูล {} (no database to back up)", db_path.display());
-    let (schema_version, rows) = {
-        let conn = rusqlite::Connection::open(&db_path)
-            .with_context(|| format!("เปิดฐานข้อมูล {} ไม่ได้", db_path.display()))?;
-        conn.execute("VACUUM INTO ?1", [snapshot.to_string_lossy()])?;
-        let copy = rusqlite::Connection::open(&snapshot)?;
-        let rows = crate::store::upkeep::row_counts(&copy)?;
-        (copy.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?, rows)
-    };
+    let (schema_version, rows) = crate::store::upkeep::snapshot(&db_path, &snapshot)
+        .with_context(|| format!("เปิดฐานข้อมูล {} ไม่ได้", db_path.display()))?;
 
     let mut tmp = tempfile::NamedTempFile::new_in(dest)?;
     let mut zip = zip::ZipWriter::new(tmp.as_file_mut());
@@ -274,26 +268,21 @@ fn verify_into(path: &Path, progress: &ProgressBar, work: &Path) -> anyhow::Resu
         }
     }
     // Opened read-only and never created: a missing snapshot is an error, not an empty site.
-    let db = rusqlite::Connection::open_with_flags(
-        work.join(DB_ENTRY),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .with_context(|| format!("{DB_ENTRY}: เปิดไม่ได้"))?;
-    let check: String = db
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+    let db = crate::store::upkeep::open_read_only(&work.join(DB_ENTRY))
+        .with_context(|| format!("{DB_ENTRY}: เปิดไม่ได้"))?;
+    let check = crate::store::upkeep::integrity_check(&db)
         .with_context(|| format!("{DB_ENTRY}: ไม่ใช่ฐานข้อมูล SQLite ที่สมบูรณ์"))?;
     if check != "ok" {
         bail!("{DB_ENTRY}: integrity_check: {check}");
     }
-    let version: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version = crate::store::upkeep::user_version(&db)?;
     anyhow::ensure!(
         version == manifest.schema_version,
         "{DB_ENTRY}: schema {version} ไม่ตรงกับ manifest ({}) (schema mismatch)",
         manifest.schema_version
     );
     anyhow::ensure!(
-        db.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'items'", [], |r| r.get::<_, i64>(0))?
-            == 1,
+        crate::store::upkeep::has_items_table(&db)?,
         "{DB_ENTRY}: ไม่ใช่ฐานข้อมูลของ Prakat (no items table)"
     );
     Ok(manifest)
@@ -317,7 +306,7 @@ pub fn list(dir: &Path) -> anyhow::Result<Vec<(PathBuf, u64)>> {
 
 /// The lock a running server holds on its data directory.
 pub fn lock_path(data_dir: &Path) -> PathBuf {
-    data_dir.join("prakat.lock")
+    data_dir.join(crate::paths::data::LOCK)
 }
 
 /// Takes the data directory's lock, or says that a server holds it.
@@ -648,11 +637,8 @@ pub fn drill(data_dir: &Path) -> anyhow::Result<(String, String)> {
         let manifest = verify_into(&newest, &ProgressBar::hidden(), &checked)?;
         std::fs::remove_dir_all(&checked)?;
         extract(&newest, &manifest, scratch.path(), &ProgressBar::hidden())?;
-        let db = rusqlite::Connection::open_with_flags(
-            scratch.path().join(DB_ENTRY),
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )?;
-        let check: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let db = crate::store::upkeep::open_read_only(&scratch.path().join(DB_ENTRY))?;
+        let check = crate::store::upkeep::integrity_check(&db)?;
         anyhow::ensure!(check == "ok", "integrity_check: {check}");
         let rows = crate::store::upkeep::row_counts(&db)?;
         for (table, want) in &manifest.rows {
@@ -663,7 +649,7 @@ pub fn drill(data_dir: &Path) -> anyhow::Result<(String, String)> {
             );
         }
         let known = crate::store::upkeep::known_blobs(&db)?;
-        let blobs = crate::store::BlobStore::open(scratch.path().join("files"))?;
+        let blobs = crate::store::BlobStore::open(scratch.path().join(crate::paths::data::FILES))?;
         let missing = known.iter().filter(|h| blobs.path(h).is_none_or(|p| !p.exists())).count();
         anyhow::ensure!(missing == 0, "ไฟล์แนบ {missing} ไฟล์ไม่มีในไฟล์สำรอง (stored files missing)");
         drop(db);

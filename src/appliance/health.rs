@@ -267,13 +267,7 @@ pub fn quick_check(data_dir: &Path) -> Check {
     if !path.exists() {
         return check(TOPIC, Level::Red, format!("{}: ไม่พบฐานข้อมูล (missing)", path.display()));
     }
-    let run = |uri: String| -> rusqlite::Result<Vec<String>> {
-        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI;
-        let conn = rusqlite::Connection::open_with_flags(uri, flags)?;
-        conn.busy_timeout(Duration::from_secs(5))?;
-        let mut stmt = conn.prepare("PRAGMA quick_check(20)")?;
-        stmt.query_map([], |r| r.get::<_, String>(0))?.collect()
-    };
+    let run = |uri: String| crate::store::upkeep::quick_check(&uri);
     // On a read-only disk the WAL index cannot be made; then the file is read as it is.
     let uri = |extra: &str| {
         format!("file:{}?mode=ro{extra}", path.display().to_string().replace('?', "%3f").replace('#', "%23"))
@@ -374,7 +368,7 @@ fn sizes(data_dir: &Path) -> Check {
         .filter_map(|f| std::fs::metadata(data_dir.join(f)).ok())
         .map(|m| m.len())
         .sum();
-    let files = size_of(&data_dir.join("files"));
+    let files = size_of(&data_dir.join(crate::paths::data::FILES));
     let logs = size_of(&super::traffic::dir(data_dir));
     let backups = size_of(&super::backup::default_dir(data_dir));
     let size = |n| thai::file_size(n, Digits::Arabic);

@@ -22,7 +22,7 @@ pub const EVERY: Duration = Duration::from_secs(86_400);
 
 /// The quarantine folder of a data directory.
 pub fn quarantine_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("quarantine")
+    data_dir.join(crate::paths::data::QUARANTINE)
 }
 
 /// What one sweep did (paths relative to the data directory's parent or the data directory).
@@ -117,7 +117,8 @@ pub fn sweep(store: &Store, data_dir: &Path, now: SystemTime) -> anyhow::Result<
     };
 
     // 1. Leftovers: unfinished uploads, partial backups, drill and restore scratch folders.
-    let mut leftovers = stale_in(&data_dir.join("files").join("tmp"), "", LEFTOVER_AGE, now);
+    let mut leftovers =
+        stale_in(&data_dir.join(crate::paths::data::FILES).join("tmp"), "", LEFTOVER_AGE, now);
     leftovers.extend(stale_in(&super::backup::default_dir(data_dir), ".tmp", LEFTOVER_AGE, now));
     leftovers.extend(stale_in(data_dir, ".drill-", LEFTOVER_AGE, now));
     leftovers.extend(stale_in(data_dir, ".tmp", LEFTOVER_AGE, now));
@@ -141,7 +142,7 @@ pub fn sweep(store: &Store, data_dir: &Path, now: SystemTime) -> anyhow::Result<
 
     // 2. Orphans: stored files without a row, moved to quarantine (listed before the rows are
     // read, and only when older than an hour, so an upload about to commit is never taken).
-    let files = data_dir.join("files");
+    let files = data_dir.join(crate::paths::data::FILES);
     let candidates: Vec<PathBuf> = std::fs::read_dir(&files)
         .into_iter()
         .flatten()

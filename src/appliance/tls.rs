@@ -198,7 +198,7 @@ pub fn server_config(store: Arc<CertStore>) -> anyhow::Result<Arc<ServerConfig>>
 
 /// Where certificates are kept.
 pub fn certs_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("certs")
+    data_dir.join(crate::paths::data::CERTS)
 }
 
 /// Days before expiry at which the self-signed certificate is made anew.

@@ -103,7 +103,7 @@ pub fn escape_header(bytes: &[u8]) -> String {
 
 /// Where the daily files live.
 pub fn dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("logs")
+    data_dir.join(crate::paths::data::LOGS)
 }
 
 /// The file of one day.

@@ -125,7 +125,7 @@ pub struct Status {
 
 impl Status {
     fn path(data_dir: &Path) -> PathBuf {
-        data_dir.join("update-status.json")
+        data_dir.join(crate::paths::data::UPDATE_STATUS)
     }
 
     /// Reads the status; the default when there is none yet.

@@ -291,7 +291,12 @@ impl<R: BufRead> WxrReader<R> {
                                 .ok()
                                 .flatten()
                                 .and_then(|a| {
-                                    a.decode_and_unescape_value(decoder).ok().map(|v| v.into_owned())
+                                    a.decoded_and_normalized_value(
+                                        quick_xml::XmlVersion::Implicit1_0,
+                                        decoder,
+                                    )
+                                    .ok()
+                                    .map(|v| v.into_owned())
                                 })
                                 .unwrap_or_default()
                         };

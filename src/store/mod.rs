@@ -37,7 +37,7 @@ use rusqlite::Connection;
 pub use blobs::BlobStore;
 
 /// Name of the database file inside the data directory.
-pub const DB_FILE: &str = "prakat.db";
+pub const DB_FILE: &str = crate::paths::data::DB;
 
 /// Handle to the database and the file store; cheap to clone.
 #[derive(Clone)]
@@ -110,7 +110,7 @@ impl Store {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .with_context(|| format!("cannot open database {}", path.display()))?;
-        let files = data_dir.join("files");
+        let files = data_dir.join(crate::paths::data::FILES);
         let blobs = BlobStore::open(files.clone())
             .with_context(|| format!("cannot create the file store {}", files.join("tmp").display()))?;
         Ok(Store { pool, blobs, search: search::Cache::default() })

@@ -137,3 +137,52 @@ pub fn carry_over(old: &Connection, new: &mut Connection) -> StoreResult<usize> 
     tx.commit()?;
     Ok(days.len())
 }
+
+/// Takes a consistent copy of the live database at `db_path` into `snapshot` (`VACUUM INTO`,
+/// safe while the server writes) and returns the copy's schema version and row counts.
+pub fn snapshot(
+    db_path: &std::path::Path,
+    snapshot: &std::path::Path,
+) -> StoreResult<(i64, BTreeMap<String, i64>)> {
+    let conn = Connection::open(db_path)?;
+    conn.execute("VACUUM INTO ?1", [snapshot.to_string_lossy()])?;
+    let copy = Connection::open(snapshot)?;
+    let rows = row_counts(&copy)?;
+    Ok((user_version(&copy)?, rows))
+}
+
+/// Opens a database file read-only; it is never created.
+pub fn open_read_only(path: &std::path::Path) -> StoreResult<Connection> {
+    Ok(Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?)
+}
+
+/// `PRAGMA integrity_check`: `ok`, or the first problem.
+pub fn integrity_check(conn: &Connection) -> StoreResult<String> {
+    Ok(conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+}
+
+/// The schema version a database was brought to.
+pub fn user_version(conn: &Connection) -> StoreResult<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Whether the database has Prakat's `items` table.
+pub fn has_items_table(conn: &Connection) -> StoreResult<bool> {
+    Ok(conn
+        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'items'", [], |r| r.get::<_, i64>(0))?
+        == 1)
+}
+
+/// `PRAGMA quick_check(20)` of the database at `uri` (a `file:` URI, opened read-only, never
+/// created), waiting up to five seconds for a busy database.
+pub fn quick_check(uri: &str) -> StoreResult<Vec<String>> {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(uri, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mut stmt = conn.prepare("PRAGMA quick_check(20)")?;
+    let lines = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(lines)
+}

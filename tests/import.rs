@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -124,20 +123,21 @@ fn location(server: &Server, path: &str) -> (u16, String) {
     (r.status, r.header("location").unwrap_or("").to_string())
 }
 
+/// The site's `wp-content/uploads`, as the committed zip (entries `wp-content/uploads/…`, Thai
+/// file names inside; a zip keeps the repository's own paths ASCII).
 fn uploads_zip() -> Vec<u8> {
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buf);
-        let root = fixture().join("uploads");
-        for path in walk(&root) {
-            let rel = path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
-            zip.start_file(format!("wp-content/uploads/{rel}"), zip::write::SimpleFileOptions::default())
-                .unwrap();
-            zip.write_all(&std::fs::read(&path).unwrap()).unwrap();
-        }
-        zip.finish().unwrap();
-    }
-    buf.into_inner()
+    std::fs::read(fixture().join("uploads.zip")).unwrap()
+}
+
+/// The same uploads as a folder (what `--uploads DIR` takes), unpacked once per test process.
+fn uploads_dir() -> PathBuf {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        zip::ZipArchive::new(std::io::Cursor::new(uploads_zip())).unwrap().extract(dir.path()).unwrap();
+        dir
+    });
+    dir.path().join("wp-content/uploads")
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn a_real_wordpress_export_comes_over_with_its_old_links() {
             "wordpress",
             fixture().join("export.xml").to_str().unwrap(),
             "--uploads",
-            fixture().join("uploads").to_str().unwrap(),
+            uploads_dir().to_str().unwrap(),
             "--dry-run",
         ],
     );
@@ -241,7 +241,7 @@ fn a_real_wordpress_export_comes_over_with_its_old_links() {
         // Files: every attachment of the post, by its uploads URL and its attachment id, with
         // the original bytes.
         for a in attachments.iter().filter(|a| a.parent == post.id) {
-            let original = std::fs::read(fixture().join("uploads").join(&a.attached_file)).unwrap();
+            let original = std::fs::read(uploads_dir().join(&a.attached_file)).unwrap();
             let (s1, file_url) = location(&server, &format!("/wp-content/uploads/{}", a.attached_file));
             assert_eq!(s1, 301, "{}", a.attached_file);
             assert!(file_url.starts_with("/files/"), "{file_url}");
@@ -309,7 +309,7 @@ fn a_real_wordpress_export_comes_over_with_its_old_links() {
             "wordpress",
             fixture().join("export.xml").to_str().unwrap(),
             "--uploads",
-            fixture().join("uploads").to_str().unwrap(),
+            uploads_dir().to_str().unwrap(),
         ],
     );
     assert!(ok, "{again}");
@@ -351,7 +351,7 @@ fn bad_inputs_are_reported_by_post_and_nothing_half_made_is_left() {
     let data = temp.path().join("data");
     let xml_path = fixture().join("export.xml");
     let xml = std::fs::read_to_string(&xml_path).unwrap();
-    let up = fixture().join("uploads");
+    let up = uploads_dir();
 
     // Not WXR: refused whole, nothing written.
     let html = temp.path().join("page.xml");

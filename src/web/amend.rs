@@ -22,7 +22,7 @@ use crate::views::amend::{self as view, AmendExtra, RevisionsPage};
 use crate::views::forms::Problem;
 use crate::workflow::amend::{self as rules, Content};
 use crate::workflow::request::{self as form, RequestInput};
-use crate::workflow::state::{Actor, RequestFacts, Role, State as Lifecycle, may_amend};
+use crate::workflow::state::{Actor, RequestFacts, State as Lifecycle, may_amend};
 use crate::workflow::transition::{Transition, plan};
 
 fn html(m: maud::Markup) -> Response {
@@ -316,7 +316,7 @@ pub async fn create(
 /// Who may see an item's past revisions (which may hold what was corrected or withdrawn):
 /// approvers, web masters and admins, and the owner of the item's current request.
 fn may_see_history(staff: &Staff, ctx: &Context) -> Result<(), WebError> {
-    let office = [Role::Approver, Role::WebMaster, Role::Admin].into_iter().any(|r| staff.roles.contains(r));
+    let office = crate::workflow::state::reviews_requests(&staff.actor());
     let owner = ctx.current.as_ref().is_some_and(|r| r.requester_id == staff.user.id);
     if office || owner {
         Ok(())

@@ -631,10 +631,14 @@ pub fn may_view(facts: &RequestFacts, actor: &Actor) -> bool {
         return false;
     }
     let own = actor.user_id == facts.requester_id;
-    let office =
-        [Role::Approver, Role::WebMaster, Role::Admin, Role::Director].into_iter().any(|r| actor.has(r))
-            || facts.approver(actor).is_some();
+    let office = reviews_requests(actor) || facts.approver(actor).is_some();
     own || (office && facts.state != State::Draft)
+}
+
+/// Whether `actor` holds a role that reviews others' requests once sent (approver, web master,
+/// admin, director): who, besides the owner, may see a request or an item's history.
+pub fn reviews_requests(actor: &Actor) -> bool {
+    [Role::Approver, Role::WebMaster, Role::Admin, Role::Director].into_iter().any(|r| actor.has(r))
 }
 
 /// A filled-in action of each kind, for the table tests here and in the transition module.

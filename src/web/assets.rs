@@ -15,10 +15,14 @@ use rust_embed::RustEmbed;
 use super::compress::{self, Coding};
 use super::{Shared, WebError};
 
-/// Everything under `assets/` except the demo content, which is embedded by [`crate::demo`].
+/// Everything under `assets/` that the site serves: not the demo content ([`crate::demo`]), the
+/// compliance checklists ([`crate::compliance::checklist`]) or the search data
+/// ([`crate::search`]), which their modules embed themselves (the same list as `src/build.rs`).
 #[derive(RustEmbed)]
 #[folder = "assets/"]
 #[exclude = "demo/*"]
+#[exclude = "checklists/*"]
+#[exclude = "search/*"]
 struct Assets;
 
 /// Changes whenever any asset does (computed by `src/build.rs`).

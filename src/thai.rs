@@ -3,7 +3,6 @@
 //!
 //! Every date shown to a person goes through here, so the whole site follows one setting.
 
-
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;

@@ -286,6 +286,52 @@ fn admin_creates_a_unit_and_moves_a_user_into_it() {
 }
 
 #[test]
+fn a_request_stays_with_the_unit_it_was_made_in_when_its_requester_moves() {
+    let server = Server::demo();
+    let staffhp = Client::logged_in(&server, "staffhp");
+    let topic = "คำขอที่ทำไว้ก่อนย้ายกลุ่มงาน";
+    let path = submit(&staffhp, topic);
+    let headhp = Client::logged_in(&server, "headhp");
+    let headcd = Client::logged_in(&server, "headcd");
+    assert!(queue(&headhp).contains(topic));
+
+    // The requester moves from health promotion (A) to disease control (B).
+    let admin = Client::logged_in(&server, "admin");
+    let users = admin.get("/admin/users").text();
+    let id = user_id(&users, "staffhp");
+    let form = admin.get(&format!("/admin/users/{id}")).text();
+    let unit_b = form
+        .split("<option value=\"")
+        .find(|o| o.contains("กลุ่มงานควบคุมโรคติดต่อ"))
+        .and_then(|o| o.split('"').next())
+        .unwrap()
+        .to_string();
+    let moved = admin.post(
+        &format!("/admin/users/{id}"),
+        &[
+            ("csrf", &csrf_of(&form)),
+            ("name", "นางสาวปวีณา ใจงาม"),
+            ("position", "พยาบาลวิชาชีพชำนาญการ"),
+            ("unit", &unit_b),
+            ("roles", "staff"),
+            ("active", "1"),
+        ],
+    );
+    assert_eq!(moved.status, 303, "{}", moved.text());
+
+    // The open request still waits for A's head; B's head neither sees nor decides it.
+    assert!(queue(&headhp).contains(topic), "still unit A's");
+    assert!(!queue(&headcd).contains(topic), "not unit B's");
+    assert_eq!(act(&headcd, &path, "approve"), 403);
+    // A new request goes to B.
+    let later = "คำขอหลังย้ายกลุ่มงาน";
+    submit(&staffhp, later);
+    assert!(queue(&headcd).contains(later));
+    assert!(!queue(&headhp).contains(later));
+    assert_eq!(act(&headhp, &path, "approve"), 303);
+}
+
+#[test]
 fn settings_saved_in_the_browser_survive_a_restart_and_bad_values_write_nothing() {
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");

@@ -60,6 +60,28 @@ fn problem_for<'a>(problems: &'a [Problem], name: &str) -> Option<&'a str> {
     problems.iter().find(|p| p.field == name).map(|p| p.message.as_str())
 }
 
+/// The unit of an account, chosen from the office's units (`selected` is a unit's id as text;
+/// empty for none), with its problem when refused.
+pub fn unit_select(units: &[Unit], selected: &str, problems: &[Problem]) -> Markup {
+    let problem = problem_for(problems, "unit");
+    html! {
+        div.field.invalid[problem.is_some()] {
+            label for="f-unit" { "กลุ่มงาน" }
+            @if let Some(msg) = problem { p.error id="f-unit-err" { (msg) } }
+            select #f-unit name="unit" aria-invalid=[problem.map(|_| "true")]
+                aria-describedby=[problem.map(|_| "f-unit-err")] {
+                option value="" selected[selected.is_empty()] { "— ไม่สังกัดกลุ่มงาน (คำขอส่งถึงผู้อำนวยการ) —" }
+                @for u in units {
+                    option value=(u.id) selected[selected == u.id.to_string()] { (u.name) }
+                }
+            }
+            @if units.is_empty() {
+                p.hint { "ยังไม่มีกลุ่มงาน " a href="/admin/units" { "เพิ่มกลุ่มงาน" } }
+            }
+        }
+    }
+}
+
 /// One account's page: its details, unit, roles and status, with `notes` (saved, warnings).
 pub fn account(
     chrome: &Chrome,
@@ -84,16 +106,7 @@ pub fn account(
                 (csrf(bar.csrf))
                 (field("name", "ชื่อ-นามสกุล", &form.name, Input::Text, true, problems))
                 (field("position", "ตำแหน่ง (พิมพ์ในแบบฟอร์มขอเผยแพร่)", &form.position, Input::Text, false, problems))
-                div.field.invalid[problem_for(problems, "unit").is_some()] {
-                    label for="f-unit" { "กลุ่มงาน" }
-                    @if let Some(msg) = problem_for(problems, "unit") { p.error id="f-unit-err" { (msg) } }
-                    select #f-unit name="unit" {
-                        option value="" selected[form.unit.is_empty()] { "— ไม่สังกัดกลุ่มงาน (คำขอส่งถึงผู้อำนวยการ) —" }
-                        @for u in units {
-                            option value=(u.id) selected[form.unit == u.id.to_string()] { (u.name) }
-                        }
-                    }
-                }
+                (unit_select(units, &form.unit, problems))
                 (field("phone", "โทรศัพท์", &form.phone, Input::Text, false, problems))
                 (field("email", "อีเมล (สำหรับการแจ้งเตือน)", &form.email, Input::Email, false, problems))
                 fieldset.invalid[problem_for(problems, "roles").is_some()] {

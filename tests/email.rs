@@ -135,3 +135,70 @@ fn approvers_are_mailed_when_a_request_is_submitted() {
     // Only people with an address are mailed: the demo approver has none.
     assert_eq!(messages(&maildir).len(), 1);
 }
+
+/// The settings page's "send test e-mail": sent with the SMTP settings as typed (not saved) to
+/// the admin's own address; a failure is told in Thai; the settings file is not touched.
+#[test]
+fn the_settings_page_sends_a_test_email_with_the_typed_settings_and_saves_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let maildir = temp.path().join("mail");
+    let Some(sink) = start_sink(&maildir) else { return };
+    let data = temp.path().join("data");
+    let out =
+        Command::new(common::binary()).args(["demo", "--items", "0", "--data"]).arg(&data).output().unwrap();
+    assert!(out.status.success());
+    let edit = Command::new(common::binary())
+        .args(["user", "edit", "admin", "--email", "admin@mueangloei.example", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(edit.status.success(), "{}", String::from_utf8_lossy(&edit.stderr));
+    let server = Server::start(&data, &[]);
+    let admin = Client::logged_in(&server, "admin");
+    let page = admin.get("/admin/settings").text();
+    assert!(page.contains("ส่งอีเมลทดสอบ") && page.contains("admin@mueangloei.example"));
+    let token = csrf_of(&page);
+    let before = std::fs::read(data.join("prakat.toml")).unwrap();
+    let port = sink.port.to_string();
+    let form = |port: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("csrf", token.clone()),
+            ("intent", "test-mail".into()),
+            ("name_th", "สำนักงานสาธารณสุขอำเภอเมืองเลย".into()),
+            ("staff_networks", "127.0.0.0/8".into()),
+            ("backups_keep", "14".into()),
+            ("backups_second_keep", "14".into()),
+            ("cache_max_age", "60".into()),
+            ("smtp_host", "127.0.0.1".into()),
+            ("smtp_port", port.into()),
+            ("smtp_security", "none".into()),
+            ("smtp_from", "เว็บไซต์ สสอ.เมืองเลย <web@mueangloei.example>".into()),
+        ]
+    };
+    let send = |fields: &[(&'static str, String)]| {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        admin.post("/admin/settings", &pairs)
+    };
+    let sent = send(&form(&port));
+    assert_eq!(sent.status, 200, "{}", sent.text());
+    assert!(sent.text().contains("ส่งอีเมลทดสอบถึง admin@mueangloei.example แล้ว"));
+    assert!(sent.text().contains(&format!("value=\"{port}\"")), "the form as typed");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mail = loop {
+        if let Some(m) = messages(&maildir).into_iter().find(|m| m.contains("admin@mueangloei.example")) {
+            break m;
+        }
+        assert!(Instant::now() < deadline, "the test e-mail did not arrive");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(mail.contains("ทดสอบการส่งอีเมล"), "{mail}");
+    assert_eq!(std::fs::read(data.join("prakat.toml")).unwrap(), before, "nothing saved");
+
+    // Nobody listening: the error is told in Thai, still nothing saved.
+    let closed = free_port().to_string();
+    let failed = send(&form(&closed));
+    assert_eq!(failed.status, 422);
+    let text = failed.text();
+    assert!(text.contains("ส่งอีเมลทดสอบไม่สำเร็จ: ติดต่อเซิร์ฟเวอร์ไม่ได้"), "{text}");
+    assert_eq!(std::fs::read(data.join("prakat.toml")).unwrap(), before, "nothing saved");
+}

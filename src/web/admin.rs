@@ -247,7 +247,7 @@ pub async fn system(State(app): State<Shared>, staff: Staff) -> Result<Response,
     let logs = view::LogsInfo {
         days,
         bytes,
-        retention_days: app.config.settings.logs.retention_days,
+        retention_days: app.settings().logs.retention_days,
         last_verification,
     };
     Ok(Html(view::system(&chrome, &bar, status.as_ref(), &logs).into_string()).into_response())
@@ -286,7 +286,7 @@ async fn backups_page(app: &Shared, staff: &Staff) -> Result<Response, WebError>
         .collect();
     let bar = super::staff::bar(app, staff).await?;
     let chrome = app.plain_chrome();
-    let page = view::backups(&chrome, &bar, last.as_ref(), &kept, &app.config.settings.backups);
+    let page = view::backups(&chrome, &bar, last.as_ref(), &kept, &app.settings().backups);
     Ok(Html(page.into_string()).into_response())
 }
 
@@ -305,7 +305,7 @@ pub async fn backup_now(
     staff.require(Role::Admin)?;
     staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
     let (store, data, settings, who) =
-        (app.store.clone(), app.config.data_dir.clone(), app.config.settings.backups.clone(), staff.who());
+        (app.store.clone(), app.config.data_dir.clone(), app.settings().backups.clone(), staff.who());
     // The outcome (and any failure) is recorded by run_once and shown on the page.
     let _ = tokio::task::spawn_blocking(move || {
         crate::appliance::backup::run_once(&store, &data, &settings, &who)

@@ -81,6 +81,7 @@ fn requests_reach_only_their_units_approvers_and_heads_go_to_the_director() {
     assert_eq!(act(&head, &path, "approve"), 303);
     let print = head.get(&format!("{path}/print")).text();
     assert!(print.contains("ปฏิบัติราชการแทน นายแพทย์ประเสริฐ ศรีเมือง"), "{print}");
+    assert!(print.contains("<img class=\"emblem\" src=\"/logo?v="), "the office's emblem on the form");
     let admin = Client::logged_in(&server, "admin");
     let trail = admin.get("/admin/audit").text();
     assert!(trail.contains("ปฏิบัติราชการแทน นายแพทย์ประเสริฐ ศรีเมือง"));

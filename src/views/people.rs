@@ -220,10 +220,10 @@ fn delegation_section(
                     tbody {
                         @for d in &page.delegations {
                             tr {
-                                td { (d.from_name) }
-                                td { (d.to_name) }
-                                td { (text::date(d.starts_on, digits)) }
-                                td { (text::date(d.ends_on, digits)) }
+                                td data-label="ผู้มอบหมาย" { (d.from_name) }
+                                td data-label="ผู้ปฏิบัติราชการแทน" { (d.to_name) }
+                                td data-label="ตั้งแต่" { (text::date(d.starts_on, digits)) }
+                                td data-label="ถึง" { (text::date(d.ends_on, digits)) }
                                 td {
                                     @if page.admin || d.from_user == bar.user.id {
                                         form.inline method="post" action=(format!("/staff/delegations/{}/end", d.id)) {
@@ -282,7 +282,7 @@ pub fn units(
         &[Crumb::here("กลุ่มงาน")],
         html! {
             h1 { "กลุ่มงานและผู้อนุมัติ" }
-            p { "คำขอเผยแพร่ส่งถึงหัวหน้ากลุ่มงานของผู้ขอ คำขอของหัวหน้ากลุ่มงานเอง หรือของกลุ่มงานที่ไม่มีหัวหน้าที่ใช้งานได้ ส่งถึงผู้อำนวยการ" }
+            p { "คำขอเผยแพร่ส่งถึงหัวหน้าของกลุ่มงานที่ผู้ขอสังกัดเมื่อยื่นคำขอ (ย้ายกลุ่มงานภายหลัง คำขอเดิมยังอยู่กับกลุ่มงานเดิม) คำขอของหัวหน้ากลุ่มงานเอง หรือของกลุ่มงานที่ไม่มีหัวหน้าที่ใช้งานได้ ส่งถึงผู้อำนวยการ" }
             p { "ผู้อำนวยการ: "
                 @if page.directors.is_empty() { strong { "ยังไม่มี — กำหนดบทบาท \"ผู้อำนวยการ\" ให้บัญชีผู้ใช้" } }
                 @else { (page.directors.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")) }
@@ -292,10 +292,10 @@ pub fn units(
                 tbody {
                     @for row in &page.units {
                         tr {
-                            td { (row.unit.name) }
-                            td { (row.unit.short_name) }
-                            td { @if row.heads.is_empty() { "ไม่มี (ส่งถึงผู้อำนวยการ)" } @else { (row.heads.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")) } }
-                            td { (row.members) }
+                            td { strong { (row.unit.name) } }
+                            td data-label="ชื่อย่อ" { (row.unit.short_name) }
+                            td data-label="หัวหน้ากลุ่มงาน" { @if row.heads.is_empty() { "ไม่มี (ส่งถึงผู้อำนวยการ)" } @else { (row.heads.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")) } }
+                            td data-label="จำนวนผู้ใช้" { (row.members) }
                             td {
                                 form.inline method="post" action=(format!("/admin/units/{}", row.unit.id)) {
                                     (csrf(bar.csrf))

@@ -717,16 +717,23 @@ mod tests {
         for ok in ["www.example.go.th", "prakat.test", "a-b.example.com"] {
             assert!(is_domain(ok), "{ok}");
         }
-        for bad in ["", "localhost", "192.168.1.10", "-x.example.com", "www..example.com", "ตัวอย่าง.ไทย", "a.123"] {
+        for bad in
+            ["", "localhost", "192.168.1.10", "-x.example.com", "www..example.com", "ตัวอย่าง.ไทย", "a.123"]
+        {
             assert!(!is_domain(bad), "{bad}");
         }
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(SETTINGS_FILE), "[tls]\nmode = \"acme\"\ndomain = \"10.0.0.5\"\n").unwrap();
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[tls]\nmode = \"acme\"\ndomain = \"10.0.0.5\"\n")
+            .unwrap();
         let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
         assert!(err.contains("tls.domain") && err.contains("10.0.0.5"), "{err}");
         std::fs::write(dir.path().join(SETTINGS_FILE), "[tls]\nmode = \"manual\"\n").unwrap();
         assert!(format!("{:#}", Settings::load(dir.path()).unwrap_err()).contains("tls.cert_file"));
-        std::fs::write(dir.path().join(SETTINGS_FILE), "[office]\nlogo = \"../prakat.db\"\ntheme = \"blue\"\n").unwrap();
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "[office]\nlogo = \"../prakat.db\"\ntheme = \"blue\"\n",
+        )
+        .unwrap();
         assert!(format!("{:#}", Settings::load(dir.path()).unwrap_err()).contains("office.logo"));
         std::fs::write(dir.path().join(SETTINGS_FILE), "[office]\ntheme = \"pink\"\n").unwrap();
         assert!(format!("{:#}", Settings::load(dir.path()).unwrap_err()).contains("office.theme"));

@@ -869,7 +869,12 @@ async fn browser_office_units_delegation_and_settings() {
     // An acting approver for the health-promotion head, from today to tomorrow.
     let today = prakat::thai::today();
     let tomorrow = today.checked_add(jiff::Span::new().days(1)).unwrap();
-    admin.find("#f-from").await.select_by_label("นางสุดารัตน์ พรหมมา — หัวหน้ากลุ่มงานส่งเสริมสุขภาพ").await.expect("from");
+    admin
+        .find("#f-from")
+        .await
+        .select_by_label("นางสุดารัตน์ พรหมมา — หัวหน้ากลุ่มงานส่งเสริมสุขภาพ")
+        .await
+        .expect("from");
     admin.find("#f-to").await.select_by_label("นางสาวปวีณา ใจงาม — พยาบาลวิชาชีพชำนาญการ").await.expect("to");
     admin.set_date("f-starts_on", &today.to_string()).await;
     admin.set_date("f-ends_on", &tomorrow.to_string()).await;
@@ -900,7 +905,8 @@ async fn browser_office_units_delegation_and_settings() {
     admin.goto(&format!("{base}/")).await;
     admin.wait("header.site .brand strong").await;
     assert_eq!(admin.text("header.site .brand strong").await, name);
-    let header = admin.js("return getComputedStyle(document.querySelector('header.site')).backgroundColor").await;
+    let header =
+        admin.js("return getComputedStyle(document.querySelector('header.site')).backgroundColor").await;
     assert_eq!(header, json!("rgb(29, 79, 145)"), "the blue preset");
     admin.size(PHONE_390).await;
     admin.no_overflow("home at 390 px").await;

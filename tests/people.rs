@@ -410,7 +410,10 @@ fn settings_saved_in_the_browser_survive_a_restart_and_bad_values_write_nothing(
     set(&mut acme, "tls_domain", "192.168.1.10");
     let refused = post(&acme);
     assert_eq!(refused.status, 422);
-    assert!(refused.text().contains("ชื่อโดเมน: Let&#39;s Encrypt ต้องใช้ชื่อโดเมนสาธารณะ") || refused.text().contains("ชื่อโดเมน: Let's Encrypt ต้องใช้ชื่อโดเมนสาธารณะ"));
+    assert!(
+        refused.text().contains("ชื่อโดเมน: Let&#39;s Encrypt ต้องใช้ชื่อโดเมนสาธารณะ")
+            || refused.text().contains("ชื่อโดเมน: Let's Encrypt ต้องใช้ชื่อโดเมนสาธารณะ")
+    );
     assert!(refused.text().contains("value=\"192.168.1.10\""));
     assert_eq!(std::fs::read(data.join("prakat.toml")).unwrap(), before, "nothing written");
     // Saving from outside the new staff networks would lock the admin out: refused.
@@ -462,7 +465,13 @@ fn settings_saved_in_the_browser_survive_a_restart_and_bad_values_write_nothing(
 
 /// A 4×3 PNG (the `image` crate is not a test dependency).
 fn small_png() -> Vec<u8> {
-    vec![0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x03, 0x08, 0x06, 0x00, 0x00, 0x00, 0xb4, 0xf4, 0xae, 0xc6, 0x00, 0x00, 0x00, 0x12, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xe0, 0xce, 0xf3, 0xff, 0x8f, 0x8c, 0x19, 0x08, 0x0a, 0x00, 0x00, 0x0f, 0xc1, 0x15, 0x55, 0x24, 0x15, 0x6a, 0x72, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]
+    vec![
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00,
+        0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x03, 0x08, 0x06, 0x00, 0x00, 0x00, 0xb4, 0xf4, 0xae, 0xc6, 0x00,
+        0x00, 0x00, 0x12, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xe0, 0xce, 0xf3, 0xff, 0x8f, 0x8c, 0x19,
+        0x08, 0x0a, 0x00, 0x00, 0x0f, 0xc1, 0x15, 0x55, 0x24, 0x15, 0x6a, 0x72, 0x00, 0x00, 0x00, 0x00, 0x49,
+        0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ]
 }
 
 #[test]
@@ -491,19 +500,29 @@ fn the_logo_is_checked_by_its_content_and_used_at_once() {
         &[("logo", "ตราใหม่.png", b"%PDF-1.7 this is not a picture")],
     );
     assert_eq!(fake.status, 422);
-    assert!(fake.text().contains("ไฟล์ &quot;ตราใหม่.png&quot;: ไม่ใช่รูปภาพ PNG, JPG หรือ SVG"), "{}", fake.text());
+    assert!(
+        fake.text().contains("ไฟล์ &quot;ตราใหม่.png&quot;: ไม่ใช่รูปภาพ PNG, JPG หรือ SVG"),
+        "{}",
+        fake.text()
+    );
     assert_eq!(std::fs::read(server.data.join("prakat.toml")).unwrap(), before);
     // An SVG with a script: refused.
     let script = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
-    let refused = admin.post_multipart("/admin/settings/logo", &[("csrf", &token)], &[("logo", "x.svg", script)]);
+    let refused =
+        admin.post_multipart("/admin/settings/logo", &[("csrf", &token)], &[("logo", "x.svg", script)]);
     assert_eq!(refused.status, 422);
     assert!(refused.text().contains("&lt;script&gt;"));
 
     // A real PNG: in force at once, in the header, the tab and the printed form.
-    let ok = admin.post_multipart("/admin/settings/logo", &[("csrf", &token)], &[("logo", "ตรา.png", &small_png())]);
+    let ok = admin.post_multipart(
+        "/admin/settings/logo",
+        &[("csrf", &token)],
+        &[("logo", "ตรา.png", &small_png())],
+    );
     assert_eq!(ok.status, 303, "{}", ok.text());
     let home = server.get("/").text();
-    let src2 = home.split("<img class=\"custom\" src=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let src2 =
+        home.split("<img class=\"custom\" src=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     assert_ne!(src, src2, "a new version");
     assert!(home.contains(&format!("<link rel=\"icon\" href=\"{src2}\" type=\"image/png\"")));
     let logo = server.get(&src2);

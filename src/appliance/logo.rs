@@ -50,8 +50,9 @@ pub fn check(name: &str, bytes: &[u8]) -> Result<Logo, String> {
         return Err(refuse(&format!("ใหญ่เกิน {} MB", MAX_BYTES / (1024 * 1024))));
     }
     match image::guess_format(bytes) {
-        Ok(format @ (image::ImageFormat::Png | image::ImageFormat::Jpeg)) => raster(bytes, format)
-            .map_err(|e| refuse(&format!("อ่านเป็นรูปภาพไม่ได้ ไฟล์อาจเสียหาย ({e})"))),
+        Ok(format @ (image::ImageFormat::Png | image::ImageFormat::Jpeg)) => {
+            raster(bytes, format).map_err(|e| refuse(&format!("อ่านเป็นรูปภาพไม่ได้ ไฟล์อาจเสียหาย ({e})")))
+        }
         Ok(_) => Err(refuse("รับเฉพาะรูปภาพ PNG, JPG หรือ SVG")),
         Err(_) if looks_like_svg(bytes) => {
             if bytes.len() > MAX_SVG_BYTES {
@@ -168,7 +169,10 @@ fn style(css: &str) -> Result<(), String> {
         let rest = compact[i + 4..].trim_start_matches(['"', '\'']);
         !rest.starts_with('#')
     });
-    if outside || compact.contains("@import") || compact.contains("expression(") || compact.contains("javascript:")
+    if outside
+        || compact.contains("@import")
+        || compact.contains("expression(")
+        || compact.contains("javascript:")
     {
         return Err("มีสไตล์ที่โหลดข้อมูลภายนอก (url/@import) ซึ่งไม่อนุญาต".into());
     }
@@ -223,7 +227,9 @@ mod tests {
     fn png(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbaImage::from_pixel(w, h, image::Rgba([11, 110, 79, 255]));
         let mut out = Vec::new();
-        image::DynamicImage::ImageRgba8(img).write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+        image::DynamicImage::ImageRgba8(img)
+            .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
         out
     }
 
@@ -263,11 +269,26 @@ mod tests {
             (r#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#, "script"),
             (r#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#, "onload"),
             (r#"<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>"#, "foreignobject"),
-            (r#"<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x.example/a.png"/></svg>"#, "href"),
-            (r#"<svg xmlns="http://www.w3.org/2000/svg"><a xlink:href="javascript:alert(1)"/></svg>"#, "href"),
-            (r#"<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(http://x/a.css);</style></svg>"#, "url"),
-            (r#"<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url( 'http://x/y')"/></svg>"#, "url"),
-            (r#"<svg xmlns="http://www.w3.org/2000/svg"><set attributeName="href" to="javascript:x"/></svg>"#, "set"),
+            (
+                r#"<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x.example/a.png"/></svg>"#,
+                "href",
+            ),
+            (
+                r#"<svg xmlns="http://www.w3.org/2000/svg"><a xlink:href="javascript:alert(1)"/></svg>"#,
+                "href",
+            ),
+            (
+                r#"<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(http://x/a.css);</style></svg>"#,
+                "url",
+            ),
+            (
+                r#"<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url( 'http://x/y')"/></svg>"#,
+                "url",
+            ),
+            (
+                r#"<svg xmlns="http://www.w3.org/2000/svg"><set attributeName="href" to="javascript:x"/></svg>"#,
+                "set",
+            ),
             (r#"<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>"#, "DOCTYPE"),
             (r#"<html><svg/></html>"#, "<svg>"),
             (r#"<svg xmlns="http://www.w3.org/2000/svg"><g></svg>"#, "XML"),

@@ -200,14 +200,19 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
         let time = settings.backups.time().unwrap_or(jiff::civil::Time::midnight());
         let schedule = hooks.settings.clone();
         jobs.push(
-            Job::blocking("backup", "สำรองข้อมูลประจำวัน", Schedule::Daily(time), move || {
-                let backups = live.get().backups.clone();
-                if !backup_due(&store, &backups)? {
-                    return Ok("สำรองแล้ววันนี้".into());
-                }
-                let path = super::backup::run_once(&store, &dir, &backups, &Who::scheduler())?;
-                Ok(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
-            })
+            Job::blocking(
+                "backup",
+                "สำรองข้อมูลประจำวัน",
+                Schedule::Daily(time),
+                move || {
+                    let backups = live.get().backups.clone();
+                    if !backup_due(&store, &backups)? {
+                        return Ok("สำรองแล้ววันนี้".into());
+                    }
+                    let path = super::backup::run_once(&store, &dir, &backups, &Who::scheduler())?;
+                    Ok(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+                },
+            )
             .following(move || schedule.get().backups.time().map(Schedule::Daily)),
         );
     }
@@ -259,13 +264,19 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
     {
         let (store, live, schedule) = (store.clone(), hooks.settings.clone(), hooks.settings.clone());
         jobs.push(
-            Job::asynchronous("mail", "ส่งอีเมลแจ้งเตือน", Schedule::Every(super::mailer::PERIOD), move || {
-                let (store, settings) = (store.clone(), live.get());
-                async move {
-                    let n = super::mailer::send_pending(&store, &settings.smtp, &settings.office.name_th).await?;
-                    Ok(format!("ส่ง {n} ฉบับ"))
-                }
-            })
+            Job::asynchronous(
+                "mail",
+                "ส่งอีเมลแจ้งเตือน",
+                Schedule::Every(super::mailer::PERIOD),
+                move || {
+                    let (store, settings) = (store.clone(), live.get());
+                    async move {
+                        let n = super::mailer::send_pending(&store, &settings.smtp, &settings.office.name_th)
+                            .await?;
+                        Ok(format!("ส่ง {n} ฉบับ"))
+                    }
+                },
+            )
             .following(move || {
                 (!schedule.get().smtp.host.is_empty()).then_some(Schedule::Every(super::mailer::PERIOD))
             }),

@@ -517,10 +517,12 @@ pub fn record_in(
         let recipients = match notice.to {
             Recipients::Requester => vec![requester_id],
             Recipients::Role(role) => super::users::with_role(tx, role)?.into_iter().map(|u| u.id).collect(),
-            Recipients::UnitApprovers => super::units::approvers_for(tx, requester_id, unit_id, crate::thai::today())?
-                .into_iter()
-                .map(|a| a.user_id)
-                .collect(),
+            Recipients::UnitApprovers => {
+                super::units::approvers_for(tx, requester_id, unit_id, crate::thai::today())?
+                    .into_iter()
+                    .map(|a| a.user_id)
+                    .collect()
+            }
         };
         let text = notice.kind.text(&topic, transition::reason(plan), &public, scheduled.as_deref());
         let link = match notice.link {

@@ -124,8 +124,18 @@ pub struct Status {
 const RESTART: &str = " — ต้องเริ่มโปรแกรมใหม่";
 
 /// The settings page.
-pub fn page(chrome: &Chrome, bar: &Bar, form: &SettingsForm, problems: &[Problem], status: &Status) -> Markup {
-    let security = [("starttls", "STARTTLS (พอร์ต 587)"), ("tls", "TLS (พอร์ต 465)"), ("none", "ไม่เข้ารหัส (เฉพาะเครื่องในสำนักงาน)")];
+pub fn page(
+    chrome: &Chrome,
+    bar: &Bar,
+    form: &SettingsForm,
+    problems: &[Problem],
+    status: &Status,
+) -> Markup {
+    let security = [
+        ("starttls", "STARTTLS (พอร์ต 587)"),
+        ("tls", "TLS (พอร์ต 465)"),
+        ("none", "ไม่เข้ารหัส (เฉพาะเครื่องในสำนักงาน)"),
+    ];
     let tls_modes = [
         ("self-signed", "ใบรับรองที่สร้างเอง (self-signed) — เบราว์เซอร์จะเตือนจนกว่าจะติดตั้งใบรับรองในเครื่อง"),
         ("acme", "Let's Encrypt (ACME) — ต้องมีชื่อโดเมนสาธารณะที่ชี้มาที่เครื่องนี้ และเปิดพอร์ต 80"),

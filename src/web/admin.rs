@@ -244,12 +244,8 @@ pub async fn system(State(app): State<Shared>, staff: Staff) -> Result<Response,
     })
     .await
     .unwrap_or(0);
-    let logs = view::LogsInfo {
-        days,
-        bytes,
-        retention_days: app.settings().logs.retention_days,
-        last_verification,
-    };
+    let logs =
+        view::LogsInfo { days, bytes, retention_days: app.settings().logs.retention_days, last_verification };
     Ok(Html(view::system(&chrome, &bar, status.as_ref(), &logs).into_string()).into_response())
 }
 

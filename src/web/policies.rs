@@ -51,8 +51,7 @@ pub async fn edit_form(
     admin_only(&staff)?;
     let policy = policy(slug.as_ref().map_or("website", |p| p.0.as_str()))?;
     let stored = app.store.run(move |c| pages::get(c, policy.slug)).await?;
-    let body =
-        stored.map_or_else(|| view::default_text(policy, &app.settings().office.name_th), |(b, _)| b);
+    let body = stored.map_or_else(|| view::default_text(policy, &app.settings().office.name_th), |(b, _)| b);
     let bar = super::staff::bar(&app, &staff).await?;
     let saved = params.contains_key("saved");
     Ok(html(view::edit(&app.plain_chrome(), &bar, policy, &body, &[], saved)))
@@ -167,10 +166,7 @@ pub async fn feed(
             xml_escape(&r.title),
             xml_escape(&r.summary),
             jiff::Timestamp::from_second(r.published_at)
-                .map(|t| format!(
-                    "เผยแพร่ {}",
-                    crate::thai::datetime_long(t, app.settings().display.digits)
-                ))
+                .map(|t| format!("เผยแพร่ {}", crate::thai::datetime_long(t, app.settings().display.digits)))
                 .unwrap_or_default(),
             published = rfc3339(r.published_at),
         ));

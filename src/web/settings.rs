@@ -228,17 +228,17 @@ pub fn apply(form: &SettingsForm, s: &mut Settings) -> Vec<Problem> {
             ),
         ));
     }
-    if t.mode == TlsMode::Acme && !t.acme_email.is_empty() && t.acme_email.parse::<lettre::Address>().is_err() {
+    if t.mode == TlsMode::Acme && !t.acme_email.is_empty() && t.acme_email.parse::<lettre::Address>().is_err()
+    {
         problems.push(Problem::new(
             "tls_acme_email",
             format!("อีเมลผู้ติดต่อสำหรับ Let's Encrypt: ต้องเป็นที่อยู่อีเมล ได้ \"{}\"", t.acme_email),
         ));
     }
     if t.mode == TlsMode::Manual {
-        for (field, label, value) in [
-            ("tls_cert_file", "ไฟล์ใบรับรอง", &t.cert_file),
-            ("tls_key_file", "ไฟล์กุญแจ", &t.key_file),
-        ] {
+        for (field, label, value) in
+            [("tls_cert_file", "ไฟล์ใบรับรอง", &t.cert_file), ("tls_key_file", "ไฟล์กุญแจ", &t.key_file)]
+        {
             if !std::path::Path::new(value).is_absolute() {
                 problems.push(Problem::new(
                     field,
@@ -376,7 +376,8 @@ async fn test_mail(
     typed: &Settings,
     problems: Vec<Problem>,
 ) -> Result<Response, WebError> {
-    let smtp_problems: Vec<Problem> = problems.iter().filter(|p| p.field.starts_with("smtp_")).cloned().collect();
+    let smtp_problems: Vec<Problem> =
+        problems.iter().filter(|p| p.field.starts_with("smtp_")).cloned().collect();
     let outcome = if !smtp_problems.is_empty() {
         Err("แก้ไขการตั้งค่า SMTP ที่ระบุก่อน".to_string())
     } else if staff.user.email.trim().is_empty() {

@@ -218,9 +218,10 @@ pub async fn count(State(app): State<Shared>, request: Request, next: Next) -> R
     let user_agent =
         request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     // The access middleware runs inside this one; decide the address the same way.
-    let address = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|ci| {
-        super::access::client_ip(ci.0.ip(), request.headers(), &app.settings().access).to_string()
-    });
+    let address = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|ci| super::access::client_ip(ci.0.ip(), request.headers(), &app.settings().access).to_string());
     let response = next.run(request).await;
     // A page the browser already had (304 to its If-None-Match) is still a view; a download
     // only when the file is sent.

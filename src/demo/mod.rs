@@ -368,7 +368,9 @@ mod tests {
         assert_eq!(store.run_sync(|c| items::count_all(c)).unwrap(), n);
         assert_eq!(generate(&store, n as usize + 25).unwrap(), 25);
         let settings = Settings::load(dir.path()).unwrap();
-        assert_eq!(settings.office, demo_office());
+        assert!(crate::config::is_logo_name(&settings.office.logo), "the placeholder emblem");
+        assert!(crate::appliance::logo::read(dir.path(), &settings.office.logo).is_some());
+        assert_eq!(settings.office, Office { logo: settings.office.logo.clone(), ..demo_office() });
         assert!(settings.security.totp_required_roles.is_empty(), "the demo needs no phone");
     }
 }

@@ -147,12 +147,14 @@ fn the_settings_page_sends_a_test_email_with_the_typed_settings_and_saves_nothin
     let out =
         Command::new(common::binary()).args(["demo", "--items", "0", "--data"]).arg(&data).output().unwrap();
     assert!(out.status.success());
-    let edit = Command::new(common::binary())
-        .args(["user", "edit", "admin", "--email", "admin@mueangloei.example", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(edit.status.success(), "{}", String::from_utf8_lossy(&edit.stderr));
+    for (user, email) in [("admin", "admin@mueangloei.example"), ("head", "head@mueangloei.example")] {
+        let edit = Command::new(common::binary())
+            .args(["user", "edit", user, "--email", email, "--data"])
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(edit.status.success(), "{}", String::from_utf8_lossy(&edit.stderr));
+    }
     let server = Server::start(&data, &[]);
     let admin = Client::logged_in(&server, "admin");
     let page = admin.get("/admin/settings").text();
@@ -201,4 +203,41 @@ fn the_settings_page_sends_a_test_email_with_the_typed_settings_and_saves_nothin
     let text = failed.text();
     assert!(text.contains("ส่งอีเมลทดสอบไม่สำเร็จ: ติดต่อเซิร์ฟเวอร์ไม่ได้"), "{text}");
     assert_eq!(std::fs::read(data.join("prakat.toml")).unwrap(), before, "nothing saved");
+
+    // Saved, the mail server is used at once: the server started without one, and is not
+    // restarted, yet the head is mailed about a new request.
+    let mut save = form(&port);
+    save.retain(|(k, _)| *k != "intent");
+    assert_eq!(send(&save).status, 303);
+    let staff = Client::logged_in(&server, "staff");
+    let token = csrf_of(&staff.get("/staff/requests/new").text());
+    let created = staff.post_multipart(
+        "/staff/requests",
+        &[
+            ("csrf", token.as_str()),
+            ("unit", "กลุ่มงานบริหารทั่วไป"),
+            ("request_date", "2026-11-20"),
+            ("topic", "ประกาศหลังตั้งค่าอีเมล"),
+            ("details", "ขอเผยแพร่ประกาศเพื่อทดสอบว่าการตั้งค่าอีเมลมีผลทันที"),
+            ("requester_name", "นางสาวณภาพัช สอนสุภาพ"),
+            ("requester_position", "นักวิชาการเงินและบัญชี"),
+            ("requester_contact", "042 812665"),
+            ("category", "news/general"),
+            ("no_end", "on"),
+            ("intent", "submit"),
+        ],
+        &[],
+    );
+    assert_eq!(created.status, 303, "{}", created.text());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if messages(&maildir)
+            .iter()
+            .any(|m| m.contains("head@mueangloei.example") && m.contains("ประกาศหลังตั้งค่าอีเมล"))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no notification within 30 s of saving the SMTP settings");
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

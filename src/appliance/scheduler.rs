@@ -494,6 +494,32 @@ mod tests {
     }
 
     #[test]
+    fn backup_and_mail_follow_the_settings_in_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let settings = crate::config::Settings::default();
+        let live = crate::config::Live::new(settings.clone());
+        let config = Config { data_dir: dir.path().to_path_buf(), settings };
+        let hooks =
+            Hooks { content_changed: Arc::new(|| {}), restart: Arc::new(|| {}), settings: live.clone() };
+        let jobs = duties(&store, &config, &hooks);
+        let job = |name: &str| jobs.iter().find(|j| j.name == name).unwrap();
+        assert_eq!(job("backup").schedule_now(), Some(Schedule::Daily(time(2, 0, 0, 0))));
+        assert_eq!(job("mail").schedule_now(), None, "no mail server: off");
+        assert_eq!(job("expire").schedule_now(), Some(Schedule::Every(Duration::from_secs(60))));
+        // Saved on the settings page: no restart, new schedules.
+        let mut next = crate::config::Settings::default();
+        next.backups.daily_at = "23:30".into();
+        next.smtp.host = "mail.example.go.th".into();
+        live.set(next.clone());
+        assert_eq!(job("backup").schedule_now(), Some(Schedule::Daily(time(23, 30, 0, 0))));
+        assert_eq!(job("mail").schedule_now(), Some(Schedule::Every(super::super::mailer::PERIOD)));
+        next.backups.daily_at.clear();
+        live.set(next);
+        assert_eq!(job("backup").schedule_now(), None, "scheduled backups off");
+    }
+
+    #[test]
     fn schedules_catch_up_after_downtime() {
         let at = |y, m, d, h, min| bangkok(y, m, d, h, min).timestamp().as_second();
         let every = Schedule::Every(Duration::from_secs(60));

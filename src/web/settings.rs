@@ -462,6 +462,10 @@ pub async fn upload_logo(
         Ok(file) => set_logo(&app, &staff, file).await?,
         Err(e) => Err(e),
     };
+    if outcome.is_err() {
+        // A file stored for settings that could not be written is not kept.
+        logo::remove_others(&app.config.data_dir, &app.settings().office.logo);
+    }
     match outcome {
         Ok(()) => Ok(Redirect::to("/admin/settings?saved=1#logo").into_response()),
         Err(message) => {
@@ -494,14 +498,18 @@ pub async fn serve_logo(State(app): State<Shared>, Query(q): Query<HashMap<Strin
     let settings = app.settings();
     let current = crate::paths::logo(&settings.office);
     let asked = q.get("v").map(|v| format!("/logo?v={v}"));
-    let cache = if asked.as_deref() == Some(current.as_str()) {
+    let data_dir = app.config.data_dir.clone();
+    let name = settings.office.logo.clone();
+    let found = tokio::task::spawn_blocking(move || logo::read(&data_dir, &name)).await.ok().flatten();
+    // Kept long only when this is what the versioned address names (a logo file missing from
+    // the data directory is answered with the built-in emblem, briefly).
+    let exact =
+        asked.as_deref() == Some(current.as_str()) && (found.is_some() || settings.office.logo.is_empty());
+    let cache = if exact {
         "public, max-age=31536000, immutable".to_string()
     } else {
         super::cache_policy::public(settings.cache.public_max_age_secs)
     };
-    let data_dir = app.config.data_dir.clone();
-    let name = settings.office.logo.clone();
-    let found = tokio::task::spawn_blocking(move || logo::read(&data_dir, &name)).await.ok().flatten();
     let (bytes, mime) = match found {
         Some(found) => found,
         None => (super::assets::embedded("logo.svg").unwrap_or_default(), "image/svg+xml"),

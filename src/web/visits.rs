@@ -46,6 +46,7 @@ pub fn classify(path: &str) -> Option<Hit> {
     let excluded = ["/assets/", "/healthz", "/feeds/"];
     if crate::paths::is_private(path)
         || excluded.iter().any(|p| path.starts_with(p))
+        || path == "/logo"
         || path.ends_with(".xml")
         || path.ends_with(".csv")
     {
@@ -247,7 +248,7 @@ mod tests {
         assert_eq!(classify("/"), Some(Hit::Page));
         assert_eq!(classify("/items/42"), Some(Hit::Item(42)));
         assert_eq!(classify("/files/7/a.pdf"), Some(Hit::Download(7)));
-        for path in ["/assets/style.css", "/staff", "/admin/stats", "/sitemap.xml", "/items/x", "/healthz"] {
+        for path in ["/assets/style.css", "/logo", "/staff", "/admin/stats", "/sitemap.xml", "/items/x", "/healthz"] {
             assert_eq!(classify(path), None, "{path}");
         }
     }

@@ -891,6 +891,16 @@ async fn browser_office_units_delegation_and_settings() {
     // The settings page: a new name, in force on the public site at once.
     admin.goto(&format!("{base}/admin/settings")).await;
     admin.wait("#f-name_th").await;
+    if let Some(axe) = axe_source() {
+        let problems = admin.axe(&axe).await;
+        assert!(problems.is_empty(), "settings page accessibility: {problems:#?}");
+        admin.goto(&format!("{base}/admin/units")).await;
+        admin.wait("#f-name").await;
+        let problems = admin.axe(&axe).await;
+        assert!(problems.is_empty(), "units page accessibility: {problems:#?}");
+        admin.goto(&format!("{base}/admin/settings")).await;
+        admin.wait("#f-name_th").await;
+    }
     admin.size(PHONE_390).await;
     admin.no_overflow("settings page at 390 px").await;
     admin.shot("office-04-settings-390").await;

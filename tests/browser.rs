@@ -838,6 +838,7 @@ async fn browser_office_units_delegation_and_settings() {
     let base = server.base.clone();
     let driver = Driver::start(&chromedriver);
     let admin = Browser::open(&driver, &chromium).await;
+    admin.size(WIDE).await;
     admin.login(&base, "admin").await;
 
     // A new unit.

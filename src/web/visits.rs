@@ -248,7 +248,9 @@ mod tests {
         assert_eq!(classify("/"), Some(Hit::Page));
         assert_eq!(classify("/items/42"), Some(Hit::Item(42)));
         assert_eq!(classify("/files/7/a.pdf"), Some(Hit::Download(7)));
-        for path in ["/assets/style.css", "/logo", "/staff", "/admin/stats", "/sitemap.xml", "/items/x", "/healthz"] {
+        for path in
+            ["/assets/style.css", "/logo", "/staff", "/admin/stats", "/sitemap.xml", "/items/x", "/healthz"]
+        {
             assert_eq!(classify(path), None, "{path}");
         }
     }

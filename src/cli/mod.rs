@@ -255,6 +255,7 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         let app = web::App::new(config, store.clone(), tls.clone(), Some(traffic), stop_tx.clone());
         let (pages, config, restart_tx) = (app.clone(), app.config.clone(), stop_tx.clone());
         let hooks = appliance::scheduler::Hooks {
+            settings: app.live.clone(),
             content_changed: std::sync::Arc::new(move || pages.pages.invalidate()),
             restart: std::sync::Arc::new(move || {
                 appliance::update::request_restart();

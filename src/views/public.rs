@@ -21,7 +21,7 @@ pub fn home(chrome: &Chrome, news: &[ItemSummary], announcements: &[ItemSummary]
         &[],
         html! {
             section.welcome {
-                h1 { (chrome.office.name_th) }
+                h1 { (chrome.office().name_th) }
                 p { "เผยแพร่ข้อมูลข่าวสารของหน่วยงานต่อสาธารณะ ตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. ๒๕๔๐ และมาตรฐานเว็บไซต์ภาครัฐ" }
             }
             div.columns {

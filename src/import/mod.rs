@@ -518,7 +518,9 @@ impl Runner<'_> {
                 ),
             );
         }
-        let body = html::to_text(&post.content);
+        // Galleries become the images they show; the first pass finds what the body uses.
+        let content = html::expand_galleries(&post.content, &|ids| self.gallery(post.post_id, ids));
+        let body = html::to_text(&content);
         let summary = html::to_text(&post.excerpt).text;
         // The category: the first of the post's categories that has a place; pages by the map.
         let place: Option<String> = if post.post_type == "page" {
@@ -573,10 +575,13 @@ impl Runner<'_> {
             wanted.push((rel, name, alt, urls));
         }
         let mut files_out = Vec::new();
+        // Which brought file each old path under uploads became (by lower-case path).
+        let mut brought: HashMap<String, usize> = HashMap::new();
         for (rel, name, alt, urls) in wanted {
             match bring_file(self.store, self.opts, self.run_id, self.uploads, &rel, &name) {
                 Ok((kind, sha256, size)) => {
-                    let alt = if kind == "jpg" { alt } else { String::new() };
+                    brought.insert(rel.to_lowercase(), files_out.len());
+                    let alt = if crate::views::staff::is_image(&kind) { alt } else { String::new() };
                     files_out.push(ImportedFile {
                         file_name: files::safe_display_name(&name),
                         kind,
@@ -595,6 +600,13 @@ impl Runner<'_> {
         } else {
             format!("{} ({PROVENANCE})", author.trim())
         };
+        // The second pass writes the body with images and links pointing at the item's files
+        // (their addresses are known once stored: see `imports::file_placeholder`).
+        let host = self.site.host.clone();
+        let body = html::to_markdown(&content, &|url| {
+            let rel = uploads::rel_of_url(url, &host)?;
+            brought.get(&rel.to_lowercase()).map(|&i| imports::file_placeholder(i))
+        });
         let item = ImportedItem {
             guid,
             title: post.title.trim().to_owned(),
@@ -634,6 +646,35 @@ impl Runner<'_> {
         report.files += file_count;
         report.file_bytes += bytes;
         Ok(())
+    }
+}
+
+impl Runner<'_> {
+    /// The images of a `[gallery]`: the attachments listed by id, or every image attached to
+    /// post `post_id` when none are listed; as (old address, title).
+    fn gallery(&self, post_id: i64, ids: &[i64]) -> Vec<(String, String)> {
+        let is_image = |a: &AttachmentInfo| {
+            let ext = a.rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+            matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "gif")
+        };
+        let picked: Vec<&AttachmentInfo> = if ids.is_empty() {
+            self.site
+                .by_parent
+                .get(&post_id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .map(|&i| &self.site.attachments[i])
+                .filter(|a| is_image(a))
+                .collect()
+        } else {
+            ids.iter().filter_map(|id| self.site.attachments.iter().find(|a| a.id == *id)).collect()
+        };
+        picked
+            .into_iter()
+            .filter(|a| !a.rel.is_empty())
+            .map(|a| (format!("/wp-content/uploads/{}", a.rel), a.title.clone()))
+            .collect()
     }
 }
 

@@ -142,10 +142,10 @@ pub fn amend_form(
                     }
                     @let file_problem = problems.iter().find(|p| p.field == "files");
                     div.field.invalid[file_problem.is_some()] {
-                        label for="f-files" { "แนบไฟล์ใหม่ (.pdf .xlsx .doc .docx .jpg .zip .rar ไม่เกินไฟล์ละ " (max_mb) " MB สูงสุด 10 ไฟล์)" }
+                        label for="f-files" { "แนบไฟล์ใหม่ (.pdf .xlsx .doc .docx .jpg .png .gif .zip .rar ไม่เกินไฟล์ละ " (max_mb) " MB สูงสุด 10 ไฟล์)" }
                         @for p in problems.iter().filter(|p| p.field == "files") { p.error { (p.message) } }
                         input #f-files type="file" name="files" multiple
-                            accept=".pdf,.xlsx,.doc,.docx,.jpg,.jpeg,.zip,.rar";
+                            accept=".pdf,.xlsx,.doc,.docx,.jpg,.jpeg,.png,.gif,.zip,.rar";
                     }
                 }
                 div.actions {

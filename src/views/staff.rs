@@ -364,10 +364,10 @@ pub fn request_form(
                     }
                     @let file_problem = problems.iter().find(|p| p.field == "files");
                     div.field.invalid[file_problem.is_some()] {
-                        label for="f-files" { "เลือกไฟล์ (.pdf .xlsx .doc .docx .jpg .zip .rar ไม่เกินไฟล์ละ " (max_mb) " MB สูงสุด 10 ไฟล์)" }
+                        label for="f-files" { "เลือกไฟล์ (.pdf .xlsx .doc .docx .jpg .png .gif .zip .rar ไม่เกินไฟล์ละ " (max_mb) " MB สูงสุด 10 ไฟล์)" }
                         @for p in problems.iter().filter(|p| p.field == "files") { p.error { (p.message) } }
                         input #f-files type="file" name="files" multiple
-                            accept=".pdf,.xlsx,.doc,.docx,.jpg,.jpeg,.zip,.rar";
+                            accept=".pdf,.xlsx,.doc,.docx,.jpg,.jpeg,.png,.gif,.zip,.rar";
                     }
                 }
                 div.actions {
@@ -579,7 +579,7 @@ fn action_forms(r: &Request, actions: &[ActionKind], token: &str) -> Markup {
 /// Whether a file kind is shown as an image on the item page (and so needs a text
 /// alternative).
 pub fn is_image(kind: &str) -> bool {
-    matches!(kind, "jpg" | "jpeg")
+    kind == "jpeg" || crate::workflow::files::Kind::parse(kind).is_some_and(|k| k.is_image())
 }
 
 /// The publish form.

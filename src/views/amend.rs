@@ -262,7 +262,13 @@ pub fn revisions(chrome: &Chrome, bar: &Bar, p: &RevisionsPage) -> Markup {
                     @for r in p.revisions.iter().rev() {
                         tr {
                             td { (digits.apply(&r.number.to_string())) }
-                            td { (text::date_of_unix(r.created_at, digits)) }
+                            td {
+                                @if r.pending {
+                                    span.state.state-scheduled { "กำหนดเผยแพร่ " (text::date_of_unix(r.published_at, digits)) }
+                                } @else {
+                                    (text::date_of_unix(r.created_at.max(r.published_at), digits))
+                                }
+                            }
                             td { (r.title) }
                             td { (r.requested_by) " / " (r.approved_by) " / " (r.published_by) }
                             td { @if r.note.is_empty() { "เผยแพร่ครั้งแรก" } @else { (r.note) } }
@@ -308,6 +314,7 @@ fn meta_text(r: &Revision) -> String {
             r.period_to.as_deref().unwrap_or("-")
         ),
         format!("สิ้นสุดการเผยแพร่: {}", r.expires_on.as_deref().unwrap_or("ไม่กำหนด")),
+        format!("ไม่ระบุช่วงเวลาของข้อมูล (ใช้ได้ทุกปี): {}", if r.timeless { "ใช่" } else { "ไม่ใช่" }),
     ]
     .join("\n")
 }

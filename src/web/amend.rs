@@ -301,7 +301,7 @@ pub async fn create(
                 files: &files,
                 amendment: Some(&amendment),
             };
-            let rec = Record { who: &who, actor_id, edit: None, item: None, amendment: None };
+            let rec = Record { who: &who, actor_id, edit: None, item: None, amendment: None, tag_year: None };
             Ok(requests::record(c, target, &planned, rec))
         })
         .await?;
@@ -407,13 +407,28 @@ pub(super) async fn published(
     r: &Request,
 ) -> Result<Option<crate::views::staff::Published>, WebError> {
     let Some(item_id) = r.item_id else { return Ok(None) };
-    let found = app.store.run(move |c| items::by_id(c, item_id)).await?;
-    Ok(found.map(|(item, _, state)| crate::views::staff::Published {
-        item_id,
-        start: item.published_at,
-        end: item.expires_on,
-        scheduled: item.published_at > thai::now().as_second(),
-        state,
+    let request_id = r.id;
+    let (found, pending) = app
+        .store
+        .run(move |c| Ok((items::by_id(c, item_id)?, revisions::pending_of_request(c, request_id)?)))
+        .await?;
+    let now = thai::now().as_second();
+    Ok(found.map(|(item, _, state)| match pending {
+        // An amendment dated later: its own start, not the item's.
+        Some(start) => crate::views::staff::Published {
+            item_id,
+            start,
+            end: r.fields.end,
+            scheduled: start > now,
+            state,
+        },
+        None => crate::views::staff::Published {
+            item_id,
+            start: item.published_at,
+            end: item.expires_on,
+            scheduled: item.published_at > now,
+            state,
+        },
     }))
 }
 
@@ -433,7 +448,7 @@ pub async fn proposed(
     let ctx = context(&app, &a.item_id.to_string()).await?;
     let item_id = ctx.item.id;
     let revs = app.store.run(move |c| revisions::of_item(c, item_id)).await?;
-    let Some(online) = revs.last() else { return Err(WebError::NotFound) };
+    let Some(online) = revs.iter().rev().find(|r| !r.pending) else { return Err(WebError::NotFound) };
     let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
     let f = &r.fields;
     let asked = revisions::Revision {
@@ -456,6 +471,8 @@ pub async fn proposed(
         approved_by: String::new(),
         published_by: String::new(),
         created_at: r.updated_at,
+        timeless: online.timeless,
+        pending: false,
         files: r.files.clone(),
     };
     let bar = bar(&app, &staff).await?;

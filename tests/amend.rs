@@ -449,6 +449,14 @@ fn a_rejected_amendment_is_edited_with_its_note_and_sent_again() {
     let edit = edit.text();
     assert!(edit.contains("แก้ชื่อเรื่อง"), "the note is on the edit form");
     let token = csrf_of(&edit);
+    // Edited back to the version online, it changes nothing: refused in Thai, as when made.
+    let mut same = fields(&token, "ประกาศผลการคัดเลือก", BODY, "submit");
+    same.push(("summary", SUMMARY));
+    same.push(("note", "ไม่แก้อะไร"));
+    let refused = p.staff.post_multipart(&amendment, &same, &[]);
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(refused.text().contains("ไม่ได้เปลี่ยนแปลงสิ่งใด"));
+    assert!(p.staff.get(&amendment).text().contains("ไม่อนุมัติ"), "still rejected, nothing saved");
     let mut f = fields(&token, "ประกาศผลการคัดเลือก (แก้ไข)", BODY, "submit");
     f.push(("summary", SUMMARY));
     f.push(("note", "แก้ชื่อเรื่องให้ตรงกับคำสั่งแต่งตั้งคณะกรรมการ"));

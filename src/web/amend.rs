@@ -133,6 +133,37 @@ impl Context {
     }
 }
 
+/// An amendment's content as compared with the item's: the validated form, the summary and
+/// the files as (name, sha256).
+pub(super) fn proposed_content(v: &form::ValidRequest, summary: &str, files: Vec<(String, String)>) -> Content {
+    let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    Content {
+        title: v.topic.clone(),
+        summary: summary.to_owned(),
+        body: v.details.clone(),
+        link: v.link.clone().unwrap_or_default(),
+        category: v.category.clone(),
+        period_from: date(v.period_from),
+        period_to: date(v.period_to),
+        end: date(v.end),
+        files,
+    }
+}
+
+/// Whether an amendment of item `item_id` proposing `content` changes nothing of the version
+/// online — checked when it is made, and again whenever it is edited or sent again (the item
+/// may have been amended meanwhile). Republishing a withdrawn item is a change in itself.
+pub(super) async fn changes_nothing(app: &Shared, item_id: i64, content: &Content) -> Result<bool, WebError> {
+    let ctx = context(app, &item_id.to_string()).await?;
+    Ok(ctx.unchanged(content))
+}
+
+impl Context {
+    fn unchanged(&self, proposed: &Content) -> bool {
+        self.state != "withdrawn" && rules::changes(&self.content(), proposed).is_empty()
+    }
+}
+
 /// Refuses unless `staff` may amend the item now (with the workflow's Thai reason).
 fn allowed(staff: &Staff, ctx: &Context) -> Result<(), WebError> {
     may_amend(&ctx.facts(), &staff.actor()).map_err(|e| WebError::Forbidden(e.to_string()))
@@ -218,24 +249,10 @@ pub async fn create(
         }
     };
     if let Some(v) = &valid {
-        let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
         let mut files: Vec<(String, String)> =
             kept.iter().map(|f| (f.file_name.clone(), f.sha256.clone())).collect();
         files.extend(up.files.iter().map(|f| (f.name().to_owned(), f.sha256().to_owned())));
-        let proposed = Content {
-            title: v.topic.clone(),
-            summary: up.summary.clone(),
-            body: v.details.clone(),
-            link: v.link.clone().unwrap_or_default(),
-            category: v.category.clone(),
-            period_from: date(v.period_from),
-            period_to: date(v.period_to),
-            end: date(v.end),
-            files,
-        };
-        // Republishing a withdrawn item is a change in itself.
-        let republish = ctx.state == "withdrawn";
-        if !preview && !republish && rules::changes(&ctx.content(), &proposed).is_empty() {
+        if !preview && ctx.unchanged(&proposed_content(v, &up.summary, files)) {
             problems.push(Problem::new("", rules::NOTHING_CHANGED));
         }
     }

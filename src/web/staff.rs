@@ -250,6 +250,21 @@ async fn accept_form(
             None
         }
     };
+    // An amendment edited (after a rejection, or as a draft) must still change something.
+    if let (Some(v), Some(a)) = (&valid, existing.and_then(|r| r.amendment.as_ref().map(|a| (r, a)))) {
+        let (r, a) = a;
+        let mut files: Vec<(String, String)> = r
+            .files
+            .iter()
+            .filter(|f| !up.remove_files.contains(&f.id))
+            .map(|f| (f.file_name.clone(), f.sha256.clone()))
+            .collect();
+        files.extend(up.files.iter().map(|f| (f.name().to_owned(), f.sha256().to_owned())));
+        let content = super::amend::proposed_content(v, &up.summary, files);
+        if super::amend::changes_nothing(app, a.item_id, &content).await? {
+            problems.push(Problem::new("", crate::workflow::amend::NOTHING_CHANGED));
+        }
+    }
     match valid {
         Some(v) if problems.is_empty() => Ok(Ok((v, up))),
         _ => {
@@ -414,6 +429,17 @@ pub async fn decide_on(
         _ => return Err(WebError::NotFound),
     };
     let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
+    // An amendment sent again as it was must still change the version online (which another
+    // amendment may have changed meanwhile).
+    if plan.next == state::State::Submitted
+        && let Some(a) = &r.amendment
+    {
+        let files = r.files.iter().map(|f| (f.file_name.clone(), f.sha256.clone())).collect();
+        let content = super::amend::proposed_content(&r.fields, &a.summary, files);
+        if super::amend::changes_nothing(&app, a.item_id, &content).await? {
+            return Err(WebError::Forbidden(crate::workflow::amend::NOTHING_CHANGED.into()));
+        }
+    }
     let takes_down = plan.effects.item != crate::workflow::transition::ItemChange::None;
     let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, None).await?;
     if takes_down {

@@ -186,10 +186,15 @@ fn a_real_wordpress_export_comes_over_with_its_old_links() {
     assert_eq!(started.status, 303, "{}", started.text());
     let deadline = Instant::now() + Duration::from_secs(120);
     let report = loop {
-        let p = admin.get("/admin/import/progress").text();
+        let reply = admin.get("/admin/import/progress");
+        let p = reply.text();
         if p.contains("รายงานการนำเข้า") {
+            assert_eq!(reply.header("refresh"), None, "the finished report stays put");
             break p;
         }
+        // While it runs, the page asks the browser to come back (no script needed).
+        assert_eq!(reply.header("refresh"), Some("1"), "{p}");
+        assert!(p.contains("<progress"), "{p}");
         assert!(Instant::now() < deadline, "import did not finish: {p}");
         std::thread::sleep(Duration::from_millis(200));
     };

@@ -556,8 +556,7 @@ fn a_scheduled_amendment_waits_for_its_date_and_brings_its_tags_and_flag() {
     let fy = prakat::thai::fiscal_year(today).to_string();
     // Published today, covering no period, with two compliance tags.
     let token = csrf_of(&p.staff.get("/staff/requests/new").text());
-    let created =
-        p.staff.post_multipart("/staff/requests", &fields(&token, TITLE, BODY, "submit"), &[]);
+    let created = p.staff.post_multipart("/staff/requests", &fields(&token, TITLE, BODY, "submit"), &[]);
     let request = location(&created);
     p.approve(&request);
     let token = csrf_of(&p.webmaster.get(&format!("{request}/publish")).text());
@@ -588,7 +587,12 @@ fn a_scheduled_amendment_waits_for_its_date_and_brings_its_tags_and_flag() {
     let mut pf = publish_fields(&token, new_title, SUMMARY, &tomorrow);
     // The notice now covers a period instead of none.
     pf.retain(|(k, _)| *k != "timeless" && *k != "period_from");
-    pf.extend([("period_from", today_s.as_str()), ("tag_year", fy.as_str()), ("tag_period", ""), ("tags", "ITA|O23")]);
+    pf.extend([
+        ("period_from", today_s.as_str()),
+        ("tag_year", fy.as_str()),
+        ("tag_period", ""),
+        ("tags", "ITA|O23"),
+    ]);
     let published = p.webmaster.post(&format!("{amendment}/publish"), &pf);
     assert_eq!(published.status, 303, "{}", published.text());
 

@@ -262,7 +262,8 @@ fn a_real_wordpress_export_comes_over_with_its_old_links() {
     // Bodies are CommonMark; their images are shown inline from the item's own files, and no
     // placeholder or old-site address of an image is left.
     assert_eq!(count(&data, "SELECT count(*) FROM items WHERE body LIKE '%prakat-import-file:%'"), 0);
-    let with_image: i64 = count(&data, "SELECT coalesce(min(id), 0) FROM items WHERE body LIKE '%![%](/files/%'");
+    let with_image: i64 =
+        count(&data, "SELECT coalesce(min(id), 0) FROM items WHERE body LIKE '%![%](/files/%'");
     assert!(with_image > 0, "an imported body shows an image inline");
     let html = server.get(&format!("/items/{with_image}")).text();
     let img = html.find("<img src=\"/files/").expect("an inline image");

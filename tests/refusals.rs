@@ -271,7 +271,8 @@ fn png_and_gif_pictures_are_accepted_by_their_content() {
     {
         assert!(page.contains(name), "{name} listed");
         let at = page.find("href=\"/staff/files/").expect("file link");
-        let links: Vec<&str> = page[at..].split("href=\"").filter(|l| l.starts_with("/staff/files/")).collect();
+        let links: Vec<&str> =
+            page[at..].split("href=\"").filter(|l| l.starts_with("/staff/files/")).collect();
         let link = links
             .iter()
             .map(|l| l.split('"').next().unwrap())

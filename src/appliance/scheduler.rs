@@ -534,7 +534,14 @@ mod tests {
                     files: &[],
                     amendment: None,
                 };
-                let rec = Record { who: &who, actor_id: uid, edit: None, item: None, amendment: None, tag_year: None };
+                let rec = Record {
+                    who: &who,
+                    actor_id: uid,
+                    edit: None,
+                    item: None,
+                    amendment: None,
+                    tag_year: None,
+                };
                 let rid = requests::record(c, target, &create, rec).unwrap();
                 let item = |title: &str, end, request_id| NewItem {
                     expires_on: end,

@@ -24,7 +24,8 @@ pub struct Converted {
 }
 
 /// Elements whose content is never text for a reader.
-const DROPPED: &[&str] = &["script", "style", "noscript", "iframe", "object", "template", "svg", "head", "textarea", "select"];
+const DROPPED: &[&str] =
+    &["script", "style", "noscript", "iframe", "object", "template", "svg", "head", "textarea", "select"];
 /// Elements that end a paragraph.
 const BLOCKS: &[&str] = &[
     "p",
@@ -53,7 +54,7 @@ pub fn to_text(html: &str) -> Converted {
 /// Converts `html` to CommonMark. `resolve` gives the new address of an image or link (the
 /// imported file's), or `None` to keep a link as it is (when safe) and to show an image's
 /// description only.
-pub fn to_markdown(html: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Converted {
+pub fn to_markdown(html: &str, resolve: &Resolve) -> Converted {
     let mut w = Writer { resolve: Some(resolve), ..Writer::default() };
     let html = strip_caption_shortcodes(html);
     let mut rest = html.as_str();
@@ -119,9 +120,15 @@ fn strip_caption_shortcodes(html: &str) -> String {
     out
 }
 
+/// Gives the images of a gallery (attachment ids, or none for all of the post's) as (src, alt).
+pub type GalleryImages<'a> = dyn Fn(&[i64]) -> Vec<(String, String)> + 'a;
+
+/// Gives the new address of an old one (see [`to_markdown`]).
+pub type Resolve<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
 /// `[gallery ids="1,2,3" …]` shortcodes in `html`, each replaced by `images(ids)` (the
 /// attachment ids listed, or empty for "every image of the post"), written as `<img>` tags.
-pub fn expand_galleries(html: &str, images: &dyn Fn(&[i64]) -> Vec<(String, String)>) -> String {
+pub fn expand_galleries(html: &str, images: &GalleryImages) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find("[gallery") {
@@ -223,7 +230,7 @@ struct Table {
 
 #[derive(Default)]
 struct Writer<'a> {
-    resolve: Option<&'a dyn Fn(&str) -> Option<String>>,
+    resolve: Option<&'a Resolve<'a>>,
     out: Converted,
     /// Blocks written so far.
     done: String,
@@ -291,7 +298,11 @@ impl Writer<'_> {
             }
             first = false;
             if !word.is_empty() {
-                let word: String = word.chars().filter(|c| !c.is_control()).map(|c| if c == '\u{a0}' { ' ' } else { c }).collect();
+                let word: String = word
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .map(|c| if c == '\u{a0}' { ' ' } else { c })
+                    .collect();
                 let mut escaped = String::with_capacity(word.len());
                 escape_inline(&word, &mut escaped);
                 self.buf().push_str(&escaped);
@@ -353,7 +364,10 @@ impl Writer<'_> {
             let mut item = String::new();
             for (n, line) in lines.iter().enumerate() {
                 if n == 0 {
-                    item.push_str(&format!("{quote}{pad}{}", if marker.is_empty() { cont[indent..].to_owned() } else { marker.clone() }));
+                    item.push_str(&format!(
+                        "{quote}{pad}{}",
+                        if marker.is_empty() { cont[indent..].to_owned() } else { marker.clone() }
+                    ));
                 } else {
                     item.push_str(&format!("\n{quote}{cont}"));
                 }
@@ -380,7 +394,10 @@ impl Writer<'_> {
         // Close what was opened inside it first.
         while self.open.len() > at {
             let o = self.open.pop().expect("checked");
-            let buf = if self.cell.is_some() { self.cell.as_mut().expect("checked") } else { &mut self.inline };
+            let buf = match &mut self.cell {
+                Some(cell) => cell,
+                None => &mut self.inline,
+            };
             match o {
                 Open::Strong(pos) | Open::Em(pos) => {
                     let marker = if matches!(o, Open::Strong(_)) { "**" } else { "*" };
@@ -509,11 +526,11 @@ impl Writer<'_> {
                 }
             }
             "table" => {
-                if let Some(t) = self.tables.pop() {
-                    if self.tables.is_empty() {
-                        self.cell = None;
-                        self.write_table(t);
-                    }
+                if let Some(t) = self.tables.pop()
+                    && self.tables.is_empty()
+                {
+                    self.cell = None;
+                    self.write_table(t);
                 }
             }
             "tr" if self.tables.len() == 1 => {
@@ -805,19 +822,27 @@ mod tests {
 
     #[test]
     fn gallery_shortcodes_become_images() {
-        let out = expand_galleries("ก่อน [gallery ids=\"5,7\" columns=\"2\"] หลัง [gallery]", &|ids| {
-            if ids.is_empty() {
-                vec![("/wp-content/uploads/all.jpg".into(), "ทั้งหมด".into())]
-            } else {
-                ids.iter().map(|i| (format!("/wp-content/uploads/{i}.jpg"), format!("ภาพ \"{i}\""))).collect()
-            }
-        });
+        let out = expand_galleries(
+            "ก่อน [gallery ids=\"5,7\" columns=\"2\"] หลัง [gallery]",
+            &|ids| {
+                if ids.is_empty() {
+                    vec![("/wp-content/uploads/all.jpg".into(), "ทั้งหมด".into())]
+                } else {
+                    ids.iter()
+                        .map(|i| (format!("/wp-content/uploads/{i}.jpg"), format!("ภาพ \"{i}\"")))
+                        .collect()
+                }
+            },
+        );
         assert_eq!(
             out,
             "ก่อน <figure class=\"gallery\"><img src=\"/wp-content/uploads/5.jpg\" alt=\"ภาพ &quot;5&quot;\"><img src=\"/wp-content/uploads/7.jpg\" alt=\"ภาพ &quot;7&quot;\"></figure> หลัง <figure class=\"gallery\"><img src=\"/wp-content/uploads/all.jpg\" alt=\"ทั้งหมด\"></figure>"
         );
         let c = to_markdown(&out, &|u| Some(u.replace("/wp-content/uploads", "/files/1")));
-        assert_eq!(c.text, "ก่อน\n\n![ภาพ \"5\"](/files/1/5.jpg) ![ภาพ \"7\"](/files/1/7.jpg)\n\nหลัง\n\n![ทั้งหมด](/files/1/all.jpg)");
+        assert_eq!(
+            c.text,
+            "ก่อน\n\n![ภาพ \"5\"](/files/1/5.jpg) ![ภาพ \"7\"](/files/1/7.jpg)\n\nหลัง\n\n![ทั้งหมด](/files/1/all.jpg)"
+        );
     }
 
     #[test]

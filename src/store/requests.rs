@@ -443,14 +443,20 @@ pub fn record_in(
                     if !super::revisions::has_any(tx, a.item_id)? {
                         snapshot(tx, a.item_id)?;
                     }
-                    let change = rec.tag_year.map(|fiscal_year| super::revisions::TagChange {
-                        fiscal_year,
-                        tags: tags.to_vec(),
-                    });
+                    let change = rec
+                        .tag_year
+                        .map(|fiscal_year| super::revisions::TagChange { fiscal_year, tags: tags.to_vec() });
                     let people = people(tx, r, rec.who)?;
                     if item.published_at.as_second() > crate::thai::now().as_second() {
                         // Dated later: the version online stays untouched until then.
-                        super::revisions::add_pending_in(tx, a.item_id, item, &a.note, &people, change.as_ref())?;
+                        super::revisions::add_pending_in(
+                            tx,
+                            a.item_id,
+                            item,
+                            &a.note,
+                            &people,
+                            change.as_ref(),
+                        )?;
                     } else {
                         items::revise_in(tx, a.item_id, item)?;
                         apply_tags(tx, a.item_id, tags, change.as_ref(), rec.who.user_id)?;
@@ -511,7 +517,9 @@ pub fn record_in(
     // A publication dated later: the notice says when it goes live.
     let starts = match (plan.effects.item, item_id) {
         (ItemChange::Create, Some(item)) => {
-            Some(tx.query_row("SELECT published_at FROM items WHERE id = ?1", [item], |r| r.get::<_, i64>(0))?)
+            Some(
+                tx.query_row("SELECT published_at FROM items WHERE id = ?1", [item], |r| r.get::<_, i64>(0))?,
+            )
         }
         (ItemChange::Revise, _) => pending_at,
         _ => None,
@@ -591,11 +599,8 @@ pub fn apply_due_revisions(conn: &mut Connection, now: i64) -> StoreResult<usize
                 audit::append(&tx, &system, AuditAction::RequestSupersede, &format!("request/{old}"), &by)?;
             }
             if let Some(r) = get(&tx, request_id)? {
-                let text = format!(
-                    "ฉบับแก้ไข \"{}\" ที่กำหนดไว้ เผยแพร่แล้วที่ {}",
-                    r.fields.topic,
-                    paths::item(d.item_id)
-                );
+                let text =
+                    format!("ฉบับแก้ไข \"{}\" ที่กำหนดไว้ เผยแพร่แล้วที่ {}", r.fields.topic, paths::item(d.item_id));
                 notifications::add(&tx, r.requester_id, &text, &paths::item(d.item_id))?;
             }
         }

@@ -83,7 +83,11 @@ pub fn amend_form(
         action: amend_url(item.id),
         content_legend: "เนื้อหาฉบับแก้ไข",
         details_label: "เนื้อหา",
-        amendment: Some(AmendmentFields { legend: "สิ่งที่แก้ไข".into(), note: &extra.note, summary: &extra.summary }),
+        amendment: Some(AmendmentFields {
+            legend: "สิ่งที่แก้ไข".into(),
+            note: &extra.note,
+            summary: &extra.summary,
+        }),
         files,
         files_intro: "ไฟล์ที่เผยแพร่อยู่ (เลือกเพื่อนำออก; หากต้องการแทนที่ไฟล์ ให้เลือกนำออกแล้วแนบไฟล์ใหม่):",
         removed: &extra.removed,

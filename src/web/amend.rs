@@ -135,7 +135,11 @@ impl Context {
 
 /// An amendment's content as compared with the item's: the validated form, the summary and
 /// the files as (name, sha256).
-pub(super) fn proposed_content(v: &form::ValidRequest, summary: &str, files: Vec<(String, String)>) -> Content {
+pub(super) fn proposed_content(
+    v: &form::ValidRequest,
+    summary: &str,
+    files: Vec<(String, String)>,
+) -> Content {
     let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
     Content {
         title: v.topic.clone(),

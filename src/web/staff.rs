@@ -535,7 +535,9 @@ pub async fn publish_form(
         if let Some(year) = tags.iter().map(|t| t.tag.fiscal_year).filter(|y| years.contains(y)).max() {
             let of_year: Vec<_> = tags.iter().filter(|t| t.tag.fiscal_year == year).collect();
             choices_fy = year;
-            if let Some(p) = of_year.first().and_then(|t| crate::compliance::period::Period::parse(&t.tag.period)) {
+            if let Some(p) =
+                of_year.first().and_then(|t| crate::compliance::period::Period::parse(&t.tag.period))
+            {
                 period = p;
             }
             input.tags = of_year.iter().map(|t| format!("{}|{}", t.tag.scheme, t.tag.code)).collect();
@@ -599,7 +601,8 @@ pub async fn publish(
         _ => None,
     };
     let item = new_item(&r, fields, today);
-    let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags, tag_year))).await?;
+    let id =
+        record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags, tag_year))).await?;
     app.pages.invalidate();
     Ok(to_request(id))
 }

@@ -465,7 +465,9 @@ mod tests {
         let err = upload("ภาพ.gif", EXE, DEFAULT_MAX_BYTES, 7).unwrap_err();
         assert!(err.to_string().contains("โปรแกรม (.exe)"), "{err}");
         assert!(upload("ภาพ.png", PDF, DEFAULT_MAX_BYTES, 7).is_err());
-        assert!(Kind::Png.is_image() && Kind::Gif.is_image() && Kind::Jpg.is_image() && !Kind::Pdf.is_image());
+        assert!(
+            Kind::Png.is_image() && Kind::Gif.is_image() && Kind::Jpg.is_image() && !Kind::Pdf.is_image()
+        );
         assert_eq!(Kind::Png.mime(), "image/png");
         assert_eq!(Kind::Gif.mime(), "image/gif");
     }

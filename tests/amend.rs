@@ -640,3 +640,37 @@ fn a_scheduled_amendment_waits_for_its_date_and_brings_its_tags_and_flag() {
     assert!(!p.staff.get(&amendment).text().contains("กำหนดเผยแพร่ "), "no longer scheduled");
     assert!(p.staff.get("/staff").text().contains("ที่กำหนดไว้ เผยแพร่แล้วที่"), "the requester is told");
 }
+
+#[test]
+fn a_scheduled_amendment_withdrawn_before_its_date_never_goes_live() {
+    let server = Server::demo();
+    let p = People::of(&server);
+    let (_, item) = p.published("ประกาศรับสมัครลูกจ้างชั่วคราว", &[]);
+    let amend_url = format!("/staff/items/{}/amend", item_id(&item));
+    let token = csrf_of(&p.staff.get(&amend_url).text());
+    let mut f = fields(&token, "ประกาศรับสมัครลูกจ้างชั่วคราว (ขยายเวลา)", BODY, "submit");
+    f.push(("summary", SUMMARY));
+    f.push(("note", "ขยายเวลารับสมัคร"));
+    let amendment = location(&p.staff.post_multipart(&amend_url, &f, &[]));
+    p.approve(&amendment);
+    let tomorrow = prakat::thai::today().tomorrow().unwrap().to_string();
+    p.publish(&amendment, "ประกาศรับสมัครลูกจ้างชั่วคราว (ขยายเวลา)", SUMMARY, &tomorrow);
+    assert!(p.staff.get(&amendment).text().contains("กำหนดเผยแพร่"));
+    // The web master withdraws the amendment before its date: the version online stays.
+    let token = csrf_of(&p.webmaster.get(&amendment).text());
+    let withdrawn = p
+        .webmaster
+        .post(&format!("{amendment}/withdraw"), &[("csrf", &token), ("reason", "ยกเลิกการขยายเวลา")]);
+    assert_eq!(withdrawn.status, 303, "{}", withdrawn.text());
+    assert_eq!(server.get(&format!("{item}?kept")).status, 200, "the item stays online");
+    let pending: i64 = db(&server)
+        .query_row("SELECT count(*) FROM item_revisions WHERE pending = 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(pending, 0, "the scheduled revision is cancelled");
+    assert_eq!(p.staff.get(&amend_url).status, 200, "a new amendment may be made");
+    // After its date nothing changes.
+    std::fs::write(server.data.join("test-clock-offset"), (2 * 86_400).to_string()).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    let html = server.get(&format!("{item}?later")).text();
+    assert!(!html.contains("(ขยายเวลา)"), "the withdrawn amendment never went live");
+}

@@ -399,6 +399,9 @@ impl Writer<'_> {
                 None => &mut self.inline,
             };
             match o {
+                // A position from another buffer (broken nesting across a table cell) is
+                // dropped: its text stays, without markers.
+                Open::Strong(pos) | Open::Em(pos) | Open::Link(pos, _) if !buf.is_char_boundary(pos) => {}
                 Open::Strong(pos) | Open::Em(pos) => {
                     let marker = if matches!(o, Open::Strong(_)) { "**" } else { "*" };
                     let pos = pos.min(buf.len());
@@ -887,6 +890,36 @@ mod tests {
                 assert!(!html.contains(bad) || html.contains("&lt;"), "{payload} → {html}");
                 assert!(!html.contains(&format!("href=\"{bad}")), "{payload} → {html}");
             }
+        }
+    }
+
+    #[test]
+    fn every_body_of_the_real_export_converts_even_cut_short() {
+        let export = include_str!("../../tests/fixtures/wordpress/export.xml");
+        let mut bodies = 0;
+        for part in export.split("<content:encoded><![CDATA[").skip(1) {
+            let body = part.split("]]></content:encoded>").next().unwrap_or("");
+            bodies += 1;
+            let html = crate::views::rich::render(&md(body)).into_string();
+            assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+            // Truncated anywhere (a cut export, broken nesting), it never panics.
+            for (n, (i, _)) in body.char_indices().enumerate() {
+                if n % 7 == 0 {
+                    let _ = md(&body[..i]);
+                    let _ = md(&body[i..]);
+                }
+            }
+        }
+        assert!(bodies >= 60, "{bodies}");
+        // Broken nesting across table cells, headings and lists.
+        for broken in [
+            "<strong>ก<table><tr><td>ข</strong>ค</td></tr></table>ง</em>",
+            "<td><em>ก</td><td>ข</em></td></table></tr>",
+            "<li><a href=\"https://a.b\">ก<ul><li>ข</a></li></ol></ul>",
+            "<h2><strong>หัว</h2>ข้อ</strong>",
+            "<table><table><tr><td>ใน</td></tr></table></table><tr><td>x",
+        ] {
+            let _ = crate::views::rich::render(&md(broken));
         }
     }
 

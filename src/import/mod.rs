@@ -604,8 +604,11 @@ impl Runner<'_> {
         // (their addresses are known once stored: see `imports::file_placeholder`).
         let host = self.site.host.clone();
         let body = html::to_markdown(&content, &|url| {
-            let rel = uploads::rel_of_url(url, &host)?;
-            brought.get(&rel.to_lowercase()).map(|&i| imports::file_placeholder(i))
+            let file = uploads::rel_of_url(url, &host)
+                .and_then(|rel| brought.get(&rel.to_lowercase()).map(|&i| imports::file_placeholder(i)));
+            // A link to another page of the old site becomes a path here, which the old URLs
+            // recorded by the import answer with 301 to the new page.
+            file.or_else(|| same_site_path(url, &host))
         });
         let item = ImportedItem {
             guid,
@@ -647,6 +650,26 @@ impl Runner<'_> {
         report.file_bytes += bytes;
         Ok(())
     }
+}
+
+/// The path (with its query) of `url` when it is an address on the old site `host`
+/// (`http://www.old.go.th/?p=12` → `/?p=12`), so that its link follows the site over.
+fn same_site_path(url: &str, host: &str) -> Option<String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let rest =
+        ["http://", "https://", "//"].iter().find(|p| lower.starts_with(*p)).map(|p| &url[p.len()..])?;
+    let (authority, path) = match rest.find(['/', '?', '#']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if host.is_empty() || !uploads::same_host(authority, host) {
+        return None;
+    }
+    Some(match path.chars().next() {
+        Some('/') => path.to_owned(),
+        _ => format!("/{path}"),
+    })
 }
 
 impl Runner<'_> {
@@ -756,4 +779,25 @@ pub fn undo(store: &Store, run_id: i64, who: &Who) -> anyhow::Result<Option<impo
     store
         .run_sync(|c| audit::append(c, who, AuditAction::ImportUndo, &format!("import/{run_id}"), &detail))?;
     Ok(Some(undone))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn links_to_the_old_site_become_paths_here() {
+        let host = "www.old-office.go.th";
+        assert_eq!(
+            super::same_site_path("http://www.old-office.go.th/?p=12", host).as_deref(),
+            Some("/?p=12")
+        );
+        assert_eq!(
+            super::same_site_path("https://old-office.go.th/2024/01/ข่าว/", host).as_deref(),
+            Some("/2024/01/ข่าว/")
+        );
+        assert_eq!(super::same_site_path("//www.old-office.go.th", host).as_deref(), Some("/"));
+        assert_eq!(super::same_site_path("https://www.dopa.go.th/", host), None);
+        assert_eq!(super::same_site_path("https://www.old-office.go.th.evil.example/", host), None);
+        assert_eq!(super::same_site_path("javascript:alert(1)", host), None);
+        assert_eq!(super::same_site_path("/relative", host), None);
+    }
 }

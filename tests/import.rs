@@ -531,3 +531,56 @@ fn csv_import_with_files_holding_and_bad_rows() {
     let (ok, out) = prakat(&data, &["import", "csv", temp.path().join("none.csv").to_str().unwrap()]);
     assert!(!ok && out.contains("เปิดไฟล์ CSV ไม่ได้"), "{out}");
 }
+
+/// A browser upload of the export and the uploads zip over a slow line takes longer than the
+/// 30 seconds every other request has: it is not cut off, and the import then runs.
+#[test]
+fn a_slow_browser_upload_is_not_cut_at_thirty_seconds() {
+    let server = Server::demo();
+    let admin = Client::logged_in(&server, "webmaster");
+    let token = common::csrf_of(&admin.get("/admin/import").text());
+    let xml = std::fs::read(fixture().join("export.xml")).unwrap();
+    let zip = uploads_zip();
+    let boundary = "----prakat-slow-upload-7d1f";
+    let mut body = Vec::new();
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n").bytes(),
+    );
+    for (field, name, bytes) in [("wxr", "export.xml", &xml), ("uploads", "uploads.zip", &zip)] {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    // About 36 seconds: 72 pieces half a second apart.
+    let chunk = body.len() / 72 + 1;
+    let started = Instant::now();
+    let reply = admin.post_slowly(
+        "/admin/import",
+        &format!("multipart/form-data; boundary={boundary}"),
+        body,
+        chunk,
+        Duration::from_millis(500),
+    );
+    let took = started.elapsed();
+    assert!(took > Duration::from_secs(31), "the upload took {took:?}: not slow enough to prove anything");
+    assert_eq!(reply.status, 303, "{}", reply.text());
+    assert_eq!(reply.header("location"), Some("/admin/import/progress"));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let p = admin.get("/admin/import/progress").text();
+        if p.contains("รายงานการนำเข้า") {
+            assert!(!p.contains("ไม่พบ"), "every file came with the slow upload: {p}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "import did not finish: {p}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(count(&server.data, "SELECT count(*) FROM import_runs"), 1);
+}

@@ -158,7 +158,8 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
             Schedule::Every(TICK),
             move || {
                 let now = thai::now().as_second();
-                let n = store.run_sync(|c| crate::store::requests::apply_due_revisions(c, now))?;
+                let n =
+                    store.run_sync(|c| crate::store::requests::apply_due_revisions(c, now, thai::today()))?;
                 if n > 0 {
                     tracing::info!(items = n, "scheduled amendments put online");
                     changed();

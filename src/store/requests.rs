@@ -583,8 +583,8 @@ fn apply_tags(
 /// later date), each in its own transaction: the item takes the revision's content, files and
 /// tags at the same address, the earlier requests are superseded, the trail says so and the
 /// requester is told. Returns how many went live.
-pub fn apply_due_revisions(conn: &mut Connection, now: i64) -> StoreResult<usize> {
-    let due = super::revisions::due(conn, now)?;
+pub fn apply_due_revisions(conn: &mut Connection, now: i64, today: Date) -> StoreResult<usize> {
+    let due = super::revisions::due(conn, now, today)?;
     let system = Who::scheduler();
     for d in &due {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -620,6 +620,27 @@ pub fn expire_due(conn: &mut Connection, today: Date) -> StoreResult<usize> {
     let system = Who::scheduler();
     let due = items::due_for_expiry(&tx, today)?;
     for (item_id, request_id) in &due {
+        // An amendment still waiting for its date never goes live on an expired item: it is
+        // cancelled, and its request expires with the item (the requester is told).
+        for pending in super::revisions::cancel_pending_of_item(&tx, *item_id)? {
+            if let Some(r) = get(&tx, pending)?
+                && let Ok(p) = plan(&Transition::Act(Action::Expire), Some(&r.facts()), &Actor::system())
+            {
+                let rec = Record {
+                    who: &system,
+                    actor_id: Actor::SYSTEM_USER_ID,
+                    edit: None,
+                    item: None,
+                    amendment: None,
+                    tag_year: None,
+                };
+                match record_in(&tx, Target::Existing(&r), &p, rec) {
+                    Ok(_)
+                    | Err(NotRecorded::Stale | NotRecorded::OpenAmendment(_) | NotRecorded::ItemExpired) => {}
+                    Err(NotRecorded::Store(e)) => return Err(e),
+                }
+            }
+        }
         let request = request_id.map(|id| get(&tx, id)).transpose()?.flatten();
         let planned = request.as_ref().and_then(|r| {
             plan(&Transition::Act(Action::Expire), Some(&r.facts()), &Actor::system()).ok().map(|p| (r, p))

@@ -230,16 +230,18 @@ pub struct Due {
     pub tags: Option<TagChange>,
 }
 
-/// Pending revisions whose time has come (`published_at <= now`), oldest first, of items not
-/// taken down as expired.
-pub fn due(conn: &Connection, now: i64) -> StoreResult<Vec<Due>> {
+/// Pending revisions whose time has come (`published_at <= now`), oldest first — not of
+/// items that expired first (taken down, or past their end date on `today` and about to be:
+/// an amendment of an expired item is refused, and the expiry job cancels it).
+pub fn due(conn: &Connection, now: i64, today: jiff::civil::Date) -> StoreResult<Vec<Due>> {
     let rows: Vec<(Revision, Option<i32>, String)> = conn
         .prepare_cached(
             "SELECT r.* FROM item_revisions r JOIN items i ON i.id = r.item_id
              WHERE r.pending = 1 AND r.published_at <= ?1 AND i.state <> 'expired'
+               AND NOT (i.expires_on IS NOT NULL AND i.expires_on < ?2)
              ORDER BY r.published_at, r.id",
         )?
-        .query_map([now], |r| Ok((from_row(r)?, r.get("tag_year")?, r.get("tags")?)))?
+        .query_map((now, today.to_string()), |r| Ok((from_row(r)?, r.get("tag_year")?, r.get("tags")?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out = Vec::new();
     for (rev, tag_year, tags) in rows {
@@ -304,6 +306,18 @@ pub fn pending_of_item(conn: &Connection, item_id: i64) -> StoreResult<Option<i6
         )
         .optional()?
         .flatten())
+}
+
+/// Drops every pending revision of item `item_id` (it expired before they went live);
+/// returns the requests they came from.
+pub fn cancel_pending_of_item(tx: &Connection, item_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(tx
+        .prepare("DELETE FROM item_revisions WHERE item_id = ?1 AND pending = 1 RETURNING request_id")?
+        .query_map([item_id], |r| r.get::<_, Option<i64>>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect())
 }
 
 /// Drops the pending revision of request `request_id` (withdrawn before it went live); the
@@ -384,4 +398,97 @@ pub fn file(conn: &Connection, file_id: i64) -> StoreResult<Option<Attachment>> 
             })
         })
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::store::compliance::NewTag;
+    use jiff::civil::date;
+
+    fn tag(code: &str, year: i32) -> NewTag {
+        NewTag { scheme: "MOIT".into(), code: code.into(), fiscal_year: year, period: String::new() }
+    }
+
+    #[test]
+    fn a_pending_revision_goes_live_at_its_time_unless_the_item_expired_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now: i64 = "2026-06-05T01:00:00Z".parse::<jiff::Timestamp>().unwrap().as_second();
+        let today = date(2026, 6, 5);
+        store
+            .run_sync(|c| {
+                let mut first = NewItem::sample("news/general", "ข่าวเดิม", "2026-05-01T03:00:00Z");
+                first.timeless = true;
+                let live = crate::store::items::insert(c, &first)?;
+                add_in(c, live, &first, "", &People::default())?;
+                crate::store::compliance::add_tags(
+                    c,
+                    live,
+                    &[tag("MOIT 1", 2569), tag("MOIT 2", 2569), tag("MOIT 3", 2568)],
+                    None,
+                )?;
+                let mut later = NewItem::sample("news/general", "ข่าวฉบับแก้ไข", "2026-06-05T01:00:00Z");
+                later.timeless = false;
+                let change =
+                    TagChange { fiscal_year: 2569, tags: vec![tag("MOIT 2", 2569), tag("MOIT 4", 2569)] };
+                add_pending_in(c, live, &later, "แก้หัวข้อ", &People::default(), Some(&change))?;
+                // Its time not come: nothing due, the item as it was.
+                assert!(due(c, now - 1, today)?.is_empty());
+                // An item past its end date: its pending revision never comes due.
+                let mut ending = NewItem::sample("news/jobs", "ประกาศที่สิ้นสุดแล้ว", "2026-05-01T03:00:00Z");
+                ending.expires_on = Some(date(2026, 6, 4));
+                let gone = crate::store::items::insert(c, &ending)?;
+                let mut extended = ending.clone();
+                extended.published_at = "2026-06-05T01:00:00Z".parse().unwrap();
+                extended.expires_on = Some(date(2026, 12, 31));
+                add_pending_in(c, gone, &extended, "ขยายเวลา", &People::default(), None)?;
+                let ready = due(c, now, today)?;
+                assert_eq!(ready.len(), 1);
+                assert_eq!(ready[0].item_id, live);
+                assert_eq!(ready[0].tags.as_ref(), Some(&change));
+                Ok(live)
+            })
+            .unwrap();
+        let applied = store.run_sync(|c| crate::store::requests::apply_due_revisions(c, now, today)).unwrap();
+        assert_eq!(applied, 1);
+        store
+            .run_sync(|c| {
+                let (item, _, _) = crate::store::items::by_id(c, 1)?.unwrap();
+                assert_eq!(item.title, "ข่าวฉบับแก้ไข");
+                assert!(!item.timeless, "the revision's flag");
+                let mut tags: Vec<(String, i32)> = crate::store::compliance::tags_of(c, 1)?
+                    .into_iter()
+                    .map(|t| (t.tag.code, t.tag.fiscal_year))
+                    .collect();
+                tags.sort();
+                assert_eq!(
+                    tags,
+                    [("MOIT 2".into(), 2569), ("MOIT 3".into(), 2568), ("MOIT 4".into(), 2569)],
+                    "the year's tags follow the amendment; other years stay"
+                );
+                let revs = of_item(c, 1)?;
+                assert_eq!(
+                    revs.iter().map(|r| (r.number, r.timeless, r.pending)).collect::<Vec<_>>(),
+                    [(1, true, false), (2, false, false)]
+                );
+                assert_eq!(change_log(c, 1)?.len(), 1);
+                assert!(due(c, now + 86_400, today)?.is_empty(), "applied once");
+                Ok(())
+            })
+            .unwrap();
+        // The expiry job cancels the expired item's pending revision.
+        let n = store.run_sync(|c| crate::store::requests::expire_due(c, today)).unwrap();
+        assert_eq!(n, 1);
+        store
+            .run_sync(|c| {
+                assert_eq!(pending_of_item(c, 2)?, None);
+                assert!(of_item(c, 2)?.iter().all(|r| !r.pending));
+                let (item, _, state) = crate::store::items::by_id(c, 2)?.unwrap();
+                assert_eq!((item.title.as_str(), state.as_str()), ("ประกาศที่สิ้นสุดแล้ว", "expired"));
+                Ok(())
+            })
+            .unwrap();
+    }
 }

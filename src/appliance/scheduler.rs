@@ -170,6 +170,26 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
         ));
     }
     {
+        let (store, changed) = (store.clone(), hooks.content_changed.clone());
+        jobs.push(Job::blocking(
+            "revise",
+            "เผยแพร่ฉบับแก้ไขที่ถึงกำหนดเวลา",
+            // Every tick: one indexed look-up, so an amendment is online within seconds of
+            // its time (runs are written only now and then, see `WRITE_EVERY`).
+            Schedule::Every(TICK),
+            move || {
+                let now = thai::now().as_second();
+                let n =
+                    store.run_sync(|c| crate::store::requests::apply_due_revisions(c, now, thai::today()))?;
+                if n > 0 {
+                    tracing::info!(items = n, "scheduled amendments put online");
+                    changed();
+                }
+                Ok(format!("เผยแพร่ฉบับแก้ไข {n} รายการ"))
+            },
+        ));
+    }
+    {
         let (store, dir, days) = (store.clone(), config.data_dir.clone(), settings.logs.retention_days);
         jobs.push(Job::blocking(
             "logs.purge",
@@ -577,7 +597,14 @@ mod tests {
                     files: &[],
                     amendment: None,
                 };
-                let rec = Record { who: &who, actor_id: uid, edit: None, item: None, amendment: None };
+                let rec = Record {
+                    who: &who,
+                    actor_id: uid,
+                    edit: None,
+                    item: None,
+                    amendment: None,
+                    tag_year: None,
+                };
                 let rid = requests::record(c, target, &create, rec).unwrap();
                 let item = |title: &str, end, request_id| NewItem {
                     expires_on: end,

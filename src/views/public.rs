@@ -149,7 +149,7 @@ pub fn item(
         crumbs.push(Crumb::link(p.sub.name_th, paths::place(p)));
     }
     crumbs.push(Crumb::here(item.title.clone()));
-    let images: Vec<&Attachment> = files.iter().filter(|f| f.kind == "jpg" || f.kind == "jpeg").collect();
+    let images: Vec<&Attachment> = files.iter().filter(|f| super::staff::is_image(&f.kind)).collect();
     page(
         chrome,
         &item.title,

@@ -48,7 +48,6 @@ use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 
 use crate::config::Config;
 use crate::store::Store;
@@ -325,10 +324,8 @@ pub fn router(app: Shared) -> Router {
         // Outside the cache policy: it gives ETags only to responses that may be stored.
         .layer(axum::middleware::from_fn(compress::compress_responses))
         .layer(axum::middleware::from_fn_with_state(app.clone(), hsts))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ));
+        // 30 s for every request but the import upload (see `deadline_for`).
+        .layer(axum::middleware::from_fn(deadline));
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
@@ -336,6 +333,26 @@ pub fn router(app: Shared) -> Router {
         .layer(axum::middleware::from_fn(prefs::apply))
         .layer(axum::middleware::from_fn_with_state(app.clone(), traffic_log::record))
         .with_state(app)
+}
+
+/// How long a request may take before it is answered 408: 30 seconds, except the upload of a
+/// WordPress export and its uploads zip to `/admin/import`, which may be gigabytes over the
+/// office LAN (the import itself then runs in the background).
+pub fn deadline_for(method: &axum::http::Method, path: &str) -> Duration {
+    if method == axum::http::Method::POST && path.trim_end_matches('/') == "/admin/import" {
+        import::UPLOAD_DEADLINE
+    } else {
+        Duration::from_secs(30)
+    }
+}
+
+async fn deadline(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let limit = deadline_for(request.method(), request.uri().path());
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 /// HSTS only while the certificate is one browsers trust (ACME or manual): telling browsers to

@@ -552,6 +552,7 @@ pub async fn publish(
     let item = new_item(&r, fields, today);
     let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
     app.pages.invalidate();
+    super::photos::make_soon(&app);
     Ok(to_request(id))
 }
 

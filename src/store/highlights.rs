@@ -72,8 +72,8 @@ pub fn prune(conn: &Connection, at: At) -> StoreResult<Vec<i64>> {
     Ok(pins.into_iter().filter(|p| p.showing).map(|p| p.item_id).collect())
 }
 
-/// Pins `item_id` until `until`.
-pub fn pin(conn: &Connection, item_id: i64, until: Option<Date>, by: i64) -> StoreResult<()> {
+/// Pins `item_id` until `until` (`by`: the web master; `None` for the demo content).
+pub fn pin(conn: &Connection, item_id: i64, until: Option<Date>, by: Option<i64>) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO highlights (item_id, until, pinned_by, pinned_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (item_id) DO UPDATE SET until = ?2, pinned_by = ?3, pinned_at = ?4",

@@ -85,7 +85,7 @@ pub fn gallery(item: &Item, photos: &[Shown], digits: thai::Digits) -> Markup {
                     @for (i, shown) in photos.iter().enumerate() {
                         @let n = i + 1;
                         @let label = alt(&shown.file, &item.title, n, digits);
-                        li.lead[i == 0] {
+                        li class=[(i == 0).then_some("lead")] {
                             a href=(paths::photo_page(item.id, n)) {
                                 @if i == 0 { (img(shown, 800, WIDE_SIZES, true, &label)) }
                                 @else { (img(shown, 320, THUMB_SIZES, false, &label)) }
@@ -193,7 +193,7 @@ pub fn highlights(pinned: &[Album]) -> Markup {
                 h2 #hl-h.visually-hidden { (t("ข่าวเด่น", "Highlights")) }
                 ul {
                     @for (i, a) in pinned.iter().enumerate() {
-                        li.first[i == 0] {
+                        li class=[(i == 0).then_some("first")] {
                             a href=(paths::item(a.item.id)) {
                                 @if i == 0 { (img(&a.cover, 800, WIDE_SIZES, true, "")) }
                                 @else { (img(&a.cover, 320, THUMB_SIZES, false, "")) }

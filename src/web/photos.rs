@@ -268,7 +268,7 @@ pub async fn pin(
                     "รายการที่จะปักหมุด: รายการนี้ไม่มีภาพประกอบ (ไฟล์ .jpg) แถบข่าวเด่นแสดงเฉพาะรายการที่มีภาพ",
                 )]));
             }
-            highlights::pin(&tx, valid.item_id, valid.until, by)?;
+            highlights::pin(&tx, valid.item_id, valid.until, Some(by))?;
             let detail = valid.until.map(|d| d.to_string()).unwrap_or_default();
             audit::append(&tx, &who, AuditAction::HighlightPin, &format!("item/{}", valid.item_id), &detail)?;
             tx.commit()?;

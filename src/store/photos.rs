@@ -59,7 +59,8 @@ impl Photo {
 
     /// The size of its copy `width` wide (the height keeps the proportions, at least 1).
     pub fn size_at(&self, width: u32) -> (u32, u32) {
-        let h = (u64::from(self.height) * u64::from(width) + u64::from(self.width) / 2) / u64::from(self.width);
+        let h =
+            (u64::from(self.height) * u64::from(width) + u64::from(self.width) / 2) / u64::from(self.width);
         (width, u32::try_from(h).unwrap_or(u32::MAX).max(1))
     }
 

@@ -3,9 +3,9 @@
 use maud::{Markup, html};
 
 use super::layout::page;
+use super::photos::{Album, Shown};
 use super::prefs::t;
 use super::text::{self, kind_label};
-use super::photos::{Album, Shown};
 use super::{Chrome, Crumb};
 use crate::categories::{AREAS, Area, Place};
 use crate::paths;

@@ -116,7 +116,9 @@ pub(super) async fn send_copy(
 /// The photo with this hash, its copies made if missing; `None` when it cannot be read.
 pub(super) async fn ensure(app: &Shared, sha256: &str) -> Result<Option<Photo>, WebError> {
     let (store, sha) = (app.store.clone(), sha256.to_owned());
-    Ok(tokio::task::spawn_blocking(move || photos::ensure(&store, &sha)).await.map_err(StoreError::from)??)
+    Ok(tokio::task::spawn_blocking(move || photos::ensure(&store, &sha))
+        .await
+        .map_err(StoreError::from)??)
 }
 
 /// `GET /files/{id}/{width}/{name}`: a public copy of a photo; `original` in place of the

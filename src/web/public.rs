@@ -164,8 +164,13 @@ pub async fn file(
         if let Ok(uri) = format!("{}?download=1", parts.uri.path()).parse() {
             parts.uri = uri;
         }
-        return download::serve(&app, &attachment, Request::from_parts(parts, body), download::Caching::Public)
-            .await;
+        return download::serve(
+            &app,
+            &attachment,
+            Request::from_parts(parts, body),
+            download::Caching::Public,
+        )
+        .await;
     }
     download::serve(&app, &attachment, request, download::Caching::Public).await
 }

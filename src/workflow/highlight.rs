@@ -83,7 +83,10 @@ pub fn validate(input: &PinInput, today: Date, pinned: &[i64]) -> Result<ValidPi
         )),
         None => problems.push(FieldError::message(
             "item",
-            format!("รายการที่จะปักหมุด: “{}” ไม่ใช่เลขที่รายการหรือที่อยู่ของรายการ (เช่น 12 หรือ /items/12)", input.item.trim()),
+            format!(
+                "รายการที่จะปักหมุด: “{}” ไม่ใช่เลขที่รายการหรือที่อยู่ของรายการ (เช่น 12 หรือ /items/12)",
+                input.item.trim()
+            ),
         )),
         Some(id) if pinned.contains(&id) => {
             problems.push(FieldError::message("item", "รายการที่จะปักหมุด: รายการนี้ปักหมุดไว้แล้ว"))

@@ -135,12 +135,12 @@ pub fn photo_page(chrome: &Chrome, item: &Item, place: Option<Place>, photos: &[
                 }
                 nav.photo-nav aria-label=(t("เลื่อนดูภาพ", "Browse photos")) {
                     @if n > 1 {
-                        a rel="prev" href=(paths::photo_page(item.id, n - 1)) { (t("‹ ภาพก่อนหน้า", "‹ Previous photo")) }
-                    } @else { span {} }
-                    a href=(paths::item(item.id)) { (t("กลับไปที่รายการ", "Back to the item")) }
+                        a.prev rel="prev" href=(paths::photo_page(item.id, n - 1)) { (t("‹ ภาพก่อนหน้า", "‹ Previous photo")) }
+                    }
+                    a.back href=(paths::item(item.id)) { (t("กลับไปที่รายการ", "Back to the item")) }
                     @if n < photos.len() {
-                        a rel="next" href=(paths::photo_page(item.id, n + 1)) { (t("ภาพถัดไป ›", "Next photo ›")) }
-                    } @else { span {} }
+                        a.next rel="next" href=(paths::photo_page(item.id, n + 1)) { (t("ภาพถัดไป ›", "Next photo ›")) }
+                    }
                 }
                 p.download {
                     a href=(paths::download(shown.file.id, &shown.file.file_name)) {

@@ -392,7 +392,7 @@ fn web_masters_pin_up_to_three_highlights_with_thai_refusals_that_keep_what_was_
 
     // A fourth: refused with the rule, what was typed kept.
     let fourth_item = "/items/1";
-    let fourth = pin(&webmaster, &fourth_item, "");
+    let fourth = pin(&webmaster, fourth_item, "");
     assert_eq!(fourth.status, 422);
     let text = fourth.text();
     assert!(text.contains("ไม่เกิน ๓ รายการ"), "{text}");

@@ -296,6 +296,8 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         }
         Ok(())
     })?;
+    // The demo photos' public copies, so that the first page already shows them.
+    crate::store::photos::make_pending(store, 100)?;
     Ok(true)
 }
 

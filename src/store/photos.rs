@@ -263,6 +263,12 @@ pub fn ensure(store: &Store, sha256: &str) -> StoreResult<Option<Photo>> {
         _ => {}
     }
     let _one = MAKING.lock().unwrap_or_else(|e| e.into_inner());
+    // Another thread may have made them while this one waited.
+    match store.run_sync(|c| known(c, &key))?.get(sha256) {
+        Some(Known::Unreadable) => return Ok(None),
+        Some(Known::Photo(p)) if copies.complete(sha256, p) => return Ok(Some(*p)),
+        _ => {}
+    }
     let made = match make(store.blobs(), copies, sha256) {
         Ok(made) => made,
         Err(e) => {
@@ -277,25 +283,30 @@ pub fn ensure(store: &Store, sha256: &str) -> StoreResult<Option<Photo>> {
     Ok(made.ok())
 }
 
-/// What is known about `hashes`, making the copies of those never seen (blocking). Photos
-/// that cannot be read are left out.
-pub fn sizes(store: &Store, hashes: &[String]) -> StoreResult<HashMap<String, Photo>> {
+/// What is known about `hashes` (blocking), making the copies of at most `make` of those never
+/// seen; the second value says whether some were left unknown (for the background maker).
+/// Photos that cannot be read are left out. A page waits for a few photos at most: a listing
+/// of twenty new 12-megapixel photos would take tens of seconds on a Raspberry Pi.
+pub fn sizes(store: &Store, hashes: &[String], make: usize) -> StoreResult<(HashMap<String, Photo>, bool)> {
     let known = store.run_sync(|c| known(c, hashes))?;
     let mut out = HashMap::new();
+    let (mut made, mut left) = (0, false);
     for sha in hashes {
         match known.get(sha) {
             Some(Known::Photo(p)) => {
                 out.insert(sha.clone(), *p);
             }
             Some(Known::Unreadable) => {}
-            None => {
+            None if made < make => {
+                made += 1;
                 if let Some(p) = ensure(store, sha)? {
                     out.insert(sha.clone(), p);
                 }
             }
+            None => left = true,
         }
     }
-    Ok(out)
+    Ok((out, left))
 }
 
 /// Makes the copies of up to `limit` published photos that have none yet (blocking); returns
@@ -352,7 +363,7 @@ mod tests {
         assert_eq!(ensure(&store, &blob.sha256).unwrap(), Some(photo));
         let junk = store.blobs().put(b"\xFF\xD8\xFF\xE0 not really a jpeg").unwrap();
         assert_eq!(ensure(&store, &junk.sha256).unwrap(), None);
-        let known = store.run_sync(|c| known(c, &[junk.sha256.clone()])).unwrap();
+        let known = store.run_sync(|c| known(c, std::slice::from_ref(&junk.sha256))).unwrap();
         assert_eq!(known.get(&junk.sha256), Some(&Known::Unreadable));
     }
 

@@ -5,6 +5,7 @@
 //! each publication, by the scheduler's `photos` job, and when one is first needed.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Form;
 use axum::extract::{FromRequestParts as _, Path, Query, Request, State};
@@ -29,24 +30,36 @@ use crate::workflow::state::Role;
 /// Photos looked at per run of the background maker.
 const BATCH: u32 = 200;
 
-/// The upright sizes of the photos among `files`, making the copies of any never seen.
-pub(super) async fn sizes(app: &Shared, files: &[&Attachment]) -> Result<HashMap<String, Photo>, WebError> {
+/// Photos a page makes the copies of while it waits; the rest are made in the background
+/// (see [`photos::sizes`]).
+const MAKE_WHILE_WAITING: usize = 4;
+
+/// The upright sizes of the photos among `files`, making the copies of a few never seen (up to
+/// `make`) and leaving the rest to the background maker.
+pub(super) async fn sizes(
+    app: &Shared,
+    files: &[&Attachment],
+    make: usize,
+) -> Result<HashMap<String, Photo>, WebError> {
     let hashes: Vec<String> =
         files.iter().filter(|f| photos::is_photo_kind(&f.kind)).map(|f| f.sha256.clone()).collect();
     if hashes.is_empty() {
         return Ok(HashMap::new());
     }
     let store = app.store.clone();
-    let found = tokio::task::spawn_blocking(move || photos::sizes(&store, &hashes))
+    let (found, left) = tokio::task::spawn_blocking(move || photos::sizes(&store, &hashes, make))
         .await
         .map_err(StoreError::from)??;
+    if left {
+        make_soon(app);
+    }
     Ok(found)
 }
 
 /// The photos among `files` that can be shown, in order.
 pub(super) async fn shown(app: &Shared, files: &[Attachment]) -> Result<Vec<Shown>, WebError> {
     let refs: Vec<&Attachment> = files.iter().collect();
-    let sizes = sizes(app, &refs).await?;
+    let sizes = sizes(app, &refs, MAKE_WHILE_WAITING).await?;
     Ok(files
         .iter()
         .filter_map(|f| {
@@ -66,7 +79,7 @@ pub(super) async fn albums(app: &Shared, rows: &[ItemSummary]) -> Result<Vec<Alb
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let covers = app.store.run(move |c| items::covers(c, &ids)).await?;
     let files: Vec<&Attachment> = covers.values().map(|c| &c.photo).collect();
-    let sizes = sizes(app, &files).await?;
+    let sizes = sizes(app, &files, 0).await?;
     Ok(rows
         .iter()
         .filter_map(|row| {
@@ -81,15 +94,33 @@ pub(super) async fn albums(app: &Shared, rows: &[ItemSummary]) -> Result<Vec<Alb
         .collect())
 }
 
-/// Starts making the copies of newly published photos on a blocking thread; the public pages
-/// are refreshed once they are made. Publishing never waits for it, and a photo that cannot be
-/// read only stays a download (logged).
+/// Whether the background maker is running, and whether it was asked again meanwhile.
+static MAKER_RUNNING: AtomicBool = AtomicBool::new(false);
+static MAKER_ASKED: AtomicBool = AtomicBool::new(false);
+
+/// Starts making the copies of newly published photos on a blocking thread (one at a time: a
+/// call while it runs makes it look again when done); the public pages are refreshed once they
+/// are made. Publishing never waits for it, and a photo that cannot be read only stays a
+/// download (logged).
 pub(super) fn make_soon(app: &Shared) {
+    MAKER_ASKED.store(true, Ordering::SeqCst);
+    if MAKER_RUNNING.swap(true, Ordering::SeqCst) {
+        return;
+    }
     let app = app.clone();
-    tokio::task::spawn_blocking(move || match photos::make_pending(&app.store, BATCH) {
-        Ok(0) => {}
-        Ok(_) => app.pages.invalidate(),
-        Err(e) => tracing::warn!(error = %e, "photo copies not made"),
+    tokio::task::spawn_blocking(move || {
+        loop {
+            MAKER_ASKED.store(false, Ordering::SeqCst);
+            match photos::make_pending(&app.store, BATCH) {
+                Ok(0) => {}
+                Ok(_) => app.pages.invalidate(),
+                Err(e) => tracing::warn!(error = %e, "photo copies not made"),
+            }
+            MAKER_RUNNING.store(false, Ordering::SeqCst);
+            if !MAKER_ASKED.load(Ordering::SeqCst) || MAKER_RUNNING.swap(true, Ordering::SeqCst) {
+                break;
+            }
+        }
     });
 }
 

@@ -783,7 +783,8 @@ const MIGRATIONS: &[M<'static>] = &[
         DROP TABLE units;",
     ),
     // 19: photos (issue 22): the upright size of each JPEG/PNG original whose public copies
-    // (`photos/` in the data directory) were made, or why it could not be read; and the items
+    // (`photos/` in the data directory) were made with the SHA-256 of each copy (`320:hex,…`,
+    // their ETags), or why it could not be read; and the items
     // web masters pin to the home page. Going back loses only these two tables, which are
     // made again (photos) or pinned again (highlights).
     M::up(
@@ -791,6 +792,7 @@ const MIGRATIONS: &[M<'static>] = &[
             sha256   TEXT PRIMARY KEY,
             width    INTEGER,
             height   INTEGER,
+            copies   TEXT,
             error    TEXT,
             made_at  INTEGER NOT NULL
         ) STRICT;

@@ -20,6 +20,7 @@ use std::sync::Mutex;
 
 use image::{DynamicImage, ImageDecoder as _, ImageReader, Limits};
 use rusqlite::{Connection, OptionalExtension as _};
+use sha2::{Digest as _, Sha256};
 
 use super::{BlobStore, Store, StoreResult};
 
@@ -149,17 +150,37 @@ pub fn known(conn: &Connection, hashes: &[String]) -> StoreResult<HashMap<String
     Ok(out)
 }
 
-fn remember(conn: &Connection, sha256: &str, made: &Result<Photo, String>) -> StoreResult<()> {
-    let (w, h, error) = match made {
-        Ok(p) => (Some(p.width), Some(p.height), None),
-        Err(e) => (None, None, Some(e.as_str())),
+/// The copies of one photo as made: its size and the SHA-256 of each copy by width.
+type Made = Result<(Photo, Vec<(u32, String)>), String>;
+
+fn remember(conn: &Connection, sha256: &str, made: &Made) -> StoreResult<()> {
+    let (w, h, copies, error) = match made {
+        Ok((p, hashes)) => {
+            let copies: Vec<String> = hashes.iter().map(|(w, h)| format!("{w}:{h}")).collect();
+            (Some(p.width), Some(p.height), Some(copies.join(",")), None)
+        }
+        Err(e) => (None, None, None, Some(e.as_str())),
     };
     conn.execute(
-        "INSERT INTO photos (sha256, width, height, error, made_at) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (sha256) DO UPDATE SET width = ?2, height = ?3, error = ?4, made_at = ?5",
-        (sha256, w, h, error, super::now_unix()),
+        "INSERT INTO photos (sha256, width, height, copies, error, made_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (sha256) DO UPDATE SET width = ?2, height = ?3, copies = ?4, error = ?5, made_at = ?6",
+        (sha256, w, h, copies, error, super::now_unix()),
     )?;
     Ok(())
+}
+
+/// The SHA-256 of the copy `width` wide of the original with this hash (its strong ETag), if
+/// it was made.
+pub fn copy_hash(conn: &Connection, sha256: &str, width: u32) -> StoreResult<Option<String>> {
+    let copies: Option<Option<String>> = conn
+        .prepare_cached("SELECT copies FROM photos WHERE sha256 = ?1")?
+        .query_row([sha256], |r| r.get(0))
+        .optional()?;
+    let want = width.to_string();
+    Ok(copies.flatten().and_then(|c| {
+        c.split(',')
+            .find_map(|pair| pair.split_once(':').filter(|(w, _)| *w == want).map(|(_, h)| h.to_owned()))
+    }))
 }
 
 /// Photos of published (or scheduled) items that have no row yet: what [`make_pending`] makes.
@@ -216,9 +237,9 @@ fn jpeg(img: &DynamicImage) -> image::ImageResult<Vec<u8>> {
     Ok(out)
 }
 
-/// Makes the missing copies of the original with this hash; `Err` says why it cannot be read
-/// as an image (a missing original is an I/O error, not that).
-fn make(blobs: &BlobStore, copies: &Derivatives, sha256: &str) -> std::io::Result<Result<Photo, String>> {
+/// Makes the missing copies of the original with this hash, with the SHA-256 of each; `Err`
+/// says why it cannot be read as an image (a missing original is an I/O error, not that).
+fn make(blobs: &BlobStore, copies: &Derivatives, sha256: &str) -> std::io::Result<Made> {
     let bytes = blobs.read(sha256)?;
     let img = match upright(&bytes) {
         Ok(img) => img,
@@ -231,21 +252,27 @@ fn make(blobs: &BlobStore, copies: &Derivatives, sha256: &str) -> std::io::Resul
     }
     // Widest first, each from the one before: quicker than from the original every time.
     let mut from = img;
+    let mut hashes = Vec::new();
     for width in photo.widths().into_iter().rev() {
         let (w, h) = photo.size_at(width);
         if from.width() != w {
             from = from.thumbnail_exact(w, h);
         }
         let path = copies.path(sha256, width).expect("a checked hash");
-        if path.is_file() {
-            continue;
-        }
-        match jpeg(&from) {
-            Ok(out) => copies.write(&path, &out)?,
-            Err(e) => return Ok(Err(e.to_string())),
-        }
+        let out = match std::fs::read(&path) {
+            Ok(there) => there,
+            Err(_) => match jpeg(&from) {
+                Ok(out) => {
+                    copies.write(&path, &out)?;
+                    out
+                }
+                Err(e) => return Ok(Err(e.to_string())),
+            },
+        };
+        hashes.push((width, hex::encode(Sha256::digest(&out))));
     }
-    Ok(Ok(photo))
+    hashes.reverse();
+    Ok(Ok((photo, hashes)))
 }
 
 /// The photo with this hash, its copies made if any is missing (blocking: call it on a
@@ -280,7 +307,7 @@ pub fn ensure(store: &Store, sha256: &str) -> StoreResult<Option<Photo>> {
         tracing::warn!(sha256, error = %why, "photo cannot be read as an image; it stays a download");
     }
     store.run_sync(|c| remember(c, sha256, &made))?;
-    Ok(made.ok())
+    Ok(made.ok().map(|(photo, _)| photo))
 }
 
 /// What is known about `hashes` (blocking), making the copies of at most `make` of those never
@@ -359,6 +386,8 @@ mod tests {
         assert!(!copy.windows(4).any(|w| w == b"Exif"), "no EXIF in the copy");
         let decoded = image::load_from_memory(&copy).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (20, 40));
+        let tag = store.run_sync(|c| copy_hash(c, &blob.sha256, 20)).unwrap().unwrap();
+        assert_eq!(tag, hex::encode(Sha256::digest(&copy)), "the copy's ETag is its SHA-256");
         // Idempotent, and a file that is not an image is remembered as such.
         assert_eq!(ensure(&store, &blob.sha256).unwrap(), Some(photo));
         let junk = store.blobs().put(b"\xFF\xD8\xFF\xE0 not really a jpeg").unwrap();

@@ -134,9 +134,11 @@ pub(super) async fn send_copy(
     let path = app.store.photos().path(&file.sha256, width).ok_or(WebError::NotFound)?;
     let stem = file.file_name.rsplit_once('.').map_or(file.file_name.as_str(), |(s, _)| s);
     let name = format!("{stem}.jpg");
+    let sha = file.sha256.clone();
+    let tag = app.store.run(move |c| photos::copy_hash(c, &sha, width)).await?.ok_or(WebError::NotFound)?;
     let sending = Sending {
         path,
-        tag: format!("{}-{width}", file.sha256),
+        tag,
         mime: mime::IMAGE_JPEG,
         file_name: &name,
         disposition: Disposition::of("jpg", &request),

@@ -273,6 +273,28 @@ fn a_phone_photo_is_published_upright_without_its_gps_and_the_original_stays_wit
     // The copies are on disk under photos/, outside files/ (which backups and the sweep see).
     let copies_on_disk = walk(&server.data.join("photos"));
     assert!(copies_on_disk.iter().any(|p| p.ends_with("-1200.jpg")), "{copies_on_disk:?}");
+    // Backups leave them out (the originals are in).
+    let made = std::process::Command::new(common::binary())
+        .args(["backup", "now", "--data"])
+        .arg(&server.data)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let zip = walk(&server.data.join("backups")).into_iter().find(|p| p.ends_with(".zip")).unwrap();
+    let archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let names: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert!(names.iter().any(|n| n.starts_with("files/")) && !names.iter().any(|n| n.starts_with("photos/")));
+    // Once gone (a restore), they are made again when asked for.
+    for p in &copies_on_disk {
+        std::fs::remove_file(p).unwrap();
+    }
+    for (url, w) in &copies {
+        let again = server.get(url);
+        assert_eq!(again.status, 200, "{url} made again");
+        let img = image::load_from_memory(&again.body).unwrap();
+        assert_eq!((img.width(), img.height()), (*w, w * 3 / 2));
+        assert!(!has_metadata(&again.body));
+    }
 }
 
 fn walk(dir: &std::path::Path) -> Vec<String> {

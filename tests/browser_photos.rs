@@ -272,6 +272,50 @@ fn tools() -> Option<(PathBuf, PathBuf)> {
     None
 }
 
+/// axe-core's script (installed by `tests/run.sh` into `tests/axe`), or `None` after saying
+/// so (a failure under `PRAKAT_TEST_STRICT=1`).
+fn axe_source() -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/axe/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(e) => {
+            let message = format!(
+                "accessibility check NOT RUN: {} ({e}); run `npm ci --prefix tests/axe` (tests/run.sh does)",
+                path.display()
+            );
+            if std::env::var("PRAKAT_TEST_STRICT").is_ok_and(|v| v == "1") {
+                panic!("{message}");
+            }
+            let _ = writeln!(std::io::stderr(), "\n!!! {message}\n");
+            None
+        }
+    }
+}
+
+impl Browser {
+    /// Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the open page and returns the serious and
+    /// critical violations as readable lines.
+    async fn axe(&self, source: &str) -> Vec<String> {
+        // Injected through WebDriver, which the page's Content-Security-Policy does not govern.
+        self.c.execute(&format!("{source}\nreturn true;"), vec![]).await.expect("inject axe-core");
+        let result = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                   .then(r => done(r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' @ '
+                          + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        result.as_array().unwrap().iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    }
+}
+
 /// The demo's album with three photos (the aerobics festival), by its address.
 fn album_item(server: &Server) -> String {
     let grid = server.get("/c/news/activities").text();
@@ -288,8 +332,10 @@ async fn photos_home_albums_and_photo_pages_in_a_browser() {
     let server = Server::demo();
     let base = server.base.clone();
     let item = album_item(&server);
+    let axe = axe_source();
     let driver = Driver::start(&chromedriver);
     let b = Browser::open(&driver, &chromium).await;
+    let mut problems = Vec::new();
     let pages = [
         ("home", "/".to_string()),
         ("album-grid", "/c/news/activities".to_string()),
@@ -305,6 +351,9 @@ async fn photos_home_albums_and_photo_pages_in_a_browser() {
             // The screenshot stretches the window to the whole page, so lazy images load too.
             b.shot(&format!("{name}-{label}")).await;
             b.images_true(&what).await;
+            if let Some(axe) = &axe {
+                problems.extend(b.axe(axe).await.into_iter().map(|v| format!("{what}: {v}")));
+            }
         }
     }
     // The photo pages are walked with plain links, from the keyboard too: focus "next" and
@@ -322,4 +371,6 @@ async fn photos_home_albums_and_photo_pages_in_a_browser() {
     let prev = b.js("return document.querySelector('a[rel=prev]').getAttribute('href')").await;
     assert_eq!(prev, json!(format!("{item}/photos/1")));
     b.close().await;
+    drop(driver);
+    assert!(problems.is_empty(), "serious or critical accessibility problems:\n{}", problems.join("\n"));
 }

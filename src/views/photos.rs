@@ -48,6 +48,9 @@ pub fn alt(file: &Attachment, title: &str, n: usize, digits: thai::Digits) -> St
 
 /// Sizes of a thumbnail in a grid: about a quarter of the page on a wide screen, half a phone.
 pub const THUMB_SIZES: &str = "(min-width: 60rem) 17rem, (min-width: 36rem) 30vw, 46vw";
+/// Sizes of the smaller highlights beside the first: a third of the column on a wide screen,
+/// the whole width of a phone.
+pub const SIDE_SIZES: &str = "(min-width: 60rem) 24rem, (min-width: 40rem) 34vw, 100vw";
 /// Sizes of a photo across the content column.
 pub const WIDE_SIZES: &str = "(min-width: 60rem) 56rem, calc(100vw - 2rem)";
 
@@ -196,7 +199,7 @@ pub fn highlights(pinned: &[Album]) -> Markup {
                         li class=[(i == 0).then_some("first")] {
                             a href=(paths::item(a.item.id)) {
                                 @if i == 0 { (img(&a.cover, 800, WIDE_SIZES, true, "")) }
-                                @else { (img(&a.cover, 320, THUMB_SIZES, false, "")) }
+                                @else { (img(&a.cover, 800, SIDE_SIZES, false, "")) }
                                 span.title { (a.item.title) }
                             }
                         }

@@ -57,12 +57,15 @@ pub async fn home(State(app): State<Shared>) -> Result<Response, WebError> {
                 items::latest(c, Scope::Categories(HOME_NEWS), HOME_ROWS, at)?,
                 items::latest(c, Scope::Categories(HOME_ANNOUNCEMENTS), HOME_ROWS, at)?,
                 crate::store::highlights::showing(c, at)?,
-                items::latest(c, Scope::Categories(&[ACTIVITIES]), HOME_PHOTOS, at)?,
+                items::latest(c, Scope::Categories(&[ACTIVITIES]), HOME_PHOTOS + 3, at)?,
             ))
         })
         .await?;
     let pinned = photos::albums(&app, &pinned).await?;
-    let activities = photos::albums(&app, &activities).await?;
+    // The albums already in the highlight band are not shown twice.
+    let mut activities = photos::albums(&app, &activities).await?;
+    activities.retain(|a| !pinned.iter().any(|p| p.item.id == a.item.id));
+    activities.truncate(HOME_PHOTOS as usize);
     let chrome = app.chrome(None).await?;
     Ok(html(views::public::home(&chrome, &news, &announcements, &pinned, &activities)))
 }

@@ -51,8 +51,15 @@ pub const THUMB_SIZES: &str = "(min-width: 60rem) 17rem, (min-width: 36rem) 30vw
 /// Sizes of the smaller highlights beside the first: a third of the column on a wide screen,
 /// the whole width of a phone.
 pub const SIDE_SIZES: &str = "(min-width: 60rem) 24rem, (min-width: 40rem) 34vw, 100vw";
-/// Sizes of a photo across the content column.
-pub const WIDE_SIZES: &str = "(min-width: 60rem) 56rem, calc(100vw - 2rem)";
+/// Sizes of the first highlight: two thirds of the column on a wide screen.
+pub const WIDE_SIZES: &str = "(min-width: 60rem) 46rem, calc(100vw - 2rem)";
+
+/// `sizes` for a photo as wide as `slot` (a CSS length) but never wider than its widest copy,
+/// so that a small photo is not blown up.
+fn capped(photo: &Photo, wide: &str) -> String {
+    let m = photo.largest();
+    format!("(min-width: 60rem) min({wide}, {m}px), min(calc(100vw - 2rem), {m}px)")
+}
 
 /// An `<img>` of `shown` offering every public copy (`srcset`), with the true `width` and
 /// `height` of the copy in `src` (the narrowest at least `want` wide). The first image of a
@@ -90,7 +97,7 @@ pub fn gallery(item: &Item, photos: &[Shown], digits: thai::Digits) -> Markup {
                         @let label = alt(&shown.file, &item.title, n, digits);
                         li class=[(i == 0).then_some("lead")] {
                             a href=(paths::photo_page(item.id, n)) {
-                                @if i == 0 { (img(shown, 800, WIDE_SIZES, true, &label)) }
+                                @if i == 0 { (img(shown, 800, &capped(&shown.photo, "56rem"), true, &label)) }
                                 @else { (img(shown, 320, THUMB_SIZES, false, &label)) }
                             }
                         }
@@ -133,7 +140,7 @@ pub fn photo_page(chrome: &Chrome, item: &Item, place: Option<Place>, photos: &[
                 h1 { (item.title) }
                 p.count { (of) }
                 figure {
-                    (img(shown, 1600, "(min-width: 74rem) 70rem, calc(100vw - 2rem)", true, &label))
+                    (img(shown, 1600, &capped(&shown.photo, "70rem"), true, &label))
                     @if !shown.file.alt.trim().is_empty() { figcaption { (shown.file.alt) } }
                 }
                 nav.photo-nav aria-label=(t("เลื่อนดูภาพ", "Browse photos")) {

@@ -146,3 +146,25 @@ pub async fn send(
     }
     Ok(response)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(uri: &str) -> Request {
+        Request::builder().uri(uri).body(axum::body::Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn images_and_pdfs_open_other_files_download() {
+        for kind in ["pdf", "jpg", "jpeg", "png"] {
+            assert_eq!(Disposition::of(kind, &get("/files/1/a")), Disposition::Inline, "{kind}");
+            assert_eq!(Disposition::of(kind, &get("/files/1/a?download=1")), Disposition::Attachment);
+        }
+        for kind in ["xlsx", "docx", "doc", "zip", "rar", "svg", "html"] {
+            assert_eq!(Disposition::of(kind, &get("/files/1/a")), Disposition::Attachment, "{kind}");
+        }
+        assert_eq!(Disposition::of("pdf", &get("/files/1/a?x=1&download=1")), Disposition::Attachment);
+        assert_eq!(Disposition::of("pdf", &get("/files/1/a?download=0")), Disposition::Inline);
+    }
+}

@@ -449,6 +449,14 @@ fn a_rejected_amendment_is_edited_with_its_note_and_sent_again() {
     let edit = edit.text();
     assert!(edit.contains("แก้ชื่อเรื่อง"), "the note is on the edit form");
     let token = csrf_of(&edit);
+    // Edited back to the version online, it changes nothing: refused in Thai, as when made.
+    let mut same = fields(&token, "ประกาศผลการคัดเลือก", BODY, "submit");
+    same.push(("summary", SUMMARY));
+    same.push(("note", "ไม่แก้อะไร"));
+    let refused = p.staff.post_multipart(&amendment, &same, &[]);
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(refused.text().contains("ไม่ได้เปลี่ยนแปลงสิ่งใด"));
+    assert!(p.staff.get(&amendment).text().contains("ไม่อนุมัติ"), "still rejected, nothing saved");
     let mut f = fields(&token, "ประกาศผลการคัดเลือก (แก้ไข)", BODY, "submit");
     f.push(("summary", SUMMARY));
     f.push(("note", "แก้ชื่อเรื่องให้ตรงกับคำสั่งแต่งตั้งคณะกรรมการ"));
@@ -516,4 +524,153 @@ fn a_web_master_amends_content_published_before_revisions_were_kept() {
     // Its content before the amendment was kept as revision 1.
     let revisions = p.webmaster.get(&format!("/staff/items/{}/revisions", item_id(&item))).text();
     assert!(revisions.contains(&title) && revisions.contains("เผยแพร่ครั้งแรก"), "{revisions}");
+}
+
+fn db(server: &Server) -> rusqlite::Connection {
+    rusqlite::Connection::open_with_flags(
+        server.data.join("prakat.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap()
+}
+
+/// The item's compliance tags as `scheme|code`, sorted.
+fn tags_of(server: &Server, item: &str) -> Vec<String> {
+    let conn = db(server);
+    let mut tags: Vec<String> = conn
+        .prepare("SELECT scheme || '|' || code FROM compliance_tags WHERE item_id = ?1")
+        .unwrap()
+        .query_map([item_id(item)], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    tags.sort();
+    tags
+}
+
+#[test]
+fn a_scheduled_amendment_waits_for_its_date_and_brings_its_tags_and_flag() {
+    let server = Server::demo();
+    let p = People::of(&server);
+    let today = prakat::thai::today();
+    let fy = prakat::thai::fiscal_year(today).to_string();
+    // Published today, covering no period, with two compliance tags.
+    let token = csrf_of(&p.staff.get("/staff/requests/new").text());
+    let created = p.staff.post_multipart("/staff/requests", &fields(&token, TITLE, BODY, "submit"), &[]);
+    let request = location(&created);
+    p.approve(&request);
+    let token = csrf_of(&p.webmaster.get(&format!("{request}/publish")).text());
+    let today_s = today.to_string();
+    let mut pf = publish_fields(&token, TITLE, SUMMARY, &today_s);
+    pf.extend([("tag_year", fy.as_str()), ("tag_period", ""), ("tags", "MOIT|MOIT 21"), ("tags", "ITA|O23")]);
+    let published = p.webmaster.post(&format!("{request}/publish"), &pf);
+    assert_eq!(published.status, 303, "{}", published.text());
+    let item = href(&p.staff.get(&request).text(), "/items/");
+    assert_eq!(tags_of(&server, &item), ["ITA|O23", "MOIT|MOIT 21"]);
+
+    // An amendment, approved, published for tomorrow: one tag unticked, the flag cleared.
+    let amend_url = format!("/staff/items/{}/amend", item_id(&item));
+    let token = csrf_of(&p.staff.get(&amend_url).text());
+    let new_title = "ประกาศประกวดราคาซื้อครุภัณฑ์การแพทย์ (เลื่อนวันยื่นซอง)";
+    let mut f = fields(&token, new_title, BODY, "submit");
+    f.push(("summary", SUMMARY));
+    f.push(("note", "เลื่อนวันยื่นซองเสนอราคา"));
+    let amendment = location(&p.staff.post_multipart(&amend_url, &f, &[]));
+    p.approve(&amendment);
+    let form = p.webmaster.get(&format!("{amendment}/publish")).text();
+    assert!(
+        form.contains("value=\"MOIT|MOIT 21\" checked") && form.contains("value=\"ITA|O23\" checked"),
+        "the amendment's publish form starts from the item's tags"
+    );
+    let token = csrf_of(&form);
+    let tomorrow = today.tomorrow().unwrap().to_string();
+    let mut pf = publish_fields(&token, new_title, SUMMARY, &tomorrow);
+    // The notice now covers a period instead of none.
+    pf.retain(|(k, _)| *k != "timeless" && *k != "period_from");
+    pf.extend([
+        ("period_from", today_s.as_str()),
+        ("tag_year", fy.as_str()),
+        ("tag_period", ""),
+        ("tags", "ITA|O23"),
+    ]);
+    let published = p.webmaster.post(&format!("{amendment}/publish"), &pf);
+    assert_eq!(published.status, 303, "{}", published.text());
+
+    // Until the date: scheduled for staff and the requester; the version online untouched.
+    let page = p.staff.get(&amendment).text();
+    assert!(page.contains("กำหนดเผยแพร่"), "{page}");
+    assert!(!page.contains("state-published"), "not shown as published yet");
+    assert!(p.staff.get("/staff").text().contains("กำหนดเผยแพร่วันที่"), "the notice says when");
+    let html = server.get(&format!("{item}?before")).text();
+    assert!(html.contains(TITLE) && !html.contains("เลื่อนวันยื่นซอง"), "the live version stays");
+    assert_eq!(tags_of(&server, &item), ["ITA|O23", "MOIT|MOIT 21"], "tags stay until the date");
+    let revisions = p.staff.get(&format!("/staff/items/{}/revisions", item_id(&item))).text();
+    assert!(revisions.contains("state-scheduled"), "{revisions}");
+    assert_eq!(p.webmaster.get(&amend_url).status, 409, "one amendment at a time, pending included");
+    assert!(!p.staff.get(&request).text().contains("มีฉบับแก้ไขแทนแล้ว"), "not superseded yet");
+
+    // Two days later (the debug build's movable clock) the scheduler puts it online.
+    std::fs::write(server.data.join("test-clock-offset"), (2 * 86_400).to_string()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(40);
+    let mut n = 0;
+    loop {
+        n += 1;
+        let html = server.get(&format!("{item}?after{n}")).text();
+        if html.contains("เลื่อนวันยื่นซอง") {
+            assert!(html.contains("ปรับปรุงล่าสุด") && html.contains("เลื่อนวันยื่นซองเสนอราคา"));
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the amendment did not go live: {html}");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    assert_eq!(tags_of(&server, &item), ["ITA|O23"], "an unticked tag is removed");
+    let conn = db(&server);
+    let flags: Vec<(i64, bool, bool)> = conn
+        .prepare("SELECT number, timeless, pending FROM item_revisions WHERE item_id = ?1 ORDER BY number")
+        .unwrap()
+        .query_map([item_id(&item)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(flags, [(1, true, false), (2, false, false)], "each revision records its flag");
+    let timeless: bool =
+        conn.query_row("SELECT timeless FROM items WHERE id = ?1", [item_id(&item)], |r| r.get(0)).unwrap();
+    assert!(!timeless, "the amendment cleared the flag");
+    assert!(p.staff.get(&request).text().contains("มีฉบับแก้ไขแทนแล้ว"), "superseded once online");
+    assert!(!p.staff.get(&amendment).text().contains("กำหนดเผยแพร่ "), "no longer scheduled");
+    assert!(p.staff.get("/staff").text().contains("ที่กำหนดไว้ เผยแพร่แล้วที่"), "the requester is told");
+}
+
+#[test]
+fn a_scheduled_amendment_withdrawn_before_its_date_never_goes_live() {
+    let server = Server::demo();
+    let p = People::of(&server);
+    let (_, item) = p.published("ประกาศรับสมัครลูกจ้างชั่วคราว", &[]);
+    let amend_url = format!("/staff/items/{}/amend", item_id(&item));
+    let token = csrf_of(&p.staff.get(&amend_url).text());
+    let mut f = fields(&token, "ประกาศรับสมัครลูกจ้างชั่วคราว (ขยายเวลา)", BODY, "submit");
+    f.push(("summary", SUMMARY));
+    f.push(("note", "ขยายเวลารับสมัคร"));
+    let amendment = location(&p.staff.post_multipart(&amend_url, &f, &[]));
+    p.approve(&amendment);
+    let tomorrow = prakat::thai::today().tomorrow().unwrap().to_string();
+    p.publish(&amendment, "ประกาศรับสมัครลูกจ้างชั่วคราว (ขยายเวลา)", SUMMARY, &tomorrow);
+    assert!(p.staff.get(&amendment).text().contains("กำหนดเผยแพร่"));
+    // The web master withdraws the amendment before its date: the version online stays.
+    let token = csrf_of(&p.webmaster.get(&amendment).text());
+    let withdrawn = p
+        .webmaster
+        .post(&format!("{amendment}/withdraw"), &[("csrf", &token), ("reason", "ยกเลิกการขยายเวลา")]);
+    assert_eq!(withdrawn.status, 303, "{}", withdrawn.text());
+    assert_eq!(server.get(&format!("{item}?kept")).status, 200, "the item stays online");
+    let pending: i64 = db(&server)
+        .query_row("SELECT count(*) FROM item_revisions WHERE pending = 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(pending, 0, "the scheduled revision is cancelled");
+    assert_eq!(p.staff.get(&amend_url).status, 200, "a new amendment may be made");
+    // After its date nothing changes.
+    std::fs::write(server.data.join("test-clock-offset"), (2 * 86_400).to_string()).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    let html = server.get(&format!("{item}?later")).text();
+    assert!(!html.contains("(ขยายเวลา)"), "the withdrawn amendment never went live");
 }

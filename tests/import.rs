@@ -186,10 +186,15 @@ fn a_real_wordpress_export_comes_over_with_its_old_links() {
     assert_eq!(started.status, 303, "{}", started.text());
     let deadline = Instant::now() + Duration::from_secs(120);
     let report = loop {
-        let p = admin.get("/admin/import/progress").text();
+        let reply = admin.get("/admin/import/progress");
+        let p = reply.text();
         if p.contains("รายงานการนำเข้า") {
+            assert_eq!(reply.header("refresh"), None, "the finished report stays put");
             break p;
         }
+        // While it runs, the page asks the browser to come back (no script needed).
+        assert_eq!(reply.header("refresh"), Some("1"), "{p}");
+        assert!(p.contains("<progress"), "{p}");
         assert!(Instant::now() < deadline, "import did not finish: {p}");
         std::thread::sleep(Duration::from_millis(200));
     };
@@ -262,6 +267,17 @@ fn a_real_wordpress_export_comes_over_with_its_old_links() {
         }
     }
     assert!(redirects > 150, "{redirects}");
+    // Bodies are CommonMark; their images are shown inline from the item's own files, and no
+    // placeholder or old-site address of an image is left.
+    assert_eq!(count(&data, "SELECT count(*) FROM items WHERE body LIKE '%prakat-import-file:%'"), 0);
+    let with_image: i64 =
+        count(&data, "SELECT coalesce(min(id), 0) FROM items WHERE body LIKE '%![%](/files/%'");
+    assert!(with_image > 0, "an imported body shows an image inline");
+    let html = server.get(&format!("/items/{with_image}")).text();
+    let img = html.find("<img src=\"/files/").expect("an inline image");
+    let src = html[img + 10..].split('"').next().unwrap().to_owned();
+    assert_eq!(server.get(&src).status, 200, "{src}");
+    assert!(!html.contains("<img src=\"http"), "nothing is loaded from the old site");
     // Category URLs, nested and by id.
     for c in ["/category/ita/", "/category/ita/oit-2567/", "/category/oit-2567/"] {
         assert_eq!(location(&server, c), (301, "/c/oia/ita".into()), "{c}");
@@ -522,4 +538,57 @@ fn csv_import_with_files_holding_and_bad_rows() {
     assert_eq!(count(&data, "SELECT count(*) FROM items"), 0);
     let (ok, out) = prakat(&data, &["import", "csv", temp.path().join("none.csv").to_str().unwrap()]);
     assert!(!ok && out.contains("เปิดไฟล์ CSV ไม่ได้"), "{out}");
+}
+
+/// A browser upload of the export and the uploads zip over a slow line takes longer than the
+/// 30 seconds every other request has: it is not cut off, and the import then runs.
+#[test]
+fn a_slow_browser_upload_is_not_cut_at_thirty_seconds() {
+    let server = Server::demo();
+    let admin = Client::logged_in(&server, "webmaster");
+    let token = common::csrf_of(&admin.get("/admin/import").text());
+    let xml = std::fs::read(fixture().join("export.xml")).unwrap();
+    let zip = uploads_zip();
+    let boundary = "----prakat-slow-upload-7d1f";
+    let mut body = Vec::new();
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n").bytes(),
+    );
+    for (field, name, bytes) in [("wxr", "export.xml", &xml), ("uploads", "uploads.zip", &zip)] {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    // About 36 seconds: 72 pieces half a second apart.
+    let chunk = body.len() / 72 + 1;
+    let started = Instant::now();
+    let reply = admin.post_slowly(
+        "/admin/import",
+        &format!("multipart/form-data; boundary={boundary}"),
+        body,
+        chunk,
+        Duration::from_millis(500),
+    );
+    let took = started.elapsed();
+    assert!(took > Duration::from_secs(31), "the upload took {took:?}: not slow enough to prove anything");
+    assert_eq!(reply.status, 303, "{}", reply.text());
+    assert_eq!(reply.header("location"), Some("/admin/import/progress"));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let p = admin.get("/admin/import/progress").text();
+        if p.contains("รายงานการนำเข้า") {
+            assert!(!p.contains("ไม่พบ"), "every file came with the slow upload: {p}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "import did not finish: {p}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(count(&server.data, "SELECT count(*) FROM import_runs"), 1);
 }

@@ -238,3 +238,49 @@ fn user_command_line() {
     assert!(run(&["user", "totp-reset", "somchai"], "").status.success());
     assert!(!run(&["user", "totp-reset", "nobody"], "").status.success());
 }
+
+#[test]
+fn png_and_gif_pictures_are_accepted_by_their_content() {
+    let server = Server::demo();
+    let staff = Client::logged_in(&server, "staff");
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
+    let gif = b"GIF89a\x01\0\x01\0\x80\0\0\0\0\0\xff\xff\xff!\xf9\x04\x01\0\0\0\0,\0\0\0\0\x01\0\x01\0\0\x02\x02D\x01\0;";
+    // A GIF named .png is still refused: the type is judged by the content.
+    let before = footprint(&server);
+    let token = csrf_of(&staff.get("/staff/requests/new").text());
+    let reply = staff.post_multipart(
+        "/staff/requests",
+        &fields(&token, "แผนผังอาคาร"),
+        &[("files", "แผนผัง.png", gif.as_slice())],
+    );
+    assert_eq!(reply.status, 422);
+    assert!(reply.text().contains("เนื้อไฟล์ไม่ตรงกับนามสกุล .png (เนื้อไฟล์เป็น GIF)"), "{}", reply.text());
+    assert_eq!(footprint(&server), before);
+    // The form says which types are accepted.
+    assert!(staff.get("/staff/requests/new").text().contains(".png .gif"));
+    let token = csrf_of(&staff.get("/staff/requests/new").text());
+    let reply = staff.post_multipart(
+        "/staff/requests",
+        &fields(&token, "แผนผังอาคาร"),
+        &[("files", "แผนผังอาคาร.png", png.as_slice()), ("files", "ป้ายประชาสัมพันธ์.gif", gif.as_slice())],
+    );
+    assert_eq!(reply.status, 303, "{}", reply.text());
+    let page = staff.get(reply.header("location").unwrap()).text();
+    for (name, mime, bytes) in
+        [("แผนผังอาคาร.png", "image/png", png.as_slice()), ("ป้ายประชาสัมพันธ์.gif", "image/gif", gif.as_slice())]
+    {
+        assert!(page.contains(name), "{name} listed");
+        let at = page.find("href=\"/staff/files/").expect("file link");
+        let links: Vec<&str> =
+            page[at..].split("href=\"").filter(|l| l.starts_with("/staff/files/")).collect();
+        let link = links
+            .iter()
+            .map(|l| l.split('"').next().unwrap())
+            .find(|l| l.ends_with(&prakat::paths::percent_encode_segment(name)))
+            .unwrap_or_else(|| panic!("no link to {name}"));
+        let file = staff.get(link);
+        assert_eq!(file.status, 200);
+        assert_eq!(file.header("content-type"), Some(mime));
+        assert!(file.body == bytes);
+    }
+}

@@ -170,7 +170,14 @@ pub fn fill(store: &Store, items: &HashMap<String, i64>) -> anyhow::Result<()> {
             amendment: None,
         };
         let as_staff = who(staff);
-        let rec = Record { who: &as_staff, actor_id: staff, edit: None, item: None, amendment: None };
+        let rec = Record {
+            who: &as_staff,
+            actor_id: staff,
+            edit: None,
+            item: None,
+            amendment: None,
+            tag_year: None,
+        };
         let id = store.run_sync(|c| Ok(requests::record(c, target, &create, rec)))??;
         let steps = match (item, rejection) {
             (Some(_), _) => {
@@ -183,7 +190,8 @@ pub fn fill(store: &Store, items: &HashMap<String, i64>) -> anyhow::Result<()> {
             let r = store.run_sync(|c| requests::get(c, id))?.context("demo request")?;
             let p = transition::plan(&Transition::Act(action), Some(&r.facts()), &actor(uid, role))?;
             let by = who(uid);
-            let rec = Record { who: &by, actor_id: uid, edit: None, item: None, amendment: None };
+            let rec =
+                Record { who: &by, actor_id: uid, edit: None, item: None, amendment: None, tag_year: None };
             store.run_sync(|c| Ok(requests::record(c, Target::Existing(&r), &p, rec)))??;
         }
         if let Some(item) = item {

@@ -288,8 +288,7 @@ fn post_time(p: &Post) -> Option<jiff::Timestamp> {
         let dt: jiff::civil::DateTime = s.trim().replace(' ', "T").parse().ok()?;
         dt.to_zoned_datetime(tz).ok().map(|z| z.timestamp())
     };
-    parse(&p.post_date_gmt, jiff::tz::TimeZone::UTC)
-        .or_else(|| parse(&p.post_date, jiff::tz::TimeZone::get("Asia/Bangkok").ok()?))
+    parse(&p.post_date_gmt, jiff::tz::TimeZone::UTC).or_else(|| parse(&p.post_date, crate::thai::bangkok()))
 }
 
 /// The path and query of a URL (`http://host/a/b?x=1` → (`/a/b`, `Some("x=1")`)).
@@ -518,7 +517,9 @@ impl Runner<'_> {
                 ),
             );
         }
-        let body = html::to_text(&post.content);
+        // Galleries become the images they show; the first pass finds what the body uses.
+        let content = html::expand_galleries(&post.content, &|ids| self.gallery(post.post_id, ids));
+        let body = html::to_text(&content);
         let summary = html::to_text(&post.excerpt).text;
         // The category: the first of the post's categories that has a place; pages by the map.
         let place: Option<String> = if post.post_type == "page" {
@@ -573,10 +574,13 @@ impl Runner<'_> {
             wanted.push((rel, name, alt, urls));
         }
         let mut files_out = Vec::new();
+        // Which brought file each old path under uploads became (by lower-case path).
+        let mut brought: HashMap<String, usize> = HashMap::new();
         for (rel, name, alt, urls) in wanted {
             match bring_file(self.store, self.opts, self.run_id, self.uploads, &rel, &name) {
                 Ok((kind, sha256, size)) => {
-                    let alt = if kind == "jpg" { alt } else { String::new() };
+                    brought.insert(rel.to_lowercase(), files_out.len());
+                    let alt = if crate::views::staff::is_image(&kind) { alt } else { String::new() };
                     files_out.push(ImportedFile {
                         file_name: files::safe_display_name(&name),
                         kind,
@@ -595,6 +599,16 @@ impl Runner<'_> {
         } else {
             format!("{} ({PROVENANCE})", author.trim())
         };
+        // The second pass writes the body with images and links pointing at the item's files
+        // (their addresses are known once stored: see `imports::file_placeholder`).
+        let host = self.site.host.clone();
+        let body = html::to_markdown(&content, &|url| {
+            let file = uploads::rel_of_url(url, &host)
+                .and_then(|rel| brought.get(&rel.to_lowercase()).map(|&i| imports::file_placeholder(i)));
+            // A link to another page of the old site becomes a path here, which the old URLs
+            // recorded by the import answer with 301 to the new page.
+            file.or_else(|| same_site_path(url, &host))
+        });
         let item = ImportedItem {
             guid,
             title: post.title.trim().to_owned(),
@@ -634,6 +648,55 @@ impl Runner<'_> {
         report.files += file_count;
         report.file_bytes += bytes;
         Ok(())
+    }
+}
+
+/// The path (with its query) of `url` when it is an address on the old site `host`
+/// (`http://www.old.go.th/?p=12` → `/?p=12`), so that its link follows the site over.
+fn same_site_path(url: &str, host: &str) -> Option<String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let rest =
+        ["http://", "https://", "//"].iter().find(|p| lower.starts_with(*p)).map(|p| &url[p.len()..])?;
+    let (authority, path) = match rest.find(['/', '?', '#']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if host.is_empty() || !uploads::same_host(authority, host) {
+        return None;
+    }
+    Some(match path.chars().next() {
+        Some('/') => path.to_owned(),
+        _ => format!("/{path}"),
+    })
+}
+
+impl Runner<'_> {
+    /// The images of a `[gallery]`: the attachments listed by id, or every image attached to
+    /// post `post_id` when none are listed; as (old address, title).
+    fn gallery(&self, post_id: i64, ids: &[i64]) -> Vec<(String, String)> {
+        let is_image = |a: &AttachmentInfo| {
+            let ext = a.rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+            matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "gif")
+        };
+        let picked: Vec<&AttachmentInfo> = if ids.is_empty() {
+            self.site
+                .by_parent
+                .get(&post_id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .map(|&i| &self.site.attachments[i])
+                .filter(|a| is_image(a))
+                .collect()
+        } else {
+            ids.iter().filter_map(|id| self.site.attachments.iter().find(|a| a.id == *id)).collect()
+        };
+        picked
+            .into_iter()
+            .filter(|a| !a.rel.is_empty())
+            .map(|a| (format!("/wp-content/uploads/{}", a.rel), a.title.clone()))
+            .collect()
     }
 }
 
@@ -715,4 +778,25 @@ pub fn undo(store: &Store, run_id: i64, who: &Who) -> anyhow::Result<Option<impo
     store
         .run_sync(|c| audit::append(c, who, AuditAction::ImportUndo, &format!("import/{run_id}"), &detail))?;
     Ok(Some(undone))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn links_to_the_old_site_become_paths_here() {
+        let host = "www.old-office.go.th";
+        assert_eq!(
+            super::same_site_path("http://www.old-office.go.th/?p=12", host).as_deref(),
+            Some("/?p=12")
+        );
+        assert_eq!(
+            super::same_site_path("https://old-office.go.th/2024/01/ข่าว/", host).as_deref(),
+            Some("/2024/01/ข่าว/")
+        );
+        assert_eq!(super::same_site_path("//www.old-office.go.th", host).as_deref(), Some("/"));
+        assert_eq!(super::same_site_path("https://www.dopa.go.th/", host), None);
+        assert_eq!(super::same_site_path("https://www.old-office.go.th.evil.example/", host), None);
+        assert_eq!(super::same_site_path("javascript:alert(1)", host), None);
+        assert_eq!(super::same_site_path("/relative", host), None);
+    }
 }

@@ -55,6 +55,35 @@ pub fn add_tags(conn: &Connection, item_id: i64, tags: &[NewTag], by: Option<i64
     Ok(())
 }
 
+/// Makes `tags` the item's tags for fiscal year `fiscal_year` (a published amendment brings
+/// its tags): tags of that year not listed go, listed ones are added (those already there keep
+/// their tagger and confirmation); other years' tags stay. Returns (added, removed).
+pub fn replace_year_tags(
+    conn: &Connection,
+    item_id: i64,
+    fiscal_year: i32,
+    tags: &[NewTag],
+    by: Option<i64>,
+) -> StoreResult<(usize, usize)> {
+    let existing: Vec<(i64, NewTag)> = conn
+        .prepare_cached(
+            "SELECT id, scheme, code, fiscal_year, period FROM compliance_tags
+             WHERE item_id = ?1 AND fiscal_year = ?2",
+        )?
+        .query_map((item_id, fiscal_year), |r| {
+            Ok((
+                r.get(0)?,
+                NewTag { scheme: r.get(1)?, code: r.get(2)?, fiscal_year: r.get(3)?, period: r.get(4)? },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let gone: Vec<i64> = existing.iter().filter(|(_, t)| !tags.contains(t)).map(|(id, _)| *id).collect();
+    let removed = remove_tags(conn, item_id, &gone)?;
+    let new: Vec<NewTag> = tags.iter().filter(|t| !existing.iter().any(|(_, e)| e == *t)).cloned().collect();
+    add_tags(conn, item_id, &new, by)?;
+    Ok((new.len(), removed))
+}
+
 /// Removes the tags with these ids from item `item_id`; returns how many went.
 pub fn remove_tags(conn: &Connection, item_id: i64, ids: &[i64]) -> StoreResult<usize> {
     let mut n = 0;

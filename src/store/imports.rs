@@ -18,7 +18,8 @@ pub struct ImportedItem {
     pub title: String,
     /// Summary.
     pub summary: String,
-    /// Plain body text.
+    /// Body text (CommonMark); images and links to its own files are written with
+    /// [`file_placeholder`] addresses, replaced by the files' public addresses when stored.
     pub body: String,
     /// Source / owner shown on the item.
     pub source: String,
@@ -170,6 +171,14 @@ pub fn note_new_blob(conn: &Connection, run_id: i64, sha256: &str) -> StoreResul
     Ok(())
 }
 
+const PLACEHOLDER: &str = "prakat-import-file:";
+
+/// The address an imported body uses for its file number `index` (in [`ImportedItem::files`])
+/// until the file is stored and has its public address.
+pub fn file_placeholder(index: usize) -> String {
+    format!("{PLACEHOLDER}{index}")
+}
+
 /// Stores an imported post as a published item in `category`, with its files and old URLs,
 /// in one transaction. Returns the item id and the old URLs that another post already had
 /// (the first one keeps them).
@@ -234,6 +243,14 @@ fn add_item_in(
         .prepare_cached("SELECT id FROM attachments WHERE item_id = ?1 ORDER BY position")?
         .query_map([item_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    if post.body.contains(PLACEHOLDER) {
+        let mut body = post.body.clone();
+        for (i, (file, attachment_id)) in post.files.iter().zip(&attachment_ids).enumerate() {
+            let public = crate::paths::file(*attachment_id, &file.file_name);
+            body = body.replace(&format!("]({})", file_placeholder(i)), &format!("]({public})"));
+        }
+        tx.execute("UPDATE items SET body = ?2 WHERE id = ?1", params![item_id, body])?;
+    }
     for (file, attachment_id) in post.files.iter().zip(attachment_ids) {
         for url in &file.urls {
             if add.execute(params![url, run_id, None::<i64>, attachment_id])? == 0 {

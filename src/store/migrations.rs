@@ -782,7 +782,39 @@ const MIGRATIONS: &[M<'static>] = &[
         ALTER TABLE users DROP COLUMN unit_id;
         DROP TABLE units;",
     ),
-    // 19: photos (issue 22): the upright size of each JPEG/PNG original whose public copies
+    // 19: a request keeps the unit it was made in, so moving its requester to another
+    // unit does not re-route it. Back-filled from each requester's unit of today.
+    M::up(
+        "-- No REFERENCES clause: SQLite cannot drop a column that has one, and `down` must.
+        ALTER TABLE requests ADD COLUMN unit_id INTEGER;
+        UPDATE requests SET unit_id = (SELECT unit_id FROM users WHERE users.id = requests.requester_id);",
+    )
+    .down("ALTER TABLE requests DROP COLUMN unit_id;"),
+    // 20: revisions keep the "covers no period" flag, and an amendment published with a later
+    // date waits as a pending revision (with the compliance tags it brings) until a scheduler
+    // job puts it online. Going back: pending amendments return to "approved" (to be published
+    // again), nothing else is lost but the flag's history.
+    M::up(
+        "ALTER TABLE item_revisions ADD COLUMN timeless INTEGER NOT NULL DEFAULT 0;
+        UPDATE item_revisions SET timeless = (SELECT timeless FROM items WHERE items.id = item_revisions.item_id)
+        WHERE number = (SELECT max(number) FROM item_revisions r WHERE r.item_id = item_revisions.item_id);
+        ALTER TABLE item_revisions ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+        -- Pending only: the fiscal year whose tags the revision replaces, and the tags.
+        ALTER TABLE item_revisions ADD COLUMN tag_year INTEGER;
+        ALTER TABLE item_revisions ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+        CREATE INDEX item_revisions_pending ON item_revisions (published_at) WHERE pending = 1;",
+    )
+    .down(
+        "UPDATE requests SET state = 'approved'
+        WHERE id IN (SELECT request_id FROM item_revisions WHERE pending = 1);
+        DELETE FROM item_revisions WHERE pending = 1;
+        DROP INDEX item_revisions_pending;
+        ALTER TABLE item_revisions DROP COLUMN tags;
+        ALTER TABLE item_revisions DROP COLUMN tag_year;
+        ALTER TABLE item_revisions DROP COLUMN pending;
+        ALTER TABLE item_revisions DROP COLUMN timeless;",
+    ),
+    // 21: photos (issue 22): the upright size of each JPEG/PNG original whose public copies
     // (`photos/` in the data directory) were made with the SHA-256 of each copy (`320:hex,…`,
     // their ETags), or why it could not be read; and the items
     // web masters pin to the home page. Going back loses only these two tables, which are

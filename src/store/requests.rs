@@ -51,6 +51,9 @@ pub struct Request {
     pub files: Vec<super::items::Attachment>,
     /// What it amends, when it is an amendment of a published item.
     pub amendment: Option<Amendment>,
+    /// The unit it was made in (the requester's unit then), which routes it; `None` when the
+    /// requester had no unit.
+    pub unit_id: Option<i64>,
     /// Who decides it today (`store::units::approvers_for`); filled by [`get`] and
     /// [`awaiting`], empty in other listings.
     pub approvers: Vec<Approver>,
@@ -116,6 +119,7 @@ fn request_from_row(r: &Row) -> rusqlite::Result<Request> {
             State::parse(&text).ok_or_else(|| unknown_value(r, "state", &text))?
         },
         requester_id: r.get("requester_id")?,
+        unit_id: r.get("unit_id")?,
         fields: Fields {
             unit: r.get("unit")?,
             request_date: date(r, "request_date")?.unwrap_or(jiff::civil::date(2000, 1, 1)),
@@ -233,9 +237,11 @@ fn insert(
     tx.execute(
         "INSERT INTO requests (fiscal_year, seq, state, requester_id, unit, request_date, topic, details,
                                link, remarks, requester_name, requester_position, requester_contact,
-                               category, period_from, period_to, end_date, created_at, updated_at)
+                               category, period_from, period_to, end_date, created_at, updated_at,
+                               unit_id)
          VALUES (:fy, :seq, :state, :requester, :unit, :date, :topic, :details, :link, :remarks,
-                 :name, :position, :contact, :category, :from, :to, :end, :now, :now)",
+                 :name, :position, :contact, :category, :from, :to, :end, :now, :now,
+                 (SELECT unit_id FROM users WHERE id = :requester))",
         with_fields(
             fields,
             &[
@@ -327,6 +333,9 @@ pub struct Record<'a> {
     pub item: Option<(&'a NewItem, &'a [NewTag])>,
     /// The new summary and note, when an amendment is edited.
     pub amendment: Option<&'a Amendment>,
+    /// For a published amendment: the fiscal year whose compliance tags `item`'s tags replace
+    /// (the tags follow the amendment, added and removed); `None` only adds.
+    pub tag_year: Option<i32>,
 }
 
 /// Why [`record`] did not apply a plan.
@@ -380,7 +389,7 @@ pub fn record_in(
     plan: &Plan,
     rec: Record<'_>,
 ) -> Result<i64, NotRecorded> {
-    let (id, requester_id, topic) = match target {
+    let (id, requester_id, topic, unit_id) = match target {
         Target::New { requester_id, fiscal_year, fields, files, amendment } => {
             if let Some(a) = amendment
                 && let Some(open) = open_amendment(tx, a.item_id)?
@@ -395,7 +404,9 @@ pub fn record_in(
                     (id, a.item_id, &a.summary, a.note.trim()),
                 )?;
             }
-            (id, requester_id, fields.topic.clone())
+            let unit_id: Option<i64> =
+                tx.query_row("SELECT unit_id FROM requests WHERE id = ?1", [id], |r| r.get(0))?;
+            (id, requester_id, fields.topic.clone(), unit_id)
         }
         Target::Existing(r) => {
             let from = plan.from.unwrap_or(r.state);
@@ -440,9 +451,25 @@ pub fn record_in(
                     if !super::revisions::has_any(tx, a.item_id)? {
                         snapshot(tx, a.item_id)?;
                     }
-                    items::revise_in(tx, a.item_id, item)?;
-                    super::compliance::add_tags(tx, a.item_id, tags, rec.who.user_id)?;
-                    super::revisions::add_in(tx, a.item_id, item, &a.note, &people(tx, r, rec.who)?)?;
+                    let change = rec
+                        .tag_year
+                        .map(|fiscal_year| super::revisions::TagChange { fiscal_year, tags: tags.to_vec() });
+                    let people = people(tx, r, rec.who)?;
+                    if item.published_at.as_second() > crate::thai::now().as_second() {
+                        // Dated later: the version online stays untouched until then.
+                        super::revisions::add_pending_in(
+                            tx,
+                            a.item_id,
+                            item,
+                            &a.note,
+                            &people,
+                            change.as_ref(),
+                        )?;
+                    } else {
+                        items::revise_in(tx, a.item_id, item)?;
+                        apply_tags(tx, a.item_id, tags, change.as_ref(), rec.who.user_id)?;
+                        super::revisions::add_in(tx, a.item_id, item, &a.note, &people)?;
+                    }
                     Some(a.item_id)
                 }
                 _ => None,
@@ -452,6 +479,9 @@ pub fn record_in(
                 return Err(NotRecorded::Stale);
             }
             match (plan.effects.item, r.item_id) {
+                // An amendment withdrawn before its date: it never goes live; the version
+                // online stays.
+                (ItemChange::Withdraw, Some(_)) if super::revisions::cancel_pending(tx, r.id)? => {}
                 (ItemChange::Withdraw, Some(item)) => {
                     items::take_down(tx, item, items::Gone::Withdrawn)?;
                 }
@@ -460,20 +490,19 @@ pub fn record_in(
                 }
                 _ => {}
             }
-            (r.id, r.requester_id, topic)
+            (r.id, r.requester_id, topic, r.unit_id)
         }
     };
     let item_id: Option<i64> =
         tx.query_row("SELECT item_id FROM requests WHERE id = ?1", [id], |r| r.get(0))?;
-    // A published amendment replaces the item's earlier requests (published or withdrawn).
+    // A published amendment replaces the item's earlier requests (published or withdrawn) —
+    // once it is online; a scheduled one does so when it goes live.
+    let pending_at = match plan.effects.item {
+        ItemChange::Revise => super::revisions::pending_of_request(tx, id)?,
+        _ => None,
+    };
     let superseded: Vec<i64> = match (plan.effects.item, item_id) {
-        (ItemChange::Revise, Some(item)) => tx
-            .prepare(
-                "UPDATE requests SET state = 'superseded', updated_at = ?3
-                 WHERE item_id = ?1 AND id <> ?2 AND state IN ('published', 'withdrawn') RETURNING id",
-            )?
-            .query_map((item, id, now_unix()), |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?,
+        (ItemChange::Revise, Some(item)) if pending_at.is_none() => supersede(tx, item, id)?,
         _ => Vec::new(),
     };
     for line in &plan.effects.audit {
@@ -494,25 +523,29 @@ pub fn record_in(
     }
     let public = item_id.map(paths::item).unwrap_or_default();
     // A publication dated later: the notice says when it goes live.
-    let scheduled = match (plan.effects.item, item_id) {
+    let starts = match (plan.effects.item, item_id) {
         (ItemChange::Create, Some(item)) => {
-            let at: i64 =
-                tx.query_row("SELECT published_at FROM items WHERE id = ?1", [item], |r| r.get(0))?;
-            (at > crate::thai::now().as_second())
-                .then(|| jiff::Timestamp::from_second(at).ok())
-                .flatten()
-                .map(|ts| crate::thai::date_long(crate::thai::date_of(ts), crate::thai::Digits::Arabic))
+            Some(
+                tx.query_row("SELECT published_at FROM items WHERE id = ?1", [item], |r| r.get::<_, i64>(0))?,
+            )
         }
+        (ItemChange::Revise, _) => pending_at,
         _ => None,
     };
+    let scheduled = starts
+        .filter(|&at| at > crate::thai::now().as_second())
+        .and_then(|at| jiff::Timestamp::from_second(at).ok())
+        .map(|ts| crate::thai::date_long(crate::thai::date_of(ts), crate::thai::Digits::Arabic));
     for notice in &plan.effects.notices {
         let recipients = match notice.to {
             Recipients::Requester => vec![requester_id],
             Recipients::Role(role) => super::users::with_role(tx, role)?.into_iter().map(|u| u.id).collect(),
-            Recipients::UnitApprovers => super::units::approvers_for(tx, requester_id, crate::thai::today())?
-                .into_iter()
-                .map(|a| a.user_id)
-                .collect(),
+            Recipients::UnitApprovers => {
+                super::units::approvers_for(tx, requester_id, unit_id, crate::thai::today())?
+                    .into_iter()
+                    .map(|a| a.user_id)
+                    .collect()
+            }
         };
         let text = notice.kind.text(&topic, transition::reason(plan), &public, scheduled.as_deref());
         let link = match notice.link {
@@ -526,6 +559,66 @@ pub fn record_in(
     Ok(id)
 }
 
+/// Marks the item's earlier requests (published or withdrawn) superseded by request `by`;
+/// returns their ids.
+fn supersede(tx: &Connection, item_id: i64, by: i64) -> StoreResult<Vec<i64>> {
+    Ok(tx
+        .prepare(
+            "UPDATE requests SET state = 'superseded', updated_at = ?3
+             WHERE item_id = ?1 AND id <> ?2 AND state IN ('published', 'withdrawn') RETURNING id",
+        )?
+        .query_map((item_id, by, now_unix()), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The tags a published amendment brings: with a fiscal year, they replace that year's tags;
+/// without one, they are added.
+fn apply_tags(
+    tx: &Connection,
+    item_id: i64,
+    tags: &[NewTag],
+    change: Option<&super::revisions::TagChange>,
+    by: Option<i64>,
+) -> StoreResult<()> {
+    match change {
+        Some(c) => {
+            super::compliance::replace_year_tags(tx, item_id, c.fiscal_year, &c.tags, by)?;
+        }
+        None => super::compliance::add_tags(tx, item_id, tags, by)?,
+    }
+    Ok(())
+}
+
+/// Puts online every pending revision whose time has come (an amendment published with a
+/// later date), each in its own transaction: the item takes the revision's content, files and
+/// tags at the same address, the earlier requests are superseded, the trail says so and the
+/// requester is told. Returns how many went live.
+pub fn apply_due_revisions(conn: &mut Connection, now: i64, today: Date) -> StoreResult<usize> {
+    let due = super::revisions::due(conn, now, today)?;
+    let system = Who::scheduler();
+    for d in &due {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        items::revise_in(&tx, d.item_id, &d.item)?;
+        apply_tags(&tx, d.item_id, &[], d.tags.as_ref(), None)?;
+        super::revisions::mark_applied(&tx, d.id)?;
+        let object = format!("item/{}", d.item_id);
+        let by = d.item.request_id.map(|r| format!("request/{r}")).unwrap_or_default();
+        audit::append(&tx, &system, AuditAction::ItemRevise, &object, &by)?;
+        if let Some(request_id) = d.item.request_id {
+            for old in supersede(&tx, d.item_id, request_id)? {
+                audit::append(&tx, &system, AuditAction::RequestSupersede, &format!("request/{old}"), &by)?;
+            }
+            if let Some(r) = get(&tx, request_id)? {
+                let text =
+                    format!("ฉบับแก้ไข \"{}\" ที่กำหนดไว้ เผยแพร่แล้วที่ {}", r.fields.topic, paths::item(d.item_id));
+                notifications::add(&tx, r.requester_id, &text, &paths::item(d.item_id))?;
+            }
+        }
+        tx.commit()?;
+    }
+    Ok(due.len())
+}
+
 /// Takes down every published item whose end date has passed (seed 4.2), in one transaction:
 /// an item with a published request goes through the workflow's `Expire` transition (the
 /// request follows, the trail records both, the requester is told); an item without one
@@ -537,6 +630,27 @@ pub fn expire_due(conn: &mut Connection, today: Date) -> StoreResult<usize> {
     let system = Who::scheduler();
     let due = items::due_for_expiry(&tx, today)?;
     for (item_id, request_id) in &due {
+        // An amendment still waiting for its date never goes live on an expired item: it is
+        // cancelled, and its request expires with the item (the requester is told).
+        for pending in super::revisions::cancel_pending_of_item(&tx, *item_id)? {
+            if let Some(r) = get(&tx, pending)?
+                && let Ok(p) = plan(&Transition::Act(Action::Expire), Some(&r.facts()), &Actor::system())
+            {
+                let rec = Record {
+                    who: &system,
+                    actor_id: Actor::SYSTEM_USER_ID,
+                    edit: None,
+                    item: None,
+                    amendment: None,
+                    tag_year: None,
+                };
+                match record_in(&tx, Target::Existing(&r), &p, rec) {
+                    Ok(_)
+                    | Err(NotRecorded::Stale | NotRecorded::OpenAmendment(_) | NotRecorded::ItemExpired) => {}
+                    Err(NotRecorded::Store(e)) => return Err(e),
+                }
+            }
+        }
         let request = request_id.map(|id| get(&tx, id)).transpose()?.flatten();
         let planned = request.as_ref().and_then(|r| {
             plan(&Transition::Act(Action::Expire), Some(&r.facts()), &Actor::system()).ok().map(|p| (r, p))
@@ -549,6 +663,7 @@ pub fn expire_due(conn: &mut Connection, today: Date) -> StoreResult<usize> {
                     edit: None,
                     item: None,
                     amendment: None,
+                    tag_year: None,
                 };
                 match record_in(&tx, Target::Existing(r), &p, rec) {
                     Ok(_)
@@ -585,7 +700,7 @@ pub fn get(conn: &Connection, id: i64) -> StoreResult<Option<Request>> {
     match found {
         Some(mut r) => {
             r.files = files_of(conn, id)?;
-            r.approvers = super::units::approvers_for(conn, r.requester_id, crate::thai::today())?;
+            r.approvers = super::units::approvers_for(conn, r.requester_id, r.unit_id, crate::thai::today())?;
             Ok(Some(r))
         }
         None => Ok(None),
@@ -632,7 +747,7 @@ pub fn awaiting(conn: &Connection, user_id: i64, today: Date) -> StoreResult<(Ve
     let routed = |list: Vec<Request>| -> StoreResult<Vec<Request>> {
         let mut out = Vec::new();
         for mut r in list {
-            r.approvers = super::units::approvers_for(conn, r.requester_id, today)?;
+            r.approvers = super::units::approvers_for(conn, r.requester_id, r.unit_id, today)?;
             if r.approvers.iter().any(|a| a.user_id == user_id) {
                 out.push(r);
             }
@@ -668,9 +783,10 @@ pub fn expired(conn: &Connection, item_id: i64) -> StoreResult<bool> {
         .unwrap_or(false))
 }
 
-/// The amendment of item `item_id` under way (draft, submitted or approved), if any.
+/// The amendment of item `item_id` under way (draft, submitted or approved, or published
+/// with a later date and not online yet), if any.
 pub fn open_amendment(conn: &Connection, item_id: i64) -> StoreResult<Option<i64>> {
-    Ok(conn
+    let open = conn
         .query_row(
             "SELECT r.id FROM requests r JOIN amendments a ON a.request_id = r.id
              WHERE a.amended_item = ?1 AND r.state IN ('draft', 'submitted', 'approved')
@@ -678,7 +794,11 @@ pub fn open_amendment(conn: &Connection, item_id: i64) -> StoreResult<Option<i64
             [item_id],
             |r| r.get(0),
         )
-        .optional()?)
+        .optional()?;
+    match open {
+        Some(id) => Ok(Some(id)),
+        None => super::revisions::pending_of_item(conn, item_id),
+    }
 }
 
 /// The request an item currently stands on (the last published one), with its files.
@@ -759,12 +879,17 @@ fn snapshot(tx: &Connection, item_id: i64) -> StoreResult<()> {
     Ok(())
 }
 
-/// Published requests whose item goes live after `now` (Unix seconds): (request id, start).
+/// Published requests whose item (or, for an amendment, whose revision) goes live after
+/// `now` (Unix seconds): (request id, start).
 pub fn scheduled(conn: &Connection, now: i64) -> StoreResult<Vec<(i64, i64)>> {
     let rows = conn
         .prepare_cached(
             "SELECT r.id, i.published_at FROM requests r JOIN items i ON i.id = r.item_id
-             WHERE r.state = 'published' AND i.state = 'published' AND i.published_at > ?1",
+             WHERE r.state = 'published' AND i.state = 'published' AND i.published_at > ?1
+               AND NOT EXISTS (SELECT 1 FROM amendments a WHERE a.request_id = r.id)
+             UNION ALL
+             SELECT v.request_id, v.published_at FROM item_revisions v
+             WHERE v.pending = 1 AND v.published_at > ?1 AND v.request_id IS NOT NULL",
         )?
         .query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;

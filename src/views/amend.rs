@@ -4,8 +4,8 @@
 
 use maud::{Markup, html};
 
-use super::forms::{self, Input, Problem, csrf, field};
-use super::staff::{Bar, category_select, staff_page};
+use super::forms::{self, Problem};
+use super::staff::{AmendmentFields, Bar, FormSetup, request_form_element, staff_page};
 use super::text;
 use super::{Chrome, Crumb};
 use crate::categories::Place;
@@ -13,7 +13,6 @@ use crate::paths;
 use crate::store::items::{Attachment, Item};
 use crate::store::requests::Request;
 use crate::store::revisions::Revision;
-use crate::thai;
 use crate::workflow::amend::{Row, diff};
 use crate::workflow::request::RequestInput;
 
@@ -79,8 +78,21 @@ pub fn amend_form(
     problems: &[Problem],
     max_mb: u64,
 ) -> Markup {
-    let digits = chrome.digits;
     let title = format!("ขอแก้ไข: {}", item.title);
+    let setup = FormSetup {
+        action: amend_url(item.id),
+        content_legend: "เนื้อหาฉบับแก้ไข",
+        details_label: "เนื้อหา",
+        amendment: Some(AmendmentFields {
+            legend: "สิ่งที่แก้ไข".into(),
+            note: &extra.note,
+            summary: &extra.summary,
+        }),
+        files,
+        files_intro: "ไฟล์ที่เผยแพร่อยู่ (เลือกเพื่อนำออก; หากต้องการแทนที่ไฟล์ ให้เลือกนำออกแล้วแนบไฟล์ใหม่):",
+        removed: &extra.removed,
+        submit: "ส่งขออนุมัติการแก้ไข",
+    };
     staff_page(
         chrome,
         bar,
@@ -94,65 +106,7 @@ pub fn amend_form(
             }
             (forms::summary(problems))
             @if extra.preview { (preview(&input.details)) }
-            form.request method="post" action=(amend_url(item.id)) enctype="multipart/form-data" {
-                (csrf(bar.csrf))
-                fieldset {
-                    legend { "สิ่งที่แก้ไข" }
-                    (field("note", "แก้ไขอะไร และเพราะเหตุใด (แสดงในประวัติการปรับปรุงที่ประชาชนเห็น)", &extra.note, Input::Area, true, problems))
-                }
-                fieldset {
-                    legend { "เนื้อหาฉบับแก้ไข" }
-                    (field("topic", "หัวข้อ", &input.topic, Input::Text, true, problems))
-                    (field("summary", "สรุป (แสดงในรายการ)", &extra.summary, Input::Area, false, problems))
-                    (field("details", "เนื้อหา", &input.details, Input::Area, true, problems))
-                    (syntax_help())
-                    button.secondary type="submit" name="intent" value="preview" formnovalidate { "ดูตัวอย่างเนื้อหา" }
-                    (field("link", "ลิงก์ภายนอก (ถ้ามี)", &input.link, Input::Url, false, problems))
-                    (category_select(&input.category, problems))
-                    div.pair {
-                        (field("period_from", "ช่วงวันที่ของข้อมูล ตั้งแต่", &input.period_from, Input::Date, false, problems))
-                        (field("period_to", "ถึง", &input.period_to, Input::Date, false, problems))
-                    }
-                    (field("end_date", "วันสิ้นสุดการเผยแพร่ที่ต้องการ", &input.end_date, Input::Date, false, problems))
-                    div.check {
-                        input #f-no_end type="checkbox" name="no_end" value="on" checked[input.no_end];
-                        label for="f-no_end" { "ไม่กำหนดวันสิ้นสุดการเผยแพร่" }
-                    }
-                }
-                fieldset {
-                    legend { "ผู้รับผิดชอบการให้ข้อมูล" }
-                    (field("unit", "หน่วยงาน / กลุ่มงาน", &input.unit, Input::Text, true, problems))
-                    (field("request_date", "วัน/เดือน/ปี ที่ขอ", &input.request_date, Input::Date, true, problems))
-                    (field("requester_name", "ชื่อ-นามสกุล", &input.requester_name, Input::Text, true, problems))
-                    (field("requester_position", "ตำแหน่ง", &input.requester_position, Input::Text, true, problems))
-                    (field("requester_contact", "ข้อมูลติดต่อ (โทรศัพท์/อีเมล)", &input.requester_contact, Input::Text, true, problems))
-                }
-                fieldset {
-                    legend { "เอกสารแนบ" }
-                    @if !files.is_empty() {
-                        p { "ไฟล์ที่เผยแพร่อยู่ (เลือกเพื่อนำออก; หากต้องการแทนที่ไฟล์ ให้เลือกนำออกแล้วแนบไฟล์ใหม่):" }
-                        ul.plain {
-                            @for f in files {
-                                li {
-                                    input id=(format!("rm-{}", f.id)) type="checkbox" name="remove_file" value=(f.id) checked[extra.removed.contains(&f.id)];
-                                    label for=(format!("rm-{}", f.id)) { "นำออก: " (f.file_name) " (" (thai::file_size(f.size, digits)) ")" }
-                                }
-                            }
-                        }
-                    }
-                    @let file_problem = problems.iter().find(|p| p.field == "files");
-                    div.field.invalid[file_problem.is_some()] {
-                        label for="f-files" { "แนบไฟล์ใหม่ (.pdf .xlsx .doc .docx .jpg .zip .rar ไม่เกินไฟล์ละ " (max_mb) " MB สูงสุด 10 ไฟล์)" }
-                        @for p in problems.iter().filter(|p| p.field == "files") { p.error { (p.message) } }
-                        input #f-files type="file" name="files" multiple
-                            accept=".pdf,.xlsx,.doc,.docx,.jpg,.jpeg,.zip,.rar";
-                    }
-                }
-                div.actions {
-                    button type="submit" name="intent" value="submit" { "ส่งขออนุมัติการแก้ไข" }
-                    button.secondary type="submit" name="intent" value="draft" { "บันทึกฉบับร่าง" }
-                }
-            }
+            (request_form_element(chrome, bar, input, &setup, problems, max_mb))
         },
     )
 }
@@ -262,7 +216,13 @@ pub fn revisions(chrome: &Chrome, bar: &Bar, p: &RevisionsPage) -> Markup {
                     @for r in p.revisions.iter().rev() {
                         tr {
                             td { (digits.apply(&r.number.to_string())) }
-                            td { (text::date_of_unix(r.created_at, digits)) }
+                            td {
+                                @if r.pending {
+                                    span.state.state-scheduled { "กำหนดเผยแพร่ " (text::date_of_unix(r.published_at, digits)) }
+                                } @else {
+                                    (text::date_of_unix(r.created_at.max(r.published_at), digits))
+                                }
+                            }
                             td { (r.title) }
                             td { (r.requested_by) " / " (r.approved_by) " / " (r.published_by) }
                             td { @if r.note.is_empty() { "เผยแพร่ครั้งแรก" } @else { (r.note) } }
@@ -308,6 +268,7 @@ fn meta_text(r: &Revision) -> String {
             r.period_to.as_deref().unwrap_or("-")
         ),
         format!("สิ้นสุดการเผยแพร่: {}", r.expires_on.as_deref().unwrap_or("ไม่กำหนด")),
+        format!("ไม่ระบุช่วงเวลาของข้อมูล (ใช้ได้ทุกปี): {}", if r.timeless { "ใช่" } else { "ไม่ใช่" }),
     ]
     .join("\n")
 }

@@ -29,7 +29,7 @@ pub fn home(
         &[],
         html! {
             section.welcome {
-                h1 { (chrome.office.name_th) }
+                h1 { (chrome.office().name_th) }
                 p { "เผยแพร่ข้อมูลข่าวสารของหน่วยงานต่อสาธารณะ ตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. ๒๕๔๐ และมาตรฐานเว็บไซต์ภาครัฐ" }
             }
             (super::photos::highlights(pinned))

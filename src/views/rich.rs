@@ -6,8 +6,9 @@
 //! - raw HTML in the text (blocks and inline) is shown as text, escaped — never interpreted;
 //! - links keep their `<a>` only for `http:`, `https:`, `mailto:` and paths on this site
 //!   (`/…`, not `//host`); any other link (`javascript:`, `data:`, …) shows its text only;
-//! - images are not loaded from the text (their description is shown): pictures of an item
-//!   are its attached files, which carry a checked text alternative;
+//! - images are shown only when they are this site's own files (`/files/…`, an item's
+//!   attachment, as imported bodies point at them); any other image shows its description
+//!   only, so nothing is loaded from another site;
 //! - headings start at `<h2>` (the page's `<h1>` is the title); tables scroll sideways on a
 //!   phone instead of widening the page.
 //!
@@ -44,6 +45,12 @@ pub fn safe_link(url: &str) -> bool {
     matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https" | "mailto")
 }
 
+/// Whether an image address is one of this site's own files (`/files/ID/name`).
+fn own_file(url: &str) -> bool {
+    let url = url.trim();
+    url.starts_with("/files/") && safe_link(url) && !url.contains("..")
+}
+
 fn heading(level: HeadingLevel) -> u8 {
     // The page title is the h1; the text's own levels move one down.
     (level as u8 + 1).min(6)
@@ -60,7 +67,19 @@ pub fn render(text: &str) -> Markup {
     let mut aligns: Vec<Alignment> = Vec::new();
     let mut cell = 0usize;
     let mut in_head = false;
+    // An image being drawn: its address, and its description as it comes.
+    let mut image: Option<(String, String)> = None;
     for event in Parser::new_ext(text, options) {
+        if let Some((_, alt)) = &mut image {
+            match &event {
+                Event::Text(t) | Event::Code(t) => {
+                    alt.push_str(t);
+                    continue;
+                }
+                Event::End(TagEnd::Image) => {}
+                _ => continue,
+            }
+        }
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph => out.push_str("<p>"),
@@ -110,7 +129,10 @@ pub fn render(text: &str) -> Markup {
                     }
                     links.push(ok);
                 }
-                // The image's description comes as text: it is shown in its place.
+                Tag::Image { dest_url, .. } if own_file(&dest_url) => {
+                    image = Some((dest_url.trim().to_owned(), String::new()));
+                }
+                // Any other image: its description comes as text, shown in its place.
                 Tag::Image { .. } => {}
                 // Raw HTML blocks: their text comes as `Html` events, escaped below.
                 Tag::HtmlBlock => out.push_str("<p>"),
@@ -142,6 +164,15 @@ pub fn render(text: &str) -> Markup {
                 // A refused link wrote no <a>, so it closes none.
                 TagEnd::Link if links.pop() == Some(true) => out.push_str("</a>"),
                 TagEnd::HtmlBlock => out.push_str("</p>"),
+                TagEnd::Image => {
+                    if let Some((src, alt)) = image.take() {
+                        out.push_str("<img src=\"");
+                        escape(&mut out, &src);
+                        out.push_str("\" alt=\"");
+                        escape(&mut out, &alt);
+                        out.push_str("\" loading=\"lazy\">");
+                    }
+                }
                 _ => {}
             },
             Event::Text(t) => escape(&mut out, &t),
@@ -245,9 +276,16 @@ mod tests {
             );
             assert!(out.contains("&lt;"), "{payload} is shown, escaped: {out}");
         }
-        // Images in the text are not loaded; their description is shown.
-        let out = html("![แผนที่](https://tracker.example/p.gif) ![x](javascript:alert(1))");
+        // Images from elsewhere are not loaded; their description is shown.
+        let out = html("![แผนที่](https://tracker.example/p.gif) ![x](javascript:alert(1)) ![y](//evil/x.png)");
         assert!(!out.contains("<img") && out.contains("แผนที่"), "{out}");
+        // The site's own files are shown inline, with their description as alternative.
+        let out = html("![ภาพ *กิจกรรม* \"วันเด็ก\"](/files/12/%E0%B8%81.jpg \"t\") ข้อความ");
+        assert_eq!(
+            out,
+            "<p><img src=\"/files/12/%E0%B8%81.jpg\" alt=\"ภาพ กิจกรรม &quot;วันเด็ก&quot;\" loading=\"lazy\"> ข้อความ</p>"
+        );
+        assert!(!html("![x](/files/1/../../admin)").contains("<img"));
         // Attribute-looking text in code stays text.
         assert_eq!(html("`<b>`"), "<p><code>&lt;b&gt;</code></p>");
     }

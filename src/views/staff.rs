@@ -288,7 +288,8 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
     )
 }
 
-/// The request form, new or for editing, with everything the user typed and the problems.
+/// The request form: a new request, or an edit of a draft or rejected one (an amendment's
+/// edit shows its note and summary too).
 pub fn request_form(
     chrome: &Chrome,
     bar: &Bar,
@@ -303,6 +304,21 @@ pub fn request_form(
         Some(r) => format!("แก้ไขคำขอ {}", chrome.digits.apply(&r.reference())),
         None => "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์".to_string(),
     };
+    let amendment = existing.and_then(|r| r.amendment.as_ref()).map(|a| AmendmentFields {
+        legend: format!("คำขอแก้ไขข้อมูลที่เผยแพร่แล้ว ({})", paths::item(a.item_id)),
+        note: &a.note,
+        summary: &a.summary,
+    });
+    let setup = FormSetup {
+        action,
+        content_legend: "ข้อมูลที่ขอเผยแพร่",
+        details_label: "รายละเอียดข้อมูล (โดยสรุป)",
+        amendment,
+        files: existing.map_or(&[], |r| r.files.as_slice()),
+        files_intro: "ไฟล์ที่แนบไว้แล้ว (เลือกเพื่อลบออก):",
+        removed: &[],
+        submit: "ส่งขออนุมัติ",
+    };
     staff_page(
         chrome,
         bar,
@@ -312,72 +328,124 @@ pub fn request_form(
             h1 { (title) }
             (forms::summary(problems))
             @if preview { (super::amend::preview(&input.details)) }
-            form.request method="post" action=(action) enctype="multipart/form-data" {
-                (csrf(bar.csrf))
-                @if let Some(a) = existing.and_then(|r| r.amendment.as_ref()) {
-                    fieldset {
-                        legend { "คำขอแก้ไขข้อมูลที่เผยแพร่แล้ว (" (paths::item(a.item_id)) ")" }
-                        (field("note", "แก้ไขอะไร และเพราะเหตุใด", &a.note, Input::Area, true, problems))
-                        (field("summary", "สรุป (แสดงในรายการ)", &a.summary, Input::Area, false, problems))
-                    }
-                }
+            (request_form_element(chrome, bar, input, &setup, problems, max_mb))
+        },
+    )
+}
+
+/// The fields an amendment adds to the request form.
+#[derive(Debug, Clone)]
+pub struct AmendmentFields<'a> {
+    /// The legend of their fieldset.
+    pub legend: String,
+    /// What changed and why.
+    pub note: &'a str,
+    /// The item's new summary.
+    pub summary: &'a str,
+}
+
+/// What differs between the forms that share the request form's layout: a new request, an
+/// edit, and an amendment of a published item.
+#[derive(Debug, Clone)]
+pub struct FormSetup<'a> {
+    /// Where the form posts.
+    pub action: String,
+    /// Legend of the content fieldset.
+    pub content_legend: &'a str,
+    /// Label of the body field.
+    pub details_label: &'a str,
+    /// The amendment's note and summary, for an amendment.
+    pub amendment: Option<AmendmentFields<'a>>,
+    /// Files already there, each with a box to tick for removal.
+    pub files: &'a [crate::store::items::Attachment],
+    /// The sentence above them.
+    pub files_intro: &'a str,
+    /// Ids of the files ticked for removal.
+    pub removed: &'a [i64],
+    /// Label of the send button.
+    pub submit: &'a str,
+}
+
+/// The request form itself (`<form>`), shared by the request form and the amendment form:
+/// the same fields, in the same order, with the same help, preview button and file rules.
+pub fn request_form_element(
+    chrome: &Chrome,
+    bar: &Bar,
+    input: &RequestInput,
+    setup: &FormSetup,
+    problems: &[Problem],
+    max_mb: u64,
+) -> Markup {
+    use crate::workflow::files::Kind;
+    // The attachment rules' list, so the form never says other than what is checked.
+    let shown: Vec<String> = Kind::ALL.iter().map(|k| format!(".{}", k.ext())).collect();
+    let mut accept = shown.clone();
+    accept.push(".jpeg".into());
+    html! {
+        form.request method="post" action=(setup.action) enctype="multipart/form-data" {
+            (csrf(bar.csrf))
+            @if let Some(a) = &setup.amendment {
                 fieldset {
-                    legend { "ข้อมูลที่ขอเผยแพร่" }
-                    (field("unit", "หน่วยงาน / กลุ่มงาน", &input.unit, Input::Text, true, problems))
-                    (field("request_date", "วัน/เดือน/ปี ที่ขอ", &input.request_date, Input::Date, true, problems))
-                    (field("topic", "หัวข้อ", &input.topic, Input::Text, true, problems))
-                    (field("details", "รายละเอียดข้อมูล (โดยสรุป)", &input.details, Input::Area, true, problems))
-                    (super::amend::syntax_help())
-                    button.secondary type="submit" name="intent" value="preview" formnovalidate { "ดูตัวอย่างเนื้อหา" }
-                    (field("link", "ลิงก์ภายนอก (ถ้ามี)", &input.link, Input::Url, false, problems))
-                    (field("remarks", "หมายเหตุ", &input.remarks, Input::Text, false, problems))
-                    (category_select(&input.category, problems))
-                    div.pair {
-                        (field("period_from", "ช่วงวันที่ของข้อมูล ตั้งแต่", &input.period_from, Input::Date, false, problems))
-                        (field("period_to", "ถึง", &input.period_to, Input::Date, false, problems))
-                    }
-                    (field("end_date", "วันสิ้นสุดการเผยแพร่ที่ต้องการ", &input.end_date, Input::Date, false, problems))
-                    div.check {
-                        input #f-no_end type="checkbox" name="no_end" value="on" checked[input.no_end];
-                        label for="f-no_end" { "ไม่กำหนดวันสิ้นสุดการเผยแพร่" }
-                    }
+                    legend { (a.legend) }
+                    (field("note", "แก้ไขอะไร และเพราะเหตุใด (แสดงในประวัติการปรับปรุงที่ประชาชนเห็น)", a.note, Input::Area, true, problems))
                 }
-                fieldset {
-                    legend { "ผู้รับผิดชอบการให้ข้อมูล" }
-                    (field("requester_name", "ชื่อ-นามสกุล", &input.requester_name, Input::Text, true, problems))
-                    (field("requester_position", "ตำแหน่ง", &input.requester_position, Input::Text, true, problems))
-                    (field("requester_contact", "ข้อมูลติดต่อ (โทรศัพท์/อีเมล)", &input.requester_contact, Input::Text, true, problems))
+            }
+            fieldset {
+                legend { (setup.content_legend) }
+                (field("unit", "หน่วยงาน / กลุ่มงาน", &input.unit, Input::Text, true, problems))
+                (field("request_date", "วัน/เดือน/ปี ที่ขอ", &input.request_date, Input::Date, true, problems))
+                (field("topic", "หัวข้อ", &input.topic, Input::Text, true, problems))
+                @if let Some(a) = &setup.amendment {
+                    (field("summary", "สรุป (แสดงในรายการ)", a.summary, Input::Area, false, problems))
                 }
-                fieldset {
-                    legend { "เอกสารแนบ" }
-                    @if let Some(r) = existing {
-                        @if !r.files.is_empty() {
-                            p { "ไฟล์ที่แนบไว้แล้ว (เลือกเพื่อลบออก):" }
-                            ul.plain {
-                                @for f in &r.files {
-                                    li {
-                                        input id=(format!("rm-{}", f.id)) type="checkbox" name="remove_file" value=(f.id);
-                                        label for=(format!("rm-{}", f.id)) { (f.file_name) " (" (thai::file_size(f.size, chrome.digits)) ")" }
-                                    }
-                                }
+                (field("details", setup.details_label, &input.details, Input::Area, true, problems))
+                (super::amend::syntax_help())
+                button.secondary type="submit" name="intent" value="preview" formnovalidate { "ดูตัวอย่างเนื้อหา" }
+                (field("link", "ลิงก์ภายนอก (ถ้ามี)", &input.link, Input::Url, false, problems))
+                (field("remarks", "หมายเหตุ", &input.remarks, Input::Text, false, problems))
+                (category_select(&input.category, problems))
+                div.pair {
+                    (field("period_from", "ช่วงวันที่ของข้อมูล ตั้งแต่", &input.period_from, Input::Date, false, problems))
+                    (field("period_to", "ถึง", &input.period_to, Input::Date, false, problems))
+                }
+                (field("end_date", "วันสิ้นสุดการเผยแพร่ที่ต้องการ", &input.end_date, Input::Date, false, problems))
+                div.check {
+                    input #f-no_end type="checkbox" name="no_end" value="on" checked[input.no_end];
+                    label for="f-no_end" { "ไม่กำหนดวันสิ้นสุดการเผยแพร่" }
+                }
+            }
+            fieldset {
+                legend { "ผู้รับผิดชอบการให้ข้อมูล" }
+                (field("requester_name", "ชื่อ-นามสกุล", &input.requester_name, Input::Text, true, problems))
+                (field("requester_position", "ตำแหน่ง", &input.requester_position, Input::Text, true, problems))
+                (field("requester_contact", "ข้อมูลติดต่อ (โทรศัพท์/อีเมล)", &input.requester_contact, Input::Text, true, problems))
+            }
+            fieldset {
+                legend { "เอกสารแนบ" }
+                @if !setup.files.is_empty() {
+                    p { (setup.files_intro) }
+                    ul.plain {
+                        @for f in setup.files {
+                            li {
+                                input id=(format!("rm-{}", f.id)) type="checkbox" name="remove_file" value=(f.id) checked[setup.removed.contains(&f.id)];
+                                label for=(format!("rm-{}", f.id)) { "นำออก: " (f.file_name) " (" (thai::file_size(f.size, chrome.digits)) ")" }
                             }
                         }
                     }
-                    @let file_problem = problems.iter().find(|p| p.field == "files");
-                    div.field.invalid[file_problem.is_some()] {
-                        label for="f-files" { "เลือกไฟล์ (.pdf .xlsx .doc .docx .jpg .zip .rar ไม่เกินไฟล์ละ " (max_mb) " MB สูงสุด 10 ไฟล์)" }
-                        @for p in problems.iter().filter(|p| p.field == "files") { p.error { (p.message) } }
-                        input #f-files type="file" name="files" multiple
-                            accept=".pdf,.xlsx,.doc,.docx,.jpg,.jpeg,.zip,.rar";
-                    }
                 }
-                div.actions {
-                    button type="submit" name="intent" value="submit" { "ส่งขออนุมัติ" }
-                    button.secondary type="submit" name="intent" value="draft" { "บันทึกฉบับร่าง" }
+                @let file_problem = problems.iter().find(|p| p.field == "files");
+                div.field.invalid[file_problem.is_some()] {
+                    label for="f-files" { "แนบไฟล์ (" (shown.join(" ")) " ไม่เกินไฟล์ละ " (max_mb) " MB สูงสุด " (crate::workflow::files::MAX_FILES) " ไฟล์)" }
+                    @for p in problems.iter().filter(|p| p.field == "files") { p.error { (p.message) } }
+                    input #f-files type="file" name="files" multiple accept=(accept.join(","));
                 }
             }
-        },
-    )
+            div.actions {
+                button type="submit" name="intent" value="submit" { (setup.submit) }
+                button.secondary type="submit" name="intent" value="draft" { "บันทึกฉบับร่าง" }
+            }
+        }
+    }
 }
 
 pub(crate) fn category_select(selected: &str, problems: &[Problem]) -> Markup {
@@ -580,7 +648,7 @@ fn action_forms(r: &Request, actions: &[ActionKind], token: &str) -> Markup {
 /// Whether a file kind is shown as an image on the item page (and so needs a text
 /// alternative).
 pub fn is_image(kind: &str) -> bool {
-    matches!(kind, "jpg" | "jpeg")
+    kind == "jpeg" || crate::workflow::files::Kind::parse(kind).is_some_and(|k| k.is_image())
 }
 
 /// The publish form.
@@ -708,6 +776,7 @@ pub fn print_sheet(
     html! {
         main.sheet {
             p.ref { "เลขที่ " (digits.apply(&r.reference())) }
+            img.emblem src=(paths::logo(office)) alt="" width="64" height="64";
             h1 { "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์ของ" (office.name_th) }
             @if let Some(a) = &r.amendment {
                 p.amendment { strong { "☑ ขอแก้ไขข้อมูลที่เผยแพร่แล้ว" } " ที่อยู่เดิม " (paths::item(a.item_id)) " (ที่อยู่ไม่เปลี่ยน)" }

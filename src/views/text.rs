@@ -59,6 +59,8 @@ pub fn kind_label(kind: &str) -> &'static str {
         "xlsx" => "ตารางคำนวณ Excel",
         "doc" | "docx" => "เอกสาร Word",
         "jpg" | "jpeg" => "รูปภาพ JPEG",
+        "png" => "รูปภาพ PNG",
+        "gif" => "รูปภาพ GIF",
         "zip" | "rar" => "ไฟล์บีบอัด",
         _ => "ไฟล์",
     }

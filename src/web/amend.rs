@@ -133,6 +133,41 @@ impl Context {
     }
 }
 
+/// An amendment's content as compared with the item's: the validated form, the summary and
+/// the files as (name, sha256).
+pub(super) fn proposed_content(
+    v: &form::ValidRequest,
+    summary: &str,
+    files: Vec<(String, String)>,
+) -> Content {
+    let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    Content {
+        title: v.topic.clone(),
+        summary: summary.to_owned(),
+        body: v.details.clone(),
+        link: v.link.clone().unwrap_or_default(),
+        category: v.category.clone(),
+        period_from: date(v.period_from),
+        period_to: date(v.period_to),
+        end: date(v.end),
+        files,
+    }
+}
+
+/// Whether an amendment of item `item_id` proposing `content` changes nothing of the version
+/// online — checked when it is made, and again whenever it is edited or sent again (the item
+/// may have been amended meanwhile). Republishing a withdrawn item is a change in itself.
+pub(super) async fn changes_nothing(app: &Shared, item_id: i64, content: &Content) -> Result<bool, WebError> {
+    let ctx = context(app, &item_id.to_string()).await?;
+    Ok(ctx.unchanged(content))
+}
+
+impl Context {
+    fn unchanged(&self, proposed: &Content) -> bool {
+        self.state != "withdrawn" && rules::changes(&self.content(), proposed).is_empty()
+    }
+}
+
 /// Refuses unless `staff` may amend the item now (with the workflow's Thai reason).
 fn allowed(staff: &Staff, ctx: &Context) -> Result<(), WebError> {
     may_amend(&ctx.facts(), &staff.actor()).map_err(|e| WebError::Forbidden(e.to_string()))
@@ -145,7 +180,7 @@ async fn open_page(app: &Shared, staff: &Staff, ctx: &Context, open: i64) -> Res
 }
 
 fn max_upload(app: &Shared) -> u64 {
-    app.config.settings.uploads.max_file_bytes
+    app.settings().uploads.max_file_bytes
 }
 
 /// `GET /staff/items/{id}/amend`: the amendment form, a copy of the current content.
@@ -218,24 +253,10 @@ pub async fn create(
         }
     };
     if let Some(v) = &valid {
-        let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
         let mut files: Vec<(String, String)> =
             kept.iter().map(|f| (f.file_name.clone(), f.sha256.clone())).collect();
         files.extend(up.files.iter().map(|f| (f.name().to_owned(), f.sha256().to_owned())));
-        let proposed = Content {
-            title: v.topic.clone(),
-            summary: up.summary.clone(),
-            body: v.details.clone(),
-            link: v.link.clone().unwrap_or_default(),
-            category: v.category.clone(),
-            period_from: date(v.period_from),
-            period_to: date(v.period_to),
-            end: date(v.end),
-            files,
-        };
-        // Republishing a withdrawn item is a change in itself.
-        let republish = ctx.state == "withdrawn";
-        if !preview && !republish && rules::changes(&ctx.content(), &proposed).is_empty() {
+        if !preview && ctx.unchanged(&proposed_content(v, &up.summary, files)) {
             problems.push(Problem::new("", rules::NOTHING_CHANGED));
         }
     }
@@ -301,7 +322,7 @@ pub async fn create(
                 files: &files,
                 amendment: Some(&amendment),
             };
-            let rec = Record { who: &who, actor_id, edit: None, item: None, amendment: None };
+            let rec = Record { who: &who, actor_id, edit: None, item: None, amendment: None, tag_year: None };
             Ok(requests::record(c, target, &planned, rec))
         })
         .await?;
@@ -407,13 +428,28 @@ pub(super) async fn published(
     r: &Request,
 ) -> Result<Option<crate::views::staff::Published>, WebError> {
     let Some(item_id) = r.item_id else { return Ok(None) };
-    let found = app.store.run(move |c| items::by_id(c, item_id)).await?;
-    Ok(found.map(|(item, _, state)| crate::views::staff::Published {
-        item_id,
-        start: item.published_at,
-        end: item.expires_on,
-        scheduled: item.published_at > thai::now().as_second(),
-        state,
+    let request_id = r.id;
+    let (found, pending) = app
+        .store
+        .run(move |c| Ok((items::by_id(c, item_id)?, revisions::pending_of_request(c, request_id)?)))
+        .await?;
+    let now = thai::now().as_second();
+    Ok(found.map(|(item, _, state)| match pending {
+        // An amendment dated later: its own start, not the item's.
+        Some(start) => crate::views::staff::Published {
+            item_id,
+            start,
+            end: r.fields.end,
+            scheduled: start > now,
+            state,
+        },
+        None => crate::views::staff::Published {
+            item_id,
+            start: item.published_at,
+            end: item.expires_on,
+            scheduled: item.published_at > now,
+            state,
+        },
     }))
 }
 
@@ -433,7 +469,7 @@ pub async fn proposed(
     let ctx = context(&app, &a.item_id.to_string()).await?;
     let item_id = ctx.item.id;
     let revs = app.store.run(move |c| revisions::of_item(c, item_id)).await?;
-    let Some(online) = revs.last() else { return Err(WebError::NotFound) };
+    let Some(online) = revs.iter().rev().find(|r| !r.pending) else { return Err(WebError::NotFound) };
     let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
     let f = &r.fields;
     let asked = revisions::Revision {
@@ -456,6 +492,8 @@ pub async fn proposed(
         approved_by: String::new(),
         published_by: String::new(),
         created_at: r.updated_at,
+        timeless: online.timeless,
+        pending: false,
         files: r.files.clone(),
     };
     let bar = bar(&app, &staff).await?;

@@ -38,7 +38,7 @@ impl Disposition {
             return Disposition::Attachment;
         }
         match kind {
-            "pdf" | "jpg" | "jpeg" | "png" => Disposition::Inline,
+            "pdf" | "jpg" | "jpeg" | "png" | "gif" => Disposition::Inline,
             _ => Disposition::Attachment,
         }
     }
@@ -95,7 +95,7 @@ pub async fn send(
     let etag = HeaderValue::from_str(&format!("\"{}\"", file.tag)).map_err(|_| WebError::NotFound)?;
     let cache = match caching {
         // Not immutable: a withdrawn item's files must leave shared caches like its page does.
-        Caching::Public => cache_policy::public(app.config.settings.cache.public_max_age_secs),
+        Caching::Public => cache_policy::public(app.settings().cache.public_max_age_secs),
         Caching::Private => cache_policy::PRIVATE_NO_STORE.to_owned(),
     };
     let cache = HeaderValue::from_str(&cache).expect("a valid header");

@@ -25,6 +25,10 @@ use crate::workflow::state::Role;
 /// Largest upload accepted by `POST /admin/import` (export plus uploads zip).
 pub const UPLOAD_LIMIT: usize = 4 << 30;
 
+/// How long the upload to `POST /admin/import` may take (every other request has 30 s): 4 GB
+/// at about 20 Mbit/s. The listener's minimum data rate still ends a stalled upload early.
+pub const UPLOAD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
 /// The one import that may run at a time, and its progress.
 static BUSY: AtomicBool = AtomicBool::new(false);
 static CURRENT: Mutex<Option<Progress>> = Mutex::new(None);
@@ -152,7 +156,7 @@ pub async fn start(
     }
     let opts = Options {
         dry_run: fields.get("dry_run").is_some_and(|v| v == "1"),
-        max_file_bytes: app.config.settings.uploads.max_file_bytes,
+        max_file_bytes: app.settings().uploads.max_file_bytes,
         allow_oversize: fields.get("allow_oversize").is_some_and(|v| v == "1"),
         who: staff.who(),
         file_label: if wxr_name.is_empty() { "export.xml".into() } else { wxr_name },
@@ -202,7 +206,13 @@ pub async fn progress(State(app): State<Shared>, staff: Staff) -> Result<Respons
     may_import(&staff)?;
     let p = CURRENT.lock().expect("lock poisoned").clone().unwrap_or_default();
     let bar = super::staff::bar(&app, &staff).await?;
-    Ok(html(view::progress(&app.plain_chrome(), &bar, &p)))
+    let running = p.report.is_none() && p.failed.is_none();
+    let mut response = html(view::progress(&app.plain_chrome(), &bar, &p));
+    if running {
+        // Besides the page's own <meta> refresh: browsers follow this header too.
+        response.headers_mut().insert("refresh", axum::http::HeaderValue::from_static("1"));
+    }
+    Ok(response)
 }
 
 /// `POST /admin/import/{run}/undo`
@@ -258,4 +268,24 @@ pub async fn release(
     }
     app.pages.invalidate();
     Ok(Redirect::to("/admin/import").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Method;
+
+    #[test]
+    fn only_the_import_upload_gets_the_long_deadline() {
+        let long = super::super::deadline_for(&Method::POST, "/admin/import");
+        assert_eq!(long, super::UPLOAD_DEADLINE);
+        assert!(long.as_secs() >= 600);
+        for (m, p) in [
+            (Method::GET, "/admin/import"),
+            (Method::POST, "/admin/import/held/1"),
+            (Method::POST, "/staff/requests"),
+            (Method::GET, "/admin/import/progress"),
+        ] {
+            assert_eq!(super::super::deadline_for(&m, p).as_secs(), 30, "{m} {p}");
+        }
+    }
 }

@@ -49,7 +49,6 @@ use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 
 use crate::config::Config;
 use crate::store::Store;
@@ -60,8 +59,11 @@ pub use error::WebError;
 
 /// Everything the handlers share.
 pub struct App {
-    /// Settings.
+    /// The data directory and the settings as they were at start (what is read only then:
+    /// TLS, upload limits); everything else reads [`App::settings`].
     pub config: Config,
+    /// The settings in force now (replaced by `/admin/settings`).
+    pub live: crate::config::Live,
     /// Database and files.
     pub store: Store,
     /// Rendered public pages.
@@ -107,6 +109,7 @@ impl App {
         stop: tokio::sync::watch::Sender<bool>,
     ) -> Shared {
         Arc::new(App {
+            live: crate::config::Live::new(config.settings.clone()),
             config,
             store,
             pages: Default::default(),
@@ -134,12 +137,19 @@ impl App {
         });
     }
 
+    /// The settings in force now (a snapshot: a save while a page is drawn does not mix the
+    /// old and the new).
+    pub fn settings(&self) -> Arc<crate::config::Settings> {
+        self.live.get()
+    }
+
     /// The header/footer context without the "last updated" date, for pages that do not need
     /// it (login, errors).
     pub fn plain_chrome(&self) -> Chrome<'_> {
+        let settings = self.settings();
         Chrome {
-            office: &self.config.settings.office,
-            digits: self.config.settings.display.digits,
+            digits: settings.display.digits,
+            settings,
             last_updated: None,
             current_area: None,
             counter: None,
@@ -253,6 +263,13 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/users", get(admin::list_users).post(admin::add_user))
         .route("/admin/users/{id}", get(people::account).post(people::save_account))
         .route("/admin/settings", get(settings::page).post(settings::save))
+        .route(
+            "/admin/settings/logo",
+            post(settings::upload_logo)
+                .layer(DefaultBodyLimit::max(crate::appliance::logo::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/admin/settings/logo/remove", post(settings::remove_logo))
+        .route("/logo", get(settings::serve_logo))
         .route("/admin/units", get(people::units_list).post(people::add_unit))
         .route("/admin/units/{id}", post(people::rename_unit))
         .route("/staff/delegations", get(people::delegations).post(people::add_delegation))
@@ -312,10 +329,8 @@ pub fn router(app: Shared) -> Router {
         // Outside the cache policy: it gives ETags only to responses that may be stored.
         .layer(axum::middleware::from_fn(compress::compress_responses))
         .layer(axum::middleware::from_fn_with_state(app.clone(), hsts))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ));
+        // 30 s for every request but the import upload (see `deadline_for`).
+        .layer(axum::middleware::from_fn(deadline));
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
@@ -323,6 +338,26 @@ pub fn router(app: Shared) -> Router {
         .layer(axum::middleware::from_fn(prefs::apply))
         .layer(axum::middleware::from_fn_with_state(app.clone(), traffic_log::record))
         .with_state(app)
+}
+
+/// How long a request may take before it is answered 408: 30 seconds, except the upload of a
+/// WordPress export and its uploads zip to `/admin/import`, which may be gigabytes over the
+/// office LAN (the import itself then runs in the background).
+pub fn deadline_for(method: &axum::http::Method, path: &str) -> Duration {
+    if method == axum::http::Method::POST && path.trim_end_matches('/') == "/admin/import" {
+        import::UPLOAD_DEADLINE
+    } else {
+        Duration::from_secs(30)
+    }
+}
+
+async fn deadline(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let limit = deadline_for(request.method(), request.uri().path());
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 /// HSTS only while the certificate is one browsers trust (ACME or manual): telling browsers to

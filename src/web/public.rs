@@ -78,7 +78,7 @@ pub async fn area(
 ) -> Result<Response, WebError> {
     let area = categories::area(&slug).ok_or(WebError::NotFound)?;
     let page = page_number(&params);
-    let per_page = app.config.settings.display.per_page;
+    let per_page = app.settings().display.per_page;
     let with_albums = ACTIVITIES.starts_with(&format!("{}/", area.slug));
     let (counts, rows, activities) = app
         .store
@@ -109,7 +109,7 @@ pub async fn place(
 ) -> Result<Response, WebError> {
     let place = Place::parse(&format!("{area}/{sub}")).ok_or(WebError::NotFound)?;
     let page = page_number(&params);
-    let per_page = app.config.settings.display.per_page;
+    let per_page = app.settings().display.per_page;
     let key = place.key();
     let scope_key = key.clone();
     let rows = app
@@ -198,7 +198,7 @@ pub async fn search(
         area,
         fiscal_year,
         page: page_number(&params),
-        per_page: app.config.settings.display.per_page,
+        per_page: app.settings().display.per_page,
     };
     let q = query.clone();
     let cache = app.store.search_cache().clone();

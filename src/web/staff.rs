@@ -77,7 +77,7 @@ async fn record(
     target: RecordTarget,
     plan: Plan,
     edit: Option<Edit>,
-    item: Option<(NewItem, Vec<NewTag>)>,
+    item: Option<(NewItem, Vec<NewTag>, Option<i32>)>,
 ) -> Result<i64, WebError> {
     let (who, actor_id) = (staff.who(), staff.user.id);
     let recorded = app
@@ -97,8 +97,9 @@ async fn record(
                 who: &who,
                 actor_id,
                 edit: edit.as_ref().map(|(f, files, remove, _)| (f, files.as_slice(), remove.as_slice())),
-                item: item.as_ref().map(|(i, tags)| (i, tags.as_slice())),
+                item: item.as_ref().map(|(i, tags, _)| (i, tags.as_slice())),
                 amendment: edit.as_ref().and_then(|e| e.3.as_ref()),
+                tag_year: item.as_ref().and_then(|(_, _, year)| *year),
             };
             Ok(requests::record(c, target, &plan, rec))
         })
@@ -184,7 +185,7 @@ fn blank_form(staff: &Staff) -> RequestInput {
 }
 
 fn max_upload(app: &Shared) -> u64 {
-    app.config.settings.uploads.max_file_bytes
+    app.settings().uploads.max_file_bytes
 }
 
 /// `GET /staff/requests/new`
@@ -249,6 +250,21 @@ async fn accept_form(
             None
         }
     };
+    // An amendment edited (after a rejection, or as a draft) must still change something.
+    if let (Some(v), Some(a)) = (&valid, existing.and_then(|r| r.amendment.as_ref().map(|a| (r, a)))) {
+        let (r, a) = a;
+        let mut files: Vec<(String, String)> = r
+            .files
+            .iter()
+            .filter(|f| !up.remove_files.contains(&f.id))
+            .map(|f| (f.file_name.clone(), f.sha256.clone()))
+            .collect();
+        files.extend(up.files.iter().map(|f| (f.name().to_owned(), f.sha256().to_owned())));
+        let content = super::amend::proposed_content(v, &up.summary, files);
+        if super::amend::changes_nothing(app, a.item_id, &content).await? {
+            problems.push(Problem::new("", crate::workflow::amend::NOTHING_CHANGED));
+        }
+    }
     match valid {
         Some(v) if problems.is_empty() => Ok(Ok((v, up))),
         _ => {
@@ -413,6 +429,17 @@ pub async fn decide_on(
         _ => return Err(WebError::NotFound),
     };
     let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
+    // An amendment sent again as it was must still change the version online (which another
+    // amendment may have changed meanwhile).
+    if plan.next == state::State::Submitted
+        && let Some(a) = &r.amendment
+    {
+        let files = r.files.iter().map(|f| (f.file_name.clone(), f.sha256.clone())).collect();
+        let content = super::amend::proposed_content(&r.fields, &a.summary, files);
+        if super::amend::changes_nothing(&app, a.item_id, &content).await? {
+            return Err(WebError::Forbidden(crate::workflow::amend::NOTHING_CHANGED.into()));
+        }
+    }
     let takes_down = plan.effects.item != crate::workflow::transition::ItemChange::None;
     let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, None).await?;
     if takes_down {
@@ -498,8 +525,26 @@ pub async fn publish_form(
     let fy = super::compliance::choice_year(&suggested.to_string(), thai::fiscal_year(thai::today()));
     let period = status::suggested_period(r.fields.period_from, r.fields.period_to, fy);
     // Suggested (ranked, shown) but never ticked: nothing counts until a web master says so.
-    let choices = TagChoices::ranked(&lib, &input.category, &input.title, period, fy);
-    input.tag_year = fy.to_string();
+    let mut choices_fy = fy;
+    let mut period = period;
+    // An amendment starts from the item's tags (of their latest year that may still be
+    // tagged): they follow the amendment, so unticking one removes it.
+    if let Some(item) = r.amendment.as_ref().map(|a| a.item_id) {
+        let tags = app.store.run(move |c| crate::store::compliance::tags_of(c, item)).await?;
+        let years = status::taggable_years(thai::fiscal_year(thai::today()));
+        if let Some(year) = tags.iter().map(|t| t.tag.fiscal_year).filter(|y| years.contains(y)).max() {
+            let of_year: Vec<_> = tags.iter().filter(|t| t.tag.fiscal_year == year).collect();
+            choices_fy = year;
+            if let Some(p) =
+                of_year.first().and_then(|t| crate::compliance::period::Period::parse(&t.tag.period))
+            {
+                period = p;
+            }
+            input.tags = of_year.iter().map(|t| format!("{}|{}", t.tag.scheme, t.tag.code)).collect();
+        }
+    }
+    let choices = TagChoices::ranked(&lib, &input.category, &input.title, period, choices_fy);
+    input.tag_year = choices_fy.to_string();
     input.tag_period = period.code();
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
@@ -549,8 +594,15 @@ pub async fn publish(
         None => Action::Publish,
     };
     let plan = plan_for(&staff, &Transition::Act(action), Some(&r))?;
+    // An amendment's tags replace the item's tags of the year shown on the form (it started
+    // from them), so a tag unticked there is removed.
+    let tag_year = match input.tag_year.trim().parse::<i32>() {
+        Ok(y) if r.amendment.is_some() && status::taggable_years(fy_now).contains(&y) => Some(y),
+        _ => None,
+    };
     let item = new_item(&r, fields, today);
-    let id = record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags))).await?;
+    let id =
+        record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags, tag_year))).await?;
     app.pages.invalidate();
     super::photos::make_soon(&app);
     Ok(to_request(id))
@@ -558,9 +610,9 @@ pub async fn publish(
 
 /// The item a request becomes, with the web master's metadata.
 fn new_item(r: &Request, fields: ValidPublication, today: Date) -> NewItem {
-    // Publishing today means now; a later date means 08:00 that morning, Bangkok time.
-    // An amendment goes live at once: the version online stays until then.
-    let published_at = if fields.publish_on == today || r.amendment.is_some() {
+    // Publishing today means now; a later date means 08:00 that morning, Bangkok time (for an
+    // amendment, the version online stays untouched until then).
+    let published_at = if fields.publish_on <= today {
         thai::now()
     } else {
         fields
@@ -606,8 +658,8 @@ pub async fn print(
     let r = load(&app, &id).await?;
     may_view(&staff, &r)?;
     let signatures = signatures(&app, &r).await?;
-    let office = &app.config.settings.office;
-    Ok(html(view::print_form(office, app.config.settings.display.digits, &r, &signatures)))
+    let office = &app.settings().office;
+    Ok(html(view::print_form(office, app.settings().display.digits, &r, &signatures)))
 }
 
 /// The three signature blocks of a request's official form, filled from its trail: requester,

@@ -1,4 +1,5 @@
-//! Attachment rules (seed 2.7): only .pdf .xlsx .doc .docx .jpg .zip .rar, at most 4 MB each
+//! Attachment rules (seed 2.7): only .pdf .xlsx .doc .docx .jpg .zip .rar (and .png .gif
+//! images, which old websites and scanned notices carry), at most 4 MB each
 //! (a setting), at most [`MAX_FILES`] per request, and the content must match the extension.
 //!
 //! Uploads are checked while they stream in: [`Sniffer::feed`] stops an oversize or disguised
@@ -16,7 +17,7 @@ pub const MAX_FILES: usize = 10;
 /// Longest display name kept by [`safe_display_name`], in characters.
 pub const MAX_NAME_CHARS: usize = 150;
 
-const ALLOWED_LIST: &str = ".pdf .xlsx .doc .docx .jpg .zip .rar";
+const ALLOWED_LIST: &str = ".pdf .xlsx .doc .docx .jpg .png .gif .zip .rar";
 
 /// An accepted file type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -31,6 +32,10 @@ pub enum Kind {
     Docx,
     /// JPEG photograph (`.jpg` or `.jpeg`).
     Jpg,
+    /// PNG image (screenshots, scanned notices, charts).
+    Png,
+    /// GIF image (old websites' banners and charts).
+    Gif,
     /// ZIP archive.
     Zip,
     /// RAR archive.
@@ -39,8 +44,8 @@ pub enum Kind {
 
 impl Kind {
     /// Every accepted kind.
-    pub const ALL: [Kind; 7] =
-        [Kind::Pdf, Kind::Xlsx, Kind::Doc, Kind::Docx, Kind::Jpg, Kind::Zip, Kind::Rar];
+    pub const ALL: [Kind; 9] =
+        [Kind::Pdf, Kind::Xlsx, Kind::Doc, Kind::Docx, Kind::Jpg, Kind::Png, Kind::Gif, Kind::Zip, Kind::Rar];
 
     /// The canonical lower-case extension without the dot (`.jpeg` files give `jpg`).
     pub fn ext(self) -> &'static str {
@@ -50,6 +55,8 @@ impl Kind {
             Kind::Doc => "doc",
             Kind::Docx => "docx",
             Kind::Jpg => "jpg",
+            Kind::Png => "png",
+            Kind::Gif => "gif",
             Kind::Zip => "zip",
             Kind::Rar => "rar",
         }
@@ -63,9 +70,16 @@ impl Kind {
             Kind::Doc => "application/msword",
             Kind::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             Kind::Jpg => "image/jpeg",
+            Kind::Png => "image/png",
+            Kind::Gif => "image/gif",
             Kind::Zip => "application/zip",
             Kind::Rar => "application/vnd.rar",
         }
+    }
+
+    /// Whether files of this kind are pictures shown inline (with alternative text).
+    pub fn is_image(self) -> bool {
+        matches!(self, Kind::Jpg | Kind::Png | Kind::Gif)
     }
 
     /// The kind with this stored extension (as given by [`Kind::ext`]).
@@ -80,6 +94,9 @@ impl Kind {
             Kind::Xlsx | Kind::Docx | Kind::Zip => ZIP_MAGIC,
             Kind::Doc => OLE2_MAGIC,
             Kind::Jpg => b"\xFF\xD8\xFF",
+            Kind::Png => PNG_MAGIC,
+            // GIF87a and GIF89a.
+            Kind::Gif => b"GIF8",
             // RAR 4 and RAR 5 share this prefix.
             Kind::Rar => b"Rar!\x1A\x07",
         }
@@ -96,6 +113,7 @@ impl Kind {
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1A\n";
 const OLE2_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// Enough bytes to recognise every magic number above and in [`what_it_is`].
 const HEAD_LEN: usize = 12;
@@ -211,6 +229,8 @@ pub fn kind_of(file_name: &str) -> Result<Kind, FileRefusal> {
         "doc" => Kind::Doc,
         "docx" => Kind::Docx,
         "jpg" | "jpeg" => Kind::Jpg,
+        "png" => Kind::Png,
+        "gif" => Kind::Gif,
         "zip" => Kind::Zip,
         "rar" => Kind::Rar,
         _ => {
@@ -419,16 +439,37 @@ mod tests {
             assert_eq!(kind_of(&format!("x.{}", k.ext())), Ok(k));
             assert_eq!(Kind::parse(k.ext()), Some(k));
         }
-        let err = kind_of("ภาพ.png").unwrap_err();
+        assert_eq!(kind_of("แผนผัง.PNG"), Ok(Kind::Png));
+        assert_eq!(kind_of("ป้าย.gif"), Ok(Kind::Gif));
+        let err = kind_of("ภาพ.webp").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "ไฟล์ ภาพ.png: ไม่อนุญาตนามสกุล .png (อนุญาตเฉพาะ .pdf .xlsx .doc .docx .jpg .zip .rar)"
+            "ไฟล์ ภาพ.webp: ไม่อนุญาตนามสกุล .webp (อนุญาตเฉพาะ .pdf .xlsx .doc .docx .jpg .png .gif .zip .rar)"
         );
-        assert_eq!(err.file_name(), "ภาพ.png");
+        assert_eq!(err.file_name(), "ภาพ.webp");
         let err = kind_of(".pdf").unwrap_err();
         assert!(err.to_string().contains("ไม่มีนามสกุลไฟล์"), "{err}");
         assert!(kind_of("README").is_err());
         assert!(kind_of("virus.pdf.exe").is_err());
+    }
+
+    #[test]
+    fn png_and_gif_pass_by_content_and_disguises_are_refused() {
+        const GIF: &[u8] = b"GIF89a\x01\0\x01\0\x80\0\0\0\0\0\xFF\xFF\xFF!\xF9\x04\x01\0\0\0\0,\0\0\0\0\x01\0\x01\0\0\x02\x02D\x01\0;";
+        for chunk in [1, 5, 4096] {
+            assert_eq!(upload("แผนผังอาคาร.png", PNG, DEFAULT_MAX_BYTES, chunk), Ok(PNG.len() as u64));
+            assert_eq!(upload("ป้ายประชาสัมพันธ์.GIF", GIF, DEFAULT_MAX_BYTES, chunk), Ok(GIF.len() as u64));
+        }
+        let err = upload("ภาพ.png", GIF, DEFAULT_MAX_BYTES, 7).unwrap_err();
+        assert_eq!(err.to_string(), "ไฟล์ ภาพ.png: เนื้อไฟล์ไม่ตรงกับนามสกุล .png (เนื้อไฟล์เป็น GIF)");
+        let err = upload("ภาพ.gif", EXE, DEFAULT_MAX_BYTES, 7).unwrap_err();
+        assert!(err.to_string().contains("โปรแกรม (.exe)"), "{err}");
+        assert!(upload("ภาพ.png", PDF, DEFAULT_MAX_BYTES, 7).is_err());
+        assert!(
+            Kind::Png.is_image() && Kind::Gif.is_image() && Kind::Jpg.is_image() && !Kind::Pdf.is_image()
+        );
+        assert_eq!(Kind::Png.mime(), "image/png");
+        assert_eq!(Kind::Gif.mime(), "image/gif");
     }
 
     #[test]

@@ -211,6 +211,50 @@ impl Client {
 }
 
 impl Client {
+    /// POSTs `body` (already encoded as `content_type`) slowly, `chunk` bytes every `pause`,
+    /// as over a slow office line, with no client-side time limit of its own (for the limits
+    /// of long uploads).
+    pub fn post_slowly(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        chunk: usize,
+        pause: Duration,
+    ) -> Reply {
+        struct Slow {
+            body: Vec<u8>,
+            at: usize,
+            chunk: usize,
+            pause: Duration,
+        }
+        impl std::io::Read for Slow {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.at >= self.body.len() {
+                    return Ok(0);
+                }
+                if self.at > 0 {
+                    std::thread::sleep(self.pause);
+                }
+                let n = self.chunk.min(buf.len()).min(self.body.len() - self.at);
+                buf[..n].copy_from_slice(&self.body[self.at..self.at + n]);
+                self.at += n;
+                Ok(n)
+            }
+        }
+        let slow = Slow { body, at: 0, chunk: chunk.max(1), pause };
+        let mut resp = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .config()
+            .timeout_global(Some(Duration::from_secs(600)))
+            .build()
+            .header("content-type", content_type)
+            .send(ureq::SendBody::from_owned_reader(slow))
+            .expect("slow POST");
+        reply_of(&mut resp)
+    }
+
     /// Gives the second step of a login (GET then POST `/login/totp`) with `code`.
     pub fn second_step(&self, code: &str) -> Reply {
         let page = self.get("/login/totp");

@@ -11,6 +11,9 @@ pub mod data {
     pub const SETTINGS: &str = "prakat.toml";
     /// Stored attachments (content-addressed), with `tmp/` for uploads in progress.
     pub const FILES: &str = "files";
+    /// Public copies of photos (resized, upright, no metadata), made from `files/`; not backed
+    /// up and not swept, as they can always be made again.
+    pub const PHOTOS: &str = "photos";
     /// Traffic logs, one file a day.
     pub const LOGS: &str = "logs";
     /// Backup zips.
@@ -97,6 +100,36 @@ pub fn file(attachment_id: i64, file_name: &str) -> String {
     format!("/files/{attachment_id}/{}", percent_encode_segment(file_name))
 }
 
+/// The same file offered as a download (`Content-Disposition: attachment`); for a photo, its
+/// widest public copy.
+pub fn download(attachment_id: i64, file_name: &str) -> String {
+    format!("{}?download=1", file(attachment_id, file_name))
+}
+
+/// The public copy `width` pixels wide of a photo attachment (always a JPEG, so the name
+/// ends in `.jpg`).
+pub fn photo_copy(attachment_id: i64, width: u32, file_name: &str) -> String {
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
+    format!("/files/{attachment_id}/{width}/{}", percent_encode_segment(&format!("{stem}.jpg")))
+}
+
+/// The original of a photo as uploaded (EXIF and all): for signed-in staff only, 403 to
+/// everyone else.
+pub fn original(attachment_id: i64, file_name: &str) -> String {
+    format!("/files/{attachment_id}/{ORIGINAL}/{}", percent_encode_segment(file_name))
+}
+
+/// The path segment of [`original`].
+pub const ORIGINAL: &str = "original";
+
+/// The full-size view of photo `n` (from 1) of an item, with previous and next links.
+pub fn photo_page(item_id: i64, n: usize) -> String {
+    format!("/items/{item_id}/photos/{n}")
+}
+
+/// Where web masters pin items to the home page.
+pub const HIGHLIGHTS: &str = "/staff/highlights";
+
 /// The first segments of every page that is for the office only: staff workflow,
 /// administration, login and first-admin setup.
 pub const PRIVATE_PREFIXES: [&str; 5] = ["/staff", "/admin", "/login", "/logout", "/setup"];
@@ -161,6 +194,9 @@ mod tests {
     #[test]
     fn thai_file_names_are_encoded() {
         assert_eq!(file(7, "แผน 2569.pdf"), "/files/7/%E0%B9%81%E0%B8%9C%E0%B8%99%202569.pdf");
+        assert_eq!(photo_copy(3, 800, "a b.PNG"), "/files/3/800/a%20b.jpg");
+        assert_eq!(original(3, "a.jpg"), "/files/3/original/a.jpg");
+        assert_eq!(photo_page(5, 2), "/items/5/photos/2");
         let place = Place::parse("news/procurement-results").unwrap();
         assert_eq!(self::place(place), "/c/news/procurement-results");
     }

@@ -153,6 +153,8 @@ fn the_seed_announcement_shows_its_metadata_and_files() {
             let rest = &html[i + 6..];
             rest[..rest.find('"').unwrap()].to_string()
         })
+        // Each file also has its "ดาวน์โหลด" link (the same address with `?download=1`).
+        .filter(|href| !href.ends_with("?download=1"))
         .collect();
     assert_eq!(file_links.len(), attachments.len());
     for (a, href) in attachments.iter().zip(&file_links) {
@@ -201,6 +203,7 @@ fn check_download(server: &Server, t: &toml::Table, index: usize, name: &str, ki
     let hrefs: Vec<&str> = html
         .match_indices("href=\"/files/")
         .map(|(i, _)| &html[i + 6..][..html[i + 6..].find('"').unwrap()])
+        .filter(|href| !href.ends_with("?download=1"))
         .collect();
     let href = hrefs[index];
     let reply = server.get(href);

@@ -169,6 +169,23 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
             },
         ));
     }
+    // Public copies of photos (issue 22) that publishing did not make: imported or demo items,
+    // copies lost with a restore (those are also made again when first asked for).
+    {
+        let (store, changed) = (store.clone(), hooks.content_changed.clone());
+        jobs.push(Job::blocking(
+            "photos",
+            "ทำภาพสำหรับแสดงบนเว็บไซต์ (ย่อขนาด ตัดข้อมูลตำแหน่ง)",
+            Schedule::Every(Duration::from_secs(600)),
+            move || {
+                let n = crate::store::photos::make_pending(&store, 500)?;
+                if n > 0 {
+                    changed();
+                }
+                Ok(format!("ทำภาพ {n} ภาพ"))
+            },
+        ));
+    }
     {
         let (store, changed) = (store.clone(), hooks.content_changed.clone());
         jobs.push(Job::blocking(

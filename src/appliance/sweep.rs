@@ -119,6 +119,8 @@ pub fn sweep(store: &Store, data_dir: &Path, now: SystemTime) -> anyhow::Result<
     // 1. Leftovers: unfinished uploads, partial backups, drill and restore scratch folders.
     let mut leftovers =
         stale_in(&data_dir.join(crate::paths::data::FILES).join("tmp"), "", LEFTOVER_AGE, now);
+    // Photo copies being written (the copies themselves are never swept: see store::photos).
+    leftovers.extend(stale_in(&data_dir.join(crate::paths::data::PHOTOS).join("tmp"), "", LEFTOVER_AGE, now));
     leftovers.extend(stale_in(&super::backup::default_dir(data_dir), ".tmp", LEFTOVER_AGE, now));
     leftovers.extend(stale_in(data_dir, ".drill-", LEFTOVER_AGE, now));
     leftovers.extend(stale_in(data_dir, ".tmp", LEFTOVER_AGE, now));
@@ -256,6 +258,11 @@ mod tests {
         age(&orphan_path, 7200);
         let fresh = store.blobs().put(b"%PDF-1.4 fresh").unwrap();
         let fresh_path = store.blobs().path(&fresh.sha256).unwrap();
+        // A photo's public copy (no row of its own, old): never swept, it is not under files/.
+        let copy = store.photos().path(&kept.sha256, 320).unwrap();
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::write(&copy, b"jpeg").unwrap();
+        age(&copy, 7200);
         // Crash leftovers, old and new.
         let tmp_upload = data.join("files/tmp/.tmpAbc123");
         std::fs::write(&tmp_upload, vec![0u8; 1000]).unwrap();
@@ -273,7 +280,7 @@ mod tests {
         when.set_modified(SystemTime::now() - Duration::from_secs(7200)).unwrap();
 
         let swept = sweep(&store, &data, SystemTime::now()).unwrap();
-        assert!(kept_path.exists() && fresh_path.exists() && new_upload.exists());
+        assert!(kept_path.exists() && fresh_path.exists() && new_upload.exists() && copy.exists());
         assert!(!tmp_upload.exists() && !partial.exists() && !restoring.exists());
         assert_eq!(swept.removed.len(), 3, "{swept:?}");
         assert!(!orphan_path.exists());

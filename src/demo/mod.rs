@@ -210,14 +210,21 @@ fn morning_of(date: Date) -> anyhow::Result<jiff::Timestamp> {
 
 fn to_new_item(store: &Store, d: &DemoItem) -> anyhow::Result<NewItem> {
     let place = Place::parse(&d.category).with_context(|| format!("unknown category {}", d.category))?;
+    let photos = d.attachment.iter().filter(|a| matches!(a.kind().as_str(), "jpg" | "jpeg")).count();
+    let mut photo_no = 0;
     let attachments = d
         .attachment
         .iter()
         .map(|a| {
             let blob = store.blobs().put(&a.bytes()?)?;
-            // Demo photos are described by their item's title.
+            // Demo photos are described by their item's title (and number, in an album).
             let alt = if matches!(a.kind().as_str(), "jpg" | "jpeg") {
-                format!("ภาพประกอบ: {}", d.title)
+                photo_no += 1;
+                if photos > 1 {
+                    format!("ภาพประกอบ: {} (ภาพที่ {photo_no})", d.title)
+                } else {
+                    format!("ภาพประกอบ: {}", d.title)
+                }
             } else {
                 String::new()
             };
@@ -285,6 +292,17 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
     })?;
     compliance::fill(store, &ids)?;
     store.run_sync(services::seed)?;
+    // The home page's highlight band: the newest activity albums, as a web master would pin.
+    store.run_sync(|c| {
+        for d in content.item.iter().filter(|d| d.category == "news/activities").rev().take(2) {
+            if let Some(&id) = ids.get(&d.title) {
+                crate::store::highlights::pin(c, id, None, None)?;
+            }
+        }
+        Ok(())
+    })?;
+    // The demo photos' public copies, so that the first page already shows them.
+    crate::store::photos::make_pending(store, 100)?;
     Ok(true)
 }
 

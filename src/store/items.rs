@@ -533,6 +533,42 @@ pub fn visible_attachment(conn: &Connection, id: i64, at: At) -> StoreResult<Opt
         .optional()?)
 }
 
+/// An attachment by id whatever its item's state, for staff (the original of a photo).
+pub fn attachment(conn: &Connection, id: i64) -> StoreResult<Option<Attachment>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, item_id, file_name, kind, sha256, size, alt FROM attachments WHERE id = ?1",
+        )?
+        .query_row([id], attachment_from_row)
+        .optional()?)
+}
+
+/// The first photo (JPEG or PNG, in attachment order) of an item, and how many it has.
+#[derive(Debug, Clone)]
+pub struct Cover {
+    /// The first photo.
+    pub photo: Attachment,
+    /// The item's photos in all.
+    pub count: usize,
+}
+
+/// The cover photo of each of `items` that has one, by item id.
+pub fn covers(conn: &Connection, items: &[i64]) -> StoreResult<std::collections::HashMap<i64, Cover>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, item_id, file_name, kind, sha256, size, alt FROM attachments
+         WHERE item_id = ?1 AND kind IN ('jpg', 'jpeg', 'png') ORDER BY position",
+    )?;
+    let mut out = std::collections::HashMap::new();
+    for &id in items {
+        let photos = stmt.query_map([id], attachment_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let count = photos.len();
+        if let Some(photo) = photos.into_iter().next() {
+            out.insert(id, Cover { photo, count });
+        }
+    }
+    Ok(out)
+}
+
 /// A scope turned into SQL: the extra `WHERE` condition and its named parameters.
 struct Filter {
     sql: String,

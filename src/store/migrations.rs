@@ -814,6 +814,32 @@ const MIGRATIONS: &[M<'static>] = &[
         ALTER TABLE item_revisions DROP COLUMN pending;
         ALTER TABLE item_revisions DROP COLUMN timeless;",
     ),
+    // 21: photos (issue 22): the upright size of each JPEG/PNG original whose public copies
+    // (`photos/` in the data directory) were made with the SHA-256 of each copy (`320:hex,…`,
+    // their ETags), or why it could not be read; and the items
+    // web masters pin to the home page. Going back loses only these two tables, which are
+    // made again (photos) or pinned again (highlights).
+    M::up(
+        "CREATE TABLE photos (
+            sha256   TEXT PRIMARY KEY,
+            width    INTEGER,
+            height   INTEGER,
+            copies   TEXT,
+            error    TEXT,
+            made_at  INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE highlights (
+            item_id    INTEGER PRIMARY KEY REFERENCES items (id),
+            until      TEXT,
+            pinned_by  INTEGER,
+            pinned_at  INTEGER NOT NULL
+        ) STRICT;",
+    )
+    .down(
+        "DROP TABLE highlights;
+        DROP TABLE photos;",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

@@ -9,6 +9,7 @@ pub mod backups;
 pub mod blobs;
 pub mod cases;
 pub mod compliance;
+pub mod highlights;
 pub mod imports;
 pub mod items;
 pub mod jobs;
@@ -16,6 +17,7 @@ pub mod logs;
 mod migrations;
 pub mod notifications;
 pub mod pages;
+pub mod photos;
 pub mod reports;
 pub mod requests;
 pub mod revisions;
@@ -44,6 +46,7 @@ pub const DB_FILE: &str = crate::paths::data::DB;
 pub struct Store {
     pool: r2d2::Pool<SqliteConnectionManager>,
     blobs: BlobStore,
+    photos: photos::Derivatives,
     search: search::Cache,
 }
 
@@ -113,12 +116,20 @@ impl Store {
         let files = data_dir.join(crate::paths::data::FILES);
         let blobs = BlobStore::open(files.clone())
             .with_context(|| format!("cannot create the file store {}", files.join("tmp").display()))?;
-        Ok(Store { pool, blobs, search: search::Cache::default() })
+        let copies = data_dir.join(crate::paths::data::PHOTOS);
+        let photos = photos::Derivatives::open(copies.clone())
+            .with_context(|| format!("cannot create the photo folder {}", copies.display()))?;
+        Ok(Store { pool, blobs, photos, search: search::Cache::default() })
     }
 
     /// The content-addressed file store beside the database.
     pub fn blobs(&self) -> &BlobStore {
         &self.blobs
+    }
+
+    /// The public copies of photos beside the file store.
+    pub fn photos(&self) -> &photos::Derivatives {
+        &self.photos
     }
 
     /// The search index's vocabulary and the synonyms, in memory.

@@ -12,6 +12,7 @@ pub mod health;
 pub mod import;
 pub mod layout;
 pub mod people;
+pub mod photos;
 pub mod policies;
 pub mod prefs;
 pub mod public;

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use super::layout::page;
+use super::photos::{Album, Shown};
 use super::prefs::t;
 use super::text::{self, kind_label};
 use super::{Chrome, Crumb};
@@ -12,8 +13,15 @@ use crate::store::items::{Attachment, Item, ItemSummary, Page};
 use crate::store::search;
 use crate::thai;
 
-/// The home page: latest news, latest announcements, and the ten areas.
-pub fn home(chrome: &Chrome, news: &[ItemSummary], announcements: &[ItemSummary]) -> Markup {
+/// The home page: the pinned highlights, latest news, latest announcements, the latest
+/// activity photos, and the ten areas.
+pub fn home(
+    chrome: &Chrome,
+    news: &[ItemSummary],
+    announcements: &[ItemSummary],
+    pinned: &[Album],
+    activities: &[Album],
+) -> Markup {
     let digits = chrome.digits;
     page(
         chrome,
@@ -24,6 +32,7 @@ pub fn home(chrome: &Chrome, news: &[ItemSummary], announcements: &[ItemSummary]
                 h1 { (chrome.office().name_th) }
                 p { "เผยแพร่ข้อมูลข่าวสารของหน่วยงานต่อสาธารณะ ตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. ๒๕๔๐ และมาตรฐานเว็บไซต์ภาครัฐ" }
             }
+            (super::photos::highlights(pinned))
             div.columns {
                 section.latest aria-labelledby="news-h" {
                     h2 #news-h { (t("ข่าวประชาสัมพันธ์ล่าสุด", "Latest news")) }
@@ -33,6 +42,13 @@ pub fn home(chrome: &Chrome, news: &[ItemSummary], announcements: &[ItemSummary]
                 section.latest aria-labelledby="ann-h" {
                     h2 #ann-h { (t("ประกาศล่าสุด", "Latest announcements")) }
                     (item_list(announcements, digits, true))
+                }
+            }
+            @if !activities.is_empty() {
+                section aria-labelledby="act-h" {
+                    h2 #act-h { (t("ภาพข่าวกิจกรรมล่าสุด", "Latest activity photos")) }
+                    (super::photos::albums(activities, digits, pinned.is_empty()))
+                    p.more { a href=(Place::parse("news/activities").map(paths::place).unwrap_or_default()) { (t("ดูภาพข่าวกิจกรรมทั้งหมด", "All activity photos")) } }
                 }
             }
             section aria-labelledby="areas-h" {
@@ -60,6 +76,7 @@ pub fn area(
     area: &'static Area,
     counts: &[(String, u64)],
     items: &Page<ItemSummary>,
+    albums: &[Album],
 ) -> Markup {
     let digits = chrome.digits;
     let count_of = |key: &str| counts.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
@@ -80,6 +97,12 @@ pub fn area(
                             " " span.count { "(" (digits.apply(&count_of(&place.key()).to_string())) ")" }
                         }
                     }
+                }
+            }
+            @if !albums.is_empty() {
+                section aria-labelledby="albums-h" {
+                    h2 #albums-h { (t("ภาพข่าวกิจกรรมล่าสุด", "Latest activity photos")) }
+                    (super::photos::albums(albums, digits, true))
                 }
             }
             h2 { (t("รายการล่าสุดในหมวดนี้", "Latest in this area")) }
@@ -116,8 +139,9 @@ fn live_services(area: &str) -> Markup {
     }
 }
 
-/// A sub-category's items, newest first.
-pub fn place(chrome: &Chrome, place: Place, items: &Page<ItemSummary>) -> Markup {
+/// A sub-category's items, newest first; activity photos (1.8) as a grid of album covers,
+/// with any item without a photo listed below them.
+pub fn place(chrome: &Chrome, place: Place, items: &Page<ItemSummary>, albums: &[Album]) -> Markup {
     let digits = chrome.digits;
     page(
         chrome,
@@ -126,7 +150,13 @@ pub fn place(chrome: &Chrome, place: Place, items: &Page<ItemSummary>) -> Markup
         html! {
             h1 { (place.sub.name_th) }
             p.lead lang="en" { (place.sub.name_en) }
-            (item_list(&items.rows, digits, false))
+            @if albums.is_empty() {
+                (item_list(&items.rows, digits, false))
+            } @else {
+                (super::photos::albums(albums, digits, true))
+                @let rest: Vec<ItemSummary> = items.rows.iter().filter(|r| !albums.iter().any(|a| a.item.id == r.id)).cloned().collect();
+                @if !rest.is_empty() { (item_list(&rest, digits, false)) }
+            }
             (pager(&paths::place(place), items, digits))
         },
     )
@@ -140,6 +170,7 @@ pub fn item(
     item: &Item,
     place: Option<Place>,
     files: &[Attachment],
+    photos: &[Shown],
     changes: &[(i64, String)],
 ) -> Markup {
     let digits = chrome.digits;
@@ -149,7 +180,6 @@ pub fn item(
         crumbs.push(Crumb::link(p.sub.name_th, paths::place(p)));
     }
     crumbs.push(Crumb::here(item.title.clone()));
-    let images: Vec<&Attachment> = files.iter().filter(|f| super::staff::is_image(&f.kind)).collect();
     page(
         chrome,
         &item.title,
@@ -199,26 +229,23 @@ pub fn item(
                 @if let Some(link) = &item.link {
                     p.external { (t("ลิงก์ภายนอก: ", "External link: ")) a href=(link) rel="noopener external" { (link) } }
                 }
-                @if !images.is_empty() {
-                    section.gallery aria-label=(t("ภาพประกอบ", "Photos")) {
-                        @for img in &images {
-                            a href=(paths::file(img.id, &img.file_name)) {
-                                img src=(paths::file(img.id, &img.file_name)) alt=(if img.alt.is_empty() { &img.file_name } else { &img.alt }) loading="lazy" width="800" height="533";
-                            }
-                        }
-                    }
-                }
+                (super::photos::gallery(item, photos, digits))
                 @if !files.is_empty() {
                     section.files aria-labelledby="files-h" {
                         h2 #files-h { (t("เอกสารแนบ", "Attachments")) }
                         table {
-                            thead { tr { th scope="col" { (t("ชื่อไฟล์", "File")) } th scope="col" { (t("ประเภทไฟล์", "Type")) } th scope="col" { (t("ขนาด", "Size")) } } }
+                            thead { tr { th scope="col" { (t("ชื่อไฟล์", "File")) } th scope="col" { (t("ประเภทไฟล์", "Type")) } th scope="col" { (t("ขนาด", "Size")) } th scope="col" { (t("ดาวน์โหลด", "Download")) } } }
                             tbody {
                                 @for f in files {
                                     tr {
-                                        td { a href=(paths::file(f.id, &f.file_name)) download=(f.file_name) { (f.file_name) } }
+                                        td { a href=(paths::file(f.id, &f.file_name)) { (f.file_name) } }
                                         td { (kind_label(&f.kind)) " (." (f.kind) ")" }
                                         td { (thai::file_size(f.size, digits)) }
+                                        td {
+                                            a href=(paths::download(f.id, &f.file_name)) download=(f.file_name) {
+                                                (t("ดาวน์โหลด", "Download")) span.visually-hidden { " " (f.file_name) }
+                                            }
+                                        }
                                     }
                                 }
                             }

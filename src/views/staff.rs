@@ -69,6 +69,7 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                         a href="/admin/compliance" { "ความครบถ้วน ITA/MOIT" }
                         a href="/admin/pages" { "หน้านโยบาย" }
                         a href="/admin/search" { "คำพ้องสำหรับค้นหา" }
+                        a href=(crate::paths::HIGHLIGHTS) { "ข่าวเด่นหน้าแรก" }
                     }
                     @if [Role::Admin, Role::WebMaster, Role::Complaints, Role::Director].iter().any(|r| bar.roles.contains(*r)) {
                         a href="/staff/cases" { "เรื่องจากประชาชน" }

@@ -194,6 +194,8 @@ pub async fn start(
         }
         drop(current);
         app2.pages.invalidate();
+        // The imported photos' public copies, in the background.
+        super::photos::make_soon(&app2);
         BUSY.store(false, Ordering::SeqCst);
     });
     Ok(Redirect::to("/admin/import/progress").into_response())

@@ -22,6 +22,7 @@ pub mod listener;
 pub mod memory;
 mod page_cache;
 mod people;
+mod photos;
 mod policies;
 mod prefs;
 mod public;
@@ -195,6 +196,10 @@ pub fn router(app: Shared) -> Router {
         .route("/c/{area}/{sub}", get(public::place))
         .route("/items/{id}", get(public::item))
         .route("/files/{id}/{name}", get(public::file))
+        .route("/files/{id}/{variant}/{name}", get(photos::copy))
+        .route("/items/{id}/photos/{n}", get(photos::page))
+        .route("/staff/highlights", get(photos::highlights_page).post(photos::pin))
+        .route("/staff/highlights/{id}/unpin", post(photos::unpin))
         .route("/search", get(public::search))
         .route("/sitemap.xml", get(public::sitemap))
         .route("/eservices", get(eservices::index))

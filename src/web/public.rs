@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::access::ClientIp;
-use super::{Shared, WebError, download, limits};
+use super::{Shared, WebError, download, limits, photos};
 use crate::categories::{self, Place};
 use crate::paths;
 use crate::store::items::{self, At, Scope};
@@ -22,6 +22,10 @@ const HOME_ANNOUNCEMENTS: &[&str] =
     &["news/jobs", "news/procurement", "news/procurement-results", "law/announcements"];
 /// Rows in each home-page list.
 const HOME_ROWS: u32 = 6;
+/// The sub-category of activity photos (1.8), shown as albums.
+const ACTIVITIES: &str = "news/activities";
+/// Activity albums on the home page and on the area page of 1.8.
+const HOME_PHOTOS: u32 = 4;
 
 type Params = Query<HashMap<String, String>>;
 
@@ -45,18 +49,25 @@ fn html(markup: maud::Markup) -> Response {
 
 /// `GET /`
 pub async fn home(State(app): State<Shared>) -> Result<Response, WebError> {
-    let (news, announcements) = app
+    let (news, announcements, pinned, activities) = app
         .store
         .run(|c| {
             let at = At::now();
             Ok((
                 items::latest(c, Scope::Categories(HOME_NEWS), HOME_ROWS, at)?,
                 items::latest(c, Scope::Categories(HOME_ANNOUNCEMENTS), HOME_ROWS, at)?,
+                crate::store::highlights::showing(c, at)?,
+                items::latest(c, Scope::Categories(&[ACTIVITIES]), HOME_PHOTOS + 3, at)?,
             ))
         })
         .await?;
+    let pinned = photos::albums(&app, &pinned).await?;
+    // The albums already in the highlight band are not shown twice.
+    let mut activities = photos::albums(&app, &activities).await?;
+    activities.retain(|a| !pinned.iter().any(|p| p.item.id == a.item.id));
+    activities.truncate(HOME_PHOTOS as usize);
     let chrome = app.chrome(None).await?;
-    Ok(html(views::public::home(&chrome, &news, &announcements)))
+    Ok(html(views::public::home(&chrome, &news, &announcements, &pinned, &activities)))
 }
 
 /// `GET /c/{area}`
@@ -68,18 +79,26 @@ pub async fn area(
     let area = categories::area(&slug).ok_or(WebError::NotFound)?;
     let page = page_number(&params);
     let per_page = app.settings().display.per_page;
-    let (counts, rows) = app
+    let with_albums = ACTIVITIES.starts_with(&format!("{}/", area.slug));
+    let (counts, rows, activities) = app
         .store
         .run(move |c| {
             let at = At::now();
+            let activities = if with_albums {
+                items::latest(c, Scope::Categories(&[ACTIVITIES]), HOME_PHOTOS, at)?
+            } else {
+                Vec::new()
+            };
             Ok((
                 items::counts_by_category(c, at)?,
                 items::list(c, Scope::Area(area.slug), page, per_page, at)?,
+                activities,
             ))
         })
         .await?;
+    let albums = photos::albums(&app, &activities).await?;
     let chrome = app.chrome(Some(area.slug)).await?;
-    Ok(html(views::public::area(&chrome, area, &counts, &rows)))
+    Ok(html(views::public::area(&chrome, area, &counts, &rows, &albums)))
 }
 
 /// `GET /c/{area}/{sub}`
@@ -92,10 +111,14 @@ pub async fn place(
     let page = page_number(&params);
     let per_page = app.settings().display.per_page;
     let key = place.key();
-    let rows =
-        app.store.run(move |c| items::list(c, Scope::Categories(&[&key]), page, per_page, At::now())).await?;
+    let scope_key = key.clone();
+    let rows = app
+        .store
+        .run(move |c| items::list(c, Scope::Categories(&[&scope_key]), page, per_page, At::now()))
+        .await?;
+    let albums = if key == ACTIVITIES { photos::albums(&app, &rows.rows).await? } else { Vec::new() };
     let chrome = app.chrome(Some(place.area.slug)).await?;
-    Ok(html(views::public::place(&chrome, place, &rows)))
+    Ok(html(views::public::place(&chrome, place, &rows, &albums)))
 }
 
 /// `GET /items/{id}`
@@ -116,12 +139,15 @@ pub async fn item(State(app): State<Shared>, Path(id): Path<String>) -> Result<R
         Err(Some(_)) => return Err(WebError::Gone),
         Err(None) => return Err(WebError::NotFound),
     };
+    let shown = photos::shown(&app, &files).await?;
     let place = Place::parse(&item.category);
     let chrome = app.chrome(place.map(|p| p.area.slug)).await?;
-    Ok(html(views::public::item(&chrome, &item, place, &files, &changes)))
+    Ok(html(views::public::item(&chrome, &item, place, &files, &shown, &changes)))
 }
 
-/// `GET /files/{id}/{name}`: an attachment of a visible item, byte for byte, with its type.
+/// `GET /files/{id}/{name}`: an attachment of a visible item, byte for byte, with its type;
+/// for a photo, its widest public copy (the original, with its EXIF block, is for staff). A
+/// photo that cannot be read as an image stays a download of the file as uploaded.
 pub async fn file(
     State(app): State<Shared>,
     Path((id, _name)): Path<(String, String)>,
@@ -133,6 +159,22 @@ pub async fn file(
         .run(move |c| items::visible_attachment(c, id, At::now()))
         .await?
         .ok_or(WebError::NotFound)?;
+    if crate::store::photos::is_photo_kind(&attachment.kind) {
+        if let Some(photo) = photos::ensure(&app, &attachment.sha256).await? {
+            return photos::send_copy(&app, &attachment, photo.largest(), request).await;
+        }
+        let (mut parts, body) = request.into_parts();
+        if let Ok(uri) = format!("{}?download=1", parts.uri.path()).parse() {
+            parts.uri = uri;
+        }
+        return download::serve(
+            &app,
+            &attachment,
+            Request::from_parts(parts, body),
+            download::Caching::Public,
+        )
+        .await;
+    }
     download::serve(&app, &attachment, request, download::Caching::Public).await
 }
 

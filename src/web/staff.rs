@@ -604,6 +604,7 @@ pub async fn publish(
     let id =
         record(&app, &staff, RecordTarget::Existing(r), plan, None, Some((item, tags, tag_year))).await?;
     app.pages.invalidate();
+    super::photos::make_soon(&app);
     Ok(to_request(id))
 }
 

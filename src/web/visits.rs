@@ -38,9 +38,14 @@ pub enum Hit {
 /// never assets, staff or admin pages, feeds or machine files.
 pub fn classify(path: &str) -> Option<Hit> {
     if let Some(rest) = path.strip_prefix("/items/") {
-        return rest.parse().ok().map(Hit::Item);
+        // A photo's own page (`/items/N/photos/K`) is a page view.
+        return rest.parse().ok().map(Hit::Item).or_else(|| rest.contains("/photos/").then_some(Hit::Page));
     }
     if let Some(rest) = path.strip_prefix("/files/") {
+        // `/files/N/WIDTH/name.jpg` is a photo's copy shown inside a page, not a download.
+        if rest.split('/').count() > 2 {
+            return None;
+        }
         return rest.split('/').next().and_then(|id| id.parse().ok()).map(Hit::Download);
     }
     let excluded = ["/assets/", "/healthz", "/feeds/"];
@@ -248,6 +253,8 @@ mod tests {
         assert_eq!(classify("/"), Some(Hit::Page));
         assert_eq!(classify("/items/42"), Some(Hit::Item(42)));
         assert_eq!(classify("/files/7/a.pdf"), Some(Hit::Download(7)));
+        assert_eq!(classify("/files/7/320/a.jpg"), None);
+        assert_eq!(classify("/items/7/photos/2"), Some(Hit::Page));
         for path in
             ["/assets/style.css", "/logo", "/staff", "/admin/stats", "/sitemap.xml", "/items/x", "/healthz"]
         {

@@ -136,11 +136,15 @@ pub enum AuditAction {
     CaseView,
     /// The director named the officers who handle corruption cases.
     CaseOfficers,
+    /// A web master pinned an item to the home page (its last day in the detail).
+    HighlightPin,
+    /// A web master unpinned an item from the home page.
+    HighlightUnpin,
 }
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 65] = [
+    pub const ALL: [AuditAction; 67] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -206,6 +210,8 @@ impl AuditAction {
         AuditAction::SettingsEdit,
         AuditAction::CaseView,
         AuditAction::CaseOfficers,
+        AuditAction::HighlightPin,
+        AuditAction::HighlightUnpin,
     ];
 
     /// The stored name, e.g. `request.approve`. Never changed once released.
@@ -277,6 +283,8 @@ impl AuditAction {
             SettingsEdit => "settings.edit",
             CaseView => "case.view",
             CaseOfficers => "case.officers",
+            HighlightPin => "highlight.pin",
+            HighlightUnpin => "highlight.unpin",
         }
     }
 
@@ -354,6 +362,8 @@ impl AuditAction {
             SettingsEdit => "แก้ไขการตั้งค่าหน่วยงาน",
             CaseView => "เปิดดูข้อมูลส่วนบุคคลของผู้ส่งเรื่อง",
             CaseOfficers => "มอบหมายผู้รับผิดชอบเรื่องร้องเรียนการทุจริต",
+            HighlightPin => "ปักหมุดรายการไว้ที่หน้าแรก",
+            HighlightUnpin => "เลิกปักหมุดรายการจากหน้าแรก",
         }
     }
 
@@ -426,6 +436,8 @@ impl AuditAction {
             SettingsEdit => "Office settings changed",
             CaseView => "Sender's personal data viewed",
             CaseOfficers => "Corruption-case officers named",
+            HighlightPin => "Item pinned to the home page",
+            HighlightUnpin => "Item unpinned from the home page",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod delegation;
 pub mod eservice;
 pub mod files;
+pub mod highlight;
 pub mod password;
 pub mod publish;
 pub mod request;

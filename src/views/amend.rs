@@ -89,7 +89,7 @@ pub fn amend_form(
         html! {
             h1 { (title) }
             p {
-                "ข้อมูลที่เผยแพร่อยู่ที่ " a href=(paths::item(item.id)) { (paths::item(item.id)) }
+                a href=(paths::item(item.id)) { "ข้อมูลที่เผยแพร่อยู่" }
                 " จะยังแสดงตามเดิมจนกว่าคำขอแก้ไขนี้จะได้รับอนุมัติและเผยแพร่ — ที่อยู่ (URL) เดิมไม่เปลี่ยน"
             }
             (forms::summary(problems))
@@ -221,7 +221,7 @@ pub fn revisions(chrome: &Chrome, bar: &Bar, p: &RevisionsPage) -> Markup {
         html! {
             h1 { "ประวัติการปรับปรุง: " (item.title) }
             p {
-                "ที่อยู่ " a href=(paths::item(item.id)) { (paths::item(item.id)) }
+                a href=(paths::item(item.id)) { "หน้าที่เผยแพร่" }
                 " · สถานะ " strong { (state_th(p.state)) }
                 " · เผยแพร่ตั้งแต่ " (text::date_of_unix(item.published_at, digits))
                 " · สิ้นสุด " @match item.expires_on { Some(d) => (text::date(d, digits)), None => "ไม่กำหนด" }

@@ -113,7 +113,7 @@ fn card_class(colour: Colour, group: bool, member: bool) -> String {
 fn status_card(code: &str, item: &Item, status: &ItemStatus, group: bool, digits: Digits) -> Markup {
     html! {
         article class=(card_class(status.colour, group, item.parent.is_some())) id=(format!("c-{}", code.replace(' ', "-"))) {
-            h4 {
+            h3 {
                 (pill(status.colour)) " "
                 span.code { (code) } " " (item.title_th)
             }
@@ -300,8 +300,10 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
                     h2 { (s.checklist.title_th) }
                     p.score {
                         span.big { (digits.apply(&s.score().to_string())) } "/100 · "
-                        (pill(Colour::Green)) " " (green) " · " (pill(Colour::Amber)) " " (amber) " · "
-                        (pill(Colour::Red)) " " (red) " · " (pill(Colour::Pending)) " " (pending)
+                        (pill(Colour::Green)) " " (digits.apply(&green.to_string())) " · "
+                        (pill(Colour::Amber)) " " (digits.apply(&amber.to_string())) " · "
+                        (pill(Colour::Red)) " " (digits.apply(&red.to_string())) " · "
+                        (pill(Colour::Pending)) " " (digits.apply(&pending.to_string()))
                     }
                     (carried_over(s.checklist, d.fiscal_year, digits))
                     @for row in &s.rows {

@@ -157,3 +157,8 @@ mod tests {
         assert_eq!(t("ไทย", "English"), "ไทย");
     }
 }
+
+/// Thai or English text that is not `'static` (area names, titles), by the current choice.
+pub fn tr<'a>(th: &'a str, en: &'a str) -> &'a str {
+    if Prefs::current().english() { en } else { th }
+}

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::layout::page;
-use super::prefs::t;
+use super::prefs::{t, tr};
 use super::text::{self, kind_label};
 use super::{Chrome, Crumb};
 use crate::categories::{AREAS, Area, Place};
@@ -65,18 +65,19 @@ pub fn area(
     let count_of = |key: &str| counts.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
     page(
         chrome,
-        area.name_th,
-        &[Crumb::here(area.name_th)],
+        tr(area.name_th, area.name_en),
+        &[Crumb::here(tr(area.name_th, area.name_en))],
         html! {
-            h1 { span.code { (digits.apply(area.code)) } " " (area.name_th) }
-            p.lead { (area.about_th) " " small lang="en" { "(" (area.name_en) ")" } }
+            @let en = super::prefs::Prefs::current().english();
+            h1 lang=[en.then_some("en")] { span.code { (digits.apply(area.code)) } " " (tr(area.name_th, area.name_en)) }
+            p.lead { (area.about_th) " " small lang=(if en { "th" } else { "en" }) { "(" (tr(area.name_en, area.name_th)) ")" } }
             (live_services(area.slug))
-            nav.subs-list aria-label=(format!("หมวดย่อยของ{}", area.name_th)) {
+            nav.subs-list aria-label=(format!("{}{}", t("หมวดย่อยของ", "Sub-areas of "), tr(area.name_th, area.name_en))) {
                 ul {
                     @for sub in area.subs {
                         @let place = Place { area, sub };
                         li {
-                            a href=(paths::place(place)) { (sub.name_th) }
+                            a href=(paths::place(place)) lang=[en.then_some("en")] { (tr(sub.name_th, sub.name_en)) }
                             " " span.count { "(" (digits.apply(&count_of(&place.key()).to_string())) ")" }
                         }
                     }
@@ -121,11 +122,15 @@ pub fn place(chrome: &Chrome, place: Place, items: &Page<ItemSummary>) -> Markup
     let digits = chrome.digits;
     page(
         chrome,
-        place.sub.name_th,
-        &[Crumb::link(place.area.name_th, paths::area(place.area)), Crumb::here(place.sub.name_th)],
+        tr(place.sub.name_th, place.sub.name_en),
+        &[
+            Crumb::link(tr(place.area.name_th, place.area.name_en), paths::area(place.area)),
+            Crumb::here(tr(place.sub.name_th, place.sub.name_en)),
+        ],
         html! {
-            h1 { (place.sub.name_th) }
-            p.lead lang="en" { (place.sub.name_en) }
+            @let en = super::prefs::Prefs::current().english();
+            h1 lang=[en.then_some("en")] { (tr(place.sub.name_th, place.sub.name_en)) }
+            p.lead lang=(if en { "th" } else { "en" }) { (tr(place.sub.name_en, place.sub.name_th)) }
             (item_list(&items.rows, digits, false))
             (pager(&paths::place(place), items, digits))
         },
@@ -145,8 +150,8 @@ pub fn item(
     let digits = chrome.digits;
     let mut crumbs = Vec::new();
     if let Some(p) = place {
-        crumbs.push(Crumb::link(p.area.name_th, paths::area(p.area)));
-        crumbs.push(Crumb::link(p.sub.name_th, paths::place(p)));
+        crumbs.push(Crumb::link(tr(p.area.name_th, p.area.name_en), paths::area(p.area)));
+        crumbs.push(Crumb::link(tr(p.sub.name_th, p.sub.name_en), paths::place(p)));
     }
     crumbs.push(Crumb::here(item.title.clone()));
     let images: Vec<&Attachment> = files.iter().filter(|f| f.kind == "jpg" || f.kind == "jpeg").collect();
@@ -260,11 +265,11 @@ pub fn search(
     }
     page(
         chrome,
-        "ค้นหา",
-        &[Crumb::here("ค้นหา")],
+        t("ค้นหา", "Search"),
+        &[Crumb::here(t("ค้นหา", "Search"))],
         html! {
             h1 { (t("ค้นหาข้อมูล", "Search")) }
-            form.search-page role="search" action="/search" method="get" {
+            form.search-page action="/search" method="get" {
                 div.field {
                     label for="q2" { (t("คำค้น", "Words")) }
                     input #q2 type="search" name="q" value=(query.text) maxlength="200" aria-describedby="q2-help";
@@ -275,7 +280,7 @@ pub fn search(
                     select #area name="area" {
                         option value="" { (t("ทุกหมวด", "All areas")) }
                         @for a in AREAS {
-                            option value=(a.slug) selected[query.area == Some(a.slug)] { (a.name_th) }
+                            option value=(a.slug) selected[query.area == Some(a.slug)] { (tr(a.name_th, a.name_en)) }
                         }
                     }
                 }
@@ -350,13 +355,14 @@ fn marked(text: &str, marks: &crate::search::Marks) -> Markup {
 pub fn not_found(chrome: &Chrome) -> Markup {
     page(
         chrome,
-        "ไม่พบหน้าที่ต้องการ",
-        &[Crumb::here("ไม่พบหน้าที่ต้องการ")],
+        t("ไม่พบหน้าที่ต้องการ", "Page not found"),
+        &[Crumb::here(t("ไม่พบหน้าที่ต้องการ", "Page not found"))],
         html! {
             section.notice {
                 h1 { (t("ไม่พบหน้าที่ต้องการ", "Page not found")) }
                 p { "ขออภัย ไม่พบหน้าหรือข้อมูลที่ท่านเรียก อาจถูกย้าย หมดระยะเวลาการเผยแพร่ หรือพิมพ์ที่อยู่ไม่ถูกต้อง" }
-                p lang="en" { "Page not found (404)." }
+                // A Thai page stays Thai; the English interface adds the English line.
+                @if super::prefs::Prefs::current().english() { p lang="en" { "Page not found (404)." } }
                 p { a href="/" { (t("กลับสู่หน้าหลัก", "Home")) } (t(" หรือ ", " or ")) a href="/search" { (t("ค้นหาข้อมูล", "Search")) } }
             }
         },
@@ -392,7 +398,8 @@ fn notice(chrome: &Chrome, title: &str, text: &str, english: &str) -> Markup {
             section.notice {
                 h1 { (title) }
                 p { (text) }
-                p lang="en" { (english) }
+                // A Thai page stays Thai; the English interface adds the English line.
+                @if super::prefs::Prefs::current().english() { p lang="en" { (english) } }
                 p { a href="/" { (t("กลับสู่หน้าหลัก", "Home")) } }
             }
         },

@@ -272,7 +272,7 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
                     @for n in &d.inbox {
                         li.unread[!n.read] {
                             (text::date_of_unix(n.at, digits)) " — "
-                            @if n.link.is_empty() { (n.text) } @else { a href=(n.link) { (n.text) } }
+                            @if n.link.is_empty() { (digits.apply(&n.text)) } @else { a href=(n.link) { (digits.apply(&n.text)) } }
                         }
                     }
                 }
@@ -472,8 +472,9 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
             }
             @if let Some(i) = &p.item {
                 p {
-                    @if i.scheduled { "จะเผยแพร่ที่ " } @else { "เผยแพร่ที่ " }
-                    a href=(paths::item(i.item_id)) { (paths::item(i.item_id)) }
+                    a href=(paths::item(i.item_id)) {
+                        @if i.scheduled { "หน้าที่จะเผยแพร่บนเว็บไซต์" } @else { "หน้าที่เผยแพร่บนเว็บไซต์" }
+                    }
                     " · เผยแพร่จริงตั้งแต่ " (text::date_of_unix(i.start, digits))
                     " ถึง " @match i.end { Some(d) => (text::date(d, digits)), None => "ไม่กำหนด" }
                     @match i.state.as_str() { "withdrawn" => " (ถอนการเผยแพร่แล้ว)", "expired" => " (หมดระยะเวลาเผยแพร่แล้ว)", _ => "" }
@@ -518,7 +519,7 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
                         (thai::datetime_short(jiff::Timestamp::from_second(e.at).unwrap_or_default(), digits))
                         " — " (e.action.label_th())
                         " โดย " (e.user_name.as_deref().unwrap_or("ระบบ"))
-                        @if !e.detail.is_empty() { ": " (e.detail) }
+                        @if !e.detail.is_empty() { ": " (super::admin::object_label_in(&e.detail, digits)) }
                     }
                 }
             }
@@ -715,8 +716,12 @@ pub fn print_sheet(
                 @if let Some(a) = &r.amendment {
                     tr { th { "สิ่งที่ขอแก้ไขและเหตุผล" } td { (a.note) } }
                 }
-                tr { th { "ชื่อหน่วยงาน" } td { (office.name_th) " " (office.address) } }
-                tr { th { "วัน/เดือน/ปี" } td { (thai::date_long(f.request_date, Digits::Thai)) } }
+                tr { th { "ชื่อหน่วยงาน" } td { (office.name_th) " " (digits.apply(&office.address)) } }
+                tr { th { "กลุ่มงานที่ขอเผยแพร่" } td { (f.unit) } }
+                tr { th { "ผู้ขอเผยแพร่และการติดต่อ" } td {
+                    (f.requester_name) " " (f.requester_position) " โทรศัพท์/อีเมล " (f.requester_contact)
+                } }
+                tr { th { "วัน/เดือน/ปี" } td { (thai::date_long(f.request_date, digits)) } }
                 tr { th { "หัวข้อ" } td { (f.topic) } }
                 tr { th { "รายละเอียดข้อมูล (โดยสรุปหรือเอกสารแนบ)" } td { (super::rich::render(&f.details))
                     @if !r.files.is_empty() {
@@ -733,7 +738,7 @@ pub fn print_sheet(
                         p.line { "ลงชื่อ ....................................." }
                         p { "(" (s.name.as_deref().unwrap_or("......................................................")) ")" }
                         p { "ตำแหน่ง " (s.position.as_deref().unwrap_or("..............................")) }
-                        p { "วันที่ " (s.date.map_or("........../........../..........".to_string(), |d| thai::date_long(d, Digits::Thai))) }
+                        p { "วันที่ " (s.date.map_or("........../........../..........".to_string(), |d| thai::date_long(d, digits))) }
                     }
                 }
             }

@@ -89,6 +89,20 @@ pub async fn serve(
     Ok((out, body).into_response())
 }
 
+/// `GET /favicon.ico`: the site's icon, which is the office's logo (an SVG; browsers take the
+/// type from the header, not the name). Kept for a day, as it is not fingerprinted.
+pub async fn favicon() -> Result<Response, WebError> {
+    let file = Assets::get("logo.svg").ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+        ],
+        axum::body::Bytes::from(file.data.into_owned()),
+    )
+        .into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,7 @@ mod safe_redirect;
 mod search_admin;
 mod session;
 mod settings;
+mod sitemap;
 mod staff;
 mod stats;
 mod throttle;
@@ -186,7 +187,9 @@ pub fn router(app: Shared) -> Router {
         .route("/items/{id}", get(public::item))
         .route("/files/{id}/{name}", get(public::file))
         .route("/search", get(public::search))
-        .route("/sitemap.xml", get(public::sitemap))
+        .route("/sitemap.xml", get(sitemap::xml))
+        .route("/sitemap", get(sitemap::page))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/eservices", get(eservices::index))
         .route("/eservices/stats", get(eservices::stats))
         .route("/eservices/{kind}", get(eservices::form).post(eservices::submit))

@@ -115,7 +115,7 @@ fn status_card(code: &str, item: &Item, status: &ItemStatus, group: bool, digits
         article class=(card_class(status.colour, group, item.parent.is_some())) id=(format!("c-{}", code.replace(' ', "-"))) {
             h3 {
                 (pill(status.colour)) " "
-                span.code { (code) } " " (item.title_th)
+                span.code { (digits.apply(code)) } " " (digits.apply(&item.title_th))
             }
             p.why { (digits.apply(&status.reason)) }
             @if !status.next.is_empty() { p.next { "สิ่งที่ต้องทำ: " (digits.apply(&status.next)) } }
@@ -299,7 +299,7 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
                 section.panel.scheme id=(format!("s-{}", s.checklist.scheme)) {
                     h2 { (s.checklist.title_th) }
                     p.score {
-                        span.big { (digits.apply(&s.score().to_string())) } "/100 · "
+                        span.big { (digits.apply(&s.score().to_string())) } (digits.apply("/100 · "))
                         (pill(Colour::Green)) " " (digits.apply(&green.to_string())) " · "
                         (pill(Colour::Amber)) " " (digits.apply(&amber.to_string())) " · "
                         (pill(Colour::Red)) " " (digits.apply(&red.to_string())) " · "
@@ -423,8 +423,8 @@ pub fn ita(
             ol.ita {
                 @for row in rows {
                     li class=(match (row.group, row.item.parent.is_some()) { (true, _) => "group", (_, true) => "member", _ => "" }) {
-                        span.code { (row.item.code) } " "
-                        strong { (row.item.title_th) }
+                        span.code { (digits.apply(&row.item.code)) } " "
+                        strong { (digits.apply(&row.item.title_th)) }
                         " " small lang="en" { (row.item.title_en) }
                         @if !row.group {
                             @if !row.links.is_empty() {
@@ -472,7 +472,7 @@ pub fn checklists(
                         tr {
                             td { (list.title_th) br; small lang="en" { (list.title_en) } }
                             td { (digits.apply(&list.year.to_string())) }
-                            td { (list.leaves().count()) }
+                            td { (digits.apply(&list.leaves().count().to_string())) }
                             td { @match origin { Origin::Embedded => "มากับโปรแกรม", Origin::Imported => strong { "นำเข้าโดยผู้ดูแลระบบ" } } }
                         }
                     }
@@ -572,13 +572,14 @@ pub fn tag_fieldset(
     period: &str,
     problems: &[Problem],
     fy_now: i32,
+    digits: Digits,
 ) -> Markup {
     let box_ = |c: &Choice| {
         let id = format!("t-{}", c.value.replace(['|', ' ', '(', ')', '.'], "-"));
         html! {
             li {
                 input id=(id) type="checkbox" name="tags" value=(c.value) checked[ticked.contains(&c.value)];
-                label for=(id) { (c.label) @if !c.why.is_empty() { br; small.why { (c.why) } } }
+                label for=(id) { (digits.apply(&c.label)) @if !c.why.is_empty() { br; small.why { (digits.apply(&c.why)) } } }
             }
         }
     };
@@ -664,7 +665,7 @@ pub fn tagged_items(chrome: &Chrome, bar: &Bar, items: &[TaggedItem], untagged_o
             ul.tagged {
                 @for it in items {
                     li {
-                        a href=(format!("/admin/compliance/items/{}", it.id)) { (it.title) }
+                        a.title href=(format!("/admin/compliance/items/{}", it.id)) { (it.title) }
                         " " small { (text::date_of_unix(it.published_at, digits))
                             @if let Some(pl) = Place::parse(&it.category) { " · " (pl.sub.name_th) }
                             @if it.state != "published" { " · " (if it.state == "expired" { "สิ้นสุดการเผยแพร่แล้ว" } else { "ถอนการเผยแพร่แล้ว" }) } }
@@ -732,7 +733,7 @@ pub fn tag_editor(
                         }
                     }
                 }
-                (tag_fieldset(choices, &form.tags, &form.tag_year, &form.tag_period, problems, fy_now))
+                (tag_fieldset(choices, &form.tags, &form.tag_year, &form.tag_period, problems, fy_now, digits))
                 div.actions { button type="submit" { "บันทึกป้าย" } }
             }
         },

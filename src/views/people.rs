@@ -282,7 +282,7 @@ pub fn units(
                             td { (row.unit.name) }
                             td { (row.unit.short_name) }
                             td { @if row.heads.is_empty() { "ไม่มี (ส่งถึงผู้อำนวยการ)" } @else { (row.heads.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")) } }
-                            td { (row.members) }
+                            td { (digits.apply(&row.members.to_string())) }
                             td {
                                 form.inline method="post" action=(format!("/admin/units/{}", row.unit.id)) {
                                     (csrf(bar.csrf))

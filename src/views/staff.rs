@@ -649,7 +649,7 @@ pub fn publish_form(
                 }
                 (field("publish_on", "วันที่เผยแพร่ (วันนี้ หรือกำหนดล่วงหน้า)", &input.publish_on, Input::Date, true, problems))
                 (field("end_date", "วันสิ้นสุดการเผยแพร่ (เว้นว่าง = ไม่กำหนด)", &input.end_date, Input::Date, false, problems))
-                (super::compliance::tag_fieldset(choices, &input.tags, &input.tag_year, &input.tag_period, problems, fy_now))
+                (super::compliance::tag_fieldset(choices, &input.tags, &input.tag_year, &input.tag_period, problems, fy_now, chrome.digits))
                 @let images: Vec<_> = r.files.iter().filter(|f| is_image(&f.kind)).collect();
                 @if !images.is_empty() {
                     fieldset {

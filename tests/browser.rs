@@ -824,3 +824,124 @@ async fn browser_amendment_flow() {
     visitor.close().await;
     drop(driver);
 }
+
+/// A request with every field of the official form filled: three lines of details, a link,
+/// remarks and two attachments, approved and published so that all three signature blocks carry
+/// a name. Returns the request's address.
+fn full_field_request(server: &Server) -> String {
+    use common::{Client as Http, csrf_of};
+    let staff = Http::logged_in(server, "staff");
+    let head = Http::logged_in(server, "head");
+    let webmaster = Http::logged_in(server, "webmaster");
+    let files = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/files");
+    let pdf = std::fs::read(files.join("request-form.pdf")).expect("demo PDF");
+    let jpg = std::fs::read(files.join("activity-1.jpg")).expect("demo JPEG");
+    let token = csrf_of(&staff.get("/staff/requests/new").text());
+    let created = staff.post_multipart(
+        "/staff/requests",
+        &[
+            ("csrf", token.as_str()),
+            ("unit", "กลุ่มงานควบคุมโรคติดต่อและภัยสุขภาพ"),
+            ("request_date", "2026-11-20"),
+            ("topic", "ประกาศรับสมัครอาสาสมัครสาธารณสุขประจำหมู่บ้าน (อสม.) ประจำปีงบประมาณ พ.ศ. ๒๕๗๐ จำนวน ๑๒ อัตรา"),
+            (
+                "details",
+                "ขอเผยแพร่ประกาศรับสมัครอาสาสมัครสาธารณสุขประจำหมู่บ้าน ในเขตตำบลกุดป่อง ตำบลนาอาน และตำบลนาดินดำ\n\
+                 คุณสมบัติผู้สมัคร เอกสารที่ต้องใช้ และกำหนดการคัดเลือก ตามเอกสารแนบท้ายประกาศ\n\
+                 ยื่นใบสมัครด้วยตนเองได้ที่สำนักงานสาธารณสุขอำเภอในวันและเวลาราชการ ตั้งแต่บัดนี้ถึง ๓๑ ธันวาคม ๒๕๖๙",
+            ),
+            ("link", "https://www.moph.go.th/index.php/news/read/recruit-2570-volunteers"),
+            ("remarks", "ขอให้เผยแพร่ในหมวดประกาศรับสมัครงาน และปักหมุดไว้จนถึงวันปิดรับสมัคร"),
+            ("requester_name", "นางสาวณภาพัช สอนสุภาพ"),
+            ("requester_position", "นักวิชาการสาธารณสุขชำนาญการ"),
+            ("requester_contact", "042 812665 ต่อ 12 napaphat.s@ssomueangloei.go.th"),
+            ("category", "news/jobs"),
+            ("no_end", "on"),
+            ("intent", "submit"),
+        ],
+        &[("files", "ใบสมัคร-อสม-2570.pdf", &pdf), ("files", "ภาพการประชุมชี้แจง.jpg", &jpg)],
+    );
+    assert_eq!(created.status, 303, "{}", created.text());
+    let page = created.header("location").unwrap().to_string();
+    let token = csrf_of(&head.get(&page).text());
+    assert_eq!(head.post(&format!("{page}/approve"), &[("csrf", &token)]).status, 303);
+    let token = csrf_of(&webmaster.get(&format!("{page}/publish")).text());
+    let today = prakat::thai::today().to_string();
+    let published = webmaster.post(
+        &format!("{page}/publish"),
+        &[
+            ("csrf", token.as_str()),
+            ("category", "news/jobs"),
+            ("title", "ประกาศรับสมัครอาสาสมัครสาธารณสุขประจำหมู่บ้าน"),
+            ("summary", "รับสมัคร อสม. จำนวน ๑๒ อัตรา"),
+            ("source", "กลุ่มงานควบคุมโรคติดต่อและภัยสุขภาพ"),
+            ("timeless", "1"),
+            ("publish_on", today.as_str()),
+            ("alt", "เจ้าหน้าที่ชี้แจงการรับสมัครอาสาสมัครในห้องประชุม"),
+        ],
+    );
+    assert_eq!(published.status, 303, "{}", published.text());
+    page
+}
+
+/// The official A4 request form with every field filled prints on ONE page in Chromium
+/// (`pdfinfo` counts the pages), with the requester's unit and contact and the three signature
+/// blocks. The PDF and a screenshot of the print preview go to `tests/out/browser/`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn print_form_fits_one_a4_page() {
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let pdfinfo = which("pdfinfo");
+    if pdfinfo.is_none() {
+        let message = "print test NOT RUN: pdfinfo missing; install the Debian package `poppler-utils` (tests/run.sh does)";
+        if std::env::var("PRAKAT_TEST_STRICT").is_ok_and(|v| v == "1") {
+            panic!("{message}");
+        }
+        let _ = writeln!(std::io::stderr(), "\n!!! {message}\n");
+        return;
+    }
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = Server::demo();
+    let base = server.base.clone();
+    let request = tokio::task::block_in_place(|| full_field_request(&server));
+    let driver = Driver::start(&chromedriver);
+    let b = Browser::open(&driver, &chromium).await;
+    b.login(&base, "staff").await;
+    b.goto(&format!("{base}{request}/print")).await;
+    let sheet = b.wait("main.sheet").await.text().await.unwrap();
+    for needed in [
+        "กลุ่มงานควบคุมโรคติดต่อและภัยสุขภาพ",
+        "042 812665 ต่อ 12",
+        "napaphat.s@ssomueangloei.go.th",
+        "https://www.moph.go.th/",
+        "ใบสมัคร-อสม-2570.pdf",
+        "ภาพการประชุมชี้แจง.jpg",
+        "ผู้รับผิดชอบการให้ข้อมูล",
+        "ผู้อนุมัติรับรอง",
+        "ผู้รับผิดชอบการนำข้อมูลขึ้นเผยแพร่",
+    ] {
+        assert!(sheet.contains(needed), "{needed:?} on the printed form:\n{sheet}");
+    }
+    b.uses_sarabun("print form").await;
+    b.size((794, 1123)).await; // A4 at 96 dpi, for the screenshot of the preview
+    b.shot("print-form-preview").await;
+    // A4, the form's own margins (as in its @page rule), no shrinking to fit.
+    let config = fantoccini::wd::PrintConfiguration::builder()
+        .size(fantoccini::wd::PrintSize::A4)
+        .margins(fantoccini::wd::PrintMargins { top: 1.5, bottom: 1.2, left: 2.5, right: 2.0 })
+        .shrink_to_fit(false)
+        .background(true)
+        .build()
+        .expect("print configuration");
+    let pdf = b.c.print(config).await.expect("print to PDF");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/out/browser");
+    std::fs::create_dir_all(&dir).expect("out dir");
+    let file = dir.join("print-form.pdf");
+    std::fs::write(&file, &pdf).expect("write PDF");
+    b.close().await;
+    drop(driver);
+    let info = Command::new(pdfinfo.unwrap()).arg(&file).output().expect("run pdfinfo");
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    let pages = info.lines().find_map(|l| l.strip_prefix("Pages:")).map(str::trim).unwrap_or_default().to_string();
+    assert_eq!(pages, "1", "the full form prints on one A4 page; pdfinfo says:\n{info}");
+    assert!(info.contains("(A4)"), "A4 paper: {info}");
+}

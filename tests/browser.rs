@@ -945,3 +945,154 @@ async fn print_form_fits_one_a4_page() {
     assert_eq!(pages, "1", "the full form prints on one A4 page; pdfinfo says:\n{info}");
     assert!(info.contains("(A4)"), "A4 paper: {info}");
 }
+
+/// The pages a person in `role` (or the public, with `None`) reaches from the home page and
+/// the staff pages, one of each shape (item 5 and item 6 are the same page to these checks).
+fn pages_of(server: &Server, role: Option<&str>) -> Vec<String> {
+    let client = match role {
+        Some(role) => common::Client::logged_in(server, role),
+        None => common::Client::new(server),
+    };
+    let mut queue: std::collections::VecDeque<String> =
+        ["/", "/sitemap", "/staff", "/admin"].iter().map(|s| s.to_string()).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut shapes = std::collections::HashSet::new();
+    let mut pages = Vec::new();
+    while let Some(href) = queue.pop_front() {
+        if !seen.insert(href.clone()) {
+            continue;
+        }
+        let (path, query) = href.split_once('?').unwrap_or((&href, ""));
+        let shape: String = path.chars().map(|c| if c.is_ascii_digit() { 'N' } else { c }).collect::<String>()
+            + "?"
+            + &query.split('&').filter_map(|kv| kv.split('=').next()).collect::<Vec<_>>().join("&");
+        if !shapes.insert(shape) {
+            continue;
+        }
+        let reply = client.get(&href);
+        if reply.status != 200 || !reply.header("content-type").is_some_and(|t| t.starts_with("text/html")) {
+            continue;
+        }
+        let html = reply.text();
+        // The public pages once, with the public; staff pages with each role.
+        if role.is_none() || href.starts_with("/staff") || href.starts_with("/admin") {
+            pages.push(href.clone());
+        }
+        for (i, _) in html.match_indices("href=\"") {
+            let rest = &html[i + 6..];
+            let link = rest[..rest.find('"').unwrap_or(0)].replace("&amp;", "&");
+            let skip = ["/logout", "/prefs/", "/files/", "/staff/files/", "/assets/", "/feeds/", "/admin/backups/", "/favicon"]
+                .iter()
+                .any(|p| link.starts_with(p))
+                || [".xml", ".csv", ".pdf", ".zip", ".json", ".crt", ".txt"]
+                    .iter()
+                    .any(|s| link.split('?').next().unwrap_or_default().ends_with(s))
+                || link.contains("download");
+            if link.starts_with('/') && !link.starts_with("//") && !skip {
+                queue.push_back(link);
+            }
+        }
+    }
+    pages
+}
+
+impl Browser {
+    /// Runs axe-core with its default rules (WCAG A/AA and best practices) and returns every
+    /// violation, whatever its impact, as readable lines.
+    async fn axe_all(&self, source: &str) -> Vec<String> {
+        self.c.execute(&format!("{source}\nreturn true;"), vec![]).await.expect("inject axe-core");
+        let result = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document)
+                   .then(r => done(r.violations.map(v => v.impact + ' ' + v.id + ': ' + v.help + ' @ '
+                          + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        result.as_array().unwrap().iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    }
+}
+
+/// Every public and staff page of the demo, as the public and as each role: zero axe-core
+/// violations (all rules, all impacts) at 390 px and at 1366 px, and nothing wider than a
+/// 390 px phone. Screenshots of the phone menu (open), the sitemap and a staff page at both
+/// widths go to `tests/out/browser/face-*.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_every_page_at_phone_and_desktop() {
+    const PHONE_390: (u32, u32) = (390, 844);
+    const WIDE: (u32, u32) = (1366, 900);
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let Some(axe) = axe_source() else { return };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = Server::demo();
+    let base = server.base.clone();
+    let driver = Driver::start(&chromedriver);
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for role in [None, Some("staff"), Some("head"), Some("webmaster"), Some("admin")] {
+        let pages = tokio::task::block_in_place(|| pages_of(&server, role));
+        let b = Browser::open(&driver, &chromium).await;
+        if let Some(role) = role {
+            b.login(&base, role).await;
+        }
+        for path in &pages {
+            let who = role.unwrap_or("public");
+            b.goto(&format!("{base}{path}")).await;
+            for size in [PHONE_390, WIDE] {
+                b.size(size).await;
+                for v in b.axe_all(&axe).await {
+                    problems.push(format!("{who} {path} at {} px: {v}", size.0));
+                }
+                checked += 1;
+            }
+            b.size(PHONE_390).await;
+            let wide = b
+                .js("return document.documentElement.scrollWidth > window.innerWidth
+                     ? [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                         .slice(0, 4).map(e => e.tagName.toLowerCase() + '.' + (typeof e.className === 'string' ? e.className : ''))
+                     : null")
+                .await;
+            if !wide.is_null() {
+                problems.push(format!("{who} {path}: wider than a 390 px phone: {wide}"));
+            }
+        }
+        if role == Some("webmaster") {
+            for (size, name) in [(PHONE_390, "390"), (WIDE, "1366")] {
+                b.size(size).await;
+                b.goto(&format!("{base}/staff")).await;
+                b.shot(&format!("face-staff-{name}")).await;
+            }
+        }
+        if role.is_none() {
+            for (size, name) in [(PHONE_390, "390"), (WIDE, "1366")] {
+                b.size(size).await;
+                b.goto(&format!("{base}/sitemap")).await;
+                b.shot(&format!("face-sitemap-{name}")).await;
+                b.goto(&format!("{base}/c/news")).await;
+                if size == PHONE_390 {
+                    b.click("details.menu > summary").await;
+                    let open = b.js("return document.querySelector('details.menu').open").await;
+                    assert_eq!(open, json!(true), "the menu opens");
+                    b.no_overflow("open menu at 390 px").await;
+                    for v in b.axe_all(&axe).await {
+                        problems.push(format!("open phone menu: {v}"));
+                    }
+                }
+                b.shot(&format!("face-menu-{name}")).await;
+            }
+            b.size((360, 800)).await;
+            b.goto(&format!("{base}/")).await;
+            b.click("details.menu > summary").await;
+            b.no_overflow("home with the menu open at 360 px").await;
+        }
+        b.close().await;
+    }
+    drop(driver);
+    let _ = writeln!(std::io::stderr(), "axe-core: {checked} page views, {} violations", problems.len());
+    assert!(checked > 100, "only {checked} page views checked");
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}

@@ -122,7 +122,7 @@ pub fn page(
                 @if runs.is_empty() { p { "ยังไม่มีการนำเข้า" } }
                 @else {
                     table.list {
-                        thead { tr { th { "รอบ" } th { "ไฟล์" } th { "เมื่อ" } th { "โดย" } th { "ผล" } th { "" } } }
+                        thead { tr { th { "รอบ" } th { "ไฟล์" } th { "เมื่อ" } th { "โดย" } th { "ผล" } th { "การดำเนินการ" } } }
                         tbody {
                             @for r in runs {
                                 tr {

@@ -283,6 +283,13 @@ fn arabic_in_generated(text: &str) -> Option<String> {
             }
         }
     }
+    // A count in brackets: "รอเผยแพร่ (0)".
+    for (i, _) in t.match_indices('(') {
+        let inner: String = t[i + 1..].chars().take_while(|c| *c != ')').collect();
+        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c == ',') && t[i + 1 + inner.len()..].starts_with(')') {
+            return Some(t.chars().take(60).collect());
+        }
+    }
     for (i, _) in t.match_indices(" น.") {
         if t[..i].chars().next_back().is_some_and(|c| c.is_ascii_digit()) {
             return Some(t.chars().take(60).collect());
@@ -340,6 +347,7 @@ fn checks_find_what_they_look_for() {
     assert!(arabic_in_generated("๖ ธันวาคม 2569").is_some());
     assert!(arabic_in_generated(" (12) ").is_some());
     assert!(arabic_in_generated("เวลา 09.00 น.").is_some());
+    assert!(arabic_in_generated("รอเผยแพร่ (0)").is_some());
     assert!(arabic_in_generated("๖ ธันวาคม ๒๕๖๙ เวลา ๐๙.๐๐ น.").is_none());
     let t = texts("<p>a<span class=\"lead\">b</span><small lang=\"en\">c</small><script>d</script></p>");
     let flags: Vec<(String, bool, bool)> = t.into_iter().map(|t| (t.text, t.content, t.english)).collect();

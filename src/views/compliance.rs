@@ -153,7 +153,7 @@ fn status_card(code: &str, item: &Item, status: &ItemStatus, group: bool, digits
 fn review(d: &Dashboard, csrf_token: &str, digits: Digits) -> Markup {
     html! {
         section.panel #review {
-            h2 { "ตรวจสอบ: ป้ายที่รอผู้ดูแลเว็บไซต์อีกคนยืนยัน (" (d.held.len()) ")" }
+            h2 { "ตรวจสอบ: ป้ายที่รอผู้ดูแลเว็บไซต์อีกคนยืนยัน (" (digits.apply(&d.held.len().to_string())) ")" }
             p { "ป้ายเหล่านี้ยังไม่นับคะแนน เพราะมีข้อสงสัยด้านล่าง ผู้ดูแลเว็บไซต์ที่ไม่ได้ติดป้ายนั้นเปิดรายการแล้วยืนยัน หรือลบป้ายที่หน้ารายการ" }
             @if d.held.is_empty() { p.empty { "ไม่มีป้ายที่ต้องตรวจสอบ" } }
             @else {
@@ -632,7 +632,7 @@ fn tag_chips(tags: &[Tag], digits: Digits) -> Markup {
     html! {
         @for t in tags {
             @let p = Period::parse(&t.tag.period).unwrap_or(Period::Year);
-            span.tag { (code_label(&t.tag.scheme, &t.tag.code)) " · " (digits.apply(&t.tag.fiscal_year.to_string()))
+            span.tag { (digits.apply(&code_label(&t.tag.scheme, &t.tag.code))) " · " (digits.apply(&t.tag.fiscal_year.to_string()))
                 @if p != Period::Year { " · " (digits.apply(&p.label_th(t.tag.fiscal_year))) }
                 " · " small.tagger {
                     @match &t.tagged_by {

@@ -95,7 +95,7 @@ pub fn page(
             }
             @if !held.is_empty() {
                 section.panel {
-                    h2 { "เรื่องที่รอจัดหมวด (" (held.len()) ")" }
+                    h2 { "เรื่องที่รอจัดหมวด (" (digits.apply(&held.len().to_string())) ")" }
                     p { "เรื่องเหล่านี้ยังไม่แสดงต่อประชาชน เลือกหมวดหมู่แล้วกดเผยแพร่" }
                     table.list {
                         thead { tr { th { "เรื่อง" } th { "หมวดเดิม" } th { "หมวดหมู่ใหม่" } } }

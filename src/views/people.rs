@@ -373,12 +373,12 @@ pub fn overview(
             }
             nav aria-label="สถานะ" {
                 ul.inline {
-                    @for s in sections { li { a href=(format!("#{}", s.anchor)) { (s.title) " (" (s.rows.len()) ")" } } }
+                    @for s in sections { li { a href=(format!("#{}", s.anchor)) { (digits.apply(s.title)) " (" (digits.apply(&s.rows.len().to_string())) ")" } } }
                 }
             }
             @for s in sections {
                 section.panel {
-                    h2 id=(s.anchor) { (s.title) " (" (s.rows.len()) ")" }
+                    h2 id=(s.anchor) { (digits.apply(s.title)) " (" (digits.apply(&s.rows.len().to_string())) ")" }
                     @if s.rows.is_empty() { p.empty { "ไม่มีรายการ" } } @else {
                         table.list {
                             thead { tr { th { "เลขที่" } th { "เรื่อง" } th { "ผู้ขอ / กลุ่มงาน" } th { "สถานะ" } th { "ปรับปรุงล่าสุด" } @if s.verbal { th { "กรณีเร่งด่วน" } } } }

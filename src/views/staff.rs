@@ -240,7 +240,7 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
             p { a.button href="/staff/requests/new" { "+ ขอเผยแพร่ข้อมูลใหม่" } }
             @if approver {
                 section.panel {
-                    h2 { "รออนุมัติ (" (d.to_approve.len()) ")" }
+                    h2 { "รออนุมัติ (" (digits.apply(&d.to_approve.len().to_string())) ")" }
                     (request_rows(&d.to_approve, digits, &d.scheduled))
                     @if !d.verbal.is_empty() {
                         h3 { "เผยแพร่ตามการอนุมัติด้วยวาจา — รอยืนยันในระบบ" }
@@ -250,9 +250,9 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
             }
             @if webmaster {
                 section.panel {
-                    h2 { "รอเผยแพร่ (" (d.to_publish.len()) ")" }
+                    h2 { "รอเผยแพร่ (" (digits.apply(&d.to_publish.len().to_string())) ")" }
                     (request_rows(&d.to_publish, digits, &d.scheduled))
-                    h3 { "รายการที่จะสิ้นสุดการเผยแพร่ภายใน ๑๔ วัน" }
+                    h3 { (digits.apply("รายการที่จะสิ้นสุดการเผยแพร่ภายใน 14 วัน")) }
                     @if d.ending.is_empty() { p.empty { "ไม่มี" } }
                     ul {
                         @for (item, end) in &d.ending {

@@ -941,7 +941,8 @@ async fn print_form_fits_one_a4_page() {
     drop(driver);
     let info = Command::new(pdfinfo.unwrap()).arg(&file).output().expect("run pdfinfo");
     let info = String::from_utf8_lossy(&info.stdout).to_string();
-    let pages = info.lines().find_map(|l| l.strip_prefix("Pages:")).map(str::trim).unwrap_or_default().to_string();
+    let pages =
+        info.lines().find_map(|l| l.strip_prefix("Pages:")).map(str::trim).unwrap_or_default().to_string();
     assert_eq!(pages, "1", "the full form prints on one A4 page; pdfinfo says:\n{info}");
     assert!(info.contains("(A4)"), "A4 paper: {info}");
 }
@@ -963,9 +964,10 @@ fn pages_of(server: &Server, role: Option<&str>) -> Vec<String> {
             continue;
         }
         let (path, query) = href.split_once('?').unwrap_or((&href, ""));
-        let shape: String = path.chars().map(|c| if c.is_ascii_digit() { 'N' } else { c }).collect::<String>()
-            + "?"
-            + &query.split('&').filter_map(|kv| kv.split('=').next()).collect::<Vec<_>>().join("&");
+        let shape: String =
+            path.chars().map(|c| if c.is_ascii_digit() { 'N' } else { c }).collect::<String>()
+                + "?"
+                + &query.split('&').filter_map(|kv| kv.split('=').next()).collect::<Vec<_>>().join("&");
         if !shapes.insert(shape) {
             continue;
         }
@@ -981,9 +983,18 @@ fn pages_of(server: &Server, role: Option<&str>) -> Vec<String> {
         for (i, _) in html.match_indices("href=\"") {
             let rest = &html[i + 6..];
             let link = rest[..rest.find('"').unwrap_or(0)].replace("&amp;", "&");
-            let skip = ["/logout", "/prefs/", "/files/", "/staff/files/", "/assets/", "/feeds/", "/admin/backups/", "/favicon"]
-                .iter()
-                .any(|p| link.starts_with(p))
+            let skip = [
+                "/logout",
+                "/prefs/",
+                "/files/",
+                "/staff/files/",
+                "/assets/",
+                "/feeds/",
+                "/admin/backups/",
+                "/favicon",
+            ]
+            .iter()
+            .any(|p| link.starts_with(p))
                 || [".xml", ".csv", ".pdf", ".zip", ".json", ".crt", ".txt"]
                     .iter()
                     .any(|s| link.split('?').next().unwrap_or_default().ends_with(s))

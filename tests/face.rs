@@ -27,8 +27,17 @@ fn thai_digits_demo(dir: &Path) -> Server {
 
 /// Links not to follow: side effects, downloads, feeds, machine documents.
 fn skip(href: &str) -> bool {
-    const PREFIXES: [&str; 9] =
-        ["/logout", "/prefs/", "/files/", "/staff/files/", "/assets/", "/feeds/", "/admin/backups/", "/setup", "/favicon"];
+    const PREFIXES: [&str; 9] = [
+        "/logout",
+        "/prefs/",
+        "/files/",
+        "/staff/files/",
+        "/assets/",
+        "/feeds/",
+        "/admin/backups/",
+        "/setup",
+        "/favicon",
+    ];
     const SUFFIXES: [&str; 7] = [".xml", ".csv", ".pdf", ".zip", ".json", ".crt", ".txt"];
     let path = href.split(['?', '#']).next().unwrap_or_default();
     !href.starts_with('/')
@@ -112,8 +121,10 @@ struct Text {
     english: bool,
 }
 
-const VOID: [&str; 14] =
-    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "!doctype"];
+const VOID: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    "!doctype",
+];
 /// Classes of elements that hold what people wrote.
 const CONTENT_CLASSES: [&str; 7] = ["body", "lead", "excerpt", "answer", "title", "why", "summary"];
 
@@ -153,8 +164,11 @@ fn texts(html: &str) -> Vec<Text> {
             }
             continue;
         }
-        let name: String =
-            tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or_default().to_ascii_lowercase();
+        let name: String = tag
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if VOID.contains(&name.as_str()) || tag.ends_with('/') || name.starts_with('!') {
             continue;
         }
@@ -179,17 +193,43 @@ fn texts(html: &str) -> Vec<Text> {
             Some(l) => l.starts_with("en"),
             None => english,
         };
-        let is_hidden = hidden || ["script", "style", "textarea", "pre", "code", "option", "select"].contains(&name.as_str());
-        let key = if name == "ul" && classes.split_whitespace().any(|c| c == "items") { "ul.items".into() } else { name };
+        let is_hidden = hidden
+            || ["script", "style", "textarea", "pre", "code", "option", "select"].contains(&name.as_str());
+        let key = if name == "ul" && classes.split_whitespace().any(|c| c == "items") {
+            "ul.items".into()
+        } else {
+            name
+        };
         stack.push((key, is_content, is_english, is_hidden));
     }
     out
 }
 
 const MONTHS: [&str; 24] = [
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน",
-    "ตุลาคม", "พฤศจิกายน", "ธันวาคม", "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.",
-    "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
 ];
 
 /// `yyyy-` with an ASCII year from 1900 to 2999 (ISO dates, Common-Era dates written by code).
@@ -199,7 +239,10 @@ fn iso_date(text: &str) -> Option<&str> {
         let year = &b[i..i + 4];
         let starts = i == 0 || !b[i - 1].is_ascii_alphanumeric();
         // A year of 1900–2099 or 2500–2599 (B.E.) and a month 01–12: "2026-12", "2569-01".
-        let month = b.get(i + 5..i + 7).filter(|m| m.iter().all(u8::is_ascii_digit)).map(|m| (m[0] - b'0') * 10 + m[1] - b'0');
+        let month = b
+            .get(i + 5..i + 7)
+            .filter(|m| m.iter().all(u8::is_ascii_digit))
+            .map(|m| (m[0] - b'0') * 10 + m[1] - b'0');
         (starts
             && year.iter().all(u8::is_ascii_digit)
             && matches!(&year[..2], b"19" | b"20" | b"25")
@@ -211,11 +254,14 @@ fn iso_date(text: &str) -> Option<&str> {
 
 /// A raw audit action (`request.approve`) or object key (`request/5`) as words.
 fn raw_key(text: &str) -> Option<String> {
-    const KINDS: [&str; 9] = ["request", "item", "user", "login", "unit", "case", "delegation", "import", "complaint_stats"];
+    const KINDS: [&str; 9] =
+        ["request", "item", "user", "login", "unit", "case", "delegation", "import", "complaint_stats"];
     for kind in KINDS {
         for (i, _) in text.match_indices(kind) {
             let before = text[..i].chars().next_back();
-            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '/' || c == '.' || c == '@' || c == '-') {
+            if before
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '/' || c == '.' || c == '@' || c == '-')
+            {
                 continue;
             }
             let after = &text[i + kind.len()..];
@@ -248,7 +294,8 @@ fn raw_path(text: &str) -> Option<String> {
 /// An English sentence: five or more ASCII words in a row, the first capitalised.
 fn english_sentence(text: &str) -> Option<String> {
     let words: Vec<&str> = text.split(' ').collect();
-    let is_word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == ',');
+    let is_word =
+        |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == ',');
     let mut run = 0;
     for (i, w) in words.iter().enumerate() {
         run = if is_word(w) { run + 1 } else { 0 };
@@ -286,7 +333,10 @@ fn arabic_in_generated(text: &str) -> Option<String> {
     // A count in brackets: "รอเผยแพร่ (0)".
     for (i, _) in t.match_indices('(') {
         let inner: String = t[i + 1..].chars().take_while(|c| *c != ')').collect();
-        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c == ',') && t[i + 1 + inner.len()..].starts_with(')') {
+        if !inner.is_empty()
+            && inner.chars().all(|c| c.is_ascii_digit() || c == ',')
+            && t[i + 1 + inner.len()..].starts_with(')')
+        {
             return Some(t.chars().take(60).collect());
         }
     }
@@ -315,15 +365,18 @@ fn check_page(path: &str, html: &str, thai_digits: bool) -> Vec<String> {
         if let Some(hit) = raw_path(&t.text) {
             problems.push(format!("{path}: raw address as text {hit:?}"));
         }
-        if thai_page && !t.english && !t.content {
-            if let Some(hit) = english_sentence(&t.text) {
-                problems.push(format!("{path}: English sentence on a Thai page {hit:?}"));
-            }
+        if thai_page
+            && !t.english
+            && !t.content
+            && let Some(hit) = english_sentence(&t.text)
+        {
+            problems.push(format!("{path}: English sentence on a Thai page {hit:?}"));
         }
-        if thai_digits && !t.content {
-            if let Some(hit) = arabic_in_generated(&t.text) {
-                problems.push(format!("{path}: Arabic digits with Thai digits chosen {hit:?}"));
-            }
+        if thai_digits
+            && !t.content
+            && let Some(hit) = arabic_in_generated(&t.text)
+        {
+            problems.push(format!("{path}: Arabic digits with Thai digits chosen {hit:?}"));
         }
     }
     let squeezed = all.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -351,10 +404,7 @@ fn checks_find_what_they_look_for() {
     assert!(arabic_in_generated("๖ ธันวาคม ๒๕๖๙ เวลา ๐๙.๐๐ น.").is_none());
     let t = texts("<p>a<span class=\"lead\">b</span><small lang=\"en\">c</small><script>d</script></p>");
     let flags: Vec<(String, bool, bool)> = t.into_iter().map(|t| (t.text, t.content, t.english)).collect();
-    assert_eq!(
-        flags,
-        vec![("a".into(), false, false), ("b".into(), true, false), ("c".into(), false, true)]
-    );
+    assert_eq!(flags, vec![("a".into(), false, false), ("b".into(), true, false), ("c".into(), false, true)]);
 }
 
 /// The Nu HTML checker's jar (installed by `tests/run.sh` into `tests/axe`), or `None` after
@@ -437,11 +487,13 @@ fn every_page_speaks_thai_and_is_valid_html() {
     for (path, html) in &pages {
         problems.extend(check_page(path, html, true));
     }
-    let _ = writeln!(std::io::stderr(), "language checks: {} pages, {} problems", pages.len(), problems.len());
+    let _ =
+        writeln!(std::io::stderr(), "language checks: {} pages, {} problems", pages.len(), problems.len());
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     if let Some(jar) = vnu() {
         let errors = nu_errors(&jar, &pages);
-        let _ = writeln!(std::io::stderr(), "Nu HTML checker: {} pages, {} errors", pages.len(), errors.len());
+        let _ =
+            writeln!(std::io::stderr(), "Nu HTML checker: {} pages, {} errors", pages.len(), errors.len());
         assert!(errors.is_empty(), "Nu HTML checker errors:\n{}", errors.join("\n"));
     }
 }
@@ -502,7 +554,12 @@ fn phone_menu_lists_every_area_and_sub_area() {
     for area in prakat::categories::AREAS {
         assert!(menu.contains(&format!("href=\"/c/{}\"", area.slug)), "{}", area.slug);
         for sub in area.subs {
-            assert!(menu.contains(&format!("href=\"/c/{}/{}\"", area.slug, sub.slug)), "{}/{}", area.slug, sub.slug);
+            assert!(
+                menu.contains(&format!("href=\"/c/{}/{}\"", area.slug, sub.slug)),
+                "{}/{}",
+                area.slug,
+                sub.slug
+            );
         }
     }
 }

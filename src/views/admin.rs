@@ -370,8 +370,14 @@ pub fn object_label(object: &str, digits: crate::thai::Digits) -> Markup {
 /// reads as [`object_label`]; any other text is shown with the office's digits.
 pub fn object_label_in(detail: &str, digits: crate::thai::Digits) -> Markup {
     match detail.split_once('/') {
-        Some((kind, id)) if !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
-            && !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => object_label(detail, digits),
+        Some((kind, id))
+            if !kind.is_empty()
+                && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                && !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            object_label(detail, digits)
+        }
         _ => html! { (digits.apply(detail)) },
     }
 }

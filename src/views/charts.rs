@@ -56,7 +56,9 @@ mod tests {
 
     #[test]
     fn charts_scale_and_escape() {
-        let svg = bars("ทดสอบ <x>", &[("ม.ค.".into(), 3), ("<b>".into(), 17)], 1, crate::thai::Digits::Arabic).into_string();
+        let svg =
+            bars("ทดสอบ <x>", &[("ม.ค.".into(), 3), ("<b>".into(), 17)], 1, crate::thai::Digits::Arabic)
+                .into_string();
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("role=\"img\""));
         assert!(!svg.contains("<b>"), "labels are escaped");

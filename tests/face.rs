@@ -126,7 +126,8 @@ const VOID: [&str; 14] = [
     "!doctype",
 ];
 /// Classes of elements that hold what people wrote.
-const CONTENT_CLASSES: [&str; 7] = ["body", "lead", "excerpt", "answer", "title", "why", "summary"];
+/// (`policy`: the policy pages' text, which admins edit.)
+const CONTENT_CLASSES: [&str; 8] = ["body", "lead", "excerpt", "answer", "title", "why", "summary", "policy"];
 
 /// The visible text of a page in runs, each with whether it is people's content or marked
 /// English. Skips scripts, styles, form fields' text, code and preformatted text.
@@ -600,4 +601,25 @@ fn sitemaps_for_people_and_machines() {
     assert!(home.contains("rel=\"icon\" href=\"/favicon.ico\""));
     let css = server.get(&prakat::paths::asset("style.css"));
     assert!(css.body.starts_with(b"@charset \"utf-8\";"), "style.css declares its charset first");
+}
+
+/// With Arabic digits (the default), the interface writes no Thai digits either: the page
+/// never mixes the two (people's content keeps what they typed).
+#[test]
+fn arabic_digits_everywhere_when_chosen() {
+    let server = Server::demo();
+    let mut pages =
+        crawl(&Client::new(&server), &["/", "/sitemap", "/eservices/info", "/eservices/complaint"], 200);
+    for role in ["webmaster", "admin"] {
+        pages.extend(crawl(&Client::logged_in(&server, role), &["/staff", "/admin"], 150));
+    }
+    let mut problems = Vec::new();
+    for (path, html) in &pages {
+        for t in texts(html) {
+            if !t.content && t.text.chars().any(|c| ('\u{0E50}'..='\u{0E59}').contains(&c)) {
+                problems.push(format!("{path}: Thai digits with Arabic digits chosen {:?}", t.text.trim()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }

@@ -667,7 +667,7 @@ pub fn tagged_items(chrome: &Chrome, bar: &Bar, items: &[TaggedItem], untagged_o
                     li {
                         a.title href=(format!("/admin/compliance/items/{}", it.id)) { (it.title) }
                         " " small { (text::date_of_unix(it.published_at, digits))
-                            @if let Some(pl) = Place::parse(&it.category) { " · " (pl.sub.name_th) }
+                            @if let Some(pl) = Place::parse(&it.category) { " · " (digits.apply(pl.sub.name_th)) }
                             @if it.state != "published" { " · " (if it.state == "expired" { "สิ้นสุดการเผยแพร่แล้ว" } else { "ถอนการเผยแพร่แล้ว" }) } }
                         br;
                         @if it.tags.is_empty() { span.empty { "ยังไม่มีป้าย" } } @else { (tag_chips(&it.tags, digits)) }

@@ -127,7 +127,8 @@ fn reading_tools(prefs: Prefs) -> Markup {
 fn navigation(chrome: &Chrome) -> Markup {
     let en = Prefs::current().english();
     let name = |area: &crate::categories::Area| if en { area.name_en } else { area.name_th };
-    let sub_name = |sub: &crate::categories::Sub| if en { sub.name_en } else { sub.name_th };
+    let sub_name =
+        |sub: &crate::categories::Sub| chrome.digits.apply(if en { sub.name_en } else { sub.name_th });
     html! {
         nav.areas aria-label=(t("หมวดหมู่ข้อมูล", "Content areas")) {
             details.menu {

@@ -22,7 +22,7 @@ pub fn home(chrome: &Chrome, news: &[ItemSummary], announcements: &[ItemSummary]
         html! {
             section.welcome {
                 h1 { (chrome.office.name_th) }
-                p { "เผยแพร่ข้อมูลข่าวสารของหน่วยงานต่อสาธารณะ ตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. ๒๕๔๐ และมาตรฐานเว็บไซต์ภาครัฐ" }
+                p { (digits.apply("เผยแพร่ข้อมูลข่าวสารของหน่วยงานต่อสาธารณะ ตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. 2540 และมาตรฐานเว็บไซต์ภาครัฐ")) }
             }
             div.columns {
                 section.latest aria-labelledby="news-h" {
@@ -44,7 +44,7 @@ pub fn home(chrome: &Chrome, news: &[ItemSummary], announcements: &[ItemSummary]
                                 span.code { (digits.apply(area.code)) }
                                 strong { (area.name_th) }
                                 small lang="en" { (area.name_en) }
-                                span.about { (area.about_th) }
+                                span.about { (digits.apply(area.about_th)) }
                             }
                         }
                     }
@@ -70,14 +70,14 @@ pub fn area(
         html! {
             @let en = super::prefs::Prefs::current().english();
             h1 lang=[en.then_some("en")] { span.code { (digits.apply(area.code)) } " " (tr(area.name_th, area.name_en)) }
-            p.lead { (area.about_th) " " small lang=(if en { "th" } else { "en" }) { "(" (tr(area.name_en, area.name_th)) ")" } }
+            p.lead { (digits.apply(area.about_th)) " " small lang=(if en { "th" } else { "en" }) { "(" (tr(area.name_en, area.name_th)) ")" } }
             (live_services(area.slug))
             nav.subs-list aria-label=(format!("{}{}", t("หมวดย่อยของ", "Sub-areas of "), tr(area.name_th, area.name_en))) {
                 ul {
                     @for sub in area.subs {
                         @let place = Place { area, sub };
                         li {
-                            a href=(paths::place(place)) lang=[en.then_some("en")] { (tr(sub.name_th, sub.name_en)) }
+                            a href=(paths::place(place)) lang=[en.then_some("en")] { (digits.apply(tr(sub.name_th, sub.name_en))) }
                             " " span.count { "(" (digits.apply(&count_of(&place.key()).to_string())) ")" }
                         }
                     }
@@ -125,7 +125,7 @@ pub fn place(chrome: &Chrome, place: Place, items: &Page<ItemSummary>) -> Markup
         tr(place.sub.name_th, place.sub.name_en),
         &[
             Crumb::link(tr(place.area.name_th, place.area.name_en), paths::area(place.area)),
-            Crumb::here(tr(place.sub.name_th, place.sub.name_en)),
+            Crumb::here(chrome.digits.apply(tr(place.sub.name_th, place.sub.name_en))),
         ],
         html! {
             @let en = super::prefs::Prefs::current().english();
@@ -151,7 +151,7 @@ pub fn item(
     let mut crumbs = Vec::new();
     if let Some(p) = place {
         crumbs.push(Crumb::link(tr(p.area.name_th, p.area.name_en), paths::area(p.area)));
-        crumbs.push(Crumb::link(tr(p.sub.name_th, p.sub.name_en), paths::place(p)));
+        crumbs.push(Crumb::link(digits.apply(tr(p.sub.name_th, p.sub.name_en)), paths::place(p)));
     }
     crumbs.push(Crumb::here(item.title.clone()));
     let images: Vec<&Attachment> = files.iter().filter(|f| f.kind == "jpg" || f.kind == "jpeg").collect();
@@ -166,7 +166,7 @@ pub fn item(
                 dl.meta {
                     @if let Some(p) = place {
                         dt { (t("หมวดหมู่", "Category")) }
-                        dd { a href=(paths::place(p)) { (p.area.name_th) " › " (p.sub.name_th) } }
+                        dd { a href=(paths::place(p)) { (p.area.name_th) " › " (digits.apply(p.sub.name_th)) } }
                     }
                     dt { (t("แหล่งที่มา / เจ้าของข้อมูล", "Source / owner")) }
                     dd { (item.source) }
@@ -324,7 +324,7 @@ pub fn search(
                                 div.info {
                                     (text::date_of_unix(row.published_at, digits))
                                     @if let Some(p) = Place::parse(&row.category) {
-                                        " · " a href=(paths::place(p)) { (p.sub.name_th) }
+                                        " · " a href=(paths::place(p)) { (digits.apply(p.sub.name_th)) }
                                     }
                                     @for k in &row.attachment_kinds {
                                         " " span.kind { (k.to_uppercase()) }
@@ -397,7 +397,7 @@ fn notice(chrome: &Chrome, title: &str, text: &str, english: &str) -> Markup {
         html! {
             section.notice {
                 h1 { (title) }
-                p { (text) }
+                p { (chrome.digits.apply(text)) }
                 // A Thai page stays Thai; the English interface adds the English line.
                 @if super::prefs::Prefs::current().english() { p lang="en" { (english) } }
                 p { a href="/" { (t("กลับสู่หน้าหลัก", "Home")) } }
@@ -435,7 +435,7 @@ fn item_list(rows: &[ItemSummary], digits: thai::Digits, show_place: bool) -> Ma
                             (text::datetime_of_unix(row.published_at, digits))
                             @if show_place {
                                 @if let Some(p) = Place::parse(&row.category) {
-                                    " · " a href=(paths::place(p)) { (p.sub.name_th) }
+                                    " · " a href=(paths::place(p)) { (digits.apply(p.sub.name_th)) }
                                 }
                             }
                             @for k in &row.attachment_kinds {

@@ -46,7 +46,7 @@ pub fn page(chrome: &Chrome) -> Markup {
                                 }
                                 ul {
                                     @for sub in area.subs {
-                                        li { a href=(paths::place(Place { area, sub })) { (tr(sub.name_th, sub.name_en)) } }
+                                        li { a href=(paths::place(Place { area, sub })) { (digits.apply(tr(sub.name_th, sub.name_en))) } }
                                     }
                                 }
                             }

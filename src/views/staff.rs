@@ -104,7 +104,7 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
             }
             @if let Some(n) = bar.webmasters {
                 div.warning role="alert" {
-                    "คำเตือน: มีผู้ดูแลเว็บไซต์ (Web Master) ที่ใช้งานอยู่ " (n) " คน แนวทางข้อ ๔.๑ กำหนดอย่างน้อย ๒ คน เพื่อทำงานทดแทนกันได้"
+                    (chrome.digits.apply(&format!("คำเตือน: มีผู้ดูแลเว็บไซต์ (Web Master) ที่ใช้งานอยู่ {n} คน แนวทางข้อ 4.1 กำหนดอย่างน้อย 2 คน เพื่อทำงานทดแทนกันได้")))
                 }
             }
             (content)
@@ -625,7 +625,7 @@ pub fn publish_form(
                 input type="hidden" name="verbal" value=(input.verbal);
                 @if verbal {
                     fieldset {
-                        legend { "การอนุมัติด้วยวาจา (กรณีเร่งด่วน ข้อ ๓.๒.๑)" }
+                        legend { (chrome.digits.apply("การอนุมัติด้วยวาจา (กรณีเร่งด่วน ข้อ 3.2.1)")) }
                         (field("verbal_by", "ผู้อนุมัติด้วยวาจา", &input.verbal_by, Input::Text, true, problems))
                         (field("verbal_on", "วันที่อนุมัติด้วยวาจา", &input.verbal_on, Input::Date, true, problems))
                     }

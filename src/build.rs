@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 /// Extensions of assets worth compressing (fonts and images are compressed already).
 const TEXT: &[&str] = &["css", "svg", "txt", "js", "toml", "json", "xml", "html"];
 
+/// Folders under `assets/` that other modules embed themselves (see `web::assets`).
+const SERVED_ELSEWHERE: &[&str] = &["demo/", "checklists/", "search/"];
+
 fn main() {
     println!("cargo:rerun-if-changed=assets");
     // A release build may trust one more signing key (see `appliance::update::trusted_keys`).
@@ -27,7 +30,9 @@ fn main() {
     for path in files {
         println!("cargo:rerun-if-changed={}", path.display());
         let rel = path.strip_prefix("assets").expect("under assets").to_string_lossy().replace('\\', "/");
-        if rel.starts_with("demo/") {
+        // Not served over HTTP: the demo, the checklists and the search data are embedded by
+        // their own modules, and a second copy here would only grow the binary.
+        if SERVED_ELSEWHERE.iter().any(|dir| rel.starts_with(dir)) {
             continue;
         }
         let data = std::fs::read(&path).expect("read asset");

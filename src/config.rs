@@ -22,6 +22,33 @@ pub struct Config {
     pub settings: Settings,
 }
 
+/// The settings the running server uses now. `/admin/settings` replaces them whole after the
+/// file was written, so pages, the access check, caching, e-mail and backups follow at once;
+/// what is read only at start (listen addresses, TLS, the data directory, upload limits) keeps
+/// its start value until a restart. Readers take a cheap snapshot ([`Live::get`]) and never
+/// hold the lock.
+#[derive(Debug, Clone)]
+pub struct Live(std::sync::Arc<std::sync::RwLock<std::sync::Arc<Settings>>>);
+
+impl Live {
+    /// Starts with `settings`.
+    pub fn new(settings: Settings) -> Live {
+        Live(std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(settings))))
+    }
+
+    /// The settings in force now.
+    pub fn get(&self) -> std::sync::Arc<Settings> {
+        // A panic while holding the lock cannot leave a half-written value (the swap is one
+        // assignment), so a poisoned lock still holds good settings.
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Puts `settings` in force.
+    pub fn set(&self, settings: Settings) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = std::sync::Arc::new(settings);
+    }
+}
+
 /// The settings an office may change, as stored in `prakat.toml`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -364,6 +391,57 @@ pub struct Office {
     pub map_url: String,
     /// The office's pages elsewhere (Facebook, LINE, YouTube …), shown in the footer.
     pub links: Vec<OfficeLink>,
+    /// The uploaded logo's file name in the data directory's `office` folder
+    /// (`logo-<hash>.png|jpg|svg`, set by `/admin/settings`); empty for the built-in emblem.
+    pub logo: String,
+    /// The colour theme, one of a few presets whose contrast is checked.
+    pub theme: Theme,
+}
+
+/// The site's colour presets (each keeps text at a contrast of at least 4.5:1; see
+/// `views::theme`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Public-health green (the default).
+    #[default]
+    Green,
+    /// Government blue.
+    Blue,
+    /// Deep red.
+    Maroon,
+    /// Royal purple.
+    Purple,
+}
+
+impl Theme {
+    /// Every preset, in the order offered.
+    pub const ALL: [Theme; 4] = [Theme::Green, Theme::Blue, Theme::Maroon, Theme::Purple];
+
+    /// The name stored in prakat.toml and used in the form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Green => "green",
+            Theme::Blue => "blue",
+            Theme::Maroon => "maroon",
+            Theme::Purple => "purple",
+        }
+    }
+
+    /// The preset named `name`.
+    pub fn parse(name: &str) -> Option<Theme> {
+        Theme::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// Its name for people.
+    pub fn label_th(self) -> &'static str {
+        match self {
+            Theme::Green => "เขียวสาธารณสุข (ค่าเริ่มต้น)",
+            Theme::Blue => "น้ำเงินราชการ",
+            Theme::Maroon => "แดงเลือดหมู",
+            Theme::Purple => "ม่วง",
+        }
+    }
 }
 
 /// A link to one of the office's pages elsewhere.
@@ -387,6 +465,8 @@ impl Default for Office {
             email: String::new(),
             map_url: String::new(),
             links: Vec::new(),
+            logo: String::new(),
+            theme: Theme::Green,
         }
     }
 }
@@ -499,7 +579,78 @@ impl Settings {
             !self.office.name_th.trim().is_empty(),
             "office.name_th ต้องไม่ว่าง (must not be empty)"
         );
+        anyhow::ensure!(
+            self.office.logo.is_empty() || is_logo_name(&self.office.logo),
+            "office.logo ต้องเป็นชื่อไฟล์ที่อัปโหลดผ่านหน้าตั้งค่า (logo-….png/.jpg/.svg), ได้ {:?}",
+            self.office.logo
+        );
+        self.tls.validate()
+    }
+}
+
+/// Whether `name` is a logo file name as `/admin/settings` makes them (no path, known type).
+pub fn is_logo_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("logo-") else { return false };
+    let Some((hash, ext)) = rest.split_once('.') else { return false };
+    !hash.is_empty() && hash.chars().all(|c| c.is_ascii_hexdigit()) && matches!(ext, "png" | "jpg" | "svg")
+}
+
+impl Tls {
+    /// The certificate source's own settings: ACME needs a public domain name (and an e-mail
+    /// address, if one is given, that is one); manual needs both files named.
+    fn validate(&self) -> anyhow::Result<()> {
+        match self.mode {
+            TlsMode::SelfSigned => {}
+            TlsMode::Manual => anyhow::ensure!(
+                !self.cert_file.trim().is_empty() && !self.key_file.trim().is_empty(),
+                "tls.mode = \"manual\" ต้องระบุ tls.cert_file และ tls.key_file (both files are needed)"
+            ),
+            TlsMode::Acme => {
+                anyhow::ensure!(
+                    is_domain(&self.domain),
+                    "tls.domain ต้องเป็นชื่อโดเมนสาธารณะ เช่น www.example.go.th (a public DNS name) \
+                     สำหรับ tls.mode = \"acme\", ได้ {:?}",
+                    self.domain
+                );
+                anyhow::ensure!(
+                    self.acme_email.is_empty() || self.acme_email.parse::<lettre::Address>().is_ok(),
+                    "tls.acme_email ต้องเป็นที่อยู่อีเมล เช่น it@example.go.th, ได้ {:?}",
+                    self.acme_email
+                );
+            }
+        }
         Ok(())
+    }
+}
+
+/// Whether `name` is a DNS name a public certificate can be issued for: labels of letters,
+/// digits and hyphens, at least two of them, not an IP address.
+pub fn is_domain(name: &str) -> bool {
+    let labels: Vec<&str> = name.split('.').collect();
+    name.len() <= 253
+        && labels.len() >= 2
+        && name.parse::<std::net::IpAddr>().is_err()
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels.last().is_some_and(|tld| tld.chars().any(|c| c.is_ascii_alphabetic()))
+}
+
+impl Settings {
+    /// Whether a change from `self` to `next` takes effect only after a restart: the listen
+    /// addresses and the data directory are command-line options, and the certificate, the
+    /// upload limits and the traffic-log folder are set up once at start.
+    pub fn needs_restart(&self, next: &Settings) -> bool {
+        self.tls != next.tls || self.uploads != next.uploads || self.logs != next.logs
+    }
+
+    /// `save`'s checks alone (nothing written).
+    pub fn check(&self) -> anyhow::Result<()> {
+        self.validate()
     }
 }
 
@@ -559,6 +710,33 @@ mod tests {
         std::fs::write(dir.path().join(SETTINGS_FILE), "[security]\ntotp_required_roles = [\"WebMaster\"]\n")
             .unwrap();
         assert_eq!(Settings::load(dir.path()).unwrap().security.required_roles().to_list(), "webmaster");
+    }
+
+    #[test]
+    fn acme_needs_a_public_domain_name_checked_at_load() {
+        for ok in ["www.example.go.th", "prakat.test", "a-b.example.com"] {
+            assert!(is_domain(ok), "{ok}");
+        }
+        for bad in
+            ["", "localhost", "192.168.1.10", "-x.example.com", "www..example.com", "ตัวอย่าง.ไทย", "a.123"]
+        {
+            assert!(!is_domain(bad), "{bad}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[tls]\nmode = \"acme\"\ndomain = \"10.0.0.5\"\n")
+            .unwrap();
+        let err = format!("{:#}", Settings::load(dir.path()).unwrap_err());
+        assert!(err.contains("tls.domain") && err.contains("10.0.0.5"), "{err}");
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[tls]\nmode = \"manual\"\n").unwrap();
+        assert!(format!("{:#}", Settings::load(dir.path()).unwrap_err()).contains("tls.cert_file"));
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "[office]\nlogo = \"../prakat.db\"\ntheme = \"blue\"\n",
+        )
+        .unwrap();
+        assert!(format!("{:#}", Settings::load(dir.path()).unwrap_err()).contains("office.logo"));
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[office]\ntheme = \"pink\"\n").unwrap();
+        assert!(format!("{:#}", Settings::load(dir.path()).unwrap_err()).contains("office.theme"));
     }
 
     #[test]

@@ -23,6 +23,16 @@ pub mod data {
     pub const LOCK: &str = "prakat.lock";
     /// What the last release check found.
     pub const UPDATE_STATUS: &str = "update-status.json";
+    /// The office's uploaded logo.
+    pub const OFFICE: &str = "office";
+}
+
+/// The office's logo (the uploaded one, or the built-in emblem), with a version that changes
+/// when it does, so it may be cached for long.
+pub fn logo(office: &crate::config::Office) -> String {
+    let version = office.logo.strip_prefix("logo-").and_then(|r| r.split('.').next());
+    let version = version.unwrap_or(env!("PRAKAT_ASSETS_HASH"));
+    format!("/logo?v={version}")
 }
 
 /// The home page.
@@ -35,8 +45,6 @@ pub const ITA: &str = "/ita";
 pub const SITEMAP: &str = "/sitemap.xml";
 /// The sitemap for people: every area, sub-area and fixed page as links.
 pub const SITEMAP_PAGE: &str = "/sitemap";
-/// The site's icon (the office's logo).
-pub const FAVICON: &str = "/favicon.ico";
 /// The Atom feed of everything.
 pub const FEED_ALL: &str = "/feeds/all.xml";
 /// e-Services.

@@ -20,6 +20,7 @@ fn admin_manages_accounts_and_is_warned_about_web_masters() {
             ("csrf", &token),
             ("username", "ผิดรูปแบบ"),
             ("name", "นางสาวกาญจนา แก้วมณี"),
+            ("unit", "กลุ่มงานที่ไม่มีอยู่"),
             ("password", "สั้น"),
             ("password2", "สั้น"),
         ],
@@ -28,6 +29,29 @@ fn admin_manages_accounts_and_is_warned_about_web_masters() {
     let html = bad.text();
     assert!(html.contains("ชื่อผู้ใช้:") && html.contains("รหัสผ่าน:") && html.contains("บทบาท:"));
     assert!(html.contains("value=\"นางสาวกาญจนา แก้วมณี\""));
+    // The unit is chosen from the office's units, not typed.
+    assert!(page.contains("<select id=\"f-unit\" name=\"unit\""), "a select of units");
+    let unit_hp = page
+        .split("<option value=\"")
+        .find(|o| o.contains(">กลุ่มงานส่งเสริมสุขภาพ<"))
+        .and_then(|o| o.split('"').next())
+        .unwrap()
+        .to_string();
+    let bad_unit = admin.post(
+        "/admin/users",
+        &[
+            ("csrf", &token),
+            ("username", "kanjana"),
+            ("name", "นางสาวกาญจนา แก้วมณี"),
+            ("unit", "99999"),
+            ("roles", "staff"),
+            ("password", "ดอกฝ้ายคำเมืองเลย2569"),
+            ("password2", "ดอกฝ้ายคำเมืองเลย2569"),
+        ],
+    );
+    assert_eq!(bad_unit.status, 422);
+    assert!(bad_unit.text().contains("กลุ่มงาน: ไม่พบกลุ่มงานที่เลือก"));
+    assert!(bad_unit.text().contains("value=\"kanjana\""), "what was typed stays");
     let ok = admin.post(
         "/admin/users",
         &[
@@ -35,6 +59,7 @@ fn admin_manages_accounts_and_is_warned_about_web_masters() {
             ("username", "kanjana"),
             ("name", "นางสาวกาญจนา แก้วมณี"),
             ("position", "พยาบาลวิชาชีพชำนาญการ"),
+            ("unit", &unit_hp),
             ("roles", "staff"),
             ("roles", "approver"),
             ("password", "ดอกฝ้ายคำเมืองเลย2569"),
@@ -42,6 +67,7 @@ fn admin_manages_accounts_and_is_warned_about_web_masters() {
         ],
     );
     assert_eq!(ok.status, 303, "{}", ok.text());
+    assert!(admin.get("/admin/users").text().contains("พยาบาลวิชาชีพชำนาญการ / กลุ่มงานส่งเสริมสุขภาพ"));
     let kanjana = Client::logged_in_with(&server, "kanjana", "ดอกฝ้ายคำเมืองเลย2569");
     assert!(kanjana.get("/staff").text().contains("รออนุมัติ"), "the approver role was given");
 

@@ -825,6 +825,108 @@ async fn browser_amendment_flow() {
     drop(driver);
 }
 
+/// The office in a real browser: an admin creates a unit, moves a user into it, names an acting
+/// approver, and changes the office's name on the settings page, which the public site shows at
+/// once. Screenshots at 390 px and 1366 px under `tests/out/browser/office-*.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_office_units_delegation_and_settings() {
+    const PHONE_390: (u32, u32) = (390, 844);
+    const WIDE: (u32, u32) = (1366, 900);
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = Server::demo();
+    let base = server.base.clone();
+    let driver = Driver::start(&chromedriver);
+    let admin = Browser::open(&driver, &chromium).await;
+    admin.size(WIDE).await;
+    admin.login(&base, "admin").await;
+
+    // A new unit.
+    admin.goto(&format!("{base}/admin/units")).await;
+    admin.wait("form[action='/admin/units']").await;
+    admin.type_into("#f-name", "กลุ่มงานคุ้มครองผู้บริโภค").await;
+    admin.type_into("#f-short_name", "คบ.").await;
+    admin.click("form[action='/admin/units'] button[type=submit]").await;
+    admin.wait("input[value='กลุ่มงานคุ้มครองผู้บริโภค']").await;
+
+    // Staff moves into it, chosen from the list.
+    admin.goto(&format!("{base}/admin/users")).await;
+    admin.wait("a[aria-label='แก้ไขบัญชี staff']").await.click().await.expect("open the account");
+    let unit = admin.wait("#f-unit").await;
+    unit.select_by_label("กลุ่มงานคุ้มครองผู้บริโภค").await.expect("choose the unit");
+    admin.shot("office-01-account-1366").await;
+    admin.click("form[action^='/admin/users/'] button[type=submit]").await;
+    admin.wait("div.staffbar").await;
+    admin.goto(&format!("{base}/admin/users")).await;
+    admin.wait("table.list").await;
+    assert!(admin.text("table.list").await.contains("นักวิชาการเงินและบัญชี / กลุ่มงานคุ้มครองผู้บริโภค"));
+    admin.goto(&format!("{base}/admin/units")).await;
+    admin.wait("table.list").await;
+    let row = admin
+        .js("return [...document.querySelectorAll('table.list tr')].find(r => r.querySelector(\"input[value='กลุ่มงานคุ้มครองผู้บริโภค']\")).innerText")
+        .await;
+    assert!(row.as_str().unwrap_or_default().contains("ไม่มี (ส่งถึงผู้อำนวยการ)"), "{row}");
+
+    // An acting approver for the health-promotion head, from today to tomorrow.
+    let today = prakat::thai::today();
+    let tomorrow = today.checked_add(jiff::Span::new().days(1)).unwrap();
+    admin
+        .find("#f-from")
+        .await
+        .select_by_label("นางสุดารัตน์ พรหมมา — หัวหน้ากลุ่มงานส่งเสริมสุขภาพ")
+        .await
+        .expect("from");
+    admin.find("#f-to").await.select_by_label("นางสาวปวีณา ใจงาม — พยาบาลวิชาชีพชำนาญการ").await.expect("to");
+    admin.set_date("f-starts_on", &today.to_string()).await;
+    admin.set_date("f-ends_on", &tomorrow.to_string()).await;
+    admin.click("form[action='/staff/delegations'] button[type=submit]").await;
+    admin.wait("form[action$='/end']").await;
+    let delegations = admin.text("#delegation + p + table, section.panel table.list").await;
+    assert!(admin.text("main").await.contains("นางสาวปวีณา ใจงาม"), "{delegations}");
+    admin.size(PHONE_390).await;
+    admin.no_overflow("units page at 390 px").await;
+    admin.shot("office-02-units-390").await;
+    admin.size(WIDE).await;
+    admin.shot("office-03-units-1366").await;
+
+    // The settings page: a new name, in force on the public site at once.
+    admin.goto(&format!("{base}/admin/settings")).await;
+    admin.wait("#f-name_th").await;
+    if let Some(axe) = axe_source() {
+        let problems = admin.axe(&axe).await;
+        assert!(problems.is_empty(), "settings page accessibility: {problems:#?}");
+        admin.goto(&format!("{base}/admin/units")).await;
+        admin.wait("#f-name").await;
+        let problems = admin.axe(&axe).await;
+        assert!(problems.is_empty(), "units page accessibility: {problems:#?}");
+        admin.goto(&format!("{base}/admin/settings")).await;
+        admin.wait("#f-name_th").await;
+    }
+    admin.size(PHONE_390).await;
+    admin.no_overflow("settings page at 390 px").await;
+    admin.shot("office-04-settings-390").await;
+    admin.size(WIDE).await;
+    admin.shot("office-05-settings-1366").await;
+    let name = "สำนักงานสาธารณสุขอำเภอภูเรือ";
+    admin.type_into("#f-name_th", name).await;
+    admin.find("#f-theme").await.select_by_label("น้ำเงินราชการ").await.expect("theme");
+    admin.click("form[action='/admin/settings'] > button:last-of-type").await;
+    admin.wait("div.notice").await;
+    assert!(admin.text("div.notice").await.contains("มีผลทันที"));
+    admin.goto(&format!("{base}/")).await;
+    admin.wait("header.site .brand strong").await;
+    assert_eq!(admin.text("header.site .brand strong").await, name);
+    let header =
+        admin.js("return getComputedStyle(document.querySelector('header.site')).backgroundColor").await;
+    assert_eq!(header, json!("rgb(29, 79, 145)"), "the blue preset");
+    admin.size(PHONE_390).await;
+    admin.no_overflow("home at 390 px").await;
+    admin.shot("office-06-home-390").await;
+    admin.size(WIDE).await;
+    admin.shot("office-07-home-1366").await;
+    admin.close().await;
+}
+
 /// A request with every field of the official form filled: three lines of details, a link,
 /// remarks and two attachments, approved and published so that all three signature blocks carry
 /// a name. Returns the request's address.

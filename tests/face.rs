@@ -597,8 +597,8 @@ fn sitemaps_for_people_and_machines() {
     }
     let icon = server.get("/favicon.ico");
     assert_eq!(icon.status, 200);
-    assert_eq!(icon.header("content-type"), Some("image/svg+xml"));
-    assert!(home.contains("rel=\"icon\" href=\"/favicon.ico\""));
+    assert!(icon.header("content-type").is_some_and(|t| t.starts_with("image/")), "the logo as the icon");
+    assert!(home.contains("rel=\"icon\" href=\"/logo"), "pages name the logo as their icon");
     let css = server.get(&prakat::paths::asset("style.css"));
     assert!(css.body.starts_with(b"@charset \"utf-8\";"), "style.css declares its charset first");
 }

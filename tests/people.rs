@@ -81,6 +81,7 @@ fn requests_reach_only_their_units_approvers_and_heads_go_to_the_director() {
     assert_eq!(act(&head, &path, "approve"), 303);
     let print = head.get(&format!("{path}/print")).text();
     assert!(print.contains("ปฏิบัติราชการแทน นายแพทย์ประเสริฐ ศรีเมือง"), "{print}");
+    assert!(print.contains("<img class=\"emblem\" src=\"/logo?v="), "the office's emblem on the form");
     let admin = Client::logged_in(&server, "admin");
     let trail = admin.get("/admin/audit").text();
     assert!(trail.contains("ปฏิบัติราชการแทน นายแพทย์ประเสริฐ ศรีเมือง"));
@@ -286,6 +287,52 @@ fn admin_creates_a_unit_and_moves_a_user_into_it() {
 }
 
 #[test]
+fn a_request_stays_with_the_unit_it_was_made_in_when_its_requester_moves() {
+    let server = Server::demo();
+    let staffhp = Client::logged_in(&server, "staffhp");
+    let topic = "คำขอที่ทำไว้ก่อนย้ายกลุ่มงาน";
+    let path = submit(&staffhp, topic);
+    let headhp = Client::logged_in(&server, "headhp");
+    let headcd = Client::logged_in(&server, "headcd");
+    assert!(queue(&headhp).contains(topic));
+
+    // The requester moves from health promotion (A) to disease control (B).
+    let admin = Client::logged_in(&server, "admin");
+    let users = admin.get("/admin/users").text();
+    let id = user_id(&users, "staffhp");
+    let form = admin.get(&format!("/admin/users/{id}")).text();
+    let unit_b = form
+        .split("<option value=\"")
+        .find(|o| o.contains("กลุ่มงานควบคุมโรคติดต่อ"))
+        .and_then(|o| o.split('"').next())
+        .unwrap()
+        .to_string();
+    let moved = admin.post(
+        &format!("/admin/users/{id}"),
+        &[
+            ("csrf", &csrf_of(&form)),
+            ("name", "นางสาวปวีณา ใจงาม"),
+            ("position", "พยาบาลวิชาชีพชำนาญการ"),
+            ("unit", &unit_b),
+            ("roles", "staff"),
+            ("active", "1"),
+        ],
+    );
+    assert_eq!(moved.status, 303, "{}", moved.text());
+
+    // The open request still waits for A's head; B's head neither sees nor decides it.
+    assert!(queue(&headhp).contains(topic), "still unit A's");
+    assert!(!queue(&headcd).contains(topic), "not unit B's");
+    assert_eq!(act(&headcd, &path, "approve"), 403);
+    // A new request goes to B.
+    let later = "คำขอหลังย้ายกลุ่มงาน";
+    submit(&staffhp, later);
+    assert!(queue(&headcd).contains(later));
+    assert!(!queue(&headhp).contains(later));
+    assert_eq!(act(&headhp, &path, "approve"), 303);
+}
+
+#[test]
 fn settings_saved_in_the_browser_survive_a_restart_and_bad_values_write_nothing() {
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");
@@ -325,10 +372,20 @@ fn settings_saved_in_the_browser_survive_a_restart_and_bad_values_write_nothing(
         "smtp_username",
         "smtp_from",
         "smtp_site_url",
+        "cache_max_age",
+        "tls_domain",
+        "tls_acme_email",
+        "tls_cert_file",
+        "tls_key_file",
     ];
     let mut fields: Vec<(String, String)> = names.iter().map(|n| (n.to_string(), value(n))).collect();
     fields.push(("csrf".into(), token.clone()));
     fields.push(("smtp_security".into(), "starttls".into()));
+    fields.push(("theme".into(), "green".into()));
+    fields.push(("tls_mode".into(), "self-signed".into()));
+    // What needs a restart is said beside its field.
+    assert!(page.contains("ที่มาของใบรับรอง — ต้องเริ่มโปรแกรมใหม่"), "{page}");
+    assert!(page.contains("ข้อมูลหน่วยงาน (มีผลทันที)"));
     let set = |fields: &mut Vec<(String, String)>, k: &str, v: &str| {
         fields.iter_mut().find(|(n, _)| n == k).unwrap().1 = v.into();
     };
@@ -347,12 +404,50 @@ fn settings_saved_in_the_browser_survive_a_restart_and_bad_values_write_nothing(
     assert!(refused.text().contains("เครือข่ายของเจ้าหน้าที่: &quot;10.0.0.300/8&quot; ไม่ใช่เครือข่าย"));
     assert!(refused.text().contains("value=\"042 999 999\""));
     assert_eq!(std::fs::read(data.join("prakat.toml")).unwrap(), before, "nothing written");
+    // Let's Encrypt needs a public name, checked as at start; nothing written either.
+    let mut acme = fields.clone();
+    set(&mut acme, "tls_mode", "acme");
+    set(&mut acme, "tls_domain", "192.168.1.10");
+    let refused = post(&acme);
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.text().contains("ชื่อโดเมน: Let&#39;s Encrypt ต้องใช้ชื่อโดเมนสาธารณะ")
+            || refused.text().contains("ชื่อโดเมน: Let's Encrypt ต้องใช้ชื่อโดเมนสาธารณะ")
+    );
+    assert!(refused.text().contains("value=\"192.168.1.10\""));
+    assert_eq!(std::fs::read(data.join("prakat.toml")).unwrap(), before, "nothing written");
+    // Saving from outside the new staff networks would lock the admin out: refused.
+    let mut locked = fields.clone();
+    set(&mut locked, "staff_networks", "192.168.50.0/24");
+    let refused = post(&locked);
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("ไม่อยู่ในรายการ หากบันทึกคุณจะเข้าหน้านี้ไม่ได้อีก"));
+    assert_eq!(std::fs::read(data.join("prakat.toml")).unwrap(), before, "nothing written");
 
-    // A good one: written (0600), audited, and in force after a restart.
+    // A good one: written (0600), audited, and in force at once, without a restart.
+    assert!(server.get("/").text().contains("สำนักงานสาธารณสุขอำเภอเมืองเลย"));
     set(&mut fields, "phone", "042 811 234");
+    set(&mut fields, "name_th", "สำนักงานสาธารณสุขอำเภอภูเรือ");
+    set(&mut fields, "cache_max_age", "120");
+    set(&mut fields, "theme", "blue");
     let saved = post(&fields);
     assert_eq!(saved.status, 303, "{}", saved.text());
-    assert!(admin.get("/admin/settings?saved=1").text().contains("มีผลเมื่อเริ่มโปรแกรมใหม่"));
+    assert!(admin.get("/admin/settings?saved=1").text().contains("มีผลทันที"));
+    let home = server.get("/");
+    assert!(home.text().contains("สำนักงานสาธารณสุขอำเภอภูเรือ"), "the new name at once");
+    assert!(home.text().contains("042 811 234"));
+    assert!(home.text().contains("class=\"theme-blue\""), "the colour preset");
+    assert_eq!(home.header("cache-control").unwrap(), "public, max-age=120, stale-while-revalidate=120");
+    assert!(!admin.get("/admin/settings").text().contains("ต้องเริ่มโปรแกรมใหม่จึงจะมีผล"), "nothing waits");
+    // A TLS change is saved but waits for a restart, and the page says so.
+    let mut tls = fields.clone();
+    set(&mut tls, "tls_mode", "acme");
+    set(&mut tls, "tls_domain", "www.phuruea.example.go.th");
+    set(&mut tls, "tls_acme_email", "it@phuruea.example.go.th");
+    assert_eq!(post(&tls).status, 303);
+    assert!(admin.get("/admin/settings").text().contains("ต้องเริ่มโปรแกรมใหม่จึงจะมีผล"));
+    assert!(std::fs::read_to_string(data.join("prakat.toml")).unwrap().contains("www.phuruea.example.go.th"));
+    assert_eq!(post(&fields).status, 303, "back to self-signed");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -363,5 +458,82 @@ fn settings_saved_in_the_browser_survive_a_restart_and_bad_values_write_nothing(
     drop(admin);
     drop(server);
     let server = Server::start(&data, &[]);
-    assert!(server.get("/").text().contains("042 811 234"), "the new phone is on the public site");
+    let home = server.get("/").text();
+    assert!(home.contains("042 811 234"), "the new phone is on the public site");
+    assert!(home.contains("สำนักงานสาธารณสุขอำเภอภูเรือ"), "and the new name, after a restart too");
+}
+
+/// A 4×3 PNG (the `image` crate is not a test dependency).
+fn small_png() -> Vec<u8> {
+    vec![
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00,
+        0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x03, 0x08, 0x06, 0x00, 0x00, 0x00, 0xb4, 0xf4, 0xae, 0xc6, 0x00,
+        0x00, 0x00, 0x12, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xe0, 0xce, 0xf3, 0xff, 0x8f, 0x8c, 0x19,
+        0x08, 0x0a, 0x00, 0x00, 0x0f, 0xc1, 0x15, 0x55, 0x24, 0x15, 0x6a, 0x72, 0x00, 0x00, 0x00, 0x00, 0x49,
+        0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ]
+}
+
+#[test]
+fn the_logo_is_checked_by_its_content_and_used_at_once() {
+    let server = Server::demo();
+    let admin = Client::logged_in(&server, "admin");
+    let page = admin.get("/admin/settings").text();
+    let token = csrf_of(&page);
+    // The demo ships a placeholder emblem, served at /logo and used in the header and the tab.
+    let home = server.get("/").text();
+    let src = home.split("<img class=\"custom\" src=\"").nth(1).expect("the logo in the header");
+    let src = src.split('"').next().unwrap().to_string();
+    assert!(src.starts_with("/logo?v="), "{src}");
+    assert!(home.contains(&format!("<link rel=\"icon\" href=\"{src}\" type=\"image/svg+xml\"")));
+    let emblem = server.get(&src);
+    assert_eq!(emblem.status, 200);
+    assert_eq!(emblem.header("content-type").unwrap(), "image/svg+xml");
+    assert!(emblem.header("cache-control").unwrap().contains("immutable"));
+    assert!(emblem.text().contains("<svg"));
+
+    // Not an image, named .png: refused naming the file; nothing changes.
+    let before = std::fs::read(server.data.join("prakat.toml")).unwrap();
+    let fake = admin.post_multipart(
+        "/admin/settings/logo",
+        &[("csrf", &token)],
+        &[("logo", "ตราใหม่.png", b"%PDF-1.7 this is not a picture")],
+    );
+    assert_eq!(fake.status, 422);
+    assert!(
+        fake.text().contains("ไฟล์ &quot;ตราใหม่.png&quot;: ไม่ใช่รูปภาพ PNG, JPG หรือ SVG"),
+        "{}",
+        fake.text()
+    );
+    assert_eq!(std::fs::read(server.data.join("prakat.toml")).unwrap(), before);
+    // An SVG with a script: refused.
+    let script = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
+    let refused =
+        admin.post_multipart("/admin/settings/logo", &[("csrf", &token)], &[("logo", "x.svg", script)]);
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("&lt;script&gt;"));
+
+    // A real PNG: in force at once, in the header, the tab and the printed form.
+    let ok = admin.post_multipart(
+        "/admin/settings/logo",
+        &[("csrf", &token)],
+        &[("logo", "ตรา.png", &small_png())],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.text());
+    let home = server.get("/").text();
+    let src2 =
+        home.split("<img class=\"custom\" src=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert_ne!(src, src2, "a new version");
+    assert!(home.contains(&format!("<link rel=\"icon\" href=\"{src2}\" type=\"image/png\"")));
+    let logo = server.get(&src2);
+    assert_eq!(logo.header("content-type").unwrap(), "image/png");
+    assert!(admin.get("/admin/audit").text().contains("office.logo"));
+    let files: Vec<_> = std::fs::read_dir(server.data.join("office")).unwrap().collect();
+    assert_eq!(files.len(), 1, "the old emblem file is removed");
+    // Back to the built-in emblem.
+    let reset = admin.post("/admin/settings/logo/remove", &[("csrf", &token)]);
+    assert_eq!(reset.status, 303);
+    let home = server.get("/").text();
+    assert!(!home.contains("<img class=\"custom\""));
+    assert_eq!(server.get("/logo").header("content-type").unwrap(), "image/svg+xml");
 }

@@ -6,8 +6,7 @@ use common::{Server, demo_content, item_links};
 
 /// The demo items whose end of publication has not passed, as TOML tables.
 fn live_demo_items() -> Vec<toml::Table> {
-    let today =
-        jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Bangkok").unwrap()).date();
+    let today = jiff::Timestamp::now().to_zoned_datetime(prakat::thai::bangkok()).date();
     demo_content()["item"]
         .as_array()
         .unwrap()

@@ -4,14 +4,19 @@
 //! being served. Start-up never waits for this.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
+use axum::http::{Request, Response};
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full};
 use instant_acme::{
-    Account, AccountCredentials, AuthorizationStatus, ChallengeType, Identifier, LetsEncrypt, NewAccount,
-    NewOrder, OrderStatus, RetryPolicy,
+    Account, AccountCredentials, AuthorizationStatus, BodyWrapper, BytesResponse, ChallengeType, HttpClient,
+    Identifier, LetsEncrypt, NewAccount, NewOrder, OrderStatus, RetryPolicy,
 };
 
 use super::tls::{CertStore, Pem};
@@ -40,13 +45,82 @@ pub fn renew_at(pem: &Pem) -> i64 {
     }
 }
 
+/// The largest ACME response read (directories, orders and certificate chains are a few kB).
+const RESPONSE_LIMIT: u64 = 1 << 20;
+
+/// ACME's HTTP client: the ureq agent (rustls, ring) that self-update already carries, so the
+/// binary holds one HTTP client rather than a second (hyper's) for ACME alone. Requests run on
+/// the blocking pool; there are a handful per certificate.
+struct Http(ureq::Agent);
+
+impl Http {
+    /// An agent trusting the web PKI, or only the certificates in `ca_file` (a test CA such as
+    /// pebble's) when it is named.
+    fn new(ca_file: &str) -> anyhow::Result<Self> {
+        use ureq::tls::{PemItem, RootCerts, TlsConfig};
+        let roots = if ca_file.is_empty() {
+            RootCerts::WebPki
+        } else {
+            let pem = std::fs::read(ca_file).with_context(|| format!("ACME CA file {ca_file}"))?;
+            let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+                .filter_map(|item| match item {
+                    Ok(PemItem::Certificate(cert)) => Some(cert),
+                    _ => None,
+                })
+                .collect();
+            if certs.is_empty() {
+                bail!("ACME CA file {ca_file} holds no certificate");
+            }
+            RootCerts::Specific(Arc::new(certs))
+        };
+        let agent = ureq::Agent::config_builder()
+            .tls_config(TlsConfig::builder().root_certs(roots).build())
+            // ACME errors are JSON problem documents that instant-acme reads itself.
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .new_agent();
+        Ok(Self(agent))
+    }
+
+    fn send(agent: &ureq::Agent, request: Request<Bytes>) -> Result<Response<Full<Bytes>>, ureq::Error> {
+        let (parts, body) = request.into_parts();
+        let mut response = if body.is_empty() {
+            agent.run(Request::from_parts(parts, ()))?
+        } else {
+            agent.run(Request::from_parts(parts, body.to_vec()))?
+        };
+        let bytes = response.body_mut().with_config().limit(RESPONSE_LIMIT).read_to_vec()?;
+        let (parts, _) = response.into_parts();
+        Ok(Response::from_parts(parts, Full::new(Bytes::from(bytes))))
+    }
+}
+
+impl HttpClient for Http {
+    fn request(
+        &self,
+        request: Request<BodyWrapper<Bytes>>,
+    ) -> Pin<Box<dyn Future<Output = Result<BytesResponse, instant_acme::Error>> + Send>> {
+        let agent = self.0.clone();
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let body = match body.collect().await {
+                Ok(collected) => collected.to_bytes(),
+                Err(never) => match never {},
+            };
+            let request = Request::from_parts(parts, body);
+            let response = tokio::task::spawn_blocking(move || Http::send(&agent, request))
+                .await
+                .map_err(|e| instant_acme::Error::Other(Box::new(e)))?
+                .map_err(|e| instant_acme::Error::Other(Box::new(e)))?;
+            Ok(BytesResponse::from(response))
+        })
+    }
+}
+
 async fn account(tls: &Tls, dir: &Path) -> anyhow::Result<Account> {
     let (_, _, account_file) = files(dir);
-    let builder = if tls.acme_ca_file.is_empty() {
-        Account::builder()?
-    } else {
-        Account::builder_with_root(&tls.acme_ca_file)?
-    };
+    let builder = Account::builder_with_http(Box::new(Http::new(&tls.acme_ca_file)?));
     if let Ok(text) = std::fs::read_to_string(&account_file) {
         let credentials: AccountCredentials = serde_json::from_str(&text).context("bad ACME account file")?;
         return Ok(builder.from_credentials(credentials).await?);

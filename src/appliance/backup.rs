@@ -75,7 +75,8 @@ fn allowed_name(name: &str) -> bool {
     safe && (name == DB_ENTRY
         || name == crate::config::SETTINGS_FILE
         || name.starts_with("files/")
-        || name.starts_with("certs/"))
+        || name.starts_with("certs/")
+        || name.starts_with("office/"))
 }
 
 /// Where backups go unless told otherwise.
@@ -89,7 +90,7 @@ fn files_to_include(data_dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
     if settings.exists() {
         out.push((crate::config::SETTINGS_FILE.to_string(), settings));
     }
-    for dir in ["files", "certs"] {
+    for dir in ["files", "certs", crate::paths::data::OFFICE] {
         let root = data_dir.join(dir);
         if !root.exists() {
             continue;

@@ -5,6 +5,7 @@ pub mod acme;
 pub mod backup;
 pub mod firewall;
 pub mod health;
+pub mod logo;
 pub mod mailer;
 pub mod scheduler;
 pub mod sweep;

@@ -80,6 +80,9 @@ pub struct Job {
     /// When it runs.
     pub schedule: Schedule,
     task: Task,
+    /// For a job that follows the settings in force: its schedule now, `None` while it is
+    /// switched off (see [`Job::following`]).
+    follows: Option<Arc<dyn Fn() -> Option<Schedule> + Send + Sync>>,
 }
 
 impl Job {
@@ -95,6 +98,7 @@ impl Job {
             name,
             label_th,
             schedule,
+            follows: None,
             task: Box::new(move || {
                 let task = task.clone();
                 Box::pin(async move {
@@ -114,7 +118,22 @@ impl Job {
     where
         F: Future<Output = JobResult> + Send + 'static,
     {
-        Job { name, label_th, schedule, task: Box::new(move || Box::pin(task())) }
+        Job { name, label_th, schedule, follows: None, task: Box::new(move || Box::pin(task())) }
+    }
+
+    /// The same job, its schedule asked of `schedule` at every tick (the settings in force
+    /// may change it, or switch it off with `None`, without a restart).
+    pub fn following(mut self, schedule: impl Fn() -> Option<Schedule> + Send + Sync + 'static) -> Job {
+        self.follows = Some(Arc::new(schedule));
+        self
+    }
+
+    /// When it runs now; `None` while switched off.
+    pub fn schedule_now(&self) -> Option<Schedule> {
+        match &self.follows {
+            Some(f) => f(),
+            None => Some(self.schedule),
+        }
     }
 }
 
@@ -125,6 +144,8 @@ pub struct Hooks {
     pub content_changed: Arc<dyn Fn() + Send + Sync>,
     /// A new binary was installed: restart on it.
     pub restart: Arc<dyn Fn() + Send + Sync>,
+    /// The settings in force (jobs that follow them read them at each run).
+    pub settings: crate::config::Live,
 }
 
 /// The registry: every periodic duty of a server with `config`. Certificate jobs are added by
@@ -173,20 +194,27 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
             },
         ));
     }
-    if let Some(time) = settings.backups.time() {
-        let (store, dir, backups) = (store.clone(), config.data_dir.clone(), settings.backups.clone());
-        jobs.push(Job::blocking(
-            "backup",
-            "สำรองข้อมูลประจำวัน",
-            Schedule::Daily(time),
-            move || {
-                if !backup_due(&store, &backups)? {
-                    return Ok("สำรองแล้ววันนี้".into());
-                }
-                let path = super::backup::run_once(&store, &dir, &backups, &Who::scheduler())?;
-                Ok(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
-            },
-        ));
+    // The backup time, folders and counts follow the settings in force (no restart).
+    {
+        let (store, dir, live) = (store.clone(), config.data_dir.clone(), hooks.settings.clone());
+        let time = settings.backups.time().unwrap_or(jiff::civil::Time::midnight());
+        let schedule = hooks.settings.clone();
+        jobs.push(
+            Job::blocking(
+                "backup",
+                "สำรองข้อมูลประจำวัน",
+                Schedule::Daily(time),
+                move || {
+                    let backups = live.get().backups.clone();
+                    if !backup_due(&store, &backups)? {
+                        return Ok("สำรองแล้ววันนี้".into());
+                    }
+                    let path = super::backup::run_once(&store, &dir, &backups, &Who::scheduler())?;
+                    Ok(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+                },
+            )
+            .following(move || schedule.get().backups.time().map(Schedule::Daily)),
+        );
     }
     // Nothing lost (issue 20): crash leftovers at start and daily; the weekly restore drill
     // (checked hourly, run when a week has passed since the last, as recorded in the database).
@@ -232,20 +260,27 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
             },
         ));
     }
-    if !settings.smtp.host.is_empty() {
-        let (store, smtp, office) = (store.clone(), settings.smtp.clone(), settings.office.name_th.clone());
-        jobs.push(Job::asynchronous(
-            "mail",
-            "ส่งอีเมลแจ้งเตือน",
-            Schedule::Every(super::mailer::PERIOD),
-            move || {
-                let (store, smtp, office) = (store.clone(), smtp.clone(), office.clone());
-                async move {
-                    let n = super::mailer::send_pending(&store, &smtp, &office).await?;
-                    Ok(format!("ส่ง {n} ฉบับ"))
-                }
-            },
-        ));
+    // The mail server follows the settings in force: set, changed or emptied without a restart.
+    {
+        let (store, live, schedule) = (store.clone(), hooks.settings.clone(), hooks.settings.clone());
+        jobs.push(
+            Job::asynchronous(
+                "mail",
+                "ส่งอีเมลแจ้งเตือน",
+                Schedule::Every(super::mailer::PERIOD),
+                move || {
+                    let (store, settings) = (store.clone(), live.get());
+                    async move {
+                        let n = super::mailer::send_pending(&store, &settings.smtp, &settings.office.name_th)
+                            .await?;
+                        Ok(format!("ส่ง {n} ฉบับ"))
+                    }
+                },
+            )
+            .following(move || {
+                (!schedule.get().smtp.host.is_empty()).then_some(Schedule::Every(super::mailer::PERIOD))
+            }),
+        );
     }
     if settings.update.mode != crate::config::UpdateMode::Off && !settings.update.feed.trim().is_empty() {
         let (store, config, restart) = (store.clone(), config.clone(), hooks.restart.clone());
@@ -299,16 +334,17 @@ pub async fn run(store: Store, jobs: Vec<Job>) {
         let now = jiff::Timestamp::now().to_zoned_datetime(thai::bangkok());
         let at = now.timestamp().as_second();
         for job in &jobs {
+            let Some(schedule) = job.schedule_now() else { continue };
             {
                 let mut b = board.lock().expect("scheduler board");
                 let last = b.last_start.get(job.name).copied();
-                if !job.schedule.is_due(last, &now) || !b.running.insert(job.name) {
+                if !schedule.is_due(last, &now) || !b.running.insert(job.name) {
                     continue;
                 }
                 b.last_start.insert(job.name.to_owned(), at);
             }
             let (job, store, board) = (job.clone(), store.clone(), board.clone());
-            tokio::spawn(async move { run_one(&job, &store, &board, at).await });
+            tokio::spawn(async move { run_one(&job, schedule, &store, &board, at).await });
         }
     }
 }
@@ -326,9 +362,9 @@ struct Board {
 /// Frequent jobs are written at most this often while nothing changes.
 const WRITE_EVERY: i64 = 3600;
 
-async fn run_one(job: &Job, store: &Store, board: &Mutex<Board>, at: i64) {
-    let (name, label, schedule) = (job.name, job.label_th, job.schedule.label_th());
-    let infrequent = match job.schedule {
+async fn run_one(job: &Job, when: Schedule, store: &Store, board: &Mutex<Board>, at: i64) {
+    let (name, label, schedule) = (job.name, job.label_th, when.label_th());
+    let infrequent = match when {
         Schedule::Daily(_) => true,
         Schedule::Every(d) => d.as_secs() as i64 >= WRITE_EVERY,
     };
@@ -455,6 +491,32 @@ mod tests {
 
     fn bangkok(y: i16, m: i8, d: i8, h: i8, min: i8) -> jiff::ZonedDateTime {
         date(y, m, d).at(h, min, 0, 0).to_zoned_datetime(thai::bangkok()).unwrap()
+    }
+
+    #[test]
+    fn backup_and_mail_follow_the_settings_in_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let settings = crate::config::Settings::default();
+        let live = crate::config::Live::new(settings.clone());
+        let config = Config { data_dir: dir.path().to_path_buf(), settings };
+        let hooks =
+            Hooks { content_changed: Arc::new(|| {}), restart: Arc::new(|| {}), settings: live.clone() };
+        let jobs = duties(&store, &config, &hooks);
+        let job = |name: &str| jobs.iter().find(|j| j.name == name).unwrap();
+        assert_eq!(job("backup").schedule_now(), Some(Schedule::Daily(time(2, 0, 0, 0))));
+        assert_eq!(job("mail").schedule_now(), None, "no mail server: off");
+        assert_eq!(job("expire").schedule_now(), Some(Schedule::Every(Duration::from_secs(60))));
+        // Saved on the settings page: no restart, new schedules.
+        let mut next = crate::config::Settings::default();
+        next.backups.daily_at = "23:30".into();
+        next.smtp.host = "mail.example.go.th".into();
+        live.set(next.clone());
+        assert_eq!(job("backup").schedule_now(), Some(Schedule::Daily(time(23, 30, 0, 0))));
+        assert_eq!(job("mail").schedule_now(), Some(Schedule::Every(super::super::mailer::PERIOD)));
+        next.backups.daily_at.clear();
+        live.set(next);
+        assert_eq!(job("backup").schedule_now(), None, "scheduled backups off");
     }
 
     #[test]

@@ -128,12 +128,27 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Logs to stderr at the level `PRAKAT_LOG` names: a level ("warn") and/or targets with levels
+/// ("info,prakat::web=debug"). A value that does not parse is said once and `info` is used.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PRAKAT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+
+    let default = || Targets::new().with_default(tracing::Level::INFO);
+    let (filter, refused) = match std::env::var("PRAKAT_LOG") {
+        Ok(value) => match value.parse::<Targets>() {
+            Ok(filter) => (filter, None),
+            Err(e) => (default(), Some(format!("PRAKAT_LOG={value:?} ignored: {e}"))),
+        },
+        Err(_) => (default(), None),
+    };
     // Colours only for a person at a terminal: journald and log files would keep the escapes.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(ansi);
+    tracing_subscriber::registry().with(layer.with_filter(filter)).init();
+    if let Some(refused) = refused {
+        tracing::warn!("{refused}");
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -240,6 +255,7 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         let app = web::App::new(config, store.clone(), tls.clone(), Some(traffic), stop_tx.clone());
         let (pages, config, restart_tx) = (app.clone(), app.config.clone(), stop_tx.clone());
         let hooks = appliance::scheduler::Hooks {
+            settings: app.live.clone(),
             content_changed: std::sync::Arc::new(move || pages.pages.invalidate()),
             restart: std::sync::Arc::new(move || {
                 appliance::update::request_restart();

@@ -109,6 +109,8 @@ fn demo_office() -> Office {
             name: "Facebook".into(),
             url: "https://www.facebook.com/ssomueangloei".into(),
         }],
+        logo: String::new(),
+        theme: crate::config::Theme::Green,
     }
 }
 
@@ -259,8 +261,11 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         // reachable (and in the tests, which talk to loopback only).
         let update = crate::config::Update { mode: crate::config::UpdateMode::Off, ..Default::default() };
         let health = crate::config::Health { ntp_server: String::new() };
-        Settings { office: demo_office(), security, backups, update, health, ..Settings::default() }
-            .save(data_dir)?;
+        // A placeholder emblem, installed the way an uploaded logo is (and checked the same way).
+        let emblem = DemoFiles::get("emblem.svg").context("demo emblem.svg is not embedded")?;
+        let logo = crate::appliance::logo::check("emblem.svg", &emblem.data).map_err(anyhow::Error::msg)?;
+        let office = Office { logo: crate::appliance::logo::store(data_dir, &logo)?, ..demo_office() };
+        Settings { office, security, backups, update, health, ..Settings::default() }.save(data_dir)?;
     }
     let hash = crate::crypto::hash_password(DEMO_PASSWORD);
     store.run_sync(|c| {
@@ -363,7 +368,9 @@ mod tests {
         assert_eq!(store.run_sync(|c| items::count_all(c)).unwrap(), n);
         assert_eq!(generate(&store, n as usize + 25).unwrap(), 25);
         let settings = Settings::load(dir.path()).unwrap();
-        assert_eq!(settings.office, demo_office());
+        assert!(crate::config::is_logo_name(&settings.office.logo), "the placeholder emblem");
+        assert!(crate::appliance::logo::read(dir.path(), &settings.office.logo).is_some());
+        assert_eq!(settings.office, Office { logo: settings.office.logo.clone(), ..demo_office() });
         assert!(settings.security.totp_required_roles.is_empty(), "the demo needs no phone");
     }
 }

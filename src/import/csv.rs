@@ -35,7 +35,7 @@ fn parse_date(s: &str) -> Option<jiff::Timestamp> {
         day,
         jiff::civil::Time::new(hh.parse().ok()?, mm.get(..2).unwrap_or(mm).parse().ok()?, 0, 0).ok()?,
     );
-    dt.to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Bangkok").ok()?).ok().map(|z| z.timestamp())
+    dt.to_zoned_datetime(crate::thai::bangkok()).ok().map(|z| z.timestamp())
 }
 
 fn place_of(s: &str) -> Option<String> {

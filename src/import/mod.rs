@@ -288,8 +288,7 @@ fn post_time(p: &Post) -> Option<jiff::Timestamp> {
         let dt: jiff::civil::DateTime = s.trim().replace(' ', "T").parse().ok()?;
         dt.to_zoned_datetime(tz).ok().map(|z| z.timestamp())
     };
-    parse(&p.post_date_gmt, jiff::tz::TimeZone::UTC)
-        .or_else(|| parse(&p.post_date, jiff::tz::TimeZone::get("Asia/Bangkok").ok()?))
+    parse(&p.post_date_gmt, jiff::tz::TimeZone::UTC).or_else(|| parse(&p.post_date, crate::thai::bangkok()))
 }
 
 /// The path and query of a URL (`http://host/a/b?x=1` → (`/a/b`, `Some("x=1")`)).

@@ -782,6 +782,14 @@ const MIGRATIONS: &[M<'static>] = &[
         ALTER TABLE users DROP COLUMN unit_id;
         DROP TABLE units;",
     ),
+    // Issue 15: a request keeps the unit it was made in, so moving its requester to another
+    // unit does not re-route it. Back-filled from each requester's unit of today.
+    M::up(
+        "-- No REFERENCES clause: SQLite cannot drop a column that has one, and `down` must.
+        ALTER TABLE requests ADD COLUMN unit_id INTEGER;
+        UPDATE requests SET unit_id = (SELECT unit_id FROM users WHERE users.id = requests.requester_id);",
+    )
+    .down("ALTER TABLE requests DROP COLUMN unit_id;"),
 ];
 
 /// Brings the database schema up to the newest version.

@@ -51,6 +51,9 @@ pub struct Request {
     pub files: Vec<super::items::Attachment>,
     /// What it amends, when it is an amendment of a published item.
     pub amendment: Option<Amendment>,
+    /// The unit it was made in (the requester's unit then), which routes it; `None` when the
+    /// requester had no unit.
+    pub unit_id: Option<i64>,
     /// Who decides it today (`store::units::approvers_for`); filled by [`get`] and
     /// [`awaiting`], empty in other listings.
     pub approvers: Vec<Approver>,
@@ -116,6 +119,7 @@ fn request_from_row(r: &Row) -> rusqlite::Result<Request> {
             State::parse(&text).ok_or_else(|| unknown_value(r, "state", &text))?
         },
         requester_id: r.get("requester_id")?,
+        unit_id: r.get("unit_id")?,
         fields: Fields {
             unit: r.get("unit")?,
             request_date: date(r, "request_date")?.unwrap_or(jiff::civil::date(2000, 1, 1)),
@@ -233,9 +237,11 @@ fn insert(
     tx.execute(
         "INSERT INTO requests (fiscal_year, seq, state, requester_id, unit, request_date, topic, details,
                                link, remarks, requester_name, requester_position, requester_contact,
-                               category, period_from, period_to, end_date, created_at, updated_at)
+                               category, period_from, period_to, end_date, created_at, updated_at,
+                               unit_id)
          VALUES (:fy, :seq, :state, :requester, :unit, :date, :topic, :details, :link, :remarks,
-                 :name, :position, :contact, :category, :from, :to, :end, :now, :now)",
+                 :name, :position, :contact, :category, :from, :to, :end, :now, :now,
+                 (SELECT unit_id FROM users WHERE id = :requester))",
         with_fields(
             fields,
             &[
@@ -380,7 +386,7 @@ pub fn record_in(
     plan: &Plan,
     rec: Record<'_>,
 ) -> Result<i64, NotRecorded> {
-    let (id, requester_id, topic) = match target {
+    let (id, requester_id, topic, unit_id) = match target {
         Target::New { requester_id, fiscal_year, fields, files, amendment } => {
             if let Some(a) = amendment
                 && let Some(open) = open_amendment(tx, a.item_id)?
@@ -395,7 +401,9 @@ pub fn record_in(
                     (id, a.item_id, &a.summary, a.note.trim()),
                 )?;
             }
-            (id, requester_id, fields.topic.clone())
+            let unit_id: Option<i64> =
+                tx.query_row("SELECT unit_id FROM requests WHERE id = ?1", [id], |r| r.get(0))?;
+            (id, requester_id, fields.topic.clone(), unit_id)
         }
         Target::Existing(r) => {
             let from = plan.from.unwrap_or(r.state);
@@ -460,7 +468,7 @@ pub fn record_in(
                 }
                 _ => {}
             }
-            (r.id, r.requester_id, topic)
+            (r.id, r.requester_id, topic, r.unit_id)
         }
     };
     let item_id: Option<i64> =
@@ -509,10 +517,12 @@ pub fn record_in(
         let recipients = match notice.to {
             Recipients::Requester => vec![requester_id],
             Recipients::Role(role) => super::users::with_role(tx, role)?.into_iter().map(|u| u.id).collect(),
-            Recipients::UnitApprovers => super::units::approvers_for(tx, requester_id, crate::thai::today())?
-                .into_iter()
-                .map(|a| a.user_id)
-                .collect(),
+            Recipients::UnitApprovers => {
+                super::units::approvers_for(tx, requester_id, unit_id, crate::thai::today())?
+                    .into_iter()
+                    .map(|a| a.user_id)
+                    .collect()
+            }
         };
         let text = notice.kind.text(&topic, transition::reason(plan), scheduled.as_deref());
         let link = match notice.link {
@@ -585,7 +595,7 @@ pub fn get(conn: &Connection, id: i64) -> StoreResult<Option<Request>> {
     match found {
         Some(mut r) => {
             r.files = files_of(conn, id)?;
-            r.approvers = super::units::approvers_for(conn, r.requester_id, crate::thai::today())?;
+            r.approvers = super::units::approvers_for(conn, r.requester_id, r.unit_id, crate::thai::today())?;
             Ok(Some(r))
         }
         None => Ok(None),
@@ -632,7 +642,7 @@ pub fn awaiting(conn: &Connection, user_id: i64, today: Date) -> StoreResult<(Ve
     let routed = |list: Vec<Request>| -> StoreResult<Vec<Request>> {
         let mut out = Vec::new();
         for mut r in list {
-            r.approvers = super::units::approvers_for(conn, r.requester_id, today)?;
+            r.approvers = super::units::approvers_for(conn, r.requester_id, r.unit_id, today)?;
             if r.approvers.iter().any(|a| a.user_id == user_id) {
                 out.push(r);
             }

@@ -203,9 +203,10 @@ pub fn set_corruption_officers(conn: &Connection, ids: &[i64], named_by: i64) ->
     Ok(())
 }
 
-/// Who decides the requests of `requester_id` on `day`:
+/// Who decides, on `day`, a request of `requester_id` made in unit `unit_id` (the unit stored on
+/// the request when it was made, so moving the requester later does not re-route it):
 ///
-/// 1. the heads of the requester's unit, unless the requester is a head themselves;
+/// 1. the heads of that unit, unless the requester is a head themselves;
 /// 2. otherwise (a head's own request, a unit without an active head, an account without a
 ///    unit) the director;
 /// 3. when the office has no director either, every active approver, so an office that has not
@@ -213,12 +214,17 @@ pub fn set_corruption_officers(conn: &Connection, ids: &[i64], named_by: i64) ->
 ///
 /// and for each of them, the acting approvers whose delegation is in force on `day`. The
 /// requester is never among them (nobody decides their own request).
-pub fn approvers_for(conn: &Connection, requester_id: i64, day: Date) -> StoreResult<Vec<Approver>> {
+pub fn approvers_for(
+    conn: &Connection,
+    requester_id: i64,
+    unit_id: Option<i64>,
+    day: Date,
+) -> StoreResult<Vec<Approver>> {
     let requester = users::by_id(conn, requester_id)?;
     let is_head = requester.as_ref().is_some_and(|u| u.roles.contains(Role::Approver));
     let others =
         |list: Vec<User>| -> Vec<User> { list.into_iter().filter(|u| u.id != requester_id).collect() };
-    let mut base = match requester.as_ref().and_then(|u| u.unit_id) {
+    let mut base = match unit_id {
         Some(unit) if !is_head => others(heads(conn, unit)?),
         _ => Vec::new(),
     };
@@ -260,6 +266,12 @@ mod tests {
             ..NewUser::default()
         };
         add_user(c, &new, "h").unwrap().unwrap()
+    }
+
+    /// The approvers of a request made today by `requester` in their unit of today.
+    fn approvers_for(c: &Connection, requester: i64, day: Date) -> StoreResult<Vec<Approver>> {
+        let unit = crate::store::users::by_id(c, requester)?.and_then(|u| u.unit_id);
+        super::approvers_for(c, requester, unit, day)
     }
 
     fn ids(list: &[Approver]) -> Vec<i64> {

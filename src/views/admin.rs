@@ -22,7 +22,7 @@ pub struct NewAccount {
     /// Position.
     #[serde(default)]
     pub position: String,
-    /// Unit.
+    /// Unit: a unit's id, chosen from the list; empty for none.
     #[serde(default)]
     pub unit: String,
     /// Telephone.
@@ -51,6 +51,7 @@ pub fn users(
     bar: &Bar,
     all: &[User],
     totp_on: &[i64],
+    units: &[crate::store::units::Unit],
     form: &NewAccount,
     problems: &[Problem],
 ) -> Markup {
@@ -119,7 +120,7 @@ pub fn users(
                     (field("username", "ชื่อผู้ใช้ (ภาษาอังกฤษ)", &form.username, Input::Text, true, problems))
                     (field("name", "ชื่อ-นามสกุล", &form.name, Input::Text, true, problems))
                     (field("position", "ตำแหน่ง", &form.position, Input::Text, false, problems))
-                    (field("unit", "กลุ่มงาน", &form.unit, Input::Text, false, problems))
+                    (super::people::unit_select(units, &form.unit, problems))
                     (field("phone", "โทรศัพท์", &form.phone, Input::Text, false, problems))
                     (field("email", "อีเมล", &form.email, Input::Email, false, problems))
                     fieldset {

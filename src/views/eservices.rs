@@ -44,7 +44,7 @@ fn form_title(kind: Kind) -> &'static str {
 /// The notice every form with personal data carries (PDPA s.23): purpose, legal basis,
 /// retention, rights, contact.
 pub fn pdpa_notice(chrome: &Chrome, purpose: &str, retention_days: u32) -> Markup {
-    let office = chrome.office;
+    let office = chrome.office();
     html! {
         section.pdpa #pdpa-notice aria-labelledby="pdpa-h" {
             h2 #pdpa-h { "ประกาศการคุ้มครองข้อมูลส่วนบุคคล" }

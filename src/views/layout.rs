@@ -10,12 +10,17 @@ use crate::paths;
 
 /// A whole HTML page around `content`.
 pub fn page(chrome: &Chrome, title: &str, crumbs: &[Crumb], content: Markup) -> Markup {
-    let office = chrome.office;
+    let office = chrome.office();
     let prefs = Prefs::current();
     let en = prefs.english();
     let site_name = if en { &office.name_en } else { &office.name_th };
     let full_title = if title.is_empty() { site_name.clone() } else { format!("{title} | {site_name}") };
-    let classes = prefs.classes();
+    let classes = [prefs.classes(), super::theme::class(office.theme).unwrap_or_default()]
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let logo = paths::logo(office);
     html! {
         (DOCTYPE)
         html lang=(if en { "en" } else { "th" }) class=[(!classes.is_empty()).then_some(classes)] {
@@ -30,7 +35,7 @@ pub fn page(chrome: &Chrome, title: &str, crumbs: &[Crumb], content: Markup) -> 
                     link rel="preload" href=(paths::asset(&format!("fonts/sarabun-{face}.woff2"))) as="font" type="font/woff2" crossorigin;
                 }
                 link rel="stylesheet" href=(paths::asset("style.css"));
-                link rel="icon" href=(paths::FAVICON);
+                link rel="icon" href=(logo) type=(logo_type(office));
                 @if let Some(area) = chrome.current_area {
                     link rel="alternate" type="application/atom+xml" href=(paths::feed(area))
                         title=(t("ข่าวสารล่าสุดในหมวดนี้ (Atom)", "Latest in this area (Atom)"));
@@ -43,7 +48,7 @@ pub fn page(chrome: &Chrome, title: &str, crumbs: &[Crumb], content: Markup) -> 
                 header.site {
                     div.bar {
                         a.brand href="/" {
-                            img src=(paths::asset("logo.svg")) alt="" width="48" height="48";
+                            img.custom[!office.logo.is_empty()] src=(logo) alt="" width="48" height="48";
                             span {
                                 @if en {
                                     strong { (office.name_en) }
@@ -80,6 +85,15 @@ pub fn page(chrome: &Chrome, title: &str, crumbs: &[Crumb], content: Markup) -> 
                 (footer(chrome))
             }
         }
+    }
+}
+
+/// The content type of the office's logo, for `<link rel=icon>`.
+pub fn logo_type(office: &crate::config::Office) -> &'static str {
+    match office.logo.rsplit('.').next() {
+        Some("png") => "image/png",
+        Some("jpg") => "image/jpeg",
+        _ => "image/svg+xml",
     }
 }
 
@@ -166,7 +180,7 @@ fn navigation(chrome: &Chrome) -> Markup {
 }
 
 fn footer(chrome: &Chrome) -> Markup {
-    let office = chrome.office;
+    let office = chrome.office();
     let digits = chrome.digits;
     let en = Prefs::current().english();
     html! {

@@ -22,6 +22,7 @@ pub mod sitemap;
 pub mod staff;
 pub mod stats;
 pub mod text;
+pub mod theme;
 pub mod totp;
 
 use crate::config::Office;
@@ -30,8 +31,8 @@ use crate::thai::Digits;
 /// What every page needs to draw its header, navigation and footer.
 #[derive(Debug, Clone)]
 pub struct Chrome<'a> {
-    /// The office the site belongs to.
-    pub office: &'a Office,
+    /// The settings in force (the office, its logo and colours).
+    pub settings: std::sync::Arc<crate::config::Settings>,
     /// Digits for dates and numbers.
     pub digits: Digits,
     /// When public content last changed (Unix seconds), for the footer.
@@ -40,6 +41,13 @@ pub struct Chrome<'a> {
     pub current_area: Option<&'a str>,
     /// Page views today, this month and in all, for the footer counter.
     pub counter: Option<(u64, u64, u64)>,
+}
+
+impl Chrome<'_> {
+    /// The office the site belongs to.
+    pub fn office(&self) -> &Office {
+        &self.settings.office
+    }
 }
 
 /// A link in the breadcrumb trail.

@@ -60,6 +60,28 @@ fn problem_for<'a>(problems: &'a [Problem], name: &str) -> Option<&'a str> {
     problems.iter().find(|p| p.field == name).map(|p| p.message.as_str())
 }
 
+/// The unit of an account, chosen from the office's units (`selected` is a unit's id as text;
+/// empty for none), with its problem when refused.
+pub fn unit_select(units: &[Unit], selected: &str, problems: &[Problem]) -> Markup {
+    let problem = problem_for(problems, "unit");
+    html! {
+        div.field.invalid[problem.is_some()] {
+            label for="f-unit" { "กลุ่มงาน" }
+            @if let Some(msg) = problem { p.error id="f-unit-err" { (msg) } }
+            select #f-unit name="unit" aria-invalid=[problem.map(|_| "true")]
+                aria-describedby=[problem.map(|_| "f-unit-err")] {
+                option value="" selected[selected.is_empty()] { "— ไม่สังกัดกลุ่มงาน (คำขอส่งถึงผู้อำนวยการ) —" }
+                @for u in units {
+                    option value=(u.id) selected[selected == u.id.to_string()] { (u.name) }
+                }
+            }
+            @if units.is_empty() {
+                p.hint { "ยังไม่มีกลุ่มงาน " a href="/admin/units" { "เพิ่มกลุ่มงาน" } }
+            }
+        }
+    }
+}
+
 /// One account's page: its details, unit, roles and status, with `notes` (saved, warnings).
 pub fn account(
     chrome: &Chrome,
@@ -84,16 +106,7 @@ pub fn account(
                 (csrf(bar.csrf))
                 (field("name", "ชื่อ-นามสกุล", &form.name, Input::Text, true, problems))
                 (field("position", "ตำแหน่ง (พิมพ์ในแบบฟอร์มขอเผยแพร่)", &form.position, Input::Text, false, problems))
-                div.field.invalid[problem_for(problems, "unit").is_some()] {
-                    label for="f-unit" { "กลุ่มงาน" }
-                    @if let Some(msg) = problem_for(problems, "unit") { p.error id="f-unit-err" { (msg) } }
-                    select #f-unit name="unit" {
-                        option value="" selected[form.unit.is_empty()] { "— ไม่สังกัดกลุ่มงาน (คำขอส่งถึงผู้อำนวยการ) —" }
-                        @for u in units {
-                            option value=(u.id) selected[form.unit == u.id.to_string()] { (u.name) }
-                        }
-                    }
-                }
+                (unit_select(units, &form.unit, problems))
                 (field("phone", "โทรศัพท์", &form.phone, Input::Text, false, problems))
                 (field("email", "อีเมล (สำหรับการแจ้งเตือน)", &form.email, Input::Email, false, problems))
                 fieldset.invalid[problem_for(problems, "roles").is_some()] {
@@ -207,10 +220,10 @@ fn delegation_section(
                     tbody {
                         @for d in &page.delegations {
                             tr {
-                                td { (d.from_name) }
-                                td { (d.to_name) }
-                                td { (text::date(d.starts_on, digits)) }
-                                td { (text::date(d.ends_on, digits)) }
+                                td data-label="ผู้มอบหมาย" { (d.from_name) }
+                                td data-label="ผู้ปฏิบัติราชการแทน" { (d.to_name) }
+                                td data-label="ตั้งแต่" { (text::date(d.starts_on, digits)) }
+                                td data-label="ถึง" { (text::date(d.ends_on, digits)) }
                                 td {
                                     @if page.admin || d.from_user == bar.user.id {
                                         form.inline method="post" action=(format!("/staff/delegations/{}/end", d.id)) {
@@ -269,7 +282,7 @@ pub fn units(
         &[Crumb::here("กลุ่มงาน")],
         html! {
             h1 { "กลุ่มงานและผู้อนุมัติ" }
-            p { "คำขอเผยแพร่ส่งถึงหัวหน้ากลุ่มงานของผู้ขอ คำขอของหัวหน้ากลุ่มงานเอง หรือของกลุ่มงานที่ไม่มีหัวหน้าที่ใช้งานได้ ส่งถึงผู้อำนวยการ" }
+            p { "คำขอเผยแพร่ส่งถึงหัวหน้าของกลุ่มงานที่ผู้ขอสังกัดเมื่อยื่นคำขอ (ย้ายกลุ่มงานภายหลัง คำขอเดิมยังอยู่กับกลุ่มงานเดิม) คำขอของหัวหน้ากลุ่มงานเอง หรือของกลุ่มงานที่ไม่มีหัวหน้าที่ใช้งานได้ ส่งถึงผู้อำนวยการ" }
             p { "ผู้อำนวยการ: "
                 @if page.directors.is_empty() { strong { "ยังไม่มี — กำหนดบทบาท \"ผู้อำนวยการ\" ให้บัญชีผู้ใช้" } }
                 @else { (page.directors.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")) }
@@ -279,10 +292,10 @@ pub fn units(
                 tbody {
                     @for row in &page.units {
                         tr {
-                            td { (row.unit.name) }
-                            td { (row.unit.short_name) }
-                            td { @if row.heads.is_empty() { "ไม่มี (ส่งถึงผู้อำนวยการ)" } @else { (row.heads.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")) } }
-                            td { (digits.apply(&row.members.to_string())) }
+                            td { strong { (row.unit.name) } }
+                            td data-label="ชื่อย่อ" { (row.unit.short_name) }
+                            td data-label="หัวหน้ากลุ่มงาน" { @if row.heads.is_empty() { "ไม่มี (ส่งถึงผู้อำนวยการ)" } @else { (row.heads.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")) } }
+                            td data-label="จำนวนผู้ใช้" { (digits.apply(&row.members.to_string())) }
                             td {
                                 form.inline method="post" action=(format!("/admin/units/{}", row.unit.id)) {
                                     (csrf(bar.csrf))

@@ -21,7 +21,7 @@ pub fn home(chrome: &Chrome, news: &[ItemSummary], announcements: &[ItemSummary]
         &[],
         html! {
             section.welcome {
-                h1 { (chrome.office.name_th) }
+                h1 { (chrome.office().name_th) }
                 p { (digits.apply("เผยแพร่ข้อมูลข่าวสารของหน่วยงานต่อสาธารณะ ตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. 2540 และมาตรฐานเว็บไซต์ภาครัฐ")) }
             }
             div.columns {

@@ -708,6 +708,7 @@ pub fn print_sheet(
     html! {
         main.sheet {
             p.ref { "เลขที่ " (digits.apply(&r.reference())) }
+            img.emblem src=(paths::logo(office)) alt="" width="64" height="64";
             h1 { "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์ของ" (office.name_th) }
             @if let Some(a) = &r.amendment {
                 p.amendment { strong { "☑ ขอแก้ไขข้อมูลที่เผยแพร่แล้ว" } " ที่อยู่เดิม " (paths::item(a.item_id)) " (ที่อยู่ไม่เปลี่ยน)" }

@@ -97,7 +97,7 @@ pub async fn check(State(app): State<Shared>, mut request: Request, next: Next) 
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(a)| a.ip());
-    let access = &app.config.settings.access;
+    let access = &app.settings().access;
     let ip = client_ip(peer, request.headers(), access);
     request.extensions_mut().insert(ClientIp(ip));
     if crate::paths::is_private(request.uri().path()) && !is_lan(ip, access) {

@@ -25,8 +25,10 @@ async fn users_page(
     form: &NewAccount,
     problems: &[Problem],
 ) -> Result<Response, WebError> {
-    let (all, totp_on) =
-        app.store.run(|c| Ok((users::all(c)?, crate::store::totp::enabled_users(c)?))).await?;
+    let (all, totp_on, units) = app
+        .store
+        .run(|c| Ok((users::all(c)?, crate::store::totp::enabled_users(c)?, crate::store::units::all(c)?)))
+        .await?;
     let bar = super::staff::bar(app, staff).await?;
     let chrome = app.plain_chrome();
     let status = if problems.is_empty() {
@@ -34,7 +36,7 @@ async fn users_page(
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((status, Html(view::users(&chrome, &bar, &all, &totp_on, form, problems).into_string()))
+    Ok((status, Html(view::users(&chrome, &bar, &all, &totp_on, &units, form, problems).into_string()))
         .into_response())
 }
 
@@ -63,6 +65,26 @@ pub async fn add_user(
         Err(e) => problems.push(Problem::new("roles", format!("บทบาท: {e}"))),
         _ => {}
     }
+    // The unit is chosen from the list, by id; the account is stored with that unit's name.
+    let unit = match form.unit.trim() {
+        "" => String::new(),
+        text => {
+            let found = match text.parse::<i64>() {
+                Ok(id) => app.store.run(move |c| crate::store::units::by_id(c, id)).await?,
+                Err(_) => None,
+            };
+            match found {
+                Some(u) => u.name,
+                None => {
+                    problems.push(Problem::new(
+                        "unit",
+                        "กลุ่มงาน: ไม่พบกลุ่มงานที่เลือก กรุณาเลือกจากรายการ (หรือเพิ่มกลุ่มงานที่หน้ากลุ่มงานก่อน)",
+                    ));
+                    String::new()
+                }
+            }
+        }
+    };
     if !problems.is_empty() {
         return users_page(&app, &staff, &form, &problems).await;
     }
@@ -70,7 +92,7 @@ pub async fn add_user(
         username: form.username.trim().into(),
         name: form.name.trim().into(),
         position: form.position.trim().into(),
-        unit: form.unit.trim().into(),
+        unit,
         phone: form.phone.trim().into(),
         email: form.email.trim().into(),
         roles: roles.unwrap_or_default(),
@@ -222,12 +244,8 @@ pub async fn system(State(app): State<Shared>, staff: Staff) -> Result<Response,
     })
     .await
     .unwrap_or(0);
-    let logs = view::LogsInfo {
-        days,
-        bytes,
-        retention_days: app.config.settings.logs.retention_days,
-        last_verification,
-    };
+    let logs =
+        view::LogsInfo { days, bytes, retention_days: app.settings().logs.retention_days, last_verification };
     Ok(Html(view::system(&chrome, &bar, status.as_ref(), &logs).into_string()).into_response())
 }
 
@@ -264,7 +282,7 @@ async fn backups_page(app: &Shared, staff: &Staff) -> Result<Response, WebError>
         .collect();
     let bar = super::staff::bar(app, staff).await?;
     let chrome = app.plain_chrome();
-    let page = view::backups(&chrome, &bar, last.as_ref(), &kept, &app.config.settings.backups);
+    let page = view::backups(&chrome, &bar, last.as_ref(), &kept, &app.settings().backups);
     Ok(Html(page.into_string()).into_response())
 }
 
@@ -283,7 +301,7 @@ pub async fn backup_now(
     staff.require(Role::Admin)?;
     staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
     let (store, data, settings, who) =
-        (app.store.clone(), app.config.data_dir.clone(), app.config.settings.backups.clone(), staff.who());
+        (app.store.clone(), app.config.data_dir.clone(), app.settings().backups.clone(), staff.who());
     // The outcome (and any failure) is recorded by run_once and shown on the page.
     let _ = tokio::task::spawn_blocking(move || {
         crate::appliance::backup::run_once(&store, &data, &settings, &who)

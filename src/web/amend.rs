@@ -145,7 +145,7 @@ async fn open_page(app: &Shared, staff: &Staff, ctx: &Context, open: i64) -> Res
 }
 
 fn max_upload(app: &Shared) -> u64 {
-    app.config.settings.uploads.max_file_bytes
+    app.settings().uploads.max_file_bytes
 }
 
 /// `GET /staff/items/{id}/amend`: the amendment form, a copy of the current content.

@@ -15,10 +15,14 @@ use rust_embed::RustEmbed;
 use super::compress::{self, Coding};
 use super::{Shared, WebError};
 
-/// Everything under `assets/` except the demo content, which is embedded by [`crate::demo`].
+/// Everything under `assets/` that the site serves: not the demo content ([`crate::demo`]), the
+/// compliance checklists ([`crate::compliance::checklist`]) or the search data
+/// ([`crate::search`]), which their modules embed themselves (the same list as `src/build.rs`).
 #[derive(RustEmbed)]
 #[folder = "assets/"]
 #[exclude = "demo/*"]
+#[exclude = "checklists/*"]
+#[exclude = "search/*"]
 struct Assets;
 
 /// Changes whenever any asset does (computed by `src/build.rs`).
@@ -31,6 +35,11 @@ static PRECOMPRESSED: &[Prepared] = include!(concat!(env!("OUT_DIR"), "/precompr
 
 /// A year: the longest `max-age` caches honour.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The bytes of embedded asset `name` (for the built-in logo).
+pub(super) fn embedded(name: &str) -> Option<Vec<u8>> {
+    Assets::get(name).map(|f| f.data.into_owned())
+}
 
 /// Serves one embedded asset with its validators, a caching policy by fingerprint, and a
 /// precompressed body when the client takes one.
@@ -57,7 +66,7 @@ pub async fn serve(
     let cache = if query.get("v").is_some_and(|v| v == FINGERPRINT) {
         HeaderValue::from_static(IMMUTABLE)
     } else {
-        HeaderValue::from_str(&super::cache_policy::public(app.config.settings.cache.public_max_age_secs))
+        HeaderValue::from_str(&super::cache_policy::public(app.settings().cache.public_max_age_secs))
             .expect("a valid header")
     };
     out.insert(header::CACHE_CONTROL, cache);
@@ -87,20 +96,6 @@ pub async fn serve(
         out.insert(header::CONTENT_ENCODING, value);
     }
     Ok((out, body).into_response())
-}
-
-/// `GET /favicon.ico`: the site's icon, which is the office's logo (an SVG; browsers take the
-/// type from the header, not the name). Kept for a day, as it is not fingerprinted.
-pub async fn favicon() -> Result<Response, WebError> {
-    let file = Assets::get("logo.svg").ok_or(WebError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
-        ],
-        axum::body::Bytes::from(file.data.into_owned()),
-    )
-        .into_response())
 }
 
 #[cfg(test)]

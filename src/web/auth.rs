@@ -164,8 +164,7 @@ pub async fn login(
             app.account_throttle.succeed(&account_key);
             app.address_throttle.succeed(&address_key);
             let roles = user.roles;
-            let next = if super::totp::required_for(roles, &app.config.settings.security.totp_required_roles)
-            {
+            let next = if super::totp::required_for(roles, &app.settings().security.totp_required_roles) {
                 "/staff/totp".to_owned()
             } else {
                 next

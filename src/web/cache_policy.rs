@@ -99,7 +99,7 @@ pub async fn apply(State(app): State<Shared>, request: Request, next: Next) -> R
         sets_cookie: headers.contains_key(header::SET_COOKIE),
         own: own.as_deref(),
     };
-    let (policy, varies_on_cookie) = decide(exchange, app.config.settings.cache.public_max_age_secs);
+    let (policy, varies_on_cookie) = decide(exchange, app.settings().cache.public_max_age_secs);
     let not_modified = response.status() == StatusCode::NOT_MODIFIED;
     let headers = response.headers_mut();
     if let Some(policy) = policy.and_then(|p| HeaderValue::from_str(&p).ok()) {

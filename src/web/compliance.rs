@@ -135,8 +135,8 @@ async fn builtin_facts(app: &Shared, fy: i32) -> Result<builtin::Facts, WebError
         })
         .await?;
     Ok(builtin::Facts {
-        features: app.config.settings.features.clone(),
-        social_links: app.config.settings.office.links.len(),
+        features: app.settings().features.clone(),
+        social_links: app.settings().office.links.len(),
         first_social_link: app
             .config
             .settings
@@ -638,7 +638,7 @@ pub async fn publication_report(
 ) -> Result<Response, WebError> {
     may_see(&staff)?;
     let (fy, rows) = publication_rows(&app, &q).await?;
-    let s = &app.config.settings;
+    let s = &app.settings();
     let (base, configured) = public_address(&app, &headers);
     Ok(html(view::publication_report(&s.office, s.display.digits, fy, &rows, &base, configured)))
 }
@@ -680,7 +680,7 @@ pub async fn bulk_forms(
         let signatures = super::staff::signatures(&app, &row.request).await?;
         forms.push((row.request, signatures));
     }
-    let s = &app.config.settings;
+    let s = &app.settings();
     Ok(html(view::bulk_forms(&s.office, s.display.digits, from, to, &forms)))
 }
 
@@ -704,7 +704,7 @@ pub async fn quarter(
 /// `smtp.site_url`, else `https://` and `tls.domain`, else the address this page was asked on
 /// (then `false`: the report says to set it).
 fn public_address(app: &Shared, headers: &axum::http::HeaderMap) -> (String, bool) {
-    let s = &app.config.settings;
+    let s = &app.settings();
     let site = s.smtp.site_url.trim().trim_end_matches('/');
     if !site.is_empty() {
         return (site.to_owned(), true);
@@ -839,7 +839,7 @@ pub async fn feature_gate(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    if app.config.settings.features.serves(request.uri().path()) {
+    if app.settings().features.serves(request.uri().path()) {
         next.run(request).await
     } else {
         WebError::NotFound.into_response()

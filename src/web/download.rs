@@ -37,7 +37,7 @@ pub async fn serve(
     let etag = HeaderValue::from_str(&format!("\"{}\"", file.sha256)).map_err(|_| WebError::NotFound)?;
     let cache = match caching {
         // Not immutable: a withdrawn item's files must leave shared caches like its page does.
-        Caching::Public => cache_policy::public(app.config.settings.cache.public_max_age_secs),
+        Caching::Public => cache_policy::public(app.settings().cache.public_max_age_secs),
         Caching::Private => cache_policy::PRIVATE_NO_STORE.to_owned(),
     };
     let cache = HeaderValue::from_str(&cache).expect("a valid header");

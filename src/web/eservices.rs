@@ -46,7 +46,7 @@ async fn show_form(
     problems: &[Problem],
 ) -> Result<Response, WebError> {
     let chrome = app.chrome(None).await?;
-    let days = app.config.settings.eservices.retention_days;
+    let days = app.settings().eservices.retention_days;
     let status = if problems.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -148,7 +148,7 @@ pub async fn qa(State(app): State<Shared>) -> Result<Response, WebError> {
 pub async fn stats(State(app): State<Shared>, Query(params): Query<Fields>) -> Result<Response, WebError> {
     let (fy, years) = super::public::past_fiscal_year(&params);
     let (start, end) = thai::fiscal_year_bounds(fy).ok_or(WebError::NotFound)?;
-    let digits = app.config.settings.display.digits;
+    let digits = app.settings().display.digits;
     let (quarters, corruption) = app
         .store
         .run(move |c| {

@@ -15,7 +15,10 @@ pub async fn page(State(app): State<Shared>, staff: Staff) -> Result<Response, W
         let s = t.status();
         Certificate { source: s.source, not_after: s.not_after, last_error: s.last_error }
     });
-    let (store, config) = (app.store.clone(), app.config.clone());
+    // The settings in force, with the certificate settings the server started with.
+    let mut config = app.config.clone();
+    config.settings = crate::config::Settings { tls: config.settings.tls, ..(*app.settings()).clone() };
+    let store = app.store.clone();
     let checks =
         tokio::task::spawn_blocking(move || health::report(&store, &Inputs { config: &config, certificate }))
             .await

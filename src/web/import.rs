@@ -152,7 +152,7 @@ pub async fn start(
     }
     let opts = Options {
         dry_run: fields.get("dry_run").is_some_and(|v| v == "1"),
-        max_file_bytes: app.config.settings.uploads.max_file_bytes,
+        max_file_bytes: app.settings().uploads.max_file_bytes,
         allow_oversize: fields.get("allow_oversize").is_some_and(|v| v == "1"),
         who: staff.who(),
         file_label: if wxr_name.is_empty() { "export.xml".into() } else { wxr_name },

@@ -60,8 +60,11 @@ pub use error::WebError;
 
 /// Everything the handlers share.
 pub struct App {
-    /// Settings.
+    /// The data directory and the settings as they were at start (what is read only then:
+    /// TLS, upload limits); everything else reads [`App::settings`].
     pub config: Config,
+    /// The settings in force now (replaced by `/admin/settings`).
+    pub live: crate::config::Live,
     /// Database and files.
     pub store: Store,
     /// Rendered public pages.
@@ -107,6 +110,7 @@ impl App {
         stop: tokio::sync::watch::Sender<bool>,
     ) -> Shared {
         Arc::new(App {
+            live: crate::config::Live::new(config.settings.clone()),
             config,
             store,
             pages: Default::default(),
@@ -134,12 +138,19 @@ impl App {
         });
     }
 
+    /// The settings in force now (a snapshot: a save while a page is drawn does not mix the
+    /// old and the new).
+    pub fn settings(&self) -> Arc<crate::config::Settings> {
+        self.live.get()
+    }
+
     /// The header/footer context without the "last updated" date, for pages that do not need
     /// it (login, errors).
     pub fn plain_chrome(&self) -> Chrome<'_> {
+        let settings = self.settings();
         Chrome {
-            office: &self.config.settings.office,
-            digits: self.config.settings.display.digits,
+            digits: settings.display.digits,
+            settings,
             last_updated: None,
             current_area: None,
             counter: None,
@@ -189,7 +200,8 @@ pub fn router(app: Shared) -> Router {
         .route("/search", get(public::search))
         .route("/sitemap.xml", get(sitemap::xml))
         .route("/sitemap", get(sitemap::page))
-        .route("/favicon.ico", get(assets::favicon))
+        // Browsers ask for /favicon.ico by themselves: the office's logo, as on every page.
+        .route("/favicon.ico", get(settings::serve_logo))
         .route("/eservices", get(eservices::index))
         .route("/eservices/stats", get(eservices::stats))
         .route("/eservices/{kind}", get(eservices::form).post(eservices::submit))
@@ -251,6 +263,13 @@ pub fn router(app: Shared) -> Router {
         .route("/admin/users", get(admin::list_users).post(admin::add_user))
         .route("/admin/users/{id}", get(people::account).post(people::save_account))
         .route("/admin/settings", get(settings::page).post(settings::save))
+        .route(
+            "/admin/settings/logo",
+            post(settings::upload_logo)
+                .layer(DefaultBodyLimit::max(crate::appliance::logo::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/admin/settings/logo/remove", post(settings::remove_logo))
+        .route("/logo", get(settings::serve_logo))
         .route("/admin/units", get(people::units_list).post(people::add_unit))
         .route("/admin/units/{id}", post(people::rename_unit))
         .route("/staff/delegations", get(people::delegations).post(people::add_delegation))

@@ -410,10 +410,9 @@ pub async fn overview(
     let (all_units, sections) = app
         .store
         .run(move |c| {
-            let people = users::all(c)?;
             let all_units = units::all(c)?;
-            let unit_of =
-                |r: &Request| people.iter().find(|u| u.id == r.requester_id).and_then(|u| u.unit_id);
+            // The unit the request was made in, which routes it.
+            let unit_of = |r: &Request| r.unit_id;
             let name_of = |id: Option<i64>| {
                 all_units
                     .iter()

@@ -32,7 +32,7 @@ pub async fn show(State(app): State<Shared>, Path(slug): Path<String>) -> Result
     let stored = app.store.run(move |c| pages::get(c, policy.slug)).await?;
     let (body, updated) = match stored {
         Some((body, at)) => (body, Some(at)),
-        None => (view::default_text(policy, &app.config.settings.office.name_th), None),
+        None => (view::default_text(policy, &app.settings().office.name_th), None),
     };
     Ok(html(view::show(&app.chrome(None).await?, policy, &body, updated)))
 }
@@ -51,8 +51,7 @@ pub async fn edit_form(
     admin_only(&staff)?;
     let policy = policy(slug.as_ref().map_or("website", |p| p.0.as_str()))?;
     let stored = app.store.run(move |c| pages::get(c, policy.slug)).await?;
-    let body =
-        stored.map_or_else(|| view::default_text(policy, &app.config.settings.office.name_th), |(b, _)| b);
+    let body = stored.map_or_else(|| view::default_text(policy, &app.settings().office.name_th), |(b, _)| b);
     let bar = super::staff::bar(&app, &staff).await?;
     let saved = params.contains_key("saved");
     Ok(html(view::edit(&app.plain_chrome(), &bar, policy, &body, &[], saved)))
@@ -144,7 +143,7 @@ pub async fn feed(
         })
         .await?;
     let origin = super::public::origin(&headers);
-    let office = &app.config.settings.office;
+    let office = &app.settings().office;
     let title = match area {
         Some(a) => format!("{} — {}", a.name_th, office.name_th),
         None => office.name_th.clone(),
@@ -167,10 +166,7 @@ pub async fn feed(
             xml_escape(&r.title),
             xml_escape(&r.summary),
             jiff::Timestamp::from_second(r.published_at)
-                .map(|t| format!(
-                    "เผยแพร่ {}",
-                    crate::thai::datetime_long(t, app.config.settings.display.digits)
-                ))
+                .map(|t| format!("เผยแพร่ {}", crate::thai::datetime_long(t, app.settings().display.digits)))
                 .unwrap_or_default(),
             published = rfc3339(r.published_at),
         ));

@@ -66,7 +66,7 @@ pub async fn area(
 ) -> Result<Response, WebError> {
     let area = categories::area(&slug).ok_or(WebError::NotFound)?;
     let page = page_number(&params);
-    let per_page = app.config.settings.display.per_page;
+    let per_page = app.settings().display.per_page;
     let (counts, rows) = app
         .store
         .run(move |c| {
@@ -89,7 +89,7 @@ pub async fn place(
 ) -> Result<Response, WebError> {
     let place = Place::parse(&format!("{area}/{sub}")).ok_or(WebError::NotFound)?;
     let page = page_number(&params);
-    let per_page = app.config.settings.display.per_page;
+    let per_page = app.settings().display.per_page;
     let key = place.key();
     let rows =
         app.store.run(move |c| items::list(c, Scope::Categories(&[&key]), page, per_page, At::now())).await?;
@@ -155,7 +155,7 @@ pub async fn search(
         area,
         fiscal_year,
         page: page_number(&params),
-        per_page: app.config.settings.display.per_page,
+        per_page: app.settings().display.per_page,
     };
     let q = query.clone();
     let cache = app.store.search_cache().clone();

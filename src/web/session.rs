@@ -109,7 +109,7 @@ impl FromRequestParts<Shared> for Staff {
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
             return Err(to_login());
         };
-        let required = app.config.settings.security.totp_required_roles.clone();
+        let required = app.settings().security.totp_required_roles.clone();
         let found = app
             .store
             .run(move |c| {

@@ -184,7 +184,7 @@ fn blank_form(staff: &Staff) -> RequestInput {
 }
 
 fn max_upload(app: &Shared) -> u64 {
-    app.config.settings.uploads.max_file_bytes
+    app.settings().uploads.max_file_bytes
 }
 
 /// `GET /staff/requests/new`
@@ -605,8 +605,8 @@ pub async fn print(
     let r = load(&app, &id).await?;
     may_view(&staff, &r)?;
     let signatures = signatures(&app, &r).await?;
-    let office = &app.config.settings.office;
-    Ok(html(view::print_form(office, app.config.settings.display.digits, &r, &signatures)))
+    let office = &app.settings().office;
+    Ok(html(view::print_form(office, app.settings().display.digits, &r, &signatures)))
 }
 
 /// The three signature blocks of a request's official form, filled from its trail: requester,

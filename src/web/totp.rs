@@ -225,7 +225,7 @@ async fn bar<'a>(app: &Shared, staff: &'a Staff) -> Result<Bar<'a>, WebError> {
 
 /// The office's name as the authenticator app shows it.
 fn issuer(app: &Shared) -> String {
-    app.config.settings.office.name_th.clone()
+    app.settings().office.name_th.clone()
 }
 
 /// The QR code of `url` as an `<svg>` element to put inside the page.
@@ -253,7 +253,7 @@ async fn show(app: &Shared, staff: &Staff, problems: &[Problem]) -> Result<Respo
             Ok((status, secret))
         })
         .await?;
-    let required = required_for(staff.roles, &app.config.settings.security.totp_required_roles);
+    let required = required_for(staff.roles, &app.settings().security.totp_required_roles);
     let bar = bar(app, staff).await?;
     let chrome = app.plain_chrome();
     let code = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -409,7 +409,7 @@ pub async fn turn_off(
     Form(form): Form<CodeForm>,
 ) -> Result<Response, WebError> {
     staff.check_csrf(&form.csrf)?;
-    if required_for(staff.roles, &app.config.settings.security.totp_required_roles) {
+    if required_for(staff.roles, &app.settings().security.totp_required_roles) {
         return Err(WebError::Forbidden(
             "บทบาทของท่านต้องใช้การยืนยันตัวตนสองขั้นตอน ปิดเองไม่ได้ (required for your role)".into(),
         ));

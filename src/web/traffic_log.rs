@@ -31,7 +31,7 @@ pub async fn record(State(app): State<Shared>, mut request: Request, next: Next)
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |ConnectInfo(a)| a.ip());
-    let access = &app.config.settings.access;
+    let access = &app.settings().access;
     let client = super::access::client_ip(peer, request.headers(), access);
     let forwarded = (client != peer)
         .then(|| request.headers().get("x-forwarded-for").map(|v| escape_header(v.as_bytes())))

@@ -16,9 +16,9 @@ async fn render(app: &Shared, staff: &Staff, message: Option<String>) -> Result<
     let install = Install::current().ok();
     let page = UpdatePage {
         running: env!("CARGO_PKG_VERSION"),
-        feed: match app.config.settings.update.mode {
+        feed: match app.settings().update.mode {
             crate::config::UpdateMode::Off => "",
-            _ => &app.config.settings.update.feed,
+            _ => &app.settings().update.feed,
         },
         status: &Status::load(&app.config.data_dir),
         marker: install.as_ref().and_then(Install::marker),
@@ -47,7 +47,7 @@ pub async fn check(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     admin_with_token(&staff, &form)?;
-    let (settings, data) = (app.config.settings.update.clone(), app.config.data_dir.clone());
+    let (settings, data) = (app.settings().update.clone(), app.config.data_dir.clone());
     let _ = tokio::task::spawn_blocking(move || update::check_and_record(&settings, &data)).await;
     Ok(Redirect::to("/admin/update").into_response())
 }
@@ -62,7 +62,7 @@ pub async fn install(
 ) -> Result<Response, WebError> {
     admin_with_token(&staff, &form)?;
     let (settings, data, store, who) =
-        (app.config.settings.clone(), app.config.data_dir.clone(), app.store.clone(), staff.who());
+        (app.settings().clone(), app.config.data_dir.clone(), app.store.clone(), staff.who());
     let server = app.clone();
     tokio::spawn(async move {
         let outcome =

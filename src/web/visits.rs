@@ -46,6 +46,7 @@ pub fn classify(path: &str) -> Option<Hit> {
     let excluded = ["/assets/", "/healthz", "/feeds/"];
     if crate::paths::is_private(path)
         || excluded.iter().any(|p| path.starts_with(p))
+        || path == "/logo"
         || path.ends_with(".xml")
         || path.ends_with(".csv")
     {
@@ -218,9 +219,10 @@ pub async fn count(State(app): State<Shared>, request: Request, next: Next) -> R
     let user_agent =
         request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     // The access middleware runs inside this one; decide the address the same way.
-    let address = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|ci| {
-        super::access::client_ip(ci.0.ip(), request.headers(), &app.config.settings.access).to_string()
-    });
+    let address = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|ci| super::access::client_ip(ci.0.ip(), request.headers(), &app.settings().access).to_string());
     let response = next.run(request).await;
     // A page the browser already had (304 to its If-None-Match) is still a view; a download
     // only when the file is sent.
@@ -246,7 +248,9 @@ mod tests {
         assert_eq!(classify("/"), Some(Hit::Page));
         assert_eq!(classify("/items/42"), Some(Hit::Item(42)));
         assert_eq!(classify("/files/7/a.pdf"), Some(Hit::Download(7)));
-        for path in ["/assets/style.css", "/staff", "/admin/stats", "/sitemap.xml", "/items/x", "/healthz"] {
+        for path in
+            ["/assets/style.css", "/logo", "/staff", "/admin/stats", "/sitemap.xml", "/items/x", "/healthz"]
+        {
             assert_eq!(classify(path), None, "{path}");
         }
     }

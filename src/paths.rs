@@ -46,6 +46,8 @@ pub const SEARCH: &str = "/search";
 pub const ITA: &str = "/ita";
 /// The XML sitemap.
 pub const SITEMAP: &str = "/sitemap.xml";
+/// The sitemap for people: every area, sub-area and fixed page as links.
+pub const SITEMAP_PAGE: &str = "/sitemap";
 /// The Atom feed of everything.
 pub const FEED_ALL: &str = "/feeds/all.xml";
 /// e-Services.

@@ -95,10 +95,18 @@ pub enum Digits {
 }
 
 impl Digits {
-    /// Rewrites every ASCII digit of `s` in these digits.
+    /// Rewrites every digit of `s` in these digits: ASCII digits become Thai ones with
+    /// [`Digits::Thai`], Thai digits ASCII ones with [`Digits::Arabic`], so one page never mixes
+    /// the two.
     pub fn apply(self, s: &str) -> String {
         match self {
-            Digits::Arabic => s.to_owned(),
+            Digits::Arabic => s
+                .chars()
+                .map(|c| match c {
+                    '\u{0E50}'..='\u{0E59}' => char::from(b'0' + (u32::from(c) - 0x0E50) as u8),
+                    _ => c,
+                })
+                .collect(),
             Digits::Thai => s
                 .chars()
                 .map(|c| match c.to_digit(10) {

@@ -276,7 +276,11 @@ fn amend_approve_publish_keeps_the_address_and_the_history() {
         assert!(csv.contains(action), "{action} missing from the audit trail");
     }
     // The requester is told the amendment is online at the same address.
-    assert!(p.staff.get("/staff").text().contains(&format!("เผยแพร่แล้วที่ {item}")));
+    let inbox = p.staff.get("/staff").text();
+    assert!(
+        inbox.contains(&format!("<a href=\"{item}\">ฉบับแก้ไขของ")) && inbox.contains("เผยแพร่แล้ว"),
+        "{inbox}"
+    );
 }
 
 #[test]

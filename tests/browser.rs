@@ -926,3 +926,286 @@ async fn browser_office_units_delegation_and_settings() {
     admin.shot("office-07-home-1366").await;
     admin.close().await;
 }
+
+/// A request with every field of the official form filled: three lines of details, a link,
+/// remarks and two attachments, approved and published so that all three signature blocks carry
+/// a name. Returns the request's address.
+fn full_field_request(server: &Server) -> String {
+    use common::{Client as Http, csrf_of};
+    let staff = Http::logged_in(server, "staff");
+    let head = Http::logged_in(server, "head");
+    let webmaster = Http::logged_in(server, "webmaster");
+    let files = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/files");
+    let pdf = std::fs::read(files.join("request-form.pdf")).expect("demo PDF");
+    let jpg = std::fs::read(files.join("activity-1.jpg")).expect("demo JPEG");
+    let token = csrf_of(&staff.get("/staff/requests/new").text());
+    let created = staff.post_multipart(
+        "/staff/requests",
+        &[
+            ("csrf", token.as_str()),
+            ("unit", "กลุ่มงานควบคุมโรคติดต่อและภัยสุขภาพ"),
+            ("request_date", "2026-11-20"),
+            ("topic", "ประกาศรับสมัครอาสาสมัครสาธารณสุขประจำหมู่บ้าน (อสม.) ประจำปีงบประมาณ พ.ศ. ๒๕๗๐ จำนวน ๑๒ อัตรา"),
+            (
+                "details",
+                "ขอเผยแพร่ประกาศรับสมัครอาสาสมัครสาธารณสุขประจำหมู่บ้าน ในเขตตำบลกุดป่อง ตำบลนาอาน และตำบลนาดินดำ\n\
+                 คุณสมบัติผู้สมัคร เอกสารที่ต้องใช้ และกำหนดการคัดเลือก ตามเอกสารแนบท้ายประกาศ\n\
+                 ยื่นใบสมัครด้วยตนเองได้ที่สำนักงานสาธารณสุขอำเภอในวันและเวลาราชการ ตั้งแต่บัดนี้ถึง ๓๑ ธันวาคม ๒๕๖๙",
+            ),
+            ("link", "https://www.moph.go.th/index.php/news/read/recruit-2570-volunteers"),
+            ("remarks", "ขอให้เผยแพร่ในหมวดประกาศรับสมัครงาน และปักหมุดไว้จนถึงวันปิดรับสมัคร"),
+            ("requester_name", "นางสาวณภาพัช สอนสุภาพ"),
+            ("requester_position", "นักวิชาการสาธารณสุขชำนาญการ"),
+            ("requester_contact", "042 812665 ต่อ 12 napaphat.s@ssomueangloei.go.th"),
+            ("category", "news/jobs"),
+            ("no_end", "on"),
+            ("intent", "submit"),
+        ],
+        &[("files", "ใบสมัคร-อสม-2570.pdf", &pdf), ("files", "ภาพการประชุมชี้แจง.jpg", &jpg)],
+    );
+    assert_eq!(created.status, 303, "{}", created.text());
+    let page = created.header("location").unwrap().to_string();
+    let token = csrf_of(&head.get(&page).text());
+    assert_eq!(head.post(&format!("{page}/approve"), &[("csrf", &token)]).status, 303);
+    let token = csrf_of(&webmaster.get(&format!("{page}/publish")).text());
+    let today = prakat::thai::today().to_string();
+    let published = webmaster.post(
+        &format!("{page}/publish"),
+        &[
+            ("csrf", token.as_str()),
+            ("category", "news/jobs"),
+            ("title", "ประกาศรับสมัครอาสาสมัครสาธารณสุขประจำหมู่บ้าน"),
+            ("summary", "รับสมัคร อสม. จำนวน ๑๒ อัตรา"),
+            ("source", "กลุ่มงานควบคุมโรคติดต่อและภัยสุขภาพ"),
+            ("timeless", "1"),
+            ("publish_on", today.as_str()),
+            ("alt", "เจ้าหน้าที่ชี้แจงการรับสมัครอาสาสมัครในห้องประชุม"),
+        ],
+    );
+    assert_eq!(published.status, 303, "{}", published.text());
+    page
+}
+
+/// The official A4 request form with every field filled prints on ONE page in Chromium
+/// (`pdfinfo` counts the pages), with the requester's unit and contact and the three signature
+/// blocks. The PDF and a screenshot of the print preview go to `tests/out/browser/`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn print_form_fits_one_a4_page() {
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let pdfinfo = which("pdfinfo");
+    if pdfinfo.is_none() {
+        let message = "print test NOT RUN: pdfinfo missing; install the Debian package `poppler-utils` (tests/run.sh does)";
+        if std::env::var("PRAKAT_TEST_STRICT").is_ok_and(|v| v == "1") {
+            panic!("{message}");
+        }
+        let _ = writeln!(std::io::stderr(), "\n!!! {message}\n");
+        return;
+    }
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = Server::demo();
+    let base = server.base.clone();
+    let request = tokio::task::block_in_place(|| full_field_request(&server));
+    let driver = Driver::start(&chromedriver);
+    let b = Browser::open(&driver, &chromium).await;
+    b.login(&base, "staff").await;
+    b.goto(&format!("{base}{request}/print")).await;
+    let sheet = b.wait("main.sheet").await.text().await.unwrap();
+    for needed in [
+        "กลุ่มงานควบคุมโรคติดต่อและภัยสุขภาพ",
+        "042 812665 ต่อ 12",
+        "napaphat.s@ssomueangloei.go.th",
+        "https://www.moph.go.th/",
+        "ใบสมัคร-อสม-2570.pdf",
+        "ภาพการประชุมชี้แจง.jpg",
+        "ผู้รับผิดชอบการให้ข้อมูล",
+        "ผู้อนุมัติรับรอง",
+        "ผู้รับผิดชอบการนำข้อมูลขึ้นเผยแพร่",
+    ] {
+        assert!(sheet.contains(needed), "{needed:?} on the printed form:\n{sheet}");
+    }
+    b.uses_sarabun("print form").await;
+    b.size((794, 1123)).await; // A4 at 96 dpi, for the screenshot of the preview
+    b.shot("print-form-preview").await;
+    // A4, the form's own margins (as in its @page rule), no shrinking to fit.
+    let config = fantoccini::wd::PrintConfiguration::builder()
+        .size(fantoccini::wd::PrintSize::A4)
+        .margins(fantoccini::wd::PrintMargins { top: 1.5, bottom: 1.2, left: 2.5, right: 2.0 })
+        .shrink_to_fit(false)
+        .background(true)
+        .build()
+        .expect("print configuration");
+    let pdf = b.c.print(config).await.expect("print to PDF");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/out/browser");
+    std::fs::create_dir_all(&dir).expect("out dir");
+    let file = dir.join("print-form.pdf");
+    std::fs::write(&file, &pdf).expect("write PDF");
+    b.close().await;
+    drop(driver);
+    let info = Command::new(pdfinfo.unwrap()).arg(&file).output().expect("run pdfinfo");
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    let pages =
+        info.lines().find_map(|l| l.strip_prefix("Pages:")).map(str::trim).unwrap_or_default().to_string();
+    assert_eq!(pages, "1", "the full form prints on one A4 page; pdfinfo says:\n{info}");
+    assert!(info.contains("(A4)"), "A4 paper: {info}");
+}
+
+/// The pages a person in `role` (or the public, with `None`) reaches from the home page and
+/// the staff pages, one of each shape (item 5 and item 6 are the same page to these checks).
+fn pages_of(server: &Server, role: Option<&str>) -> Vec<String> {
+    let client = match role {
+        Some(role) => common::Client::logged_in(server, role),
+        None => common::Client::new(server),
+    };
+    let mut queue: std::collections::VecDeque<String> =
+        ["/", "/sitemap", "/staff", "/admin"].iter().map(|s| s.to_string()).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut shapes = std::collections::HashSet::new();
+    let mut pages = Vec::new();
+    while let Some(href) = queue.pop_front() {
+        if !seen.insert(href.clone()) {
+            continue;
+        }
+        let (path, query) = href.split_once('?').unwrap_or((&href, ""));
+        let shape: String =
+            path.chars().map(|c| if c.is_ascii_digit() { 'N' } else { c }).collect::<String>()
+                + "?"
+                + &query.split('&').filter_map(|kv| kv.split('=').next()).collect::<Vec<_>>().join("&");
+        if !shapes.insert(shape) {
+            continue;
+        }
+        let reply = client.get(&href);
+        if reply.status != 200 || !reply.header("content-type").is_some_and(|t| t.starts_with("text/html")) {
+            continue;
+        }
+        let html = reply.text();
+        // The public pages once, with the public; staff pages with each role.
+        if role.is_none() || href.starts_with("/staff") || href.starts_with("/admin") {
+            pages.push(href.clone());
+        }
+        for (i, _) in html.match_indices("href=\"") {
+            let rest = &html[i + 6..];
+            let link = rest[..rest.find('"').unwrap_or(0)].replace("&amp;", "&");
+            let skip = [
+                "/logout",
+                "/prefs/",
+                "/files/",
+                "/staff/files/",
+                "/assets/",
+                "/feeds/",
+                "/admin/backups/",
+                "/favicon",
+            ]
+            .iter()
+            .any(|p| link.starts_with(p))
+                || [".xml", ".csv", ".pdf", ".zip", ".json", ".crt", ".txt"]
+                    .iter()
+                    .any(|s| link.split('?').next().unwrap_or_default().ends_with(s))
+                || link.contains("download");
+            if link.starts_with('/') && !link.starts_with("//") && !skip {
+                queue.push_back(link);
+            }
+        }
+    }
+    pages
+}
+
+impl Browser {
+    /// Runs axe-core with its default rules (WCAG A/AA and best practices) and returns every
+    /// violation, whatever its impact, as readable lines.
+    async fn axe_all(&self, source: &str) -> Vec<String> {
+        self.c.execute(&format!("{source}\nreturn true;"), vec![]).await.expect("inject axe-core");
+        let result = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document)
+                   .then(r => done(r.violations.map(v => v.impact + ' ' + v.id + ': ' + v.help + ' @ '
+                          + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        result.as_array().unwrap().iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    }
+}
+
+/// Every public and staff page of the demo, as the public and as each role: zero axe-core
+/// violations (all rules, all impacts) at 390 px and at 1366 px, and nothing wider than a
+/// 390 px phone. Screenshots of the phone menu (open), the sitemap and a staff page at both
+/// widths go to `tests/out/browser/face-*.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_every_page_at_phone_and_desktop() {
+    const PHONE_390: (u32, u32) = (390, 844);
+    const WIDE: (u32, u32) = (1366, 900);
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let Some(axe) = axe_source() else { return };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = Server::demo();
+    let base = server.base.clone();
+    let driver = Driver::start(&chromedriver);
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for role in [None, Some("staff"), Some("head"), Some("webmaster"), Some("admin")] {
+        let pages = tokio::task::block_in_place(|| pages_of(&server, role));
+        let b = Browser::open(&driver, &chromium).await;
+        if let Some(role) = role {
+            b.login(&base, role).await;
+        }
+        for path in &pages {
+            let who = role.unwrap_or("public");
+            b.goto(&format!("{base}{path}")).await;
+            for size in [PHONE_390, WIDE] {
+                b.size(size).await;
+                for v in b.axe_all(&axe).await {
+                    problems.push(format!("{who} {path} at {} px: {v}", size.0));
+                }
+                checked += 1;
+            }
+            b.size(PHONE_390).await;
+            let wide = b
+                .js("return document.documentElement.scrollWidth > window.innerWidth
+                     ? [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                         .slice(0, 4).map(e => e.tagName.toLowerCase() + '.' + (typeof e.className === 'string' ? e.className : ''))
+                     : null")
+                .await;
+            if !wide.is_null() {
+                problems.push(format!("{who} {path}: wider than a 390 px phone: {wide}"));
+            }
+        }
+        if role == Some("webmaster") {
+            for (size, name) in [(PHONE_390, "390"), (WIDE, "1366")] {
+                b.size(size).await;
+                b.goto(&format!("{base}/staff")).await;
+                b.shot(&format!("face-staff-{name}")).await;
+            }
+        }
+        if role.is_none() {
+            for (size, name) in [(PHONE_390, "390"), (WIDE, "1366")] {
+                b.size(size).await;
+                b.goto(&format!("{base}/sitemap")).await;
+                b.shot(&format!("face-sitemap-{name}")).await;
+                b.goto(&format!("{base}/c/news")).await;
+                if size == PHONE_390 {
+                    b.click("details.menu > summary").await;
+                    let open = b.js("return document.querySelector('details.menu').open").await;
+                    assert_eq!(open, json!(true), "the menu opens");
+                    b.no_overflow("open menu at 390 px").await;
+                    for v in b.axe_all(&axe).await {
+                        problems.push(format!("open phone menu: {v}"));
+                    }
+                }
+                b.shot(&format!("face-menu-{name}")).await;
+            }
+            b.size((360, 800)).await;
+            b.goto(&format!("{base}/")).await;
+            b.click("details.menu > summary").await;
+            b.no_overflow("home with the menu open at 360 px").await;
+        }
+        b.close().await;
+    }
+    drop(driver);
+    let _ = writeln!(std::io::stderr(), "axe-core: {checked} page views, {} violations", problems.len());
+    assert!(checked > 100, "only {checked} page views checked");
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}

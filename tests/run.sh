@@ -33,16 +33,22 @@ ensure_pkg strace strace
 # Packaging lint: the shell scripts and the Debian package.
 ensure_pkg shellcheck shellcheck
 ensure_pkg lintian lintian
+# The print test counts the pages of the printed request form (tests/browser.rs).
+ensure_pkg pdfinfo poppler-utils
+# The Nu HTML checker (vnu.jar, tests/face.rs) runs on Java.
+ensure_pkg java default-jre-headless
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "==> installing ${apt_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"
 fi
-# axe-core for the accessibility check in the browser test, into tests/axe (node_modules is
-# git-ignored; the version is pinned by tests/axe/package-lock.json).
-if [ ! -f tests/axe/node_modules/axe-core/axe.min.js ]; then
-  echo "==> installing axe-core (npm)"
+# axe-core (tests/browser.rs), the Nu HTML checker vnu-jar (tests/face.rs) and Lighthouse
+# (tests/lighthouse.sh), into tests/axe (node_modules is git-ignored; the versions are pinned by
+# tests/axe/package-lock.json).
+if [ ! -f tests/axe/node_modules/axe-core/axe.min.js ] || [ ! -f tests/axe/node_modules/vnu-jar/build/dist/vnu.jar ] ||
+  [ ! -x tests/axe/node_modules/.bin/lighthouse ]; then
+  echo "==> installing axe-core, vnu-jar and lighthouse (npm)"
   npm ci --prefix tests/axe --no-audit --no-fund --silent
 fi
 # A real SMTP server for the e-mail test.
@@ -90,6 +96,9 @@ echo "==> cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 echo "==> cargo test"
 cargo test --all-targets --locked
+
+echo "==> lighthouse (mobile: home, an area, an item, search)"
+bash tests/lighthouse.sh
 
 # The Debian package, made by packaging/deb.sh around the test build. Two tags are about that
 # build only and are not checked here: the release binary is static and stripped (and carries

@@ -126,8 +126,14 @@ fn request_reject_resubmit_approve_publish_download_withdraw() {
     assert!(page.contains("เผยแพร่แล้ว"));
     let item = page[page.find("href=\"/items/").unwrap() + 6..].split('"').next().unwrap().to_string();
 
-    // The requester is told where it is online (seed 2.1.3).
-    assert!(staff.get("/staff").text().contains(&format!("เผยแพร่บนเว็บไซต์แล้วที่ {item}")));
+    // The requester is told where it is online (seed 2.1.3): the notice links to the item and
+    // its text names no raw address.
+    let inbox = staff.get("/staff").text();
+    assert!(
+        inbox.contains(&format!("<a href=\"{item}\">ข้อมูล")) && inbox.contains("เผยแพร่บนเว็บไซต์แล้ว"),
+        "{inbox}"
+    );
+    assert!(!inbox.contains(&format!("แล้วที่ {item}")), "no raw address in the notice");
 
     // An anonymous visitor finds it and downloads the file byte for byte.
     let public = server.get(&item);

@@ -547,7 +547,7 @@ pub fn record_in(
                     .collect()
             }
         };
-        let text = notice.kind.text(&topic, transition::reason(plan), &public, scheduled.as_deref());
+        let text = notice.kind.text(&topic, transition::reason(plan), scheduled.as_deref());
         let link = match notice.link {
             Link::Item if !public.is_empty() => public.clone(),
             _ => paths::staff_request(id),

@@ -173,8 +173,8 @@ pub fn audit(chrome: &Chrome, bar: &Bar, entries: &[Entry], action: &str) -> Mar
                             td { (e.user_name.as_deref().unwrap_or("-")) }
                             td { (e.address) }
                             td { (e.action.label_th()) }
-                            td { (e.object) }
-                            td { (e.detail) }
+                            td { (object_label(&e.object, digits)) }
+                            td { (object_label_in(&e.detail, digits)) }
                         }
                     }
                 }
@@ -326,4 +326,59 @@ pub fn backups(
             }
         },
     )
+}
+
+/// What an audit line is about, in Thai, linked where there is a page: `request/5` becomes
+/// "คำขอ 5" linking to the request, `user/2` "ผู้ใช้ 2" linking to the account. Keys this does
+/// not know stay as they are.
+pub fn object_label(object: &str, digits: crate::thai::Digits) -> Markup {
+    let (kind, id) = object.split_once('/').unwrap_or((object, ""));
+    let name = match kind {
+        "request" => "คำขอเผยแพร่",
+        "item" => "รายการเผยแพร่",
+        "user" => "ผู้ใช้",
+        "unit" => "กลุ่มงาน",
+        "case" => "เรื่องจากประชาชน",
+        "delegation" => "การมอบหมายปฏิบัติราชการแทน",
+        "import" => "การนำเข้าข้อมูล",
+        "synonym" => "คำพ้องความหมาย",
+        "complaint-stats" => "สถิติเรื่องร้องเรียน",
+        "log" => "บันทึกการเข้าใช้",
+        "backup" => "ข้อมูลสำรอง",
+        "binary" => "โปรแกรม",
+        "retention" => "ระยะเวลาเก็บข้อมูล",
+        "settings" => "การตั้งค่า",
+        "throttled" => "การจำกัดความถี่",
+        _ => return html! { (object) },
+    };
+    let link = match kind {
+        _ if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) => None,
+        "request" => Some(crate::paths::staff_request(id.parse().unwrap_or_default())),
+        "item" => Some(format!("/items/{id}")),
+        "user" => Some(format!("/admin/users/{id}")),
+        _ => None,
+    };
+    let text = if id.is_empty() { name.to_string() } else { format!("{name} {}", digits.apply(id)) };
+    html! {
+        @match link {
+            Some(href) => a href=(href) { (text) },
+            None => (text),
+        }
+    }
+}
+
+/// An audit line's detail: an object key alone (`request/5`, as a superseded request records)
+/// reads as [`object_label`]; any other text is shown with the office's digits.
+pub fn object_label_in(detail: &str, digits: crate::thai::Digits) -> Markup {
+    match detail.split_once('/') {
+        Some((kind, id))
+            if !kind.is_empty()
+                && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                && !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            object_label(detail, digits)
+        }
+        _ => html! { (digits.apply(detail)) },
+    }
 }

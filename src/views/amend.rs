@@ -101,7 +101,7 @@ pub fn amend_form(
         html! {
             h1 { (title) }
             p {
-                "ข้อมูลที่เผยแพร่อยู่ที่ " a href=(paths::item(item.id)) { (paths::item(item.id)) }
+                a href=(paths::item(item.id)) { "ข้อมูลที่เผยแพร่อยู่" }
                 " จะยังแสดงตามเดิมจนกว่าคำขอแก้ไขนี้จะได้รับอนุมัติและเผยแพร่ — ที่อยู่ (URL) เดิมไม่เปลี่ยน"
             }
             (forms::summary(problems))
@@ -175,7 +175,7 @@ pub fn revisions(chrome: &Chrome, bar: &Bar, p: &RevisionsPage) -> Markup {
         html! {
             h1 { "ประวัติการปรับปรุง: " (item.title) }
             p {
-                "ที่อยู่ " a href=(paths::item(item.id)) { (paths::item(item.id)) }
+                a href=(paths::item(item.id)) { "หน้าที่เผยแพร่" }
                 " · สถานะ " strong { (state_th(p.state)) }
                 " · เผยแพร่ตั้งแต่ " (text::date_of_unix(item.published_at, digits))
                 " · สิ้นสุด " @match item.expires_on { Some(d) => (text::date(d, digits)), None => "ไม่กำหนด" }
@@ -208,7 +208,7 @@ pub fn revisions(chrome: &Chrome, bar: &Bar, p: &RevisionsPage) -> Markup {
                 }
             }
             @if p.revisions.is_empty() {
-                p.empty { "ยังไม่มีฉบับที่บันทึกไว้ (ข้อมูลนี้เผยแพร่ก่อนระบบเก็บประวัติ) ฉบับปัจจุบันจะถูกบันทึกเป็นฉบับที่ ๑ เมื่อมีการแก้ไขครั้งแรก" }
+                p.empty { (digits.apply("ยังไม่มีฉบับที่บันทึกไว้ (ข้อมูลนี้เผยแพร่ก่อนระบบเก็บประวัติ) ฉบับปัจจุบันจะถูกบันทึกเป็นฉบับที่ 1 เมื่อมีการแก้ไขครั้งแรก")) }
             }
             table.list.revisions {
                 thead { tr { th { "ฉบับที่" } th { "เมื่อ" } th { "หัวข้อ" } th { "ผู้ขอ / ผู้อนุมัติ / ผู้เผยแพร่" } th { "สิ่งที่แก้ไข" } th { "ไฟล์" } } }

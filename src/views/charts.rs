@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 /// A bar chart of `bars` (label, value). Labels are drawn under every `label_every`-th bar.
-pub fn bars(title: &str, bars: &[(String, u64)], label_every: usize) -> Markup {
+pub fn bars(title: &str, bars: &[(String, u64)], label_every: usize, digits: crate::thai::Digits) -> Markup {
     const W: f64 = 720.0;
     const H: f64 = 240.0;
     const LEFT: f64 = 48.0;
@@ -34,16 +34,16 @@ pub fn bars(title: &str, bars: &[(String, u64)], label_every: usize) -> Markup {
             @for i in 0..=4u64 {
                 @let v = scale * i / 4;
                 line.grid x1=(LEFT) x2=(W) y1=(y(v)) y2=(y(v)) {}
-                text.axis x=(LEFT - 6.0) y=(y(v) + 4.0) text-anchor="end" { (v) }
+                text.axis x=(LEFT - 6.0) y=(y(v) + 4.0) text-anchor="end" { (digits.apply(&v.to_string())) }
             }
             @for (i, (label, value)) in bars.iter().enumerate() {
                 @let x = LEFT + slot * i as f64;
                 rect.bar x=(format!("{:.1}", x + slot * 0.15)) y=(format!("{:.1}", y(*value)))
                     width=(format!("{:.1}", slot * 0.7)) height=(format!("{:.1}", H - BOTTOM - y(*value))) {
-                    title { (label) ": " (value) }
+                    title { (digits.apply(label)) ": " (digits.apply(&value.to_string())) }
                 }
                 @if label_every > 0 && i % label_every == 0 {
-                    text.axis x=(format!("{:.1}", x + slot / 2.0)) y=(H - 8.0) text-anchor="middle" { (label) }
+                    text.axis x=(format!("{:.1}", x + slot / 2.0)) y=(H - 8.0) text-anchor="middle" { (digits.apply(label)) }
                 }
             }
         }
@@ -56,11 +56,13 @@ mod tests {
 
     #[test]
     fn charts_scale_and_escape() {
-        let svg = bars("ทดสอบ <x>", &[("ม.ค.".into(), 3), ("<b>".into(), 17)], 1).into_string();
+        let svg =
+            bars("ทดสอบ <x>", &[("ม.ค.".into(), 3), ("<b>".into(), 17)], 1, crate::thai::Digits::Arabic)
+                .into_string();
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("role=\"img\""));
         assert!(!svg.contains("<b>"), "labels are escaped");
         assert!(svg.contains(">20<"), "scale rounds up to 20");
-        assert!(bars("ว่าง", &[], 1).into_string().contains("<svg"));
+        assert!(bars("ว่าง", &[], 1, crate::thai::Digits::Arabic).into_string().contains("<svg"));
     }
 }

@@ -113,9 +113,9 @@ fn card_class(colour: Colour, group: bool, member: bool) -> String {
 fn status_card(code: &str, item: &Item, status: &ItemStatus, group: bool, digits: Digits) -> Markup {
     html! {
         article class=(card_class(status.colour, group, item.parent.is_some())) id=(format!("c-{}", code.replace(' ', "-"))) {
-            h4 {
+            h3 {
                 (pill(status.colour)) " "
-                span.code { (code) } " " (item.title_th)
+                span.code { (digits.apply(code)) } " " (digits.apply(&item.title_th))
             }
             p.why { (digits.apply(&status.reason)) }
             @if !status.next.is_empty() { p.next { "สิ่งที่ต้องทำ: " (digits.apply(&status.next)) } }
@@ -153,7 +153,7 @@ fn status_card(code: &str, item: &Item, status: &ItemStatus, group: bool, digits
 fn review(d: &Dashboard, csrf_token: &str, digits: Digits) -> Markup {
     html! {
         section.panel #review {
-            h2 { "ตรวจสอบ: ป้ายที่รอผู้ดูแลเว็บไซต์อีกคนยืนยัน (" (d.held.len()) ")" }
+            h2 { "ตรวจสอบ: ป้ายที่รอผู้ดูแลเว็บไซต์อีกคนยืนยัน (" (digits.apply(&d.held.len().to_string())) ")" }
             p { "ป้ายเหล่านี้ยังไม่นับคะแนน เพราะมีข้อสงสัยด้านล่าง ผู้ดูแลเว็บไซต์ที่ไม่ได้ติดป้ายนั้นเปิดรายการแล้วยืนยัน หรือลบป้ายที่หน้ารายการ" }
             @if d.held.is_empty() { p.empty { "ไม่มีป้ายที่ต้องตรวจสอบ" } }
             @else {
@@ -299,9 +299,11 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
                 section.panel.scheme id=(format!("s-{}", s.checklist.scheme)) {
                     h2 { (s.checklist.title_th) }
                     p.score {
-                        span.big { (digits.apply(&s.score().to_string())) } "/100 · "
-                        (pill(Colour::Green)) " " (green) " · " (pill(Colour::Amber)) " " (amber) " · "
-                        (pill(Colour::Red)) " " (red) " · " (pill(Colour::Pending)) " " (pending)
+                        span.big { (digits.apply(&s.score().to_string())) } (digits.apply("/100 · "))
+                        (pill(Colour::Green)) " " (digits.apply(&green.to_string())) " · "
+                        (pill(Colour::Amber)) " " (digits.apply(&amber.to_string())) " · "
+                        (pill(Colour::Red)) " " (digits.apply(&red.to_string())) " · "
+                        (pill(Colour::Pending)) " " (digits.apply(&pending.to_string()))
                     }
                     (carried_over(s.checklist, d.fiscal_year, digits))
                     @for row in &s.rows {
@@ -421,8 +423,8 @@ pub fn ita(
             ol.ita {
                 @for row in rows {
                     li class=(match (row.group, row.item.parent.is_some()) { (true, _) => "group", (_, true) => "member", _ => "" }) {
-                        span.code { (row.item.code) } " "
-                        strong { (row.item.title_th) }
+                        span.code { (digits.apply(&row.item.code)) } " "
+                        strong { (digits.apply(&row.item.title_th)) }
                         " " small lang="en" { (row.item.title_en) }
                         @if !row.group {
                             @if !row.links.is_empty() {
@@ -470,7 +472,7 @@ pub fn checklists(
                         tr {
                             td { (list.title_th) br; small lang="en" { (list.title_en) } }
                             td { (digits.apply(&list.year.to_string())) }
-                            td { (list.leaves().count()) }
+                            td { (digits.apply(&list.leaves().count().to_string())) }
                             td { @match origin { Origin::Embedded => "มากับโปรแกรม", Origin::Imported => strong { "นำเข้าโดยผู้ดูแลระบบ" } } }
                         }
                     }
@@ -570,13 +572,14 @@ pub fn tag_fieldset(
     period: &str,
     problems: &[Problem],
     fy_now: i32,
+    digits: Digits,
 ) -> Markup {
     let box_ = |c: &Choice| {
         let id = format!("t-{}", c.value.replace(['|', ' ', '(', ')', '.'], "-"));
         html! {
             li {
                 input id=(id) type="checkbox" name="tags" value=(c.value) checked[ticked.contains(&c.value)];
-                label for=(id) { (c.label) @if !c.why.is_empty() { br; small.why { (c.why) } } }
+                label for=(id) { (digits.apply(&c.label)) @if !c.why.is_empty() { br; small.why { (digits.apply(&c.why)) } } }
             }
         }
     };
@@ -629,7 +632,7 @@ fn tag_chips(tags: &[Tag], digits: Digits) -> Markup {
     html! {
         @for t in tags {
             @let p = Period::parse(&t.tag.period).unwrap_or(Period::Year);
-            span.tag { (code_label(&t.tag.scheme, &t.tag.code)) " · " (digits.apply(&t.tag.fiscal_year.to_string()))
+            span.tag { (digits.apply(&code_label(&t.tag.scheme, &t.tag.code))) " · " (digits.apply(&t.tag.fiscal_year.to_string()))
                 @if p != Period::Year { " · " (digits.apply(&p.label_th(t.tag.fiscal_year))) }
                 " · " small.tagger {
                     @match &t.tagged_by {
@@ -662,9 +665,9 @@ pub fn tagged_items(chrome: &Chrome, bar: &Bar, items: &[TaggedItem], untagged_o
             ul.tagged {
                 @for it in items {
                     li {
-                        a href=(format!("/admin/compliance/items/{}", it.id)) { (it.title) }
+                        a.title href=(format!("/admin/compliance/items/{}", it.id)) { (it.title) }
                         " " small { (text::date_of_unix(it.published_at, digits))
-                            @if let Some(pl) = Place::parse(&it.category) { " · " (pl.sub.name_th) }
+                            @if let Some(pl) = Place::parse(&it.category) { " · " (digits.apply(pl.sub.name_th)) }
                             @if it.state != "published" { " · " (if it.state == "expired" { "สิ้นสุดการเผยแพร่แล้ว" } else { "ถอนการเผยแพร่แล้ว" }) } }
                         br;
                         @if it.tags.is_empty() { span.empty { "ยังไม่มีป้าย" } } @else { (tag_chips(&it.tags, digits)) }
@@ -730,7 +733,7 @@ pub fn tag_editor(
                         }
                     }
                 }
-                (tag_fieldset(choices, &form.tags, &form.tag_year, &form.tag_period, problems, fy_now))
+                (tag_fieldset(choices, &form.tags, &form.tag_year, &form.tag_period, problems, fy_now, digits))
                 div.actions { button type="submit" { "บันทึกป้าย" } }
             }
         },

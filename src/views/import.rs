@@ -95,7 +95,7 @@ pub fn page(
             }
             @if !held.is_empty() {
                 section.panel {
-                    h2 { "เรื่องที่รอจัดหมวด (" (held.len()) ")" }
+                    h2 { "เรื่องที่รอจัดหมวด (" (digits.apply(&held.len().to_string())) ")" }
                     p { "เรื่องเหล่านี้ยังไม่แสดงต่อประชาชน เลือกหมวดหมู่แล้วกดเผยแพร่" }
                     table.list {
                         thead { tr { th { "เรื่อง" } th { "หมวดเดิม" } th { "หมวดหมู่ใหม่" } } }
@@ -122,7 +122,7 @@ pub fn page(
                 @if runs.is_empty() { p { "ยังไม่มีการนำเข้า" } }
                 @else {
                     table.list {
-                        thead { tr { th { "รอบ" } th { "ไฟล์" } th { "เมื่อ" } th { "โดย" } th { "ผล" } th { "" } } }
+                        thead { tr { th { "รอบ" } th { "ไฟล์" } th { "เมื่อ" } th { "โดย" } th { "ผล" } th { "การดำเนินการ" } } }
                         tbody {
                             @for r in runs {
                                 tr {

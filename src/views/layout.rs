@@ -29,7 +29,11 @@ pub fn page(chrome: &Chrome, title: &str, crumbs: &[Crumb], content: Markup) -> 
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (full_title) }
                 meta name="description" content=(format!("เว็บไซต์{} {}", office.name_th, office.name_en));
-                link rel="preload" href=(paths::asset("fonts/sarabun-thai-400.woff2")) as="font" type="font/woff2" crossorigin;
+                // All four faces (about 10 kB each) load at once, so no text reflows when a late
+                // face arrives (layout shift).
+                @for face in ["thai-400", "thai-700", "latin-400", "latin-700"] {
+                    link rel="preload" href=(paths::asset(&format!("fonts/sarabun-{face}.woff2"))) as="font" type="font/woff2" crossorigin;
+                }
                 link rel="stylesheet" href=(paths::asset("style.css"));
                 link rel="icon" href=(logo) type=(logo_type(office));
                 @if let Some(area) = chrome.current_area {
@@ -101,12 +105,17 @@ fn reading_tools(prefs: Prefs) -> Markup {
         nav.tools aria-label=(t("การแสดงผล", "Display options")) {
             span.group {
                 span.label { (t("ขนาดตัวอักษร", "Text size")) }
-                a href=(link("text-normal")) aria-current=[(prefs.size == Size::Normal).then_some("true")]
-                    aria-label=(t("ขนาดปกติ", "Normal text")) { "ก" }
-                a.t-large href=(link("text-large")) aria-current=[(prefs.size == Size::Large).then_some("true")]
-                    aria-label=(t("ตัวอักษรใหญ่", "Large text")) { "ก+" }
-                a.t-larger href=(link("text-larger")) aria-current=[(prefs.size == Size::Larger).then_some("true")]
-                    aria-label=(t("ตัวอักษรใหญ่มาก", "Larger text")) { "ก++" }
+                // The visible "ก" starts the accessible name (WCAG 2.5.3, label in name); the
+                // hidden words say what it does.
+                a href=(link("text-normal")) aria-current=[(prefs.size == Size::Normal).then_some("true")] {
+                    "ก" span.visually-hidden { " " (t("ขนาดปกติ", "normal text size")) }
+                }
+                a.t-large href=(link("text-large")) aria-current=[(prefs.size == Size::Large).then_some("true")] {
+                    "ก+" span.visually-hidden { " " (t("ตัวอักษรใหญ่", "large text")) }
+                }
+                a.t-larger href=(link("text-larger")) aria-current=[(prefs.size == Size::Larger).then_some("true")] {
+                    "ก++" span.visually-hidden { " " (t("ตัวอักษรใหญ่มาก", "larger text")) }
+                }
             }
             span.group {
                 @if prefs.contrast {
@@ -126,17 +135,41 @@ fn reading_tools(prefs: Prefs) -> Markup {
     }
 }
 
+/// The ten areas: a strip with drop-down sub-areas on wide screens, and on a phone a menu
+/// button (`details`/`summary`, no JavaScript) that opens the areas with their sub-areas. Both
+/// live in the one navigation landmark; the style sheet shows one of them.
 fn navigation(chrome: &Chrome) -> Markup {
     let en = Prefs::current().english();
+    let name = |area: &crate::categories::Area| if en { area.name_en } else { area.name_th };
+    let sub_name =
+        |sub: &crate::categories::Sub| chrome.digits.apply(if en { sub.name_en } else { sub.name_th });
     html! {
         nav.areas aria-label=(t("หมวดหมู่ข้อมูล", "Content areas")) {
-            ul {
+            details.menu {
+                summary { span.burger aria-hidden="true" {} (t("เมนูหมวดหมู่ข้อมูล", "Menu: content areas")) }
+                ul {
+                    @for area in AREAS {
+                        li.current[chrome.current_area == Some(area.slug)] {
+                            a.area href=(paths::area(area))
+                                aria-current=[(chrome.current_area == Some(area.slug)).then_some("true")] {
+                                span.code { (chrome.digits.apply(area.code)) } " " (name(area))
+                            }
+                            ul {
+                                @for sub in area.subs {
+                                    li { a href=(paths::place(Place { area, sub })) { (sub_name(sub)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            ul.strip {
                 @for area in AREAS {
                     li.current[chrome.current_area == Some(area.slug)] {
-                        a href=(paths::area(area)) { (if en { area.name_en } else { area.name_th }) }
+                        a href=(paths::area(area)) { (name(area)) }
                         ul.subs {
                             @for sub in area.subs {
-                                li { a href=(paths::place(Place { area, sub })) { (if en { sub.name_en } else { sub.name_th }) } }
+                                li { a href=(paths::place(Place { area, sub })) { (sub_name(sub)) } }
                             }
                         }
                     }
@@ -187,7 +220,7 @@ fn footer(chrome: &Chrome) -> Markup {
                         li { a href=(paths::area_slug("oia")) { (t("ข้อมูลข่าวสารของราชการ", "Official information")) } }
                         li { a href=(paths::ITA) { (t("การเปิดเผยข้อมูลสาธารณะ (ITA/MOIT)", "Open data for ITA/MOIT")) } }
                         li { a href=(paths::area_slug("news")) { (t("ข่าวประชาสัมพันธ์", "News")) } }
-                        li { a href=(paths::SITEMAP) { (t("แผนผังเว็บไซต์ (XML)", "Sitemap (XML)")) } }
+                        li { a href=(paths::SITEMAP_PAGE) { (t("แผนผังเว็บไซต์", "Sitemap")) } }
                         li { a href=(paths::FEED_ALL) { (t("ฟีดข่าวสาร (Atom)", "News feed (Atom)")) } }
                     }
                 }
@@ -218,12 +251,9 @@ fn footer(chrome: &Chrome) -> Markup {
                     " · " (t("ทั้งหมด ", "total ")) (digits.apply(&total.to_string())) (t(" ครั้ง", ""))
                 }
             }
-            p.updated {
-                (t("ปรับปรุงข้อมูลล่าสุด ", "Last updated "))
-                @match chrome.last_updated {
-                    Some(t) => (super::text::date_of_unix(t, digits)),
-                    None => "-",
-                }
+            // Only a real date: pages that do not know it (staff pages) say nothing.
+            @if let Some(at) = chrome.last_updated {
+                p.updated { (t("ปรับปรุงข้อมูลล่าสุด ", "Last updated ")) (super::text::date_of_unix(at, digits)) }
             }
             p.powered { (t("ให้บริการโดย Prakat ", "Powered by Prakat ")) (PreEscaped("&middot;")) " " (env!("CARGO_PKG_VERSION")) }
         }

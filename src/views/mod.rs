@@ -19,6 +19,7 @@ pub mod public;
 pub mod rich;
 pub mod search_admin;
 pub mod settings;
+pub mod sitemap;
 pub mod staff;
 pub mod stats;
 pub mod text;

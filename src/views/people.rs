@@ -216,7 +216,7 @@ fn delegation_section(
             p { "ในช่วงวันที่กำหนด ผู้ปฏิบัติราชการแทนเห็นและพิจารณาคำขอที่ส่งถึงผู้มอบหมาย บันทึกการใช้งานและแบบฟอร์มที่พิมพ์ระบุว่า \"ปฏิบัติราชการแทน\" และสิ้นสุดเองเมื่อพ้นวันสุดท้าย" }
             @if page.delegations.is_empty() { p.empty { "ยังไม่มีการมอบหมาย" } } @else {
                 table.list {
-                    thead { tr { th { "ผู้มอบหมาย" } th { "ผู้ปฏิบัติราชการแทน" } th { "ตั้งแต่" } th { "ถึง" } th { "" } } }
+                    thead { tr { th { "ผู้มอบหมาย" } th { "ผู้ปฏิบัติราชการแทน" } th { "ตั้งแต่" } th { "ถึง" } th { "การดำเนินการ" } } }
                     tbody {
                         @for d in &page.delegations {
                             tr {
@@ -295,7 +295,7 @@ pub fn units(
                             td { strong { (row.unit.name) } }
                             td data-label="ชื่อย่อ" { (row.unit.short_name) }
                             td data-label="หัวหน้ากลุ่มงาน" { @if row.heads.is_empty() { "ไม่มี (ส่งถึงผู้อำนวยการ)" } @else { (row.heads.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")) } }
-                            td data-label="จำนวนผู้ใช้" { (row.members) }
+                            td data-label="จำนวนผู้ใช้" { (digits.apply(&row.members.to_string())) }
                             td {
                                 form.inline method="post" action=(format!("/admin/units/{}", row.unit.id)) {
                                     (csrf(bar.csrf))
@@ -386,12 +386,12 @@ pub fn overview(
             }
             nav aria-label="สถานะ" {
                 ul.inline {
-                    @for s in sections { li { a href=(format!("#{}", s.anchor)) { (s.title) " (" (s.rows.len()) ")" } } }
+                    @for s in sections { li { a href=(format!("#{}", s.anchor)) { (digits.apply(s.title)) " (" (digits.apply(&s.rows.len().to_string())) ")" } } }
                 }
             }
             @for s in sections {
                 section.panel {
-                    h2 id=(s.anchor) { (s.title) " (" (s.rows.len()) ")" }
+                    h2 id=(s.anchor) { (digits.apply(s.title)) " (" (digits.apply(&s.rows.len().to_string())) ")" }
                     @if s.rows.is_empty() { p.empty { "ไม่มีรายการ" } } @else {
                         table.list {
                             thead { tr { th { "เลขที่" } th { "เรื่อง" } th { "ผู้ขอ / กลุ่มงาน" } th { "สถานะ" } th { "ปรับปรุงล่าสุด" } @if s.verbal { th { "กรณีเร่งด่วน" } } } }

@@ -129,6 +129,11 @@ pub fn t(th: &'static str, en: &'static str) -> &'static str {
     if Prefs::current().english() { en } else { th }
 }
 
+/// Thai or English text that is not `'static` (area names, titles), by the current choice.
+pub fn tr<'a>(th: &'a str, en: &'a str) -> &'a str {
+    if Prefs::current().english() { en } else { th }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use super::layout::page;
 use super::photos::{Album, Shown};
-use super::prefs::t;
+use super::prefs::{t, tr};
 use super::text::{self, kind_label};
 use super::{Chrome, Crumb};
 use crate::categories::{AREAS, Area, Place};
@@ -30,7 +30,7 @@ pub fn home(
         html! {
             section.welcome {
                 h1 { (chrome.office().name_th) }
-                p { "เผยแพร่ข้อมูลข่าวสารของหน่วยงานต่อสาธารณะ ตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. ๒๕๔๐ และมาตรฐานเว็บไซต์ภาครัฐ" }
+                p { (digits.apply("เผยแพร่ข้อมูลข่าวสารของหน่วยงานต่อสาธารณะ ตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. 2540 และมาตรฐานเว็บไซต์ภาครัฐ")) }
             }
             (super::photos::highlights(pinned))
             div.columns {
@@ -60,7 +60,7 @@ pub fn home(
                                 span.code { (digits.apply(area.code)) }
                                 strong { (area.name_th) }
                                 small lang="en" { (area.name_en) }
-                                span.about { (area.about_th) }
+                                span.about { (digits.apply(area.about_th)) }
                             }
                         }
                     }
@@ -82,18 +82,19 @@ pub fn area(
     let count_of = |key: &str| counts.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
     page(
         chrome,
-        area.name_th,
-        &[Crumb::here(area.name_th)],
+        tr(area.name_th, area.name_en),
+        &[Crumb::here(tr(area.name_th, area.name_en))],
         html! {
-            h1 { span.code { (digits.apply(area.code)) } " " (area.name_th) }
-            p.lead { (area.about_th) " " small lang="en" { "(" (area.name_en) ")" } }
+            @let en = super::prefs::Prefs::current().english();
+            h1 lang=[en.then_some("en")] { span.code { (digits.apply(area.code)) } " " (tr(area.name_th, area.name_en)) }
+            p.lead { (digits.apply(area.about_th)) " " small lang=(if en { "th" } else { "en" }) { "(" (tr(area.name_en, area.name_th)) ")" } }
             (live_services(area.slug))
-            nav.subs-list aria-label=(format!("หมวดย่อยของ{}", area.name_th)) {
+            nav.subs-list aria-label=(format!("{}{}", t("หมวดย่อยของ", "Sub-areas of "), tr(area.name_th, area.name_en))) {
                 ul {
                     @for sub in area.subs {
                         @let place = Place { area, sub };
                         li {
-                            a href=(paths::place(place)) { (sub.name_th) }
+                            a href=(paths::place(place)) lang=[en.then_some("en")] { (digits.apply(tr(sub.name_th, sub.name_en))) }
                             " " span.count { "(" (digits.apply(&count_of(&place.key()).to_string())) ")" }
                         }
                     }
@@ -145,11 +146,15 @@ pub fn place(chrome: &Chrome, place: Place, items: &Page<ItemSummary>, albums: &
     let digits = chrome.digits;
     page(
         chrome,
-        place.sub.name_th,
-        &[Crumb::link(place.area.name_th, paths::area(place.area)), Crumb::here(place.sub.name_th)],
+        tr(place.sub.name_th, place.sub.name_en),
+        &[
+            Crumb::link(tr(place.area.name_th, place.area.name_en), paths::area(place.area)),
+            Crumb::here(chrome.digits.apply(tr(place.sub.name_th, place.sub.name_en))),
+        ],
         html! {
-            h1 { (place.sub.name_th) }
-            p.lead lang="en" { (place.sub.name_en) }
+            @let en = super::prefs::Prefs::current().english();
+            h1 lang=[en.then_some("en")] { (tr(place.sub.name_th, place.sub.name_en)) }
+            p.lead lang=(if en { "th" } else { "en" }) { (tr(place.sub.name_en, place.sub.name_th)) }
             @if albums.is_empty() {
                 (item_list(&items.rows, digits, false))
             } @else {
@@ -176,8 +181,8 @@ pub fn item(
     let digits = chrome.digits;
     let mut crumbs = Vec::new();
     if let Some(p) = place {
-        crumbs.push(Crumb::link(p.area.name_th, paths::area(p.area)));
-        crumbs.push(Crumb::link(p.sub.name_th, paths::place(p)));
+        crumbs.push(Crumb::link(tr(p.area.name_th, p.area.name_en), paths::area(p.area)));
+        crumbs.push(Crumb::link(digits.apply(tr(p.sub.name_th, p.sub.name_en)), paths::place(p)));
     }
     crumbs.push(Crumb::here(item.title.clone()));
     page(
@@ -191,7 +196,7 @@ pub fn item(
                 dl.meta {
                     @if let Some(p) = place {
                         dt { (t("หมวดหมู่", "Category")) }
-                        dd { a href=(paths::place(p)) { (p.area.name_th) " › " (p.sub.name_th) } }
+                        dd { a href=(paths::place(p)) { (p.area.name_th) " › " (digits.apply(p.sub.name_th)) } }
                     }
                     dt { (t("แหล่งที่มา / เจ้าของข้อมูล", "Source / owner")) }
                     dd { (item.source) }
@@ -287,11 +292,11 @@ pub fn search(
     }
     page(
         chrome,
-        "ค้นหา",
-        &[Crumb::here("ค้นหา")],
+        t("ค้นหา", "Search"),
+        &[Crumb::here(t("ค้นหา", "Search"))],
         html! {
             h1 { (t("ค้นหาข้อมูล", "Search")) }
-            form.search-page role="search" action="/search" method="get" {
+            form.search-page action="/search" method="get" {
                 div.field {
                     label for="q2" { (t("คำค้น", "Words")) }
                     input #q2 type="search" name="q" value=(query.text) maxlength="200" aria-describedby="q2-help";
@@ -302,7 +307,7 @@ pub fn search(
                     select #area name="area" {
                         option value="" { (t("ทุกหมวด", "All areas")) }
                         @for a in AREAS {
-                            option value=(a.slug) selected[query.area == Some(a.slug)] { (a.name_th) }
+                            option value=(a.slug) selected[query.area == Some(a.slug)] { (tr(a.name_th, a.name_en)) }
                         }
                     }
                 }
@@ -346,7 +351,7 @@ pub fn search(
                                 div.info {
                                     (text::date_of_unix(row.published_at, digits))
                                     @if let Some(p) = Place::parse(&row.category) {
-                                        " · " a href=(paths::place(p)) { (p.sub.name_th) }
+                                        " · " a href=(paths::place(p)) { (digits.apply(p.sub.name_th)) }
                                     }
                                     @for k in &row.attachment_kinds {
                                         " " span.kind { (k.to_uppercase()) }
@@ -377,13 +382,14 @@ fn marked(text: &str, marks: &crate::search::Marks) -> Markup {
 pub fn not_found(chrome: &Chrome) -> Markup {
     page(
         chrome,
-        "ไม่พบหน้าที่ต้องการ",
-        &[Crumb::here("ไม่พบหน้าที่ต้องการ")],
+        t("ไม่พบหน้าที่ต้องการ", "Page not found"),
+        &[Crumb::here(t("ไม่พบหน้าที่ต้องการ", "Page not found"))],
         html! {
             section.notice {
                 h1 { (t("ไม่พบหน้าที่ต้องการ", "Page not found")) }
                 p { "ขออภัย ไม่พบหน้าหรือข้อมูลที่ท่านเรียก อาจถูกย้าย หมดระยะเวลาการเผยแพร่ หรือพิมพ์ที่อยู่ไม่ถูกต้อง" }
-                p lang="en" { "Page not found (404)." }
+                // A Thai page stays Thai; the English interface adds the English line.
+                @if super::prefs::Prefs::current().english() { p lang="en" { "Page not found (404)." } }
                 p { a href="/" { (t("กลับสู่หน้าหลัก", "Home")) } (t(" หรือ ", " or ")) a href="/search" { (t("ค้นหาข้อมูล", "Search")) } }
             }
         },
@@ -418,8 +424,9 @@ fn notice(chrome: &Chrome, title: &str, text: &str, english: &str) -> Markup {
         html! {
             section.notice {
                 h1 { (title) }
-                p { (text) }
-                p lang="en" { (english) }
+                p { (chrome.digits.apply(text)) }
+                // A Thai page stays Thai; the English interface adds the English line.
+                @if super::prefs::Prefs::current().english() { p lang="en" { (english) } }
                 p { a href="/" { (t("กลับสู่หน้าหลัก", "Home")) } }
             }
         },
@@ -455,7 +462,7 @@ fn item_list(rows: &[ItemSummary], digits: thai::Digits, show_place: bool) -> Ma
                             (text::datetime_of_unix(row.published_at, digits))
                             @if show_place {
                                 @if let Some(p) = Place::parse(&row.category) {
-                                    " · " a href=(paths::place(p)) { (p.sub.name_th) }
+                                    " · " a href=(paths::place(p)) { (digits.apply(p.sub.name_th)) }
                                 }
                             }
                             @for k in &row.attachment_kinds {

@@ -105,7 +105,7 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
             }
             @if let Some(n) = bar.webmasters {
                 div.warning role="alert" {
-                    "คำเตือน: มีผู้ดูแลเว็บไซต์ (Web Master) ที่ใช้งานอยู่ " (n) " คน แนวทางข้อ ๔.๑ กำหนดอย่างน้อย ๒ คน เพื่อทำงานทดแทนกันได้"
+                    (chrome.digits.apply(&format!("คำเตือน: มีผู้ดูแลเว็บไซต์ (Web Master) ที่ใช้งานอยู่ {n} คน แนวทางข้อ 4.1 กำหนดอย่างน้อย 2 คน เพื่อทำงานทดแทนกันได้")))
                 }
             }
             (content)
@@ -241,7 +241,7 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
             p { a.button href="/staff/requests/new" { "+ ขอเผยแพร่ข้อมูลใหม่" } }
             @if approver {
                 section.panel {
-                    h2 { "รออนุมัติ (" (d.to_approve.len()) ")" }
+                    h2 { "รออนุมัติ (" (digits.apply(&d.to_approve.len().to_string())) ")" }
                     (request_rows(&d.to_approve, digits, &d.scheduled))
                     @if !d.verbal.is_empty() {
                         h3 { "เผยแพร่ตามการอนุมัติด้วยวาจา — รอยืนยันในระบบ" }
@@ -251,9 +251,9 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
             }
             @if webmaster {
                 section.panel {
-                    h2 { "รอเผยแพร่ (" (d.to_publish.len()) ")" }
+                    h2 { "รอเผยแพร่ (" (digits.apply(&d.to_publish.len().to_string())) ")" }
                     (request_rows(&d.to_publish, digits, &d.scheduled))
-                    h3 { "รายการที่จะสิ้นสุดการเผยแพร่ภายใน ๑๔ วัน" }
+                    h3 { (digits.apply("รายการที่จะสิ้นสุดการเผยแพร่ภายใน 14 วัน")) }
                     @if d.ending.is_empty() { p.empty { "ไม่มี" } }
                     ul {
                         @for (item, end) in &d.ending {
@@ -273,7 +273,7 @@ pub fn dashboard(chrome: &Chrome, bar: &Bar, d: &Dashboard) -> Markup {
                     @for n in &d.inbox {
                         li.unread[!n.read] {
                             (text::date_of_unix(n.at, digits)) " — "
-                            @if n.link.is_empty() { (n.text) } @else { a href=(n.link) { (n.text) } }
+                            @if n.link.is_empty() { (digits.apply(&n.text)) } @else { a href=(n.link) { (digits.apply(&n.text)) } }
                         }
                     }
                 }
@@ -541,8 +541,9 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
             }
             @if let Some(i) = &p.item {
                 p {
-                    @if i.scheduled { "จะเผยแพร่ที่ " } @else { "เผยแพร่ที่ " }
-                    a href=(paths::item(i.item_id)) { (paths::item(i.item_id)) }
+                    a href=(paths::item(i.item_id)) {
+                        @if i.scheduled { "หน้าที่จะเผยแพร่บนเว็บไซต์" } @else { "หน้าที่เผยแพร่บนเว็บไซต์" }
+                    }
                     " · เผยแพร่จริงตั้งแต่ " (text::date_of_unix(i.start, digits))
                     " ถึง " @match i.end { Some(d) => (text::date(d, digits)), None => "ไม่กำหนด" }
                     @match i.state.as_str() { "withdrawn" => " (ถอนการเผยแพร่แล้ว)", "expired" => " (หมดระยะเวลาเผยแพร่แล้ว)", _ => "" }
@@ -587,7 +588,7 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
                         (thai::datetime_short(jiff::Timestamp::from_second(e.at).unwrap_or_default(), digits))
                         " — " (e.action.label_th())
                         " โดย " (e.user_name.as_deref().unwrap_or("ระบบ"))
-                        @if !e.detail.is_empty() { ": " (e.detail) }
+                        @if !e.detail.is_empty() { ": " (super::admin::object_label_in(&e.detail, digits)) }
                     }
                 }
             }
@@ -693,7 +694,7 @@ pub fn publish_form(
                 input type="hidden" name="verbal" value=(input.verbal);
                 @if verbal {
                     fieldset {
-                        legend { "การอนุมัติด้วยวาจา (กรณีเร่งด่วน ข้อ ๓.๒.๑)" }
+                        legend { (chrome.digits.apply("การอนุมัติด้วยวาจา (กรณีเร่งด่วน ข้อ 3.2.1)")) }
                         (field("verbal_by", "ผู้อนุมัติด้วยวาจา", &input.verbal_by, Input::Text, true, problems))
                         (field("verbal_on", "วันที่อนุมัติด้วยวาจา", &input.verbal_on, Input::Date, true, problems))
                     }
@@ -717,7 +718,7 @@ pub fn publish_form(
                 }
                 (field("publish_on", "วันที่เผยแพร่ (วันนี้ หรือกำหนดล่วงหน้า)", &input.publish_on, Input::Date, true, problems))
                 (field("end_date", "วันสิ้นสุดการเผยแพร่ (เว้นว่าง = ไม่กำหนด)", &input.end_date, Input::Date, false, problems))
-                (super::compliance::tag_fieldset(choices, &input.tags, &input.tag_year, &input.tag_period, problems, fy_now))
+                (super::compliance::tag_fieldset(choices, &input.tags, &input.tag_year, &input.tag_period, problems, fy_now, chrome.digits))
                 @let images: Vec<_> = r.files.iter().filter(|f| is_image(&f.kind)).collect();
                 @if !images.is_empty() {
                     fieldset {
@@ -785,8 +786,12 @@ pub fn print_sheet(
                 @if let Some(a) = &r.amendment {
                     tr { th { "สิ่งที่ขอแก้ไขและเหตุผล" } td { (a.note) } }
                 }
-                tr { th { "ชื่อหน่วยงาน" } td { (office.name_th) " " (office.address) } }
-                tr { th { "วัน/เดือน/ปี" } td { (thai::date_long(f.request_date, Digits::Thai)) } }
+                tr { th { "ชื่อหน่วยงาน" } td { (office.name_th) " " (digits.apply(&office.address)) } }
+                tr { th { "กลุ่มงานที่ขอเผยแพร่" } td { (f.unit) } }
+                tr { th { "ผู้ขอเผยแพร่และการติดต่อ" } td {
+                    (f.requester_name) " " (f.requester_position) " โทรศัพท์/อีเมล " (f.requester_contact)
+                } }
+                tr { th { "วัน/เดือน/ปี" } td { (thai::date_long(f.request_date, digits)) } }
                 tr { th { "หัวข้อ" } td { (f.topic) } }
                 tr { th { "รายละเอียดข้อมูล (โดยสรุปหรือเอกสารแนบ)" } td { (super::rich::render(&f.details))
                     @if !r.files.is_empty() {
@@ -803,7 +808,7 @@ pub fn print_sheet(
                         p.line { "ลงชื่อ ....................................." }
                         p { "(" (s.name.as_deref().unwrap_or("......................................................")) ")" }
                         p { "ตำแหน่ง " (s.position.as_deref().unwrap_or("..............................")) }
-                        p { "วันที่ " (s.date.map_or("........../........../..........".to_string(), |d| thai::date_long(d, Digits::Thai))) }
+                        p { "วันที่ " (s.date.map_or("........../........../..........".to_string(), |d| thai::date_long(d, digits))) }
                     }
                 }
             }

@@ -77,7 +77,7 @@ pub fn public(chrome: &Chrome, s: &Public) -> Markup {
             }
             p.note { "นับจำนวนการเปิดหน้าเว็บ (ครั้ง) และผู้เข้าชมไม่ซ้ำรายวัน (คน) โดยไม่ใช้คุกกี้และไม่เก็บข้อมูลที่ระบุตัวบุคคล ไม่นับโปรแกรมอัตโนมัติ (bot) ตัวเลขปรับปรุงทุก 30 วินาที" }
             h2 { "ผู้เข้าชม " (digits.apply("30")) " วันล่าสุด" }
-            (charts::bars("ผู้เข้าชมรายวัน 30 วันล่าสุด", &bars, 5))
+            (charts::bars("ผู้เข้าชมรายวัน 30 วันล่าสุด", &bars, 5, digits))
             (days_table(&s.days, digits, "การเข้าชมรายวัน"))
             h2 { "ข้อมูลที่มีผู้อ่านมากที่สุด" }
             @if s.most_read.is_empty() { p.empty { "ยังไม่มีข้อมูล" } } @else {
@@ -110,9 +110,9 @@ pub fn admin(chrome: &Chrome, bar: &Bar, days: &[Day], months: &[Day]) -> Markup
             h1 { "สถิติเว็บไซต์" }
             p { a href="/admin/stats.csv" download { "ดาวน์โหลดสถิติรายวัน (CSV)" } " · " a href="/admin/survey.csv" download { "ดาวน์โหลดผลแบบประเมินความพึงพอใจ (CSV)" } }
             h2 { "การเข้าชมรายวัน " (digits.apply("60")) " วันล่าสุด" }
-            (charts::bars("การเข้าชมรายวัน", &day_bars, 7))
+            (charts::bars("การเข้าชมรายวัน", &day_bars, 7, digits))
             h2 { "การเข้าชมรายเดือน" }
-            (charts::bars("การเข้าชมรายเดือน", &month_bars, 2))
+            (charts::bars("การเข้าชมรายเดือน", &month_bars, 2, digits))
             (days_table(months, digits, "การเข้าชมรายเดือน"))
         },
     )
@@ -211,7 +211,7 @@ pub fn survey_results(chrome: &Chrome, fiscal_year: i32, years: &[i32], r: &Resu
                     (digits.apply("4.51–5.00 มากที่สุด, 3.51–4.50 มาก, 2.51–3.50 ปานกลาง, 1.51–2.50 น้อย, 1.00–1.50 น้อยที่สุด"))
                 }
                 h2 { "การกระจายของความพึงพอใจโดยรวม" }
-                (charts::bars("จำนวนผู้ตอบตามระดับความพึงพอใจโดยรวม", &bars, 1))
+                (charts::bars("จำนวนผู้ตอบตามระดับความพึงพอใจโดยรวม", &bars, 1, digits))
             }
             p { a.button href="/survey" { "ร่วมตอบแบบประเมิน" } }
         },

@@ -31,6 +31,7 @@ mod safe_redirect;
 mod search_admin;
 mod session;
 mod settings;
+mod sitemap;
 mod staff;
 mod stats;
 mod throttle;
@@ -201,7 +202,10 @@ pub fn router(app: Shared) -> Router {
         .route("/staff/highlights", get(photos::highlights_page).post(photos::pin))
         .route("/staff/highlights/{id}/unpin", post(photos::unpin))
         .route("/search", get(public::search))
-        .route("/sitemap.xml", get(public::sitemap))
+        .route("/sitemap.xml", get(sitemap::xml))
+        .route("/sitemap", get(sitemap::page))
+        // Browsers ask for /favicon.ico by themselves: the office's logo, as on every page.
+        .route("/favicon.ico", get(settings::serve_logo))
         .route("/eservices", get(eservices::index))
         .route("/eservices/stats", get(eservices::stats))
         .route("/eservices/{kind}", get(eservices::form).post(eservices::submit))

@@ -10,7 +10,6 @@ use axum::response::{Html, IntoResponse, Response};
 use super::access::ClientIp;
 use super::{Shared, WebError, download, limits, photos};
 use crate::categories::{self, Place};
-use crate::paths;
 use crate::store::items::{self, At, Scope};
 use crate::store::search;
 use crate::views;
@@ -212,42 +211,6 @@ pub async fn search(
         .await?;
     let chrome = app.chrome(None).await?;
     Ok(html(views::public::search(&chrome, &query, &years, results.as_ref())))
-}
-
-/// `GET /sitemap.xml`: the home page, every area and sub-category, and every visible item.
-///
-/// Sitemaps need absolute URLs; the host is the one the visitor used, so the same file is right
-/// on the LAN address and on the public name.
-pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, WebError> {
-    let origin = origin(&headers);
-    let rows = app.store.run(|c| items::latest(c, Scope::All, 50_000, At::now())).await?;
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let mut push = |path: &str| xml.push_str(&format!("<url><loc>{origin}{path}</loc></url>\n"));
-    for area in categories::AREAS {
-        push(&paths::area(area));
-        for sub in area.subs {
-            push(&paths::place(Place { area, sub }));
-        }
-    }
-    for path in paths::FIXED_PUBLIC_PAGES {
-        push(path);
-    }
-    for policy in crate::views::policies::PAGES {
-        push(&paths::policy(policy.slug));
-    }
-    for row in rows {
-        let lastmod = jiff::Timestamp::from_second(row.published_at)
-            .map(crate::thai::rfc3339_bangkok)
-            .unwrap_or_default();
-        xml.push_str(&format!(
-            "<url><loc>{origin}{}</loc><lastmod>{lastmod}</lastmod></url>\n",
-            paths::item(row.id)
-        ));
-    }
-    xml.push_str("</urlset>\n");
-    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())
 }
 
 /// `http://HOST` of the request, for documents that need absolute URLs (sitemap, feeds). Only

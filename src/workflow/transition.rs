@@ -101,16 +101,16 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    /// The notice's Thai text. `reason` is the decision's reason (reject, withdraw),
-    /// `public` the item's public address (publish), and `scheduled` the Thai date it goes
-    /// live when that is still to come.
-    pub fn text(self, topic: &str, reason: &str, public: &str, scheduled: Option<&str>) -> String {
+    /// The notice's Thai text. `reason` is the decision's reason (reject, withdraw), and
+    /// `scheduled` the Thai date it goes live when that is still to come. The text names no
+    /// address: the notice's link leads to the item or the request.
+    pub fn text(self, topic: &str, reason: &str, scheduled: Option<&str>) -> String {
         match (self, scheduled) {
             (NoticeKind::Published, Some(on)) => {
-                return format!("ข้อมูล \"{topic}\" กำหนดเผยแพร่บนเว็บไซต์วันที่ {on} ที่ {public}");
+                return format!("ข้อมูล \"{topic}\" กำหนดเผยแพร่บนเว็บไซต์วันที่ {on}");
             }
             (NoticeKind::Revised, Some(on)) => {
-                return format!("ฉบับแก้ไขของ \"{topic}\" กำหนดเผยแพร่วันที่ {on} ที่ {public}");
+                return format!("ฉบับแก้ไขของ \"{topic}\" กำหนดเผยแพร่วันที่ {on} ที่อยู่ของรายการไม่เปลี่ยน");
             }
             _ => {}
         }
@@ -118,11 +118,11 @@ impl NoticeKind {
             NoticeKind::AwaitsApproval => format!("มีคำขอเผยแพร่ข้อมูลรออนุมัติ: {topic}"),
             NoticeKind::Approved => format!("คำขอ \"{topic}\" ได้รับอนุมัติแล้ว"),
             NoticeKind::Rejected => format!("คำขอ \"{topic}\" ไม่ได้รับอนุมัติ: {reason}"),
-            NoticeKind::Published => format!("ข้อมูล \"{topic}\" เผยแพร่บนเว็บไซต์แล้วที่ {public}"),
+            NoticeKind::Published => format!("ข้อมูล \"{topic}\" เผยแพร่บนเว็บไซต์แล้ว"),
             NoticeKind::ConfirmVerbal => format!("เผยแพร่ตามการอนุมัติด้วยวาจา รอท่านยืนยันในระบบ: {topic}"),
             NoticeKind::Withdrawn => format!("ข้อมูล \"{topic}\" ถูกถอนการเผยแพร่: {reason}"),
             NoticeKind::Expired => format!("ข้อมูล \"{topic}\" ครบระยะเวลาเผยแพร่และถูกนำลงจากเว็บไซต์แล้ว"),
-            NoticeKind::Revised => format!("ฉบับแก้ไขของ \"{topic}\" เผยแพร่แล้วที่ {public} (ที่อยู่เดิม)"),
+            NoticeKind::Revised => format!("ฉบับแก้ไขของ \"{topic}\" เผยแพร่แล้ว ที่อยู่ของรายการไม่เปลี่ยน"),
         }
     }
 }
@@ -318,7 +318,11 @@ pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor
                 Action::PublishOnVerbalApproval { approved_by, approved_on } => (
                     revised(line(
                         A::RequestPublishVerbal,
-                        &format!("{} ({approved_on})", approved_by.trim()),
+                        &format!(
+                            "{} ({})",
+                            approved_by.trim(),
+                            crate::thai::date_long(*approved_on, crate::thai::Digits::Arabic)
+                        ),
                     )),
                     vec![
                         requester(told, Link::Item),
@@ -529,15 +533,15 @@ mod tests {
 
     #[test]
     fn scheduled_publication_notices_say_when() {
-        let text = NoticeKind::Published.text("ประกาศ", "", "/items/5", Some("1 ม.ค. 2570"));
+        let text = NoticeKind::Published.text("ประกาศ", "", Some("1 ม.ค. 2570"));
         assert!(
             text.contains("กำหนดเผยแพร่")
                 && text.contains("1 ม.ค. 2570")
                 && !text.contains("เผยแพร่บนเว็บไซต์แล้ว"),
             "{text}"
         );
-        let text = NoticeKind::Revised.text("ประกาศ", "", "/items/5", None);
-        assert!(text.contains("/items/5") && text.contains("ฉบับแก้ไข"), "{text}");
+        let text = NoticeKind::Revised.text("ประกาศ", "", None);
+        assert!(!text.contains("/items/") && text.contains("ฉบับแก้ไข"), "no raw address: {text}");
     }
 
     #[test]
@@ -548,12 +552,12 @@ mod tests {
         let p = plan(&reject, Some(&facts), &actor(OTHER, "approver")).unwrap();
         assert_eq!(reason(&p), "เอกสารไม่ครบ");
         assert_eq!(
-            NoticeKind::Rejected.text("ประกาศรับสมัคร", reason(&p), "", None),
+            NoticeKind::Rejected.text("ประกาศรับสมัคร", reason(&p), None),
             "คำขอ \"ประกาศรับสมัคร\" ไม่ได้รับอนุมัติ: เอกสารไม่ครบ"
         );
         let verbal = Transition::Act(action(ActionKind::PublishOnVerbalApproval));
         let p = plan(&verbal, Some(&facts), &actor(OTHER, "webmaster")).unwrap();
-        assert_eq!(reason(&p), "นางสาวสมใจ ใจดี (2026-01-31)");
+        assert_eq!(reason(&p), "นางสาวสมใจ ใจดี (31 มกราคม 2569)");
         assert_eq!(p.verbal_approval, Some(("นางสาวสมใจ ใจดี".into(), date(2026, 1, 31))));
         assert!(p.verbal_pending);
     }

@@ -73,15 +73,18 @@ curl -fsS "http://127.0.0.1:$PORT$ITEM_PATH" >"$WORK/static/item.html"
 curl -fsS "http://127.0.0.1:$PORT/" >"$WORK/static/index.html"
 chmod 644 "$WORK/static/"*
 
+# As in Debian's /etc/nginx/nginx.conf: sendfile, tcp_nopush, an access log line per request
+# (Prakat keeps its own, legally required, traffic log too), gzip on at level 1 for text/html.
 cat >"$WORK/nginx.conf" <<EOF
 worker_processes auto;
 pid $WORK/nginx.pid;
 error_log $WORK/nginx-error.log;
-events { worker_connections 1024; }
+events { worker_connections 768; }
 http {
-  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  access_log $WORK/nginx-access.log;
   types { text/html html; }
-  # As in Debian's /etc/nginx/nginx.conf: gzip on, level 1, text/html only.
   gzip on;
   server {
     listen 127.0.0.1:$NGINX_PORT;

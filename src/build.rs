@@ -15,6 +15,8 @@ const TEXT: &[&str] = &["css", "svg", "txt", "js", "toml", "json", "xml", "html"
 
 /// Folders under `assets/` that other modules embed themselves (see `web::assets`).
 const SERVED_ELSEWHERE: &[&str] = &["demo/", "checklists/", "search/"];
+/// Folders of data files embedded gzipped for `crate::embedded`.
+const DATA: &[&str] = &["demo/", "checklists/"];
 
 fn main() {
     println!("cargo:rerun-if-changed=assets");
@@ -26,10 +28,20 @@ fn main() {
     walk(Path::new("assets"), &mut files);
     files.sort();
     let mut assets = Vec::new();
+    let mut data_files = String::from("&[\n");
     let mut fingerprint = Fnv::default();
     for path in files {
         println!("cargo:rerun-if-changed={}", path.display());
         let rel = path.strip_prefix("assets").expect("under assets").to_string_lossy().replace('\\', "/");
+        if DATA.iter().any(|dir| rel.starts_with(dir)) {
+            let data = std::fs::read(&path).expect("read data file");
+            let gz = gzip(&data);
+            let (gzipped, bytes) = if gz.len() * 10 <= data.len() * 9 { (true, gz) } else { (false, data) };
+            let file = out.join(format!("data-{}.bin", rel.replace('/', "_")));
+            std::fs::write(&file, bytes).expect("write data copy");
+            writeln!(data_files, "    ({rel:?}, {gzipped}, include_bytes!({:?})),", file.display().to_string())
+                .expect("to a string");
+        }
         // Not served over HTTP: the demo, the checklists and the search data are embedded by
         // their own modules, and a second copy here would only grow the binary.
         if SERVED_ELSEWHERE.iter().any(|dir| rel.starts_with(dir)) {
@@ -69,6 +81,8 @@ fn main() {
     }
     table.push(']');
     std::fs::write(out.join("precompressed.rs"), table).expect("write table");
+    data_files.push(']');
+    std::fs::write(out.join("embedded.rs"), data_files).expect("write data table");
     println!("cargo:rustc-env=PRAKAT_ASSETS_HASH={fingerprint}");
 }
 

@@ -49,6 +49,7 @@ pub mod compliance;
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod embedded;
 pub mod import;
 pub mod paths;
 pub mod search;

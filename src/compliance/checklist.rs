@@ -11,16 +11,19 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::LazyLock;
 
-use rust_embed::RustEmbed;
 use serde::Deserialize;
 
 use super::builtin::Builtin;
 use crate::categories::Place;
 
-#[derive(RustEmbed)]
-#[folder = "assets/checklists/"]
-#[include = "*.toml"]
-struct Embedded;
+/// The checklists shipped with the program (`assets/checklists/*.toml`, embedded by
+/// [`crate::embedded`]): file name and contents.
+fn shipped() -> impl Iterator<Item = (&'static str, std::borrow::Cow<'static, [u8]>)> {
+    crate::embedded::names("checklists/").filter(|path| path.ends_with(".toml")).filter_map(|path| {
+        let name = path.strip_prefix("checklists/")?;
+        Some((name, crate::embedded::get(path)?))
+    })
+}
 
 /// How often an item's evidence must be renewed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -398,11 +401,10 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// caught by the tests, so it is left out here rather than stopping the server.
 pub fn embedded() -> &'static [Checklist] {
     static LISTS: LazyLock<Vec<Checklist>> = LazyLock::new(|| {
-        let mut lists: Vec<Checklist> = Embedded::iter()
-            .filter_map(|name| {
-                let file = Embedded::get(&name)?;
-                let text = std::str::from_utf8(&file.data).ok()?;
-                match parse(&name, text) {
+        let mut lists: Vec<Checklist> = shipped()
+            .filter_map(|(name, file)| {
+                let text = std::str::from_utf8(&file).ok()?;
+                match parse(name, text) {
                     Ok(list) => Some(list),
                     Err(e) => {
                         tracing::error!("embedded checklist {name} is invalid: {e}");
@@ -587,9 +589,9 @@ categories = ["news/procurement-results"]
     #[test]
     fn every_embedded_file_is_valid_and_named_after_its_scheme_and_year() {
         let mut count = 0;
-        for name in Embedded::iter() {
-            let text = String::from_utf8(Embedded::get(&name).unwrap().data.into_owned()).unwrap();
-            let list = parse(&name, &text).unwrap_or_else(|e| panic!("{e}"));
+        for (name, file) in shipped() {
+            let text = String::from_utf8(file.into_owned()).unwrap();
+            let list = parse(name, &text).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(name, format!("{}-{}.toml", list.scheme.to_lowercase(), list.year));
             assert!(
                 list.leaves().all(|i| !i.categories.is_empty() || i.builtin.is_some()),

@@ -9,7 +9,6 @@ use anyhow::{Context as _, bail};
 use jiff::civil::date;
 use serde::Deserialize;
 
-use super::DemoFiles;
 use crate::compliance::checklist::Library;
 use crate::compliance::period::Period;
 use crate::store::Store;
@@ -38,8 +37,8 @@ struct DemoTag {
 
 /// The demo tags, checked against the embedded checklists; `(title prefix, tags)`.
 fn demo_tags() -> anyhow::Result<Vec<(String, Vec<NewTag>)>> {
-    let file = DemoFiles::get("compliance.toml").context("demo compliance.toml is not embedded")?;
-    let parsed: TagFile = toml::from_str(std::str::from_utf8(&file.data)?).context("demo compliance.toml")?;
+    let file = super::demo_file("compliance.toml")?;
+    let parsed: TagFile = toml::from_str(std::str::from_utf8(&file)?).context("demo compliance.toml")?;
     let lib = Library::new(Vec::new());
     let mut out = Vec::new();
     for t in parsed.tag {

@@ -11,7 +11,6 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use jiff::civil::{Date, Time};
-use rust_embed::RustEmbed;
 use serde::Deserialize;
 
 use crate::categories::Place;
@@ -20,9 +19,10 @@ use crate::store::Store;
 use crate::store::items::{self, NewAttachment, NewItem};
 use crate::store::users::{self, NewUser};
 
-#[derive(RustEmbed)]
-#[folder = "assets/demo/"]
-struct DemoFiles;
+/// A file of `assets/demo/`, embedded by [`crate::embedded`].
+fn demo_file(name: &str) -> anyhow::Result<std::borrow::Cow<'static, [u8]>> {
+    crate::embedded::get(&format!("demo/{name}")).with_context(|| format!("demo file {name} is not embedded"))
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,10 +59,7 @@ struct DemoAttachment {
 }
 
 fn embedded(name: &str) -> anyhow::Result<Vec<u8>> {
-    Ok(DemoFiles::get(&format!("files/{name}"))
-        .with_context(|| format!("demo file {name} is not embedded"))?
-        .data
-        .into_owned())
+    Ok(demo_file(&format!("files/{name}"))?.into_owned())
 }
 
 impl DemoAttachment {
@@ -90,8 +87,8 @@ impl DemoAttachment {
 }
 
 fn content() -> anyhow::Result<Content> {
-    let file = DemoFiles::get("content.toml").context("demo content.toml is not embedded")?;
-    let text = std::str::from_utf8(&file.data).context("demo content is not UTF-8")?;
+    let file = demo_file("content.toml")?;
+    let text = std::str::from_utf8(&file).context("demo content is not UTF-8")?;
     toml::from_str(text).context("demo content.toml is invalid")
 }
 
@@ -269,8 +266,8 @@ pub fn fill_if_empty(store: &Store, data_dir: &Path) -> anyhow::Result<bool> {
         let update = crate::config::Update { mode: crate::config::UpdateMode::Off, ..Default::default() };
         let health = crate::config::Health { ntp_server: String::new() };
         // A placeholder emblem, installed the way an uploaded logo is (and checked the same way).
-        let emblem = DemoFiles::get("emblem.svg").context("demo emblem.svg is not embedded")?;
-        let logo = crate::appliance::logo::check("emblem.svg", &emblem.data).map_err(anyhow::Error::msg)?;
+        let emblem = demo_file("emblem.svg")?;
+        let logo = crate::appliance::logo::check("emblem.svg", &emblem).map_err(anyhow::Error::msg)?;
         let office = Office { logo: crate::appliance::logo::store(data_dir, &logo)?, ..demo_office() };
         Settings { office, security, backups, update, health, ..Settings::default() }.save(data_dir)?;
     }

@@ -687,6 +687,21 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     None
 }
 
+/// The text of an HTML5 named character reference (`hellip` → "…"), or `None` for an unknown
+/// name. Resolved through the CommonMark parser, which carries the whole HTML5 table (CommonMark
+/// requires it), so the binary holds one copy of it. `name` is ASCII letters and digits only,
+/// so nothing in it is Markdown syntax.
+fn named_entity(name: &str) -> Option<String> {
+    let written = format!("&{name};");
+    let mut text = String::new();
+    for event in pulldown_cmark::Parser::new(&written) {
+        if let pulldown_cmark::Event::Text(t) = event {
+            text.push_str(&t);
+        }
+    }
+    (!text.is_empty() && text != written).then_some(text)
+}
+
 /// Decodes HTML character references (`&amp;`, `&nbsp;`, `&#3585;`); unknown ones stay as written.
 fn decode(s: &str) -> String {
     if !s.contains('&') {
@@ -708,7 +723,7 @@ fn decode(s: &str) -> String {
                     };
                     n.and_then(char::from_u32).filter(|c| *c != '\0').map(|c| c.to_string())
                 } else {
-                    quick_xml::escape::resolve_html5_entity(name).map(str::to_owned)
+                    named_entity(name)
                 };
                 value.map(|v| (v, e + 1))
             }
@@ -740,6 +755,17 @@ mod tests {
     /// The converted text as the public page draws it.
     fn page(html: &str) -> String {
         crate::views::rich::render(&md(html)).into_string()
+    }
+
+    #[test]
+    fn character_references_named_and_numeric() {
+        assert_eq!(decode("ก&hellip;ข &ndash; &amp;&lt;&gt;&quot; &#3585;&#x0E01;"), "ก…ข – &<>\" กก");
+        assert_eq!(decode("a&nbsp;b"), "a b");
+        assert_eq!(decode("&rsquo;&ldquo;&rdquo;&copy;&times;&frac12;"), "\u{2019}\u{201c}\u{201d}©×½");
+        // Unknown, unterminated or empty references stay as written.
+        assert_eq!(decode("&nosuch; &amp &; && &#xZZ;"), "&nosuch; &amp &; && &#xZZ;");
+        assert_eq!(named_entity("hellip").as_deref(), Some("…"));
+        assert_eq!(named_entity("notanentity"), None);
     }
 
     #[test]

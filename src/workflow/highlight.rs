@@ -79,12 +79,12 @@ pub fn validate(input: &PinInput, today: Date, pinned: &[i64]) -> Result<ValidPi
     match item_id {
         None if input.item.trim().is_empty() => problems.push(FieldError::message(
             "item",
-            "รายการที่จะปักหมุด: กรุณากรอกเลขที่รายการ หรือวางที่อยู่ของรายการ เช่น /items/12",
+            "รายการที่จะปักหมุด: กรุณากรอกเลขที่รายการ หรือวางลิงก์ที่คัดลอกจากหน้ารายการ",
         )),
         None => problems.push(FieldError::message(
             "item",
             format!(
-                "รายการที่จะปักหมุด: “{}” ไม่ใช่เลขที่รายการหรือที่อยู่ของรายการ (เช่น 12 หรือ /items/12)",
+                "รายการที่จะปักหมุด: “{}” ไม่ใช่เลขที่รายการหรือลิงก์ของหน้ารายการ (เช่น 12)",
                 input.item.trim()
             ),
         )),

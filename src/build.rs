@@ -39,8 +39,12 @@ fn main() {
             let (gzipped, bytes) = if gz.len() * 10 <= data.len() * 9 { (true, gz) } else { (false, data) };
             let file = out.join(format!("data-{}.bin", rel.replace('/', "_")));
             std::fs::write(&file, bytes).expect("write data copy");
-            writeln!(data_files, "    ({rel:?}, {gzipped}, include_bytes!({:?})),", file.display().to_string())
-                .expect("to a string");
+            writeln!(
+                data_files,
+                "    ({rel:?}, {gzipped}, include_bytes!({:?})),",
+                file.display().to_string()
+            )
+            .expect("to a string");
         }
         // Not served over HTTP: the demo, the checklists and the search data are embedded by
         // their own modules, and a second copy here would only grow the binary.

@@ -95,35 +95,91 @@ pub struct CertFacts {
     pub names: Vec<String>,
 }
 
-/// A DNS name or an IP address of a certificate, as people write it.
-fn general_name(name: &x509_parser::extensions::GeneralName<'_>) -> Option<String> {
-    use x509_parser::extensions::GeneralName;
-    match name {
-        GeneralName::DNSName(dns) => Some((*dns).to_owned()),
-        GeneralName::IPAddress(bytes) => match bytes.len() {
-            4 => Some(IpAddr::from(<[u8; 4]>::try_from(*bytes).ok()?).to_string()),
-            16 => Some(IpAddr::from(<[u8; 16]>::try_from(*bytes).ok()?).to_string()),
-            _ => None,
-        },
-        _ => None,
+/// Reads validity and names from a DER certificate (RFC 5280 §4.1), with yasna, the DER reader
+/// rcgen already brings: only the validity and the subject alternative names are read, every
+/// other field is stepped over whole.
+pub fn facts(der: &[u8]) -> anyhow::Result<CertFacts> {
+    use yasna::{ASN1Result, BERReader, Tag};
+
+    fn time(r: BERReader<'_, '_>) -> ASN1Result<i64> {
+        if r.lookahead_tag()? == yasna::tags::TAG_UTCTIME {
+            Ok(r.read_utctime()?.datetime().unix_timestamp())
+        } else {
+            Ok(r.read_generalized_time()?.datetime().unix_timestamp())
+        }
     }
+
+    let (not_before, not_after, extensions) = yasna::parse_der(der, |r| {
+        r.read_sequence(|r| {
+            let tbs = r.next().read_sequence(|r| {
+                r.read_optional(|r| r.read_tagged(Tag::context(0), |r| r.read_der()))?; // version
+                for _serial_signature_issuer in 0..3 {
+                    r.next().read_der()?;
+                }
+                let (not_before, not_after) =
+                    r.next().read_sequence(|r| Ok((time(r.next())?, time(r.next())?)))?;
+                r.next().read_der()?; // subject
+                r.next().read_der()?; // subject public key info
+                // Then the optional unique identifiers [1], [2] and the extensions [3].
+                let mut extensions = None;
+                while let Some(field) = r.read_optional(|r| r.read_tagged_der())? {
+                    if field.tag() == Tag::context(3) {
+                        extensions = Some(field.value().to_vec());
+                    }
+                }
+                Ok((not_before, not_after, extensions))
+            })?;
+            r.next().read_der()?; // signature algorithm
+            r.next().read_der()?; // signature
+            Ok(tbs)
+        })
+    })
+    .map_err(|e| anyhow::anyhow!("bad certificate: {e}"))?;
+    let names = extensions.as_deref().map(alternative_names).transpose()?.unwrap_or_default();
+    Ok(CertFacts { not_before, not_after, names })
 }
 
-/// Reads validity and names from a DER certificate.
-pub fn facts(der: &[u8]) -> anyhow::Result<CertFacts> {
-    let (_, cert) =
-        x509_parser::parse_x509_certificate(der).map_err(|e| anyhow::anyhow!("bad certificate: {e}"))?;
-    let names = cert
-        .subject_alternative_name()
-        .ok()
-        .flatten()
-        .map(|ext| ext.value.general_names.iter().filter_map(general_name).collect())
-        .unwrap_or_default();
-    Ok(CertFacts {
-        not_before: cert.validity().not_before.timestamp(),
-        not_after: cert.validity().not_after.timestamp(),
-        names,
+/// The DNS names and IP addresses of the subject-alternative-name extension, as people write
+/// them, from the DER of a certificate's `Extensions`.
+fn alternative_names(extensions: &[u8]) -> anyhow::Result<Vec<String>> {
+    use yasna::Tag;
+    /// id-ce-subjectAltName, 2.5.29.17.
+    const SAN: &[u64] = &[2, 5, 29, 17];
+    let mut names = Vec::new();
+    yasna::parse_der(extensions, |r| {
+        r.read_sequence_of(|r| {
+            r.read_sequence(|r| {
+                let id = r.next().read_oid()?;
+                r.read_optional(|r| r.read_bool())?; // critical
+                let value = r.next().read_bytes()?;
+                if id.components().as_slice() == SAN {
+                    yasna::parse_der(&value, |r| {
+                        r.read_sequence_of(|r| {
+                            let name = r.read_tagged_der()?;
+                            let bytes = name.value();
+                            if name.tag() == Tag::context(2) {
+                                names.push(String::from_utf8_lossy(bytes).into_owned());
+                            } else if name.tag() == Tag::context(7) {
+                                match bytes.len() {
+                                    4 => names.extend(
+                                        <[u8; 4]>::try_from(bytes).map(|b| IpAddr::from(b).to_string()),
+                                    ),
+                                    16 => names.extend(
+                                        <[u8; 16]>::try_from(bytes).map(|b| IpAddr::from(b).to_string()),
+                                    ),
+                                    _ => {}
+                                }
+                            }
+                            Ok(())
+                        })
+                    })?;
+                }
+                Ok(())
+            })
+        })
     })
+    .map_err(|e| anyhow::anyhow!("bad certificate extensions: {e}"))?;
+    Ok(names)
 }
 
 impl Pem {
@@ -316,5 +372,26 @@ mod tests {
         let key_mode = std::fs::metadata(dir.path().join("self-signed.key")).unwrap();
         #[cfg(unix)]
         assert_eq!(std::os::unix::fs::PermissionsExt::mode(&key_mode.permissions()) & 0o777, 0o600);
+    }
+
+    #[test]
+    fn facts_agree_with_an_independent_parser() {
+        let mut params =
+            rcgen::CertificateParams::new(vec!["prakat.example".into(), "www.prakat.example".into()])
+                .unwrap();
+        params.subject_alt_names.push(rcgen::SanType::IpAddress("192.0.2.7".parse().unwrap()));
+        params.subject_alt_names.push(rcgen::SanType::IpAddress("2001:db8::1".parse().unwrap()));
+        params.subject_alt_names.push(rcgen::SanType::Rfc822Name("web@prakat.example".try_into().unwrap()));
+        // 2049 and later are GeneralizedTime, earlier UTCTime: one of each.
+        params.not_before = rcgen::date_time_ymd(2026, 12, 6);
+        params.not_after = rcgen::date_time_ymd(2051, 1, 31);
+        let cert = params.self_signed(&rcgen::KeyPair::generate().unwrap()).unwrap();
+        let ours = facts(cert.der()).unwrap();
+        let (_, theirs) = x509_parser::parse_x509_certificate(cert.der()).unwrap();
+        assert_eq!(ours.not_before, theirs.validity().not_before.timestamp());
+        assert_eq!(ours.not_after, theirs.validity().not_after.timestamp());
+        assert_eq!(ours.names, ["prakat.example", "www.prakat.example", "192.0.2.7", "2001:db8::1"]);
+        assert!(facts(b"not a certificate").is_err());
+        assert!(facts(&cert.der()[..cert.der().len() / 2]).is_err());
     }
 }

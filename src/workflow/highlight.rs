@@ -83,10 +83,7 @@ pub fn validate(input: &PinInput, today: Date, pinned: &[i64]) -> Result<ValidPi
         )),
         None => problems.push(FieldError::message(
             "item",
-            format!(
-                "รายการที่จะปักหมุด: “{}” ไม่ใช่เลขที่รายการหรือลิงก์ของหน้ารายการ (เช่น 12)",
-                input.item.trim()
-            ),
+            format!("รายการที่จะปักหมุด: “{}” ไม่ใช่เลขที่รายการหรือลิงก์ของหน้ารายการ (เช่น 12)", input.item.trim()),
         )),
         Some(id) if pinned.contains(&id) => {
             problems.push(FieldError::message("item", "รายการที่จะปักหมุด: รายการนี้ปักหมุดไว้แล้ว"))

@@ -234,7 +234,7 @@ pub fn admin(
         &[Crumb::here("ข่าวเด่นหน้าแรก")],
         html! {
             h1 { "ข่าวเด่นหน้าแรก" }
-            p { "ปักหมุดรายการที่เผยแพร่อยู่และมีภาพประกอบ ไม่เกิน ๓ รายการ ให้แสดงเป็นแถบภาพด้านบนของหน้าแรก "
+            p { (digits.apply("ปักหมุดรายการที่เผยแพร่อยู่และมีภาพประกอบ ไม่เกิน 3 รายการ ให้แสดงเป็นแถบภาพด้านบนของหน้าแรก "))
                 "กำหนดวันสิ้นสุดได้ (เลยวันนั้นแล้วจะไม่แสดงเอง) หรือเว้นว่างไว้เพื่อแสดงจนกว่าจะเลิกปักหมุด" }
             @if let Some(n) = notice { p.notice role="status" { (n) } }
             h2 { "รายการที่ปักหมุด" }
@@ -264,7 +264,7 @@ pub fn admin(
             (forms::summary(problems))
             form method="post" action=(paths::HIGHLIGHTS) {
                 (forms::csrf(bar.csrf))
-                (forms::field("item", "รายการที่จะปักหมุด (เลขที่รายการ หรือที่อยู่ เช่น /items/12)", &input.item, Input::Text, true, problems))
+                (forms::field("item", "รายการที่จะปักหมุด (เลขที่รายการ หรือที่อยู่ของรายการที่คัดลอกจากเบราว์เซอร์)", &input.item, Input::Text, true, problems))
                 (forms::field("until", "แสดงถึงวันที่ (ไม่บังคับ)", &input.until, Input::Date, false, problems))
                 button type="submit" { "ปักหมุด" }
             }

@@ -16,6 +16,8 @@ pub struct Area {
     pub name_en: &'static str,
     /// One-line Thai description of what the area holds.
     pub about_th: &'static str,
+    /// The same in English, for the English interface.
+    pub about_en: &'static str,
     /// The area's sub-categories, in menu order.
     pub subs: &'static [Sub],
 }
@@ -43,6 +45,7 @@ pub static AREAS: &[Area] = &[
         name_th: "ข้อมูลหน่วยงาน",
         name_en: "General information",
         about_th: "ประวัติ วิสัยทัศน์ พันธกิจ โครงสร้าง ผู้บริหาร แผนงาน งบประมาณ และช่องทางติดต่อ",
+        about_en: "History, vision, mission, structure, executives, plans, budget and contact channels",
         subs: &[
             sub("history", "ประวัติความเป็นมา", "History"),
             sub("vision", "วิสัยทัศน์ พันธกิจ", "Vision and mission"),
@@ -63,6 +66,7 @@ pub static AREAS: &[Area] = &[
         name_th: "กฎหมาย ระเบียบ ข้อบังคับ",
         name_en: "Laws and regulations",
         about_th: "กฎหมาย ระเบียบ ข้อบังคับ และประกาศที่เกี่ยวข้องกับหน่วยงาน พร้อมแหล่งที่มา",
+        about_en: "Laws, regulations, rules and announcements that concern the office, with their sources",
         subs: &[
             sub("acts", "พระราชบัญญัติ", "Acts"),
             sub("regulations", "ระเบียบและข้อบังคับ", "Regulations"),
@@ -75,6 +79,7 @@ pub static AREAS: &[Area] = &[
         name_th: "คลังความรู้",
         name_en: "Knowledge base",
         about_th: "ความรู้สุขภาพ อินโฟกราฟิก สื่อมัลติมีเดีย บทความ ผลงานวิจัย และข้อมูลสถิติ",
+        about_en: "Health knowledge, infographics, multimedia, articles, research and statistics",
         subs: &[
             sub("infographics", "อินโฟกราฟิก", "Infographics"),
             sub("multimedia", "สื่อมัลติมีเดีย", "Multimedia"),
@@ -89,6 +94,7 @@ pub static AREAS: &[Area] = &[
         name_th: "เว็บไซต์หน่วยงานที่เกี่ยวข้อง",
         name_en: "Related websites",
         about_th: "หน่วยงานในสังกัด หน่วยงานสังกัดเดียวกัน หน่วยงานภายนอก และเว็บไซต์ที่น่าสนใจ",
+        about_en: "Units under the office, sister agencies, outside agencies and useful websites",
         subs: &[
             sub("units", "หน่วยงานในสังกัด", "Units under the office"),
             sub("sibling", "หน่วยงานสังกัดเดียวกัน", "Sibling agencies"),
@@ -102,6 +108,7 @@ pub static AREAS: &[Area] = &[
         name_th: "ข้อมูลข่าวสารตาม พ.ร.บ.ข้อมูลข่าวสารฯ",
         name_en: "Official information",
         about_th: "ข้อมูลที่ประชาชนตรวจดูได้ตาม พ.ร.บ.ข้อมูลข่าวสารของราชการ พ.ศ. ๒๕๔๐ มาตรา ๗ และมาตรา ๙",
+        about_en: "Information open to public inspection under the Official Information Act B.E. 2540, sections 7 and 9",
         subs: &[
             sub("section7", "ข้อมูลตามมาตรา ๗", "Section 7 information"),
             sub("section9", "ข้อมูลตามมาตรา ๙", "Section 9 information"),
@@ -116,6 +123,7 @@ pub static AREAS: &[Area] = &[
         name_th: "คู่มือมาตรฐานการปฏิบัติงาน",
         name_en: "Operating procedures",
         about_th: "คู่มือมาตรฐานการปฏิบัติงาน ขั้นตอนและระยะเวลาของแต่ละขั้นตอน ดาวน์โหลดได้",
+        about_en: "Standard operating procedure manuals, steps and the time each step takes, for download",
         subs: &[
             sub("manuals", "คู่มือการปฏิบัติงาน", "Procedure manuals"),
             sub("workflows", "แผนผังขั้นตอนการปฏิบัติงาน", "Workflow charts"),
@@ -127,6 +135,7 @@ pub static AREAS: &[Area] = &[
         name_th: "คู่มือสำหรับประชาชน",
         name_en: "Citizen's manual",
         about_th: "ขั้นตอนและระยะเวลาการให้บริการประชาชน พร้อมแบบฟอร์มดาวน์โหลด",
+        about_en: "Steps and times of public services, with forms to download",
         subs: &[
             sub("guides", "คู่มือการรับบริการ", "Service guides"),
             sub("forms", "ดาวน์โหลดแบบฟอร์ม", "Download forms"),
@@ -138,6 +147,7 @@ pub static AREAS: &[Area] = &[
         name_th: "ข่าวประชาสัมพันธ์",
         name_en: "Public relations",
         about_th: "ข่าวสารทั่วไป ภาพข่าวกิจกรรม เรื่องแจ้งเตือน รับสมัครงาน และการจัดซื้อจัดจ้าง",
+        about_en: "General news, activity photos, alerts, job openings and procurement",
         subs: &[
             sub("general", "ข่าวสารทั่วไป", "General news"),
             sub("activities", "ภาพข่าวกิจกรรม", "Activity photos"),
@@ -153,6 +163,7 @@ pub static AREAS: &[Area] = &[
         name_th: "บริการอิเล็กทรอนิกส์ (e-Service)",
         name_en: "e-Services",
         about_th: "บริการออนไลน์แบบสื่อสารสองทางของหน่วยงาน",
+        about_en: "The office's two-way online services",
         subs: &[
             sub("online", "บริการออนไลน์", "Online services"),
             sub("complaints", "ช่องทางร้องเรียนร้องทุกข์", "Complaint channels"),
@@ -164,6 +175,7 @@ pub static AREAS: &[Area] = &[
         name_th: "สถิติและความพึงพอใจ",
         name_en: "Statistics and satisfaction",
         about_th: "สถิติการเข้าชมเว็บไซต์ ระดับความพึงพอใจ และแบบประเมินความพึงพอใจ",
+        about_en: "Website visit statistics, satisfaction levels and the satisfaction survey",
         subs: &[
             sub("visits", "สถิติการเข้าชมเว็บไซต์", "Visit statistics"),
             sub("satisfaction", "ผลการประเมินความพึงพอใจ", "Satisfaction results"),

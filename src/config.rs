@@ -394,6 +394,9 @@ pub struct Office {
     /// The uploaded logo's file name in the data directory's `office` folder
     /// (`logo-<hash>.png|jpg|svg`, set by `/admin/settings`); empty for the built-in emblem.
     pub logo: String,
+    /// The uploaded map image's file name in the `office` folder (`map-<hash>-<w>x<h>.png|jpg`,
+    /// set by `/admin/settings`), shown beside the map link; empty for none.
+    pub map_image: String,
     /// The colour theme, one of a few presets whose contrast is checked.
     pub theme: Theme,
 }
@@ -466,6 +469,7 @@ impl Default for Office {
             map_url: String::new(),
             links: Vec::new(),
             logo: String::new(),
+            map_image: String::new(),
             theme: Theme::Green,
         }
     }
@@ -584,8 +588,38 @@ impl Settings {
             "office.logo ต้องเป็นชื่อไฟล์ที่อัปโหลดผ่านหน้าตั้งค่า (logo-….png/.jpg/.svg), ได้ {:?}",
             self.office.logo
         );
+        anyhow::ensure!(
+            self.office.map_image.is_empty() || is_map_image_name(&self.office.map_image),
+            "office.map_image ต้องเป็นชื่อไฟล์ที่อัปโหลดผ่านหน้าตั้งค่า (map-….png/.jpg), ได้ {:?}",
+            self.office.map_image
+        );
         self.tls.validate()
     }
+}
+
+/// Whether `name` is a map image file name as `/admin/settings` makes them
+/// (`map-<hash>-<w>x<h>.png|jpg`, no path).
+pub fn is_map_image_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("map-") else { return false };
+    let Some((stem, ext)) = rest.split_once('.') else { return false };
+    let Some((hash, size)) = stem.split_once('-') else { return false };
+    let Some((w, h)) = size.split_once('x') else { return false };
+    let digits = |s: &str| !s.is_empty() && s.len() <= 5 && s.chars().all(|c| c.is_ascii_digit());
+    !hash.is_empty()
+        && hash.chars().all(|c| c.is_ascii_hexdigit())
+        && digits(w)
+        && digits(h)
+        && matches!(ext, "png" | "jpg")
+}
+
+/// The width and height a map image's file name (`map-<hash>-<w>x<h>.<ext>`) carries.
+pub fn map_image_size(name: &str) -> Option<(u32, u32)> {
+    if !is_map_image_name(name) {
+        return None;
+    }
+    let stem = name.rsplit_once('.')?.0;
+    let (w, h) = stem.rsplit_once('-')?.1.split_once('x')?;
+    Some((w.parse().ok()?, h.parse().ok()?))
 }
 
 /// Whether `name` is a logo file name as `/admin/settings` makes them (no path, known type).

@@ -38,6 +38,13 @@ pub fn logo(office: &crate::config::Office) -> String {
     format!("/logo?v={version}")
 }
 
+/// The office's uploaded map image, versioned by its hash so it may be cached long; `None`
+/// when there is none.
+pub fn map_image(office: &crate::config::Office) -> Option<String> {
+    let version = office.map_image.strip_prefix("map-")?.split(['-', '.']).next()?;
+    Some(format!("/map-image?v={version}"))
+}
+
 /// The home page.
 pub const HOME: &str = "/";
 /// Search (`?q=`).

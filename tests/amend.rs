@@ -678,3 +678,82 @@ fn a_scheduled_amendment_withdrawn_before_its_date_never_goes_live() {
     let html = server.get(&format!("{item}?later")).text();
     assert!(!html.contains("(ขยายเวลา)"), "the withdrawn amendment never went live");
 }
+
+#[test]
+fn withdrawing_the_live_item_cancels_its_scheduled_amendment() {
+    const AMEND_BUTTON: &str = ">ขอแก้ไขข้อมูลที่เผยแพร่</a>";
+    let server = Server::demo();
+    let p = People::of(&server);
+    let title = "ประกาศผลการคัดเลือกพนักงานราชการ";
+    let (request, item) = p.published(title, &[]);
+    assert!(p.staff.get(&request).text().contains(AMEND_BUTTON), "amendable at first");
+    let amend_url = format!("/staff/items/{}/amend", item_id(&item));
+    let token = csrf_of(&p.staff.get(&amend_url).text());
+    let new_title = "ประกาศผลการคัดเลือกพนักงานราชการ (แก้ไขรายชื่อ)";
+    let mut f = fields(&token, new_title, BODY, "submit");
+    f.push(("summary", SUMMARY));
+    f.push(("note", "แก้ไขรายชื่อผู้ผ่านการคัดเลือก"));
+    let amendment = location(&p.staff.post_multipart(&amend_url, &f, &[]));
+    let amendment_id = amendment.trim_start_matches("/staff/requests/").to_owned();
+
+    // While the amendment is open, the item's request page links to it instead of offering
+    // a second one.
+    let page = p.staff.get(&request).text();
+    assert!(!page.contains(AMEND_BUTTON), "no second amendment while one is open");
+    assert!(page.contains(&format!("href=\"{amendment}\"")), "links to the open amendment: {page}");
+    assert!(page.contains("เปิดคำขอแก้ไขที่ค้างอยู่"));
+
+    p.approve(&amendment);
+    let tomorrow = prakat::thai::today().tomorrow().unwrap().to_string();
+    p.publish(&amendment, new_title, SUMMARY, &tomorrow);
+    assert!(p.staff.get(&amendment).text().contains("กำหนดเผยแพร่"));
+    // Pending: still no second amendment offered, on the item's page nor the web master's.
+    for client in [&p.staff, &p.webmaster] {
+        let page = client.get(&request).text();
+        assert!(!page.contains(AMEND_BUTTON), "no amendment while one is pending");
+        assert!(page.contains(&format!("href=\"{amendment}\"")), "links to the pending amendment");
+    }
+    // The pending amendment's own page offers neither.
+    let own = p.staff.get(&amendment).text();
+    assert!(!own.contains(AMEND_BUTTON) && !own.contains("เปิดคำขอแก้ไขที่ค้างอยู่"));
+
+    // The web master withdraws the live item.
+    let token = csrf_of(&p.webmaster.get(&request).text());
+    let reason = "ประกาศผิดพลาดทั้งฉบับ";
+    let withdrawn = p.webmaster.post(&format!("{request}/withdraw"), &[("csrf", &token), ("reason", reason)]);
+    assert_eq!(withdrawn.status, 303, "{}", withdrawn.text());
+    assert_eq!(server.get(&format!("{item}?gone")).status, 410);
+
+    // The pending amendment is cancelled: no pending revision, its request withdrawn, audited
+    // under the web master with the reason, its requester told.
+    let conn = db(&server);
+    let pending: i64 =
+        conn.query_row("SELECT count(*) FROM item_revisions WHERE pending = 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(pending, 0, "the scheduled revision is cancelled");
+    let state: String =
+        conn.query_row("SELECT state FROM requests WHERE id = ?1", [&amendment_id], |r| r.get(0)).unwrap();
+    assert_eq!(state, "withdrawn");
+    let (detail, user): (String, Option<i64>) = conn
+        .query_row(
+            "SELECT detail, user_id FROM audit WHERE action = 'request.cancel_pending' AND object = ?1",
+            [format!("request/{amendment_id}")],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(detail, reason);
+    assert!(user.is_some(), "recorded under the person who withdrew the item");
+    let page = p.staff.get(&amendment).text();
+    assert!(page.contains("ยกเลิกฉบับแก้ไขที่รอเผยแพร่"), "the history says so: {page}");
+    assert!(!page.contains("กำหนดเผยแพร่ "), "no longer scheduled");
+    let inbox = p.staff.get("/staff").text();
+    assert!(inbox.contains("ที่รอเผยแพร่ถูกยกเลิก") && inbox.contains(reason), "the requester is told");
+
+    // The withdrawn item may be republished through a new amendment.
+    assert!(p.staff.get(&request).text().contains(AMEND_BUTTON));
+    assert_eq!(p.staff.get(&amend_url).status, 200);
+
+    // After the date the scheduler does not bring it back.
+    std::fs::write(server.data.join("test-clock-offset"), (2 * 86_400).to_string()).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    assert_eq!(server.get(&format!("{item}?later")).status, 410, "stays withdrawn");
+}

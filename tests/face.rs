@@ -542,6 +542,25 @@ fn english_interface_translates_navigation_and_breadcrumbs() {
         assert!(!nav.contains(area.name_th), "area {} still Thai in the navigation", area.name_th);
     }
     assert!(html.contains("<h1 lang=\"en\">"), "the sub-area's heading in English");
+    // The home page's grid of the ten areas: English first, the Thai name second.
+    let home = client.get("/").text();
+    let grid = &home[home.find("<ul class=\"area-grid\"").expect("area grid")..];
+    let grid = &grid[..grid.find("</ul>").unwrap()];
+    for area in prakat::categories::AREAS {
+        let name = grid.find(&format!("<strong lang=\"en\">{}</strong>", area.name_en));
+        let thai = grid.find(&format!("<small lang=\"th\">{}</small>", area.name_th));
+        assert!(
+            name.is_some() && thai.is_some() && name < thai,
+            "area {} in English first: {grid}",
+            area.name_en
+        );
+        assert!(grid.contains(area.about_en), "{}", area.about_en);
+        assert!(!grid.contains(area.about_th), "{}", area.about_th);
+    }
+    // In Thai (the default) the grid is Thai first.
+    assert_eq!(client.get("/prefs/lang-th?back=%2F").status, 303);
+    let home = client.get("/").text();
+    assert!(home.contains(&format!("<strong>{}</strong>", prakat::categories::AREAS[0].name_th)));
 }
 
 /// The phone menu: a details/summary button listing the ten areas and all their sub-areas.

@@ -278,6 +278,38 @@ fn a_real_wordpress_export_comes_over_with_its_old_links() {
     let src = html[img + 10..].split('"').next().unwrap().to_owned();
     assert_eq!(server.get(&src).status, 200, "{src}");
     assert!(!html.contains("<img src=\"http"), "nothing is loaded from the old site");
+    // An image shown inline is not shown again in the gallery below, and stays downloadable
+    // in the file list. Checked on every imported item with an inline photo.
+    let inline_items: Vec<i64> = conn
+        .prepare("SELECT id FROM items WHERE body LIKE '%![%](/files/%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut inline_photos = 0;
+    for id in inline_items {
+        let html = server.get(&format!("/items/{id}?inline")).text();
+        let gallery = html
+            .find("<section class=\"gallery\"")
+            .map(|at| &html[at..at + html[at..].find("</section>").unwrap()])
+            .unwrap_or("");
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find("<img src=\"/files/") {
+            rest = &rest[at + 10..];
+            let src = rest.split('"').next().unwrap();
+            let file_id = src.trim_start_matches("/files/").split('/').next().unwrap();
+            let kind: String = conn
+                .query_row("SELECT kind FROM attachments WHERE id = ?1", [file_id], |r| r.get(0))
+                .unwrap_or_default();
+            if matches!(kind.as_str(), "jpg" | "jpeg" | "png") {
+                inline_photos += 1;
+            }
+            assert!(!gallery.contains(&format!("/files/{file_id}/")), "item {id}: {src} shown twice");
+            assert!(html.contains(&format!("{src}?download=1")), "item {id}: {src} not downloadable");
+        }
+    }
+    assert!(inline_photos > 0, "the fixture shows photos inline");
     // Category URLs, nested and by id.
     for c in ["/category/ita/", "/category/ita/oit-2567/", "/category/oit-2567/"] {
         assert_eq!(location(&server, c), (301, "/c/oia/ita".into()), "{c}");

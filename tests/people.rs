@@ -537,3 +537,87 @@ fn the_logo_is_checked_by_its_content_and_used_at_once() {
     assert!(!home.contains("<img class=\"custom\""));
     assert_eq!(server.get("/logo").header("content-type").unwrap(), "image/svg+xml");
 }
+
+#[test]
+fn the_map_image_is_checked_shown_beside_the_map_link_and_removable() {
+    let server = Server::demo();
+    let admin = Client::logged_in(&server, "admin");
+    let page = admin.get("/admin/settings").text();
+    assert!(page.contains("ภาพแผนที่") && page.contains("name=\"map_image\""), "the field is offered");
+    let token = csrf_of(&page);
+    assert_eq!(server.get("/map-image").status, 404, "none yet");
+    assert!(!server.get("/").text().contains("/map-image"));
+
+    // Not an image, named .jpg: refused naming the file; nothing written.
+    let before = std::fs::read(server.data.join("prakat.toml")).unwrap();
+    let fake = admin.post_multipart(
+        "/admin/settings/map-image",
+        &[("csrf", &token)],
+        &[("map_image", "แผนที่สำนักงาน.jpg", b"%PDF-1.7 this is not a picture")],
+    );
+    assert_eq!(fake.status, 422);
+    assert!(
+        fake.text().contains("ภาพแผนที่: ไฟล์ &quot;แผนที่สำนักงาน.jpg&quot;: ไม่ใช่รูปภาพ PNG หรือ JPG"),
+        "{}",
+        fake.text()
+    );
+    // An SVG is a fine logo but not a map image.
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"/>"#;
+    let refused = admin.post_multipart(
+        "/admin/settings/map-image",
+        &[("csrf", &token)],
+        &[("map_image", "map.svg", svg)],
+    );
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("&quot;map.svg&quot;"));
+    assert_eq!(std::fs::read(server.data.join("prakat.toml")).unwrap(), before);
+    let maps = |server: &Server| {
+        std::fs::read_dir(server.data.join("office"))
+            .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("map-")).count())
+            .unwrap_or(0)
+    };
+    assert_eq!(maps(&server), 0, "no file kept");
+
+    // A real PNG: in force at once, in the footer beside the map link, with its true size.
+    let ok = admin.post_multipart(
+        "/admin/settings/map-image",
+        &[("csrf", &token)],
+        &[("map_image", "แผนที่.png", &small_png())],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.text());
+    let toml = std::fs::read_to_string(server.data.join("prakat.toml")).unwrap();
+    assert!(toml.contains("map_image = \"map-"), "{toml}");
+    let home = server.get("/").text();
+    let footer = &home[home.find("<footer").unwrap()..];
+    let at = footer.find("<p class=\"map-image\">").expect("the map image in the footer");
+    let shown = &footer[at..at + footer[at..].find("</p>").unwrap()];
+    assert!(shown.contains("href=\"https://www.openstreetmap.org/"), "it links to the map: {shown}");
+    assert!(shown.contains("width=\"4\" height=\"3\"") && shown.contains("alt=\"ภาพแผนที่"), "{shown}");
+    let src = shown.split("src=\"").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
+    assert!(src.starts_with("/map-image?v="), "{src}");
+    let image = server.get(&src);
+    assert_eq!(image.status, 200);
+    assert_eq!(image.header("content-type").unwrap(), "image/png");
+    assert!(image.header("cache-control").unwrap().contains("immutable"));
+    assert!(admin.get("/admin/audit").text().contains("office.map_image"));
+    assert!(admin.get("/admin/settings").text().contains("ลบภาพแผนที่"));
+    // The logo is a separate file: uploading one keeps the map image.
+    let logo = admin.post_multipart(
+        "/admin/settings/logo",
+        &[("csrf", &token)],
+        &[("logo", "ตรา.png", &small_png())],
+    );
+    assert_eq!(logo.status, 303);
+    assert_eq!(server.get(&src).status, 200, "the map image stays");
+
+    // Removed: gone from the footer and the data folder; the logo stays.
+    let removed = admin.post("/admin/settings/map-image/remove", &[("csrf", &token)]);
+    assert_eq!(removed.status, 303);
+    assert!(!server.get("/").text().contains("/map-image"));
+    assert_eq!(server.get("/map-image").status, 404);
+    let names: Vec<String> = std::fs::read_dir(server.data.join("office"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.len() == 1 && names[0].starts_with("logo-"), "{names:?}");
+}

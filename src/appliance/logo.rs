@@ -6,6 +6,10 @@
 //! larger than [`MAX_SIDE`] pixels and encoded again, which also drops its metadata. An SVG is
 //! read as XML and refused when it could run or fetch anything: scripts, `foreignObject`,
 //! event attributes (`on…=`), links or styles pointing outside the file, DTDs.
+//!
+//! The office's map image (ภาพแผนที่, shown in the footer beside the map link) goes the same
+//! way as a [`Kind::Map`]: PNG or JPEG only, larger, and named `map-<hash>-<w>x<h>.<ext>` so
+//! pages can give its true size.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -22,52 +26,121 @@ const MAX_SVG_BYTES: usize = 256 * 1024;
 /// Largest raster image decoded, in pixels per side.
 const MAX_DECODED_SIDE: u32 = 8000;
 
-/// A checked logo, ready to store.
+/// Which of the office's pictures an upload is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The logo (PNG, JPEG or SVG), at most [`MAX_SIDE`] pixels.
+    Logo,
+    /// The map image (PNG or JPEG), at most [`MAX_MAP_SIDE`] pixels.
+    Map,
+}
+
+/// Largest width or height of a map image kept, in pixels (readable on a wide screen).
+pub const MAX_MAP_SIDE: u32 = 1600;
+/// Largest map image upload accepted, in bytes (a screenshot of a map is often a large PNG).
+pub const MAX_MAP_BYTES: usize = 8 * 1024 * 1024;
+
+impl Kind {
+    /// The start of its file names.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Kind::Logo => "logo",
+            Kind::Map => "map",
+        }
+    }
+
+    /// Whether `name` is one of its file names (no path, known type).
+    pub fn owns(self, name: &str) -> bool {
+        match self {
+            Kind::Logo => crate::config::is_logo_name(name),
+            Kind::Map => crate::config::is_map_image_name(name),
+        }
+    }
+
+    /// Largest upload accepted, in bytes.
+    pub fn max_bytes(self) -> usize {
+        match self {
+            Kind::Logo => MAX_BYTES,
+            Kind::Map => MAX_MAP_BYTES,
+        }
+    }
+
+    fn max_side(self) -> u32 {
+        match self {
+            Kind::Logo => MAX_SIDE,
+            Kind::Map => MAX_MAP_SIDE,
+        }
+    }
+}
+
+/// A checked logo (or map image), ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Logo {
+    /// What it is.
+    pub kind: Kind,
     /// `png`, `jpg` or `svg`.
     pub ext: &'static str,
     /// The bytes to store (re-encoded for raster images).
     pub bytes: Vec<u8>,
+    /// Its width and height in pixels (raster images).
+    pub size: Option<(u32, u32)>,
 }
 
 impl Logo {
-    /// The file name it is stored under: `logo-<first 12 hex digits of its sha256>.<ext>`.
+    /// The file name it is stored under: `logo-<first 12 hex digits of its sha256>.<ext>`, or
+    /// for a map image `map-<hash>-<width>x<height>.<ext>`.
     pub fn file_name(&self) -> String {
         let hash = hex::encode(sha2::Sha256::digest(&self.bytes));
-        format!("logo-{}.{}", &hash[..12], self.ext)
+        match (self.kind, self.size) {
+            (Kind::Map, Some((w, h))) => format!("map-{}-{w}x{h}.{}", &hash[..12], self.ext),
+            _ => format!("{}-{}.{}", self.kind.prefix(), &hash[..12], self.ext),
+        }
     }
 }
 
-/// Checks the upload `name` (for the messages) with content `bytes`. The error is a Thai
+/// The width and height a map image's file name carries (see
+/// [`crate::config::map_image_size`]).
+pub fn map_size(name: &str) -> Option<(u32, u32)> {
+    crate::config::map_image_size(name)
+}
+
+/// Checks the logo upload `name` (for the messages) with content `bytes`. The error is a Thai
 /// sentence naming the file and what is wrong.
 pub fn check(name: &str, bytes: &[u8]) -> Result<Logo, String> {
+    check_as(Kind::Logo, name, bytes)
+}
+
+/// Checks an upload of `kind`, as [`check`] does for the logo; a map image must be a PNG or a
+/// JPEG.
+pub fn check_as(kind: Kind, name: &str, bytes: &[u8]) -> Result<Logo, String> {
     let refuse = |why: &str| format!("ไฟล์ \"{name}\": {why}");
     if bytes.is_empty() {
         return Err(refuse("ไฟล์ว่าง กรุณาเลือกไฟล์รูปภาพ"));
     }
-    if bytes.len() > MAX_BYTES {
-        return Err(refuse(&format!("ใหญ่เกิน {} MB", MAX_BYTES / (1024 * 1024))));
+    if bytes.len() > kind.max_bytes() {
+        return Err(refuse(&format!("ใหญ่เกิน {} MB", kind.max_bytes() / (1024 * 1024))));
     }
+    let only_raster = "ไม่ใช่รูปภาพ PNG หรือ JPG (ตรวจจากเนื้อไฟล์ ไม่ใช่จากชื่อไฟล์)";
     match image::guess_format(bytes) {
         Ok(format @ (image::ImageFormat::Png | image::ImageFormat::Jpeg)) => {
-            raster(bytes, format).map_err(|e| refuse(&format!("อ่านเป็นรูปภาพไม่ได้ ไฟล์อาจเสียหาย ({e})")))
+            raster(kind, bytes, format).map_err(|e| refuse(&format!("อ่านเป็นรูปภาพไม่ได้ ไฟล์อาจเสียหาย ({e})")))
         }
+        _ if kind == Kind::Map => Err(refuse(only_raster)),
         Ok(_) => Err(refuse("รับเฉพาะรูปภาพ PNG, JPG หรือ SVG")),
         Err(_) if looks_like_svg(bytes) => {
             if bytes.len() > MAX_SVG_BYTES {
                 return Err(refuse(&format!("ไฟล์ SVG ใหญ่เกิน {} KB", MAX_SVG_BYTES / 1024)));
             }
             svg(bytes).map_err(|why| refuse(&why))?;
-            Ok(Logo { ext: "svg", bytes: bytes.to_vec() })
+            Ok(Logo { kind, ext: "svg", bytes: bytes.to_vec(), size: None })
         }
         Err(_) => Err(refuse("ไม่ใช่รูปภาพ PNG, JPG หรือ SVG (ตรวจจากเนื้อไฟล์ ไม่ใช่จากชื่อไฟล์)")),
     }
 }
 
-/// Decodes, shrinks to [`MAX_SIDE`] and re-encodes a PNG (kept PNG, with its transparency) or a
-/// JPEG (kept JPEG).
-fn raster(bytes: &[u8], format: image::ImageFormat) -> image::ImageResult<Logo> {
+/// Decodes, shrinks to the kind's largest side and re-encodes a PNG (kept PNG, with its
+/// transparency) or a JPEG (kept JPEG).
+fn raster(kind: Kind, bytes: &[u8], format: image::ImageFormat) -> image::ImageResult<Logo> {
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_DECODED_SIDE);
@@ -75,8 +148,9 @@ fn raster(bytes: &[u8], format: image::ImageFormat) -> image::ImageResult<Logo> 
     limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
     let mut img = reader.decode()?;
-    if img.width() > MAX_SIDE || img.height() > MAX_SIDE {
-        img = img.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Lanczos3);
+    let side = kind.max_side();
+    if img.width() > side || img.height() > side {
+        img = img.resize(side, side, image::imageops::FilterType::Lanczos3);
     }
     let mut out = Vec::new();
     let ext = if format == image::ImageFormat::Png {
@@ -87,7 +161,7 @@ fn raster(bytes: &[u8], format: image::ImageFormat) -> image::ImageResult<Logo> 
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 88).encode_image(&rgb)?;
         "jpg"
     };
-    Ok(Logo { ext, bytes: out })
+    Ok(Logo { kind, ext, bytes: out, size: Some((img.width(), img.height())) })
 }
 
 fn looks_like_svg(bytes: &[u8]) -> bool {
@@ -184,8 +258,8 @@ pub fn dir(data_dir: &Path) -> PathBuf {
     data_dir.join(crate::paths::data::OFFICE)
 }
 
-/// Stores `logo` (temporary file, synced, renamed) and returns its file name. Other logo files
-/// are left for [`remove_others`], once the settings name the new one.
+/// Stores `logo` (temporary file, synced, renamed) and returns its file name. Other files of
+/// its kind are left for [`remove_others`], once the settings name the new one.
 pub fn store(data_dir: &Path, logo: &Logo) -> std::io::Result<String> {
     let dir = dir(data_dir);
     std::fs::create_dir_all(&dir)?;
@@ -199,17 +273,22 @@ pub fn store(data_dir: &Path, logo: &Logo) -> std::io::Result<String> {
 
 /// Deletes every logo file but `keep` (empty: all of them).
 pub fn remove_others(data_dir: &Path, keep: &str) {
+    remove_others_of(Kind::Logo, data_dir, keep);
+}
+
+/// Deletes every file of `kind` but `keep` (empty: all of them).
+pub fn remove_others_of(kind: Kind, data_dir: &Path, keep: &str) {
     for entry in std::fs::read_dir(dir(data_dir)).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name != keep && crate::config::is_logo_name(&name) {
+        if name != keep && kind.owns(&name) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
 }
 
-/// The stored logo named in the settings and its content type, if it is there.
+/// The stored logo (or map image) named in the settings and its content type, if it is there.
 pub fn read(data_dir: &Path, name: &str) -> Option<(Vec<u8>, &'static str)> {
-    if !crate::config::is_logo_name(name) {
+    if !Kind::Logo.owns(name) && !Kind::Map.owns(name) {
         return None;
     }
     let mime = match name.rsplit('.').next() {
@@ -257,6 +336,27 @@ mod tests {
         broken.truncate(40);
         assert!(check("b.png", &broken).unwrap_err().contains("อ่านเป็นรูปภาพไม่ได้"));
         assert!(check("e.png", b"").is_err());
+    }
+
+    #[test]
+    fn map_images_are_png_or_jpeg_named_with_their_size() {
+        let map = check_as(Kind::Map, "แผนที่.png", &png(3200, 1000)).unwrap();
+        assert_eq!(map.size, Some((1600, 500)));
+        let name = map.file_name();
+        assert!(name.starts_with("map-") && name.ends_with("-1600x500.png"), "{name}");
+        assert!(Kind::Map.owns(&name) && !Kind::Logo.owns(&name));
+        assert_eq!(map_size(&name), Some((1600, 500)));
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg"/>"#;
+        let err = check_as(Kind::Map, "map.svg", svg.as_bytes()).unwrap_err();
+        assert!(err.contains("\"map.svg\"") && err.contains("PNG หรือ JPG"), "{err}");
+        let err = check_as(Kind::Map, "แผนที่.jpg", b"not an image").unwrap_err();
+        assert!(err.contains("\"แผนที่.jpg\""), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let logo = store(dir.path(), &check("a.png", &png(20, 20)).unwrap()).unwrap();
+        let stored = store(dir.path(), &map).unwrap();
+        assert_eq!(read(dir.path(), &stored).unwrap().1, "image/png");
+        remove_others_of(Kind::Map, dir.path(), "");
+        assert!(read(dir.path(), &stored).is_none() && read(dir.path(), &logo).is_some(), "the logo stays");
     }
 
     #[test]

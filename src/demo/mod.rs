@@ -107,6 +107,7 @@ fn demo_office() -> Office {
             url: "https://www.facebook.com/ssomueangloei".into(),
         }],
         logo: String::new(),
+        map_image: String::new(),
         theme: crate::config::Theme::Green,
     }
 }

@@ -389,6 +389,8 @@ pub fn record_in(
     plan: &Plan,
     rec: Record<'_>,
 ) -> Result<i64, NotRecorded> {
+    // Whether this plan took the live item down (not just a pending amendment of it).
+    let mut took_down = false;
     let (id, requester_id, topic, unit_id) = match target {
         Target::New { requester_id, fiscal_year, fields, files, amendment } => {
             if let Some(a) = amendment
@@ -484,6 +486,10 @@ pub fn record_in(
                 (ItemChange::Withdraw, Some(_)) if super::revisions::cancel_pending(tx, r.id)? => {}
                 (ItemChange::Withdraw, Some(item)) => {
                     items::take_down(tx, item, items::Gone::Withdrawn)?;
+                    took_down = true;
+                }
+                (ItemChange::CancelPending, _) => {
+                    super::revisions::cancel_pending(tx, r.id)?;
                 }
                 (ItemChange::Expire, Some(item)) => {
                     items::take_down(tx, item, items::Gone::Expired)?;
@@ -556,7 +562,55 @@ pub fn record_in(
             notifications::add(tx, user, &text, &link)?;
         }
     }
+    if took_down && let Some(item) = item_id {
+        cancel_pending_amendments(tx, item, transition::reason(plan), &rec)?;
+    }
     Ok(id)
+}
+
+/// The live item `item_id` was withdrawn: an amendment of it published with a later date and
+/// still waiting for it must not put the item back online on that date. Each one is cancelled
+/// through the workflow ([`Action::CancelPending`](crate::workflow::state::Action)), in the
+/// caller's transaction: its pending revision is dropped, its request ends withdrawn, the trail
+/// records it under the person who withdrew the item, and its requester is told why.
+fn cancel_pending_amendments(
+    tx: &Connection,
+    item_id: i64,
+    reason: &str,
+    rec: &Record<'_>,
+) -> Result<(), NotRecorded> {
+    use crate::workflow::state::{Action, Actor};
+    use crate::workflow::transition::{Transition, plan};
+    let reason = if reason.trim().is_empty() {
+        "ถอนการเผยแพร่ข้อมูล"
+    } else {
+        reason
+    };
+    for request_id in super::revisions::pending_requests_of_item(tx, item_id)? {
+        let Some(r) = get(tx, request_id)? else { continue };
+        let action = Action::CancelPending { reason: reason.to_owned() };
+        let Ok(p) = plan(&Transition::Act(action), Some(&r.facts()), &Actor::system()) else {
+            // Not in a state the workflow cancels from: still, it must never go live.
+            super::revisions::cancel_pending(tx, request_id)?;
+            continue;
+        };
+        let cascade = Record {
+            who: rec.who,
+            actor_id: rec.actor_id,
+            edit: None,
+            item: None,
+            amendment: None,
+            tag_year: None,
+        };
+        match record_in(tx, Target::Existing(&r), &p, cascade) {
+            Ok(_) | Err(NotRecorded::OpenAmendment(_) | NotRecorded::ItemExpired) => {}
+            Err(NotRecorded::Stale) => {
+                super::revisions::cancel_pending(tx, request_id)?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Marks the item's earlier requests (published or withdrawn) superseded by request `by`;

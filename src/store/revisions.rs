@@ -308,6 +308,15 @@ pub fn pending_of_item(conn: &Connection, item_id: i64) -> StoreResult<Option<i6
         .flatten())
 }
 
+/// The requests of every pending revision of item `item_id`, oldest first.
+pub fn pending_requests_of_item(conn: &Connection, item_id: i64) -> StoreResult<Vec<i64>> {
+    let ids = conn
+        .prepare("SELECT request_id FROM item_revisions WHERE item_id = ?1 AND pending = 1 ORDER BY number")?
+        .query_map([item_id], |r| r.get::<_, Option<i64>>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids.into_iter().flatten().collect())
+}
+
 /// Drops every pending revision of item `item_id` (it expired before they went live);
 /// returns the requests they came from.
 pub fn cancel_pending_of_item(tx: &Connection, item_id: i64) -> StoreResult<Vec<i64>> {

@@ -205,6 +205,16 @@ fn footer(chrome: &Chrome) -> Markup {
                             br; a href=(office.map_url) rel="noopener" { (t("แผนที่ไปสำนักงาน", "Map")) }
                         }
                     }
+                    @if let (Some(src), Some((w, h))) =
+                        (paths::map_image(office), crate::config::map_image_size(&office.map_image))
+                    {
+                        @let alt = t("ภาพแผนที่ที่ตั้งสำนักงาน", "Map of the office's location");
+                        p.map-image {
+                            @let img = html! { img src=(src) alt=(alt) width=(w) height=(h) loading="lazy" decoding="async"; };
+                            @if office.map_url.is_empty() { a href=(src) { (img) } }
+                            @else { a href=(office.map_url) rel="noopener" { (img) } }
+                        }
+                    }
                     @if !office.links.is_empty() {
                         ul.social {
                             @for link in &office.links {

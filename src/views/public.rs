@@ -51,6 +51,7 @@ pub fn home(
                     p.more { a href=(Place::parse("news/activities").map(paths::place).unwrap_or_default()) { (t("ดูภาพข่าวกิจกรรมทั้งหมด", "All activity photos")) } }
                 }
             }
+            @let en = super::prefs::Prefs::current().english();
             section aria-labelledby="areas-h" {
                 h2 #areas-h { (t("หมวดหมู่ข้อมูล", "Content areas")) }
                 ul.area-grid {
@@ -58,9 +59,15 @@ pub fn home(
                         li {
                             a href=(paths::area(area)) {
                                 span.code { (digits.apply(area.code)) }
-                                strong { (area.name_th) }
-                                small lang="en" { (area.name_en) }
-                                span.about { (digits.apply(area.about_th)) }
+                                @if en {
+                                    strong lang="en" { (area.name_en) }
+                                    small lang="th" { (area.name_th) }
+                                    span.about lang="en" { (area.about_en) }
+                                } @else {
+                                    strong { (area.name_th) }
+                                    small lang="en" { (area.name_en) }
+                                    span.about { (digits.apply(area.about_th)) }
+                                }
                             }
                         }
                     }
@@ -87,7 +94,7 @@ pub fn area(
         html! {
             @let en = super::prefs::Prefs::current().english();
             h1 lang=[en.then_some("en")] { span.code { (digits.apply(area.code)) } " " (tr(area.name_th, area.name_en)) }
-            p.lead { (digits.apply(area.about_th)) " " small lang=(if en { "th" } else { "en" }) { "(" (tr(area.name_en, area.name_th)) ")" } }
+            p.lead lang=[en.then_some("en")] { (digits.apply(tr(area.about_th, area.about_en))) " " small lang=(if en { "th" } else { "en" }) { "(" (tr(area.name_en, area.name_th)) ")" } }
             (live_services(area.slug))
             nav.subs-list aria-label=(format!("{}{}", t("หมวดย่อยของ", "Sub-areas of "), tr(area.name_th, area.name_en))) {
                 ul {

@@ -51,6 +51,27 @@ fn own_file(url: &str) -> bool {
     url.starts_with("/files/") && safe_link(url) && !url.contains("..")
 }
 
+/// The attachments `text` shows inline as images (`![…](/files/ID/name)`, as imported bodies
+/// do), by id, in order of appearance: the item's gallery leaves them out so they are not shown
+/// twice (the file list still offers them for download).
+pub fn inline_files(text: &str) -> Vec<i64> {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut ids = Vec::new();
+    for event in Parser::new_ext(text, options) {
+        if let Event::Start(Tag::Image { dest_url, .. }) = event
+            && own_file(&dest_url)
+            && let Some(id) = dest_url.trim()["/files/".len()..].split(['/', '?', '#']).next()
+            && let Ok(id) = id.parse::<i64>()
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
 fn heading(level: HeadingLevel) -> u8 {
     // The page title is the h1; the text's own levels move one down.
     (level as u8 + 1).min(6)
@@ -200,6 +221,15 @@ mod tests {
 
     fn html(text: &str) -> String {
         render(text).into_string()
+    }
+
+    #[test]
+    fn inline_files_are_the_sites_own_images_in_the_text() {
+        let text = "![ภาพ](/files/12/a.jpg)\n\n[ลิงก์](/files/13/b.pdf) ![x](https://evil.example/1.jpg)\n\n\
+                    | ก |\n|---|\n| ![ข](/files/14/%E0%B8%81.png) |\n\n![again](/files/12/a.jpg) ![bad](/files/x/y.jpg)\n\n\
+                    `![code](/files/15/c.jpg)`";
+        assert_eq!(inline_files(text), [12, 14]);
+        assert!(inline_files("ข้อความธรรมดา").is_empty());
     }
 
     #[test]

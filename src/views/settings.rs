@@ -118,6 +118,8 @@ pub struct Status {
     pub data_dir: String,
     /// The logo's address, and whether it is an uploaded one.
     pub logo: (String, bool),
+    /// The uploaded map image's address and size, if there is one.
+    pub map_image: Option<(String, (u32, u32))>,
 }
 
 /// Marks a field that takes effect only after a restart.
@@ -142,6 +144,7 @@ pub fn page(
         ("manual", "ไฟล์ใบรับรองจากหน่วยงาน (manual)"),
     ];
     let logo_problem = problems.iter().find(|p| p.field == "logo");
+    let map_problem = problems.iter().find(|p| p.field == "map_image");
     staff_page(
         chrome,
         bar,
@@ -166,7 +169,7 @@ pub fn page(
             }
             p { "ค่าในหน้านี้บันทึกลงไฟล์ prakat.toml (เขียนแบบปลอดภัย: ไฟล์เดิมไม่เสียหายหากบันทึกไม่สำเร็จ) ตรวจสอบแบบเดียวกับตอนเริ่มโปรแกรม "
               "และมีผลทันทีที่บันทึก ยกเว้นช่องที่มีคำว่า “ต้องเริ่มโปรแกรมใหม่”" }
-            (forms::summary(&problems.iter().filter(|p| p.field != "logo").cloned().collect::<Vec<_>>()))
+            (forms::summary(&problems.iter().filter(|p| p.field != "logo" && p.field != "map_image").cloned().collect::<Vec<_>>()))
             section.panel #logo {
                 h2 { "ตราสัญลักษณ์ (โลโก้)" }
                 p { img src=(status.logo.0) alt="ตราสัญลักษณ์ปัจจุบัน" width="96" height="96"; }
@@ -185,6 +188,31 @@ pub fn page(
                     form.inline method="post" action="/admin/settings/logo/remove" {
                         (csrf(bar.csrf))
                         button.secondary type="submit" { "กลับไปใช้ตราเริ่มต้น" }
+                    }
+                }
+            }
+            section.panel #map-image {
+                h2 { "ภาพแผนที่" }
+                @if let Some((url, (w, h))) = &status.map_image {
+                    p { img.map-image src=(url) alt="ภาพแผนที่ปัจจุบัน" width=(w) height=(h); }
+                } @else {
+                    p { "ยังไม่มีภาพแผนที่" }
+                }
+                p.hint { "แสดงท้ายทุกหน้าคู่กับลิงก์แผนที่ (ตั้งลิงก์แผนที่ได้ในข้อมูลหน่วยงานด้านล่าง) รับไฟล์ PNG หรือ JPG ไม่เกิน 8 MB (ตรวจจากเนื้อไฟล์ รูปใหญ่จะย่อเหลือไม่เกิน 1600 พิกเซล) มีผลทันที" }
+                form method="post" action="/admin/settings/map-image" enctype="multipart/form-data" {
+                    (csrf(bar.csrf))
+                    div.field.invalid[map_problem.is_some()] {
+                        label for="f-map-image" { "ไฟล์ภาพแผนที่" }
+                        @if let Some(p) = map_problem { p.error id="f-map-image-err" { (p.message) } }
+                        input #f-map-image type="file" name="map_image" accept="image/png,image/jpeg" required
+                            aria-invalid=[map_problem.map(|_| "true")] aria-describedby=[map_problem.map(|_| "f-map-image-err")];
+                    }
+                    button type="submit" { "อัปโหลดภาพแผนที่" }
+                }
+                @if status.map_image.is_some() {
+                    form.inline method="post" action="/admin/settings/map-image/remove" {
+                        (csrf(bar.csrf))
+                        button.secondary type="submit" { "ลบภาพแผนที่" }
                     }
                 }
             }

@@ -486,6 +486,9 @@ pub struct RequestPage<'a> {
     pub item: Option<Published>,
     /// Where to open an amendment of its item, when the viewer may.
     pub amend: Option<String>,
+    /// The amendment of its item already open or waiting for its date (one at a time), shown
+    /// instead of the amendment button.
+    pub amendment_under_way: Option<i64>,
 }
 
 /// The dates an item was actually published with, which may differ from those requested.
@@ -580,6 +583,12 @@ pub fn request_page(chrome: &Chrome, bar: &Bar, p: &RequestPage) -> Markup {
                 @if p.editable { " " a.button.secondary href=(format!("/staff/requests/{}/edit", r.id)) { "แก้ไขคำขอ" } }
                 @if let Some(url) = &p.amend { " " a.button href=(url) { "ขอแก้ไขข้อมูลที่เผยแพร่" } }
             }
+            @if let Some(open) = p.amendment_under_way {
+                p.notice.amendment-open {
+                    "ข้อมูลนี้มีคำขอแก้ไขที่ยังดำเนินการอยู่หรือรอเผยแพร่ (แก้ไขได้ครั้งละหนึ่งคำขอ): "
+                    a href=(paths::staff_request(open)) { "เปิดคำขอแก้ไขที่ค้างอยู่" }
+                }
+            }
             (action_forms(r, p.actions, bar.csrf))
             h2 { "ประวัติการดำเนินการ" }
             ol.history {
@@ -640,7 +649,7 @@ fn action_forms(r: &Request, actions: &[ActionKind], token: &str) -> Markup {
                     input #wreason type="text" name="reason" required;
                     button.danger type="submit" { (kind.label_th()) }
                 },
-                ActionKind::Expire => {},
+                ActionKind::Expire | ActionKind::CancelPending => {},
             }
         }
     }

@@ -416,10 +416,24 @@ pub async fn file(
     download::serve(&app, &f, request, download::Caching::Private).await
 }
 
-/// The amendment button's target for a request page: the item, when `staff` may amend it now.
-pub(super) fn amend_link(staff: &Staff, r: &Request) -> Option<String> {
-    let item = r.item_id?;
-    may_amend(&r.facts(), &staff.actor()).is_ok().then(|| view::amend_url(item))
+/// The amendment button's target for a request page, when `staff` may amend its item now —
+/// or, when an amendment of the item is already open or waiting for its date (one at a time),
+/// that amendment's request instead (not when it is this very request).
+pub(super) async fn amend_link(
+    app: &Shared,
+    staff: &Staff,
+    r: &Request,
+) -> Result<(Option<String>, Option<i64>), WebError> {
+    let Some(item) = r.item_id else { return Ok((None, None)) };
+    if may_amend(&r.facts(), &staff.actor()).is_err() {
+        return Ok((None, None));
+    }
+    let open = app.store.run(move |c| requests::open_amendment(c, item)).await?;
+    Ok(match open {
+        Some(open) if open == r.id => (None, None),
+        Some(open) => (None, Some(open)),
+        None => (Some(view::amend_url(item)), None),
+    })
 }
 
 /// The item a request published (or amends, once published), with its actual dates.

@@ -273,7 +273,14 @@ pub fn router(app: Shared) -> Router {
                 .layer(DefaultBodyLimit::max(crate::appliance::logo::MAX_BYTES + 64 * 1024)),
         )
         .route("/admin/settings/logo/remove", post(settings::remove_logo))
+        .route(
+            "/admin/settings/map-image",
+            post(settings::upload_map_image)
+                .layer(DefaultBodyLimit::max(crate::appliance::logo::MAX_MAP_BYTES + 64 * 1024)),
+        )
+        .route("/admin/settings/map-image/remove", post(settings::remove_map_image))
         .route("/logo", get(settings::serve_logo))
+        .route("/map-image", get(settings::serve_map_image))
         .route("/admin/units", get(people::units_list).post(people::add_unit))
         .route("/admin/units/{id}", post(people::rename_unit))
         .route("/staff/delegations", get(people::delegations).post(people::add_delegation))

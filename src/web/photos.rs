@@ -17,7 +17,7 @@ use super::session::Staff;
 use super::{Shared, WebError};
 use crate::categories::Place;
 use crate::paths;
-use crate::store::items::{self, At, Attachment, ItemSummary};
+use crate::store::items::{self, At, Attachment, Item, ItemSummary};
 use crate::store::photos::{self, Photo};
 use crate::store::{StoreError, audit, highlights};
 use crate::views;
@@ -69,6 +69,16 @@ pub(super) async fn shown(app: &Shared, files: &[Attachment]) -> Result<Vec<Show
                 .map(|p| Shown { file: f.clone(), photo: *p })
         })
         .collect())
+}
+
+/// The photos of `item`'s gallery: those among `files` that can be shown, less the ones its
+/// body already shows inline (imported bodies do), which stay in the file list. The item page
+/// and the photo pages number the same list.
+pub(super) async fn gallery(app: &Shared, item: &Item, files: &[Attachment]) -> Result<Vec<Shown>, WebError> {
+    let inline = crate::views::rich::inline_files(&item.body);
+    let mut photos = shown(app, files).await?;
+    photos.retain(|p| !inline.contains(&p.file.id));
+    Ok(photos)
 }
 
 /// The rows of `rows` that have a photo, as album covers, in order.
@@ -220,7 +230,7 @@ pub async fn page(
         Err(Some(_)) => return Err(WebError::Gone),
         Err(None) => return Err(WebError::NotFound),
     };
-    let shown = shown(&app, &files).await?;
+    let shown = gallery(&app, &item, &files).await?;
     if n > shown.len() {
         return Err(WebError::NotFound);
     }

@@ -138,7 +138,7 @@ pub async fn item(State(app): State<Shared>, Path(id): Path<String>) -> Result<R
         Err(Some(_)) => return Err(WebError::Gone),
         Err(None) => return Err(WebError::NotFound),
     };
-    let shown = photos::shown(&app, &files).await?;
+    let shown = photos::gallery(&app, &item, &files).await?;
     let place = Place::parse(&item.category);
     let chrome = app.chrome(place.map(|p| p.area.slug)).await?;
     Ok(html(views::public::item(&chrome, &item, place, &files, &shown, &changes)))

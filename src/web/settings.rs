@@ -287,6 +287,7 @@ async fn show(
     status.https = app.https;
     status.data_dir = app.config.data_dir.display().to_string();
     status.logo = (crate::paths::logo(&live.office), !live.office.logo.is_empty());
+    status.map_image = crate::paths::map_image(&live.office).zip(logo::map_size(&live.office.map_image));
     let failed = !problems.is_empty() || status.test_mail.as_ref().is_some_and(|r| r.is_err());
     let code = if failed { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((code, Html(view::page(&chrome, &bar, form, problems, &status).into_string())).into_response())
@@ -394,26 +395,46 @@ async fn test_mail(
     show(app, staff, &form, &smtp_problems, status).await
 }
 
-/// Reads the logo upload's CSRF token and file (name and bytes).
-async fn logo_upload(mut multipart: Multipart) -> (String, String, Result<Vec<u8>, String>) {
+/// The settings form field, the Thai name in messages, and the page anchor of a picture.
+fn picture_field(kind: logo::Kind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        logo::Kind::Logo => ("logo", "โลโก้", "/admin/settings?saved=1#logo"),
+        logo::Kind::Map => ("map_image", "ภาพแผนที่", "/admin/settings?saved=1#map-image"),
+    }
+}
+
+/// The settings' file name for a picture.
+fn picture_of(office: &mut crate::config::Office, kind: logo::Kind) -> &mut String {
+    match kind {
+        logo::Kind::Logo => &mut office.logo,
+        logo::Kind::Map => &mut office.map_image,
+    }
+}
+
+/// Reads a picture upload's CSRF token and file (name and bytes) from form field `file_field`.
+async fn logo_upload(
+    mut multipart: Multipart,
+    file_field: &str,
+    max_bytes: usize,
+) -> (String, String, Result<Vec<u8>, String>) {
     let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Ok(Vec::new()));
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) => {
                 let field_name = field.name().unwrap_or_default().to_owned();
-                if field_name == "logo" {
-                    name = field.file_name().unwrap_or("logo").to_owned();
+                if field_name == file_field {
+                    name = field.file_name().unwrap_or(file_field).to_owned();
                 }
                 match field.bytes().await {
                     Ok(b) if field_name == "csrf" => csrf = String::from_utf8_lossy(&b).into_owned(),
-                    Ok(b) if field_name == "logo" => bytes = Ok(b.to_vec()),
+                    Ok(b) if field_name == file_field => bytes = Ok(b.to_vec()),
                     Ok(_) => {}
-                    Err(_) => bytes = Err(format!("อ่านไฟล์ไม่สำเร็จหรือใหญ่เกิน {} MB", logo::MAX_BYTES >> 20)),
+                    Err(_) => bytes = Err(format!("อ่านไฟล์ไม่สำเร็จหรือใหญ่เกิน {} MB", max_bytes >> 20)),
                 }
             }
             Ok(None) => break,
             Err(_) => {
-                bytes = Err(format!("อ่านไฟล์ไม่สำเร็จหรือใหญ่เกิน {} MB", logo::MAX_BYTES >> 20));
+                bytes = Err(format!("อ่านไฟล์ไม่สำเร็จหรือใหญ่เกิน {} MB", max_bytes >> 20));
                 break;
             }
         }
@@ -421,17 +442,21 @@ async fn logo_upload(mut multipart: Multipart) -> (String, String, Result<Vec<u8
     (csrf, name, bytes)
 }
 
-/// Puts `name` (empty: the built-in emblem) in the settings as the logo, writes and applies
-/// them, removes the other logo files and records it.
-async fn set_logo(app: &Shared, staff: &Staff, name: String) -> Result<Result<(), String>, WebError> {
+/// Puts `name` (empty: the built-in emblem, or no map image) in the settings as the picture of
+/// `kind`, writes and applies them, removes the other files of that kind and records it.
+async fn set_logo(
+    app: &Shared,
+    staff: &Staff,
+    kind: logo::Kind,
+    name: String,
+) -> Result<Result<(), String>, WebError> {
     let (mut next, _) = load(app);
-    let before = next.office.logo.clone();
-    next.office.logo = name.clone();
+    let before = std::mem::replace(picture_of(&mut next.office, kind), name.clone());
     if let Err(e) = write_and_apply(app, &next) {
         return Ok(Err(format!("บันทึกไม่ได้ ไฟล์เดิมไม่เปลี่ยนแปลง: {e:#}")));
     }
-    logo::remove_others(&app.config.data_dir, &name);
-    let (who, detail) = (staff.who(), format!("office.logo: {before} → {name}"));
+    logo::remove_others_of(kind, &app.config.data_dir, &name);
+    let (who, detail) = (staff.who(), format!("office.{}: {before} → {name}", picture_field(kind).0));
     app.store.run(move |c| audit::append(c, &who, AuditAction::SettingsEdit, "settings", &detail)).await?;
     Ok(Ok(()))
 }
@@ -442,35 +467,57 @@ pub async fn upload_logo(
     staff: Staff,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
+    upload_picture(&app, &staff, logo::Kind::Logo, multipart).await
+}
+
+/// `POST /admin/settings/map-image`: a new map image (PNG or JPEG), checked by its content; a
+/// refused file is named.
+pub async fn upload_map_image(
+    State(app): State<Shared>,
+    staff: Staff,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    upload_picture(&app, &staff, logo::Kind::Map, multipart).await
+}
+
+/// A picture of `kind` uploaded: checked, resized, stored, named in the settings.
+async fn upload_picture(
+    app: &Shared,
+    staff: &Staff,
+    kind: logo::Kind,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let (field, label, done) = picture_field(kind);
     // The (size-limited) body is read before refusing, so the browser shows the reason.
-    let (csrf, name, bytes) = logo_upload(multipart).await;
+    let (csrf, name, bytes) = logo_upload(multipart, field, kind.max_bytes()).await;
     staff.require(Role::Admin)?;
     staff.check_csrf(&csrf)?;
     let checked = match bytes {
-        Ok(b) if b.is_empty() => Err("โลโก้: กรุณาเลือกไฟล์รูปภาพ".to_string()),
-        Ok(b) => tokio::task::spawn_blocking(move || logo::check(&name, &b))
+        Ok(b) if b.is_empty() => Err(format!("{label}: กรุณาเลือกไฟล์รูปภาพ")),
+        Ok(b) => tokio::task::spawn_blocking(move || logo::check_as(kind, &name, &b))
             .await
             .map_err(crate::store::StoreError::from)?
-            .map_err(|e| format!("โลโก้: {e}")),
-        Err(e) => Err(format!("โลโก้: ไฟล์ \"{name}\" {e}")),
+            .map_err(|e| format!("{label}: {e}")),
+        Err(e) => Err(format!("{label}: ไฟล์ \"{name}\" {e}")),
     };
     let stored = match checked {
-        Ok(l) => logo::store(&app.config.data_dir, &l).map_err(|e| format!("โลโก้: เก็บไฟล์ไม่ได้ ({e})")),
+        Ok(l) => logo::store(&app.config.data_dir, &l).map_err(|e| format!("{label}: เก็บไฟล์ไม่ได้ ({e})")),
         Err(e) => Err(e),
     };
     let outcome = match stored {
-        Ok(file) => set_logo(&app, &staff, file).await?,
+        Ok(file) => set_logo(app, staff, kind, file).await?,
         Err(e) => Err(e),
     };
     if outcome.is_err() {
         // A file stored for settings that could not be written is not kept.
-        logo::remove_others(&app.config.data_dir, &app.settings().office.logo);
+        let mut office = app.settings().office.clone();
+        logo::remove_others_of(kind, &app.config.data_dir, picture_of(&mut office, kind));
     }
     match outcome {
-        Ok(()) => Ok(Redirect::to("/admin/settings?saved=1#logo").into_response()),
+        Ok(()) => Ok(Redirect::to(done).into_response()),
         Err(message) => {
-            let (current, _) = load(&app);
-            show(&app, &staff, &form_of(&current), &[Problem::new("logo", message)], Status::default()).await
+            let (current, _) = load(app);
+            show(app, staff, &form_of(&current), &[Problem::new(field, message)], Status::default()).await
         }
     }
 }
@@ -481,15 +528,61 @@ pub async fn remove_logo(
     staff: Staff,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
+    remove_picture(&app, &staff, logo::Kind::Logo, &form).await
+}
+
+/// `POST /admin/settings/map-image/remove`: no map image any more.
+pub async fn remove_map_image(
+    State(app): State<Shared>,
+    staff: Staff,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    remove_picture(&app, &staff, logo::Kind::Map, &form).await
+}
+
+async fn remove_picture(
+    app: &Shared,
+    staff: &Staff,
+    kind: logo::Kind,
+    form: &HashMap<String, String>,
+) -> Result<Response, WebError> {
     staff.require(Role::Admin)?;
     staff.check_csrf(form.get("csrf").map_or("", String::as_str))?;
-    match set_logo(&app, &staff, String::new()).await? {
-        Ok(()) => Ok(Redirect::to("/admin/settings?saved=1#logo").into_response()),
+    let (field, _, done) = picture_field(kind);
+    match set_logo(app, staff, kind, String::new()).await? {
+        Ok(()) => Ok(Redirect::to(done).into_response()),
         Err(message) => {
-            let (current, _) = load(&app);
-            show(&app, &staff, &form_of(&current), &[Problem::new("logo", message)], Status::default()).await
+            let (current, _) = load(app);
+            show(app, staff, &form_of(&current), &[Problem::new(field, message)], Status::default()).await
         }
     }
+}
+
+/// `GET /map-image`: the office's uploaded map image; 404 when there is none. Asked for with
+/// the current version (`?v=`, see [`crate::paths::map_image`]) it may be kept for a year.
+pub async fn serve_map_image(
+    State(app): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let settings = app.settings();
+    let Some(current) = crate::paths::map_image(&settings.office) else { return Err(WebError::NotFound) };
+    let asked = q.get("v").map(|v| format!("/map-image?v={v}"));
+    let data_dir = app.config.data_dir.clone();
+    let name = settings.office.map_image.clone();
+    let (bytes, mime) = tokio::task::spawn_blocking(move || logo::read(&data_dir, &name))
+        .await
+        .ok()
+        .flatten()
+        .ok_or(WebError::NotFound)?;
+    let cache = if asked.as_deref() == Some(current.as_str()) {
+        "public, max-age=31536000, immutable".to_string()
+    } else {
+        super::cache_policy::public(settings.cache.public_max_age_secs)
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_str(&cache).expect("a valid header"));
+    Ok((headers, bytes).into_response())
 }
 
 /// `GET /logo`: the office's uploaded logo, or the built-in emblem. Asked for with the current

@@ -346,6 +346,7 @@ pub async fn show(
         history.iter().rev().find(|e| e.action == AuditAction::RequestReject).map(|e| e.detail.as_str());
     let actions = available(&r.facts(), &staff.actor());
     let item = super::amend::published(&app, &r).await?;
+    let (amend, amendment_under_way) = super::amend::amend_link(&app, &staff, &r).await?;
     let bar = bar(&app, &staff).await?;
     let chrome = app.plain_chrome();
     let page = RequestPage {
@@ -354,7 +355,8 @@ pub async fn show(
         actions: &actions,
         editable: may_edit(&r.facts(), &staff.actor()),
         rejection,
-        amend: super::amend::amend_link(&staff, &r),
+        amend,
+        amendment_under_way,
         item,
     };
     Ok(html(view::request_page(&chrome, &bar, &page)))

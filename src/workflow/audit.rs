@@ -26,6 +26,8 @@ pub enum AuditAction {
     RequestWithdraw,
     /// A request's item reached its end date.
     RequestExpire,
+    /// An amendment waiting for its date was cancelled because its item was withdrawn.
+    RequestCancelPending,
     /// An amendment of a published (or withdrawn) item was requested.
     RequestAmend,
     /// A request's item was replaced by a published amendment (its content is a past revision).
@@ -144,7 +146,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every kind of event.
-    pub const ALL: [AuditAction; 67] = [
+    pub const ALL: [AuditAction; 68] = [
         AuditAction::RequestCreate,
         AuditAction::RequestEdit,
         AuditAction::RequestSubmit,
@@ -155,6 +157,7 @@ impl AuditAction {
         AuditAction::RequestConfirmVerbal,
         AuditAction::RequestWithdraw,
         AuditAction::RequestExpire,
+        AuditAction::RequestCancelPending,
         AuditAction::RequestAmend,
         AuditAction::RequestSupersede,
         AuditAction::ItemRevise,
@@ -228,6 +231,7 @@ impl AuditAction {
             RequestConfirmVerbal => "request.confirm_verbal",
             RequestWithdraw => "request.withdraw",
             RequestExpire => "request.expire",
+            RequestCancelPending => "request.cancel_pending",
             RequestAmend => "request.amend",
             RequestSupersede => "request.supersede",
             ItemRevise => "item.revise",
@@ -307,6 +311,7 @@ impl AuditAction {
             RequestConfirmVerbal => "ยืนยันการอนุมัติด้วยวาจา",
             RequestWithdraw => "ถอนการเผยแพร่",
             RequestExpire => "สิ้นสุดการเผยแพร่อัตโนมัติ",
+            RequestCancelPending => "ยกเลิกฉบับแก้ไขที่รอเผยแพร่ เพราะข้อมูลถูกถอนการเผยแพร่",
             RequestAmend => "ขอแก้ไขข้อมูลที่เผยแพร่",
             RequestSupersede => "ถูกแทนที่ด้วยฉบับแก้ไข",
             ItemRevise => "ปรับปรุงข้อมูลที่เผยแพร่ (ฉบับแก้ไข)",
@@ -381,6 +386,7 @@ impl AuditAction {
             RequestConfirmVerbal => "Verbal approval confirmed",
             RequestWithdraw => "Withdrawn",
             RequestExpire => "Publication ended",
+            RequestCancelPending => "Scheduled amendment cancelled: the item was withdrawn",
             RequestAmend => "Amendment requested",
             RequestSupersede => "Superseded by an amendment",
             ItemRevise => "Item revised (amendment published)",

@@ -284,6 +284,13 @@ pub enum Action {
     },
     /// The scheduler takes an item down at its end date (seed 4.2).
     Expire,
+    /// An amendment published with a later date and still waiting for it is cancelled because
+    /// its item was withdrawn meanwhile: it never goes live. Done by the system, as a
+    /// consequence of the (authorised) withdrawal, in the same transaction.
+    CancelPending {
+        /// The withdrawal's reason; kept in the audit trail and told to the requester.
+        reason: String,
+    },
 }
 
 /// An [`Action`] without its details: what a button stands for.
@@ -305,11 +312,13 @@ pub enum ActionKind {
     Withdraw,
     /// See [`Action::Expire`].
     Expire,
+    /// See [`Action::CancelPending`].
+    CancelPending,
 }
 
 impl ActionKind {
     /// Every kind of action.
-    pub const ALL: [ActionKind; 8] = [
+    pub const ALL: [ActionKind; 9] = [
         ActionKind::Submit,
         ActionKind::Approve,
         ActionKind::Reject,
@@ -318,6 +327,7 @@ impl ActionKind {
         ActionKind::ConfirmVerbalApproval,
         ActionKind::Withdraw,
         ActionKind::Expire,
+        ActionKind::CancelPending,
     ];
 
     /// The Thai name shown on buttons and in the audit trail.
@@ -331,6 +341,7 @@ impl ActionKind {
             ActionKind::ConfirmVerbalApproval => "ยืนยันการอนุมัติด้วยวาจา",
             ActionKind::Withdraw => "ถอนการเผยแพร่",
             ActionKind::Expire => "หมดระยะเวลาเผยแพร่",
+            ActionKind::CancelPending => "ยกเลิกฉบับแก้ไขที่รอเผยแพร่",
         }
     }
 
@@ -343,7 +354,7 @@ impl ActionKind {
             ActionKind::Publish | ActionKind::PublishOnVerbalApproval | ActionKind::ConfirmVerbalApproval => {
                 State::Published
             }
-            ActionKind::Withdraw => State::Withdrawn,
+            ActionKind::Withdraw | ActionKind::CancelPending => State::Withdrawn,
             ActionKind::Expire => State::Expired,
         }
     }
@@ -361,6 +372,7 @@ impl Action {
             Action::ConfirmVerbalApproval => ActionKind::ConfirmVerbalApproval,
             Action::Withdraw { .. } => ActionKind::Withdraw,
             Action::Expire => ActionKind::Expire,
+            Action::CancelPending { .. } => ActionKind::CancelPending,
         }
     }
 
@@ -536,6 +548,7 @@ fn rule(kind: ActionKind) -> (&'static [State], Who) {
         ActionKind::ConfirmVerbalApproval => (&[Published, Superseded], Who::Approver),
         ActionKind::Withdraw => (&[Published], Who::WebMasterOrAdmin),
         ActionKind::Expire => (&[Published], Who::System),
+        ActionKind::CancelPending => (&[Published], Who::System),
     }
 }
 
@@ -569,7 +582,9 @@ pub fn decide(facts: &RequestFacts, action: &Action, actor: &Actor) -> Result<Ou
     let kind = action.kind();
     permit(facts, kind, actor)?;
     match action {
-        Action::Reject { reason } | Action::Withdraw { reason } if reason.trim().is_empty() => {
+        Action::Reject { reason } | Action::Withdraw { reason } | Action::CancelPending { reason }
+            if reason.trim().is_empty() =>
+        {
             return Err(Refusal::ReasonRequired { action: kind.label_th() });
         }
         Action::PublishOnVerbalApproval { approved_by, .. } if approved_by.trim().is_empty() => {
@@ -581,7 +596,7 @@ pub fn decide(facts: &RequestFacts, action: &Action, actor: &Actor) -> Result<Ou
         ActionKind::PublishOnVerbalApproval => true,
         ActionKind::ConfirmVerbalApproval => false,
         // Taking an item down keeps the flag: it records that the approval was never confirmed.
-        ActionKind::Withdraw | ActionKind::Expire => facts.verbal_pending,
+        ActionKind::Withdraw | ActionKind::Expire | ActionKind::CancelPending => facts.verbal_pending,
         _ => false,
     };
     // Confirming changes only the flag: a superseded request stays superseded.
@@ -660,6 +675,9 @@ pub(crate) fn sample_action(kind: ActionKind) -> Action {
             Action::Withdraw { reason: "ข้อมูลคลาดเคลื่อน".into() }
         }
         ActionKind::Expire => Action::Expire,
+        ActionKind::CancelPending => {
+            Action::CancelPending { reason: "ข้อมูลคลาดเคลื่อน".into() }
+        }
     }
 }
 
@@ -711,6 +729,8 @@ mod tests {
         (S::Published, true,  K::Withdraw,                May::WebMasterOrAdmin, S::Withdrawn, true),
         (S::Published, false, K::Expire,                  May::System,           S::Expired,   false),
         (S::Published, true,  K::Expire,                  May::System,           S::Expired,   true),
+        (S::Published, false, K::CancelPending,           May::System,           S::Withdrawn, false),
+        (S::Published, true,  K::CancelPending,           May::System,           S::Withdrawn, true),
     ];
 
     /// What the table says for one combination; `None` means refused. `routed` are the
@@ -801,8 +821,11 @@ mod tests {
                 }
             }
         }
-        // states × 2 flags × 3 routings × 8 actions × (the system + 2 people × every role set).
-        assert_eq!(allowed + refused, State::ALL.len() * 2 * 3 * 8 * (1 + 2 * (1 << Role::ALL.len())));
+        // states × 2 flags × 3 routings × 9 actions × (the system + 2 people × every role set).
+        assert_eq!(
+            allowed + refused,
+            State::ALL.len() * 2 * 3 * ActionKind::ALL.len() * (1 + 2 * (1 << Role::ALL.len()))
+        );
         assert!(allowed > 0 && refused > allowed);
     }
 

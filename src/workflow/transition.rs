@@ -98,6 +98,9 @@ pub enum NoticeKind {
     Expired,
     /// An amendment was published: the item shows its new revision at the same address.
     Revised,
+    /// An amendment waiting for its date was cancelled because the item was withdrawn (the
+    /// detail is the withdrawal's reason).
+    PendingCancelled,
 }
 
 impl NoticeKind {
@@ -123,6 +126,9 @@ impl NoticeKind {
             NoticeKind::Withdrawn => format!("ข้อมูล \"{topic}\" ถูกถอนการเผยแพร่: {reason}"),
             NoticeKind::Expired => format!("ข้อมูล \"{topic}\" ครบระยะเวลาเผยแพร่และถูกนำลงจากเว็บไซต์แล้ว"),
             NoticeKind::Revised => format!("ฉบับแก้ไขของ \"{topic}\" เผยแพร่แล้ว ที่อยู่ของรายการไม่เปลี่ยน"),
+            NoticeKind::PendingCancelled => format!(
+                "ฉบับแก้ไขของ \"{topic}\" ที่รอเผยแพร่ถูกยกเลิกและจะไม่เผยแพร่ เพราะข้อมูลถูกถอนการเผยแพร่: {reason}"
+            ),
         }
     }
 }
@@ -161,6 +167,9 @@ pub enum ItemChange {
     Withdraw,
     /// The item comes down as expired (kept, not deleted).
     Expire,
+    /// The request's pending revision (an amendment dated later) is dropped; the item is not
+    /// touched.
+    CancelPending,
 }
 
 /// Everything a change brings besides the new state.
@@ -346,6 +355,11 @@ pub fn plan(transition: &Transition, facts: Option<&RequestFacts>, actor: &Actor
                     vec![requester(NoticeKind::Expired, Link::Request)],
                     ItemChange::Expire,
                 ),
+                Action::CancelPending { reason } => (
+                    vec![line(A::RequestCancelPending, reason.trim())],
+                    vec![requester(NoticeKind::PendingCancelled, Link::Request)],
+                    ItemChange::CancelPending,
+                ),
             };
             let verbal_approval = match action {
                 Action::PublishOnVerbalApproval { approved_by, approved_on } => {
@@ -437,6 +451,7 @@ mod tests {
             (act(ActionKind::ConfirmVerbalApproval), ("confirm verbal", S::Published, true, head, S::Published, &[A::RequestConfirmVerbal], &[], I::None)),
             (act(ActionKind::Withdraw), ("withdraw", S::Published, false, web, S::Withdrawn, &[A::RequestWithdraw], &[(REQ, N::Withdrawn, L::Request)], I::Withdraw)),
             (act(ActionKind::Expire), ("expire", S::Published, false, system, S::Expired, &[A::ItemExpire, A::RequestExpire], &[(REQ, N::Expired, L::Request)], I::Expire)),
+            (act(ActionKind::CancelPending), ("cancel a pending amendment", S::Published, false, system, S::Withdrawn, &[A::RequestCancelPending], &[(REQ, N::PendingCancelled, L::Request)], I::CancelPending)),
             (act(ActionKind::ConfirmVerbalApproval), ("confirm verbal of a superseded request", S::Superseded, true, head, S::Superseded, &[A::RequestConfirmVerbal], &[], I::None)),
             // Amendments: planned against the item's current request (from = None: a new request).
             (amend(false), ("amend (draft)", S::Published, false, staff, S::Draft, &[A::RequestAmend], &[], I::None)),
@@ -462,6 +477,7 @@ mod tests {
             (act(ActionKind::Publish), ("publish amendment", S::Approved, false, web, S::Published, &[A::RequestPublish, A::ItemRevise, A::RequestSupersede], &[(REQ, N::Revised, L::Item)], I::Revise)),
             (act(ActionKind::PublishOnVerbalApproval), ("publish amendment verbal", S::Submitted, false, web, S::Published, &[A::RequestPublishVerbal, A::ItemRevise, A::RequestSupersede], &[(REQ, N::Revised, L::Item), (HEADS, N::ConfirmVerbal, L::Request)], I::Revise)),
             (act(ActionKind::ConfirmVerbalApproval), ("confirm verbal amendment", S::Published, true, head, S::Published, &[A::RequestConfirmVerbal], &[], I::None)),
+            (act(ActionKind::CancelPending), ("cancel pending amendment (item withdrawn)", S::Published, false, Actor::system(), S::Withdrawn, &[A::RequestCancelPending], &[(REQ, N::PendingCancelled, L::Request)], I::CancelPending)),
             (act(ActionKind::Withdraw), ("withdraw amended item", S::Published, false, web, S::Withdrawn, &[A::RequestWithdraw], &[(REQ, N::Withdrawn, L::Request)], I::Withdraw)),
         ];
         rows

@@ -218,8 +218,14 @@ impl Browser {
         assert!(bar.contains("ผู้ใช้:"), "{username} is logged in: {bar}");
     }
 
-    /// Saves a screenshot of the whole page (the window is stretched to the page's height).
+    /// Saves a screenshot of the whole page under `tests/out/browser/`.
     async fn shot(&self, name: &str) {
+        self.shot_in("browser", name).await;
+    }
+
+    /// Saves a screenshot of the whole page (the window is stretched to the page's height, so
+    /// lazy images load too) under `tests/out/FOLDER/`.
+    async fn shot_in(&self, folder: &str, name: &str) {
         let (w, h) = {
             let v = self.js("return [window.innerWidth, window.innerHeight]").await;
             (v[0].as_u64().unwrap() as u32, v[1].as_u64().unwrap() as u32)
@@ -230,11 +236,12 @@ impl Browser {
             self.c.set_window_size(w, tall).await.expect("stretch window");
             self.js("window.scrollTo(0, 0)").await;
         }
+        self.images_loaded().await;
         let png = self.c.screenshot().await.expect("screenshot");
         if tall > h {
             self.size((w, h)).await;
         }
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/out/browser");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/out").join(folder);
         std::fs::create_dir_all(&dir).expect("screenshot dir");
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
@@ -1208,4 +1215,112 @@ async fn axe_every_page_at_phone_and_desktop() {
     let _ = writeln!(std::io::stderr(), "axe-core: {checked} page views, {} violations", problems.len());
     assert!(checked > 100, "only {checked} page views checked");
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+impl Browser {
+    /// Waits (up to 10 s) until every image on the page has loaded.
+    async fn images_loaded(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let pending = self
+                .js("return [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
+                .await;
+            if pending.as_u64() == Some(0) || Instant::now() > deadline {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Asserts every loaded image is shown at its own aspect ratio (within 2 %) unless it is
+    /// a cropped thumbnail (`object-fit: cover`), and that the first image is eager.
+    async fn images_true(&self, what: &str) {
+        self.images_loaded().await;
+        let v = self
+            .js("return [...document.images].filter(i => i.srcset).map(i => {
+                   const r = i.getBoundingClientRect();
+                   return [i.currentSrc, i.naturalWidth, i.naturalHeight, r.width, r.height,
+                           getComputedStyle(i).objectFit, i.loading, i.getAttribute('width'),
+                           i.getAttribute('height')];
+                 });")
+            .await;
+        let images = v.as_array().expect("images");
+        assert!(!images.is_empty(), "{what}: no photos");
+        assert_eq!(images[0][6], json!("eager"), "{what}: the first photo is eager");
+        for i in images {
+            let (nw, nh) = (i[1].as_f64().unwrap(), i[2].as_f64().unwrap());
+            assert!(nw > 0.0, "{what}: {} did not load", i[0]);
+            // The markup's width/height are those of the file in src (same ratio as any copy).
+            let (aw, ah): (f64, f64) =
+                (i[7].as_str().unwrap().parse().unwrap(), i[8].as_str().unwrap().parse().unwrap());
+            assert!((aw / ah - nw / nh).abs() < 0.02, "{what}: {} markup ratio {aw}x{ah} vs {nw}x{nh}", i[0]);
+            let (w, h) = (i[3].as_f64().unwrap(), i[4].as_f64().unwrap());
+            if i[5] != json!("cover") && w > 0.0 && h > 0.0 && i[5] != json!("contain") {
+                assert!((w / h - nw / nh).abs() < 0.03 * (nw / nh), "{what}: {} shown {w}x{h}", i[0]);
+            }
+        }
+    }
+}
+
+/// The demo's album with three photos (the aerobics festival), by its address.
+fn album_item(server: &Server) -> String {
+    let grid = server.get("/c/news/activities").text();
+    let at = grid.find("มหกรรมสร้างสุขภาพ").expect("the demo album");
+    let before = &grid[..at];
+    let link = before.rfind("href=\"/items/").expect("its link");
+    before[link + 6..].split('"').next().unwrap().to_string()
+}
+
+/// Photos (issue 22): the home page (highlight band, latest albums), the album grid, an item
+/// with its gallery and a full-size photo page, at 390 px and 1366 px: nothing overflows, every
+/// image is shown at its true aspect ratio, the first is eager, and the photo pages are walked
+/// from the keyboard. Screenshots go to `tests/out/photos/`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photos_home_albums_and_photo_pages_in_a_browser() {
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = Server::demo();
+    let base = server.base.clone();
+    let item = album_item(&server);
+    let axe = axe_source();
+    let driver = Driver::start(&chromedriver);
+    let b = Browser::open(&driver, &chromium).await;
+    let mut problems = Vec::new();
+    let pages = [
+        ("home", "/".to_string()),
+        ("album-grid", "/c/news/activities".to_string()),
+        ("item-with-photos", item.clone()),
+        ("photo-page", format!("{item}/photos/2")),
+    ];
+    for (label, size) in [("390", (390, 844)), ("1366", (1366, 900))] {
+        b.size(size).await;
+        for (name, path) in &pages {
+            b.goto(&format!("{base}{path}")).await;
+            let what = format!("{name} at {label} px");
+            b.no_overflow(&what).await;
+            // The screenshot stretches the window to the whole page, so lazy images load too.
+            b.shot_in("photos", &format!("{name}-{label}")).await;
+            b.images_true(&what).await;
+            if let Some(axe) = &axe {
+                problems.extend(b.axe(axe).await.into_iter().map(|v| format!("{what}: {v}")));
+            }
+        }
+    }
+    // The photo pages are walked with plain links, from the keyboard too: focus "next" and
+    // press Enter.
+    b.goto(&format!("{base}{item}/photos/1")).await;
+    b.js("document.querySelector('a[rel=next]').focus(); return true").await;
+    let focused = b.js("return document.activeElement.getAttribute('href')").await;
+    assert_eq!(focused, json!(format!("{item}/photos/2")));
+    b.c.active_element().await.expect("focused link").send_keys("\u{E007}").await.expect("press Enter");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !b.c.current_url().await.unwrap().as_str().ends_with("/photos/2") {
+        assert!(Instant::now() < deadline, "Enter on “next” opens photo 2");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let prev = b.js("return document.querySelector('a[rel=prev]').getAttribute('href')").await;
+    assert_eq!(prev, json!(format!("{item}/photos/1")));
+    b.close().await;
+    drop(driver);
+    assert!(problems.is_empty(), "serious or critical accessibility problems:\n{}", problems.join("\n"));
 }

@@ -508,22 +508,35 @@ impl Browser {
     /// Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the open page and returns the serious and
     /// critical violations as readable lines.
     async fn axe(&self, source: &str) -> Vec<String> {
+        self.run_axe(
+            source,
+            "{ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }",
+            "v => v.impact === 'serious' || v.impact === 'critical'",
+        )
+        .await
+    }
+
+    /// Runs axe-core with its default rules (WCAG A/AA and best practices) and returns every
+    /// violation, whatever its impact, as readable lines.
+    async fn axe_all(&self, source: &str) -> Vec<String> {
+        self.run_axe(source, "{}", "v => true").await
+    }
+
+    /// Runs axe-core with `options` (a JavaScript object) and returns the violations `keep` (a
+    /// JavaScript predicate) accepts, as readable lines.
+    async fn run_axe(&self, source: &str, options: &str, keep: &str) -> Vec<String> {
         // Injected through WebDriver, which the page's Content-Security-Policy does not govern.
         self.c.execute(&format!("{source}\nreturn true;"), vec![]).await.expect("inject axe-core");
-        let result = self
-            .c
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-                   .then(r => done(r.violations
-                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                     .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' @ '
-                          + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
-                   .catch(e => done(['axe failed: ' + e]));",
-                vec![],
-            )
-            .await
-            .expect("run axe-core");
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {options})
+               .then(r => done(r.violations
+                 .filter({keep})
+                 .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' @ '
+                      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+               .catch(e => done(['axe failed: ' + e]));"
+        );
+        let result = self.c.execute_async(&script, vec![]).await.expect("run axe-core");
         result.as_array().unwrap().iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
     }
 }
@@ -1114,27 +1127,6 @@ fn pages_of(server: &Server, role: Option<&str>) -> Vec<String> {
         }
     }
     pages
-}
-
-impl Browser {
-    /// Runs axe-core with its default rules (WCAG A/AA and best practices) and returns every
-    /// violation, whatever its impact, as readable lines.
-    async fn axe_all(&self, source: &str) -> Vec<String> {
-        self.c.execute(&format!("{source}\nreturn true;"), vec![]).await.expect("inject axe-core");
-        let result = self
-            .c
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 axe.run(document)
-                   .then(r => done(r.violations.map(v => v.impact + ' ' + v.id + ': ' + v.help + ' @ '
-                          + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
-                   .catch(e => done(['axe failed: ' + e]));",
-                vec![],
-            )
-            .await
-            .expect("run axe-core");
-        result.as_array().unwrap().iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
-    }
 }
 
 /// Every public and staff page of the demo, as the public and as each role: zero axe-core

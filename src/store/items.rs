@@ -46,7 +46,7 @@ pub struct NewItem {
     pub title: String,
     /// Short summary shown in lists.
     pub summary: String,
-    /// Body text; blank lines separate paragraphs.
+    /// Body (CommonMark with tables; plain paragraphs stay as they were).
     pub body: String,
     /// Source or owner of the information (seed 2.1.3).
     pub source: String,

@@ -12,7 +12,9 @@
 //!
 //! An approver presses "อนุมัติ" on `/staff/requests/12`:
 //!
-//! 1. [`web::listener`] accepts the connection (limits, TLS); [`web::access`] checks that the
+//! 1. [`web::listener`] accepts the connection (limits, TLS); [`web::frame`] takes what the
+//!    traffic log, visit counts, caching and compression need, and answers a cached public page
+//!    at once; [`web::access`] checks that the
 //!    path ([`paths::is_private`]) is reached from the office LAN; [`web::session::Staff`]
 //!    finds the session and the CSRF token is checked.
 //! 2. The handler (`web::staff::decide_on`) loads the request through
@@ -33,7 +35,9 @@
 //!   of tests; a new kind of audit line is a variant of [`workflow::audit::AuditAction`] with its
 //!   Thai and English labels.
 //! - **A page**: a handler in [`web`] (thin: read, ask the workflow, call the store, draw), its
-//!   markup in [`views`], its URL builder in [`paths`], its route in `web::router`.
+//!   markup in [`views`], its URL builder in [`paths`], its route in `web::site`.
+//! - **Something every response needs** (a header, a count): a step in [`web::frame`], not
+//!   another middleware layer.
 //! - **A setting**: a typed field in [`config::Settings`] with a default; enumerated values are
 //!   types, so an unknown name is refused at load with the key and value (`prakat doctor` and
 //!   `prakat serve` exit non-zero).

@@ -77,16 +77,35 @@ struct Line {
 }
 
 fn chain_hash(prev: &str, record: &Record, lost: Option<u64>) -> String {
+    chain_hash_of(prev, &serde_json::to_vec(record).expect("records serialize"), lost)
+}
+
+/// [`chain_hash`] of a record already serialized (`record_json`).
+fn chain_hash_of(prev: &str, record_json: &[u8], lost: Option<u64>) -> String {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(b"\n");
-    h.update(serde_json::to_vec(record).expect("records serialize"));
+    h.update(record_json);
     // A gap line's count is part of its hash (and absent from every other line's, so older
     // files verify as before).
     if let Some(n) = lost {
         h.update(format!("\nlost {n}").as_bytes());
     }
     hex::encode(h.finalize())
+}
+
+/// Appends the [`Line`] of a record serialized as `record_json` to `out`, with its newline: the
+/// record's JSON with the chain fields added before its closing brace, the same bytes as
+/// serialising the [`Line`] but without serialising the record a second time (the writer does
+/// this for every request).
+fn append_line(out: &mut Vec<u8>, record_json: &[u8], lost: Option<u64>, prev: &str, hash: &str) {
+    use std::io::Write as _;
+    out.extend_from_slice(record_json.strip_suffix(b"}").unwrap_or(record_json));
+    if let Some(n) = lost {
+        let _ = write!(out, ",\"lost\":{n}");
+    }
+    // Hashes are hex (or empty): nothing in them needs escaping.
+    let _ = writeln!(out, ",\"prev\":\"{prev}\",\"hash\":\"{hash}\"}}");
 }
 
 /// A User-Agent (or any header) as text for the log, whatever bytes it holds: printable ASCII
@@ -337,10 +356,9 @@ impl Writer {
     }
 
     fn push_line(open: &mut OpenDay, record: &Record, lost: Option<u64>) -> anyhow::Result<()> {
-        let hash = chain_hash(&open.pending_hash, record, lost);
-        let line = Line { record: record.clone(), lost, prev: open.pending_hash.clone(), hash: hash.clone() };
-        serde_json::to_writer(&mut open.pending, &line)?;
-        open.pending.push(b'\n');
+        let json = serde_json::to_vec(record)?;
+        let hash = chain_hash_of(&open.pending_hash, &json, lost);
+        append_line(&mut open.pending, &json, lost, &open.pending_hash, &hash);
         open.pending_hash = hash;
         open.pending_lines += 1;
         Ok(())
@@ -761,6 +779,24 @@ mod tests {
             agent: Some("Mozilla/5.0".into()),
             account: None,
             tls: true,
+        }
+    }
+
+    #[test]
+    fn a_line_is_the_same_bytes_as_serialising_it() {
+        let mut odd = record("2026-11-26T08:15:02.113+07:00", "/ค้นหา?q=\"ยา\"\\x");
+        odd.agent = Some("a\u{1}b".into());
+        for (r, lost) in [(record("2026-11-26T08:15:02.113+07:00", "/"), None), (odd, Some(3))] {
+            let json = serde_json::to_vec(&r).unwrap();
+            let prev = "ab12".to_string();
+            let hash = chain_hash(&prev, &r, lost);
+            assert_eq!(hash, chain_hash_of(&prev, &json, lost));
+            let mut built = Vec::new();
+            append_line(&mut built, &json, lost, &prev, &hash);
+            let line = Line { record: r, lost, prev, hash };
+            let mut expected = serde_json::to_vec(&line).unwrap();
+            expected.push(b'\n');
+            assert_eq!(String::from_utf8(built).unwrap(), String::from_utf8(expected).unwrap());
         }
     }
 

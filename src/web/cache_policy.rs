@@ -12,12 +12,9 @@
 //! - Errors other than 404 and 410 (a 429, a 500): `no-store`, so a passing fault is not
 //!   repeated from a cache.
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-use super::Shared;
 use super::compress::add_vary;
 
 /// Neither the browser nor anything on the way may keep it.
@@ -82,24 +79,20 @@ pub fn public(max_age: u32) -> String {
     format!("public, max-age={max_age}, stale-while-revalidate={max_age}")
 }
 
-/// Middleware: sets `Cache-Control` (and `Vary: Cookie` on public pages) by [`decide`].
-pub async fn apply(State(app): State<Shared>, request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
-    let read = matches!(*request.method(), Method::GET | Method::HEAD);
-    let credentials = request.headers().contains_key(header::COOKIE)
-        || request.headers().contains_key(header::AUTHORIZATION);
-    let mut response = next.run(request).await;
+/// Sets `Cache-Control` (and `Vary: Cookie` on public pages) by [`decide`] on the response to
+/// a request for `path`; `read` when it was a GET or HEAD, `credentials` when it carried a
+/// cookie or credentials. Part of the [frame](super::frame).
+pub fn apply(response: &mut Response, path: &str, read: bool, credentials: bool, max_age: u32) {
     let headers = response.headers();
-    let own = headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let exchange = Exchange {
-        path: &path,
+        path,
         read,
         credentials,
         status: response.status(),
         sets_cookie: headers.contains_key(header::SET_COOKIE),
-        own: own.as_deref(),
+        own: headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()),
     };
-    let (policy, varies_on_cookie) = decide(exchange, app.settings().cache.public_max_age_secs);
+    let (policy, varies_on_cookie) = decide(exchange, max_age);
     let not_modified = response.status() == StatusCode::NOT_MODIFIED;
     let headers = response.headers_mut();
     if let Some(policy) = policy.and_then(|p| HeaderValue::from_str(&p).ok()) {
@@ -109,7 +102,6 @@ pub async fn apply(State(app): State<Shared>, request: Request, next: Next) -> R
     if varies_on_cookie && (html || not_modified) {
         add_vary(headers, "Cookie");
     }
-    response
 }
 
 #[cfg(test)]

@@ -22,7 +22,6 @@ use std::io::Write as _;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest as _, Sha256};
 
@@ -72,16 +71,18 @@ pub fn negotiate(headers: &HeaderMap, brotli: bool) -> Coding {
         let Ok(value) = value.to_str() else { continue };
         for part in value.split(',') {
             let mut pieces = part.split(';');
-            let name = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let name = pieces.next().unwrap_or("").trim();
             let q = pieces
                 .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
                 .find_map(|q| q.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
-            match name.as_str() {
-                "br" => br = Some(q),
-                "gzip" | "x-gzip" => gzip = Some(q),
-                "*" => star = Some(q),
-                _ => {}
+            let is = |coding: &str| name.eq_ignore_ascii_case(coding);
+            if is("br") {
+                br = Some(q);
+            } else if is("gzip") || is("x-gzip") {
+                gzip = Some(q);
+            } else if name == "*" {
+                star = Some(q);
             }
         }
     }
@@ -155,6 +156,10 @@ pub fn http_date(time: std::time::SystemTime) -> HeaderValue {
 /// Adds `token` to the response's `Vary` unless it is there already, as one header line:
 /// nginx's cache reads only one `Vary` line.
 pub fn add_vary(headers: &mut HeaderMap, token: &'static str) {
+    if !headers.contains_key(header::VARY) {
+        headers.insert(header::VARY, HeaderValue::from_static(token));
+        return;
+    }
     let tokens: Vec<String> = headers
         .get_all(header::VARY)
         .iter()
@@ -175,18 +180,20 @@ pub fn add_vary(headers: &mut HeaderMap, token: &'static str) {
 /// Whether a `Content-Type` is text that compresses well.
 pub fn compressible(content_type: Option<&HeaderValue>) -> bool {
     let Some(ct) = content_type.and_then(|v| v.to_str().ok()) else { return false };
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence.starts_with("text/")
-        || matches!(
-            essence.as_str(),
-            "application/xml"
-                | "application/json"
-                | "application/javascript"
-                | "application/rss+xml"
-                | "application/atom+xml"
-                | "application/manifest+json"
-                | "image/svg+xml"
-        )
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    let is = |t: &str| essence.eq_ignore_ascii_case(t);
+    essence.get(..5).is_some_and(|head| head.eq_ignore_ascii_case("text/"))
+        || [
+            "application/xml",
+            "application/json",
+            "application/javascript",
+            "application/rss+xml",
+            "application/atom+xml",
+            "application/manifest+json",
+            "image/svg+xml",
+        ]
+        .into_iter()
+        .any(is)
 }
 
 /// A `304 Not Modified` with the validators and caching headers of the full response.
@@ -202,65 +209,82 @@ pub fn not_modified(headers: &HeaderMap) -> Response {
     response
 }
 
-/// Middleware: gzips text responses on the fly, and gives whole-body GET responses that may be
-/// stored a strong ETag (answering `If-None-Match` with 304). Responses that are already
-/// encoded, stream without a known length, carry byte ranges or are downloads pass as they are.
-pub async fn compress_responses(request: Request, next: Next) -> Response {
-    super::memory::note_request();
-    let coding = negotiate(request.headers(), false);
-    let is_get = matches!(*request.method(), Method::GET | Method::HEAD);
-    // Only If-None-Match is needed afterwards; most requests have none.
-    let conditions = request.headers().contains_key(header::IF_NONE_MATCH).then(|| {
-        let mut only = HeaderMap::new();
-        for value in request.headers().get_all(header::IF_NONE_MATCH) {
-            only.append(header::IF_NONE_MATCH, value.clone());
-        }
-        only
-    });
-    let response = next.run(request).await;
-    let headers = response.headers();
-    if !compressible(headers.get(header::CONTENT_TYPE))
-        || headers.contains_key(header::CONTENT_ENCODING)
-        || headers.contains_key(header::CONTENT_RANGE)
-        || headers.contains_key(header::ACCEPT_RANGES)
-        || headers.contains_key(header::CONTENT_DISPOSITION)
-    {
-        return response;
-    }
-    let Some(size) = axum::body::HttpBody::size_hint(response.body()).exact() else { return response };
-    let storable = !headers
-        .get(header::CACHE_CONTROL)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("no-store"));
-    let wants_etag =
-        is_get && response.status() == StatusCode::OK && storable && !headers.contains_key(header::ETAG);
-    let wants_gzip = coding == Coding::Gzip && size as usize >= MIN_BYTES;
-    if size as usize > MAX_BUFFERED_BYTES || !(wants_etag || wants_gzip) {
-        let mut response = response;
-        add_vary(response.headers_mut(), "Accept-Encoding");
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BUFFERED_BYTES).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    add_vary(&mut parts.headers, "Accept-Encoding");
-    let used = if wants_gzip { Coding::Gzip } else { Coding::Identity };
-    if wants_etag {
-        let hash = body_hash(&bytes);
-        parts.headers.insert(header::ETAG, etag(&hash, used));
-        if conditions.as_ref().is_some_and(|c| none_match_hits(c, &hash)) {
-            return not_modified(&parts.headers);
+/// What compression needs of a request, taken before it is served (see [`OnTheFly::end`]).
+pub struct OnTheFly {
+    coding: Coding,
+    is_get: bool,
+    /// The request's `If-None-Match`, when it has one (most have none).
+    conditions: Option<HeaderMap>,
+}
+
+impl OnTheFly {
+    /// The coding `request` accepts and its conditions.
+    pub fn begin(request: &Request) -> OnTheFly {
+        let conditions = request.headers().contains_key(header::IF_NONE_MATCH).then(|| {
+            let mut only = HeaderMap::new();
+            for value in request.headers().get_all(header::IF_NONE_MATCH) {
+                only.append(header::IF_NONE_MATCH, value.clone());
+            }
+            only
+        });
+        OnTheFly {
+            coding: negotiate(request.headers(), false),
+            is_get: matches!(*request.method(), Method::GET | Method::HEAD),
+            conditions,
         }
     }
-    let body = if wants_gzip {
-        parts.headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        parts.headers.remove(header::CONTENT_LENGTH);
-        gzip(&bytes, ON_THE_FLY_LEVEL)
-    } else {
-        bytes
-    };
-    Response::from_parts(parts, Body::from(body))
+
+    /// Gzips a text response on the fly, and gives a whole-body GET response that may be
+    /// stored a strong ETag (answering `If-None-Match` with 304). Responses that are already
+    /// encoded, stream without a known length, carry byte ranges or are downloads pass as
+    /// they are. Part of the [frame](super::frame).
+    pub async fn end(self, response: Response) -> Response {
+        let headers = response.headers();
+        if headers.contains_key(header::CONTENT_ENCODING)
+            || !compressible(headers.get(header::CONTENT_TYPE))
+            || headers.contains_key(header::CONTENT_RANGE)
+            || headers.contains_key(header::ACCEPT_RANGES)
+            || headers.contains_key(header::CONTENT_DISPOSITION)
+        {
+            return response;
+        }
+        let Some(size) = axum::body::HttpBody::size_hint(response.body()).exact() else { return response };
+        let storable = !headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store"));
+        let wants_etag = self.is_get
+            && response.status() == StatusCode::OK
+            && storable
+            && !headers.contains_key(header::ETAG);
+        let wants_gzip = self.coding == Coding::Gzip && size as usize >= MIN_BYTES;
+        if size as usize > MAX_BUFFERED_BYTES || !(wants_etag || wants_gzip) {
+            let mut response = response;
+            add_vary(response.headers_mut(), "Accept-Encoding");
+            return response;
+        }
+        let (mut parts, body) = response.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_BUFFERED_BYTES).await else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        add_vary(&mut parts.headers, "Accept-Encoding");
+        let used = if wants_gzip { Coding::Gzip } else { Coding::Identity };
+        if wants_etag {
+            let hash = body_hash(&bytes);
+            parts.headers.insert(header::ETAG, etag(&hash, used));
+            if self.conditions.as_ref().is_some_and(|c| none_match_hits(c, &hash)) {
+                return not_modified(&parts.headers);
+            }
+        }
+        let body = if wants_gzip {
+            parts.headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            parts.headers.remove(header::CONTENT_LENGTH);
+            gzip(&bytes, ON_THE_FLY_LEVEL)
+        } else {
+            bytes
+        };
+        Response::from_parts(parts, Body::from(body))
+    }
 }
 
 #[cfg(test)]

@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn only_the_import_upload_gets_the_long_deadline() {
-        let long = super::super::deadline_for(&Method::POST, "/admin/import");
+        let long = super::super::frame::deadline_for(&Method::POST, "/admin/import");
         assert_eq!(long, super::UPLOAD_DEADLINE);
         assert!(long.as_secs() >= 600);
         for (m, p) in [
@@ -285,7 +285,7 @@ mod tests {
             (Method::POST, "/staff/requests"),
             (Method::GET, "/admin/import/progress"),
         ] {
-            assert_eq!(super::super::deadline_for(&m, p).as_secs(), 30, "{m} {p}");
+            assert_eq!(super::super::frame::deadline_for(&m, p).as_secs(), 30, "{m} {p}");
         }
     }
 }

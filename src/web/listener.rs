@@ -21,6 +21,7 @@
 //! - A deadline for the TLS handshake and request headers, and graceful shutdown.
 
 use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
@@ -29,7 +30,6 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use axum::extract::ConnectInfo;
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
@@ -701,15 +701,24 @@ fn bind_one(addr: SocketAddr, v6_only: bool) -> std::io::Result<std::net::TcpLis
     Ok(socket.into())
 }
 
-/// Serves `router` on every listener (over TLS when `tls` is given) until `shutdown`
-/// completes, then lets open requests finish.
-pub async fn serve(
+/// Serves `site` (the site's [`Site`](super::frame::Site), or the HTTP-to-HTTPS redirect's
+/// router) on every listener (over TLS when `tls` is given) until `shutdown` completes, then
+/// lets open requests finish.
+pub async fn serve<S>(
     listeners: Vec<TcpListener>,
-    router: Router,
+    site: S,
     tls: Option<TlsAcceptor>,
     mut limits: Limits,
     shutdown: impl Future<Output = ()> + Send,
-) -> std::io::Result<()> {
+) -> std::io::Result<()>
+where
+    S: tower::Service<axum::extract::Request, Response = axum::response::Response, Error = Infallible>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
     limits.total = fit_to_file_limit(limits.total);
     let tracker = Tracker::new(limits);
     let graceful = GracefulShutdown::new();
@@ -775,9 +784,9 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let conn = slot.conn.clone();
-        let (router, busy_tracker, busy_conn) = (router.clone(), tracker.clone(), conn.clone());
+        let (site, busy_tracker, busy_conn) = (site.clone(), tracker.clone(), conn.clone());
         let service = tower::service_fn(move |request: hyper::Request<Incoming>| {
-            let (router, tracker, conn) = (router.clone(), busy_tracker.clone(), busy_conn.clone());
+            let (site, tracker, conn) = (site.clone(), busy_tracker.clone(), busy_conn.clone());
             async move {
                 // Busy (never shed, not waiting on the client) until the response head is ready.
                 conn.busy.fetch_add(1, Ordering::AcqRel);
@@ -787,7 +796,7 @@ pub async fn serve(
                 let mut request =
                     request.map(|body| axum::body::Body::new(MinRateBody::new(body, body_pace)));
                 request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-                router.oneshot(request).await
+                site.oneshot(request).await
             }
         });
         let service = TowerToHyperService::new(service);

@@ -13,6 +13,7 @@ mod download;
 mod error;
 mod eservices;
 mod form_token;
+pub mod frame;
 mod health;
 mod hygiene;
 mod import;
@@ -46,10 +47,8 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue, header};
+
 use axum::routing::{get, post};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::Config;
 use crate::store::Store;
@@ -173,25 +172,13 @@ impl App {
     }
 }
 
-/// The whole application as one router.
-pub fn router(app: Shared) -> Router {
-    let security_headers = [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; font-src 'self'; \
-             script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
-             frame-ancestors 'none'",
-        ),
-        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
-    ];
+/// The whole application as one service: the [frame](frame) around the routes.
+pub fn site(app: Shared) -> frame::Site {
     // Ten files at the size limit, plus the form's text.
     let upload_limit = (app.config.settings.uploads.max_file_bytes as usize)
         .saturating_mul(crate::workflow::files::MAX_FILES)
         .saturating_add(1 << 20);
-    let mut router = Router::new()
+    let routes = Router::new()
         .route("/", get(public::home))
         .route("/c/{area}", get(public::area))
         .route("/c/{area}/{sub}", get(public::place))
@@ -333,58 +320,9 @@ pub fn router(app: Shared) -> Router {
         .layer(axum::middleware::from_fn_with_state(app.clone(), compliance::feature_gate))
         .layer(axum::middleware::from_fn_with_state(app.clone(), access::check))
         .layer(axum::middleware::from_fn_with_state(app.clone(), error::render_error_pages))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::serve_cached))
-        // Outside the page cache, so that cached pages are counted too.
-        .layer(axum::middleware::from_fn_with_state(app.clone(), visits::count))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), cache_policy::apply))
-        // Outside the cache policy: it gives ETags only to responses that may be stored.
-        .layer(axum::middleware::from_fn(compress::compress_responses))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), hsts))
-        // 30 s for every request but the import upload (see `deadline_for`).
-        .layer(axum::middleware::from_fn(deadline));
-    for (name, value) in security_headers {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
-    }
-    router
-        .layer(axum::middleware::from_fn(prefs::apply))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), traffic_log::record))
-        .with_state(app)
-}
-
-/// How long a request may take before it is answered 408: 30 seconds, except the upload of a
-/// WordPress export and its uploads zip to `/admin/import`, which may be gigabytes over the
-/// office LAN (the import itself then runs in the background).
-pub fn deadline_for(method: &axum::http::Method, path: &str) -> Duration {
-    if method == axum::http::Method::POST && path.trim_end_matches('/') == "/admin/import" {
-        import::UPLOAD_DEADLINE
-    } else {
-        Duration::from_secs(30)
-    }
-}
-
-async fn deadline(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    use axum::response::IntoResponse as _;
-    let limit = deadline_for(request.method(), request.uri().path());
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
-    }
-}
-
-/// HSTS only while the certificate is one browsers trust (ACME or manual): telling browsers to
-/// insist on HTTPS with a self-signed certificate would lock visitors out.
-async fn hsts(
-    State(app): State<Shared>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let mut response = next.run(request).await;
-    if app.tls.as_ref().is_some_and(|t| t.status().publicly_trusted) {
-        response
-            .headers_mut()
-            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
-    }
-    response
+        .layer(axum::middleware::from_fn_with_state(app.clone(), page_cache::fill))
+        .with_state(app.clone());
+    frame::Site::new(app, routes)
 }
 
 /// Serves `app` on already bound listeners (over TLS when `tls` is given) until `shutdown`
@@ -424,5 +362,5 @@ pub async fn serve(
             counting.visits.flush(&counting.store).await;
         }
     });
-    listener::serve(listeners, router(app), tls, listener::Limits::default(), shutdown).await
+    listener::serve(listeners, site(app), tls, listener::Limits::default(), shutdown).await
 }

@@ -10,10 +10,11 @@
 //! it is answered with the stored gzip bytes (or the plain ones, by `Accept-Encoding`), a strong
 //! ETag and Last-Modified, or with 304 when the client's copy is current.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -21,8 +22,8 @@ use axum::response::{IntoResponse, Response};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
-use super::Shared;
 use super::compress::{self, Coding};
+use super::{App, Shared};
 
 /// The oldest a cached page may be.
 pub const MAX_AGE: Duration = Duration::from_secs(30);
@@ -33,7 +34,6 @@ const MAX_PAGE_BYTES: usize = 512 << 10;
 /// gzip level for cached pages: paid once per page and [`MAX_AGE`], so the smallest output.
 const CACHED_LEVEL: u32 = 9;
 
-#[derive(Clone)]
 struct Page {
     body: Bytes,
     /// The gzip of `body`, when it is worth it.
@@ -53,15 +53,16 @@ struct Page {
 #[derive(Clone)]
 struct ByBytes;
 
-impl Weighter<String, Page> for ByBytes {
-    fn weight(&self, key: &String, page: &Page) -> u64 {
+impl Weighter<String, Arc<Page>> for ByBytes {
+    fn weight(&self, key: &String, page: &Arc<Page>) -> u64 {
         (key.len() + page.body.len() + page.gzip.as_ref().map_or(0, Bytes::len) + 128) as u64
     }
 }
 
 /// Rendered public pages by path and query.
 pub struct PageCache {
-    pages: Cache<String, Page, ByBytes>,
+    /// Shared, so that a hit clones a pointer, not the page's fields.
+    pages: Cache<String, Arc<Page>, ByBytes>,
     generation: AtomicU64,
 }
 
@@ -85,7 +86,7 @@ impl PageCache {
         page.generation == self.generation.load(Ordering::SeqCst) && page.made.elapsed() < MAX_AGE
     }
 
-    fn get(&self, key: &str) -> Option<Page> {
+    fn get(&self, key: &str) -> Option<Arc<Page>> {
         self.pages.get(key).filter(|page| self.fresh(page))
     }
 
@@ -101,6 +102,11 @@ impl PageCache {
     }
 }
 
+/// The cache key of a request: its path and query.
+fn key_of(request: &Request) -> &str {
+    request.uri().path_and_query().map_or("/", |p| p.as_str())
+}
+
 /// Whether a request may be answered from the cache: an anonymous GET of a public page.
 fn cacheable(request: &Request) -> bool {
     let path = request.uri().path();
@@ -110,41 +116,54 @@ fn cacheable(request: &Request) -> bool {
         && (path == "/" || path == "/ita" || path.starts_with("/c/") || path.starts_with("/items/"))
 }
 
+// Header values checked when Prakat is compiled, not on every hit.
+const HTML: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
+const VARY: HeaderValue = HeaderValue::from_static("Accept-Encoding");
+const GZIP: HeaderValue = HeaderValue::from_static("gzip");
+
 /// The cached page as a response to a request with `headers`: 304 when the client's copy is
 /// current, else the gzip or plain body by `Accept-Encoding`.
 fn page_response(page: &Page, headers: &HeaderMap) -> Response {
     let coding = if page.gzip.is_some() { compress::negotiate(headers, false) } else { Coding::Identity };
-    let mut out = HeaderMap::new();
-    out.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = page.status;
+    let out = response.headers_mut();
+    out.insert(header::CONTENT_TYPE, HTML);
     let etag = if coding == Coding::Gzip { &page.etags[1] } else { &page.etags[0] };
     out.insert(header::ETAG, etag.clone());
     out.insert(header::LAST_MODIFIED, page.last_modified.clone());
-    out.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    out.insert(header::VARY, VARY);
     if compress::none_match_hits(headers, &page.hash) || compress::not_modified_since(headers, page.modified)
     {
-        return compress::not_modified(&out);
+        return compress::not_modified(out);
     }
     let body = match (coding, &page.gzip) {
         (Coding::Gzip, Some(gz)) => {
-            out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            out.insert(header::CONTENT_ENCODING, GZIP);
             gz.clone()
         }
         _ => page.body.clone(),
     };
-    let mut response = (page.status, body).into_response();
-    response.headers_mut().extend(out);
+    *response.body_mut() = Body::from(body);
     response
 }
 
-/// Middleware: answers cacheable requests from the cache, and fills it on a miss.
-pub async fn serve_cached(State(app): State<Shared>, request: Request, next: Next) -> Response {
+/// The answer to `request` from the cache, if it may be answered from it and the page is
+/// there (the [frame](super::frame) asks before any route is looked at).
+pub fn hit(app: &App, request: &Request) -> Option<Response> {
+    if !cacheable(request) {
+        return None;
+    }
+    let page = app.pages.get(key_of(request))?;
+    Some(page_response(&page, request.headers()))
+}
+
+/// Middleware: fills the cache with what a cacheable request that missed it was answered.
+pub async fn fill(State(app): State<Shared>, request: Request, next: Next) -> Response {
     if !cacheable(&request) {
         return next.run(request).await;
     }
-    let key = request.uri().to_string();
-    if let Some(page) = app.pages.get(&key) {
-        return page_response(&page, request.headers());
-    }
+    let key = key_of(&request).to_owned();
     let headers = request.headers().clone();
     let generation = app.pages.generation.load(Ordering::SeqCst);
     let response = next.run(request).await;
@@ -187,6 +206,6 @@ pub async fn serve_cached(State(app): State<Shared>, request: Request, next: Nex
             response.headers_mut().insert(name.clone(), value.clone());
         }
     }
-    app.pages.pages.insert(key, page);
+    app.pages.pages.insert(key, Arc::new(page));
     response
 }

@@ -1,11 +1,11 @@
 //! Reading choices (text size, high contrast, English interface): the `/prefs/{choice}` links
-//! that set them, and the middleware that makes them current for each request.
+//! that set them, and how a request's choices are read (the [frame](super::frame) makes them
+//! current while it is served).
 
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::header;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 
@@ -15,14 +15,15 @@ use crate::views::prefs::Prefs;
 /// Name of the cookie that keeps the choices.
 pub const COOKIE: &str = "prakat_prefs";
 
-/// Middleware: the request's choices from its cookie, current while it is served.
-pub async fn apply(request: Request, next: Next) -> Response {
-    let prefs = CookieJar::from_headers(request.headers())
+/// The request's choices, from its cookie.
+pub fn of(request: &Request) -> Prefs {
+    if !request.headers().contains_key(header::COOKIE) {
+        return Prefs::default();
+    }
+    CookieJar::from_headers(request.headers())
         .get(COOKIE)
         .map(|c| Prefs::parse(c.value()))
-        .unwrap_or_default();
-    let path = request.uri().path_and_query().map_or("/".to_owned(), |p| p.as_str().to_owned());
-    prefs.scope(path, next.run(request)).await
+        .unwrap_or_default()
 }
 
 /// Where to go back to: a path on this site only (see [`super::safe_redirect`]).

@@ -1,16 +1,15 @@
 //! Records every request in the traffic log (see [`crate::appliance::traffic`]), after the
-//! response is made, without waiting for the disk.
+//! response is made, without waiting for the disk. Part of the [frame](super::frame).
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::Request;
 use axum::http::header;
-use axum::middleware::Next;
 use axum::response::Response;
 
-use super::Shared;
+use super::App;
 use crate::appliance::traffic::{Record, escape_header};
 
 /// Where the session layer leaves the logged-in account's id for the log (0: none).
@@ -24,41 +23,59 @@ impl AccountSlot {
     }
 }
 
-/// Middleware: one record per request.
-pub async fn record(State(app): State<Shared>, mut request: Request, next: Next) -> Response {
-    let Some(recorder) = app.traffic.clone() else { return next.run(request).await };
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |ConnectInfo(a)| a.ip());
-    let access = &app.settings().access;
-    let client = super::access::client_ip(peer, request.headers(), access);
-    let forwarded = (client != peer)
-        .then(|| request.headers().get("x-forwarded-for").map(|v| escape_header(v.as_bytes())))
-        .flatten();
-    let method = request.method().to_string();
-    let path = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
-    // Every byte kept (non-ASCII escaped): a client cannot keep itself out of the legal log.
-    let agent = request.headers().get(header::USER_AGENT).map(|v| escape_header(v.as_bytes()));
-    let slot = AccountSlot::default();
-    request.extensions_mut().insert(slot.clone());
-    let response = next.run(request).await;
-    let bytes = axum::body::HttpBody::size_hint(response.body()).exact();
-    let account = slot.0.load(Ordering::Relaxed);
-    recorder.record(Record {
-        time: jiff::Timestamp::now()
-            .to_zoned_datetime(crate::thai::bangkok())
-            .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z")
-            .to_string(),
-        client: client.to_string(),
-        forwarded,
-        method,
-        path,
-        status: response.status().as_u16(),
-        bytes,
-        agent,
-        account: (account > 0).then_some(account),
-        tls: app.https,
-    });
-    response
+/// What the log keeps of a request, taken before it is served.
+pub struct Entry {
+    client: IpAddr,
+    forwarded: Option<String>,
+    method: String,
+    path: String,
+    agent: Option<String>,
+    slot: AccountSlot,
+    tls: bool,
+}
+
+impl Entry {
+    /// Takes what the log needs of `request` (whose client is `client`, decided by the access
+    /// rules from `peer`), and leaves an [`AccountSlot`] in it for the session layer; `None`
+    /// when no log is kept.
+    pub fn begin(app: &App, request: &mut Request, peer: IpAddr, client: IpAddr) -> Option<Entry> {
+        app.traffic.as_ref()?;
+        let forwarded = (client != peer)
+            .then(|| request.headers().get("x-forwarded-for").map(|v| escape_header(v.as_bytes())))
+            .flatten();
+        // Every byte kept (non-ASCII escaped): a client cannot keep itself out of the legal log.
+        let agent = request.headers().get(header::USER_AGENT).map(|v| escape_header(v.as_bytes()));
+        let slot = AccountSlot::default();
+        request.extensions_mut().insert(slot.clone());
+        Some(Entry {
+            client,
+            forwarded,
+            method: request.method().as_str().to_owned(),
+            path: request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned(),
+            agent,
+            slot,
+            tls: app.https,
+        })
+    }
+
+    /// Logs the request with what was answered.
+    pub fn end(self, app: &App, response: &Response) {
+        let Some(recorder) = &app.traffic else { return };
+        let account = self.slot.0.load(Ordering::Relaxed);
+        recorder.record(Record {
+            time: jiff::Timestamp::now()
+                .to_zoned_datetime(crate::thai::bangkok())
+                .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z")
+                .to_string(),
+            client: self.client.to_string(),
+            forwarded: self.forwarded,
+            method: self.method,
+            path: self.path,
+            status: response.status().as_u16(),
+            bytes: axum::body::HttpBody::size_hint(response.body()).exact(),
+            agent: self.agent,
+            account: (account > 0).then_some(account),
+            tls: self.tls,
+        });
+    }
 }

@@ -3,21 +3,20 @@
 //! A visitor is the SHA-256 of address, browser (User-Agent) and a random salt that lives in
 //! memory for one Bangkok day and is then replaced: the same person is one visitor for the
 //! day, and nothing can link them across days or be recomputed from stored data. The hashes
-//! stay in memory only; counts are written every [`FLUSH_EVERY`] in one transaction. The
-//! middleware sits in front of the page cache, so cached pages are counted too, and it only
-//! adds a few hash-map updates to a request. Clients that say they are bots are not counted.
+//! stay in memory only; counts are written every [`FLUSH_EVERY`] in one transaction. A
+//! [`Visit`] is taken and counted by the [frame](super::frame) around every request, outside
+//! the page cache, so cached pages are counted too; it only adds a few hash-map updates to a
+//! request. Clients that say they are bots are not counted.
 
 use std::collections::HashSet;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{Method, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::Response;
 use sha2::{Digest as _, Sha256};
 
-use super::Shared;
 use crate::store::visits::Batch;
 
 /// How often counts are written to the database.
@@ -217,29 +216,44 @@ impl Visits {
     }
 }
 
-/// Middleware: counts successful GETs of public pages and downloads, after the response is
-/// made (the page cache is inside this layer, so cached answers count too).
-pub async fn count(State(app): State<Shared>, request: Request, next: Next) -> Response {
-    let hit = (request.method() == Method::GET).then(|| classify(request.uri().path())).flatten();
-    let user_agent =
-        request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    // The access middleware runs inside this one; decide the address the same way.
-    let address = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|ci| super::access::client_ip(ci.0.ip(), request.headers(), &app.settings().access).to_string());
-    let response = next.run(request).await;
-    // A page the browser already had (304 to its If-None-Match) is still a view; a download
-    // only when the file is sent.
-    let viewed = response.status() == StatusCode::OK
-        || (response.status() == StatusCode::NOT_MODIFIED && !matches!(hit, Some(Hit::Download(_))));
-    if let (Some(hit), Some(address)) = (hit, address)
-        && viewed
-        && !is_bot(&user_agent)
-    {
-        app.visits.count(&crate::thai::today().to_string(), &address, &user_agent, hit);
+/// A request that may count as a visit, taken before it is served (see [`Visit::end`]).
+pub struct Visit {
+    hit: Hit,
+    address: IpAddr,
+    user_agent: String,
+}
+
+impl Visit {
+    /// A GET of a public page or a download from `client` (decided by the access rules, as
+    /// the access check does) by a browser that does not say it is a robot.
+    pub fn begin(request: &Request, client: IpAddr) -> Option<Visit> {
+        if request.method() != Method::GET {
+            return None;
+        }
+        let hit = classify(request.uri().path())?;
+        let user_agent =
+            request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if is_bot(user_agent) {
+            return None;
+        }
+        Some(Visit { hit, address: client, user_agent: user_agent.to_owned() })
     }
-    response
+
+    /// Counts it if it was answered with `status`: a page the browser already had (304 to its
+    /// If-None-Match) is still a view; a download only when the file is sent. Cached answers
+    /// count too.
+    pub fn end(self, visits: &Visits, status: StatusCode) {
+        let viewed = status == StatusCode::OK
+            || (status == StatusCode::NOT_MODIFIED && !matches!(self.hit, Hit::Download(_)));
+        if viewed {
+            visits.count(
+                &crate::thai::today().to_string(),
+                &self.address.to_string(),
+                &self.user_agent,
+                self.hit,
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -294,7 +294,7 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
                 let port = https_addrs.first().map_or(443, |a| a.port());
                 let redirect = web::listener::serve(
                     http,
-                    web::redirect::router(port, challenges),
+                    tower::util::Either::Right(web::redirect::router(port, challenges)),
                     None,
                     web::listener::Limits::default(),
                     stopped(stop_rx.clone()),

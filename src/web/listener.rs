@@ -21,7 +21,6 @@
 //! - A deadline for the TLS handshake and request headers, and graceful shutdown.
 
 use std::collections::{HashMap, HashSet};
-use std::convert::Infallible;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
@@ -701,24 +700,19 @@ fn bind_one(addr: SocketAddr, v6_only: bool) -> std::io::Result<std::net::TcpLis
     Ok(socket.into())
 }
 
-/// Serves `site` (the site's [`Site`](super::frame::Site), or the HTTP-to-HTTPS redirect's
-/// router) on every listener (over TLS when `tls` is given) until `shutdown` completes, then
-/// lets open requests finish.
-pub async fn serve<S>(
+/// What a listener serves: the site ([`Site`](super::frame::Site)) or the HTTP-to-HTTPS
+/// redirect's router. One type, so that the connection code exists once in the binary.
+pub type Served = tower::util::Either<super::frame::Site, axum::Router>;
+
+/// Serves `served` on every listener (over TLS when `tls` is given) until `shutdown` completes,
+/// then lets open requests finish.
+pub async fn serve(
     listeners: Vec<TcpListener>,
-    site: S,
+    served: Served,
     tls: Option<TlsAcceptor>,
     mut limits: Limits,
     shutdown: impl Future<Output = ()> + Send,
-) -> std::io::Result<()>
-where
-    S: tower::Service<axum::extract::Request, Response = axum::response::Response, Error = Infallible>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    S::Future: Send + 'static,
-{
+) -> std::io::Result<()> {
     limits.total = fit_to_file_limit(limits.total);
     let tracker = Tracker::new(limits);
     let graceful = GracefulShutdown::new();
@@ -784,19 +778,19 @@ where
         };
         let _ = stream.set_nodelay(true);
         let conn = slot.conn.clone();
-        let (site, busy_tracker, busy_conn) = (site.clone(), tracker.clone(), conn.clone());
+        let (served, busy_tracker, busy_conn) = (served.clone(), tracker.clone(), conn.clone());
         let service = tower::service_fn(move |request: hyper::Request<Incoming>| {
-            let (site, tracker, conn) = (site.clone(), busy_tracker.clone(), busy_conn.clone());
+            let (served, tracker, conn) = (served.clone(), busy_tracker.clone(), busy_conn.clone());
             async move {
                 // Busy (never shed, not waiting on the client) until the response head is ready.
                 conn.busy.fetch_add(1, Ordering::AcqRel);
-                let _busy = Busy { tracker: tracker.clone(), conn: conn.clone() };
                 let pace = tracker.pace_for(&conn);
+                let _busy = Busy { tracker, conn };
                 let body_pace = Pace { grace: pace.grace * 2, rate: pace.rate };
                 let mut request =
                     request.map(|body| axum::body::Body::new(MinRateBody::new(body, body_pace)));
                 request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-                site.oneshot(request).await
+                served.oneshot(request).await
             }
         });
         let service = TowerToHyperService::new(service);

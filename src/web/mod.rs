@@ -362,5 +362,5 @@ pub async fn serve(
             counting.visits.flush(&counting.store).await;
         }
     });
-    listener::serve(listeners, site(app), tls, listener::Limits::default(), shutdown).await
+    listener::serve(listeners, tower::util::Either::Left(site(app)), tls, listener::Limits::default(), shutdown).await
 }

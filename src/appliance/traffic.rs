@@ -224,10 +224,25 @@ struct Writer {
 }
 
 fn now_text() -> String {
-    jiff::Timestamp::now()
-        .to_zoned_datetime(crate::thai::bangkok())
-        .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z")
-        .to_string()
+    time_text(jiff::Timestamp::now())
+}
+
+/// `at` as a record's time: Bangkok time to the millisecond with its offset,
+/// `2026-11-26T08:15:02.113+07:00`. Written out by hand: it is made for every request, and
+/// `strftime` reads its format string each time.
+pub fn time_text(at: jiff::Timestamp) -> String {
+    let t = crate::thai::bangkok().to_datetime(at);
+    // Bangkok is UTC+7 all year (see `thai::bangkok`).
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}+07:00",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
 }
 
 impl Writer {
@@ -779,6 +794,16 @@ mod tests {
             agent: Some("Mozilla/5.0".into()),
             account: None,
             tls: true,
+        }
+    }
+
+    #[test]
+    fn times_are_written_as_strftime_would() {
+        for at in ["2026-11-26T01:15:02.113Z", "2026-12-31T17:00:00Z", "1999-01-02T03:04:05.006Z"] {
+            let at: jiff::Timestamp = at.parse().unwrap();
+            let expected =
+                at.to_zoned_datetime(crate::thai::bangkok()).strftime("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string();
+            assert_eq!(time_text(at), expected);
         }
     }
 

@@ -30,14 +30,14 @@ pub struct Entry {
     method: String,
     path: String,
     agent: Option<String>,
-    slot: AccountSlot,
+    slot: Option<AccountSlot>,
     tls: bool,
 }
 
 impl Entry {
     /// Takes what the log needs of `request` (whose client is `client`, decided by the access
-    /// rules from `peer`), and leaves an [`AccountSlot`] in it for the session layer; `None`
-    /// when no log is kept.
+    /// rules from `peer`), and leaves an [`AccountSlot`] in it for the session layer when it
+    /// has a cookie; `None` when no log is kept.
     pub fn begin(app: &App, request: &mut Request, peer: IpAddr, client: IpAddr) -> Option<Entry> {
         app.traffic.as_ref()?;
         let forwarded = (client != peer)
@@ -45,8 +45,12 @@ impl Entry {
             .flatten();
         // Every byte kept (non-ASCII escaped): a client cannot keep itself out of the legal log.
         let agent = request.headers().get(header::USER_AGENT).map(|v| escape_header(v.as_bytes()));
-        let slot = AccountSlot::default();
-        request.extensions_mut().insert(slot.clone());
+        // Only a request with a cookie can carry a staff session.
+        let slot = request.headers().contains_key(header::COOKIE).then(|| {
+            let slot = AccountSlot::default();
+            request.extensions_mut().insert(slot.clone());
+            slot
+        });
         Some(Entry {
             client,
             forwarded,
@@ -61,12 +65,9 @@ impl Entry {
     /// Logs the request with what was answered.
     pub fn end(self, app: &App, response: &Response) {
         let Some(recorder) = &app.traffic else { return };
-        let account = self.slot.0.load(Ordering::Relaxed);
+        let account = self.slot.map_or(0, |slot| slot.0.load(Ordering::Relaxed));
         recorder.record(Record {
-            time: jiff::Timestamp::now()
-                .to_zoned_datetime(crate::thai::bangkok())
-                .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z")
-                .to_string(),
+            time: crate::appliance::traffic::time_text(jiff::Timestamp::now()),
             client: self.client.to_string(),
             forwarded: self.forwarded,
             method: self.method,

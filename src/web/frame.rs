@@ -145,8 +145,6 @@ fn add_outer_headers(app: &App, response: &mut Response) {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HSTS);
     }
     for (name, value) in SECURITY_HEADERS {
-        if !headers.contains_key(&name) {
-            headers.insert(name, value);
-        }
+        headers.entry(name).or_insert(value);
     }
 }

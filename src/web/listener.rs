@@ -832,7 +832,7 @@ pub async fn serve(
                         match tokio::time::timeout(limits.handshake_timeout, acceptor.accept(io)).await {
                             Ok(Ok(stream)) => {
                                 let conn =
-                                    builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                                    builder.serve_connection(TokioIo::new(stream), service);
                                 watcher.watch(conn.into_owned()).await
                             }
                             // Failed or too slow handshakes (old TLS versions, scanners) just end.
@@ -840,7 +840,7 @@ pub async fn serve(
                         }
                     }
                     None => {
-                        let conn = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
+                        let conn = builder.serve_connection(TokioIo::new(io), service);
                         watcher.watch(conn.into_owned()).await
                     }
                 };

@@ -118,28 +118,15 @@ fn clean_read_only_mappings(smaps: &str, exe: &str) -> Vec<(usize, usize)> {
     found
 }
 
-/// Blocks at least this large are mapped on their own and unmapped when freed.
-pub const MMAP_THRESHOLD: i32 = 128 * 1024;
-
-/// At most `n` malloc arenas (glibc `M_ARENA_MAX`), and a fixed [`MMAP_THRESHOLD`]; call
-/// before the runtime starts its threads. glibc raises its mmap threshold each time a mapped
-/// block is freed (up to 32 MB), after which large buffers (a backup's zip, a gzip, a search's
-/// vocabulary) land in the heap and leave holes that no trim can return; setting it turns that
-/// off. `MALLOC_ARENA_MAX` or `MALLOC_MMAP_THRESHOLD_` in the environment, when set, win.
+/// At most `n` malloc arenas (glibc `M_ARENA_MAX`); call before the runtime starts its threads.
+/// `MALLOC_ARENA_MAX` in the environment, when set, wins. (A fixed mmap threshold was tried as
+/// well: memory after a burst was the same in `tests/bench.sh`, so it is not set.)
 pub fn limit_arenas(n: i32) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-            // SAFETY: mallopt only sets an allocator parameter.
-            unsafe {
-                libc::mallopt(libc::M_ARENA_MAX, n);
-            }
-        }
-        if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
-            // SAFETY: as above.
-            unsafe {
-                libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
-            }
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets an allocator parameter.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, n);
         }
     }
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]

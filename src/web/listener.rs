@@ -831,8 +831,7 @@ pub async fn serve(
                     Some(acceptor) => {
                         match tokio::time::timeout(limits.handshake_timeout, acceptor.accept(io)).await {
                             Ok(Ok(stream)) => {
-                                let conn =
-                                    builder.serve_connection(TokioIo::new(stream), service);
+                                let conn = builder.serve_connection(TokioIo::new(stream), service);
                                 watcher.watch(conn.into_owned()).await
                             }
                             // Failed or too slow handshakes (old TLS versions, scanners) just end.

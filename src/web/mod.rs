@@ -362,5 +362,12 @@ pub async fn serve(
             counting.visits.flush(&counting.store).await;
         }
     });
-    listener::serve(listeners, tower::util::Either::Left(site(app)), tls, listener::Limits::default(), shutdown).await
+    listener::serve(
+        listeners,
+        tower::util::Either::Left(site(app)),
+        tls,
+        listener::Limits::default(),
+        shutdown,
+    )
+    .await
 }

@@ -174,22 +174,16 @@ pub fn page(
                 h2 { "ตราสัญลักษณ์ (โลโก้)" }
                 p { img src=(status.logo.0) alt="ตราสัญลักษณ์ปัจจุบัน" width="96" height="96"; }
                 p.hint { "ใช้ที่หัวเว็บไซต์ ไอคอนของแท็บ และแบบฟอร์มที่พิมพ์ รับไฟล์ PNG, JPG หรือ SVG ไม่เกิน 2 MB (ตรวจจากเนื้อไฟล์ รูปใหญ่จะย่อเหลือไม่เกิน 512 พิกเซล) มีผลทันที" }
-                form method="post" action="/admin/settings/logo" enctype="multipart/form-data" {
-                    (csrf(bar.csrf))
-                    div.field.invalid[logo_problem.is_some()] {
-                        label for="f-logo" { "ไฟล์ตราสัญลักษณ์" }
-                        @if let Some(p) = logo_problem { p.error id="f-logo-err" { (p.message) } }
-                        input #f-logo type="file" name="logo" accept="image/png,image/jpeg,image/svg+xml" required
-                            aria-invalid=[logo_problem.map(|_| "true")] aria-describedby=[logo_problem.map(|_| "f-logo-err")];
-                    }
-                    button type="submit" { "อัปโหลดตราสัญลักษณ์" }
-                }
-                @if status.logo.1 {
-                    form.inline method="post" action="/admin/settings/logo/remove" {
-                        (csrf(bar.csrf))
-                        button.secondary type="submit" { "กลับไปใช้ตราเริ่มต้น" }
-                    }
-                }
+                (picture_form(bar.csrf, &PictureForm {
+                    path: "/admin/settings/logo",
+                    field: "logo",
+                    id: "f-logo",
+                    label: "ไฟล์ตราสัญลักษณ์",
+                    accept: "image/png,image/jpeg,image/svg+xml",
+                    upload: "อัปโหลดตราสัญลักษณ์",
+                    remove: status.logo.1.then_some("กลับไปใช้ตราเริ่มต้น"),
+                    problem: logo_problem,
+                }))
             }
             section.panel #map-image {
                 h2 { "ภาพแผนที่" }
@@ -199,22 +193,16 @@ pub fn page(
                     p { "ยังไม่มีภาพแผนที่" }
                 }
                 p.hint { "แสดงท้ายทุกหน้าคู่กับลิงก์แผนที่ (ตั้งลิงก์แผนที่ได้ในข้อมูลหน่วยงานด้านล่าง) รับไฟล์ PNG หรือ JPG ไม่เกิน 8 MB (ตรวจจากเนื้อไฟล์ รูปใหญ่จะย่อเหลือไม่เกิน 1600 พิกเซล) มีผลทันที" }
-                form method="post" action="/admin/settings/map-image" enctype="multipart/form-data" {
-                    (csrf(bar.csrf))
-                    div.field.invalid[map_problem.is_some()] {
-                        label for="f-map-image" { "ไฟล์ภาพแผนที่" }
-                        @if let Some(p) = map_problem { p.error id="f-map-image-err" { (p.message) } }
-                        input #f-map-image type="file" name="map_image" accept="image/png,image/jpeg" required
-                            aria-invalid=[map_problem.map(|_| "true")] aria-describedby=[map_problem.map(|_| "f-map-image-err")];
-                    }
-                    button type="submit" { "อัปโหลดภาพแผนที่" }
-                }
-                @if status.map_image.is_some() {
-                    form.inline method="post" action="/admin/settings/map-image/remove" {
-                        (csrf(bar.csrf))
-                        button.secondary type="submit" { "ลบภาพแผนที่" }
-                    }
-                }
+                (picture_form(bar.csrf, &PictureForm {
+                    path: "/admin/settings/map-image",
+                    field: "map_image",
+                    id: "f-map-image",
+                    label: "ไฟล์ภาพแผนที่",
+                    accept: "image/png,image/jpeg",
+                    upload: "อัปโหลดภาพแผนที่",
+                    remove: status.map_image.is_some().then_some("ลบภาพแผนที่"),
+                    problem: map_problem,
+                }))
             }
             form.request method="post" action="/admin/settings" {
                 (csrf(bar.csrf))
@@ -302,4 +290,46 @@ pub fn page(
             }
         },
     )
+}
+
+/// One picture of the office (the logo, the map image) on the settings page: its upload form,
+/// and a button that removes it when one is set.
+struct PictureForm<'a> {
+    /// Where the file is posted; `{path}/remove` removes it.
+    path: &'a str,
+    /// The multipart field's name.
+    field: &'a str,
+    /// The file input's id (its error's id adds `-err`).
+    id: &'a str,
+    label: &'a str,
+    /// The types the file dialog offers.
+    accept: &'a str,
+    /// The upload button.
+    upload: &'a str,
+    /// The remove button, when there is a picture to remove.
+    remove: Option<&'a str>,
+    /// Why the last file was refused.
+    problem: Option<&'a Problem>,
+}
+
+fn picture_form(token: &str, f: &PictureForm<'_>) -> Markup {
+    let error_id = format!("{}-err", f.id);
+    html! {
+        form method="post" action=(f.path) enctype="multipart/form-data" {
+            (csrf(token))
+            div.field.invalid[f.problem.is_some()] {
+                label for=(f.id) { (f.label) }
+                @if let Some(p) = f.problem { p.error id=(error_id) { (p.message) } }
+                input id=(f.id) type="file" name=(f.field) accept=(f.accept) required
+                    aria-invalid=[f.problem.map(|_| "true")] aria-describedby=[f.problem.map(|_| error_id.as_str())];
+            }
+            button type="submit" { (f.upload) }
+        }
+        @if let Some(remove) = f.remove {
+            form.inline method="post" action=(format!("{}/remove", f.path)) {
+                (csrf(token))
+                button.secondary type="submit" { (remove) }
+            }
+        }
+    }
 }

@@ -90,16 +90,28 @@ pub fn is_lan(ip: IpAddr, access: &Access) -> bool {
         && on_link_networks().iter().any(|net| net.contains(&ip))
 }
 
-/// Middleware: records the client's address and refuses staff pages from outside the allowed
-/// networks with a Thai 403 page.
-pub async fn check(State(app): State<Shared>, mut request: Request, next: Next) -> Response {
+/// The connection's address (`peer`) and the client's, decided by [`client_ip`]; the frame
+/// records the client's as [`ClientIp`].
+pub fn addresses_of(request: &Request, access: &Access) -> (IpAddr, IpAddr) {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(a)| a.ip());
+    (peer, client_ip(peer, request.headers(), access))
+}
+
+/// Middleware: refuses staff pages from outside the allowed networks with a Thai 403 page.
+pub async fn check(State(app): State<Shared>, mut request: Request, next: Next) -> Response {
     let access = &app.settings().access;
-    let ip = client_ip(peer, request.headers(), access);
-    request.extensions_mut().insert(ClientIp(ip));
+    let ip = match request.extensions().get::<ClientIp>() {
+        Some(&ClientIp(ip)) => ip,
+        None => {
+            // Only when the routes are served without the frame (it records the address).
+            let (_, ip) = addresses_of(&request, access);
+            request.extensions_mut().insert(ClientIp(ip));
+            ip
+        }
+    };
     if crate::paths::is_private(request.uri().path()) && !is_lan(ip, access) {
         return WebError::Forbidden(
             "หน้าสำหรับเจ้าหน้าที่ใช้ได้เฉพาะจากเครือข่ายภายในสำนักงาน (office LAN only)".into(),

@@ -14,13 +14,12 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::{Service, ServiceExt as _};
@@ -97,11 +96,8 @@ pub fn deadline_for(method: &Method, path: &str) -> Duration {
 async fn serve(app: Shared, routes: Router, mut request: Request) -> Response {
     super::memory::note_request();
     let settings = app.settings();
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(a)| a.ip());
-    let client = access::client_ip(peer, request.headers(), &settings.access);
+    let (peer, client) = access::addresses_of(&request, &settings.access);
+    request.extensions_mut().insert(access::ClientIp(client));
     let entry = Entry::begin(&app, &mut request, peer, client);
     let visit = Visit::begin(&request, client);
     let choices = prefs::of(&request);

@@ -83,6 +83,8 @@ pub struct Job {
     /// For a job that follows the settings in force: its schedule now, `None` while it is
     /// switched off (see [`Job::following`]).
     follows: Option<Arc<dyn Fn() -> Option<Schedule> + Send + Sync>>,
+    /// Run once before the first request is served (see [`Job::before_serving`]).
+    first: bool,
 }
 
 impl Job {
@@ -99,6 +101,7 @@ impl Job {
             label_th,
             schedule,
             follows: None,
+            first: false,
             task: Box::new(move || {
                 let task = task.clone();
                 Box::pin(async move {
@@ -118,7 +121,22 @@ impl Job {
     where
         F: Future<Output = JobResult> + Send + 'static,
     {
-        Job { name, label_th, schedule, follows: None, task: Box::new(move || Box::pin(task())) }
+        Job {
+            name,
+            label_th,
+            schedule,
+            follows: None,
+            first: false,
+            task: Box::new(move || Box::pin(task())),
+        }
+    }
+
+    /// The same job, also run to the end before the server answers its first request: the
+    /// public site must not show, even for a few seconds after a restart, an item whose end
+    /// date passed or an old version whose amendment fell due while the machine was off.
+    pub fn before_serving(mut self) -> Job {
+        self.first = true;
+        self
     }
 
     /// The same job, its schedule asked of `schedule` at every tick (the settings in force
@@ -155,19 +173,22 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
     let mut jobs = Vec::new();
     {
         let (store, changed) = (store.clone(), hooks.content_changed.clone());
-        jobs.push(Job::blocking(
-            "expire",
-            "นำข้อมูลที่ครบกำหนดลงจากเว็บไซต์",
-            Schedule::Every(Duration::from_secs(60)),
-            move || {
-                let n = store.run_sync(|c| crate::store::requests::expire_due(c, thai::today()))?;
-                if n > 0 {
-                    tracing::info!(items = n, "items past their end date taken down");
-                    changed();
-                }
-                Ok(format!("นำลง {n} รายการ"))
-            },
-        ));
+        jobs.push(
+            Job::blocking(
+                "expire",
+                "นำข้อมูลที่ครบกำหนดลงจากเว็บไซต์",
+                Schedule::Every(Duration::from_secs(60)),
+                move || {
+                    let n = store.run_sync(|c| crate::store::requests::expire_due(c, thai::today()))?;
+                    if n > 0 {
+                        tracing::info!(items = n, "items past their end date taken down");
+                        changed();
+                    }
+                    Ok(format!("นำลง {n} รายการ"))
+                },
+            )
+            .before_serving(),
+        );
     }
     // Public copies of photos (issue 22) that publishing did not make: imported or demo items,
     // copies lost with a restore (those are also made again when first asked for).
@@ -188,23 +209,26 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
     }
     {
         let (store, changed) = (store.clone(), hooks.content_changed.clone());
-        jobs.push(Job::blocking(
-            "revise",
-            "เผยแพร่ฉบับแก้ไขที่ถึงกำหนดเวลา",
-            // Every tick: one indexed look-up, so an amendment is online within seconds of
-            // its time (runs are written only now and then, see `WRITE_EVERY`).
-            Schedule::Every(TICK),
-            move || {
-                let now = thai::now().as_second();
-                let n =
-                    store.run_sync(|c| crate::store::requests::apply_due_revisions(c, now, thai::today()))?;
-                if n > 0 {
-                    tracing::info!(items = n, "scheduled amendments put online");
-                    changed();
-                }
-                Ok(format!("เผยแพร่ฉบับแก้ไข {n} รายการ"))
-            },
-        ));
+        jobs.push(
+            Job::blocking(
+                "revise",
+                "เผยแพร่ฉบับแก้ไขที่ถึงกำหนดเวลา",
+                // Every tick: one indexed look-up, so an amendment is online within seconds of
+                // its time (runs are written only now and then, see `WRITE_EVERY`).
+                Schedule::Every(TICK),
+                move || {
+                    let now = thai::now().as_second();
+                    let n = store
+                        .run_sync(|c| crate::store::requests::apply_due_revisions(c, now, thai::today()))?;
+                    if n > 0 {
+                        tracing::info!(items = n, "scheduled amendments put online");
+                        changed();
+                    }
+                    Ok(format!("เผยแพร่ฉบับแก้ไข {n} รายการ"))
+                },
+            )
+            .before_serving(),
+        );
     }
     {
         let (store, dir, days) = (store.clone(), config.data_dir.clone(), settings.logs.retention_days);
@@ -344,14 +368,15 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
     jobs
 }
 
-/// Runs `jobs` until the process ends: every [`TICK`] each due job is started (a job is never
+/// Runs the jobs marked [`Job::before_serving`] to the end, then leaves `jobs` running in the
+/// background until the process ends: every [`TICK`] each due job is started (a job is never
 /// run twice at once), and its runs are recorded for the health page.
 ///
 /// When a job is due is decided from memory, seeded from the database at start (so a daily job
 /// missed while the machine was off is caught up). To spare an SD card, a frequent job's run is
 /// written only when it failed, when it recovers, or once an hour; daily and hourly jobs are
 /// written at every start and end.
-pub async fn run(store: Store, jobs: Vec<Job>) {
+pub async fn start(store: Store, jobs: Vec<Job>) {
     let jobs: Vec<Arc<Job>> = jobs.into_iter().map(Arc::new).collect();
     let seen = store.run(|c| jobs::all(c)).await.unwrap_or_else(|e| {
         tracing::error!(error = %e, "scheduler cannot read its jobs");
@@ -365,6 +390,20 @@ pub async fn run(store: Store, jobs: Vec<Job>) {
             .collect(),
         running: HashSet::new(),
     }));
+    for job in jobs.iter().filter(|j| j.first) {
+        let Some(schedule) = job.schedule_now() else { continue };
+        let at = jiff::Timestamp::now().as_second();
+        {
+            let mut b = board.lock().expect("scheduler board");
+            b.running.insert(job.name);
+            b.last_start.insert(job.name.to_owned(), at);
+        }
+        run_one(job, schedule, &store, &board, at).await;
+    }
+    tokio::spawn(run(store, jobs, board));
+}
+
+async fn run(store: Store, jobs: Vec<Arc<Job>>, board: Arc<Mutex<Board>>) {
     let mut tick = tokio::time::interval(TICK);
     loop {
         tick.tick().await;

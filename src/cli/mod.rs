@@ -278,7 +278,7 @@ fn serve(data: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
                 crate::config::TlsMode::Manual => {}
             }
         }
-        tokio::spawn(appliance::scheduler::run(store.clone(), jobs));
+        appliance::scheduler::start(store.clone(), jobs).await;
         appliance::update::on_ready(&store)?;
 
         let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {

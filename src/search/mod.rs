@@ -81,16 +81,17 @@ const AFTER: usize = 140;
 pub fn excerpt(body: &str, marks: &Marks) -> String {
     let body = body.split_whitespace().collect::<Vec<_>>().join(" ");
     let body = nfc(&body).into_owned();
-    let first = if marks.is_empty() {
-        None
-    } else {
-        let n = normalise_mapped(&body);
-        let words = segment::words(&n.text, &*LEXICON);
-        let strings: Vec<&str> = words.iter().map(|w| &n.text[w.start..w.end]).collect();
+    let n = normalise_mapped(&body);
+    // Words never span a space: the words from the space before the first place a marked run
+    // could start are those of the whole text, and long bodies are not split to no purpose.
+    let first = marks.earliest_in(&n.text).and_then(|earliest| {
+        let from = n.text[..earliest].rfind(' ').map_or(0, |space| space + 1);
+        let words = segment::words(&n.text[from..], &*LEXICON);
+        let strings: Vec<&str> = words.iter().map(|w| &n.text[from + w.start..from + w.end]).collect();
         (0..words.len())
             .find(|&i| marks.run_at(&strings[i..]) > 0)
-            .map(|i| n.source_range(words[i].start, words[i].end).0)
-    };
+            .map(|i| n.source_range(from + words[i].start, from + words[i].end).0)
+    });
     let start_char = first.map_or(0, |byte| body[..byte].chars().count().saturating_sub(BEFORE));
     let total = body.chars().count();
     let end_char = (start_char + BEFORE + AFTER).min(total);
@@ -146,5 +147,15 @@ mod tests {
         assert!(e.contains("จัดซื้อ"), "{e}");
         assert!(e.chars().count() <= BEFORE + AFTER + 2);
         assert_eq!(excerpt("สั้น", &marks("x")), "สั้น");
+    }
+
+    #[test]
+    fn excerpt_skips_a_word_that_only_holds_the_mark() {
+        // ยา is in โรงพยาบาล first, but as a word only at the end.
+        let body = format!("{} โรงพยาบาลส่งเสริมสุขภาพ {} แจกยาฟรี", "ก".repeat(300), "ข".repeat(300));
+        let e = excerpt(&body, &marks("ยา"));
+        assert!(e.contains("แจกยาฟรี") && !e.contains("โรงพยาบาล"), "{e}");
+        // Nothing marked anywhere: the start of the body.
+        assert!(excerpt(&body, &marks("วัคซีน")).starts_with("กกก"));
     }
 }

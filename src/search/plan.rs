@@ -224,6 +224,13 @@ impl Marks {
         self.run_at(&[word]) == 1
     }
 
+    /// Where in `text` (normalised) the first word of a marked run could start at the earliest:
+    /// the first place holding the first word of any phrase; `None` when none is in it. A
+    /// cheap look before the costly one, splitting `text` into words.
+    pub fn earliest_in(&self, text: &str) -> Option<usize> {
+        self.phrases.iter().filter_map(|(p, _)| text.find(p.first()?.as_str())).min()
+    }
+
     /// Whether there is nothing to mark.
     pub fn is_empty(&self) -> bool {
         self.phrases.is_empty()

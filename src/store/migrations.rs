@@ -840,6 +840,102 @@ const MIGRATIONS: &[M<'static>] = &[
         "DROP TABLE highlights;
         DROP TABLE photos;",
     ),
+    // 22: search at 100 000 items. The index's rowid is the item's id negated, so that FTS5
+    // hands matches over newest first reading forward (reading in reverse made it walk every
+    // matched word's whole list first), and the short texts that ranking reads of up to 500
+    // matches live in their own small table (a few dozen rows a page instead of one). Both
+    // are made again by store::search::keep_current (the lexicon mark is cleared).
+    M::up(
+        "DROP TRIGGER items_words_insert;
+        DROP TRIGGER items_words_update;
+        DROP TRIGGER items_words_delete;
+        DROP TRIGGER items_words_files;
+        DROP TABLE items_words_vocab;
+        DROP TABLE items_words;
+        CREATE VIRTUAL TABLE items_words USING fts5(
+            title, summary, source, files, body, tokenize = 'ascii'
+        );
+        CREATE VIRTUAL TABLE items_words_vocab USING fts5vocab(items_words, 'row');
+        CREATE TABLE items_words_short (
+            id       INTEGER PRIMARY KEY,
+            title    TEXT NOT NULL,
+            summary  TEXT NOT NULL,
+            source   TEXT NOT NULL,
+            files    TEXT NOT NULL
+        ) STRICT;
+        CREATE TRIGGER items_words_insert AFTER INSERT ON items WHEN new.state = 'published' BEGIN
+            INSERT INTO items_words_short (id, title, summary, source, files)
+            VALUES (new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.source), '');
+            INSERT INTO items_words (rowid, title, summary, source, files, body)
+            SELECT -id, title, summary, source, files, prakat_words(new.body)
+            FROM items_words_short WHERE id = new.id;
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_update AFTER UPDATE OF title, summary, body, source, state ON items BEGIN
+            DELETE FROM items_words WHERE rowid = -old.id;
+            DELETE FROM items_words_short WHERE id = old.id;
+            INSERT INTO items_words_short (id, title, summary, source, files)
+            SELECT new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.source),
+                   prakat_words(coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = new.id), ''))
+            WHERE new.state = 'published';
+            INSERT INTO items_words (rowid, title, summary, source, files, body)
+            SELECT -id, title, summary, source, files, prakat_words(new.body)
+            FROM items_words_short WHERE id = new.id;
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_delete AFTER DELETE ON items BEGIN
+            DELETE FROM items_words WHERE rowid = -old.id;
+            DELETE FROM items_words_short WHERE id = old.id;
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_files AFTER INSERT ON attachments BEGIN
+            UPDATE items_words_short SET files = trim(files || ' ' || prakat_words(new.file_name))
+            WHERE id = new.item_id;
+            UPDATE items_words SET files = (SELECT files FROM items_words_short WHERE id = new.item_id)
+            WHERE rowid = -new.item_id;
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        UPDATE search_state SET lexicon = '';",
+    )
+    // Derived data only: the index of migration 13 is made again.
+    .down(
+        "DROP TRIGGER items_words_insert;
+        DROP TRIGGER items_words_update;
+        DROP TRIGGER items_words_delete;
+        DROP TRIGGER items_words_files;
+        DROP TABLE items_words_short;
+        DROP TABLE items_words_vocab;
+        DROP TABLE items_words;
+        CREATE VIRTUAL TABLE items_words USING fts5(
+            title, summary, source, files, body, tokenize = 'ascii'
+        );
+        CREATE VIRTUAL TABLE items_words_vocab USING fts5vocab(items_words, 'row');
+        CREATE TRIGGER items_words_insert AFTER INSERT ON items WHEN new.state = 'published' BEGIN
+            INSERT INTO items_words (rowid, title, summary, body, source, files)
+            VALUES (new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.body),
+                    prakat_words(new.source), '');
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_update AFTER UPDATE OF title, summary, body, source, state ON items BEGIN
+            DELETE FROM items_words WHERE rowid = old.id;
+            INSERT INTO items_words (rowid, title, summary, body, source, files)
+            SELECT new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.body),
+                   prakat_words(new.source),
+                   prakat_words(coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = new.id), ''))
+            WHERE new.state = 'published';
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_delete AFTER DELETE ON items BEGIN
+            DELETE FROM items_words WHERE rowid = old.id;
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_files AFTER INSERT ON attachments BEGIN
+            UPDATE items_words SET files = trim(files || ' ' || prakat_words(new.file_name))
+            WHERE rowid = new.item_id;
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        UPDATE search_state SET lexicon = '';",
+    ),
 ];
 
 /// Brings the database schema up to the newest version.

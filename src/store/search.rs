@@ -3,7 +3,9 @@
 //! `items_words` (FTS5, `ascii` tokenizer) holds each published item's title, summary, body,
 //! source and file names in indexed form ([`crate::search::index_words`]: normalised, Thai split
 //! into dictionary words, separated by spaces), so every word, even of one or two letters, is
-//! found whole (ยา finds ยา, not โรงพยาบาล). Triggers keep it in step by calling the SQL function
+//! found whole (ยา finds ยา, not โรงพยาบาล); its rowid is the item's id negated (newest first
+//! when read forward), and `items_words_short` keeps the short columns apart for ranking.
+//! Triggers keep both in step by calling the SQL function
 //! `prakat_words`, which [`register`] gives every connection; [`keep_current`] makes it again
 //! when the lexicon has changed. The time rules (publication start, end date), the area and the
 //! fiscal year are applied in SQL, as in every public query.
@@ -95,13 +97,20 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
 pub fn reindex(conn: &mut Connection) -> StoreResult<usize> {
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM items_words", [])?;
+    tx.execute("DELETE FROM items_words_short", [])?;
     let n = tx.execute(
-        "INSERT INTO items_words (rowid, title, summary, body, source, files)
-         SELECT i.id, prakat_words(i.title), prakat_words(i.summary), prakat_words(i.body),
-                prakat_words(i.source),
+        "INSERT INTO items_words_short (id, title, summary, source, files)
+         SELECT i.id, prakat_words(i.title), prakat_words(i.summary), prakat_words(i.source),
                 prakat_words(coalesce((SELECT group_concat(file_name, ' ') FROM attachments
                                        WHERE item_id = i.id), ''))
          FROM items i WHERE i.state = 'published'",
+        [],
+    )?;
+    // In the index's rowid order (the id negated), which FTS5 builds fastest.
+    tx.execute(
+        "INSERT INTO items_words (rowid, title, summary, source, files, body)
+         SELECT -s.id, s.title, s.summary, s.source, s.files, prakat_words(i.body)
+         FROM items_words_short s JOIN items i ON i.id = s.id ORDER BY s.id DESC",
         [],
     )?;
     tx.execute("INSERT INTO items_words (items_words) VALUES ('optimize')", [])?;
@@ -274,13 +283,15 @@ pub fn search(conn: &Connection, cache: &Cache, q: &Query, at: At) -> StoreResul
         values.push((":fy0", Box::new(start)));
         values.push((":fy1", Box::new(end)));
     }
-    // Newest by id, so that FTS5 hands the matches over in that order and stops at the limit;
-    // the index items_visible answers the time rules and filters without reading the items'
-    // rows and bodies.
+    // Newest by id: the index's rowid is the id negated, so FTS5 hands the matches over in
+    // that order reading forward and stops at the limit. The index items_visible answers the
+    // time rules and filters without reading the items' rows and bodies; the short texts
+    // that ranking reads come from their own small table.
     let sql = format!(
-        "SELECT i.id, i.published_at, w.title, w.summary, w.files, w.source
-         FROM items_words w JOIN items i INDEXED BY items_visible ON i.id = w.rowid
-         WHERE items_words MATCH :match AND {filter} ORDER BY w.rowid DESC LIMIT {}",
+        "SELECT i.id, i.published_at, s.title, s.summary, s.files, s.source
+         FROM items_words w JOIN items_words_short s ON s.id = -w.rowid
+              JOIN items i INDEXED BY items_visible ON i.id = s.id
+         WHERE items_words MATCH :match AND {filter} ORDER BY w.rowid LIMIT {}",
         COUNT_MAX + 1
     );
     let mut stmt = conn.prepare_cached(&sql)?;

@@ -66,8 +66,7 @@ pub async fn serve(
     let cache = if query.get("v").is_some_and(|v| v == FINGERPRINT) {
         HeaderValue::from_static(IMMUTABLE)
     } else {
-        HeaderValue::from_str(&super::cache_policy::public(app.settings().cache.public_max_age_secs))
-            .expect("a valid header")
+        super::cache_policy::public_value(app.settings().cache.public_max_age_secs)
     };
     out.insert(header::CACHE_CONTROL, cache);
     out.insert(header::ETAG, compress::etag(&hash, coding));

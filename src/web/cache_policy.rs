@@ -20,6 +20,11 @@ use super::compress::add_vary;
 /// Neither the browser nor anything on the way may keep it.
 pub const PRIVATE_NO_STORE: &str = "private, no-store";
 
+// The fixed policies as header values, checked when Prakat is compiled.
+const PRIVATE_NO_STORE_VALUE: HeaderValue = HeaderValue::from_static(PRIVATE_NO_STORE);
+const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
+const PRIVATE_NO_CACHE: HeaderValue = HeaderValue::from_static("private, no-cache");
+
 /// Paths whose pages are personal, hold a single-use form token, or set cookies: the office's
 /// own pages ([`crate::paths::is_private`]), reading choices, case tracking, the survey form
 /// and the e-Service forms (`/eservices/{kind}`; their index and statistics are public).
@@ -52,31 +57,48 @@ pub struct Exchange<'a> {
 
 /// The `Cache-Control` a response should carry, and whether it is a public page that varies
 /// on the cookie; `None` keeps the handler's own.
-pub fn decide(x: Exchange<'_>, max_age: u32) -> (Option<String>, bool) {
+pub fn decide(x: Exchange<'_>, max_age: u32) -> (Option<HeaderValue>, bool) {
     if x.sets_cookie || !x.read || is_private_path(x.path) {
-        return (Some(PRIVATE_NO_STORE.into()), false);
+        return (Some(PRIVATE_NO_STORE_VALUE), false);
     }
     if x.path == "/healthz" {
-        return (Some("no-store".into()), false);
+        return (Some(NO_STORE), false);
     }
     if !matches!(
         x.status,
         StatusCode::OK | StatusCode::NOT_FOUND | StatusCode::GONE | StatusCode::NOT_MODIFIED
     ) {
-        return (Some("no-store".into()), false);
+        return (Some(NO_STORE), false);
     }
     if x.own.is_some() {
         return (None, false);
     }
     if x.credentials {
-        return (Some("private, no-cache".into()), true);
+        return (Some(PRIVATE_NO_CACHE), true);
     }
-    (Some(public(max_age)), true)
+    (Some(public_value(max_age)), true)
 }
 
 /// The policy of a public page or file.
 pub fn public(max_age: u32) -> String {
     format!("public, max-age={max_age}, stale-while-revalidate={max_age}")
+}
+
+/// [`public`] as a header value, made once per thread for each max-age in force: every public
+/// page answered carries it.
+pub fn public_value(max_age: u32) -> HeaderValue {
+    thread_local! {
+        static MADE: std::cell::RefCell<Option<(u32, HeaderValue)>> = const { std::cell::RefCell::new(None) };
+    }
+    MADE.with_borrow_mut(|made| match made {
+        Some((age, value)) if *age == max_age => value.clone(),
+        _ => {
+            // Digits and ASCII letters only: always a valid value.
+            let value = HeaderValue::from_str(&public(max_age)).unwrap_or(PRIVATE_NO_CACHE);
+            *made = Some((max_age, value.clone()));
+            value
+        }
+    })
 }
 
 /// Sets `Cache-Control` (and `Vary: Cookie` on public pages) by [`decide`] on the response to
@@ -95,7 +117,7 @@ pub fn apply(response: &mut Response, path: &str, read: bool, credentials: bool,
     let (policy, varies_on_cookie) = decide(exchange, max_age);
     let not_modified = response.status() == StatusCode::NOT_MODIFIED;
     let headers = response.headers_mut();
-    if let Some(policy) = policy.and_then(|p| HeaderValue::from_str(&p).ok()) {
+    if let Some(policy) = policy {
         headers.insert(header::CACHE_CONTROL, policy);
     }
     let html = headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
@@ -107,6 +129,10 @@ pub fn apply(response: &mut Response, path: &str, read: bool, credentials: bool,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text(decided: (Option<HeaderValue>, bool)) -> Option<String> {
+        decided.0.map(|v| v.to_str().unwrap().to_owned())
+    }
 
     fn x(path: &str) -> Exchange<'_> {
         Exchange {
@@ -133,23 +159,24 @@ mod tests {
             "/survey",
             "/eservices/complaint",
         ] {
-            assert_eq!(decide(x(path), 60).0.as_deref(), Some(PRIVATE_NO_STORE), "{path}");
+            assert_eq!(text(decide(x(path), 60)).as_deref(), Some(PRIVATE_NO_STORE), "{path}");
         }
         for path in
             ["/", "/items/4", "/c/news", "/eservices", "/eservices/stats", "/survey/results", "/staffing"]
         {
-            assert_eq!(decide(x(path), 60).0.as_deref(), Some(public(60).as_str()), "{path}");
+            assert_eq!(text(decide(x(path), 60)), Some(public(60)), "{path}");
         }
     }
 
     #[test]
     fn a_cookie_or_a_post_is_never_shared() {
         let set = Exchange { sets_cookie: true, ..x("/") };
-        assert_eq!(decide(set, 60).0.as_deref(), Some(PRIVATE_NO_STORE));
+        assert_eq!(text(decide(set, 60)).as_deref(), Some(PRIVATE_NO_STORE));
         let post = Exchange { read: false, ..x("/search") };
-        assert_eq!(decide(post, 60).0.as_deref(), Some(PRIVATE_NO_STORE));
+        assert_eq!(text(decide(post, 60)).as_deref(), Some(PRIVATE_NO_STORE));
         let personal = Exchange { credentials: true, ..x("/items/1") };
-        assert_eq!(decide(personal, 60), (Some("private, no-cache".into()), true));
+        assert!(decide(personal, 60).1);
+        assert_eq!(text(decide(personal, 60)).as_deref(), Some("private, no-cache"));
     }
 
     #[test]
@@ -157,9 +184,11 @@ mod tests {
         for status in
             [StatusCode::TOO_MANY_REQUESTS, StatusCode::INTERNAL_SERVER_ERROR, StatusCode::FORBIDDEN]
         {
-            assert_eq!(decide(Exchange { status, ..x("/") }, 60).0.as_deref(), Some("no-store"));
+            assert_eq!(text(decide(Exchange { status, ..x("/") }, 60)).as_deref(), Some("no-store"));
         }
-        assert_eq!(decide(Exchange { status: StatusCode::GONE, ..x("/items/9") }, 30).0, Some(public(30)));
+        assert_eq!(text(decide(Exchange { status: StatusCode::GONE, ..x("/items/9") }, 30)), Some(public(30)));
+        // Made once per max-age: a changed setting is followed.
+        assert_eq!(text(decide(x("/"), 60)), Some(public(60)));
     }
 
     #[test]

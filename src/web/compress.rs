@@ -156,22 +156,28 @@ pub fn http_date(time: std::time::SystemTime) -> HeaderValue {
 /// Adds `token` to the response's `Vary` unless it is there already, as one header line:
 /// nginx's cache reads only one `Vary` line.
 pub fn add_vary(headers: &mut HeaderMap, token: &'static str) {
-    if !headers.contains_key(header::VARY) {
+    let Some(first) = headers.get(header::VARY) else {
         headers.insert(header::VARY, HeaderValue::from_static(token));
         return;
-    }
-    let tokens: Vec<String> = headers
-        .get_all(header::VARY)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
-        .collect();
-    if tokens.iter().any(|t| t.eq_ignore_ascii_case(token) || t == "*") {
+    };
+    // What every public page gets, without building it for each one.
+    if first == "Accept-Encoding" && token == "Cookie" && headers.get_all(header::VARY).iter().count() == 1 {
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Cookie"));
         return;
     }
-    let joined = tokens.iter().map(String::as_str).chain([token]).collect::<Vec<_>>().join(", ");
+    let tokens = || {
+        headers
+            .get_all(header::VARY)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    };
+    if tokens().any(|t| t.eq_ignore_ascii_case(token) || t == "*") {
+        return;
+    }
+    let joined = tokens().chain([token]).collect::<Vec<_>>().join(", ");
     if let Ok(value) = HeaderValue::from_str(&joined) {
         headers.insert(header::VARY, value);
     }
@@ -355,5 +361,13 @@ mod tests {
         add_vary(&mut h, "Accept-Encoding");
         add_vary(&mut h, "Cookie");
         assert_eq!(h.get_all(header::VARY).iter().collect::<Vec<_>>(), ["Accept-Encoding, Cookie"]);
+        add_vary(&mut h, "Cookie");
+        add_vary(&mut h, "accept-encoding");
+        assert_eq!(h.get_all(header::VARY).iter().collect::<Vec<_>>(), ["Accept-Encoding, Cookie"]);
+        // A handler's own list is kept and added to.
+        let mut h = HeaderMap::new();
+        h.insert(header::VARY, HeaderValue::from_static("Origin"));
+        add_vary(&mut h, "Cookie");
+        assert_eq!(h.get_all(header::VARY).iter().collect::<Vec<_>>(), ["Origin, Cookie"]);
     }
 }

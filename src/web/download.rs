@@ -95,10 +95,9 @@ pub async fn send(
     let etag = HeaderValue::from_str(&format!("\"{}\"", file.tag)).map_err(|_| WebError::NotFound)?;
     let cache = match caching {
         // Not immutable: a withdrawn item's files must leave shared caches like its page does.
-        Caching::Public => cache_policy::public(app.settings().cache.public_max_age_secs),
-        Caching::Private => cache_policy::PRIVATE_NO_STORE.to_owned(),
+        Caching::Public => cache_policy::public_value(app.settings().cache.public_max_age_secs),
+        Caching::Private => HeaderValue::from_static(cache_policy::PRIVATE_NO_STORE),
     };
-    let cache = HeaderValue::from_str(&cache).expect("a valid header");
     if compress::none_match_hits(request.headers(), &file.tag) {
         let mut headers = axum::http::HeaderMap::new();
         headers.insert(header::ETAG, etag);

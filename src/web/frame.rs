@@ -3,7 +3,8 @@
 //!
 //! Before: the client's address is decided once (by the access rules); the traffic-log entry,
 //! the possible visit, the reading choices, the accepted coding and the cache-policy facts are
-//! taken; then a cached public page is answered at once, without looking up a route. After,
+//! taken; then a cached public page is answered at once, without looking up a route (and
+//! without the compression step: the cache has chosen the coding). After,
 //! from the inside out: the visit is counted, `Cache-Control` is set, text is compressed and
 //! given an ETag, HSTS and the security headers are added, and the request is logged.
 //!
@@ -101,7 +102,6 @@ async fn serve(app: Shared, routes: Router, mut request: Request) -> Response {
     let entry = Entry::begin(&app, &mut request, peer, client);
     let visit = Visit::begin(&request, client);
     let choices = prefs::of(&request);
-    let on_the_fly = OnTheFly::begin(&request);
     let read = matches!(*request.method(), Method::GET | Method::HEAD);
     let credentials = request.headers().contains_key(header::COOKIE)
         || request.headers().contains_key(header::AUTHORIZATION);
@@ -110,19 +110,27 @@ async fn serve(app: Shared, routes: Router, mut request: Request) -> Response {
     let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
 
     let framed = async {
-        // A cached page is answered at once: no route, no deadline to keep.
-        let mut response = match page_cache::hit(&app, &request) {
-            Some(cached) => cached,
-            None => match tokio::time::timeout(limit, routes.oneshot(request)).await {
-                Ok(response) => response.unwrap_or_else(|never| match never {}),
-                Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
-            },
+        // A cached page is answered at once: no route, no deadline to keep, and nothing to
+        // compress (the cache chose the coding, tagged it and answers 304 itself).
+        let (mut response, on_the_fly) = match page_cache::hit(&app, &request) {
+            Some(cached) => (cached, None),
+            None => {
+                let on_the_fly = OnTheFly::begin(&request);
+                let response = match tokio::time::timeout(limit, routes.oneshot(request)).await {
+                    Ok(response) => response.unwrap_or_else(|never| match never {}),
+                    Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+                };
+                (response, Some(on_the_fly))
+            }
         };
         if let Some(visit) = visit {
             visit.end(&app.visits, response.status());
         }
         cache_policy::apply(&mut response, uri.path(), read, credentials, settings.cache.public_max_age_secs);
-        on_the_fly.end(response).await
+        match on_the_fly {
+            Some(on_the_fly) => on_the_fly.end(response).await,
+            None => response,
+        }
     };
     let mut response = choices.scope(path_and_query, framed).await;
     add_outer_headers(&app, &mut response);

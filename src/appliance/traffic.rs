@@ -94,18 +94,32 @@ fn chain_hash_of(prev: &str, record_json: &[u8], lost: Option<u64>) -> String {
     hex::encode(h.finalize())
 }
 
-/// Appends the [`Line`] of a record serialized as `record_json` to `out`, with its newline: the
-/// record's JSON with the chain fields added before its closing brace, the same bytes as
-/// serialising the [`Line`] but without serialising the record a second time (the writer does
-/// this for every request).
-fn append_line(out: &mut Vec<u8>, record_json: &[u8], lost: Option<u64>, prev: &str, hash: &str) {
+/// Appends the [`Line`] of `record` to `out`, with its newline, and returns its hash (the chain
+/// goes on from `prev`): the record's JSON, written once straight into `out` and hashed there,
+/// with the chain fields added before its closing brace. The same bytes as serialising the
+/// [`Line`], without a second serialisation or a buffer of its own (the writer does this for
+/// every request).
+fn append_line(
+    out: &mut Vec<u8>,
+    record: &Record,
+    lost: Option<u64>,
+    prev: &str,
+) -> serde_json::Result<String> {
     use std::io::Write as _;
-    out.extend_from_slice(record_json.strip_suffix(b"}").unwrap_or(record_json));
+    let start = out.len();
+    if let Err(e) = serde_json::to_writer(&mut *out, record) {
+        out.truncate(start);
+        return Err(e);
+    }
+    let hash = chain_hash_of(prev, &out[start..], lost);
+    // A JSON object always ends with its brace.
+    out.pop();
     if let Some(n) = lost {
         let _ = write!(out, ",\"lost\":{n}");
     }
     // Hashes are hex (or empty): nothing in them needs escaping.
     let _ = writeln!(out, ",\"prev\":\"{prev}\",\"hash\":\"{hash}\"}}");
+    Ok(hash)
 }
 
 /// A User-Agent (or any header) as text for the log, whatever bytes it holds: printable ASCII
@@ -371,10 +385,7 @@ impl Writer {
     }
 
     fn push_line(open: &mut OpenDay, record: &Record, lost: Option<u64>) -> anyhow::Result<()> {
-        let json = serde_json::to_vec(record)?;
-        let hash = chain_hash_of(&open.pending_hash, &json, lost);
-        append_line(&mut open.pending, &json, lost, &open.pending_hash, &hash);
-        open.pending_hash = hash;
+        open.pending_hash = append_line(&mut open.pending, record, lost, &open.pending_hash)?;
         open.pending_lines += 1;
         Ok(())
     }
@@ -812,12 +823,11 @@ mod tests {
         let mut odd = record("2026-11-26T08:15:02.113+07:00", "/ค้นหา?q=\"ยา\"\\x");
         odd.agent = Some("a\u{1}b".into());
         for (r, lost) in [(record("2026-11-26T08:15:02.113+07:00", "/"), None), (odd, Some(3))] {
-            let json = serde_json::to_vec(&r).unwrap();
             let prev = "ab12".to_string();
             let hash = chain_hash(&prev, &r, lost);
-            assert_eq!(hash, chain_hash_of(&prev, &json, lost));
-            let mut built = Vec::new();
-            append_line(&mut built, &json, lost, &prev, &hash);
+            let mut built = b"an earlier line\n".to_vec();
+            assert_eq!(append_line(&mut built, &r, lost, &prev).unwrap(), hash);
+            let built = built.split_off(b"an earlier line\n".len());
             let line = Line { record: r, lost, prev, hash };
             let mut expected = serde_json::to_vec(&line).unwrap();
             expected.push(b'\n');

@@ -186,7 +186,10 @@ mod tests {
         {
             assert_eq!(text(decide(Exchange { status, ..x("/") }, 60)).as_deref(), Some("no-store"));
         }
-        assert_eq!(text(decide(Exchange { status: StatusCode::GONE, ..x("/items/9") }, 30)), Some(public(30)));
+        assert_eq!(
+            text(decide(Exchange { status: StatusCode::GONE, ..x("/items/9") }, 30)),
+            Some(public(30))
+        );
         // Made once per max-age: a changed setting is followed.
         assert_eq!(text(decide(x("/"), 60)), Some(public(60)));
     }

@@ -127,6 +127,8 @@ fn page_response(page: &Page, headers: &HeaderMap) -> Response {
     let coding = if page.gzip.is_some() { compress::negotiate(headers, false) } else { Coding::Identity };
     let mut response = Response::new(Body::empty());
     *response.status_mut() = page.status;
+    // Room for every header the frame adds too (about a dozen), so the map never grows.
+    *response.headers_mut() = HeaderMap::with_capacity(16);
     let out = response.headers_mut();
     out.insert(header::CONTENT_TYPE, HTML);
     let etag = if coding == Coding::Gzip { &page.etags[1] } else { &page.etags[0] };

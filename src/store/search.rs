@@ -515,6 +515,29 @@ mod tests {
     }
 
     #[test]
+    fn an_index_of_the_previous_layout_is_made_again_on_upgrade() {
+        let (_dir, store, ids) = store_with_items();
+        let cache = store.search_cache().clone();
+        store
+            .run_sync(|c| {
+                // Back to the layout before migration 22 (rowid = id, no short table), then
+                // forward again as a newer release would: the index is empty until made again.
+                crate::store::migrations::downgrade(c, 21).unwrap();
+                crate::store::migrations::apply(c).unwrap();
+                assert!(found(c, &cache, "คำสั่ง").is_empty());
+                assert!(keep_current(c)?, "made again: the lexicon mark was cleared");
+                assert_eq!(found(c, &cache, "คำสั่ง"), vec![ids[2]]);
+                assert_eq!(found(c, &cache, "จัดซื้อ"), vec![ids[0], ids[1]], "ranked from the short texts");
+                assert_eq!(found(c, &cache, "ราคากลาง"), vec![ids[0]], "file names made again too");
+                // Newest first among equals: the index is read in the order of negated ids.
+                let negated: i64 = c.query_row("SELECT min(rowid) FROM items_words", [], |r| r.get(0))?;
+                assert_eq!(negated, -ids.iter().max().copied().unwrap_or_default());
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
     fn slips_are_corrected_and_admin_synonyms_apply_at_once() {
         let (_dir, store, ids) = store_with_items();
         let cache = store.search_cache().clone();

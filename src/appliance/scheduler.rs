@@ -209,22 +209,42 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
     }
     {
         let (store, changed) = (store.clone(), hooks.content_changed.clone());
+        let next = Arc::new(Mutex::new(None::<NextRevision>));
         jobs.push(
-            Job::blocking(
+            Job::asynchronous(
                 "revise",
                 "เผยแพร่ฉบับแก้ไขที่ถึงกำหนดเวลา",
-                // Every tick: one indexed look-up, so an amendment is online within seconds of
-                // its time (runs are written only now and then, see `WRITE_EVERY`).
+                // Every tick, so an amendment is online within seconds of its time (runs are
+                // written only now and then, see `WRITE_EVERY`). The database is asked only
+                // when the next one is due, when this process recorded a new one, or once a
+                // minute (a restore, another process): an idle server's tick then runs no SQL.
                 Schedule::Every(TICK),
                 move || {
-                    let now = thai::now().as_second();
-                    let n = store
-                        .run_sync(|c| crate::store::requests::apply_due_revisions(c, now, thai::today()))?;
-                    if n > 0 {
-                        tracing::info!(items = n, "scheduled amendments put online");
-                        changed();
+                    let (store, changed, next) = (store.clone(), changed.clone(), next.clone());
+                    async move {
+                        let now = thai::now().as_second();
+                        let recorded = crate::store::revisions::pending_recorded();
+                        let known = *next.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        if known.is_some_and(|k: NextRevision| {
+                            k.recorded == recorded && k.due.is_none_or(|t| now < t) && now - k.looked_at < 60
+                        }) {
+                            return Ok("เผยแพร่ฉบับแก้ไข 0 รายการ".to_owned());
+                        }
+                        let (n, due) = store
+                            .run(move |c| {
+                                let today = thai::today();
+                                let n = crate::store::requests::apply_due_revisions(c, now, today)?;
+                                Ok((n, crate::store::revisions::next_due(c, today)?))
+                            })
+                            .await?;
+                        *next.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                            Some(NextRevision { recorded, due, looked_at: now });
+                        if n > 0 {
+                            tracing::info!(items = n, "scheduled amendments put online");
+                            changed();
+                        }
+                        Ok(format!("เผยแพร่ฉบับแก้ไข {n} รายการ"))
                     }
-                    Ok(format!("เผยแพร่ฉบับแก้ไข {n} รายการ"))
                 },
             )
             .before_serving(),
@@ -423,6 +443,17 @@ async fn run(store: Store, jobs: Vec<Arc<Job>>, board: Arc<Mutex<Board>>) {
             tokio::spawn(async move { run_one(&job, schedule, &store, &board, at).await });
         }
     }
+}
+
+/// What the `revise` job learnt when it last asked the database.
+#[derive(Clone, Copy)]
+struct NextRevision {
+    /// [`crate::store::revisions::pending_recorded`] then.
+    recorded: u64,
+    /// When the next pending revision comes due (Unix seconds, test clock included).
+    due: Option<i64>,
+    /// When it asked.
+    looked_at: i64,
 }
 
 /// What the scheduler remembers between ticks.

@@ -6,6 +6,8 @@
 //! amendment published with a later date is a *pending* revision: recorded, not online, until
 //! `store::requests::apply_due_revisions` puts it on the item at its time.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rusqlite::{Connection, OptionalExtension as _, Row};
 
 use super::StoreResult;
@@ -160,6 +162,27 @@ pub fn add_pending_in(
     insert(tx, item_id, item, note, people, Some(tags))
 }
 
+/// Pending revisions this process has recorded, counted so that the scheduler knows when to
+/// look again for the next one due (see [`next_due`]).
+static PENDING_RECORDED: AtomicU64 = AtomicU64::new(0);
+
+/// How many pending revisions this process has recorded so far.
+pub fn pending_recorded() -> u64 {
+    PENDING_RECORDED.load(Ordering::Relaxed)
+}
+
+/// When the next pending revision comes due (Unix seconds) by the rules of [`due`]; `None`
+/// when none waits.
+pub fn next_due(conn: &Connection, today: jiff::civil::Date) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT min(r.published_at) FROM item_revisions r JOIN items i ON i.id = r.item_id
+             WHERE r.pending = 1 AND i.state <> 'expired'
+               AND NOT (i.expires_on IS NOT NULL AND i.expires_on < ?1)",
+        )?
+        .query_row([today.to_string()], |r| r.get(0))?)
+}
+
 fn insert(
     tx: &Connection,
     item_id: i64,
@@ -207,6 +230,9 @@ fn insert(
         ],
     )?;
     let revision = tx.last_insert_rowid();
+    if pending.is_some() {
+        PENDING_RECORDED.fetch_add(1, Ordering::Relaxed);
+    }
     for (position, a) in item.attachments.iter().enumerate() {
         tx.execute(
             "INSERT INTO item_revision_files (revision_id, position, file_name, kind, sha256, size, alt)
@@ -442,9 +468,12 @@ mod tests {
                 later.timeless = false;
                 let change =
                     TagChange { fiscal_year: 2569, tags: vec![tag("MOIT 2", 2569), tag("MOIT 4", 2569)] };
+                let recorded = pending_recorded();
                 add_pending_in(c, live, &later, "แก้หัวข้อ", &People::default(), Some(&change))?;
-                // Its time not come: nothing due, the item as it was.
+                assert!(pending_recorded() > recorded, "the scheduler is told to look again");
+                // Its time not come: nothing due, the item as it was; the scheduler knows when.
                 assert!(due(c, now - 1, today)?.is_empty());
+                assert_eq!(next_due(c, today)?, Some(now));
                 // An item past its end date: its pending revision never comes due.
                 let mut ending = NewItem::sample("news/jobs", "ประกาศที่สิ้นสุดแล้ว", "2026-05-01T03:00:00Z");
                 ending.expires_on = Some(date(2026, 6, 4));
@@ -466,6 +495,8 @@ mod tests {
             .run_sync(|c| {
                 let (item, _, _) = crate::store::items::by_id(c, 1)?.unwrap();
                 assert_eq!(item.title, "ข่าวฉบับแก้ไข");
+                // What still waits is the expired item's, which never comes due.
+                assert_eq!(next_due(c, today)?, None);
                 assert!(!item.timeless, "the revision's flag");
                 let mut tags: Vec<(String, i32)> = crate::store::compliance::tags_of(c, 1)?
                     .into_iter()

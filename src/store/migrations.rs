@@ -5,6 +5,60 @@
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
+// Schema text used by more than one migration (the binary holds it once).
+
+/// The index of words of migration 13 (rowid = item id): its triggers.
+macro_rules! words_triggers_v13 {
+    () => {
+        "CREATE TRIGGER items_words_insert AFTER INSERT ON items WHEN new.state = 'published' BEGIN
+            INSERT INTO items_words (rowid, title, summary, body, source, files)
+            VALUES (new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.body),
+                    prakat_words(new.source), '');
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_update AFTER UPDATE OF title, summary, body, source, state ON items BEGIN
+            DELETE FROM items_words WHERE rowid = old.id;
+            INSERT INTO items_words (rowid, title, summary, body, source, files)
+            SELECT new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.body),
+                   prakat_words(new.source),
+                   prakat_words(coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = new.id), ''))
+            WHERE new.state = 'published';
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_delete AFTER DELETE ON items BEGIN
+            DELETE FROM items_words WHERE rowid = old.id;
+            UPDATE search_state SET changes = changes + 1;
+        END;
+        CREATE TRIGGER items_words_files AFTER INSERT ON attachments BEGIN
+            UPDATE items_words SET files = trim(files || ' ' || prakat_words(new.file_name))
+            WHERE rowid = new.item_id;
+            UPDATE search_state SET changes = changes + 1;
+        END;"
+    };
+}
+
+/// The index of words and its vocabulary (migrations 13 and 22).
+macro_rules! words_tables {
+    () => {
+        "CREATE VIRTUAL TABLE items_words USING fts5(
+            title, summary, source, files, body, tokenize = 'ascii'
+        );
+        CREATE VIRTUAL TABLE items_words_vocab USING fts5vocab(items_words, 'row');"
+    };
+}
+
+/// Drops the index of words, its vocabulary and its triggers.
+macro_rules! words_index_drop {
+    () => {
+        "DROP TRIGGER items_words_insert;
+        DROP TRIGGER items_words_update;
+        DROP TRIGGER items_words_delete;
+        DROP TRIGGER items_words_files;
+        DROP TABLE items_words_vocab;
+        DROP TABLE items_words;"
+    };
+}
+
 const MIGRATIONS: &[M<'static>] = &[
     // 1: published items, their attachments and the content-addressed files behind them.
     M::up(
@@ -421,6 +475,7 @@ const MIGRATIONS: &[M<'static>] = &[
     // (its lexicon version starts empty), kept in step by triggers calling the SQL function
     // prakat_words, which every connection registers. Admin additions to the synonyms.
     M::up(
+        concat!(
         "DROP TRIGGER items_fts_insert;
         DROP TRIGGER items_fts_update;
         DROP TRIGGER items_fts_delete;
@@ -438,10 +493,9 @@ const MIGRATIONS: &[M<'static>] = &[
 
         -- The body last: ranking reads the short columns of hundreds of matches, and a column
         -- after a long body would be reached only through the body's overflow pages.
-        CREATE VIRTUAL TABLE items_words USING fts5(
-            title, summary, source, files, body, tokenize = 'ascii'
-        );
-        CREATE VIRTUAL TABLE items_words_vocab USING fts5vocab(items_words, 'row');
+        ",
+        words_tables!(),
+        "
         -- lexicon: the version of the lexicon the index was made with; changes and synonyms
         -- count the changes to the index and to the synonyms, so that the copies in memory
         -- know when to reload.
@@ -457,39 +511,15 @@ const MIGRATIONS: &[M<'static>] = &[
             added_by  TEXT NOT NULL,
             added_at  INTEGER NOT NULL
         ) STRICT;
-        CREATE TRIGGER items_words_insert AFTER INSERT ON items WHEN new.state = 'published' BEGIN
-            INSERT INTO items_words (rowid, title, summary, body, source, files)
-            VALUES (new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.body),
-                    prakat_words(new.source), '');
-            UPDATE search_state SET changes = changes + 1;
-        END;
-        CREATE TRIGGER items_words_update AFTER UPDATE OF title, summary, body, source, state ON items BEGIN
-            DELETE FROM items_words WHERE rowid = old.id;
-            INSERT INTO items_words (rowid, title, summary, body, source, files)
-            SELECT new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.body),
-                   prakat_words(new.source),
-                   prakat_words(coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = new.id), ''))
-            WHERE new.state = 'published';
-            UPDATE search_state SET changes = changes + 1;
-        END;
-        CREATE TRIGGER items_words_delete AFTER DELETE ON items BEGIN
-            DELETE FROM items_words WHERE rowid = old.id;
-            UPDATE search_state SET changes = changes + 1;
-        END;
-        CREATE TRIGGER items_words_files AFTER INSERT ON attachments BEGIN
-            UPDATE items_words SET files = trim(files || ' ' || prakat_words(new.file_name))
-            WHERE rowid = new.item_id;
-            UPDATE search_state SET changes = changes + 1;
-        END;",
+        ",
+        words_triggers_v13!()
+    ),
     )
     // Derived data only: the trigram index and the short texts are made again.
     .down(
-        "DROP TRIGGER items_words_insert;
-        DROP TRIGGER items_words_update;
-        DROP TRIGGER items_words_delete;
-        DROP TRIGGER items_words_files;
-        DROP TABLE items_words_vocab;
-        DROP TABLE items_words;
+        concat!(
+        words_index_drop!(),
+        "
         DROP TABLE search_state;
         DROP TABLE search_synonyms;
 
@@ -553,7 +583,8 @@ const MIGRATIONS: &[M<'static>] = &[
         END;
         CREATE TRIGGER items_brief_version_delete AFTER DELETE ON items_brief BEGIN
             UPDATE items_brief_version SET n = n + 1;
-        END;",
+        END;"
+    ),
     ),
     // 14: compliance that tells the truth. Each tag remembers who ticked it and, when the
     // dashboard asks for a second look (too many tags on one item, an unrelated kind, a year
@@ -846,16 +877,12 @@ const MIGRATIONS: &[M<'static>] = &[
     // matches live in their own small table (a few dozen rows a page instead of one). Both
     // are made again by store::search::keep_current (the lexicon mark is cleared).
     M::up(
-        "DROP TRIGGER items_words_insert;
-        DROP TRIGGER items_words_update;
-        DROP TRIGGER items_words_delete;
-        DROP TRIGGER items_words_files;
-        DROP TABLE items_words_vocab;
-        DROP TABLE items_words;
-        CREATE VIRTUAL TABLE items_words USING fts5(
-            title, summary, source, files, body, tokenize = 'ascii'
-        );
-        CREATE VIRTUAL TABLE items_words_vocab USING fts5vocab(items_words, 'row');
+        concat!(
+        words_index_drop!(),
+        "
+        ",
+        words_tables!(),
+        "
         CREATE TABLE items_words_short (
             id       INTEGER PRIMARY KEY,
             title    TEXT NOT NULL,
@@ -895,46 +922,23 @@ const MIGRATIONS: &[M<'static>] = &[
             WHERE rowid = -new.item_id;
             UPDATE search_state SET changes = changes + 1;
         END;
-        UPDATE search_state SET lexicon = '';",
+        UPDATE search_state SET lexicon = '';"
+    ),
     )
     // Derived data only: the index of migration 13 is made again.
     .down(
-        "DROP TRIGGER items_words_insert;
-        DROP TRIGGER items_words_update;
-        DROP TRIGGER items_words_delete;
-        DROP TRIGGER items_words_files;
+        concat!(
+        words_index_drop!(),
+        "
         DROP TABLE items_words_short;
-        DROP TABLE items_words_vocab;
-        DROP TABLE items_words;
-        CREATE VIRTUAL TABLE items_words USING fts5(
-            title, summary, source, files, body, tokenize = 'ascii'
-        );
-        CREATE VIRTUAL TABLE items_words_vocab USING fts5vocab(items_words, 'row');
-        CREATE TRIGGER items_words_insert AFTER INSERT ON items WHEN new.state = 'published' BEGIN
-            INSERT INTO items_words (rowid, title, summary, body, source, files)
-            VALUES (new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.body),
-                    prakat_words(new.source), '');
-            UPDATE search_state SET changes = changes + 1;
-        END;
-        CREATE TRIGGER items_words_update AFTER UPDATE OF title, summary, body, source, state ON items BEGIN
-            DELETE FROM items_words WHERE rowid = old.id;
-            INSERT INTO items_words (rowid, title, summary, body, source, files)
-            SELECT new.id, prakat_words(new.title), prakat_words(new.summary), prakat_words(new.body),
-                   prakat_words(new.source),
-                   prakat_words(coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = new.id), ''))
-            WHERE new.state = 'published';
-            UPDATE search_state SET changes = changes + 1;
-        END;
-        CREATE TRIGGER items_words_delete AFTER DELETE ON items BEGIN
-            DELETE FROM items_words WHERE rowid = old.id;
-            UPDATE search_state SET changes = changes + 1;
-        END;
-        CREATE TRIGGER items_words_files AFTER INSERT ON attachments BEGIN
-            UPDATE items_words SET files = trim(files || ' ' || prakat_words(new.file_name))
-            WHERE rowid = new.item_id;
-            UPDATE search_state SET changes = changes + 1;
-        END;
-        UPDATE search_state SET lexicon = '';",
+        ",
+        words_tables!(),
+        "
+        ",
+        words_triggers_v13!(),
+        "
+        UPDATE search_state SET lexicon = '';"
+    ),
     ),
 ];
 

@@ -61,7 +61,7 @@ macro_rules! words_index_drop {
 
 const MIGRATIONS: &[M<'static>] = &[
     // 1: published items, their attachments and the content-addressed files behind them.
-    M::up(
+    M::up(concat!(
         "CREATE TABLE blobs (
             sha256      TEXT PRIMARY KEY,
             size        INTEGER NOT NULL,
@@ -84,9 +84,10 @@ const MIGRATIONS: &[M<'static>] = &[
                           CHECK (state IN ('published', 'expired', 'withdrawn')),
             created_at    INTEGER NOT NULL,
             updated_at    INTEGER NOT NULL
-        ) STRICT;
-        -- Covering indexes: listings and counts judge visibility from the index alone, without
-        -- walking past long bodies in the table rows.
+        ) STRICT;",
+        // Covering indexes: listings and counts judge visibility from the index alone, without
+        // walking past long bodies in the table rows.
+        "
         CREATE INDEX items_by_category
             ON items (category, published_at DESC, id DESC, state, expires_on);
         CREATE INDEX items_by_date
@@ -102,9 +103,9 @@ const MIGRATIONS: &[M<'static>] = &[
             size       INTEGER NOT NULL
         ) STRICT;
         CREATE INDEX attachments_by_item ON attachments (item_id, position);",
-    ),
+    )),
     // 2: accounts, sessions, the audit trail, publication requests and notifications.
-    M::up(
+    M::up(concat!(
         "CREATE TABLE users (
             id             INTEGER PRIMARY KEY,
             username       TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -132,9 +133,9 @@ const MIGRATIONS: &[M<'static>] = &[
             token_hash  TEXT PRIMARY KEY,
             expires_at  INTEGER NOT NULL,
             used_at     INTEGER
-        ) STRICT;
-
-        -- Append-only: the triggers refuse every change and every deletion.
+        ) STRICT;",
+        // Append-only: the triggers refuse every change and every deletion.
+        "
         CREATE TABLE audit (
             id       INTEGER PRIMARY KEY,
             at       INTEGER NOT NULL,
@@ -202,7 +203,7 @@ const MIGRATIONS: &[M<'static>] = &[
         CREATE INDEX notifications_by_user ON notifications (user_id, read_at, id);
 
         ALTER TABLE items ADD COLUMN request_id INTEGER REFERENCES requests (id);",
-    ),
+    )),
     // 3: the e-mail outbox: notifications remember whether they were mailed.
     M::up(
         "ALTER TABLE notifications ADD COLUMN emailed_at INTEGER;
@@ -293,12 +294,13 @@ const MIGRATIONS: &[M<'static>] = &[
     // 8: public services. Full-text search over published items (trigram, so Thai
     // words are found without spaces; kept in step by triggers), e-Service cases, the
     // satisfaction survey, visit counters, and admin-editable policy pages.
-    M::up(
+    M::up(concat!(
         "CREATE VIRTUAL TABLE items_fts USING fts5(
             title, summary, body, source, files, tokenize = 'trigram'
-        );
-        -- Only published items are indexed; the time rules (publication start, end date) are
-        -- applied by the query, so an item still drops out on time without a write.
+        );",
+        // Only published items are indexed; the time rules (publication start, end date) are
+        // applied by the query, so an item still drops out on time without a write.
+        "
         CREATE TRIGGER items_fts_insert AFTER INSERT ON items WHEN new.state = 'published' BEGIN
             INSERT INTO items_fts (rowid, title, summary, body, source, files)
             VALUES (new.id, new.title, new.summary, new.body, new.source, '');
@@ -319,9 +321,9 @@ const MIGRATIONS: &[M<'static>] = &[
         INSERT INTO items_fts (rowid, title, summary, body, source, files)
         SELECT i.id, i.title, i.summary, i.body, i.source,
                coalesce((SELECT group_concat(file_name, ' ') FROM attachments WHERE item_id = i.id), '')
-        FROM items i WHERE i.state = 'published';
-
-        -- Complaints, questions and information requests from the public.
+        FROM items i WHERE i.state = 'published';",
+        // Complaints, questions and information requests from the public.
+        "
         CREATE TABLE cases (
             id           INTEGER PRIMARY KEY,
             kind         TEXT NOT NULL CHECK (kind IN ('complaint', 'question', 'info')),
@@ -340,8 +342,9 @@ const MIGRATIONS: &[M<'static>] = &[
             closed_at    INTEGER,
             purged_at    INTEGER
         ) STRICT;
-        CREATE INDEX cases_by_kind ON cases (kind, created_at DESC);
-        -- Form tokens already used (double-submission guard for anonymous forms).
+        CREATE INDEX cases_by_kind ON cases (kind, created_at DESC);",
+        // Form tokens already used (double-submission guard for anonymous forms).
+        "
         CREATE TABLE used_form_tokens (
             token    TEXT PRIMARY KEY,
             used_at  INTEGER NOT NULL
@@ -358,9 +361,9 @@ const MIGRATIONS: &[M<'static>] = &[
             overall     INTEGER NOT NULL CHECK (overall BETWEEN 1 AND 5),
             comment     TEXT NOT NULL DEFAULT ''
         ) STRICT;
-        CREATE INDEX survey_by_year ON survey_answers (fiscal_year);
-
-        -- Visit counters per Bangkok day; visitors are counted, never stored.
+        CREATE INDEX survey_by_year ON survey_answers (fiscal_year);",
+        // Visit counters per Bangkok day; visitors are counted, never stored.
+        "
         CREATE TABLE visit_days (
             day       TEXT PRIMARY KEY,
             views     INTEGER NOT NULL DEFAULT 0,
@@ -373,19 +376,19 @@ const MIGRATIONS: &[M<'static>] = &[
         CREATE TABLE file_downloads (
             attachment_id  INTEGER PRIMARY KEY,
             downloads      INTEGER NOT NULL DEFAULT 0
-        ) STRICT;
-
-        -- Text alternatives of published images, required at publication (WCAG 1.1.1).
-        ALTER TABLE attachments ADD COLUMN alt TEXT NOT NULL DEFAULT '';
-
-        -- Policy pages edited by admins; a missing row shows the built-in Thai default.
+        ) STRICT;",
+        // Text alternatives of published images, required at publication (WCAG 1.1.1).
+        "
+        ALTER TABLE attachments ADD COLUMN alt TEXT NOT NULL DEFAULT '';",
+        // Policy pages edited by admins; a missing row shows the built-in Thai default.
+        "
         CREATE TABLE pages (
             slug        TEXT PRIMARY KEY,
             body        TEXT NOT NULL,
             updated_at  INTEGER NOT NULL,
             updated_by  TEXT NOT NULL
         ) STRICT;",
-    ),
+    )),
     // 9: the short text of each published item (title, summary, source, file names, lower-case
     // Latin), for searches of one or two characters, which the trigram index cannot answer:
     // scanning this narrow table reads a few bytes per item instead of its whole row and body.
@@ -489,16 +492,16 @@ const MIGRATIONS: &[M<'static>] = &[
         DROP TRIGGER items_brief_update;
         DROP TRIGGER items_brief_delete;
         DROP TRIGGER items_brief_files;
-        DROP TABLE items_brief;
-
-        -- The body last: ranking reads the short columns of hundreds of matches, and a column
-        -- after a long body would be reached only through the body's overflow pages.
+        DROP TABLE items_brief;",
+        // The body last: ranking reads the short columns of hundreds of matches, and a column
+        // after a long body would be reached only through the body's overflow pages.
+        "
         ",
         words_tables!(),
+        // lexicon: the version of the lexicon the index was made with; changes and synonyms
+        // count the changes to the index and to the synonyms, so that the copies in memory
+        // know when to reload.
         "
-        -- lexicon: the version of the lexicon the index was made with; changes and synonyms
-        -- count the changes to the index and to the synonyms, so that the copies in memory
-        -- know when to reload.
         CREATE TABLE search_state (
             lexicon   TEXT NOT NULL,
             changes   INTEGER NOT NULL,
@@ -696,7 +699,7 @@ const MIGRATIONS: &[M<'static>] = &[
     // tables (an older release ignores them) and only folds the new request state
     // `superseded` back to `published`, which an older release understands; going up again
     // restores it from the revisions. So nothing is lost either way.
-    M::up(
+    M::up(concat!(
         "CREATE TABLE IF NOT EXISTS amendments (
             request_id    INTEGER PRIMARY KEY REFERENCES requests (id) ON DELETE CASCADE,
             amended_item  INTEGER NOT NULL REFERENCES items (id),
@@ -739,9 +742,9 @@ const MIGRATIONS: &[M<'static>] = &[
             alt          TEXT NOT NULL DEFAULT ''
         ) STRICT;
         CREATE INDEX IF NOT EXISTS item_revision_files_by_revision
-            ON item_revision_files (revision_id, position);
-
-        -- Revision 1 of every item that has none yet: its content as it stands.
+            ON item_revision_files (revision_id, position);",
+        // Revision 1 of every item that has none yet: its content as it stands.
+        "
         CREATE TEMP TABLE revision_todo AS
             SELECT i.id FROM items i WHERE NOT EXISTS (SELECT 1 FROM item_revisions r WHERE r.item_id = i.id);
         INSERT INTO item_revisions (item_id, number, category, title, summary, body, source, link,
@@ -756,10 +759,10 @@ const MIGRATIONS: &[M<'static>] = &[
         SELECT r.id, a.position, a.file_name, a.kind, a.sha256, a.size, a.alt
         FROM attachments a JOIN item_revisions r ON r.item_id = a.item_id AND r.number = 1
         WHERE a.item_id IN (SELECT id FROM revision_todo);
-        DROP TABLE revision_todo;
-
-        -- After a round trip through an older release: requests whose content is a past
-        -- revision of their item are superseded again.
+        DROP TABLE revision_todo;",
+        // After a round trip through an older release: requests whose content is a past
+        // revision of their item are superseded again.
+        "
         UPDATE requests SET state = 'superseded'
         WHERE state IN ('published', 'withdrawn') AND EXISTS (
             SELECT 1 FROM item_revisions r
@@ -767,13 +770,13 @@ const MIGRATIONS: &[M<'static>] = &[
               AND r.number < (SELECT max(number) FROM item_revisions WHERE item_id = r.item_id)
               AND requests.id <> coalesce((SELECT request_id FROM item_revisions
                                            WHERE item_id = r.item_id ORDER BY number DESC LIMIT 1), 0));",
-    )
+    ))
     .down("UPDATE requests SET state = 'published' WHERE state = 'superseded';"),
     // 18: the office's units (กลุ่มงาน), acting approvers (ปฏิบัติราชการแทน) and the officers
     // named for corruption cases. Every account's unit becomes a row, matched by the name it
     // already carries; `users.unit` keeps the name, so going back loses only short names, unit
     // ids, delegations and the named officers.
-    M::up(
+    M::up(concat!(
         "CREATE TABLE units (
             id          INTEGER PRIMARY KEY,
             name        TEXT NOT NULL UNIQUE,
@@ -781,8 +784,9 @@ const MIGRATIONS: &[M<'static>] = &[
             created_at  INTEGER NOT NULL
         ) STRICT;
         INSERT INTO units (name, created_at)
-            SELECT DISTINCT trim(unit), unixepoch() FROM users WHERE trim(unit) <> '';
-        -- No REFERENCES clause: SQLite cannot drop a column that has one, and `down` must.
+            SELECT DISTINCT trim(unit), unixepoch() FROM users WHERE trim(unit) <> '';",
+        // No REFERENCES clause: SQLite cannot drop a column that has one, and `down` must.
+        "
         ALTER TABLE users ADD COLUMN unit_id INTEGER;
         UPDATE users SET unit_id = (SELECT id FROM units WHERE units.name = trim(users.unit));
 
@@ -798,15 +802,15 @@ const MIGRATIONS: &[M<'static>] = &[
             CHECK (from_user <> to_user),
             CHECK (starts_on <= ends_on)
         ) STRICT;
-        CREATE INDEX delegations_by_from ON delegations (from_user, starts_on);
-
-        -- Complaints officers the director has named for corruption and misconduct cases.
+        CREATE INDEX delegations_by_from ON delegations (from_user, starts_on);",
+        // Complaints officers the director has named for corruption and misconduct cases.
+        "
         CREATE TABLE corruption_officers (
             user_id   INTEGER PRIMARY KEY REFERENCES users (id),
             named_by  INTEGER,
             named_at  INTEGER NOT NULL
         ) STRICT;",
-    )
+    ))
     .down(
         "DROP TABLE corruption_officers;
         DROP TABLE delegations;
@@ -825,16 +829,17 @@ const MIGRATIONS: &[M<'static>] = &[
     // date waits as a pending revision (with the compliance tags it brings) until a scheduler
     // job puts it online. Going back: pending amendments return to "approved" (to be published
     // again), nothing else is lost but the flag's history.
-    M::up(
+    M::up(concat!(
         "ALTER TABLE item_revisions ADD COLUMN timeless INTEGER NOT NULL DEFAULT 0;
         UPDATE item_revisions SET timeless = (SELECT timeless FROM items WHERE items.id = item_revisions.item_id)
         WHERE number = (SELECT max(number) FROM item_revisions r WHERE r.item_id = item_revisions.item_id);
-        ALTER TABLE item_revisions ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
-        -- Pending only: the fiscal year whose tags the revision replaces, and the tags.
+        ALTER TABLE item_revisions ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
+        // Pending only: the fiscal year whose tags the revision replaces, and the tags.
+        "
         ALTER TABLE item_revisions ADD COLUMN tag_year INTEGER;
         ALTER TABLE item_revisions ADD COLUMN tags TEXT NOT NULL DEFAULT '';
         CREATE INDEX item_revisions_pending ON item_revisions (published_at) WHERE pending = 1;",
-    )
+    ))
     .down(
         "UPDATE requests SET state = 'approved'
         WHERE id IN (SELECT request_id FROM item_revisions WHERE pending = 1);

@@ -96,19 +96,17 @@ impl Job {
         task: impl Fn() -> JobResult + Send + Sync + 'static,
     ) -> Job {
         let task = Arc::new(task);
-        Job {
+        Job::of(
             name,
             label_th,
             schedule,
-            follows: None,
-            first: false,
-            task: Box::new(move || {
+            Box::new(move || {
                 let task = task.clone();
                 Box::pin(async move {
                     tokio::task::spawn_blocking(move || task()).await.unwrap_or_else(|e| Err(e.into()))
                 })
             }),
-        }
+        )
     }
 
     /// A job whose task is asynchronous (network duties: certificates, e-mail, releases).
@@ -121,14 +119,12 @@ impl Job {
     where
         F: Future<Output = JobResult> + Send + 'static,
     {
-        Job {
-            name,
-            label_th,
-            schedule,
-            follows: None,
-            first: false,
-            task: Box::new(move || Box::pin(task())),
-        }
+        Job::of(name, label_th, schedule, Box::new(move || Box::pin(task())))
+    }
+
+    /// A job on its fixed schedule, run only while the server runs.
+    fn of(name: &'static str, label_th: &'static str, schedule: Schedule, task: Task) -> Job {
+        Job { name, label_th, schedule, task, follows: None, first: false }
     }
 
     /// The same job, also run to the end before the server answers its first request: the

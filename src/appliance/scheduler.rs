@@ -221,20 +221,23 @@ pub fn duties(store: &Store, config: &Config, hooks: &Hooks) -> Vec<Job> {
                         let now = thai::now().as_second();
                         let recorded = crate::store::revisions::pending_recorded();
                         let known = *next.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                        if known.is_some_and(|k: NextRevision| {
+                        let nothing_due = known.is_some_and(|k: NextRevision| {
                             k.recorded == recorded && k.due.is_none_or(|t| now < t) && now - k.looked_at < 60
-                        }) {
-                            return Ok("เผยแพร่ฉบับแก้ไข 0 รายการ".to_owned());
-                        }
-                        let (n, due) = store
-                            .run(move |c| {
-                                let today = thai::today();
-                                let n = crate::store::requests::apply_due_revisions(c, now, today)?;
-                                Ok((n, crate::store::revisions::next_due(c, today)?))
-                            })
-                            .await?;
-                        *next.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
-                            Some(NextRevision { recorded, due, looked_at: now });
+                        });
+                        let n = if nothing_due {
+                            0
+                        } else {
+                            let (n, due) = store
+                                .run(move |c| {
+                                    let today = thai::today();
+                                    let n = crate::store::requests::apply_due_revisions(c, now, today)?;
+                                    Ok((n, crate::store::revisions::next_due(c, today)?))
+                                })
+                                .await?;
+                            *next.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                                Some(NextRevision { recorded, due, looked_at: now });
+                            n
+                        };
                         if n > 0 {
                             tracing::info!(items = n, "scheduled amendments put online");
                             changed();

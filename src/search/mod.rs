@@ -81,7 +81,7 @@ const AFTER: usize = 140;
 pub fn excerpt(body: &str, marks: &Marks) -> String {
     let body = body.split_whitespace().collect::<Vec<_>>().join(" ");
     let body = nfc(&body).into_owned();
-    let n = normalise_mapped(&body);
+    let n = if marks.is_empty() { Default::default() } else { normalise_mapped(&body) };
     // Words never span a space: the words from the space before the first place a marked run
     // could start are those of the whole text, and long bodies are not split to no purpose.
     let first = marks.earliest_in(&n.text).and_then(|earliest| {

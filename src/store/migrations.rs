@@ -5,7 +5,7 @@
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-// Schema text used by more than one migration (the binary holds it once).
+// Schema text used by more than one migration, written once here.
 
 /// The index of words of migration 13 (rowid = item id): its triggers.
 macro_rules! words_triggers_v13 {

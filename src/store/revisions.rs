@@ -171,16 +171,19 @@ pub fn pending_recorded() -> u64 {
     PENDING_RECORDED.load(Ordering::Relaxed)
 }
 
+/// Pending revisions (`r`) that may still go live on `:today`: not of items that expired first
+/// (taken down, or past their end date and about to be: an amendment of an expired item is
+/// refused, and the expiry job cancels it).
+const WAITING: &str = "FROM item_revisions r JOIN items i ON i.id = r.item_id
+     WHERE r.pending = 1 AND i.state <> 'expired'
+       AND NOT (i.expires_on IS NOT NULL AND i.expires_on < :today)";
+
 /// When the next pending revision comes due (Unix seconds) by the rules of [`due`]; `None`
 /// when none waits.
 pub fn next_due(conn: &Connection, today: jiff::civil::Date) -> StoreResult<Option<i64>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT min(r.published_at) FROM item_revisions r JOIN items i ON i.id = r.item_id
-             WHERE r.pending = 1 AND i.state <> 'expired'
-               AND NOT (i.expires_on IS NOT NULL AND i.expires_on < ?1)",
-        )?
-        .query_row([today.to_string()], |r| r.get(0))?)
+        .prepare_cached(&format!("SELECT min(r.published_at) {WAITING}"))?
+        .query_row(rusqlite::named_params! {":today": today.to_string()}, |r| r.get(0))?)
 }
 
 fn insert(
@@ -256,18 +259,16 @@ pub struct Due {
     pub tags: Option<TagChange>,
 }
 
-/// Pending revisions whose time has come (`published_at <= now`), oldest first — not of
-/// items that expired first (taken down, or past their end date on `today` and about to be:
-/// an amendment of an expired item is refused, and the expiry job cancels it).
+/// Pending revisions whose time has come (`published_at <= now`), oldest first, of items that
+/// have not expired first (see [`WAITING`]).
 pub fn due(conn: &Connection, now: i64, today: jiff::civil::Date) -> StoreResult<Vec<Due>> {
     let rows: Vec<(Revision, Option<i32>, String)> = conn
-        .prepare_cached(
-            "SELECT r.* FROM item_revisions r JOIN items i ON i.id = r.item_id
-             WHERE r.pending = 1 AND r.published_at <= ?1 AND i.state <> 'expired'
-               AND NOT (i.expires_on IS NOT NULL AND i.expires_on < ?2)
-             ORDER BY r.published_at, r.id",
-        )?
-        .query_map((now, today.to_string()), |r| Ok((from_row(r)?, r.get("tag_year")?, r.get("tags")?)))?
+        .prepare_cached(&format!(
+            "SELECT r.* {WAITING} AND r.published_at <= :now ORDER BY r.published_at, r.id"
+        ))?
+        .query_map(rusqlite::named_params! {":now": now, ":today": today.to_string()}, |r| {
+            Ok((from_row(r)?, r.get("tag_year")?, r.get("tags")?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out = Vec::new();
     for (rev, tag_year, tags) in rows {

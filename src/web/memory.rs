@@ -45,10 +45,9 @@ impl Quiet {
 /// malloc arenas for the whole process (glibc's default is eight per core).
 pub const ARENAS: i32 = 2;
 
-/// How often unused memory is handed back. As often as the scheduler's tick
-/// ([`crate::appliance::scheduler::TICK`]): what its jobs bring back in (code pages, heap) is
-/// handed back before the next, instead of piling up over three ticks (measured: 10–15 MB
-/// every 15 s, against …).
+/// How often unused memory is handed back: as often as the scheduler's tick
+/// ([`crate::appliance::scheduler::TICK`]), so that what its jobs bring back in (code pages,
+/// heap) is handed back before the next tick instead of piling up over three.
 pub const TRIM_EVERY: Duration = Duration::from_secs(5);
 
 /// Returns free heap memory to the system (glibc `malloc_trim`) and lets go of the program's

@@ -91,7 +91,9 @@ fn chain_hash_of(prev: &str, record_json: &[u8], lost: Option<u64>) -> String {
     if let Some(n) = lost {
         h.update(format!("\nlost {n}").as_bytes());
     }
-    hex::encode(h.finalize())
+    let mut hex = [0u8; 64];
+    hex::encode_to_slice(h.finalize(), &mut hex).expect("64 hex digits for 32 bytes");
+    String::from_utf8_lossy(&hex).into_owned()
 }
 
 /// Appends the [`Line`] of `record` to `out`, with its newline, and returns its hash (the chain
@@ -237,8 +239,20 @@ struct Writer {
     checkpoint_at: std::time::Instant,
 }
 
-fn now_text() -> String {
-    time_text(jiff::Timestamp::now())
+/// [`time_text`] of now. Under load most requests share the millisecond of the one before on
+/// their thread, so the text is made once per millisecond and thread.
+pub fn now_text() -> String {
+    thread_local! {
+        static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
+    }
+    let now = jiff::Timestamp::now();
+    LAST.with_borrow_mut(|(millisecond, text)| {
+        if *millisecond != now.as_millisecond() {
+            *millisecond = now.as_millisecond();
+            *text = time_text(now);
+        }
+        text.clone()
+    })
 }
 
 /// `at` as a record's time: Bangkok time to the millisecond with its offset,
@@ -816,6 +830,17 @@ mod tests {
                 at.to_zoned_datetime(crate::thai::bangkok()).strftime("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string();
             assert_eq!(time_text(at), expected);
         }
+    }
+
+    #[test]
+    fn the_remembered_time_moves_with_the_clock() {
+        let text_of = |t: &str| -> jiff::Timestamp { t.parse().unwrap() };
+        let first = now_text();
+        std::thread::sleep(Duration::from_millis(3));
+        let second = now_text();
+        assert!(text_of(&second) > text_of(&first), "{first} then {second}");
+        let since = jiff::Timestamp::now().duration_since(text_of(&second));
+        assert!(since < jiff::SignedDuration::from_secs(1), "{second} is {since:?} old");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use ipnet::IpNet;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -36,16 +36,20 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, access: &Access) -> IpAddr {
     if !trusted(&peer) {
         return peer;
     }
-    let forwarded: Vec<IpAddr> = headers
-        .get_all("x-forwarded-for")
+    headers
+        .get_all(X_FORWARDED_FOR)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|part| part.trim().parse::<IpAddr>().ok())
         .map(|ip| ip.to_canonical())
-        .collect();
-    forwarded.into_iter().rev().find(|ip| !trusted(ip)).unwrap_or(peer)
+        .rev()
+        .find(|ip| !trusted(ip))
+        .unwrap_or(peer)
 }
+
+/// `X-Forwarded-For`, named once (a name given as text is parsed and checked at each use).
+pub const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 
 /// How long the machine's own networks are remembered before the interfaces are read again
 /// (an ISP may change the IPv6 prefix at any time).

@@ -156,9 +156,19 @@ pub fn http_date(time: std::time::SystemTime) -> HeaderValue {
 /// Adds `token` to the response's `Vary` unless it is there already, as one header line:
 /// nginx's cache reads only one `Vary` line.
 pub fn add_vary(headers: &mut HeaderMap, token: &'static str) {
-    if !headers.contains_key(header::VARY) {
-        headers.insert(header::VARY, HeaderValue::from_static(token));
-        return;
+    // What every cached public page gets, without joining strings for each one.
+    const ENCODING_AND_COOKIE: HeaderValue = HeaderValue::from_static("Accept-Encoding, Cookie");
+    let mut current = headers.get_all(header::VARY).iter();
+    match (current.next(), current.next()) {
+        (None, _) => {
+            headers.insert(header::VARY, HeaderValue::from_static(token));
+            return;
+        }
+        (Some(only), None) if only == "Accept-Encoding" && token == "Cookie" => {
+            headers.insert(header::VARY, ENCODING_AND_COOKIE);
+            return;
+        }
+        _ => {}
     }
     let tokens = || {
         headers

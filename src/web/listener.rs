@@ -722,6 +722,11 @@ pub async fn serve(
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
         .max_buf_size(64 * 1024)
+        // A request is not abandoned when the client shuts its sending side. The default
+        // looks for that end while each request is served, and its read grows a fresh 8 kB
+        // buffer per request (the request still holds the last one): measured 4 % of a cached
+        // page's CPU. A client that goes away is still found when its answer is written.
+        .half_close(true)
         .keep_alive(true);
     builder.http2().timer(TokioTimer::new()).keep_alive_interval(Some(Duration::from_secs(30)));
 

@@ -9,7 +9,7 @@ use axum::extract::Request;
 use axum::http::header;
 use axum::response::Response;
 
-use super::App;
+use super::{App, access};
 use crate::appliance::traffic::{Record, escape_header};
 
 /// Where the session layer leaves the logged-in account's id for the log (0: none).
@@ -41,7 +41,7 @@ impl Entry {
     pub fn begin(app: &App, request: &mut Request, peer: IpAddr, client: IpAddr) -> Option<Entry> {
         app.traffic.as_ref()?;
         let forwarded = (client != peer)
-            .then(|| request.headers().get("x-forwarded-for").map(|v| escape_header(v.as_bytes())))
+            .then(|| request.headers().get(access::X_FORWARDED_FOR).map(|v| escape_header(v.as_bytes())))
             .flatten();
         // Every byte kept (non-ASCII escaped): a client cannot keep itself out of the legal log.
         let agent = request.headers().get(header::USER_AGENT).map(|v| escape_header(v.as_bytes()));
@@ -67,8 +67,8 @@ impl Entry {
         let Some(recorder) = &app.traffic else { return };
         let account = self.slot.map_or(0, |slot| slot.0.load(Ordering::Relaxed));
         recorder.record(Record {
-            time: crate::appliance::traffic::time_text(jiff::Timestamp::now()),
-            client: self.client.to_string(),
+            time: crate::appliance::traffic::now_text(),
+            client: client_text(self.client),
             forwarded: self.forwarded,
             method: self.method,
             path: self.path,
@@ -79,4 +79,16 @@ impl Entry {
             tls: self.tls,
         });
     }
+}
+
+/// `client` as text; the last one made on this thread is kept, since a connection's requests
+/// (all of them, under load) come from one address.
+fn client_text(client: IpAddr) -> String {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(IpAddr, String)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with_borrow_mut(|last| match last {
+        Some((ip, text)) if *ip == client => text.clone(),
+        _ => last.insert((client, client.to_string())).1.clone(),
+    })
 }

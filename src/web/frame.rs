@@ -16,6 +16,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -29,6 +30,7 @@ use super::compress::OnTheFly;
 use super::traffic_log::Entry;
 use super::visits::Visit;
 use super::{App, Shared, access, cache_policy, page_cache, prefs};
+use crate::views::prefs::Prefs;
 
 /// Headers every response carries unless its handler set its own (constants, so that their
 /// bytes are checked once, when Prakat is compiled, not on every response).
@@ -53,9 +55,12 @@ const SECURITY_HEADERS: [(HeaderName, HeaderValue); 5] = [
 /// HSTS for a year.
 const HSTS: HeaderValue = HeaderValue::from_static("max-age=31536000");
 
-/// The whole site as one service: the frame around the routes.
+/// The whole site as one service: the frame around the routes. One pointer, cloned for every
+/// request (twice): each clone is an atomic count shared by all cores.
 #[derive(Clone)]
-pub struct Site {
+pub struct Site(Arc<Framed>);
+
+struct Framed {
     app: Shared,
     routes: Router,
 }
@@ -63,7 +68,7 @@ pub struct Site {
 impl Site {
     /// Frames `routes` (with their state) for `app`.
     pub fn new(app: Shared, routes: Router) -> Site {
-        Site { app, routes }
+        Site(Arc::new(Framed { app, routes }))
     }
 }
 
@@ -77,8 +82,8 @@ impl Service<Request> for Site {
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let (app, routes) = (self.app.clone(), self.routes.clone());
-        Box::pin(async move { Ok(serve(app, routes, request).await) })
+        let site = self.0.clone();
+        Box::pin(async move { Ok(serve(&site.app, &site.routes, request).await) })
     }
 }
 
@@ -94,17 +99,18 @@ pub fn deadline_for(method: &Method, path: &str) -> Duration {
 }
 
 /// One request through the frame.
-async fn serve(app: Shared, routes: Router, mut request: Request) -> Response {
+async fn serve(app: &App, routes: &Router, mut request: Request) -> Response {
     super::memory::note_request();
     let settings = app.settings();
     let (peer, client) = access::addresses_of(&request, &settings.access);
     request.extensions_mut().insert(access::ClientIp(client));
-    let entry = Entry::begin(&app, &mut request, peer, client);
+    // Asked once here: several steps below depend on them.
+    let cookie = request.headers().contains_key(header::COOKIE);
+    let credentials = cookie || request.headers().contains_key(header::AUTHORIZATION);
+    let entry = Entry::begin(app, &mut request, peer, client, cookie);
     let visit = Visit::begin(&request, client);
-    let choices = prefs::of(&request);
+    let choices = if cookie { prefs::of(&request) } else { Prefs::default() };
     let read = matches!(*request.method(), Method::GET | Method::HEAD);
-    let credentials = request.headers().contains_key(header::COOKIE)
-        || request.headers().contains_key(header::AUTHORIZATION);
     let uri = request.uri().clone();
     let limit = deadline_for(request.method(), uri.path());
     let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
@@ -112,11 +118,12 @@ async fn serve(app: Shared, routes: Router, mut request: Request) -> Response {
     let framed = async {
         // A cached page is answered at once: no route, no deadline to keep, and nothing to
         // compress (the cache chose the coding, tagged it and answers 304 itself).
-        let (mut response, on_the_fly) = match page_cache::hit(&app, &request) {
+        let cached = if credentials { None } else { page_cache::hit(app, &request) };
+        let (mut response, on_the_fly) = match cached {
             Some(cached) => (cached, None),
             None => {
                 let on_the_fly = OnTheFly::begin(&request);
-                let response = match tokio::time::timeout(limit, routes.oneshot(request)).await {
+                let response = match tokio::time::timeout(limit, routes.clone().oneshot(request)).await {
                     Ok(response) => response.unwrap_or_else(|never| match never {}),
                     Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
                 };
@@ -133,9 +140,9 @@ async fn serve(app: Shared, routes: Router, mut request: Request) -> Response {
         }
     };
     let mut response = choices.scope(path_and_query, framed).await;
-    add_outer_headers(&app, &mut response);
+    add_outer_headers(app, &mut response);
     if let Some(entry) = entry {
-        entry.end(&app, &response);
+        entry.end(app, &response);
     }
     response
 }

@@ -109,10 +109,15 @@ fn key_of(request: &Request) -> &str {
 
 /// Whether a request may be answered from the cache: an anonymous GET of a public page.
 fn cacheable(request: &Request) -> bool {
+    !request.headers().contains_key(header::COOKIE)
+        && !request.headers().contains_key(header::AUTHORIZATION)
+        && public_page(request)
+}
+
+/// Whether a request is a GET of a public page (cookies and credentials aside).
+fn public_page(request: &Request) -> bool {
     let path = request.uri().path();
     request.method() == Method::GET
-        && !request.headers().contains_key(header::COOKIE)
-        && !request.headers().contains_key(header::AUTHORIZATION)
         && (path == "/" || path == "/ita" || path.starts_with("/c/") || path.starts_with("/items/"))
 }
 
@@ -150,10 +155,11 @@ fn page_response(page: &Page, headers: &HeaderMap) -> Response {
     response
 }
 
-/// The answer to `request` from the cache, if it may be answered from it and the page is
-/// there (the [frame](super::frame) asks before any route is looked at).
+/// The answer to `request`, which carries no cookie or credentials, from the cache, if it may
+/// be answered from it and the page is there (the [frame](super::frame) asks before any route
+/// is looked at, and has checked for credentials already).
 pub fn hit(app: &App, request: &Request) -> Option<Response> {
-    if !cacheable(request) {
+    if !public_page(request) {
         return None;
     }
     let page = app.pages.get(key_of(request))?;

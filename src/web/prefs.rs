@@ -17,9 +17,6 @@ pub const COOKIE: &str = "prakat_prefs";
 
 /// The request's choices, from its cookie.
 pub fn of(request: &Request) -> Prefs {
-    if !request.headers().contains_key(header::COOKIE) {
-        return Prefs::default();
-    }
     CookieJar::from_headers(request.headers())
         .get(COOKIE)
         .map(|c| Prefs::parse(c.value()))

@@ -37,8 +37,14 @@ pub struct Entry {
 impl Entry {
     /// Takes what the log needs of `request` (whose client is `client`, decided by the access
     /// rules from `peer`), and leaves an [`AccountSlot`] in it for the session layer when it
-    /// has a cookie; `None` when no log is kept.
-    pub fn begin(app: &App, request: &mut Request, peer: IpAddr, client: IpAddr) -> Option<Entry> {
+    /// has a `cookie`; `None` when no log is kept.
+    pub fn begin(
+        app: &App,
+        request: &mut Request,
+        peer: IpAddr,
+        client: IpAddr,
+        cookie: bool,
+    ) -> Option<Entry> {
         app.traffic.as_ref()?;
         let forwarded = (client != peer)
             .then(|| request.headers().get(access::X_FORWARDED_FOR).map(|v| escape_header(v.as_bytes())))
@@ -46,7 +52,7 @@ impl Entry {
         // Every byte kept (non-ASCII escaped): a client cannot keep itself out of the legal log.
         let agent = request.headers().get(header::USER_AGENT).map(|v| escape_header(v.as_bytes()));
         // Only a request with a cookie can carry a staff session.
-        let slot = request.headers().contains_key(header::COOKIE).then(|| {
+        let slot = cookie.then(|| {
             let slot = AccountSlot::default();
             request.extensions_mut().insert(slot.clone());
             slot

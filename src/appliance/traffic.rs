@@ -132,7 +132,10 @@ fn write_record_json(out: &mut Vec<u8>, r: &Record) -> serde_json::Result<()> {
         out.extend_from_slice(key);
         match value {
             Some(v) => serde_json::to_writer(&mut *out, v),
-            None => Ok(out.extend_from_slice(b"null")),
+            None => {
+                out.extend_from_slice(b"null");
+                Ok(())
+            }
         }
     }
     fn number(out: &mut Vec<u8>, key: &[u8], value: Option<impl itoa::Integer>) {

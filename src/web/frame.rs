@@ -70,6 +70,11 @@ impl Site {
     pub fn new(app: Shared, routes: Router) -> Site {
         Site(Arc::new(Framed { app, routes }))
     }
+
+    /// The answer to `request` (what [`Service::call`] does, without taking a clone).
+    pub async fn answer(&self, request: Request) -> Response {
+        serve(&self.0.app, &self.0.routes, request).await
+    }
 }
 
 impl Service<Request> for Site {
@@ -103,7 +108,6 @@ async fn serve(app: &App, routes: &Router, mut request: Request) -> Response {
     super::memory::note_request();
     let settings = app.settings();
     let (peer, client) = access::addresses_of(&request, &settings.access);
-    request.extensions_mut().insert(access::ClientIp(client));
     // Asked once here: several steps below depend on them.
     let cookie = request.headers().contains_key(header::COOKIE);
     let credentials = cookie || request.headers().contains_key(header::AUTHORIZATION);
@@ -122,6 +126,8 @@ async fn serve(app: &App, routes: &Router, mut request: Request) -> Response {
         let (mut response, on_the_fly) = match cached {
             Some(cached) => (cached, None),
             None => {
+                // For the routes; a cached page does not need it.
+                request.extensions_mut().insert(access::ClientIp(client));
                 let on_the_fly = OnTheFly::begin(&request);
                 let response = match tokio::time::timeout(limit, routes.clone().oneshot(request)).await {
                     Ok(response) => response.unwrap_or_else(|never| match never {}),

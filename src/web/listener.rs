@@ -198,15 +198,15 @@ struct Slot {
 }
 
 /// Marks a connection busy (a request is being answered) while alive.
-struct Busy {
-    tracker: Tracker,
-    conn: Arc<Conn>,
+struct Busy<'a> {
+    tracker: &'a Tracker,
+    conn: &'a Conn,
 }
 
-impl Drop for Busy {
+impl Drop for Busy<'_> {
     fn drop(&mut self) {
         if self.conn.busy.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.tracker.mark(&self.conn);
+            self.tracker.mark(self.conn);
         }
     }
 }
@@ -704,6 +704,23 @@ fn bind_one(addr: SocketAddr, v6_only: bool) -> std::io::Result<std::net::TcpLis
 /// redirect's router. One type, so that the connection code exists once in the binary.
 pub type Served = tower::util::Either<super::frame::Site, axum::Router>;
 
+/// A connection's share of the server: what it serves, the tracker and its own place.
+struct Here {
+    served: Served,
+    tracker: Tracker,
+    conn: Arc<Conn>,
+}
+
+/// The answer of `served` to `request`.
+async fn answer(served: &Served, request: axum::extract::Request) -> axum::response::Response {
+    match served {
+        tower::util::Either::Left(site) => site.answer(request).await,
+        tower::util::Either::Right(router) => {
+            router.clone().oneshot(request).await.unwrap_or_else(|never| match never {})
+        }
+    }
+}
+
 /// Serves `served` on every listener (over TLS when `tls` is given) until `shutdown` completes,
 /// then lets open requests finish.
 pub async fn serve(
@@ -783,19 +800,25 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let conn = slot.conn.clone();
-        let (served, busy_tracker, busy_conn) = (served.clone(), tracker.clone(), conn.clone());
+        // What each request needs, shared once per connection: a request clones only this
+        // pointer, which no other connection touches (the server-wide ones are each an atomic
+        // count all cores write to).
+        let here = Arc::new(Here { served: served.clone(), tracker: tracker.clone(), conn: conn.clone() });
         let service = tower::service_fn(move |request: hyper::Request<Incoming>| {
-            let (served, tracker, conn) = (served.clone(), busy_tracker.clone(), busy_conn.clone());
+            let here = here.clone();
             async move {
                 // Busy (never shed, not waiting on the client) until the response head is ready.
-                conn.busy.fetch_add(1, Ordering::AcqRel);
-                let pace = tracker.pace_for(&conn);
-                let _busy = Busy { tracker, conn };
-                let body_pace = Pace { grace: pace.grace * 2, rate: pace.rate };
-                let mut request =
-                    request.map(|body| axum::body::Body::new(MinRateBody::new(body, body_pace)));
+                here.conn.busy.fetch_add(1, Ordering::AcqRel);
+                let _busy = Busy { tracker: &here.tracker, conn: &here.conn };
+                let mut request = if http_body::Body::is_end_stream(request.body()) {
+                    request.map(axum::body::Body::new)
+                } else {
+                    let pace = here.tracker.pace_for(&here.conn);
+                    let body_pace = Pace { grace: pace.grace * 2, rate: pace.rate };
+                    request.map(|body| axum::body::Body::new(MinRateBody::new(body, body_pace)))
+                };
                 request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-                served.oneshot(request).await
+                Ok::<_, std::convert::Infallible>(answer(&here.served, request).await)
             }
         });
         let service = TowerToHyperService::new(service);

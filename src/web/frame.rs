@@ -55,8 +55,8 @@ const SECURITY_HEADERS: [(HeaderName, HeaderValue); 5] = [
 /// HSTS for a year.
 const HSTS: HeaderValue = HeaderValue::from_static("max-age=31536000");
 
-/// The whole site as one service: the frame around the routes. One pointer, cloned for every
-/// request (twice): each clone is an atomic count shared by all cores.
+/// The whole site as one service: the frame around the routes. One pointer, so that a clone
+/// (each connection takes one) is one atomic count, which every core writes to.
 #[derive(Clone)]
 pub struct Site(Arc<Framed>);
 

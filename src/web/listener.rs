@@ -810,6 +810,7 @@ pub async fn serve(
                 // Busy (never shed, not waiting on the client) until the response head is ready.
                 here.conn.busy.fetch_add(1, Ordering::AcqRel);
                 let _busy = Busy { tracker: &here.tracker, conn: &here.conn };
+                // No body (a GET): nothing to pace, so no tracker lock and no timer.
                 let mut request = if http_body::Body::is_end_stream(request.body()) {
                     request.map(axum::body::Body::new)
                 } else {

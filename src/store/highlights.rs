@@ -25,7 +25,7 @@ pub fn all(conn: &Connection, at: At) -> StoreResult<Vec<Pin>> {
     let sql = format!(
         "SELECT h.item_id, i.title, h.until,
                 ({VISIBLE} AND (h.until IS NULL OR h.until >= :today)) AS showing
-         FROM highlights h JOIN items i ON i.id = h.item_id
+         FROM highlights h CROSS JOIN items i ON i.id = h.item_id
          ORDER BY h.pinned_at DESC, h.item_id DESC"
     );
     let rows = conn
@@ -49,10 +49,13 @@ pub fn showing(conn: &Connection, at: At) -> StoreResult<Vec<ItemSummary>> {
         "SELECT i.id, i.category, i.title, i.summary, i.published_at,
                 (SELECT group_concat(kind, ',') FROM
                     (SELECT kind FROM attachments WHERE item_id = i.id ORDER BY position))
-         FROM highlights h JOIN items i ON i.id = h.item_id
+         FROM highlights h CROSS JOIN items i ON i.id = h.item_id
          WHERE {VISIBLE} AND (h.until IS NULL OR h.until >= :today)
          ORDER BY h.pinned_at DESC, h.item_id DESC"
     );
+    // CROSS JOIN keeps the pins as the outer loop (as in `all`): left to choose, SQLite walked
+    // every visible item by date and looked each up among the three pins (70 ms at 100 000
+    // items; the home page is made with this whenever its cached copy expires).
     let rows = conn
         .prepare_cached(&sql)?
         .query_map(rusqlite::named_params! {":now": at.unix, ":today": at.today.to_string()}, |r| {

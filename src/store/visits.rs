@@ -110,7 +110,9 @@ pub fn totals(conn: &Connection, today: &str) -> StoreResult<(u64, u64, u64)> {
 pub fn most_read(conn: &Connection, n: u32, at: At) -> StoreResult<Vec<(i64, String, u64)>> {
     Ok(conn
         .prepare_cached(
-            "SELECT i.id, i.title, r.reads FROM item_reads r JOIN items i ON i.id = r.item_id
+            // CROSS JOIN: the items that were read drive the loop, never all items (SQLite
+            // chose to walk every item by date: 16 ms at 100 000 items).
+            "SELECT i.id, i.title, r.reads FROM item_reads r CROSS JOIN items i ON i.id = r.item_id
              WHERE i.state = 'published' AND i.published_at <= ?2
                AND (i.expires_on IS NULL OR i.expires_on >= ?3)
              ORDER BY r.reads DESC, i.id DESC LIMIT ?1",
@@ -122,12 +124,12 @@ pub fn most_read(conn: &Connection, n: u32, at: At) -> StoreResult<Vec<(i64, Str
 }
 
 /// The most-downloaded attachments of visible items: (attachment id, file name, item id,
-/// downloads).
+/// downloads). The downloaded files drive the loop, as in [`most_read`].
 pub fn top_downloads(conn: &Connection, n: u32, at: At) -> StoreResult<Vec<(i64, String, i64, u64)>> {
     Ok(conn
         .prepare_cached(
             "SELECT a.id, a.file_name, a.item_id, d.downloads FROM file_downloads d
-             JOIN attachments a ON a.id = d.attachment_id JOIN items i ON i.id = a.item_id
+             CROSS JOIN attachments a ON a.id = d.attachment_id CROSS JOIN items i ON i.id = a.item_id
              WHERE i.state = 'published' AND i.published_at <= ?2
                AND (i.expires_on IS NULL OR i.expires_on >= ?3)
              ORDER BY d.downloads DESC, a.id DESC LIMIT ?1",

@@ -243,10 +243,23 @@ fn to_new_item(store: &Store, d: &DemoItem) -> anyhow::Result<NewItem> {
             && d.period_to.is_none()
             && matches!(place.area.slug, "law" | "sop" | "links" | "general"),
         published_at: morning_of(d.published)?,
-        expires_on: d.expires,
+        expires_on: d.expires.map(|end| still_ahead(end, crate::thai::today())),
         attachments,
         request_id: None,
     })
+}
+
+/// The day the demo content's dates were written for.
+const WRITTEN_ON: Date = jiff::civil::date(2026, 12, 6);
+
+/// The end date of a demo item made on `today`: an end that was still ahead on [`WRITTEN_ON`]
+/// stays as far ahead of `today`, so a demo made later still shows its running notices (the
+/// vaccine campaign, the job opening) while the ones written as ended stay ended.
+fn still_ahead(end: Date, today: Date) -> Date {
+    if end <= WRITTEN_ON || today <= WRITTEN_ON {
+        return end;
+    }
+    today.since(WRITTEN_ON).ok().and_then(|days| end.checked_add(days).ok()).unwrap_or(end)
 }
 
 /// Fills an empty data directory with the demo content and the demo office's settings.
@@ -337,6 +350,23 @@ pub fn generate(store: &Store, total: usize) -> anyhow::Result<usize> {
 mod tests {
     use super::*;
     use crate::categories::AREAS;
+    use jiff::civil::date;
+
+    #[test]
+    fn running_notices_stay_running_and_ended_ones_stay_ended() {
+        let (job_opening, ended) = (date(2026, 12, 15), date(2026, 4, 30));
+        assert_eq!(still_ahead(job_opening, WRITTEN_ON), job_opening);
+        assert_eq!(still_ahead(job_opening, date(2026, 11, 1)), job_opening, "made before: as written");
+        // Made a year and a half later: still nine days ahead.
+        assert_eq!(still_ahead(job_opening, date(2028, 6, 1)), date(2028, 6, 10));
+        assert_eq!(still_ahead(ended, date(2028, 6, 1)), ended);
+        let today = date(2027, 3, 1);
+        for item in content().unwrap().item {
+            if let Some(end) = item.expires {
+                assert_eq!(still_ahead(end, today) >= today, end >= WRITTEN_ON, "{}", item.title);
+            }
+        }
+    }
 
     #[test]
     fn demo_content_covers_every_area_with_every_kind_of_file() {

@@ -62,7 +62,7 @@ pub fn users(
         &[Crumb::here("ผู้ใช้งาน")],
         html! {
             h1 { "ผู้ใช้งานและสิทธิ์" }
-            (forms::summary(&problems.iter().filter(|p| p.field.starts_with("password-")).cloned().collect::<Vec<_>>()))
+            (forms::summary(&problems.iter().filter(|p| p.field.starts_with("password-")).cloned().collect::<Vec<_>>(), chrome.digits))
             table.list {
                 thead { tr { th { "ชื่อผู้ใช้" } th { "ชื่อ-นามสกุล" } th { "ตำแหน่ง / กลุ่มงาน" } th { "บทบาท" } th { "สถานะ" } th { "ยืนยันตัวตนสองขั้นตอน" } th { "ตั้งรหัสผ่านใหม่" } th { "แก้ไข" } } }
                 tbody {
@@ -114,7 +114,7 @@ pub fn users(
             }
             section.panel {
                 h2 #add { "เพิ่มผู้ใช้" }
-                (forms::summary(&problems.iter().filter(|p| !p.field.starts_with("password-")).cloned().collect::<Vec<_>>()))
+                (forms::summary(&problems.iter().filter(|p| !p.field.starts_with("password-")).cloned().collect::<Vec<_>>(), chrome.digits))
                 form.request method="post" action="/admin/users" {
                     (csrf(bar.csrf))
                     (field("username", "ชื่อผู้ใช้ (ภาษาอังกฤษ)", &form.username, Input::Text, true, problems))

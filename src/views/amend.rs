@@ -104,7 +104,7 @@ pub fn amend_form(
                 a href=(paths::item(item.id)) { "ข้อมูลที่เผยแพร่อยู่" }
                 " จะยังแสดงตามเดิมจนกว่าคำขอแก้ไขนี้จะได้รับอนุมัติและเผยแพร่ — ที่อยู่ (URL) เดิมไม่เปลี่ยน"
             }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             @if extra.preview { (preview(&input.details)) }
             (request_form_element(chrome, bar, input, &setup, problems, max_mb))
         },

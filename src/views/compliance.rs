@@ -483,7 +483,7 @@ pub fn checklists(
                     h2 { "นำเข้าเกณฑ์ฉบับใหม่ (Import a checklist file)" }
                     p { "ไฟล์ TOML แบบเดียวกับที่มากับโปรแกรม (scheme, year, [[item]] ที่มี code, title_th, title_en, evidence_th, refresh, categories) "
                         "ไฟล์ที่นำเข้าจะใช้แทนเกณฑ์ที่มากับโปรแกรมสำหรับเกณฑ์และปีเดียวกัน หรือทำคำสั่ง " code { "prakat checklist import FILE" } }
-                    (forms::summary(problems))
+                    (forms::summary(problems, chrome.digits))
                     form method="post" action="/admin/compliance/checklists" enctype="multipart/form-data" {
                         (csrf(bar.csrf))
                         div.field.invalid[!problems.is_empty()] {
@@ -717,7 +717,7 @@ pub fn tag_editor(
         html! {
             h1 { "ป้ายหลักฐาน: " (item.title) }
             p { a href=(paths::item(item.id)) { "ดูรายการบนเว็บไซต์" } " · " a href="/admin/compliance/items" { "กลับไปรายการทั้งหมด" } }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             form.request method="post" action=(format!("/admin/compliance/items/{}", item.id)) {
                 (csrf(bar.csrf))
                 @if !item.tags.is_empty() {
@@ -947,11 +947,12 @@ pub fn quarter(chrome: &Chrome, bar: &Bar, fy: i32, q: u8, from: Date, to: Date,
             h1 { (title) }
             p.lead { (text::date(from, digits)) " – " (text::date(to, digits)) }
             dl.meta.counts {
-                dt { "คำขอที่ส่ง" } dd #n-submitted { (s.submitted) }
-                dt { "อนุมัติ" } dd #n-approved { (s.approved) }
-                dt { "ไม่อนุมัติ" } dd #n-rejected { (s.rejected.len()) }
-                dt { "รายการที่เผยแพร่" } dd #n-published { (s.published_by_area.iter().map(|(_, n)| n).sum::<u64>()) }
-                dt { "รายการที่นำลง" } dd #n-down { (s.taken_down.len()) }
+                @let count = |n: usize| digits.apply(&n.to_string());
+                dt { "คำขอที่ส่ง" } dd #n-submitted { (count(s.submitted as usize)) }
+                dt { "อนุมัติ" } dd #n-approved { (count(s.approved as usize)) }
+                dt { "ไม่อนุมัติ" } dd #n-rejected { (count(s.rejected.len())) }
+                dt { "รายการที่เผยแพร่" } dd #n-published { (count(s.published_by_area.iter().map(|(_, n)| *n as usize).sum())) }
+                dt { "รายการที่นำลง" } dd #n-down { (count(s.taken_down.len())) }
             }
             h2 { "เหตุผลที่ไม่อนุมัติ" }
             @if s.rejected.is_empty() { p.empty { "ไม่มี" } }

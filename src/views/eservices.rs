@@ -93,7 +93,7 @@ pub fn form(
                 Kind::Question => p.lead { "คำถามของท่านจะแสดงในหน้าถาม-ตอบเมื่อเจ้าหน้าที่ตอบแล้ว ไม่ต้องระบุตัวตน กรุณาอย่าใส่ข้อมูลส่วนบุคคลในคำถาม" },
                 Kind::Info => p.lead { (chrome.digits.apply("ยื่นคำขอข้อมูลข่าวสารของราชการตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. 2540 มาตรา 11 หน่วยงานจะแจ้งผลผ่านช่องทางติดต่อที่ท่านให้ไว้")) },
             }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             form.case method="post" action=(format!("/eservices/{}", kind.as_str())) novalidate {
                 input type="hidden" name="token" value=(token);
                 @if kind == Kind::Complaint {
@@ -329,7 +329,7 @@ pub fn staff_case(chrome: &Chrome, bar: &Bar, c: &Case, problems: &[Problem], sa
                 dt { "วันที่ส่ง" } dd { (text::date_of_unix(c.created_at, digits)) }
                 dt { "สถานะ" } dd { (c.status.label()) }
             }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             form method="post" action=(format!("/staff/cases/{}", c.id)) {
                 (forms::csrf(bar.csrf))
                 (forms::field("answer", "คำตอบ / ผลการดำเนินการ", &c.answer, Input::Area, false, problems))

@@ -3,6 +3,8 @@
 
 use maud::{Markup, html};
 
+use crate::thai::Digits;
+
 /// A problem with one field, in Thai, naming the field and the rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -29,12 +31,12 @@ fn message_for<'a>(problems: &'a [Problem], name: &str) -> Option<&'a str> {
     problems.iter().find(|p| p.field == name).map(|p| p.message.as_str())
 }
 
-/// The list of problems at the top of a form, linked to their fields.
-pub fn summary(problems: &[Problem]) -> Markup {
+/// The list of problems at the top of a form, linked to their fields; its count in `digits`.
+pub fn summary(problems: &[Problem], digits: Digits) -> Markup {
     html! {
         @if !problems.is_empty() {
             div.problems role="alert" tabindex="-1" {
-                h2 { "กรุณาแก้ไข " (problems.len()) " รายการ" }
+                h2 { "กรุณาแก้ไข " (digits.apply(&problems.len().to_string())) " รายการ" }
                 ul {
                     @for p in problems {
                         li {

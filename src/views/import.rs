@@ -9,6 +9,7 @@ use super::{Chrome, Crumb, text};
 use crate::categories::AREAS;
 use crate::import::Report;
 use crate::store::imports::{Held, Run};
+use crate::thai::Digits;
 
 fn crumbs(here: &str) -> Vec<Crumb> {
     vec![Crumb::here(here)]
@@ -67,7 +68,7 @@ pub fn page(
             }
             section.panel {
                 h2 { "นำเข้าไฟล์ส่งออกของ WordPress" }
-                (forms::summary(problems))
+                (forms::summary(problems, chrome.digits))
                 form method="post" action="/admin/import" enctype="multipart/form-data" {
                     (csrf(bar.csrf))
                     div.field {
@@ -152,6 +153,7 @@ pub fn page(
 
 /// The progress of a run, and its report once done.
 pub fn progress(chrome: &Chrome, bar: &Bar, p: &Progress) -> Markup {
+    let digits = chrome.digits;
     staff_page(
         chrome,
         bar,
@@ -159,7 +161,7 @@ pub fn progress(chrome: &Chrome, bar: &Bar, p: &Progress) -> Markup {
         &[Crumb::link("นำเข้าจากเว็บไซต์เดิม", "/admin/import"), Crumb::here("ความคืบหน้า")],
         html! {
             @if let Some(r) = &p.report {
-                (report(r))
+                (report(r, digits))
                 p { a href="/admin/import" { "กลับไปหน้านำเข้า" } }
             } @else if let Some(f) = &p.failed {
                 div.problems role="alert" { "การนำเข้าหยุดกลางคัน: " (f) }
@@ -167,15 +169,16 @@ pub fn progress(chrome: &Chrome, bar: &Bar, p: &Progress) -> Markup {
                 // Refreshes itself: no script needed.
                 meta http-equiv="refresh" content="1";
                 h1 { "กำลังนำเข้า…" }
-                progress #import-progress max=(p.total.max(1)) value=(p.done) { (p.done) " / " (p.total) }
-                p role="status" { "นำเข้าแล้ว " (p.done) " จาก " (p.total) " เรื่อง" }
+                @let (done, total) = (digits.apply(&p.done.to_string()), digits.apply(&p.total.to_string()));
+                progress #import-progress max=(p.total.max(1)) value=(p.done) { (done) " / " (total) }
+                p role="status" { "นำเข้าแล้ว " (done) " จาก " (total) " เรื่อง" }
             }
         },
     )
 }
 
-/// A run's report.
-pub fn report(r: &Report) -> Markup {
+/// A run's report, its numbers in `digits`.
+pub fn report(r: &Report, digits: Digits) -> Markup {
     html! {
         h1 {
             @if r.dry_run { "รายงานการทดลองนำเข้า (ยังไม่บันทึก)" } @else { "รายงานการนำเข้า" }
@@ -184,11 +187,11 @@ pub fn report(r: &Report) -> Markup {
         @if let Some(f) = &r.fatal {
             div.problems role="alert" { "นำเข้าไม่ได้: " (f) }
         } @else {
-            p.notice role="status" { (r.summary()) }
-            @if let Some(run) = r.run_id { p { "รอบการนำเข้าที่ " (run) " — ยกเลิกได้ทั้งรอบที่หน้านำเข้า" } }
+            p.notice role="status" { (digits.apply(&r.summary())) }
+            @if let Some(run) = r.run_id { p { "รอบการนำเข้าที่ " (digits.apply(&run.to_string())) " — ยกเลิกได้ทั้งรอบที่หน้านำเข้า" } }
             @if !r.skipped.is_empty() {
                 h2 { "ไม่นำเข้า" }
-                ul { @for (why, n) in &r.skipped { li { (why) ": " (n) } } }
+                ul { @for (why, n) in &r.skipped { li { (why) ": " (digits.apply(&n.to_string())) } } }
             }
             h2 { "การจับคู่หมวดหมู่" }
             table.list {
@@ -200,7 +203,7 @@ pub fn report(r: &Report) -> Markup {
                 }
             }
             @if !r.problems.is_empty() {
-                h2 { "ปัญหา (" (r.problems.len()) ")" }
+                h2 { "ปัญหา (" (digits.apply(&r.problems.len().to_string())) ")" }
                 table.list {
                     thead { tr { th { "เรื่อง" } th { "เหตุผล" } } }
                     tbody { @for p in &r.problems { tr { td { (p.post) } td { (p.reason) } } } }

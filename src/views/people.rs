@@ -101,7 +101,7 @@ pub fn account(
         html! {
             h1 { "แก้ไขบัญชีผู้ใช้ " (user.username) }
             @for n in notes { div.notice role="status" { p { (n) } } }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             form.request method="post" action=(format!("/admin/users/{}", user.id)) {
                 (csrf(bar.csrf))
                 (field("name", "ชื่อ-นามสกุล", &form.name, Input::Text, true, problems))
@@ -237,7 +237,7 @@ fn delegation_section(
                     }
                 }
             }
-            (forms::summary(problems))
+            (forms::summary(problems, digits))
             form.request method="post" action=(action) {
                 (csrf(bar.csrf))
                 div.field.invalid[problem_for(problems, "from").is_some()] {
@@ -312,7 +312,7 @@ pub fn units(
             }
             section.panel {
                 h2 #add { "เพิ่มกลุ่มงาน" }
-                (forms::summary(&unit_problems))
+                (forms::summary(&unit_problems, chrome.digits))
                 form.request method="post" action="/admin/units" {
                     (csrf(bar.csrf))
                     (field("name", "ชื่อกลุ่มงาน", &unit_form.name, Input::Text, true, &unit_problems))

@@ -261,7 +261,7 @@ pub fn admin(
                 }
             }
             h2 { "ปักหมุดรายการ" }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             form method="post" action=(paths::HIGHLIGHTS) {
                 (forms::csrf(bar.csrf))
                 (forms::field("item", "รายการที่จะปักหมุด (เลขที่รายการ หรือลิงก์ที่คัดลอกจากหน้ารายการ)", &input.item, Input::Text, true, problems))

@@ -106,7 +106,7 @@ pub fn edit(
             }
             h2 { (policy.title_th) }
             @if saved { p.notice role="status" { "บันทึกแล้ว" } }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             form method="post" action=(format!("/admin/pages/{}", policy.slug)) {
                 (forms::csrf(bar.csrf))
                 (forms::field("body", "ข้อความ (เว้นบรรทัดเพื่อขึ้นย่อหน้าใหม่ ขึ้นต้นบรรทัดด้วย \"- \" เพื่อทำรายการ; เว้นว่างเพื่อใช้ข้อความตั้งต้น)", body, Input::Area, false, problems))

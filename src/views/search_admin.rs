@@ -28,7 +28,7 @@ pub fn page(
                 code { "ศบส. = ศูนย์บริการสาธารณสุข" }
                 " จุดของคำย่อ ตัวพิมพ์ใหญ่เล็ก และเลขไทย/อารบิก ไม่มีผล (พ.ร.บ. = พรบ) คำที่เพิ่มมีผลทันที" }
             @if let Some(n) = notice { p.notice role="status" { (n) } }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             form method="post" action="/admin/search" {
                 (forms::csrf(bar.csrf))
                 (forms::field("terms", "คำพ้อง (อย่างน้อย 2 คำ คั่นด้วย =)", line, Input::Text, true, problems))

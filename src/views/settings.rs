@@ -169,7 +169,7 @@ pub fn page(
             }
             p { "ค่าในหน้านี้บันทึกลงไฟล์ prakat.toml (เขียนแบบปลอดภัย: ไฟล์เดิมไม่เสียหายหากบันทึกไม่สำเร็จ) ตรวจสอบแบบเดียวกับตอนเริ่มโปรแกรม "
               "และมีผลทันทีที่บันทึก ยกเว้นช่องที่มีคำว่า “ต้องเริ่มโปรแกรมใหม่”" }
-            (forms::summary(&problems.iter().filter(|p| p.field != "logo" && p.field != "map_image").cloned().collect::<Vec<_>>()))
+            (forms::summary(&problems.iter().filter(|p| p.field != "logo" && p.field != "map_image").cloned().collect::<Vec<_>>(), chrome.digits))
             section.panel #logo {
                 h2 { "ตราสัญลักษณ์ (โลโก้)" }
                 p { img src=(status.logo.0) alt="ตราสัญลักษณ์ปัจจุบัน" width="96" height="96"; }

@@ -52,7 +52,7 @@ pub fn staff_page(chrome: &Chrome, bar: &Bar, title: &str, crumbs: &[Crumb], con
                 nav aria-label="เมนูเจ้าหน้าที่" {
                     a href="/staff" { "หน้างานของฉัน" }
                     a href="/staff/requests/new" { "ขอเผยแพร่ข้อมูล" }
-                    a href="/staff#inbox" { "การแจ้งเตือน" @if bar.unread > 0 { " " span.badge { (bar.unread) } } }
+                    a href="/staff#inbox" { "การแจ้งเตือน" @if bar.unread > 0 { " " span.badge { (chrome.digits.apply(&bar.unread.to_string())) } } }
                     @if bar.roles.contains(Role::Admin) {
                         a href="/admin/users" { "ผู้ใช้งาน" }
                         a href="/admin/units" { "กลุ่มงาน" }
@@ -128,7 +128,7 @@ pub fn login(chrome: &Chrome, username: &str, next: &str, token: &str, problem: 
             section.form-card {
                 h1 { "เข้าสู่ระบบเจ้าหน้าที่" }
                 p.lead { "สำหรับเจ้าหน้าที่ของหน่วยงานเพื่อขอเผยแพร่ อนุมัติ และเผยแพร่ข้อมูล" }
-                (forms::summary(&problems))
+                (forms::summary(&problems, chrome.digits))
                 form method="post" action="/login" {
                     input type="hidden" name="csrf" value=(token);
                     input type="hidden" name="next" value=(next);
@@ -151,7 +151,7 @@ pub fn setup(chrome: &Chrome, form: &super::admin::NewAccount, problems: &[Probl
             section.form-card {
                 h1 { "สร้างบัญชีผู้ดูแลระบบคนแรก" }
                 p.lead { "ลิงก์นี้ใช้ได้ครั้งเดียว บัญชีนี้จะเป็นผู้ดูแลระบบและผู้ดูแลเว็บไซต์ (Web Master)" }
-                (forms::summary(problems))
+                (forms::summary(problems, chrome.digits))
                 form method="post" {
                     (field("username", "ชื่อผู้ใช้ (ภาษาอังกฤษ)", &form.username, Input::Text, true, problems))
                     (field("name", "ชื่อ-นามสกุล", &form.name, Input::Text, true, problems))
@@ -326,7 +326,7 @@ pub fn request_form(
         &[Crumb::here(title.clone())],
         html! {
             h1 { (title) }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             @if preview { (super::amend::preview(&input.details)) }
             (request_form_element(chrome, bar, input, &setup, problems, max_mb))
         },
@@ -697,7 +697,7 @@ pub fn publish_form(
                     }
                 }
             }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             form.request method="post" action=(format!("/staff/requests/{}/publish", r.id)) {
                 (csrf(bar.csrf))
                 input type="hidden" name="verbal" value=(input.verbal);

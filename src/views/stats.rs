@@ -133,7 +133,7 @@ pub fn survey_form(
         html! {
             h1 { "แบบประเมินความพึงพอใจต่อเว็บไซต์" }
             p.lead { "ใช้เวลาไม่ถึงหนึ่งนาที ไม่ต้องระบุตัวตน และไม่เก็บข้อมูลส่วนบุคคล ผลรวมแสดงที่ " a href="/survey/results" { "ผลการประเมิน" } }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             form.survey method="post" action="/survey" {
                 input type="hidden" name="token" value=(token);
                 @for (i, (name, label)) in ASPECTS.iter().enumerate() {

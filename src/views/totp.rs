@@ -38,7 +38,7 @@ pub fn login_code(chrome: &Chrome, token: &str, problems: &[Problem]) -> Markup 
                 p.lead lang="en" { "Two-step login" }
                 p { "เปิดแอปยืนยันตัวตนในโทรศัพท์ แล้วกรอกรหัส 6 หลักที่แสดงอยู่ หากไม่มีโทรศัพท์อยู่กับตัว ใช้รหัสสำรองที่พิมพ์เก็บไว้ได้ (รหัสละครั้ง)" }
                 p lang="en" { "Type the 6-digit code your authenticator app shows, or one of your printed recovery codes." }
-                (forms::summary(problems))
+                (forms::summary(problems, chrome.digits))
                 form method="post" action="/login/totp" {
                     input type="hidden" name="csrf" value=(token);
                     (code_field("code", "รหัสยืนยัน 6 หลัก หรือรหัสสำรอง (code)", false, problems))
@@ -89,7 +89,7 @@ pub fn enrol(chrome: &Chrome, bar: &Bar, e: &Enrolment, problems: &[Problem]) ->
             } @else {
                 p { "ไม่บังคับสำหรับบทบาทของท่าน แต่ช่วยป้องกันบัญชีเมื่อรหัสผ่านรั่วไหล (optional for your role)" }
             }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             ol.steps {
                 li {
                     "ติดตั้งแอปยืนยันตัวตนในโทรศัพท์ เช่น Google Authenticator, Microsoft Authenticator หรือ FreeOTP"
@@ -159,7 +159,7 @@ pub fn settings(chrome: &Chrome, bar: &Bar, status: Status, required: bool, prob
         html! {
             h1 { "การยืนยันตัวตนสองขั้นตอน" }
             p.lead lang="en" { "Two-step login (TOTP)" }
-            (forms::summary(problems))
+            (forms::summary(problems, chrome.digits))
             p {
                 "เปิดใช้งานแล้ว"
                 @if let Some(at) = status.enabled_at { " ตั้งแต่ " (text::date_of_unix(at, chrome.digits)) }

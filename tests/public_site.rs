@@ -13,7 +13,7 @@ fn live_demo_items() -> Vec<toml::Table> {
         .iter()
         .map(|v| v.as_table().unwrap().clone())
         .filter(|t| match t.get("expires") {
-            Some(e) => date_field(e) >= today,
+            Some(e) => prakat::demo::still_ahead(date_field(e), today) >= today,
             None => true,
         })
         .collect()

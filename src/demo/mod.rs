@@ -255,7 +255,7 @@ const WRITTEN_ON: Date = jiff::civil::date(2026, 12, 6);
 /// The end date of a demo item made on `today`: an end that was still ahead on [`WRITTEN_ON`]
 /// stays as far ahead of `today`, so a demo made later still shows its running notices (the
 /// vaccine campaign, the job opening) while the ones written as ended stay ended.
-fn still_ahead(end: Date, today: Date) -> Date {
+pub fn still_ahead(end: Date, today: Date) -> Date {
     if end <= WRITTEN_ON || today <= WRITTEN_ON {
         return end;
     }

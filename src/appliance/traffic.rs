@@ -77,7 +77,9 @@ struct Line {
 }
 
 fn chain_hash(prev: &str, record: &Record, lost: Option<u64>) -> String {
-    chain_hash_of(prev, &serde_json::to_vec(record).expect("records serialize"), lost)
+    let mut json = Vec::with_capacity(256);
+    write_record_json(&mut json, record).expect("records serialize");
+    chain_hash_of(prev, &json, lost)
 }
 
 /// [`chain_hash`] of a record already serialized (`record_json`).
@@ -124,9 +126,9 @@ fn append_line(
     Ok(hash)
 }
 
-/// Appends `record` as JSON, the same bytes as `serde_json::to_writer(out, record)` (which
-/// [`verify`] hashes), with the keys written as they are rather than escaped one by one: this
-/// runs for every request.
+/// Appends `record` as JSON, the same bytes as `serde_json::to_writer(out, record)` (what the
+/// lines of earlier versions were hashed over), with the keys written as they are rather than
+/// escaped one by one: this runs for every request, and [`verify`] hashes the same way.
 fn write_record_json(out: &mut Vec<u8>, r: &Record) -> serde_json::Result<()> {
     fn text(out: &mut Vec<u8>, key: &[u8], value: Option<&str>) -> serde_json::Result<()> {
         out.extend_from_slice(key);

@@ -259,7 +259,7 @@ pub fn still_ahead(end: Date, today: Date) -> Date {
     if end <= WRITTEN_ON || today <= WRITTEN_ON {
         return end;
     }
-    today.since(WRITTEN_ON).ok().and_then(|days| end.checked_add(days).ok()).unwrap_or(end)
+    end.checked_add(today.duration_since(WRITTEN_ON)).unwrap_or(end)
 }
 
 /// Fills an empty data directory with the demo content and the demo office's settings.

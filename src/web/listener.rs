@@ -600,6 +600,11 @@ impl AsyncWrite for Metered {
 /// A request body that must arrive at a minimum rate: after `grace`, `rate` bytes a second.
 struct MinRateBody {
     inner: Incoming,
+    /// The rate kept, when there is a body to pace.
+    paced: Option<Paced>,
+}
+
+struct Paced {
     started: tokio::time::Instant,
     received: u64,
     pace: Pace,
@@ -607,9 +612,15 @@ struct MinRateBody {
 }
 
 impl MinRateBody {
-    fn new(inner: Incoming, pace: Pace) -> MinRateBody {
-        let started = tokio::time::Instant::now();
-        MinRateBody { inner, started, received: 0, pace, deadline: Box::pin(tokio::time::sleep(pace.grace)) }
+    /// `inner` at `pace`, or as it comes when `pace` is `None`.
+    fn new(inner: Incoming, pace: Option<Pace>) -> MinRateBody {
+        let paced = pace.map(|pace| Paced {
+            started: tokio::time::Instant::now(),
+            received: 0,
+            pace,
+            deadline: Box::pin(tokio::time::sleep(pace.grace)),
+        });
+        MinRateBody { inner, paced }
     }
 }
 
@@ -622,18 +633,18 @@ impl http_body::Body for MinRateBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_frame(cx) {
-            Poll::Ready(Some(Ok(frame))) => {
-                if let Some(data) = frame.data_ref() {
-                    this.received += data.len() as u64;
-                    let allowed =
-                        this.pace.grace + Duration::from_millis(this.received * 1000 / this.pace.rate);
-                    this.deadline.as_mut().reset(this.started + allowed);
+        match (Pin::new(&mut this.inner).poll_frame(cx), &mut this.paced) {
+            (Poll::Ready(Some(Ok(frame))), paced) => {
+                if let (Some(data), Some(p)) = (frame.data_ref(), paced) {
+                    p.received += data.len() as u64;
+                    let allowed = p.pace.grace + Duration::from_millis(p.received * 1000 / p.pace.rate);
+                    p.deadline.as_mut().reset(p.started + allowed);
                 }
                 Poll::Ready(Some(Ok(frame)))
             }
-            Poll::Ready(other) => Poll::Ready(other.map(|r| r.map_err(Into::into))),
-            Poll::Pending => match this.deadline.as_mut().poll(cx) {
+            (Poll::Ready(other), _) => Poll::Ready(other.map(|r| r.map_err(Into::into))),
+            (Poll::Pending, None) => Poll::Pending,
+            (Poll::Pending, Some(p)) => match p.deadline.as_mut().poll(cx) {
                 Poll::Ready(()) => Poll::Ready(Some(Err("request body arrived too slowly".into()))),
                 Poll::Pending => Poll::Pending,
             },
@@ -811,13 +822,12 @@ pub async fn serve(
                 here.conn.busy.fetch_add(1, Ordering::AcqRel);
                 let _busy = Busy { tracker: &here.tracker, conn: &here.conn };
                 // No body (a GET): nothing to pace, so no tracker lock and no timer.
-                let mut request = if http_body::Body::is_end_stream(request.body()) {
-                    request.map(axum::body::Body::new)
-                } else {
+                let body_pace = (!http_body::Body::is_end_stream(request.body())).then(|| {
                     let pace = here.tracker.pace_for(&here.conn);
-                    let body_pace = Pace { grace: pace.grace * 2, rate: pace.rate };
-                    request.map(|body| axum::body::Body::new(MinRateBody::new(body, body_pace)))
-                };
+                    Pace { grace: pace.grace * 2, rate: pace.rate }
+                });
+                let mut request =
+                    request.map(|body| axum::body::Body::new(MinRateBody::new(body, body_pace)));
                 request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
                 Ok::<_, std::convert::Infallible>(answer(&here.served, request).await)
             }
